@@ -1,0 +1,173 @@
+"""``geoloc locate``: photos in, a ranked estimate per photo, a map and a JSON report out."""
+
+from __future__ import annotations
+
+import json
+import logging
+import webbrowser
+from pathlib import Path
+
+import click
+
+from ..errors import GeolocError
+from ..output import atomic_write_text
+from ..batch import run_batch
+from ..pipeline import Settings, locate_scene, reported_areas
+from ..report import PhotoReport, Report
+from .options import (EXIT_OK, EXIT_SOME_FAILED, json_flag, lang_option, photos_argument,
+                      report_error, setup_logging, verbosity)
+
+log = logging.getLogger("geoloc")
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".heic", ".heif", ".gif", ".bmp"}
+
+
+def parse_near(value: str | None) -> tuple[float, float, float] | None:
+    """'LAT,LON[,KM]' -> (lat, lon, km); 100 km when the radius is left out."""
+    if not value:
+        return None
+    try:
+        parts = [float(x) for x in value.split(",")]
+    except ValueError:
+        raise click.BadParameter("expected LAT,LON or LAT,LON,KM, e.g. 51.5,31.3,50") from None
+    if len(parts) not in (2, 3) or not (-90 <= parts[0] <= 90 and -180 <= parts[1] <= 180):
+        raise click.BadParameter("expected LAT,LON or LAT,LON,KM, e.g. 51.5,31.3,50")
+    return (parts[0], parts[1], parts[2] if len(parts) == 3 else 100.0)
+
+
+def expand_inputs(inputs: tuple[str, ...]) -> list[str]:
+    """Photos in the order given; a directory stands for the images directly inside it, sorted."""
+    out: list[str] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            out.extend(str(c) for c in sorted(p.iterdir())
+                       if c.suffix.lower() in IMAGE_SUFFIXES and not c.name.startswith("."))
+        else:
+            out.append(item)
+    return out
+
+
+def summary_line(photo: PhotoReport) -> str:
+    """One or two lines a person reads: the best estimate and its basis, or why there is none."""
+    if photo.estimate is None:
+        texts = len(photo.texts)
+        return f"{photo.path}: no location evidence ({texts} text span{'s' * (texts != 1)} read, none a place)"
+    e = photo.estimate
+    best = photo.candidates[0].place if photo.candidates else None
+    where = f"{best.name}, {best.admin1 + ', ' if best.admin1 else ''}{best.country_code}" if best else "GPS position"
+    line = (f"{photo.path}: {where}  ({e.lat:.4f}, {e.lon:.4f}) ± {e.radius_km:.0f} km, "
+            f"confidence {e.confidence:.2f}\n    basis: {e.explanation or e.basis}")
+    for conflict in photo.conflicts:
+        line += f"\n    conflict: {conflict}"
+    for area in photo.areas:
+        where = "inside" if area["inside"] else f"{area['distance_km']:.0f} km from"
+        line += f"\n    {where} {area['name']}"
+    return line
+
+
+@click.command("locate")
+@photos_argument
+@click.option("--context", "context_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Caption or article text published with the photos (any language).")
+@click.option("--map", "map_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the HTML map [default: maps/<first photo>.html].")
+@click.option("--geojson", "geojson_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the candidates, estimates and areas as GeoJSON (for QGIS).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the JSON report to this file.")
+@json_flag
+@click.option("--open/--no-open", "open_map", default=False, show_default=True,
+              help="Open the map in the web browser when done.")
+@click.option("--offline", is_flag=True,
+              help="Self-contained map (no tiles, Leaflet inlined) and no network access at all.")
+@lang_option
+@click.option("--country", metavar="CC", help="Prior: the photo is probably in this country (ISO code).")
+@click.option("--near", metavar="LAT,LON[,KM]", help="Prior: the photo is probably near this point.")
+@click.option("--border", "borders", multiple=True, metavar="CC|CC-CC",
+              help="Report the distance to this border: BY (with the estimate's country) or UA-BY. Repeatable.")
+@click.option("--region", "regions", multiple=True, metavar="NAME",
+              help="Report the distance to this country or region, in any script. Repeatable.")
+@click.option("--area", "area_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Report the distance to the polygons in this GeoJSON file. Repeatable.")
+@click.option("--within-km", type=click.FloatRange(min=0, min_open=True), metavar="KM",
+              help="Draw a band this wide along each reported border.")
+@click.option("--together", is_flag=True, help="The photos show one scene: add one joint estimate.")
+@click.option("--geocoder", default="geonames", show_default=True,
+              help="Gazetteer: geonames (offline, built in) or an online geopy service (nominatim, photon...).")
+@click.option("--geocoder-url", metavar="URL", help="Base URL of a self-hosted online geocoder.")
+@verbosity
+def command(photos: tuple[str, ...], context_file: Path | None, map_path: Path | None,
+            geojson_path: Path | None, report_path: Path | None, as_json: bool, open_map: bool,
+            offline: bool, lang: str, country: str | None, near: str | None, borders: tuple[str, ...],
+            regions: tuple[str, ...], area_files: tuple[str, ...], within_km: float | None,
+            together: bool, geocoder: str, geocoder_url: str | None, verbose: int, quiet: int) -> None:
+    """Estimate where each PHOTO was taken and draw it on a map.
+
+    PHOTO may be files or folders (their images are taken in name order). For each photo geoloc
+    reads EXIF GPS and IPTC/XMP location, OCRs signs in the picture (Latin and Cyrillic), looks the
+    names up in the offline GeoNames gazetteer, and ranks the candidate places with their evidence.
+
+    \b
+    Examples:
+      geoloc locate images/chernihiv_sign.jpg --context images/chernihiv_caption.txt --open
+      geoloc locate photos/ --border BY --within-km 20 --offline
+      geoloc locate a.jpg b.jpg --together --json > report.json
+
+    Exit status: 0 all photos done, 1 some photos failed (each said on stderr), 2 bad usage.
+    """
+    setup_logging(verbose, quiet)
+    if offline and geocoder != "geonames":
+        raise click.UsageError("--offline uses the built-in gazetteer; drop --geocoder or --offline")
+    settings = Settings(langs=lang, country=country.upper() if country else None, near=parse_near(near),
+                        context_text=context_file.read_text(encoding="utf-8", errors="replace") if context_file else "",
+                        context_source=str(context_file or ""), geocoder=geocoder,
+                        geocoder_url=geocoder_url, offline=offline or geocoder == "geonames")
+    paths = expand_inputs(photos)
+    if not paths:
+        raise click.UsageError("no photos found in " + ", ".join(photos))
+
+    batch = run_batch(paths, settings, on_error=report_error)
+    report, failed = Report(photos=batch.reports), len(batch.errors)
+    if not report.photos:
+        raise SystemExit(EXIT_SOME_FAILED)
+
+    try:
+        areas = reported_areas(report, settings, borders=borders, regions=regions, area_files=area_files)
+    except GeolocError as err:
+        raise click.UsageError(str(err)) from None
+    scene = locate_scene(report.photos, settings) if together and len(report.photos) > 1 else None
+
+    from ..geojson import write_geojson
+    from ..maps import write_map
+
+    data = report.to_dict()
+    if scene is not None:
+        data["scene"] = {"estimate": scene.estimate.to_dict() if scene.estimate else None,
+                         "candidates": [c.to_dict() for c in scene.candidates],
+                         "conflicts": scene.conflicts}
+    map_path = map_path or Path("maps") / f"{Path(paths[0]).stem or 'geoloc'}.html"
+    try:
+        written = [write_map(report, map_path, areas=areas, offline=offline, within_km=within_km)]
+        if geojson_path:
+            written.append(write_geojson(report, geojson_path, areas=areas))
+        if report_path:
+            written.append(atomic_write_text(report_path, json.dumps(data, ensure_ascii=False, indent=2)))
+    except GeolocError as err:
+        report_error(err)
+        raise SystemExit(EXIT_SOME_FAILED) from None
+
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for photo in report.photos:
+            click.echo(summary_line(photo))
+        if scene is not None and scene.estimate is not None:
+            e = scene.estimate
+            click.echo(f"together: ({e.lat:.4f}, {e.lon:.4f}) ± {e.radius_km:.0f} km, "
+                       f"confidence {e.confidence:.2f}\n    basis: {e.explanation}")
+    for path in written:
+        click.echo(f"wrote {path}", err=as_json)
+    if open_map:
+        webbrowser.open(Path(written[0]).resolve().as_uri())
+    raise SystemExit(EXIT_SOME_FAILED if failed else EXIT_OK)

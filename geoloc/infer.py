@@ -1,0 +1,341 @@
+"""From mentions and metadata to ranked candidate places and one honest estimate.
+
+The reasoning follows an analyst's: GPS in the file beats everything (but contradicting evidence
+is flagged, not dropped); distances on signs put the camera on rings around their destinations and
+several rings meet where the camera stood; a lone name or a city-limit sign puts it in or near that
+place; a caption narrows ambiguous names; no evidence gives no estimate.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Protocol, Sequence
+
+import numpy as np
+from shapely.geometry import MultiPoint
+
+from .geometry import LocalProjection, haversine_km, haversine_km_array
+from .report import GPS, Box, Candidate, Estimate, Evidence, Metadata, Place
+from .toponyms import ContextFacts, Mention, is_common_word, script_of
+
+MIN_MATCH = 0.8
+"""Fuzzy matches below this are not taken as places (OCR junk and common words land lower)."""
+
+ROAD_FACTOR = (0.6, 0.83, 1.02)
+"""Straight-line / road distance: lowest plausible, most likely, highest (with reading slack)."""
+
+CONFLICT_KM = 50.0
+TOP_PER_MENTION = 4
+MAX_JOINT = 6  # mentions resolved jointly by exhaustive search; the rest greedily
+
+
+class Gazetteer(Protocol):
+    """What inference needs from a gazetteer (geoloc.gazetteer provides it)."""
+
+    def search(self, query: str, *, priors: object = None, limit: int = 10,
+               fuzzy: bool = True) -> list[Place]: ...
+
+
+class PriorsFactory(Protocol):
+    def __call__(self, *, country: str | None = None,
+                 near: tuple[float, float, float] | None = None,
+                 places: Sequence[Place] = (), script: str | None = None) -> object: ...
+
+
+@dataclass
+class Inference:
+    """What inference concluded for one photo (or one scene of several photos)."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    estimate: Estimate | None = None
+    conflicts: list[str] = field(default_factory=list)
+    context_places: list[Place] = field(default_factory=list)
+
+
+@dataclass
+class _Resolved:
+    mention: Mention
+    options: list[Place]  # best first, match >= MIN_MATCH
+
+
+def place_radius_km(place: Place) -> float:
+    """How far from a place's point its built-up area reaches: grows with population."""
+    if place.kind == "country":
+        return 300.0
+    if place.kind == "admin1":
+        return 80.0
+    return min(30.0, 2.0 + 0.6 * math.sqrt(max(place.population, 0) / 1000.0))
+
+
+def sign_country(mentions: Sequence[Mention]) -> str | None:
+    """The country a sign's alphabet gives away: і/ї/є/ґ Ukrainian, ў Belarusian, ы/э/ъ Russian."""
+    letters = "".join(r.lower() for m in mentions if m.kind == "ocr" for r in m.readings)
+    if any(c in letters for c in "ґєії"):
+        return "UA"
+    if "ў" in letters:
+        return "BY"
+    if any(c in letters for c in "ыэъё"):
+        return "RU"
+    return None
+
+
+def _resolve_context(context: ContextFacts | None, gazetteer: Gazetteer,
+                     make_priors: PriorsFactory) -> list[Place]:
+    """Places a caption names: exact matches only, so ordinary capitalised words are not places."""
+    if context is None:
+        return []
+    found: list[Place] = []
+    for m in context.mentions:
+        hits = [p for p in gazetteer.search(m.text, priors=make_priors(places=found), limit=3,
+                                            fuzzy=False) if p.match >= 0.99]
+        if hits and hits[0].geonameid not in {p.geonameid for p in found}:
+            found.append(hits[0])
+    return found
+
+
+def _resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: object) -> list[_Resolved]:
+    """Look every reading up; keep each place once with its best match; merge sign lines.
+
+    A Cyrillic line and the Latin line under it on one sign resolve to the same place: they become
+    one mention, and the distance read on either belongs to it.
+    """
+    resolved: list[_Resolved] = []
+    for m in mentions:
+        best: dict[int, Place] = {}
+        for reading in m.readings:
+            if len(reading.replace(" ", "")) < 3 or is_common_word(reading):
+                continue
+            for p in gazetteer.search(reading, priors=priors, limit=TOP_PER_MENTION * 2):
+                if p.match >= MIN_MATCH and (p.geonameid not in best or p.match > best[p.geonameid].match):
+                    best[p.geonameid] = p
+        if best:
+            ordered = sorted(best.values(), key=lambda p: -p.match)  # stable: gazetteer rank breaks ties
+            resolved.append(_Resolved(m, ordered[:TOP_PER_MENTION]))
+    merged: list[_Resolved] = []
+    for r in resolved:
+        twin = next((o for o in merged if o.mention.region == r.mention.region
+                     and o.mention.kind == r.mention.kind == "ocr"
+                     and o.options[0].geonameid == r.options[0].geonameid), None)
+        if twin is None:
+            merged.append(r)
+            continue
+        tm, rm = twin.mention, r.mention
+        twin.mention = Mention(readings=tm.readings + tuple(x for x in rm.readings if x not in tm.readings),
+                               kind=tm.kind, distance_km=tm.distance_km if tm.distance_km is not None else rm.distance_km,
+                               box=_union(tm.box, rm.box), confidence=max(tm.confidence or 0, rm.confidence or 0),
+                               region=tm.region, source=tm.source)
+    return merged
+
+
+def _union(a: Box | None, b: Box | None) -> Box | None:
+    if a is None or b is None:
+        return a or b
+    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
+    return (x0, y0, max(a[0] + a[2], b[0] + b[2]) - x0, max(a[1] + a[3], b[1] + b[3]) - y0)
+
+
+def _ring_loglik(lat: np.ndarray, lon: np.ndarray, choice: Sequence[tuple[Place, float]]) -> np.ndarray:
+    """Log-likelihood of camera positions given (place, road km) pairs."""
+    lo, mode, hi = ROAD_FACTOR
+    total = np.zeros_like(lat, dtype=float)
+    for place, d in choice:
+        ratio = haversine_km_array(lat, lon, place.lat, place.lon) / d
+        total += -0.5 * ((ratio - mode) / 0.12) ** 2
+        total += np.where((ratio < lo - 0.1) | (ratio > hi + 0.05), -50.0, 0.0)
+    return total
+
+
+def _grid(choice: Sequence[tuple[Place, float]], steps: int = 121) -> tuple[np.ndarray, np.ndarray, LocalProjection]:
+    """A lat/lon grid over the box where all rings may meet."""
+    lat0 = float(np.mean([p.lat for p, _ in choice]))
+    lon0 = float(np.mean([p.lon for p, _ in choice]))
+    proj = LocalProjection(lat0, lon0)
+    xs0, ys0, xs1, ys1 = [], [], [], []
+    for p, d in choice:
+        x, y = proj.to_km(p.lon, p.lat)
+        r = d * ROAD_FACTOR[2]
+        xs0.append(x - r), ys0.append(y - r), xs1.append(x + r), ys1.append(y + r)
+    x0, y0, x1, y1 = max(xs0), max(ys0), min(xs1), min(ys1)
+    if x0 >= x1 or y0 >= y1:  # the rings' boxes do not even overlap
+        x0, y0, x1, y1 = min(xs0), min(ys0), max(xs1), max(ys1)
+    gx, gy = np.meshgrid(np.linspace(x0, x1, steps), np.linspace(y0, y1, steps))
+    lon = proj.lon0 + gx / proj._kx
+    lat = proj.lat0 + gy / proj._ky
+    return lat.ravel(), lon.ravel(), proj
+
+
+@dataclass
+class _RingFit:
+    loglik: float
+    lat: float
+    lon: float
+    radius_km: float
+    polygon: tuple[tuple[float, float], ...]
+
+
+def _fit_rings(choice: Sequence[tuple[Place, float]], home: object | None) -> _RingFit:
+    """Most likely camera position on the rings, and the radius of the region that holds it."""
+    lat, lon, _ = _grid(choice)
+    ll = _ring_loglik(lat, lon, choice)
+    if home is not None:  # a sign stands in the country whose alphabet it uses
+        import shapely
+
+        ll = ll + np.where(shapely.contains_xy(home, lon, lat), 0.0, -3.0)
+    i = int(np.argmax(ll))
+    inside = ll >= ll[i] - 2.3  # ~90% of a 2-D Gaussian's mass
+    dist = haversine_km_array(lat[inside], lon[inside], lat[i], lon[i])
+    radius = max(3.0, float(np.percentile(dist, 90)) if dist.size else 3.0)
+    pts = MultiPoint(list(zip(lon[inside], lat[inside])))
+    hull = pts.convex_hull
+    polygon = tuple(hull.exterior.coords) if hull.geom_type == "Polygon" else ()
+    return _RingFit(float(ll[i]), float(lat[i]), float(lon[i]), radius, polygon)
+
+
+def _home_geometry(country: str | None):
+    if not country:
+        return None
+    try:
+        from .regions import resolve_areas
+
+        areas = resolve_areas(regions=[country])
+    except Exception:  # noqa: BLE001 - boundaries are a refinement; inference works without them
+        return None
+    return areas[0].geometry if areas else None
+
+
+def _choose(resolved: Sequence[_Resolved], context_places: Sequence[Place]) -> list[Place]:
+    """Pick one place per mention so that the picks agree with each other and the caption.
+
+    Places named together on one photo lie near each other; a road distance must be consistent
+    with the other distances. Exhaustive over the few top options of the first mentions.
+    """
+    def cost(combo: Sequence[tuple[float, Place]]) -> float:
+        c = sum(penalty for penalty, _ in combo)
+        places = [p for _, p in combo]
+        for a, b in itertools.combinations(places, 2):
+            c += min(haversine_km(a.lat, a.lon, b.lat, b.lon), 1500.0) / 150.0
+        for p in places:
+            if context_places:
+                near = min(haversine_km(p.lat, p.lon, q.lat, q.lon) for q in context_places)
+                c += min(near, 600.0) / 300.0
+        return c
+
+    head, tail = list(resolved[:MAX_JOINT]), list(resolved[MAX_JOINT:])
+    options = [[(0.6 * k + 2.0 * (1 - p.match), p) for k, p in enumerate(r.options)] for r in head]
+    best = min(itertools.product(*options), key=cost) if options else ()
+    chosen = [p for _, p in best]
+    for r in tail:  # greedily: nearest to what is already chosen
+        chosen.append(min(r.options, key=lambda p: min(
+            (haversine_km(p.lat, p.lon, q.lat, q.lon) for q in chosen), default=0.0)))
+    return chosen
+
+
+def _evidence(m: Mention) -> Evidence:
+    return Evidence(kind=m.kind, text=" / ".join(m.readings), confidence=m.confidence, box=m.box,
+                    source=m.source, distance_km=m.distance_km)
+
+
+def infer(mentions: Sequence[Mention], metadata: Metadata, context: ContextFacts | None,
+          gazetteer: Gazetteer, make_priors: PriorsFactory, *, country: str | None = None,
+          near: tuple[float, float, float] | None = None) -> Inference:
+    """Rank candidate places and estimate where the camera was."""
+    context_places = _resolve_context(context, gazetteer, make_priors)
+    loc_cc = metadata.location.country_code if metadata.location else None
+    home = country or sign_country(mentions) or loc_cc or _dominant_country(context_places)
+    metadata_mentions = _metadata_mentions(metadata)
+    priors = make_priors(country=home, near=near, places=context_places,
+                         script=script_of(" ".join(r for m in mentions for r in m.readings)) or None)
+    resolved = _resolve_mentions(list(mentions) + metadata_mentions, gazetteer, priors)
+    chosen = _choose(resolved, context_places)
+
+    candidates = _candidates(resolved, chosen)
+    estimate = _estimate(resolved, chosen, metadata.gps, context_places, home)
+    conflicts = _conflicts(metadata.gps, resolved, chosen)
+    return Inference(candidates=candidates, estimate=estimate, conflicts=conflicts,
+                     context_places=context_places)
+
+
+def _dominant_country(places: Sequence[Place]) -> str | None:
+    codes = [p.country_code for p in places if p.kind != "country"]
+    return max(set(codes), key=codes.count) if codes else None
+
+
+def _metadata_mentions(metadata: Metadata) -> list[Mention]:
+    """IPTC/XMP location fields as a mention: the most specific name written."""
+    loc = metadata.location
+    if loc is None:
+        return []
+    kind = "iptc" if loc.source == "iptc" else "xmp"
+    name = loc.city or loc.sublocation or loc.state or loc.country
+    return [Mention(readings=(name,), kind=kind, source=f"{kind} location")] if name else []
+
+
+def _candidates(resolved: Sequence[_Resolved], chosen: Sequence[Place]) -> list[Candidate]:
+    """Every option of every mention, the chosen ones scored highest, evidence attached."""
+    by_id: dict[int, tuple[float, Place, list[Evidence]]] = {}
+    for r, pick in zip(resolved, chosen):
+        conf = (r.mention.confidence or 90.0) / 100.0
+        for k, p in enumerate(r.options):
+            picked = p.geonameid == pick.geonameid
+            score = p.match ** 2 * (0.4 + 0.6 * conf) * (1.0 if picked else 0.5 / (k + 1))
+            ev = _evidence(r.mention)
+            prev = by_id.get(p.geonameid)
+            if prev is None:
+                by_id[p.geonameid] = (score, p, [ev])
+            else:
+                by_id[p.geonameid] = (min(1.0, max(prev[0], score) + 0.1), prev[1], prev[2] + [ev])
+    out = [Candidate(place=p, score=round(min(1.0, s), 3), evidence=tuple(ev)) for s, p, ev in by_id.values()]
+    return sorted(out, key=lambda c: -c.score)
+
+
+def _estimate(resolved: Sequence[_Resolved], chosen: Sequence[Place], gps: GPS | None,
+              context_places: Sequence[Place], home: str | None) -> Estimate | None:
+    if gps is not None:
+        return Estimate(lat=gps.lat, lon=gps.lon, radius_km=0.1, confidence=0.95, basis="gps",
+                        explanation=f"{gps.source.upper()} GPS {gps.lat:.5f}, {gps.lon:.5f}")
+    pairs = [(p, r.mention.distance_km) for r, p in zip(resolved, chosen)
+             if r.mention.distance_km and r.mention.kind == "ocr"]
+    if len(pairs) >= 2:
+        fit = _fit_rings(pairs, _home_geometry(home))
+        parts = ", ".join(f"{p.name} {d:g} km" for p, d in pairs)
+        conf = 0.85 if fit.loglik > -8 else 0.4
+        return Estimate(lat=fit.lat, lon=fit.lon, radius_km=fit.radius_km, confidence=conf,
+                        basis="distance", polygon=fit.polygon,
+                        explanation=f"{len(pairs)} distance signs: {parts} -> region of {fit.radius_km:.0f} km radius")
+    if len(pairs) == 1:
+        p, d = pairs[0]
+        return Estimate(lat=p.lat, lon=p.lon, radius_km=d, confidence=0.7, basis="distance",
+                        explanation=f"sign: {p.name} {d:g} km -> within {d:g} km of {p.name}")
+    named = [(r, p) for r, p in zip(resolved, chosen)]
+    if named:
+        # The strongest sign evidence: OCR over metadata location over nothing; best match first.
+        order = {"ocr": 0, "xmp": 1, "iptc": 1}
+        r, p = min(named, key=lambda rp: (order.get(rp[0].mention.kind, 2), -rp[1].match))
+        radius = place_radius_km(p)
+        conf = (0.75 if p.match >= 0.99 else 0.55) * (0.9 if r.mention.kind == "ocr" else 0.8)
+        what = {"ocr": "sign reads", "xmp": "XMP location", "iptc": "IPTC location"}.get(r.mention.kind, "names")
+        return Estimate(lat=p.lat, lon=p.lon, radius_km=radius, confidence=round(conf, 2),
+                        basis=r.mention.kind,
+                        explanation=f"{what} '{r.mention.text}' -> {p.name} ({p.country_code}), within {radius:.0f} km")
+    if context_places:
+        p = min(context_places, key=lambda q: {"city": 0, "admin1": 1, "country": 2}.get(q.kind, 3))
+        radius = place_radius_km(p)
+        return Estimate(lat=p.lat, lon=p.lon, radius_km=radius, confidence=0.25, basis="context",
+                        explanation=f"only the caption: it names {p.name}")
+    return None
+
+
+def _conflicts(gps: GPS | None, resolved: Sequence[_Resolved], chosen: Sequence[Place]) -> list[str]:
+    """Evidence that disagrees with the file's GPS by more than CONFLICT_KM, said plainly."""
+    if gps is None:
+        return []
+    out = []
+    for r, p in zip(resolved, chosen):
+        km = haversine_km(gps.lat, gps.lon, p.lat, p.lon)
+        d = r.mention.distance_km
+        limit = (d * ROAD_FACTOR[2] if d else place_radius_km(p)) + CONFLICT_KM
+        if km > limit:
+            out.append(f"{r.mention.kind} '{r.mention.text}' -> {p.name} is {km:.0f} km from the GPS position")
+    return out

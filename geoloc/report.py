@@ -1,0 +1,192 @@
+"""The plain records that flow through the pipeline, and the versioned JSON report built from them.
+
+Stages exchange these dataclasses only, so each stage can be tested alone and reused from Python.
+``Report.to_dict`` is the public schema ``geoloc.report/1``: later versions add fields, never rename.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA = "geoloc.report/1"
+
+Box = tuple[int, int, int, int]
+"""``(x, y, width, height)`` in pixels of the original (orientation-corrected) image."""
+
+
+@dataclass(frozen=True)
+class TextSpan:
+    """One piece of text read in a photo."""
+
+    text: str
+    confidence: float  # 0-100, as Tesseract reports it
+    box: Box
+    line: int = 0  # spans sharing a line number were read on the same text line
+    region: int = 0  # index of the detected text region (sign panel) they came from
+    lang: str = ""  # the Tesseract languages of the pass that read it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "confidence": round(self.confidence, 1), "box": list(self.box),
+                "line": self.line, "region": self.region}
+
+
+@dataclass(frozen=True)
+class GPS:
+    """A position read from photo metadata (EXIF or XMP)."""
+
+    lat: float
+    lon: float
+    altitude_m: float | None = None
+    direction_deg: float | None = None
+    timestamp: str | None = None  # ISO 8601, UTC when the GPS date/time says so
+    datum: str | None = None
+    source: str = "exif"  # "exif" or "xmp"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"lat": self.lat, "lon": self.lon, "altitude_m": self.altitude_m,
+                "direction_deg": self.direction_deg, "timestamp": self.timestamp,
+                "datum": self.datum, "source": self.source}
+
+
+@dataclass(frozen=True)
+class Location:
+    """A written location from IPTC IIM or XMP (after Metadata Working Group precedence)."""
+
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    country_code: str | None = None
+    sublocation: str | None = None
+    source: str = "xmp"  # "xmp", "iptc" or "xmp+iptc"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Everything the file's metadata says about where and when."""
+
+    gps: GPS | None = None
+    location: Location | None = None
+    camera: dict[str, str] = field(default_factory=dict)  # make, model, datetime_original...
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"gps": self.gps.to_dict() if self.gps else None,
+                "location": self.location.to_dict() if self.location else None,
+                "camera": dict(self.camera), "warnings": list(self.warnings)}
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry: a populated place, an admin-1 region or a country."""
+
+    geonameid: int
+    name: str
+    lat: float
+    lon: float
+    country_code: str
+    admin1: str = ""  # admin-1 region name, e.g. "Chernihiv Oblast"
+    admin1_code: str = ""  # GeoNames admin-1 code, e.g. "02"
+    population: int = 0
+    kind: str = "city"  # "city", "admin1" or "country"
+    matched: str = ""  # the gazetteer name the query matched
+    match: float = 1.0  # 1.0 exact after folding, lower for fuzzy matches
+    source: str = "geonames"  # or the online geocoder's name
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One observation that says something about where: with provenance a user can check."""
+
+    kind: str  # "ocr", "exif", "iptc", "xmp", "context", "distance"
+    text: str
+    confidence: float | None = None  # 0-100 for OCR
+    box: Box | None = None
+    source: str = ""  # file or caption it came from
+    distance_km: float | None = None  # a road distance read beside a name
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"kind": self.kind, "text": self.text}
+        if self.confidence is not None:
+            d["confidence"] = round(self.confidence, 1)
+        if self.box is not None:
+            d["box"] = list(self.box)
+        if self.source:
+            d["source"] = self.source
+        if self.distance_km is not None:
+            d["distance_km"] = self.distance_km
+        return d
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A place the evidence may point to, with a score in [0, 1] and the evidence behind it."""
+
+    place: Place
+    score: float
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.place
+        return {"name": p.name, "lat": round(p.lat, 5), "lon": round(p.lon, 5),
+                "country_code": p.country_code, "admin1": p.admin1, "score": round(self.score, 3),
+                "geonameid": p.geonameid, "population": p.population, "kind": p.kind,
+                "evidence": [e.to_dict() for e in self.evidence]}
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The best guess of where the camera was: a circle with a calibrated confidence."""
+
+    lat: float
+    lon: float
+    radius_km: float
+    confidence: float  # in [0, 1]
+    basis: str  # "gps", "ocr", "distance", "iptc", "xmp", "context"
+    explanation: str = ""
+    polygon: tuple[tuple[float, float], ...] = ()  # (lon, lat) ring of the region, when not a circle
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"lat": round(self.lat, 5), "lon": round(self.lon, 5),
+                "radius_km": round(self.radius_km, 1), "confidence": round(self.confidence, 2),
+                "basis": self.basis, "explanation": self.explanation}
+
+
+@dataclass
+class PhotoReport:
+    """Everything geoloc concluded about one photo."""
+
+    path: str
+    estimate: Estimate | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    texts: list[TextSpan] = field(default_factory=list)
+    metadata: Metadata = field(default_factory=Metadata)
+    errors: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    areas: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path,
+                "estimate": self.estimate.to_dict() if self.estimate else None,
+                "candidates": [c.to_dict() for c in self.candidates],
+                "texts": [t.to_dict() for t in self.texts],
+                "metadata": self.metadata.to_dict(),
+                "conflicts": list(self.conflicts),
+                "areas": list(self.areas),
+                "errors": list(self.errors)}
+
+
+@dataclass
+class Report:
+    """The report of one run: a PhotoReport per input photo, in input order."""
+
+    photos: list[PhotoReport] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": SCHEMA, "photos": [p.to_dict() for p in self.photos]}

@@ -1,0 +1,204 @@
+"""Turn read text into place-name mentions: OCR lines with their distances, and caption phrases.
+
+A road sign is not prose: a name and a number on one line are a destination and its distance in
+km, route numbers (М01, E95) are not places, and a Cyrillic name over its Latin spelling is one
+destination read twice. A caption is prose: capitalised phrases, "X region/oblast", and
+"border with X" are what it says about where.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from .report import Box, TextSpan
+
+ROUTE_RE = re.compile(r"^(?:[MМPРHНTТEЕAА])-?\d{1,3}(?:-\d{1,2}){0,2}$", re.IGNORECASE)
+"""Ukrainian/Russian/European route numbers: М01, M-01, Р56, H07, T-25-01, E95, А-240."""
+
+DISTANCE_RE = re.compile(r"^(\d{1,3})(?:\s*(?:km|км|kм))?$", re.IGNORECASE)
+UNIT_RE = re.compile(r"^(?:km|км|kм)\.?$", re.IGNORECASE)
+
+# Words on shop fronts, warning and traffic signs, and in captions, that are never place names
+# even when a gazetteer holds a village of that name (there is a "Tsentr" somewhere).
+COMMON_WORDS = frozenset("""
+аптека магазин продукти продукты кафе бар ресторан готель гостиница хостел банк пошта почта
+вхід вход вихід выход центр центральна центральная стоп увага внимание обережно осторожно діти
+дети школа лікарня больница ринок рынок вулиця улица проспект площа площадь шосе шоссе траса
+трасса обїзд объезд обхід обход митниця таможня кордон граница пункт пропуску пропуска
+км km stop pharmacy shop store market cafe bar hotel bank post exit entrance center centre
+street road avenue square highway city town village north south east west
+the a an of in on at near and or with by from to for after before during was is are were
+border region oblast province district area war spring summer autumn winter morning evening
+photo image picture camera reporter local road sign blue two lane
+""".split())
+
+_WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name that may be a place, with every reading of it and where it was seen."""
+
+    readings: tuple[str, ...]  # alternative spellings of one name (Cyrillic and Latin passes)
+    kind: str  # "ocr" or "context"
+    distance_km: float | None = None  # road distance read beside it on a sign
+    box: Box | None = None
+    confidence: float | None = None
+    region: int | None = None  # the OCR text region (sign panel) it came from
+    source: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.readings[0]
+
+
+@dataclass(frozen=True)
+class ContextFacts:
+    """What a caption or article says about where: place mentions and borders it names."""
+
+    mentions: tuple[Mention, ...] = ()
+    border_with: tuple[str, ...] = ()  # names following "border with/between"
+    text: str = ""
+
+
+@dataclass
+class _Line:
+    region: int
+    line: int
+    spans: list[TextSpan] = field(default_factory=list)
+
+
+def script_of(text: str) -> str:
+    """'cyrillic', 'latin', 'mixed' or '' for a text, by its letters."""
+    cyr = sum(1 for c in text if "CYRILLIC" in unicodedata.name(c, ""))
+    lat = sum(1 for c in text if c.isalpha() and c.isascii())
+    if cyr and lat:
+        return "mixed"
+    return "cyrillic" if cyr else ("latin" if lat else "")
+
+
+def is_route_number(token: str) -> bool:
+    return bool(ROUTE_RE.match(token.strip(".,;:")))
+
+
+def is_common_word(name: str) -> bool:
+    words = [w.lower().strip("'’") for w in name.split()]
+    return bool(words) and all(w in COMMON_WORDS for w in words)
+
+
+def _clean_token(token: str) -> str:
+    return token.strip(".,;:!?\"'«»()[]{}|/\\_—–-")
+
+
+def _union_box(boxes: Iterable[Box]) -> Box:
+    bs = list(boxes)
+    x0 = min(b[0] for b in bs)
+    y0 = min(b[1] for b in bs)
+    x1 = max(b[0] + b[2] for b in bs)
+    y1 = max(b[1] + b[3] for b in bs)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Mention]:
+    """Group OCR spans into lines and make one mention per line that has letters.
+
+    A line's trailing number is its distance (unless it is a route number); several passes that
+    read the same line differently become readings of one mention.
+    """
+    lines: dict[tuple[int, int], _Line] = {}
+    for s in spans:
+        lines.setdefault((s.region, s.line), _Line(s.region, s.line)).spans.append(s)
+
+    out: list[Mention] = []
+    for ln in lines.values():
+        # Passes in different languages read the same words: split spans by pass, one reading each.
+        by_pass: dict[str, list[TextSpan]] = {}
+        for s in ln.spans:
+            by_pass.setdefault(s.lang, []).append(s)
+        readings: list[str] = []
+        distance: float | None = None
+        confs: list[float] = []
+        for pass_spans in by_pass.values():
+            words: list[str] = []
+            for s in sorted(pass_spans, key=lambda t: t.box[0]):
+                for tok in s.text.split():
+                    tok = _clean_token(tok)
+                    if not tok or is_route_number(tok) or UNIT_RE.match(tok):
+                        continue
+                    m = DISTANCE_RE.match(tok)
+                    if m:
+                        distance = distance if distance is not None else float(m.group(1))
+                        continue
+                    if any(c.isalpha() for c in tok):
+                        words.append(tok)
+                confs.append(s.confidence)
+            name = " ".join(words)
+            if len(name) >= 2 and not is_common_word(name) and name not in readings:
+                readings.append(name)
+        if readings:
+            out.append(Mention(readings=tuple(readings), kind="ocr", distance_km=distance,
+                               box=_union_box(s.box for s in ln.spans),
+                               confidence=max(confs) if confs else None,
+                               region=ln.region, source=source))
+    return out
+
+
+_BORDER_RE = re.compile(
+    r"\bborders?\s+(?:with|between)\s+(.+?)(?:[.;:!?]|$)|\b(?:кордон\w*|границ\w*)\s+(?:з|с|между)\s+(.+?)(?:[.;:!?]|$)",
+    re.IGNORECASE | re.UNICODE)
+_REGION_SUFFIX = re.compile(r"^(region|oblast|province|област\w*|обл\.?|кра[йю]|voblast|raion|district)$",
+                            re.IGNORECASE)
+
+
+def _strip_possessive(word: str) -> str:
+    return re.sub(r"['’]s$", "", word)
+
+
+def _phrases(sentence: str, max_words: int) -> list[str]:
+    """Capitalised runs of words; a possessive ("Russia's") ends a run, a region word extends it."""
+    tokens = [m.group(0) for m in _WORD_RE.finditer(sentence)]
+    phrases: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if not tokens[i][:1].isupper() or is_common_word(_strip_possessive(tokens[i])):
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and j - i < max_words and tokens[j][:1].isupper():
+            j += 1
+            if _strip_possessive(tokens[j - 1]) != tokens[j - 1]:
+                break
+        words = [_strip_possessive(t) for t in tokens[i:j]]
+        if j < len(tokens) and words[-1] == tokens[j - 1] and _REGION_SUFFIX.match(tokens[j]):
+            words.append(tokens[j])
+            j += 1
+        phrases.append(" ".join(words))
+        i = j
+    return phrases
+
+
+def context_facts(text: str, source: str = "caption", max_words: int = 4) -> ContextFacts:
+    """Find the capitalised phrases of a caption that may name places, and the borders it names.
+
+    Every phrase is a candidate mention (the gazetteer decides which are places); a phrase
+    followed by "region"/"oblast"/"область" keeps that word so it resolves to the admin-1 region.
+    """
+    text = re.sub(r"\s+", " ", text)
+    mentions: list[Mention] = []
+    seen: set[str] = set()
+    for sentence in re.split(r"(?<=[.!?;])\s+|\n\s*\n", text):
+        for phrase in _phrases(sentence, max_words):
+            if phrase.lower() not in seen:
+                seen.add(phrase.lower())
+                mentions.append(Mention(readings=(phrase,), kind="context", source=source))
+    borders: list[str] = []
+    for m in _BORDER_RE.finditer(text):
+        tail = m.group(1) or m.group(2) or ""
+        for part in re.split(r",|\band\b|\bі\b|\bи\b|\bта\b", tail):
+            phrases = _phrases(part, max_words)
+            if phrases:
+                borders.append(phrases[-1])  # "Russia's Bryansk region" -> "Bryansk region"
+    return ContextFacts(mentions=tuple(mentions), border_with=tuple(borders), text=text)
