@@ -1,16 +1,42 @@
-"""Run many photos through the pipeline, keep going past bad files, and hand back results in order.
+"""Run many photos through the pipeline: in parallel, from the cache when possible, in input order.
 
-A bad photo is a ``GeolocError``: it is reported through ``on_error`` and the batch goes on.
+Reading a photo (decoding, metadata, OCR) is slow and independent per photo, so it runs in worker
+processes; deciding where each photo was taken is fast and may ask an online geocoder whose rate
+limit is per client, so it runs in this process, one photo at a time. Each reading is stored in the
+observation cache (``geoloc.cache``) by the worker that made it, so a batch that is interrupted or
+re-run with other priors reads nothing twice.
+
+A bad photo is a ``GeolocError``: it is reported through ``on_error`` and the batch goes on. Results
+and errors are handed out in input order, each as soon as every photo before it is done.
 """
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import traceback
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from .errors import GeolocError
-from .pipeline import Settings, locate_photo
-from .report import PhotoReport
+from tqdm import tqdm
+
+from .cache import ObservationCache, file_digest
+from .errors import GeolocError, PhotoIOError
+from .photo import check_path
+from .pipeline import Observation, Settings, _apply, _infer, observe
+from .report import Metadata, PhotoReport, TextSpan
+from .toponyms import mentions_from_spans
+
+log = logging.getLogger("geoloc.batch")
+
+MAX_CRASHES = 2
+"""After this many worker deaths (a decoder crash, or killed for memory) photos are read one at a
+time, each in its own process, so the photo that kills its reader is named and skipped."""
 
 
 @dataclass
@@ -19,22 +45,241 @@ class BatchResult:
 
     reports: list[PhotoReport] = field(default_factory=list)
     errors: list[GeolocError] = field(default_factory=list)
+    interrupted: bool = False  # Ctrl-C stopped the batch: the photos not listed were not done
+    cached: int = 0  # how many photos were read from the cache instead of read again
+
+
+@dataclass
+class _Reading:
+    """What was read from one photo, or why it could not be: the unit workers hand back."""
+
+    texts: list[TextSpan] = field(default_factory=list)
+    metadata: Metadata = field(default_factory=Metadata)
+    error: GeolocError | None = None
+    cached: bool = False
+    cache_problem: str | None = None  # why the reading could not be stored (said once per batch)
+
+
+def default_jobs() -> int:
+    """The CPUs this process may use (a container's limit, not the host's core count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def shown_path(path: str) -> str:
+    """A file name safe to print and to write as UTF-8: undecodable bytes become ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _error(exc: GeolocError, path: str) -> GeolocError:
+    """The same error, named after the file as the user should read it.
+
+    Errors are rebuilt rather than pickled as they are: an exception pickles only its message, so
+    a GeolocError coming back from a worker would lose the file it is about.
+    """
+    return type(exc)(exc.message, path=shown_path(path) if exc.path in (None, path) else exc.path)
+
+
+def _internal(exc: BaseException, path: str) -> GeolocError:
+    """A bug met on one photo: reported as that photo's failure so the rest of the batch goes on."""
+    log.debug("internal error on %s:\n%s", shown_path(path),
+              "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    return GeolocError(f"internal error ({type(exc).__name__}: {exc}); run with -vv and report it",
+                       path=shown_path(path))
+
+
+def _read_photo(path: str, settings: Settings, key: str | None,
+                cache_dir: str | None) -> _Reading:
+    """Read one photo (in a worker process or in-process) and store the reading in the cache."""
+    try:
+        obs = observe(path, settings)
+    except GeolocError as exc:
+        return _Reading(error=_error(exc, path))
+    except Exception as exc:  # noqa: BLE001 - a hostile file must not end the batch
+        return _Reading(error=_internal(exc, path))
+    reading = _Reading(texts=list(obs.report.texts), metadata=obs.report.metadata)
+    if key is not None:
+        try:
+            ObservationCache(cache_dir).put(key, reading.texts, reading.metadata)
+        except GeolocError as exc:
+            reading.cache_problem = str(exc)
+    return reading
+
+
+def _lookup(path: str, settings: Settings, cache: ObservationCache | None
+            ) -> tuple[_Reading | None, str | None]:
+    """Check the path and look its bytes up in the cache: (reading or error if known, cache key)."""
+    try:
+        check_path(path)
+        if cache is None:
+            return None, None
+        key = cache.key(file_digest(path), settings.langs)
+    except GeolocError as exc:
+        return _Reading(error=_error(exc, path)), None
+    except OSError as exc:
+        return _Reading(error=PhotoIOError(exc.strerror or str(exc), path=shown_path(path))), None
+    hit = cache.get(key)
+    if hit is None:
+        return None, key
+    texts, metadata = hit
+    return _Reading(texts=texts, metadata=metadata, cached=True), key
+
+
+def _conclude(path: str, reading: _Reading, settings: Settings) -> PhotoReport:
+    """Decide where the photo was taken from what was read (always re-run: it is cheap)."""
+    shown = shown_path(path)
+    report = PhotoReport(path=shown, texts=reading.texts, metadata=reading.metadata)
+    obs = Observation(report=report, mentions=mentions_from_spans(reading.texts, source=shown))
+    return _apply(obs.report, _infer(obs.mentions, obs.report, settings))
+
+
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the batch; one Tesseract thread each."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes started from a clean server process, not forked from this one.
+
+    Forking a process that already runs OpenCV or tqdm threads can deadlock the child; the
+    forkserver imports the pipeline once and forks workers from that quiet process.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        ctx.set_forkserver_preload(["geoloc.batch"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
 
 
 def run_batch(paths: Sequence[str], settings: Settings, *,
               on_result: Callable[[PhotoReport], None] | None = None,
-              on_error: Callable[[GeolocError], None] | None = None) -> BatchResult:
-    """Locate every photo in ``paths``; call ``on_result``/``on_error`` as each one finishes."""
+              on_error: Callable[[GeolocError], None] | None = None,
+              jobs: int = 1, cache: ObservationCache | None = None,
+              progress: bool = False) -> BatchResult:
+    """Locate every photo in ``paths``; call ``on_result``/``on_error`` for each, in input order.
+
+    ``jobs`` worker processes read photos in parallel (1: everything in this process). With a
+    ``cache``, photos read before (same bytes, languages and geoloc version) are not read again.
+    ``progress`` draws a progress bar on stderr. Ctrl-C stops the batch cleanly: the photos done
+    so far are in the result, with ``interrupted`` set.
+    """
     result = BatchResult()
-    for path in paths:
-        try:
-            report = locate_photo(path, settings)
-        except GeolocError as err:
-            result.errors.append(err)
-            if on_error:
-                on_error(err)
-            continue
-        result.reports.append(report)
-        if on_result:
-            on_result(report)
+    n = len(paths)
+    readings: dict[int, _Reading] = {}
+    bar = tqdm(total=n, disable=not progress, file=sys.stderr, unit="photo", dynamic_ncols=True,
+               leave=False)
+    done = 0
+    cache_warned = False
+    pool: ProcessPoolExecutor | None = None
+
+    def emit_ready() -> None:
+        """Hand out every finished photo whose predecessors are all handed out."""
+        nonlocal done, cache_warned
+        while done in readings:
+            path, reading = paths[done], readings.pop(done)
+            done += 1
+            if reading.cache_problem and not cache_warned:
+                cache_warned = True
+                with tqdm.external_write_mode(file=sys.stderr):
+                    log.warning("cache not written: %s", reading.cache_problem)
+            report, error = None, reading.error
+            if error is None:
+                try:
+                    report = _conclude(path, reading, settings)
+                except GeolocError as exc:
+                    error = _error(exc, path)
+                except Exception as exc:  # noqa: BLE001 - one photo's bug must not end the batch
+                    error = _internal(exc, path)
+            if error is not None:
+                result.errors.append(error)
+                if on_error:
+                    with tqdm.external_write_mode(file=sys.stderr):
+                        on_error(error)
+            else:
+                assert report is not None
+                result.cached += reading.cached
+                result.reports.append(report)
+                if on_result:
+                    on_result(report)
+
+    try:
+        todo: list[tuple[int, str | None]] = []
+        for i, path in enumerate(paths):
+            known, key = _lookup(path, settings, cache)
+            if known is None:
+                todo.append((i, key))
+            else:
+                readings[i] = known
+                bar.update()
+        cache_dir = str(cache.directory) if cache is not None else None
+        workers = min(jobs, len(todo))
+        emit_ready()
+        if workers <= 1:
+            for i, key in todo:
+                readings[i] = _read_photo(paths[i], settings, key, cache_dir)
+                bar.update()
+                emit_ready()
+        else:
+            crashes = 0
+            while todo:
+                pool = _pool(workers if crashes < MAX_CRASHES else 1)
+                if crashes < MAX_CRASHES:
+                    todo = _read_parallel(pool, todo, paths, settings, cache_dir, readings,
+                                          lambda: (bar.update(), emit_ready()))
+                    crashes += bool(todo)
+                else:
+                    todo = _read_isolated(pool, todo, paths, settings, cache_dir, readings)
+                    bar.update()
+                    emit_ready()
+                pool.shutdown(wait=not todo, cancel_futures=True)
+                pool = None
+        emit_ready()
+    except KeyboardInterrupt:
+        result.interrupted = True
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+    finally:
+        bar.close()
     return result
+
+
+def _read_parallel(pool: ProcessPoolExecutor, todo: list[tuple[int, str | None]],
+                   paths: Sequence[str], settings: Settings, cache_dir: str | None,
+                   readings: dict[int, _Reading], on_each: Callable[[], object]
+                   ) -> list[tuple[int, str | None]]:
+    """Read ``todo`` in the pool; return the photos left unread if a worker process died."""
+    futures = {pool.submit(_read_photo, paths[i], settings, key, cache_dir): (i, key)
+               for i, key in todo}
+    for fut in as_completed(futures):
+        try:
+            readings[futures[fut][0]] = fut.result()
+        except BrokenProcessPool:
+            log.warning("a reader process died; reading the remaining photos again")
+            for other, (j, _) in futures.items():
+                if j not in readings and other.done() and other.exception() is None:
+                    readings[j] = other.result()
+                    on_each()
+            return sorted(ik for ik in futures.values() if ik[0] not in readings)
+        on_each()
+    return []
+
+
+def _read_isolated(pool: ProcessPoolExecutor, todo: list[tuple[int, str | None]],
+                   paths: Sequence[str], settings: Settings, cache_dir: str | None,
+                   readings: dict[int, _Reading]) -> list[tuple[int, str | None]]:
+    """After repeated crashes: one photo at a time, so a crash names the photo that caused it.
+
+    Reads the first photo of ``todo`` and returns the rest (the caller starts a fresh pool when
+    this one broke).
+    """
+    (i, key), rest = todo[0], todo[1:]
+    try:
+        readings[i] = pool.submit(_read_photo, paths[i], settings, key, cache_dir).result()
+    except BrokenProcessPool:
+        readings[i] = _Reading(error=GeolocError(
+            "the process reading this photo died (a decoder crash, or out of memory)",
+            path=shown_path(paths[i])))
+    return rest

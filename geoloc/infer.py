@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -22,6 +22,10 @@ from .toponyms import ContextFacts, Mention, is_common_word, script_of
 
 MIN_MATCH = 0.8
 """Fuzzy matches below this are not taken as places (OCR junk and common words land lower)."""
+
+CONTEXT_MATCH = 0.95
+"""Captions are matched near-exactly ("Bryansk region" for "Bryansk Oblast"), never fuzzily:
+prose is full of capitalised words that are a letter away from some village."""
 
 ROAD_FACTOR = (0.6, 0.83, 1.02)
 """Straight-line / road distance: lowest plausible, most likely, highest (with reading slack)."""
@@ -70,13 +74,20 @@ def place_radius_km(place: Place) -> float:
 
 
 def sign_country(mentions: Sequence[Mention]) -> str | None:
-    """The country a sign's alphabet gives away: і/ї/є/ґ Ukrainian, ў Belarusian, ы/э/ъ Russian."""
-    letters = "".join(r.lower() for m in mentions if m.kind == "ocr" for r in m.readings)
-    if any(c in letters for c in "ґєії"):
-        return "UA"
+    """The country a sign's alphabet gives away, or None when the letters could be several.
+
+    Ukrainian alone has ї є ґ, Belarusian alone ў; і with ы/э/ё is Belarusian, і without them
+    taken as Ukrainian (far more signs); ъ, or и with ы/э/ё, is Russian.
+    """
+    letters = set("".join(r.lower() for m in mentions if m.kind == "ocr" for r in m.readings))
+    ru_by = bool(letters & set("ыэё"))
     if "ў" in letters:
         return "BY"
-    if any(c in letters for c in "ыэъё"):
+    if "і" in letters and ru_by:
+        return "BY"
+    if letters & set("іїєґ"):
+        return "UA"
+    if "ъ" in letters or ("и" in letters and ru_by):
         return "RU"
     return None
 
@@ -89,7 +100,7 @@ def _resolve_context(context: ContextFacts | None, gazetteer: Gazetteer,
     found: list[Place] = []
     for m in context.mentions:
         hits = [p for p in gazetteer.search(m.text, priors=make_priors(places=found), limit=3,
-                                            fuzzy=False) if p.match >= 0.99]
+                                            fuzzy=False) if p.match >= CONTEXT_MATCH]
         if hits and hits[0].geonameid not in {p.geonameid for p in found}:
             found.append(hits[0])
     return found
@@ -104,15 +115,23 @@ def _resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors:
     resolved: list[_Resolved] = []
     for m in mentions:
         best: dict[int, Place] = {}
+        useful: list[str] = []  # readings that name a place; the others are misreadings
         for reading in m.readings:
             if len(reading.replace(" ", "")) < 3 or is_common_word(reading):
                 continue
             for p in gazetteer.search(reading, priors=priors, limit=TOP_PER_MENTION * 2):
-                if p.match >= MIN_MATCH and (p.geonameid not in best or p.match > best[p.geonameid].match):
+                if p.match < MIN_MATCH:
+                    continue
+                if reading not in useful:
+                    useful.append(reading)
+                if p.geonameid not in best or p.match > best[p.geonameid].match:
                     best[p.geonameid] = p
+        if m.kind != "context" and any(p.kind == "city" for p in best.values()):
+            # Signs and written locations name settlements; "Chernihiv" there is the city.
+            best = {k: p for k, p in best.items() if p.kind == "city"}
         if best:
             ordered = sorted(best.values(), key=lambda p: -p.match)  # stable: gazetteer rank breaks ties
-            resolved.append(_Resolved(m, ordered[:TOP_PER_MENTION]))
+            resolved.append(_Resolved(replace(m, readings=tuple(useful)), ordered[:TOP_PER_MENTION]))
     merged: list[_Resolved] = []
     for r in resolved:
         twin = next((o for o in merged if o.mention.region == r.mention.region
@@ -250,8 +269,8 @@ def infer(mentions: Sequence[Mention], metadata: Metadata, context: ContextFacts
     resolved = _resolve_mentions(list(mentions) + metadata_mentions, gazetteer, priors)
     chosen = _choose(resolved, context_places)
 
-    candidates = _candidates(resolved, chosen)
     estimate = _estimate(resolved, chosen, metadata.gps, context_places, home)
+    candidates = _candidates(resolved, chosen, estimate)
     conflicts = _conflicts(metadata.gps, resolved, chosen)
     return Inference(candidates=candidates, estimate=estimate, conflicts=conflicts,
                      context_places=context_places)
@@ -272,20 +291,29 @@ def _metadata_mentions(metadata: Metadata) -> list[Mention]:
     return [Mention(readings=(name,), kind=kind, source=f"{kind} location")] if name else []
 
 
-def _candidates(resolved: Sequence[_Resolved], chosen: Sequence[Place]) -> list[Candidate]:
-    """Every option of every mention, the chosen ones scored highest, evidence attached."""
+def _candidates(resolved: Sequence[_Resolved], chosen: Sequence[Place],
+                estimate: Estimate | None) -> list[Candidate]:
+    """Every option of every mention, scored by how strongly it is read and how near it lies.
+
+    A candidate's score is the belief that the photo was taken at or near it: the quality of the
+    reading (match, OCR confidence), whether the joint choice picked it, and its distance from the
+    estimate, so that on a sign "Чернігів 14 / Київ 157" Chernihiv ranks above Kyiv.
+    """
     by_id: dict[int, tuple[float, Place, list[Evidence]]] = {}
     for r, pick in zip(resolved, chosen):
         conf = (r.mention.confidence or 90.0) / 100.0
+        ev = _evidence(r.mention)
         for k, p in enumerate(r.options):
             picked = p.geonameid == pick.geonameid
             score = p.match ** 2 * (0.4 + 0.6 * conf) * (1.0 if picked else 0.5 / (k + 1))
-            ev = _evidence(r.mention)
+            if estimate is not None:
+                gap = haversine_km(p.lat, p.lon, estimate.lat, estimate.lon) - estimate.radius_km - place_radius_km(p)
+                score /= 1.0 + max(0.0, gap) / 50.0
             prev = by_id.get(p.geonameid)
             if prev is None:
                 by_id[p.geonameid] = (score, p, [ev])
-            else:
-                by_id[p.geonameid] = (min(1.0, max(prev[0], score) + 0.1), prev[1], prev[2] + [ev])
+            else:  # read twice (two photos, or metadata and a sign): more belief, both evidences
+                by_id[p.geonameid] = (max(prev[0], score) + 0.1, prev[1], prev[2] + [ev])
     out = [Candidate(place=p, score=round(min(1.0, s), 3), evidence=tuple(ev)) for s, p, ev in by_id.values()]
     return sorted(out, key=lambda c: -c.score)
 

@@ -40,13 +40,13 @@ from .errors import PhotoError, PhotoIOError
 from .photo import check_path
 from .report import GPS, Location, Metadata
 
-__all__ = ["read_metadata", "parse_xmp_location"]
+__all__ = ["read_metadata"]
 
 MAX_TEXT = 2000
 """Longest metadata string kept; longer values are cut (no camera writes a 2000-character city)."""
 
-MAX_INFLATE = 16 * 1024 * 1024
-"""Largest decompressed PNG text chunk accepted: a tiny zTXt chunk must not inflate into gigabytes."""
+MAX_BLOCK = 16 * 1024 * 1024
+"""Largest metadata block read: a tiny zTXt chunk or HEIF item must not turn into gigabytes."""
 
 PLACEHOLDER_32 = 0xFFFFFFFF
 """4294967295: written by some firmware into GPS rationals when no fix was available."""
@@ -58,6 +58,9 @@ _T_MAKE, _T_MODEL, _T_SOFTWARE = 0x010F, 0x0110, 0x0131
 _T_XMP, _T_IPTC, _T_PHOTOSHOP = 0x02BC, 0x83BB, 0x8649
 _T_EXIF_IFD, _T_GPS_IFD = 0x8769, 0x8825
 _T_DTO, _T_OFFSET_DTO = 0x9003, 0x9011
+_WANT_IFD0 = frozenset({_T_MAKE, _T_MODEL, _T_SOFTWARE, _T_XMP, _T_IPTC, _T_PHOTOSHOP, _T_EXIF_IFD, _T_GPS_IFD})
+_WANT_EXIF = frozenset({_T_MAKE, _T_MODEL, _T_SOFTWARE, _T_DTO, _T_OFFSET_DTO})
+_WANT_GPS = frozenset(range(32))
 
 # IPTC IIM record 2 datasets -> MWG field, with the IIM length limits used to recover truncated values
 _IIM_FIELDS = {90: "city", 92: "sublocation", 95: "state", 100: "country_code", 101: "country"}
@@ -124,8 +127,8 @@ def read_metadata(path: str | os.PathLike[str]) -> Metadata:
                 data: Any = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
             except (OSError, ValueError):  # special files, filesystems without mmap
                 data = fh.read()
-            try:
-                raw = _collect(data, shown)
+            try:  # interpret while the map is open: a TIFF file's EXIF is the mapped file itself
+                return _interpret(_collect(data, shown))
             finally:
                 if isinstance(data, mmap.mmap):
                     data.close()
@@ -135,20 +138,6 @@ def read_metadata(path: str | os.PathLike[str]) -> Metadata:
         raise PhotoIOError("is a directory, not a photo", path=shown) from None
     except OSError as exc:
         raise PhotoIOError(exc.strerror or str(exc), path=shown) from None
-    return _interpret(raw)
-
-
-def parse_xmp_location(xmp: bytes) -> tuple[Location | None, list[str]]:
-    """Return the written location an XMP packet carries (legacy fields, then LocationCreated/Shown).
-
-    Exposed for callers that hold an XMP sidecar (``photo.xmp``) rather than an image.
-    """
-    warnings: list[str] = []
-    root = _parse_xmp(xmp, warnings)
-    if root is None:
-        return None, warnings
-    fields = _xmp_location_fields(_XmpDoc([root]))
-    return _location_from(fields, "xmp"), warnings
 
 
 # --------------------------------------------------------------------------- containers
@@ -200,8 +189,12 @@ def _jpeg(data: Any, raw: _Raw) -> None:
     photoshop: list[bytes] = []
     extended: dict[bytes, dict[int, bytes]] = {}
     while pos < n:
-        if data[pos] != 0xFF:
-            raise _Malformed(f"no JPEG marker at byte {pos}")
+        if data[pos] != 0xFF:  # a segment length that lies: resynchronise on the next marker
+            found = data.find(b"\xff", pos)
+            if found < 0:
+                raise _Malformed(f"no JPEG marker after byte {pos}")
+            raw.warnings.append(f"JPEG has {found - pos} stray bytes at byte {pos}; skipped")
+            pos = found
         while pos < n and data[pos] == 0xFF:  # fill bytes
             pos += 1
         if pos >= n:
@@ -294,9 +287,9 @@ def _png_text(ctype: bytes, body: bytes, raw: _Raw) -> None:
 
 def _inflate(blob: bytes) -> bytes:
     d = zlib.decompressobj()
-    out = d.decompress(blob, MAX_INFLATE)
+    out = d.decompress(blob, MAX_BLOCK)
     if d.unconsumed_tail:
-        raise _Malformed(f"compressed PNG text inflates beyond {MAX_INFLATE // 2**20} MB")
+        raise _Malformed(f"compressed PNG text inflates beyond {MAX_BLOCK // 2**20} MB")
     return out
 
 
@@ -378,12 +371,15 @@ def _heif(data: Any, raw: _Raw) -> None:
         if method == 1 and idat is None:
             continue
         base = idat[0] if method == 1 and idat else 0
-        chunks = []
+        chunks, total = [], 0
         for off, length in extents:
             begin = base + off
             stop = len(data) if length == 0 else begin + length
             if begin > len(data) or stop > len(data):
                 raise _Malformed(f"HEIF item {item_id} points outside the file")
+            total += stop - begin
+            if total > MAX_BLOCK:
+                raise _Malformed(f"HEIF {kind} item is larger than {MAX_BLOCK // 2**20} MB")
             chunks.append(bytes(data[begin:stop]))
         blob = b"".join(chunks)
         if kind == "Exif" and len(blob) >= 4:
@@ -449,6 +445,7 @@ def _heif_iloc(data: Any, s: int, e: int) -> dict[int, tuple[int, list[tuple[int
 
     count = uint(2 if version < 2 else 4)
     out: dict[int, tuple[int, list[tuple[int, int]]]] = {}
+    budget = 4096  # extents in all; real files have a handful, a hostile one could loop for ever
     for _ in range(count):
         item_id = uint(2 if version < 2 else 4)
         method = uint(2) & 15 if version > 0 else 0
@@ -456,6 +453,9 @@ def _heif_iloc(data: Any, s: int, e: int) -> dict[int, tuple[int, list[tuple[int
         base = uint(base_size)
         extents = []
         for _ in range(uint(2)):
+            budget -= 1
+            if budget < 0:
+                raise _Malformed("iloc box lists too many extents")
             if version > 0:
                 uint(idx_size)
             extents.append((base + uint(off_size), uint(len_size)))
@@ -504,8 +504,11 @@ class _Tiff:
     def u32(self, pos: int) -> int:
         return struct.unpack_from(self.bo + "I", self.data, pos)[0]
 
-    def ifd(self, offset: int, name: str) -> dict[int, _Entry]:
-        """Entries of the IFD at ``offset``; a loop or out-of-range offset gives a warning."""
+    def ifd(self, offset: int, name: str, wanted: frozenset[int]) -> dict[int, _Entry]:
+        """The ``wanted`` entries of the IFD at ``offset``; a loop or bad offset gives a warning.
+
+        Only wanted tags are decoded: a maker's 60-entry Exif IFD costs one unpack per entry.
+        """
         if offset in self.seen:
             self.warnings.append(f"EXIF {name} IFD loops back on itself; ignored")
             return {}
@@ -519,29 +522,31 @@ class _Tiff:
             self.warnings.append(f"EXIF {name} IFD declares {count} entries but holds {room}")
             count = room
         entries: dict[int, _Entry] = {}
-        for i in range(count):
-            pos = offset + 2 + 12 * i
-            tag, typ, n = struct.unpack_from(self.bo + "HHI", self.data, pos)
+        block = bytes(self.data[offset + 2:offset + 2 + 12 * count])
+        for i, (tag, typ, n, value) in enumerate(struct.iter_unpack(self.bo + "HHII", block)):
+            if tag not in wanted or tag in entries:
+                continue
             size = _TIFF_SIZES.get(typ)
             if size is None:
                 continue
             nbytes = size * n
-            where = pos + 8 if nbytes <= 4 else self.u32(pos + 8)
+            where = offset + 2 + 12 * i + 8 if nbytes <= 4 else value
             if where + nbytes > len(self.data):
                 self.warnings.append(
                     f"EXIF {name} tag 0x{tag:04x} claims {n} values beyond the end of the data; ignored")
                 continue
-            entries.setdefault(tag, _Entry(tag, typ, n, where))
+            entries[tag] = _Entry(tag, typ, n, where)
         return entries
 
-    def sub_ifd(self, entries: dict[int, _Entry], tag: int, name: str) -> dict[int, _Entry]:
+    def sub_ifd(self, entries: dict[int, _Entry], tag: int, name: str,
+                wanted: frozenset[int]) -> dict[int, _Entry]:
         e = entries.get(tag)
         if e is None:
             return {}
-        if e.type not in (4, 13, 9, 7) or e.count < 1:
+        if e.type not in (4, 7, 9, 13) or _TIFF_SIZES[e.type] * e.count < 4:
             self.warnings.append(f"EXIF {name} IFD pointer has the wrong type; ignored")
             return {}
-        return self.ifd(self.u32(e.offset) if e.type != 7 else self.u32(e.offset), name)
+        return self.ifd(self.u32(e.offset), name, wanted)
 
     def raw(self, e: _Entry) -> bytes:
         return bytes(self.data[e.offset:e.offset + _TIFF_SIZES[e.type] * e.count])
@@ -616,8 +621,9 @@ class _Exif:
 
 def _read_exif(blob: Any, warnings: list[str]) -> _Exif:
     t = _Tiff(blob, warnings)
-    ifd0 = t.ifd(t.u32(4), "IFD0")
-    return _Exif(ifd0, t.sub_ifd(ifd0, _T_EXIF_IFD, "Exif"), t.sub_ifd(ifd0, _T_GPS_IFD, "GPS"), t)
+    ifd0 = t.ifd(t.u32(4), "IFD0", _WANT_IFD0)
+    return _Exif(ifd0, t.sub_ifd(ifd0, _T_EXIF_IFD, "Exif", _WANT_EXIF),
+                 t.sub_ifd(ifd0, _T_GPS_IFD, "GPS", _WANT_GPS), t)
 
 
 def _exif_gps(x: _Exif, warnings: list[str]) -> GPS | None:
@@ -668,10 +674,9 @@ def _exif_gps(x: _Exif, warnings: list[str]) -> GPS | None:
 
 
 def _dms(parts: list[float]) -> float:
-    value = 0.0
-    for p, scale in zip(parts, (1.0, 60.0, 3600.0)):
-        value += p / scale
-    return value
+    """Degrees, minutes, seconds (any of them fractional) to degrees; a negative degree keeps its sign."""
+    value = sum(abs(p) / scale for p, scale in zip(parts, (1.0, 60.0, 3600.0)))
+    return -value if parts[0] < 0 else value
 
 
 def _exif_altitude(t: _Tiff, g: dict[int, _Entry], warnings: list[str]) -> float | None:
@@ -833,12 +838,11 @@ def _iim_location(blocks: list[bytes]) -> dict[str, str]:
     fields: dict[str, str] = {}
     for block in blocks:
         recs = _iim_records(block)
-        utf8 = any(v.startswith(b"\x1b%G") for v in recs.get((1, 90), []))
         for dataset, name in _IIM_FIELDS.items():
             for v in recs.get((2, dataset), []):
                 if name in fields:
                     break
-                text = _clean(v) if utf8 else _clean(v)
+                text = _clean(v)  # UTF-8 when it decodes (declared by 1:90 or not), else Latin-1
                 if text:
                     fields[name] = text
     return fields
@@ -913,16 +917,31 @@ def _xmp_text(el: Element) -> str | None:
     return None
 
 
+_XMP_ENCODINGS = ((b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
+                  (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+                  (b"\x00<", "utf-16-be"), (b"<\x00", "utf-16-le"))
+
+
+def _xmp_text_of(blob: bytes) -> str:
+    """XMP packets may be UTF-8, UTF-16 or UTF-32 (XMP spec part 3); decode to text."""
+    head = blob.lstrip(b" \t\r\n")[:4]
+    for prefix, encoding in _XMP_ENCODINGS:
+        if head.startswith(prefix):
+            return blob.decode(encoding, errors="replace")
+    return blob.decode("utf-8", errors="replace")
+
+
 def _parse_xmp(blob: bytes, warnings: list[str]) -> Element | None:
-    text = blob.strip(b"\x00 \t\r\n")
+    text = _xmp_text_of(blob).strip("\x00 \t\r\n\ufeff")
     if not text:
         return None
-    start = text.find(b"<")
+    start = text.find("<")
     if start < 0:
         warnings.append("XMP packet holds no XML; ignored")
         return None
+    body = re.sub(r"^<\?xml[^>]*\?>", "", text[start:text.rfind(">") + 1].replace("\x00", ""))
     try:
-        return xml_fromstring(text[start:])
+        return xml_fromstring(body.encode("utf-8"))
     except DefusedXmlException as exc:
         warnings.append(f"XMP rejected: {type(exc).__name__} (entity declarations and external "
                         "references are not allowed in metadata)")

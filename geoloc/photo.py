@@ -10,7 +10,7 @@ import os
 import warnings
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from .errors import PhotoError, PhotoIOError
 
@@ -48,17 +48,22 @@ def load_image(path: str | os.PathLike[str]) -> Image.Image:
     """Decode a photo into an upright RGB image, or raise a PhotoError that says why not."""
     p = check_path(path)
     shown = os.fsdecode(p)
+    fmt = "image"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(p) as im:
+                fmt = im.format or fmt
                 w, h = im.size
                 if w * h > MAX_PIXELS:
                     raise PhotoError(f"image too large ({w}x{h} pixels; limit {MAX_PIXELS:,})",
                                      path=shown)
+                if im.format == "PNG":  # decoding skips chunk checksums; libpng would refuse
+                    with Image.open(p) as whole:
+                        whole.verify()
                 im.seek(0)  # first frame of an animated GIF / multi-page TIFF
                 im.load()
-                upright = ImageOps.exif_transpose(im) or im
+                upright = _upright(im)
                 return _to_rgb(upright)
     except PhotoError:
         raise
@@ -71,8 +76,28 @@ def load_image(path: str | os.PathLike[str]) -> Image.Image:
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         msg = str(exc) or type(exc).__name__
         if "truncated" in msg.lower():
-            msg = "truncated image data"
+            msg = f"truncated {fmt} data"
         raise PhotoError(f"not an image ({msg})", path=shown) from None
+
+
+_TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+              4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+              6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_90}
+
+
+def _upright(im: Image.Image) -> Image.Image:
+    """Apply the EXIF orientation without re-serialising the EXIF block.
+
+    Pillow's ImageOps.exif_transpose rewrites the EXIF it read, and a malformed block can make
+    that raise TypeError (found by fuzzing); here only the orientation value is read, and a block
+    too broken to read means "no rotation": the pixels matter more than a broken tag.
+    """
+    try:
+        orientation = im.getexif().get(0x0112)
+    except Exception:  # noqa: BLE001 - any EXIF parse failure just means "orientation unknown"
+        return im
+    method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
+    return im.transpose(method) if method is not None else im
 
 
 def _to_rgb(im: Image.Image) -> Image.Image:

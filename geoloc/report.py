@@ -6,7 +6,7 @@ Stages exchange these dataclasses only, so each stage can be tested alone and re
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 SCHEMA = "geoloc.report/1"
@@ -30,6 +30,14 @@ class TextSpan:
         return {"text": self.text, "confidence": round(self.confidence, 1), "box": list(self.box),
                 "line": self.line, "region": self.region}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TextSpan:
+        """Rebuild a span from ``to_dict`` or ``dataclasses.asdict`` output (cache, saved reports)."""
+        x, y, w, h = (int(v) for v in d["box"])
+        return cls(text=str(d["text"]), confidence=float(d["confidence"]), box=(x, y, w, h),
+                   line=int(d.get("line", 0)), region=int(d.get("region", 0)),
+                   lang=str(d.get("lang", "")))
+
 
 @dataclass(frozen=True)
 class GPS:
@@ -42,11 +50,22 @@ class GPS:
     timestamp: str | None = None  # ISO 8601, UTC when the GPS date/time says so
     datum: str | None = None
     source: str = "exif"  # "exif" or "xmp"
+    direction_ref: str | None = None  # "T" (true north) or "M" (magnetic north) for direction_deg
 
     def to_dict(self) -> dict[str, Any]:
         return {"lat": self.lat, "lon": self.lon, "altitude_m": self.altitude_m,
-                "direction_deg": self.direction_deg, "timestamp": self.timestamp,
-                "datum": self.datum, "source": self.source}
+                "direction_deg": self.direction_deg, "direction_ref": self.direction_ref,
+                "timestamp": self.timestamp, "datum": self.datum, "source": self.source}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> GPS:
+        """Rebuild a position from ``to_dict`` output; numbers stay numbers, other fields text."""
+        numeric = {"lat", "lon", "altitude_m", "direction_deg"}
+        kw: dict[str, Any] = {}
+        for f in fields(cls):
+            if d.get(f.name) is not None:
+                kw[f.name] = float(d[f.name]) if f.name in numeric else str(d[f.name])
+        return cls(**kw)
 
 
 @dataclass(frozen=True)
@@ -63,6 +82,15 @@ class Location:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Location:
+        """Rebuild a written location from ``to_dict`` output."""
+        def opt(key: str) -> str | None:
+            return None if d.get(key) is None else str(d[key])
+        return cls(city=opt("city"), state=opt("state"), country=opt("country"),
+                   country_code=opt("country_code"), sublocation=opt("sublocation"),
+                   source=str(d.get("source", "xmp")))
+
 
 @dataclass(frozen=True)
 class Metadata:
@@ -77,6 +105,14 @@ class Metadata:
         return {"gps": self.gps.to_dict() if self.gps else None,
                 "location": self.location.to_dict() if self.location else None,
                 "camera": dict(self.camera), "warnings": list(self.warnings)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Metadata:
+        """Rebuild metadata from ``to_dict`` output (the observation cache stores it this way)."""
+        return cls(gps=GPS.from_dict(d["gps"]) if d.get("gps") else None,
+                   location=Location.from_dict(d["location"]) if d.get("location") else None,
+                   camera={str(k): str(v) for k, v in (d.get("camera") or {}).items()},
+                   warnings=tuple(str(w) for w in d.get("warnings") or ()))
 
 
 @dataclass(frozen=True)
@@ -95,6 +131,7 @@ class Place:
     matched: str = ""  # the gazetteer name the query matched
     match: float = 1.0  # 1.0 exact after folding, lower for fuzzy matches
     source: str = "geonames"  # or the online geocoder's name
+    score: float = 0.0  # ranking score in [0, 1] from the gazetteer search (match, size, priors)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

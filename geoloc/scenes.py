@@ -535,8 +535,7 @@ def _paste(img: np.ndarray, panel: np.ndarray, H: np.ndarray, light: float) -> t
     if x1 <= x0 or y1 <= y0:
         return (0, 0, 0, 0)
     T = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], np.float64) @ H
-    warped = cv2.warpPerspective(panel, T, (x1 - x0, y1 - y0), flags=cv2.INTER_AREA
-                                 if np.linalg.det(H[:2, :2]) < 0.25 else cv2.INTER_LINEAR,
+    warped = cv2.warpPerspective(panel, T, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR,
                                  borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0))
     alpha = warped[..., 3:4].astype(np.float32) / 255
     rgb = warped[..., :3].astype(np.float32) * light
@@ -573,32 +572,49 @@ def render_scene(signs: Sequence[SignSpec], *, seed: int, size: tuple[int, int] 
     for index, spec in enumerate(signs):
         cap = spec.cap_px if spec.cap_px is not None else float(rng.uniform(14, 40))
         panel = _panel_for(spec, rng, cap)
-        arr = np.asarray(panel.image)
+        big = np.asarray(panel.image)
+        # reduce to scene scale first (area averaging keeps thin border lines whole), then warp
+        arr = cv2.resize(big, (max(1, round(big.shape[1] / _SUPERSAMPLE)),
+                               max(1, round(big.shape[0] / _SUPERSAMPLE))),
+                         interpolation=cv2.INTER_AREA)
         ph, pw = arr.shape[:2]
-        scale = 1 / _SUPERSAMPLE
-        sw, sh = pw * scale, ph * scale
+        scale = 1.0
+        sw, sh = float(pw), float(ph)
         angle = spec.angle_deg if spec.angle_deg is not None else float(rng.uniform(-8, 8))
         tilt = spec.tilt if spec.tilt is not None else float(rng.uniform(0, 0.25))
-        for _attempt in range(30):
+        a = math.radians(angle)
+        ex = (sw * abs(math.cos(a)) + sh * abs(math.sin(a))) / 2 + 4  # rotated half-extents
+        ey = (sw * abs(math.sin(a)) + sh * abs(math.cos(a))) / 2 + 4
+        rect = None
+        for _attempt in range(60):
             if spec.position is not None:
                 cx, cy = spec.position[0] * w, spec.position[1] * h
             else:
-                margin = sw / 2 + 10
-                cx = float(rng.uniform(margin, max(margin + 1, w - margin)))
+                cx = float(rng.uniform(ex + 10, max(ex + 11, w - ex - 10)))
                 if street:
                     cy = float(rng.uniform(0.15, 0.5) * h)
                 else:
                     cy = float(horizon - rng.uniform(-0.1, 0.6) * sh - rng.uniform(0, 0.15) * h)
-                cy = float(np.clip(cy, sh / 2 + 10, h - sh / 2 - 10))
-            rect = (int(cx - sw / 2), int(cy - sh / 2), int(cx + sw / 2), int(cy + sh / 2))
+                cy = float(np.clip(cy, ey + 10, h - ey - 10))
+            cand = (int(cx - ex), int(cy - ey), int(cx + ex), int(cy + ey))
             if spec.position is not None or not any(
-                    rect[0] < t[2] + 20 and t[0] < rect[2] + 20 and rect[1] < t[3] + 20
-                    and t[1] < rect[3] + 20 for t in taken):
+                    cand[0] < t[2] + 15 and t[0] < cand[2] + 15 and cand[1] < t[3] + 15
+                    and t[1] < cand[3] + 15 for t in taken):
+                rect = cand
                 break
+        if rect is None:  # no free spot: leave the sign out rather than overlap another one
+            continue
         taken.append(rect)
         H = _homography(pw, ph, scale, angle, tilt, rng, cx, cy)
-        if panel.posts and not street:  # posts from the panel's bottom down to the ground
-            ground_y = int(min(h - 1, max(cy + sh, horizon + (cy - horizon) * 0.1 + sh * 1.5)))
+        ground_y = int(min(h - 1, max(cy + ey + 20, horizon + 0.1 * (h - horizon) + ey)))
+        if spec.kind == "shop" and not street:  # a shop board hangs on a house front
+            wall = _jitter(rng, (190, 180, 160), 30)
+            cv2.rectangle(img, (int(cx - 1.3 * ex), int(cy - 2 * ey)),
+                          (int(cx + 1.3 * ex), ground_y), wall, -1)
+            cv2.rectangle(img, (int(cx - 0.3 * ex), int(cy + 2 * ey)),
+                          (int(cx + 0.3 * ex), ground_y), (70, 55, 45), -1)
+            taken.append((int(cx - 1.3 * ex), int(cy - 2 * ey), int(cx + 1.3 * ex), ground_y))
+        elif panel.posts and not street:  # posts from the panel's middle down to the ground
             for k in range(panel.posts):
                 px = int(cx + (k - (panel.posts - 1) / 2) * sw * 0.6)
                 cv2.line(img, (px, int(cy)), (px, ground_y), (110, 110, 112),
@@ -606,6 +622,7 @@ def render_scene(signs: Sequence[SignSpec], *, seed: int, size: tuple[int, int] 
         light = float(rng.uniform(0.75, 1.0) if lighting == "overcast" else rng.uniform(0.85, 1.05))
         _paste(img, arr, H, light)
         for text, role, box, row, script, tcap in panel.texts:
+            box = tuple(v * pw / big.shape[1] for v in box)
             truth.append(GroundTruthText(text=text, role=role, box=_warp_box(H, box), sign=index,
                                          row=row, script=script, cap_px=round(tcap, 1)))
     if lighting == "overcast":  # flatter contrast, a little less colour

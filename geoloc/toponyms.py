@@ -198,6 +198,9 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     for m in _BORDER_RE.finditer(text):
         tail = m.group(1) or m.group(2) or ""
         for part in re.split(r",|\band\b|\bі\b|\bи\b|\bта\b", tail):
+            words = [w for w in _WORD_RE.findall(part) if w.lower() not in ("the", "its")]
+            if not words or not words[0][:1].isupper():
+                break  # the list of neighbours has ended ("..., close to Chernihiv")
             phrases = _phrases(part, max_words)
             if phrases:
                 borders.append(phrases[-1])  # "Russia's Bryansk region" -> "Bryansk region"

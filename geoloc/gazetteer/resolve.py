@@ -1,0 +1,85 @@
+"""Joint resolution: several names from one photo or document pick their places together.
+
+One name alone is ambiguous (17 Oleksandrivkas in Ukraine; Alexandria in Egypt, Virginia and
+Louisiana); names seen together are not independent: a caption naming "Chernihiv Oblast" and
+"Oleksandrivka" means the Oleksandrivka in that oblast, a sign reading "Novozybkov" beside
+"Klintsy" means the Bryansk ones. Each mention's candidates are re-scored by how well they fit the
+current best reading of the others (same country, same region, containing region, distance), a few
+rounds, so a consistent reading emerges (the "spatial minimality" and "one sense per discourse"
+heuristics of the geoparsing literature).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ..report import Place
+from . import Gazetteer, Priors, get_gazetteer
+from .offline import base_score, haversine_km, prior_bonus, to_unit
+
+CANDIDATES = 25
+ROUNDS = 3
+CONTEXT_CAP = 4.0
+
+
+def _fit(c: Place, t: Place) -> float:
+    """How much the place ``t`` (another mention's reading) supports candidate ``c``."""
+    if c.geonameid == t.geonameid:
+        return 0.0
+    b = 0.0
+    same_country = bool(c.country_code) and c.country_code == t.country_code
+    if same_country:
+        b += 0.6
+        same_a1 = bool(c.admin1_code) and c.admin1_code == t.admin1_code
+        if t.kind == "country":
+            b += 0.6  # the country itself is named: its places are expected
+        elif t.kind == "admin1" and same_a1 and c.kind == "city":
+            b += 1.4  # "Alexandria ... Louisiana"
+        elif same_a1 and c.kind == "city":
+            b += 0.6
+        if c.kind in ("country", "admin1") and t.kind == "city" and (c.kind == "country" or same_a1):
+            b += 0.5  # a named region or country that contains another named place
+    if c.kind == "city" and t.kind == "city":
+        d = haversine_km(c.lat, c.lon, t.lat, t.lon)
+        b += 1.2 * math.exp(-d / 150.0)
+    return b
+
+
+def resolve(mentions: Sequence[str], *, priors: Priors | None = None,
+            gazetteer: Gazetteer | None = None, limit: int = CANDIDATES) -> list[list[Place]]:
+    """Ranked candidates for each mention (in order), chosen jointly; ``score`` reflects the context."""
+    gz = gazetteer or get_gazetteer()
+    search_priors = replace(priors, places=()) if priors else None
+    distinct = list(dict.fromkeys(m for m in mentions if m and m.strip()))
+    cands: dict[str, list[Place]] = {m: gz.search(m, priors=search_priors, limit=limit) for m in distinct}
+    cc = None
+    if priors and priors.country:
+        c = priors.country.strip()
+        cc = c.upper() if len(c) == 2 else (p.country_code if (p := gz.country(c)) else None)
+    base: dict[str, list[float]] = {
+        m: [base_score(p.match, p.population, p.kind) + prior_bonus(p, search_priors, cc) for p in ps]
+        for m, ps in cands.items()}
+    fixed = list(priors.places) if priors else []
+    best: dict[str, int] = {m: 0 for m in distinct if cands[m]}
+    scores: dict[str, list[float]] = {m: list(b) for m, b in base.items()}
+    for _ in range(ROUNDS):
+        readings = {m: cands[m][i] for m, i in best.items()}
+        new_best: dict[str, int] = {}
+        for m in best:
+            others = [p for o, p in readings.items() if o != m] + fixed
+            row = []
+            for i, c in enumerate(cands[m]):
+                ctx = sum(sorted((_fit(c, t) for t in others), reverse=True)[:4])
+                row.append(base[m][i] + min(ctx, CONTEXT_CAP))
+            scores[m] = row
+            new_best[m] = max(range(len(row)), key=row.__getitem__)
+        if new_best == best:
+            break
+        best = new_best
+    out: dict[str, list[Place]] = {}
+    for m, ps in cands.items():
+        order = sorted(range(len(ps)), key=lambda i: -scores[m][i])
+        out[m] = [replace(ps[i], score=to_unit(scores[m][i])) for i in order]
+    return [out.get(m, []) if m and m.strip() else [] for m in mentions]

@@ -1,0 +1,180 @@
+"""Fuzzing: mutated real and generated photos through read_metadata and load_image.
+
+Photos pulled from the web may be broken or built to attack the reader. Whatever the bytes, both
+entry points must either return a sane result or raise a GeolocError (one line for the user);
+any other exception is a bug. The default run tries over 1000 mutated files; set
+GEOLOC_FUZZ_EXAMPLES=N to try N per test in a long run.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image, PngImagePlugin
+from PIL.TiffImagePlugin import IFDRational
+
+import geoloc.photo
+from geoloc.errors import GeolocError
+from geoloc.metadata import read_metadata
+
+REALDATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "realdata"
+CORPORA = ("exif-mdx", "exif-py", "exiftool-t", "pillow-iptc")
+SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".heif", ".heic", ".jxl"}
+HEAD = 96 * 1024
+"""Real photos are cut to their first 96 kB: the metadata lives there, and decoding stays fast."""
+
+_EXTRA = int(os.environ.get("GEOLOC_FUZZ_EXAMPLES", "0") or 0)
+META_EXAMPLES = _EXTRA or 1500
+IMAGE_EXAMPLES = _EXTRA or 700
+
+XMP = ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+       '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
+       'xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" xmlns:exif="http://ns.adobe.com/exif/1.0/" '
+       'photoshop:City="Chernihiv" exif:GPSLatitude="51,29.4N" exif:GPSLongitude="31,17.7E"/>'
+       '</rdf:RDF></x:xmpmeta><?xpacket end="w"?>')
+
+
+def _generated() -> dict[str, bytes]:
+    """Small images of every format, with EXIF GPS / XMP where the format carries them."""
+    im = Image.new("RGB", (24, 16), (200, 40, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "Fuzz"
+    exif[0x0112] = 6  # orientation: exercises exif_transpose in load_image
+    exif.get_ifd(0x8825).update({1: "S", 2: (IFDRational(33, 1), IFDRational(51, 1), IFDRational(545, 10)),
+                                 3: "W", 4: (IFDRational(70, 1), IFDRational(40, 1), IFDRational(125, 10)),
+                                 5: b"\x01", 6: IFDRational(4305, 10), 29: "2021:03:04"})
+    out: dict[str, bytes] = {}
+    for fmt, kwargs in (("JPEG", {"exif": exif, "xmp": XMP.encode()}), ("WEBP", {"exif": exif, "xmp": XMP.encode()}),
+                        ("TIFF", {"exif": exif}), ("GIF", {}), ("BMP", {})):
+        buf = io.BytesIO()
+        im.save(buf, fmt, **kwargs)
+        out[f"generated.{fmt.lower()}"] = buf.getvalue()
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("XML:com.adobe.xmp", XMP, zip=True)
+    buf = io.BytesIO()
+    im.save(buf, "PNG", pnginfo=info, exif=exif)
+    out["generated.png"] = buf.getvalue()
+    buf = io.BytesIO()
+    try:
+        im.save(buf, "HEIF", exif=exif, quality=30)
+        out["generated.heic"] = buf.getvalue()
+    except (KeyError, OSError, ValueError):  # no HEIF encoder in this build
+        pass
+    return out
+
+
+def _seeds() -> dict[str, bytes]:
+    seeds = _generated()
+    if REALDATA.is_dir():
+        for corpus in CORPORA:
+            for p in sorted((REALDATA / corpus).rglob("*")):
+                if p.suffix.lower() in SUFFIXES and p.is_file():
+                    with open(p, "rb") as fh:
+                        seeds[f"{corpus}/{p.relative_to(REALDATA / corpus)}"] = fh.read(HEAD)
+    return seeds
+
+
+SEEDS = _seeds()
+NAMES = sorted(SEEDS)
+
+INTERESTING_BYTES = [0x00, 0x01, 0x7F, 0x80, 0xFE, 0xFF]
+INTERESTING_WORDS = [b"\x00\x00\x00\x00", b"\xff\xff\xff\xff", b"\x7f\xff\xff\xff", b"\x00\x00\xff\xff",
+                     b"\x00\x01\x00\x00", b"\xff\xff", b"\x00\x00", b"\x00\x08"]
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A seed with 1-6 mutations, most of them in the first 4 kB where the headers are."""
+    name = draw(st.sampled_from(NAMES))
+    data = bytearray(SEEDS[name])
+    for _ in range(draw(st.integers(1, 6))):
+        if not data:
+            break
+        hot = draw(st.booleans())
+        pos = draw(st.integers(0, min(len(data), 4096) - 1 if hot else len(data) - 1))
+        kind = draw(st.sampled_from(["flip", "byte", "word", "insert", "delete", "truncate"]))
+        if kind == "flip":
+            data[pos] ^= 1 << draw(st.integers(0, 7))
+        elif kind == "byte":
+            data[pos] = draw(st.sampled_from(INTERESTING_BYTES))
+        elif kind == "word":
+            word = draw(st.sampled_from(INTERESTING_WORDS))
+            data[pos:pos + len(word)] = word
+        elif kind == "insert":
+            data[pos:pos] = draw(st.binary(min_size=1, max_size=16))
+        elif kind == "delete":
+            del data[pos:pos + draw(st.integers(1, 64))]
+        else:
+            del data[pos:]
+    return name, bytes(data)
+
+
+def _write(tmp_path_factory: pytest.TempPathFactory, name: str, data: bytes) -> Path:
+    folder = tmp_path_factory.getbasetemp() / "fuzz"
+    folder.mkdir(exist_ok=True)
+    p = folder / ("case" + Path(name).suffix)
+    p.write_bytes(data)
+    return p
+
+
+@settings(max_examples=META_EXAMPLES, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(case=mutated())
+def test_read_metadata_survives_mutations(tmp_path_factory: pytest.TempPathFactory, case: tuple[str, bytes]) -> None:
+    name, data = case
+    p = _write(tmp_path_factory, name, data)
+    try:
+        md = read_metadata(p)
+    except GeolocError as err:
+        assert str(p) in str(err)
+        return
+    finally:
+        p.unlink(missing_ok=True)
+    json.dumps(md.to_dict())  # whatever was read must serialise
+    if md.gps is not None:
+        assert math.isfinite(md.gps.lat) and abs(md.gps.lat) <= 90
+        assert math.isfinite(md.gps.lon) and abs(md.gps.lon) <= 180
+        assert not (md.gps.lat == 0 and md.gps.lon == 0)
+    assert all(isinstance(w, str) and w for w in md.warnings)
+
+
+@settings(max_examples=IMAGE_EXAMPLES, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(case=mutated())
+def test_load_image_survives_mutations(tmp_path_factory: pytest.TempPathFactory, case: tuple[str, bytes]) -> None:
+    name, data = case
+    p = _write(tmp_path_factory, name, data)
+    try:
+        im = geoloc.photo.load_image(p)
+    except GeolocError as err:
+        assert str(p) in str(err)
+        return
+    finally:
+        p.unlink(missing_ok=True)
+    assert im.mode == "RGB" and im.width > 0 and im.height > 0
+
+
+def test_seeds_cover_every_format(tmp_path: Path) -> None:
+    """The corpus must hold each container the readers handle, and unmutated seeds read cleanly."""
+    suffixes = {Path(n).suffix for n in NAMES}
+    assert {".jpeg", ".png", ".tiff", ".webp", ".gif", ".bmp"} <= suffixes
+    for name in NAMES:
+        p = tmp_path / ("seed" + Path(name).suffix)
+        p.write_bytes(SEEDS[name])
+        md = read_metadata(p)
+        if name in ("generated.tiff",):  # Pillow writes no GPS IFD into TIFF files
+            assert md.camera.get("make") == "Fuzz"
+        elif name.startswith("generated.") and name not in ("generated.gif", "generated.bmp"):
+            assert md.gps is not None, name
+            assert (md.gps.lat, md.gps.lon) == pytest.approx((-(33 + 51 / 60 + 54.5 / 3600),
+                                                              -(70 + 40 / 60 + 12.5 / 3600))), name
+            assert md.gps.altitude_m == pytest.approx(-430.5), name

@@ -1,0 +1,125 @@
+"""Inference on real gazetteer lookups: rings, lone names, metadata, captions, conflicts."""
+
+from __future__ import annotations
+
+import pytest
+
+from geoloc.gazetteer import Priors, get_gazetteer
+from geoloc.geometry import haversine_km
+from geoloc.infer import infer, place_radius_km, sign_country
+from geoloc.report import GPS, Location, Metadata
+from geoloc.toponyms import Mention, context_facts
+
+CHERNIHIV = (51.50551, 31.28487)
+
+
+@pytest.fixture(scope="module")
+def gz():
+    return get_gazetteer()
+
+
+def sign(*lines: tuple[str, float | None], region: int = 0) -> list[Mention]:
+    return [Mention(readings=(name,), kind="ocr", distance_km=km, box=(10, 10 + 40 * i, 100, 30),
+                    confidence=90.0, region=region) for i, (name, km) in enumerate(lines)]
+
+
+def run(gz, mentions, metadata=Metadata(), caption=None, **kw):
+    return infer(mentions, metadata, context_facts(caption) if caption else None, gz, Priors, **kw)
+
+
+def _place(gz, name):
+    return next(p for p in gz.search(name, limit=5) if p.kind == "city")
+
+
+def test_two_distance_signs_meet_where_the_camera_is(gz):
+    # Camera in Nizhyn; signs give road distances (straight line x 1.2) to Chernihiv and Pryluky.
+    camera = _place(gz, "Nizhyn")
+    lines = []
+    for name in ("Chernihiv", "Pryluky", "Kozelets"):
+        p = _place(gz, name)
+        lines.append((name, round(1.2 * haversine_km(camera.lat, camera.lon, p.lat, p.lon))))
+    inf = run(gz, sign(*lines))
+    e = inf.estimate
+    assert e is not None and e.basis == "distance"
+    assert haversine_km(e.lat, e.lon, camera.lat, camera.lon) < 25
+    assert e.confidence >= 0.5 and e.radius_km < 40
+    assert "3 distance signs" in e.explanation
+    assert {c.place.name for c in inf.candidates[:3]} >= {"Chernihiv", "Pryluky"}
+
+
+def test_single_distance_puts_the_camera_within_that_distance(gz):
+    inf = run(gz, sign(("Чернігів", 25)))
+    e = inf.estimate
+    assert e.basis == "distance" and e.radius_km == 25
+    assert haversine_km(e.lat, e.lon, *CHERNIHIV) < 1
+    assert inf.candidates[0].place.geonameid == 710735
+    assert inf.candidates[0].evidence[0].distance_km == 25
+
+
+def test_cyrillic_and_latin_lines_of_one_sign_are_one_place(gz):
+    mentions = sign(("Чернігів", 25), ("Chernihiv", None))
+    inf = run(gz, mentions)
+    top = inf.candidates[0]
+    assert top.place.geonameid == 710735
+    assert "Чернігів" in top.evidence[0].text and "Chernihiv" in top.evidence[0].text
+    assert top.evidence[0].distance_km == 25
+
+
+def test_a_lone_name_puts_the_camera_in_that_place(gz):
+    inf = run(gz, sign(("Чернігів", None)))
+    e = inf.estimate
+    assert e.basis == "ocr" and haversine_km(e.lat, e.lon, *CHERNIHIV) < 1
+    assert e.radius_km == pytest.approx(place_radius_km(inf.candidates[0].place))
+    assert 0.5 <= e.confidence <= 1
+
+
+def test_no_evidence_no_estimate(gz):
+    inf = run(gz, [])
+    assert inf.estimate is None and inf.candidates == []
+    shop = [Mention(readings=("АПТЕКА",), kind="ocr", confidence=95.0, region=0)]
+    assert run(gz, shop).estimate is None
+
+
+def test_gps_wins_and_contradicting_signs_are_flagged(gz):
+    lviv_gps = Metadata(gps=GPS(lat=49.8397, lon=24.0297))
+    inf = run(gz, sign(("Чернігів", None)), metadata=lviv_gps)
+    assert inf.estimate.basis == "gps" and inf.estimate.lat == 49.8397
+    assert len(inf.conflicts) == 1 and "Chernihiv" in inf.conflicts[0]
+    near_gps = Metadata(gps=GPS(lat=51.49, lon=31.30))
+    assert run(gz, sign(("Чернігів", None)), metadata=near_gps).conflicts == []
+
+
+def test_iptc_city_is_evidence(gz):
+    md = Metadata(location=Location(city="Budapest", country="Hungary", country_code="HU", source="iptc"))
+    inf = run(gz, [], metadata=md)
+    assert inf.estimate.basis == "iptc"
+    assert inf.candidates[0].place.country_code == "HU"
+
+
+def test_caption_alone_gives_a_low_confidence_estimate(gz):
+    inf = run(gz, [], caption="Shelling near Chernihiv, close to the border with Belarus.")
+    assert inf.estimate.basis == "context" and inf.estimate.confidence < 0.5
+    assert haversine_km(inf.estimate.lat, inf.estimate.lon, *CHERNIHIV) < 1
+
+
+def test_caption_disambiguates_a_common_village_name(gz):
+    # Many villages are called Oleksandrivka; the caption's region decides which one.
+    near_kropyvnytskyi = run(gz, sign(("Олександрівка", None)),
+                             caption="A checkpoint in Kirovohrad Oblast, south of Kropyvnytskyi.")
+    near_donetsk = run(gz, sign(("Олександрівка", None)),
+                       caption="A checkpoint in Donetsk Oblast, near Kramatorsk.")
+    a, b = near_kropyvnytskyi.estimate, near_donetsk.estimate
+    assert haversine_km(a.lat, a.lon, b.lat, b.lon) > 100
+    kr = _place(gz, "Kropyvnytskyi")
+    kt = _place(gz, "Kramatorsk")
+    assert haversine_km(a.lat, a.lon, kr.lat, kr.lon) < haversine_km(a.lat, a.lon, kt.lat, kt.lon)
+    assert haversine_km(b.lat, b.lon, kt.lat, kt.lon) < haversine_km(b.lat, b.lon, kr.lat, kr.lon)
+
+
+def test_sign_alphabet_gives_the_country():
+    assert sign_country(sign(("Чернігів", 25))) == "UA"
+    assert sign_country(sign(("Брянск", 45))) is None  # letters shared by Russian and Ukrainian
+    assert sign_country(sign(("Мыски", 5))) == "RU"
+    assert sign_country(sign(("Ўзда", 3))) == "BY"
+    assert sign_country(sign(("Мінск", 70), ("Лёзна", 3))) == "BY"
+    assert sign_country(sign(("Київ", 140))) == "UA"
