@@ -224,17 +224,30 @@ def _home_geometry(country: str | None):
     return areas[0].geometry if areas else None
 
 
+def _ring_consistency(pairs: Sequence[tuple[Place, float]]) -> float:
+    """Best log-likelihood of any camera position for these (place, road km) pairs (coarse)."""
+    lat, lon, _ = _grid(pairs, steps=41)
+    return float(np.max(_ring_loglik(lat, lon, pairs)))
+
+
 def _choose(resolved: Sequence[_Resolved], context_places: Sequence[Place]) -> list[Place]:
     """Pick one place per mention so that the picks agree with each other and the caption.
 
-    Places named together on one photo lie near each other; a road distance must be consistent
-    with the other distances. Exhaustive over the few top options of the first mentions.
+    Places named together on one photo lie near each other, and road distances read on signs
+    must meet at one camera position: among same-named places, the combination whose rings
+    intersect wins. Exhaustive over the few top options of the first mentions.
     """
+    distances = [r.mention.distance_km for r in resolved]
+
     def cost(combo: Sequence[tuple[float, Place]]) -> float:
         c = sum(penalty for penalty, _ in combo)
         places = [p for _, p in combo]
-        for a, b in itertools.combinations(places, 2):
-            c += min(haversine_km(a.lat, a.lon, b.lat, b.lon), 1500.0) / 150.0
+        for (i, a), (j, b) in itertools.combinations(enumerate(places), 2):
+            if not (distances[i] and distances[j]):  # rings judge the pairs that have distances
+                c += min(haversine_km(a.lat, a.lon, b.lat, b.lon), 1500.0) / 150.0
+        rings = [(p, distances[i]) for i, p in enumerate(places) if distances[i]]
+        if len(rings) >= 2:
+            c += min(-_ring_consistency(rings), 60.0) / 2.0
         for p in places:
             if context_places:
                 near = min(haversine_km(p.lat, p.lon, q.lat, q.lon) for q in context_places)
@@ -328,7 +341,9 @@ def _estimate(resolved: Sequence[_Resolved], chosen: Sequence[Place], gps: GPS |
     if len(pairs) >= 2:
         fit = _fit_rings(pairs, _home_geometry(home))
         parts = ", ".join(f"{p.name} {d:g} km" for p, d in pairs)
-        conf = 0.85 if fit.loglik > -8 else 0.4
+        # Two rings meet in two mirror-image places, and nearly collinear destinations smear
+        # the region: the wider the region, the less a point estimate is worth.
+        conf = max(0.3, min(0.85, 0.95 - fit.radius_km / 100.0)) if fit.loglik > -8 else 0.3
         return Estimate(lat=fit.lat, lon=fit.lon, radius_km=fit.radius_km, confidence=conf,
                         basis="distance", polygon=fit.polygon,
                         explanation=f"{len(pairs)} distance signs: {parts} -> region of {fit.radius_km:.0f} km radius")
@@ -342,7 +357,7 @@ def _estimate(resolved: Sequence[_Resolved], chosen: Sequence[Place], gps: GPS |
         order = {"ocr": 0, "xmp": 1, "iptc": 1}
         r, p = min(named, key=lambda rp: (order.get(rp[0].mention.kind, 2), -rp[1].match))
         radius = place_radius_km(p)
-        conf = (0.75 if p.match >= 0.99 else 0.55) * (0.9 if r.mention.kind == "ocr" else 0.8)
+        conf = (0.75 if p.match >= 0.99 else 0.4) * (0.9 if r.mention.kind == "ocr" else 0.8)
         what = {"ocr": "sign reads", "xmp": "XMP location", "iptc": "IPTC location"}.get(r.mention.kind, "names")
         return Estimate(lat=p.lat, lon=p.lon, radius_km=radius, confidence=round(conf, 2),
                         basis=r.mention.kind,

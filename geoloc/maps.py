@@ -38,7 +38,7 @@ from shapely.geometry.base import BaseGeometry
 
 from . import regions
 from .errors import GeolocError
-from .geometry import ROAD_FACTOR_MIN
+from .geometry import ROAD_FACTOR_MIN, haversine_km
 from .output import atomic_write_text
 from .photo import load_image
 from .regions import Area
@@ -53,7 +53,7 @@ OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">Ope
                    "contributors")
 
 AREA_STYLE = {
-    "country": {"color": "#1f4e9c", "weight": 2.5, "fillOpacity": 0.06, "dashArray": None},
+    "country": {"color": "#1f4e9c", "weight": 2.5, "fillOpacity": 0.03, "dashArray": None},
     "admin1": {"color": "#7b2d8e", "weight": 2.5, "fillOpacity": 0.06, "dashArray": "6 4"},
     "border": {"color": "#c0142b", "weight": 4, "fillOpacity": 0.0, "dashArray": None},
     "user": {"color": "#1b7f3b", "weight": 2.5, "fillOpacity": 0.08, "dashArray": "2 4"},
@@ -337,9 +337,9 @@ def render_map(report: Report, *, areas: Sequence[Area] = (), offline: bool = Fa
         if e is not None:
             focus += _circle_points(e.lat, e.lon, e.radius_km)
             focus += [(lat, lon) for lon, lat in e.polygon]
-        best = max((c.score for c in photo.candidates), default=0.0)
-        for c in photo.candidates:  # weak candidates far away stay on the map, out of the first view
-            if c.score >= 0.5 * best or e is None:
+        for c in photo.candidates:  # candidates far from the estimate stay on the map, out of view
+            if e is None or haversine_km(e.lat, e.lon, c.place.lat, c.place.lon) <= max(
+                    300.0, 3 * e.radius_km):
                 focus.append((c.place.lat, c.place.lon))
     nearest: dict[tuple[int, int], tuple[float, float]] = {}
     for pi, photo in enumerate(report.photos):
@@ -353,7 +353,7 @@ def render_map(report: Report, *, areas: Sequence[Area] = (), offline: bool = Fa
     if ext is None and areas:
         x0, y0, x1, y1 = shapely.union_all([a.geometry for a in areas]).bounds
         ext = (x0, y0, x1, y1)
-    view = _grow(ext, 0.1, 0.05) if ext else (-170.0, -60.0, 170.0, 75.0)
+    view = _grow(ext, 0.4, 0.25) if ext else (-170.0, -60.0, 170.0, 75.0)
     window = _grow(view, 1.5, 4.0)
 
     legend: list[tuple[str, str]] = []
@@ -370,6 +370,28 @@ def render_map(report: Report, *, areas: Sequence[Area] = (), offline: bool = Fa
     borders.add_to(m)
 
     # --- reported areas, their bands, and the distance lines
+    if areas and within_km:
+        bands = folium.FeatureGroup(name=f"Within {within_km:g} km of the reported borders")
+        for a in areas:
+            if a.kind != "border" and any(x.get("inside") for p in report.photos for x in p.areas
+                                          if (x.get("kind"), x.get("code")) == (a.kind, a.code)):
+                continue  # a band along the whole outline of the estimate's own country is noise
+            edge = a.geometry if a.kind == "border" else a.geometry.boundary
+            edge = shapely.clip_by_rect(edge, *window)
+            if edge.is_empty:
+                continue
+            band = regions.buffer_km(edge, within_km)
+            if a.kind != "border":  # "within 20 km of Belarus": the strip outside it
+                band = band.difference(shapely.clip_by_rect(a.geometry, *window))
+            band = _for_drawing(band, window)
+            style = {"color": BAND_COLOR, "weight": 0.5, "fillColor": BAND_COLOR, "fillOpacity": 0.28}
+            tip = f"within {within_km:g} km of {esc(a.name)}"
+            _geojson(band, style, f"band {a.name}", tooltip=tip).add_to(bands)
+        bands.add_to(m)
+        legend.append((f'<span style="display:inline-block;width:22px;height:9px;background:{BAND_COLOR};'
+                       'opacity:.6;vertical-align:middle"></span>',
+                       f"within {within_km:g} km of a reported border"))
+
     if areas:
         group = folium.FeatureGroup(name="Reported areas")
         for a in areas:
@@ -385,34 +407,23 @@ def render_map(report: Report, *, areas: Sequence[Area] = (), offline: bool = Fa
         for kind in dict.fromkeys(a.kind for a in areas):
             st = AREA_STYLE.get(kind, AREA_STYLE["user"])
             legend.append((_bar(st["color"], bool(st["dashArray"])), f"reported {esc(kind)}"))
-    if areas and within_km:
-        bands = folium.FeatureGroup(name=f"Within {within_km:g} km of the reported borders")
-        for a in areas:
-            edge = a.geometry if a.kind == "border" else a.geometry.boundary
-            edge = shapely.clip_by_rect(edge, *window)
-            if edge.is_empty:
-                continue
-            band = _for_drawing(regions.buffer_km(edge, within_km), window)
-            style = {"color": BAND_COLOR, "weight": 0.5, "fillColor": BAND_COLOR, "fillOpacity": 0.28}
-            tip = f"within {within_km:g} km of {esc(a.name)}"
-            _geojson(band, style, f"band {a.name}", tooltip=tip).add_to(bands)
-        bands.add_to(m)
-        legend.append((f'<span style="display:inline-block;width:22px;height:9px;background:{BAND_COLOR};'
-                       'opacity:.6;vertical-align:middle"></span>',
-                       f"within {within_km:g} km of a reported border"))
-
     for pi, photo in enumerate(report.photos):
         thumbs = _Thumbnails(photo.path)
         e = photo.estimate
         if e is not None and areas:
             lines = folium.FeatureGroup(name=layer_name(photo, "Distances to the reported areas"))
             measured = {(a.get("kind"), a.get("code"), a.get("name")): a for a in photo.areas}
+            ends: dict[tuple[float, float], list[tuple[tuple[float, float], float, str]]] = {}
             for ai, area in enumerate(areas):
                 got = measured.get((area.kind, area.code, area.name)) or regions.measure(area, e.lat, e.lon)
                 if got.get("inside"):
                     continue
                 q = nearest[(pi, ai)]
-                label = f"{got['distance_km']:.0f} km to {esc(area.name)}"
+                key = (round(q[0], 2), round(q[1], 2))  # areas meeting at one point share one line
+                ends.setdefault(key, []).append((q, float(got["distance_km"]), area.name))
+            for hits in ends.values():
+                q, km = hits[0][0], hits[0][1]
+                label = f"{km:.0f} km to " + " · ".join(esc(name) for _, _, name in hits)
                 line = folium.PolyLine([(e.lat, e.lon), q], color="#222", weight=2, dash_array="5 5",
                                        opacity=0.9)
                 folium.Tooltip(label, permanent=True, direction="center", sticky=False,

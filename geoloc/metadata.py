@@ -27,6 +27,7 @@ import mmap
 import os
 import re
 import struct
+import warnings as pywarnings
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,6 +35,7 @@ from typing import Any, Iterator
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
+from PIL import Image, UnidentifiedImageError
 from defusedxml.ElementTree import fromstring as xml_fromstring
 
 from .errors import PhotoError, PhotoIOError
@@ -47,6 +49,9 @@ MAX_TEXT = 2000
 
 MAX_BLOCK = 16 * 1024 * 1024
 """Largest metadata block read: a tiny zTXt chunk or HEIF item must not turn into gigabytes."""
+
+MAP_ABOVE = 32 * 1024 * 1024
+"""Files larger than this are memory-mapped instead of read whole."""
 
 PLACEHOLDER_32 = 0xFFFFFFFF
 """4294967295: written by some firmware into GPS rationals when no fix was available."""
@@ -123,9 +128,15 @@ def read_metadata(path: str | os.PathLike[str]) -> Metadata:
     shown = os.fsdecode(p)
     try:
         with open(p, "rb") as fh:
-            try:
-                data: Any = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-            except (OSError, ValueError):  # special files, filesystems without mmap
+            # Photos are read whole; only very large files (multi-page TIFF scans) are mapped, as a
+            # mapped file truncated by another process would kill this one with SIGBUS.
+            data: Any = None
+            if os.fstat(fh.fileno()).st_size > MAP_ABOVE:
+                try:
+                    data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+                except (OSError, ValueError):  # filesystems without mmap
+                    data = None
+            if data is None:
                 data = fh.read()
             try:  # interpret while the map is open: a TIFF file's EXIF is the mapped file itself
                 return _interpret(_collect(data, shown))
@@ -156,7 +167,7 @@ def _collect(data: Any, shown: str) -> _Raw:
         (head[4:8] == b"ftyp", "HEIF", _heif),
     ]
     for matched, fmt, reader in readers:
-        if matched:
+        if matched and len(data) >= 8:
             raw.fmt = fmt
             if fmt == "HEIF" and not _is_heif(data):
                 raise PhotoError("not an image (an ISO media file that is not HEIF/AVIF)", path=shown)
@@ -172,7 +183,25 @@ def _collect(data: Any, shown: str) -> _Raw:
     if head[:6] in (b"GIF87a", b"GIF89a") or head[:2] == b"BM":
         raw.fmt = "GIF" if head[:3] == b"GIF" else "BMP"
         return raw
-    raise PhotoError("not an image (unknown or unsupported format)", path=shown)
+    fmt = _pillow_format(shown)
+    if fmt is None:
+        raise PhotoError("not an image (unknown or unsupported format)", path=shown)
+    raw.fmt = fmt
+    raw.warnings.append(f"metadata of {fmt} files is not read")
+    return raw
+
+
+def _pillow_format(path: str) -> str | None:
+    """The format name if Pillow recognises the file (so load_image may decode it), else None."""
+    try:
+        with pywarnings.catch_warnings():
+            pywarnings.simplefilter("ignore")
+            with Image.open(path) as im:
+                return str(im.format or "image")
+    except Image.DecompressionBombError:
+        return "image"
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, struct.error):
+        return None
 
 
 def _why(exc: BaseException) -> str:
@@ -242,7 +271,10 @@ def _png(data: Any, raw: _Raw) -> None:
         if ctype == b"eXIf":
             raw.tiff.append(body[6:] if body.startswith(b"Exif\x00") else body)
         elif ctype in (b"iTXt", b"tEXt", b"zTXt"):
-            _png_text(ctype, body, raw)
+            try:  # one broken text chunk must not hide the chunks after it
+                _png_text(ctype, body, raw)
+            except _PARSE_ERRORS as exc:
+                raw.warnings.append(f"PNG {ctype.decode()} chunk is malformed ({_why(exc)}); ignored")
         elif ctype == b"IEND":
             break
 
@@ -1003,9 +1035,7 @@ def _xmp_gps(doc: _XmpDoc, warnings: list[str]) -> GPS | None:
     lat = _xmp_coord(raw_lat, "latitude", warnings)
     lon = _xmp_coord(raw_lon, "longitude", warnings)
     if lat is None or lon is None:
-        if raw_lat and raw_lon:
-            pass  # the reason is already in the warnings
-        else:
+        if not (raw_lat and raw_lon):  # otherwise _xmp_coord has said what is wrong
             warnings.append("XMP GPS has only one coordinate; ignored")
         return None
     if lat == 0 and lon == 0:

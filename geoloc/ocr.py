@@ -35,7 +35,7 @@ from PIL import Image
 
 from .errors import OCRError
 from .report import TextSpan
-from .textdetect import Region, detect_regions
+from .textdetect import Region, detect_regions, detect_text_lines
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,9 @@ TESSERACT_CONFIG = "--oem 1 --psm 6 -c load_system_dawg=0 -c load_freq_dawg=0"
 """A block of text, no dictionaries: place names are not dictionary words."""
 
 TARGET_LETTER_PX = 34  # median letter height the crops are scaled to
-MAX_REGIONS = 16  # regions read per photo, largest first (keeps a cluttered photo bounded)
+MAX_REGIONS = 16  # sign panels read per photo, largest first (keeps a cluttered photo bounded)
+MAX_LINES = 24  # detected text lines outside panels read per photo
+DET_MODEL = Path(__file__).resolve().parent / "assets" / "ch_PP-OCRv4_det_infer.onnx"
 MIN_WORD_CONF = 25.0  # Tesseract word confidence below which a reading is noise
 _GAP = 36  # white pixels between crops stacked into one page
 
@@ -351,7 +353,7 @@ def read_text(image: Image.Image, langs: str = DEFAULT_LANGS, *,
     """
     passes = split_passes(_check_langs(langs))
     rgb = np.asarray(image.convert("RGB"))
-    regions = detect_regions(rgb)[:MAX_REGIONS]
+    regions = find_regions(rgb)
     crops = [c for i, r in enumerate(regions) if (c := _cut(rgb, r, i)) is not None]
     if debug_dir is not None:
         _write_debug(Path(debug_dir), rgb, regions, crops)
@@ -366,6 +368,20 @@ def read_text(image: Image.Image, langs: str = DEFAULT_LANGS, *,
     spans.sort(key=lambda s: (s.line, s.box[0]))
     log.debug("read %d spans in %d regions", len(spans), len(crops))
     return spans
+
+
+DETECTORS = ("panels", "lines")
+
+
+def find_regions(rgb: np.ndarray) -> list[Region]:
+    """Sign panels, plus the detector's text lines that lie outside every panel."""
+    panels = detect_regions(rgb)[:MAX_REGIONS] if "panels" in DETECTORS else []
+    if "lines" not in DETECTORS or not DET_MODEL.is_file():
+        return panels
+    polys = [cv2.boxPoints(p.rect).reshape(-1, 1, 2).astype(np.float32) for p in panels]
+    extra = [r for r in detect_text_lines(rgb, DET_MODEL)
+             if not any(cv2.pointPolygonTest(poly, r.rect[0], False) >= 0 for poly in polys)]
+    return panels + extra[:MAX_LINES]
 
 
 def _write_debug(debug_dir: Path, rgb: np.ndarray, regions: list[Region],

@@ -38,6 +38,7 @@ from shapely.geometry import Point, box, shape
 from shapely.geometry.base import BaseGeometry
 
 from .errors import RegionError
+from .geometry import haversine_km
 from .output import atomic_write_bytes
 from .report import Place
 
@@ -361,7 +362,7 @@ def from_km(geom: BaseGeometry, lat0: float, lon0: float) -> BaseGeometry:
 def _near_window(geom: BaseGeometry, lat: float, lon: float) -> BaseGeometry:
     """The part of ``geom`` that can hold the point nearest (lat, lon): cheaper to project."""
     a, b = shapely.ops.nearest_points(geom, Point(lon, lat))
-    reach = _haversine_km(lat, lon, a.y, a.x) * 1.1 + 5.0
+    reach = haversine_km(lat, lon, a.y, a.x) * 1.1 + 5.0
     dlat = reach / 111.0
     top = min(abs(lat) + dlat, 89.0)
     if abs(lat) + dlat >= 89.0:
@@ -370,13 +371,6 @@ def _near_window(geom: BaseGeometry, lat: float, lon: float) -> BaseGeometry:
     if dlon >= 170 or abs(lon) + dlon >= 180:
         return geom
     return shapely.clip_by_rect(geom, lon - dlon, lat - dlat, lon + dlon, lat + dlat)
-
-
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def distance_km(geom: BaseGeometry, lat: float, lon: float) -> float:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -122,3 +124,57 @@ def _drop_nested(regions: list[Region]) -> list[Region]:
             continue
         kept.append(r)
     return kept
+
+
+# ---------------------------------------------------------------------------------------------
+# scene-text lines: the PP-OCRv4 detection network (DB) on onnxruntime
+
+DET_MAX_SIDE = 1024
+"""The detector sees the photo at this longest side; text lines 8+ px high there are found."""
+
+
+@lru_cache(maxsize=2)
+def _det_session(model: str):
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 2
+    opts.inter_op_num_threads = 1
+    opts.log_severity_level = 3
+    return ort.InferenceSession(model, sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+def detect_text_lines(rgb: np.ndarray, model: Path) -> list[Region]:
+    """Text lines found by the DB text detector, as rotated rectangles in original pixels."""
+    H, W = rgb.shape[:2]
+    ratio = min(1.0, DET_MAX_SIDE / max(H, W))
+    h32 = max(32, int(round(H * ratio / 32)) * 32)
+    w32 = max(32, int(round(W * ratio / 32)) * 32)
+    small = cv2.resize(rgb[..., ::-1], (w32, h32), interpolation=cv2.INTER_AREA)  # BGR, as trained
+    x = ((small.astype(np.float32) / 255.0 - 0.5) / 0.5).transpose(2, 0, 1)[None]
+    sess = _det_session(str(model))
+    prob = sess.run(None, {sess.get_inputs()[0].name: x})[0][0, 0]
+    bitmap = cv2.dilate((prob > 0.3).astype(np.uint8), np.ones((2, 2), np.uint8))
+    contours, _ = cv2.findContours(bitmap, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    sx, sy = W / w32, H / h32
+    out: list[Region] = []
+    for c in contours[:1000]:
+        rect = cv2.minAreaRect(c)
+        (rw, rh) = rect[1]
+        if min(rw, rh) < 3:
+            continue
+        x0, y0, bw, bh = cv2.boundingRect(c)
+        m = np.zeros((bh, bw), np.uint8)
+        cv2.fillPoly(m, [c - [x0, y0]], 1)
+        score = float(cv2.mean(prob[y0:y0 + bh, x0:x0 + bw], m)[0])
+        if score < 0.5:
+            continue
+        # DB shrinks text kernels: grow the box back by area * 1.6 / perimeter on each side
+        d = rw * rh * 1.6 / (2 * (rw + rh))
+        (cx, cy), (w, h), a = _normalise(((rect[0]), (rw + 2 * d, rh + 2 * d), rect[2]))
+        if abs(a) > 30:
+            continue
+        out.append(Region(((cx * sx, cy * sy), (w * sx, h * sy), a), "text",
+                          score=w * h * sx * sy, pad=0.0))
+    out.sort(key=lambda r: -r.score)
+    return out

@@ -29,6 +29,8 @@ COMMON_WORDS = frozenset("""
 дети школа лікарня больница ринок рынок вулиця улица проспект площа площадь шосе шоссе траса
 трасса обїзд объезд обхід обход митниця таможня кордон граница пункт пропуску пропуска
 км km stop pharmacy shop store market cafe bar hotel bank post exit entrance center centre
+pizza pizzeria kebab sushi burger coffee kawa apteka sklep bistro motel cinema kino taxi таксі такси
+хліб хлеб квіти цветы оптика ремонт шиномонтаж мінімаркет минимаркет товари товары дороги дорога
 street road avenue square highway city town village north south east west
 the a an of in on at near and or with by from to for after before during was is are were
 border region oblast province district area war spring summer autumn winter morning evening
@@ -136,8 +138,10 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
                         words.append(tok)
                 confs.append(s.confidence)
             name = " ".join(words)
-            if len(name) >= 2 and not is_common_word(name) and name not in readings:
+            if len(name) >= 2 and name not in readings:
                 readings.append(name)
+        if any(is_common_word(r) for r in readings):
+            continue  # "КАФЕ" read as "KADE" by the Latin pass is still a cafe, not Kade in Ghana
         if readings:
             out.append(Mention(readings=tuple(readings), kind="ocr", distance_km=distance,
                                box=_union_box(s.box for s in ln.spans),

@@ -12,6 +12,7 @@ import io
 import json
 import math
 import os
+import struct
 from pathlib import Path
 
 import pytest
@@ -161,6 +162,40 @@ def test_load_image_survives_mutations(tmp_path_factory: pytest.TempPathFactory,
     finally:
         p.unlink(missing_ok=True)
     assert im.mode == "RGB" and im.width > 0 and im.height > 0
+
+
+@st.composite
+def random_gps_exif(draw: st.DrawFn) -> bytes:
+    """A JPEG whose EXIF GPS IFD holds random entries: any tag, type, count and value bytes."""
+    bo = draw(st.sampled_from(["<", ">"]))
+    entries = draw(st.lists(st.tuples(st.integers(0, 31), st.integers(0, 14),
+                                      st.one_of(st.integers(0, 8), st.sampled_from([0xFFFF, 0x7FFFFFFF, 0xFFFFFFFF])),
+                                      st.binary(min_size=4, max_size=4)), max_size=14))
+    tail = draw(st.binary(max_size=160))
+    gps_at = 8 + 2 + 12 + 4
+    ifd0 = struct.pack(bo + "H", 1) + struct.pack(bo + "HHII", 0x8825, 4, 1, gps_at) + b"\x00" * 4
+    gps = struct.pack(bo + "H", len(entries)) + b"".join(
+        struct.pack(bo + "HHI", tag, typ, count) + value for tag, typ, count, value in entries) + b"\x00" * 4
+    tiff = (b"II*\x00" if bo == "<" else b"MM\x00*") + struct.pack(bo + "I", 8) + ifd0 + gps + tail
+    payload = b"Exif\x00\x00" + tiff
+    return b"\xff\xd8\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + b"\xff\xd9"
+
+
+@settings(max_examples=_EXTRA or 700, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=random_gps_exif())
+def test_random_gps_ifds_never_crash(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
+    """Structure-aware fuzzing of the GPS interpretation (types, counts, refs, dates, placeholders)."""
+    p = _write(tmp_path_factory, "gps.jpg", data)
+    md = read_metadata(p)
+    p.unlink()
+    g = md.gps
+    if g is not None:
+        assert abs(g.lat) <= 90 and abs(g.lon) <= 180 and not (g.lat == 0 and g.lon == 0)
+        assert g.altitude_m is None or math.isfinite(g.altitude_m)
+        assert g.direction_deg is None or 0 <= g.direction_deg < 360
+        assert g.direction_ref in (None, "T", "M")
+    json.dumps(md.to_dict())
 
 
 def test_seeds_cover_every_format(tmp_path: Path) -> None:

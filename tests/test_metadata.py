@@ -418,6 +418,13 @@ def test_gif_and_bmp_carry_no_metadata(tmp_path: Path) -> None:
         assert md.gps is None and md.location is None and md.warnings == ()
 
 
+def test_formats_without_a_metadata_reader_still_count_as_images(tmp_path: Path) -> None:
+    p = tmp_path / "frame.ppm"
+    Image.new("RGB", (4, 4)).save(p)
+    md = read_metadata(p)
+    assert md.gps is None and md.warnings == ("metadata of PPM files is not read",)
+
+
 @pytest.mark.parametrize("content,error,message", [
     (None, PhotoIOError, "no such file"),
     (b"", PhotoError, "empty"),

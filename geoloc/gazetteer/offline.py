@@ -34,6 +34,7 @@ from .names import COMMON_WORDS, keys, normalise, script_of, skeleton
 log = logging.getLogger(__name__)
 
 _JUNK_RE = re.compile(r"^[\W\d_]*$", re.UNICODE)
+_DOTTED_RE = re.compile(r"(?:[A-Z]\.\s?){2,3}")  # "U.S.", "S.C.": abbreviations, not OCR noise
 MATCH_WEIGHT = 25.0  # one point of score per 0.04 of match: a fuzzy hit must be ~1000x larger to win
 COMMON_WORD_MATCH = 0.4
 
@@ -83,7 +84,7 @@ def prior_bonus(place: Place, priors: Priors | None, country_code: str | None = 
 
 def base_score(match: float, population: int, kind: str) -> float:
     """Score from name match, size and kind, before priors (log10 population units)."""
-    kind_bonus = {"country": 0.6, "admin1": 0.2}.get(kind, 0.0)
+    kind_bonus = {"country": 0.6, "admin1": 0.2, "continent": 0.6}.get(kind, 0.0)
     return MATCH_WEIGHT * (match - 1.0) + math.log10(max(population, 0) + 1) + kind_bonus
 
 
@@ -233,7 +234,8 @@ class OfflineGazetteer:
     def _matches(self, query: str, fuzzy: bool) -> dict[int, tuple[float, str]]:
         """pid -> (match, matched name) for every place the query may name."""
         norm = normalise(query)
-        if len(norm.replace(" ", "")) < 3 or _JUNK_RE.match(norm):
+        if _JUNK_RE.match(norm) or (len(norm.replace(" ", "")) < 3
+                                    and not _DOTTED_RE.fullmatch(query.strip())):
             return {}
         qkeys = sorted(keys(query))
         if not qkeys:
@@ -308,10 +310,8 @@ class OfflineGazetteer:
                                        (key.upper(),)).fetchone()
             found = self.get(row[0]) if row else None
         else:
-            for p in self.search(key, fuzzy=False, limit=50):
-                if p.kind == "country":
-                    found = p
-                    break
+            named = next((p for p in self.search(key, fuzzy=False, limit=50) if p.kind == "country"), None)
+            found = self.country(named.country_code) if named else None
         self._country_cache[key] = found
         return found
 

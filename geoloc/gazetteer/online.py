@@ -83,7 +83,10 @@ class OnlineGazetteer:
         self.max_wait = max_wait
         self.backoff = backoff
         self.timeout = timeout
-        kwargs: dict[str, Any] = {"timeout": timeout}
+        from geopy.adapters import URLLibAdapter
+
+        # urllib has no hidden retries (requests' adapter retries twice more): ours are the only ones
+        kwargs: dict[str, Any] = {"timeout": timeout, "adapter_factory": URLLibAdapter}
         if provider in ("nominatim", "photon", "pelias"):
             kwargs["user_agent"] = user_agent or DEFAULT_USER_AGENT
         if url:
@@ -93,7 +96,8 @@ class OnlineGazetteer:
         if api_key:
             kwargs["api_key"] = api_key
         if provider == "geonames":
-            kwargs = {"username": api_key or user_agent or "", "timeout": timeout}
+            kwargs = {"username": api_key or user_agent or "", "timeout": timeout,
+                      "adapter_factory": URLLibAdapter}
         try:
             self._geocoder = _geocoder_class(provider)(**kwargs)
         except (TypeError, ValueError) as exc:

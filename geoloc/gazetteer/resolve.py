@@ -24,27 +24,35 @@ ROUNDS = 3
 CONTEXT_CAP = 4.0
 
 
+_LOCAL = ("city", "admin2")
+
+
 def _fit(c: Place, t: Place) -> float:
     """How much the place ``t`` (another mention's reading) supports candidate ``c``."""
     if c.geonameid == t.geonameid:
         return 0.0
     b = 0.0
-    same_country = bool(c.country_code) and c.country_code == t.country_code
-    if same_country:
+    if c.country_code and c.country_code == t.country_code:
         b += 0.6
         same_a1 = bool(c.admin1_code) and c.admin1_code == t.admin1_code
         if t.kind == "country":
             b += 0.6  # the country itself is named: its places are expected
-        elif t.kind == "admin1" and same_a1 and c.kind == "city":
-            b += 1.4  # "Alexandria ... Louisiana"
-        elif same_a1 and c.kind == "city":
-            b += 0.6
-        if c.kind in ("country", "admin1") and t.kind == "city" and (c.kind == "country" or same_a1):
+        elif t.kind == "admin1" and same_a1 and c.kind in _LOCAL:
+            b += 2.0  # "Alexandria ... Louisiana"
+        elif same_a1 and c.kind in _LOCAL:
+            b += 0.8
+        if c.kind == "country" or (c.kind == "admin1" and same_a1 and t.kind in _LOCAL):
             b += 0.5  # a named region or country that contains another named place
-    if c.kind == "city" and t.kind == "city":
+    if c.kind in _LOCAL and t.kind in _LOCAL:
         d = haversine_km(c.lat, c.lon, t.lat, t.lon)
-        b += 1.2 * math.exp(-d / 150.0)
+        b += 1.5 * math.exp(-d / 100.0)
     return b
+
+
+def _query_form(mention: str) -> str:
+    """In running text a two-letter capital word is an abbreviation: "US" is searched as "U.S."."""
+    m = mention.strip()
+    return f"{m[0]}.{m[1]}." if len(m) == 2 and m.isalpha() and m.isupper() else m
 
 
 def resolve(mentions: Sequence[str], *, priors: Priors | None = None,
@@ -53,7 +61,8 @@ def resolve(mentions: Sequence[str], *, priors: Priors | None = None,
     gz = gazetteer or get_gazetteer()
     search_priors = replace(priors, places=()) if priors else None
     distinct = list(dict.fromkeys(m for m in mentions if m and m.strip()))
-    cands: dict[str, list[Place]] = {m: gz.search(m, priors=search_priors, limit=limit) for m in distinct}
+    cands: dict[str, list[Place]] = {m: gz.search(_query_form(m), priors=search_priors, limit=limit)
+                                     for m in distinct}
     cc = None
     if priors and priors.country:
         c = priors.country.strip()

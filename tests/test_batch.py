@@ -1,0 +1,183 @@
+"""The batch runner: parallel workers, input order, the observation cache, interruption, crashes."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing.forkserver
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from geoloc.batch import default_jobs, run_batch, shown_path
+from geoloc.cache import ObservationCache
+from geoloc.errors import GeolocError
+from geoloc.pipeline import Settings
+from geoloc.scenes import SignLine, SignSpec, render_scene
+
+SIGNS = [("Чернігів", "Chernihiv", 25), ("Бровари", "Brovary", 12), ("Ніжин", "Nizhyn", 40),
+         ("Прилуки", "Pryluky", 63), ("Козелець", "Kozelets", 18), ("Остер", "Oster", 31)]
+
+
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Six road-sign scenes, each naming one place; a broken file sits between them."""
+    folder = tmp_path_factory.mktemp("batch")
+    paths = []
+    for i, (cyr, lat, km) in enumerate(SIGNS):
+        image, _ = render_scene([SignSpec("ua_direction", (SignLine(cyr, lat, km),), cap_px=30,
+                                          position=(0.5, 0.4), angle_deg=0, tilt=0)],
+                                seed=100 + i, size=(800, 600))
+        path = folder / f"{i:02d}_{lat}.jpg"
+        image.save(path, "JPEG", quality=90)
+        paths.append(str(path))
+    broken = folder / "03b_broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0 not really a JPEG")
+    paths.insert(3, str(broken))
+    return paths
+
+
+def _dicts(result) -> list[dict]:
+    return [r.to_dict() for r in result.reports]
+
+
+@pytest.fixture(scope="module")
+def sequential(photos: list[str]):
+    """The reference: every photo read in this process, no cache."""
+    return run_batch(photos, Settings(), jobs=1)
+
+
+def test_sequential_batch_reads_every_photo_and_reports_the_broken_one(photos, sequential) -> None:
+    assert [r.path for r in sequential.reports] == [p for p in photos if "broken" not in p]
+    assert [e.path for e in sequential.errors] == [photos[3]]
+    assert "not an image" in str(sequential.errors[0])
+    read = [" ".join(t.text for t in r.texts) for r in sequential.reports]
+    hits = sum(lat in text or cyr in text for text, (cyr, lat, _) in zip(read, SIGNS))
+    assert hits >= 5, read  # the scenes are clean: the sign's name is read
+
+
+@pytest.mark.slow
+def test_two_workers_give_the_same_reports_in_input_order(photos, sequential) -> None:
+    seen: list[str] = []
+    order: list[str] = []
+    result = run_batch(photos, Settings(), jobs=2, on_result=lambda r: order.append(r.path),
+                       on_error=lambda e: (order.append(e.path), seen.append(str(e))))
+    assert _dicts(result) == _dicts(sequential)
+    assert order == photos  # callbacks in input order, errors included
+    assert len(seen) == 1 and seen[0].startswith(photos[3] + ": ")
+
+
+def test_cache_rereads_nothing_and_gives_identical_reports(photos, sequential, tmp_path) -> None:
+    cache = ObservationCache(tmp_path / "obs")
+    first = run_batch(photos, Settings(), jobs=1, cache=cache)
+    assert first.cached == 0 and cache.info().entries == len(SIGNS)  # failures are not cached
+    again = run_batch(photos, Settings(), jobs=2, cache=cache)
+    assert again.cached == len(SIGNS)
+    assert _dicts(again) == _dicts(first) == _dicts(sequential)
+    assert [e.path for e in again.errors] == [photos[3]]
+
+    # a prior changes the inference, not the reading: still all from the cache
+    primed = run_batch(photos, Settings(country="UA"), jobs=1, cache=cache)
+    assert primed.cached == len(SIGNS)
+    # other OCR languages read other text: nothing from the cache
+    other = run_batch(photos[:1], Settings(langs="eng"), jobs=1, cache=cache)
+    assert other.cached == 0
+
+
+def test_a_renamed_copy_is_a_hit_and_an_edited_photo_is_not(photos, tmp_path) -> None:
+    cache = ObservationCache(tmp_path / "obs")
+    run_batch(photos[:1], Settings(), cache=cache)
+    copy = tmp_path / "renamed.jpg"
+    copy.write_bytes(Path(photos[0]).read_bytes())
+    hit = run_batch([str(copy)], Settings(), cache=cache)
+    assert hit.cached == 1 and hit.reports[0].path == str(copy)
+    assert all(e.source in ("", str(copy)) for c in hit.reports[0].candidates for e in c.evidence)
+    edited = tmp_path / "edited.jpg"
+    edited.write_bytes(Path(photos[0]).read_bytes() + b"\0")  # one byte more after the JPEG end
+    assert run_batch([str(edited)], Settings(), cache=cache).cached == 0
+
+
+def test_a_damaged_entry_is_read_again_and_rewritten(photos, sequential, tmp_path) -> None:
+    cache = ObservationCache(tmp_path / "obs")
+    run_batch(photos[:2], Settings(), cache=cache)
+    entries = sorted(cache.directory.rglob("*.json"))
+    assert len(entries) == 2
+    entries[0].write_bytes(entries[0].read_bytes()[:40])  # cut short, as a crash mid-write would
+    again = run_batch(photos[:2], Settings(), cache=cache)
+    assert again.cached == 1
+    assert _dicts(again) == _dicts(sequential)[:2]
+    assert json.loads(entries[0].read_text())["key"] == entries[0].stem  # rewritten whole
+    assert run_batch(photos[:2], Settings(), cache=cache).cached == 2
+
+
+def test_ctrl_c_keeps_what_is_done_and_the_rerun_resumes(photos, sequential, tmp_path) -> None:
+    cache = ObservationCache(tmp_path / "obs")
+    got: list[str] = []
+
+    def stop_after_two(report) -> None:
+        got.append(report.path)
+        if len(got) == 2:
+            raise KeyboardInterrupt
+
+    cut = run_batch(photos[:4], Settings(), jobs=1, cache=cache, on_result=stop_after_two)
+    assert cut.interrupted
+    assert [r.path for r in cut.reports] == photos[:2]  # the second was done when Ctrl-C came
+    assert cache.info().entries == 2
+    rest = run_batch(photos[:4], Settings(), jobs=1, cache=cache)
+    assert rest.cached == 2 and not rest.interrupted
+    assert _dicts(rest) == _dicts(sequential)[:3]
+
+
+def _forkserver_children() -> list[int]:
+    server = multiprocessing.forkserver._forkserver._forkserver_pid
+    if not server:
+        return []
+    try:
+        tasks = Path(f"/proc/{server}/task").iterdir()
+        return [int(pid) for t in tasks for pid in (t / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc to find the workers")
+def test_a_worker_killed_mid_batch_costs_nothing(photos, sequential) -> None:
+    killed: list[int] = []
+
+    def kill_one_worker() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not killed:
+            children = _forkserver_children()
+            if children:
+                time.sleep(0.3)  # let it start on a photo
+                os.kill(children[0], signal.SIGKILL)
+                killed.append(children[0])
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=kill_one_worker, daemon=True)
+    watcher.start()
+    result = run_batch(photos, Settings(), jobs=2)
+    watcher.join()
+    assert killed, "no worker process was seen"
+    assert _dicts(result) == _dicts(sequential)
+    assert [e.path for e in result.errors] == [photos[3]]
+
+
+def test_errors_name_the_file_even_with_undecodable_bytes(tmp_path: Path) -> None:
+    raw = os.fsencode(tmp_path) + b"/caf\xe9.jpg"
+    with open(raw, "wb") as fh:
+        fh.write(b"plain text, not a photo")
+    errors: list[GeolocError] = []
+    result = run_batch([os.fsdecode(raw)], Settings(), on_error=errors.append)
+    assert len(result.errors) == 1 and errors == result.errors
+    line = str(errors[0])
+    assert line.startswith(str(tmp_path) + "/caf\\xe9.jpg: not an image")
+    line.encode("utf-8")  # printable and writable as UTF-8
+    assert shown_path(os.fsdecode(raw)).endswith("caf\\xe9.jpg")
+
+
+def test_default_jobs_is_the_cpus_this_process_may_use() -> None:
+    assert default_jobs() == len(os.sched_getaffinity(0))
