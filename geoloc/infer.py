@@ -23,9 +23,10 @@ from .toponyms import ContextFacts, Mention, is_common_word, script_of
 MIN_MATCH = 0.8
 """Fuzzy matches below this are not taken as places (OCR junk and common words land lower)."""
 
-CONTEXT_MATCH = 0.95
-"""Captions are matched near-exactly ("Bryansk region" for "Bryansk Oblast"), never fuzzily:
-prose is full of capitalised words that are a letter away from some village."""
+EXACT_MATCH = 0.95
+"""A match at least this good is a name the gazetteer holds, up to spelling system ("Стрий" for
+GeoNames "Stryi", "Bryansk region" for "Bryansk Oblast"), not an OCR-tolerant guess. Captions are
+matched only this way: prose is full of capitalised words a letter away from some village."""
 
 ROAD_FACTOR = (0.6, 0.83, 1.02)
 """Straight-line / road distance: lowest plausible, most likely, highest (with reading slack)."""
@@ -100,7 +101,7 @@ def _resolve_context(context: ContextFacts | None, gazetteer: Gazetteer,
     found: list[Place] = []
     for m in context.mentions:
         hits = [p for p in gazetteer.search(m.text, priors=make_priors(places=found), limit=3,
-                                            fuzzy=False) if p.match >= CONTEXT_MATCH]
+                                            fuzzy=False) if p.match >= EXACT_MATCH]
         if hits and hits[0].geonameid not in {p.geonameid for p in found}:
             found.append(hits[0])
     return found
@@ -116,6 +117,8 @@ def _resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors:
     for m in mentions:
         best: dict[int, Place] = {}
         useful: list[str] = []  # readings that name a place; the others are misreadings
+        if m.kind == "ocr" and not _legible(m):
+            continue
         for reading in m.readings:
             if len(reading.replace(" ", "")) < 3 or is_common_word(reading):
                 continue
@@ -146,6 +149,17 @@ def _resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors:
                                box=_union(tm.box, rm.box), confidence=max(tm.confidence or 0, rm.confidence or 0),
                                region=tm.region, source=tm.source)
     return merged
+
+
+def _legible(m: Mention) -> bool:
+    """Whether an OCR line is read well enough to be a name: short junk needs high confidence.
+
+    Tesseract turns foliage and brickwork into 2-4 letter "words" at confidence 20-50, and some
+    village somewhere is called "Ody"; a real sign name is longer or read with confidence.
+    """
+    conf = m.confidence if m.confidence is not None else 100.0
+    longest = max(len(r.replace(" ", "")) for r in m.readings)
+    return conf >= 40 and (longest >= 5 or conf >= 70)
 
 
 def _union(a: Box | None, b: Box | None) -> Box | None:
@@ -357,7 +371,8 @@ def _estimate(resolved: Sequence[_Resolved], chosen: Sequence[Place], gps: GPS |
         order = {"ocr": 0, "xmp": 1, "iptc": 1}
         r, p = min(named, key=lambda rp: (order.get(rp[0].mention.kind, 2), -rp[1].match))
         radius = place_radius_km(p)
-        conf = (0.75 if p.match >= 0.99 else 0.4) * (0.9 if r.mention.kind == "ocr" else 0.8)
+        conf = (0.75 if p.match >= EXACT_MATCH else 0.4) * (0.9 if r.mention.kind == "ocr" else 0.8)
+        conf *= min(1.0, (r.mention.confidence or 85.0) / 85.0)
         what = {"ocr": "sign reads", "xmp": "XMP location", "iptc": "IPTC location"}.get(r.mention.kind, "names")
         return Estimate(lat=p.lat, lon=p.lon, radius_km=radius, confidence=round(conf, 2),
                         basis=r.mention.kind,

@@ -37,7 +37,7 @@ from shapely.geometry import Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
 from . import regions
-from .errors import GeolocError
+from .errors import GeolocError, OutputError
 from .geometry import ROAD_FACTOR_MIN, haversine_km
 from .output import atomic_write_text
 from .photo import load_image
@@ -275,7 +275,7 @@ def _inline_assets(m: folium.Map) -> None:
         leaflet = (assets / "leaflet.js").read_text(encoding="utf-8")
         jquery = (assets / "jquery.min.js").read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise GeolocError(f"offline map assets are missing ({exc.filename}); run `make setup`") from None
+        raise OutputError(f"offline map assets are missing ({exc.filename}); run `make setup`") from None
     m.default_js = []
     m.default_css = []
     header = m.get_root().header
@@ -493,7 +493,7 @@ def render_map(report: Report, *, areas: Sequence[Area] = (), offline: bool = Fa
         "border:1px solid #444;padding:1px 4px}.geoloc-popup{font:12px/1.35 sans-serif}</style>"),
         name="geoloc_css")
 
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=several).add_to(m)
     w, s, e_, n = view
     m.fit_bounds([(s, w), (n, e_)])
     return m.get_root().render()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .gazetteer import Priors, get_gazetteer
-from .infer import CONTEXT_MATCH, Inference, infer
+from .infer import EXACT_MATCH, Inference, infer
 from .metadata import read_metadata
 from .ocr import DEFAULT_LANGS, read_text
 from .photo import load_image
@@ -122,7 +122,7 @@ def reported_areas(report: Report, settings: Settings, *, borders: Sequence[str]
         named = named_places(settings)
         for name in ctx.border_with:
             hit = next(iter(gz.search(name, limit=1, fuzzy=False)), None)
-            if hit is None or hit.match < CONTEXT_MATCH:
+            if hit is None or hit.match < EXACT_MATCH:
                 continue
             if hit.kind == "country":
                 borders.append(hit.country_code)

@@ -53,8 +53,6 @@ FINE_TOLERANCE_DEG = 0.002
 BORDER_SNAP_DEG = 0.01
 """Neighbours simplified separately no longer share vertices: edges this close count as shared."""
 
-ATTRIBUTION = ("Boundaries: Natural Earth 1:10m (public domain), German point of view: "
-               "Crimea shown as part of Ukraine")
 
 _REGION_WORDS = {
     "oblast", "oblasti", "region", "regione", "province", "provincia", "state", "krai", "kray",
@@ -492,7 +490,8 @@ def _parse_border(reg: _Regions, spec: str, home_country: str | None) -> tuple[i
     try:
         other = _find(reg, spec, home_country=None, countries_only=True)
         if not home_country:
-            raise RegionError(f'border "{spec}": the photo\'s country is unknown; write it as UA-{reg.records[other].code}')
+            raise RegionError(f'border "{spec}": the photo\'s country is unknown; '
+                              f'name both countries, e.g. XX-{reg.records[other].code}')
         home = _find(reg, home_country, home_country=None, countries_only=True)
         if home == other:
             raise RegionError(f'border "{spec}": that is the photo\'s own country')

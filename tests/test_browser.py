@@ -15,7 +15,7 @@ import pytest
 
 from geoloc.maps import write_map
 from geoloc.regions import measure, resolve_areas
-from geoloc.report import Candidate, Evidence, Metadata, Place, Report
+from geoloc.report import Candidate, Evidence, Metadata, Place
 
 from test_maps import chernihiv_report
 

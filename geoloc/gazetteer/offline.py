@@ -37,6 +37,7 @@ _JUNK_RE = re.compile(r"^[\W\d_]*$", re.UNICODE)
 _DOTTED_RE = re.compile(r"(?:[A-Z]\.\s?){2,3}")  # "U.S.", "S.C.": abbreviations, not OCR noise
 MATCH_WEIGHT = 25.0  # one point of score per 0.04 of match: a fuzzy hit must be ~1000x larger to win
 COMMON_WORD_MATCH = 0.4
+NEAR_BONUS = 4.0  # inside the caller's circle a hamlet outranks a city 10,000 times larger
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -58,7 +59,7 @@ def prior_bonus(place: Place, priors: Priors | None, country_code: str | None = 
         lat, lon, km = priors.near
         d = haversine_km(lat, lon, place.lat, place.lon)
         km = max(km, 1.0)
-        bonus += 2.5 if d <= km else 2.5 * math.exp(-(d - km) / km) - 0.5
+        bonus += NEAR_BONUS if d <= km else NEAR_BONUS * math.exp(-(d - km) / km) - 1.0
     if priors.places:
         best = 0.0
         for other in priors.places:

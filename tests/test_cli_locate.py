@@ -1,0 +1,227 @@
+"""``geoloc locate`` as a user runs it: exit codes, --jsonl, --jobs, the cache, Ctrl-C, --offline."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from geoloc.cli.main import cli
+from geoloc.scenes import SignLine, SignSpec, render_scene
+
+SIGNS = [("Чернігів", "Chernihiv", 25), ("Бровари", "Brovary", 12), ("Ніжин", "Nizhyn", 40),
+         ("Прилуки", "Pryluky", 63), ("Козелець", "Kozelets", 18), ("Остер", "Oster", 31)]
+GEOLOC = [sys.executable, "-c", "import sys; from geoloc.cli.main import cli; sys.exit(cli())"]
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Six sign photos and one broken file, named so that the broken one comes third."""
+    folder = tmp_path_factory.mktemp("photos")
+    for i, (cyr, lat, km) in enumerate(SIGNS):
+        image, _ = render_scene([SignSpec("ua_direction", (SignLine(cyr, lat, km),), cap_px=30,
+                                          position=(0.5, 0.4), angle_deg=0, tilt=0)],
+                                seed=200 + i, size=(800, 600))
+        image.save(folder / f"{i:02d}_{lat}.jpg", "JPEG", quality=90)
+    (folder / "01b_broken.jpg").write_bytes(b"GIF89a, or so it claims")
+    return folder
+
+
+@pytest.fixture
+def cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """One observation cache for the module's runs (the gazetteer's own cache stays where it is)."""
+    root = tmp_path_factory.getbasetemp() / "cli-cache"
+    monkeypatch.setattr("geoloc.cache.cache_root", lambda: root)
+    return root
+
+
+def _run(*args: str):
+    return CliRunner().invoke(cli, ["locate", *args], catch_exceptions=False)
+
+
+def _photos(folder: Path) -> list[str]:
+    return sorted(str(p) for p in folder.iterdir())
+
+
+def test_jsonl_streams_one_line_per_photo_in_input_order(folder, cache, tmp_path) -> None:
+    result = _run(str(folder), "--jsonl", "--jobs", "2", "--map", str(tmp_path / "m.html"))
+    assert result.exit_code == 1  # one photo failed
+    lines = [json.loads(ln) for ln in result.stdout.splitlines()]
+    assert [ln["path"] for ln in lines] == _photos(folder)
+    broken = lines[2]
+    assert broken["errors"] and "not an image" in broken["errors"][0] and broken["estimate"] is None
+    good = [ln for ln in lines if not ln["errors"]]
+    assert len(good) == 6 and all(ln["texts"] for ln in good)
+    assert f"geoloc: {folder}/01b_broken.jpg: not an image" in result.stderr
+    assert f"wrote {tmp_path / 'm.html'}" in result.stderr  # stdout holds only the JSON lines
+
+
+def test_one_and_two_jobs_write_the_same_report(folder, cache, tmp_path) -> None:
+    photos = _photos(folder)[:4]
+    one = _run(*photos, "--jobs", "1", "--no-cache", "--report", str(tmp_path / "1.json"),
+               "--map", str(tmp_path / "1.html"))
+    two = _run(*photos, "--jobs", "2", "--no-cache", "--report", str(tmp_path / "2.json"),
+               "--map", str(tmp_path / "2.html"))
+    assert one.exit_code == two.exit_code == 1
+    summary = [ln for ln in one.stdout.splitlines() if not ln.startswith("wrote ")]
+    assert summary == [ln for ln in two.stdout.splitlines() if not ln.startswith("wrote ")]
+    assert summary[0].startswith(photos[0] + ": ")  # the summary, in input order
+    assert json.loads((tmp_path / "1.json").read_text()) == json.loads((tmp_path / "2.json").read_text())
+    assert not list(tmp_path.glob(".*.part"))
+
+
+def test_all_good_photos_exit_0_and_a_rerun_reads_nothing_again(folder, cache, tmp_path,
+                                                                 monkeypatch) -> None:
+    photos = [p for p in _photos(folder) if "broken" not in p][:3]
+    first = _run(*photos, "--json", "--map", str(tmp_path / "a.html"))
+    assert first.exit_code == 0, first.stderr
+
+    def no_reading(path, settings):
+        raise AssertionError(f"{path} was read again")
+
+    monkeypatch.setattr("geoloc.batch.observe", no_reading)
+    again = _run(*photos, "--json", "--jobs", "1", "--country", "UA", "--map", str(tmp_path / "b.html"))
+    assert again.exit_code == 0, again.stderr
+    assert [p["texts"] for p in json.loads(again.stdout)["photos"]] == \
+        [p["texts"] for p in json.loads(first.stdout)["photos"]]
+    nocache = _run(photos[0], "--no-cache", "--jobs", "1", "--map", str(tmp_path / "c.html"))
+    assert nocache.exit_code == 1 and "was read again" in nocache.stderr  # --no-cache reads
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--json", "--jsonl"], "choose one"),
+    (["--jobs", "0"], "--jobs"),
+    (["--near", "north"], "LAT,LON"),
+])
+def test_bad_usage_exits_2(folder, args, words) -> None:
+    result = CliRunner().invoke(cli, ["locate", str(folder), *args])
+    assert result.exit_code == 2
+    assert words in result.stderr
+
+
+def test_a_folder_without_photos_is_bad_usage(tmp_path) -> None:
+    (tmp_path / "readme.txt").write_text("no photos here")
+    result = CliRunner().invoke(cli, ["locate", str(tmp_path)])
+    assert result.exit_code == 2 and "no photos found" in result.stderr
+
+
+def test_only_broken_photos_exit_1_with_one_line_each(tmp_path) -> None:
+    (tmp_path / "a.jpg").write_bytes(b"")
+    (tmp_path / "b.png").write_text("text")
+    result = CliRunner().invoke(cli, ["locate", str(tmp_path / "a.jpg"), str(tmp_path / "b.png"),
+                                      str(tmp_path / "missing.jpg")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"geoloc: {tmp_path}/a.jpg: not an image (empty file)",
+        f"geoloc: {tmp_path}/b.png: not an image (unknown or unsupported format)",
+        f"geoloc: {tmp_path}/missing.jpg: no such file"]
+    assert result.stdout == ""
+
+
+def test_offline_opens_no_socket(folder, tmp_path, monkeypatch) -> None:
+    attempts: list[object] = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("network access during an --offline run")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    with pytest.raises(OSError):  # the guard is really in place
+        socket.create_connection(("127.0.0.1", 9))
+    attempts.clear()
+    photo = str(folder / "00_Chernihiv.jpg")
+    result = _run(photo, "--offline", "--jobs", "1", "--no-cache", "--json",
+                  "--map", str(tmp_path / "offline.html"))
+    assert result.exit_code == 0, result.stderr
+    assert attempts == []
+    data = json.loads(result.stdout)
+    assert data["photos"][0]["texts"]  # the photo was really read and located
+    assert (tmp_path / "offline.html").stat().st_size > 0
+
+
+def _wait_for_line(proc: subprocess.Popen, timeout: float) -> bytes:
+    deadline = time.monotonic() + timeout
+    buf = b""
+    while time.monotonic() < deadline and b"\n" not in buf:
+        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
+        if ready:
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            buf += chunk
+    return buf
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_cleanly_keeps_lines_and_writes_whole_outputs(folder, tmp_path) -> None:
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [*GEOLOC, "locate", str(folder), "--jsonl", "--jobs", "1", "--no-cache",
+         "--report", str(out / "report.json"), "--map", str(out / "map.html")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        first = _wait_for_line(proc, timeout=240)
+        assert b"\n" in first, proc.stderr.read().decode() if proc.poll() is not None else "no line"
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
+        rest, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err.decode()
+    lines = [json.loads(ln) for ln in (first + rest).decode().splitlines()]
+    photos = _photos(folder)
+    assert 1 <= len(lines) < len(photos)
+    assert [ln["path"] for ln in lines] == photos[:len(lines)]
+    assert b"interrupted after" in err and b"Traceback" not in err
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    done = [p["path"] for p in report["photos"]]
+    assert done == [p for p in photos[:len(done)] if "broken" not in p]
+    assert len(done) >= len([ln for ln in lines if not ln["errors"]])
+    assert (out / "map.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".part")]
+
+
+def _stderr_on_a_terminal(args: list[str]) -> str:
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen([*GEOLOC, *args], stdout=subprocess.DEVNULL, stderr=terminal)
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            ready, _, _ = select.select([controller], [], [], 60)
+            if not ready:
+                break
+            data = os.read(controller, 65536)
+        except OSError:  # the terminal closed: the command is done
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(controller)
+    return b"".join(chunks).decode(errors="replace")
+
+
+def test_progress_bar_only_on_a_terminal_and_not_with_q(tmp_path) -> None:
+    for i in range(3):
+        (tmp_path / f"{i}.jpg").write_bytes(b"")
+    bar = _stderr_on_a_terminal(["locate", str(tmp_path), "--no-cache"])
+    assert "3/3" in bar and "photo" in bar
+    assert bar.count("not an image (empty file)") == 3
+    quiet = _stderr_on_a_terminal(["locate", str(tmp_path), "--no-cache", "-q"])
+    assert "3/3" not in quiet and quiet.count("not an image (empty file)") == 3
+    piped = CliRunner().invoke(cli, ["locate", str(tmp_path), "--no-cache"])
+    assert "3/3" not in piped.stderr
