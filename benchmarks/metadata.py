@@ -30,7 +30,8 @@ import sys
 import time
 import warnings
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from PIL import Image, IptcImagePlugin
 
@@ -64,8 +65,8 @@ def pillow_reader(path: Path) -> Reading:
             with Image.open(path) as im:
                 g = im.getexif().get_ifd(0x8825)
                 if 2 in g and 4 in g:
-                    lat = sum(float(v) / s for v, s in zip(g[2], (1, 60, 3600)))
-                    lon = sum(float(v) / s for v, s in zip(g[4], (1, 60, 3600)))
+                    lat = sum(float(v) / s for v, s in zip(g[2], (1, 60, 3600), strict=False))
+                    lon = sum(float(v) / s for v, s in zip(g[4], (1, 60, 3600), strict=False))
                     gps = (-lat if g.get(1) == "S" else lat, -lon if g.get(3) == "W" else lon)
                 iptc = IptcImagePlugin.getiptcinfo(im) or {}
                 raw = iptc.get((2, 90))
@@ -122,7 +123,7 @@ def timed(reader: Callable[[Path], Reading], path: Path, repeat: int) -> tuple[R
 
 
 def agrees(got: tuple[float, float] | None, want: tuple[float, float]) -> bool:
-    return got is not None and all(math.isfinite(g) and abs(g - w) <= 1e-6 for g, w in zip(got, want))
+    return got is not None and all(math.isfinite(g) and abs(g - w) <= 1e-6 for g, w in zip(got, want, strict=True))
 
 
 def run(repeat: int) -> tuple[str, dict[str, Any]]:

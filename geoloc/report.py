@@ -190,7 +190,7 @@ class Estimate:
     polygon: tuple[tuple[float, float], ...] = ()  # (lon, lat) ring of the region, when not a circle
 
     def to_dict(self) -> dict[str, Any]:
-        return {"lat": round(self.lat, 5), "lon": round(self.lon, 5),
+        return {"lat": round(self.lat, 7), "lon": round(self.lon, 7),  # GPS-exact when from GPS
                 "radius_km": round(self.radius_km, 1), "confidence": round(self.confidence, 2),
                 "basis": self.basis, "explanation": self.explanation}
 

@@ -24,6 +24,7 @@ MIN_AREA = 500  # working pixels: a sign with 12 px capitals is about 40 x 100
 MIN_FILL = 0.6  # contour area / its minimum-area rectangle: panels are rectangles
 MIN_HOLES, MAX_HOLES = 0.02, 0.6  # share of the panel taken by letters
 MAX_ASPECT = 14.0
+MIN_EDGE_DENSITY = 0.02  # share of edge pixels inside a panel
 MAX_SHARE = 0.2  # of the frame: larger blobs are sky, road or wall
 
 
@@ -49,7 +50,6 @@ def _masks(hsv: np.ndarray) -> dict[str, np.ndarray]:
         # white panels are the brightest grey things in the picture; in overcast light they
         # are far from 255, so the threshold follows the photo's own bright end
         "white": (s <= 45) & (v >= float(np.clip(np.percentile(v, 90) - 25, 130, 175))),
-        "dark": (v <= 70),
     }
 
 
@@ -102,6 +102,10 @@ def detect_regions(rgb: np.ndarray) -> list[Region]:
             inside = filled.sum()
             holes = 1 - float((m[y:y + bh, x:x + bw] & filled).sum()) / max(1, inside)
             if not MIN_HOLES <= holes <= MAX_HOLES:
+                continue
+            # letters have crisp edges; clouds in a blue sky or texture in a wall do not
+            density = float((thin[y:y + bh, x:x + bw] > 0)[filled > 0].mean())
+            if density < MIN_EDGE_DENSITY:
                 continue
             (cx, cy), (w, h), a = _normalise(rect)
             found.append(Region(((cx / scale, cy / scale), (w / scale, h / scale), a), kind,

@@ -80,7 +80,7 @@ def test_offline_map_renders_with_no_network(browser, tmp_path) -> None:
     assert page.evaluate("L.version") == "1.9.4"
     assert page.evaluate("typeof window.jQuery") == "function"
     labels = [t.strip() for t in page.locator(".leaflet-control-layers-overlays label").all_inner_texts()]
-    assert labels == ["Country borders", "Reported areas", "Within 20 km of the reported borders",
+    assert labels == ["Country borders", "Within 20 km of the reported borders", "Reported areas",
                       "Distances to the reported areas", "Distance rings", "Estimate", "Candidates"]
     # one distance line per nearest point (Belarus and the UA-BY border meet the estimate's
     # line at the same point, so they share one), each labelled with the km the report holds

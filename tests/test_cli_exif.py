@@ -36,7 +36,7 @@ def _photo(path: Path, *, city: bytes | None = None) -> Path:
 
 
 def test_json_output(tmp_path: Path) -> None:
-    p = _photo(tmp_path / "a.jpg", city="Santiago".encode())
+    p = _photo(tmp_path / "a.jpg", city=b"Santiago")
     result = CliRunner().invoke(cli, ["exif", "--json", str(p)])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
@@ -51,7 +51,7 @@ def test_json_output(tmp_path: Path) -> None:
 
 
 def test_human_summary(tmp_path: Path) -> None:
-    p = _photo(tmp_path / "a.jpg", city="Santiago".encode())
+    p = _photo(tmp_path / "a.jpg", city=b"Santiago")
     result = CliRunner().invoke(cli, ["exif", str(p)])
     assert result.exit_code == 0
     assert "-33.865139, -70.670139 (EXIF)" in result.stdout

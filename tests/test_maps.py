@@ -66,7 +66,7 @@ def test_offline_map_is_self_contained(tmp_path, areas) -> None:
     assert "url(images/" not in page  # Leaflet's images inlined as data URIs
     assert len(page) < 1_500_000
     # the layers the analyst toggles
-    for name in ("Country borders", "Reported areas", "Within 20 km of the reported borders",
+    for name in ("Country borders", "Within 20 km of the reported borders", "Reported areas",
                  "Distances to the reported areas", "Distance rings", "Estimate", "Candidates"):
         assert f'"{name}"' in page, name
     # distances from the estimate to each area, with the km the report holds
@@ -137,3 +137,16 @@ def test_geojson_has_the_features(tmp_path, areas) -> None:
                                              "distance_km": want["distance_km"], "inside": False}]
     assert 50 < want["distance_km"] < 65  # the estimate sits ~12 km south-east of Chernihiv
     assert features(Report([]))["features"] == []
+
+
+def test_bands_skip_the_estimates_own_country(tmp_path) -> None:
+    line = tmp_path / "road.geojson"
+    line.write_text(json.dumps({"type": "Feature", "properties": {"name": "Road M01"},
+                                "geometry": {"type": "LineString",
+                                             "coordinates": [[31.0, 51.0], [31.3, 51.8]]}}),
+                    encoding="utf-8")
+    areas = resolve_areas(regions=["Ukraine", "Belarus"], area_files=[line])
+    report = chernihiv_report(tmp_path / "sign.jpg", areas=areas)
+    page = render_map(report, areas=areas, offline=True, within_km=20)
+    assert "within 20 km of Belarus" in page and "within 20 km of Road M01" in page
+    assert "within 20 km of Ukraine" not in page  # the estimate lies in Ukraine

@@ -151,7 +151,7 @@ def xmp_packet(description_attrs: str = "", body: str = "") -> bytes:
         'xmlns:Iptc4xmpCore="http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/" '
         'xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/" '
         f'{description_attrs}>{body}</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
-    ).encode("utf-8")
+    ).encode()
 
 
 XMP_APP1 = b"http://ns.adobe.com/xap/1.0/\x00"
@@ -193,7 +193,8 @@ def test_fractional_minutes_and_degrees_only(tmp_path: Path) -> None:
 def test_big_endian_exif(tmp_path: Path) -> None:
     tiff = build_tiff(ifd0=[(0x010F, ASCII, "Canon")], gps=gps_ifd(dms(50, 27), "N", dms(30, 31), "E"), bo=">")
     md = read_metadata(exif_jpeg(tmp_path, tiff))
-    assert md.gps is not None and md.gps.lat == pytest.approx(50.45) and md.gps.lon == pytest.approx(30.516667, abs=1e-6)
+    assert md.gps is not None
+    assert (md.gps.lat, md.gps.lon) == pytest.approx((50.45, 30.516667), abs=1e-6)
     assert md.camera["make"] == "Canon"
 
 
@@ -384,14 +385,16 @@ def test_heif_and_avif_with_exif(tmp_path: Path, fmt: str) -> None:
     ex = Image.Exif()
     ex.load(b"Exif\x00\x00" + build_tiff(ifd0=[(0x010F, ASCII, "HMD Global")],
                                           gps=gps_ifd(dms(40, 39, 46.8), "N", dms(3, 45, 49.5), "W")))
+    xmp = xmp_packet('photoshop:City="Madrid" photoshop:Country="Spain"')
     try:
-        Image.new("RGB", (64, 64), "green").save(p, fmt, exif=ex, quality=50)
+        Image.new("RGB", (64, 64), "green").save(p, fmt, exif=ex, xmp=xmp, quality=50)
     except (KeyError, OSError, ValueError) as exc:  # no encoder for this format in this build
         pytest.skip(f"cannot write {fmt}: {exc}")
     md = read_metadata(p)
     assert md.gps is not None
     assert (md.gps.lat, md.gps.lon) == pytest.approx((40.663, -3.76375), abs=1e-6)
     assert md.camera["make"] == "HMD Global"
+    assert md.location is not None and (md.location.city, md.location.country) == ("Madrid", "Spain")
 
 
 def test_jpeg_xl_container_boxes(tmp_path: Path) -> None:
@@ -491,6 +494,19 @@ def test_xmp_location_created_struct_and_utf16(tmp_path: Path) -> None:
         assert loc is not None and (loc.city, loc.country_code) == ("Odesa", "UA"), enc
 
 
+def test_jpeg_extended_xmp_is_joined(tmp_path: Path) -> None:
+    """XMP over 64 kB continues in 'xmp/extension' segments (GUID, full length, offset, chunk)."""
+    ext = xmp_packet('photoshop:City="Zaporizhzhia"' + " " * 70000)
+    guid = hashlib.md5(ext).hexdigest().upper().encode()
+    header = b"http://ns.adobe.com/xmp/extension/\x00" + guid
+    half = 40000
+    segments = [app(0xE1, header + struct.pack(">II", len(ext), off) + ext[off:off + half]) for off in (half, 0)]
+    p = tmp_path / "ext.jpg"
+    p.write_bytes(jpeg_bytes(app(0xE1, XMP_APP1 + xmp_packet('photoshop:Country="Ukraine"')), *segments))
+    loc = read_metadata(p).location
+    assert loc is not None and (loc.city, loc.country) == ("Zaporizhzhia", "Ukraine")
+
+
 def test_xmp_gps_used_when_exif_gps_is_broken(tmp_path: Path) -> None:
     tiff = build_tiff(gps=gps_ifd([(48, 1), (5332358, 100000), (0, 0)], "N", [(21, 1), (259507, 100000), (0, 0)], "E"))
     xmp = xmp_packet('exif:GPSLatitude="48,53.323582N" exif:GPSLongitude="21,2.595070E"')
@@ -510,10 +526,10 @@ BILLION_LAUGHS = (
     "</rdf:RDF></x:xmpmeta>").encode()
 
 EXTERNAL_ENTITY = (
-    '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
-    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-    '<rdf:Description xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" photoshop:City="&secret;"/>'
-    "</rdf:RDF></x:xmpmeta>").encode()
+    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" photoshop:City="&secret;"/>'
+    b"</rdf:RDF></x:xmpmeta>")
 
 
 @pytest.mark.parametrize("payload", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["billion-laughs", "external-entity"])

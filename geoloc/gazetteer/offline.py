@@ -34,7 +34,7 @@ from .names import COMMON_WORDS, keys, normalise, script_of, skeleton
 log = logging.getLogger(__name__)
 
 _JUNK_RE = re.compile(r"^[\W\d_]*$", re.UNICODE)
-_DOTTED_RE = re.compile(r"(?:[A-Z]\.\s?){2,3}")  # "U.S.", "S.C.": abbreviations, not OCR noise
+_DOTTED_RE = re.compile(r"(?:[A-Z]\.\s?){2,3}|[A-Z][a-z]\.")  # "U.S.", "Ky.": abbreviations, not OCR noise
 MATCH_WEIGHT = 25.0  # one point of score per 0.04 of match: a fuzzy hit must be ~1000x larger to win
 COMMON_WORD_MATCH = 0.4
 NEAR_BONUS = 4.0  # inside the caller's circle a hamlet outranks a city 10,000 times larger
@@ -100,8 +100,9 @@ class OfflineGazetteer:
     name = "geonames"
 
     def __init__(self, directory: Path, *, build_if_missing: bool = True,
-                 show_progress: bool = True) -> None:
+                 show_progress: bool = True, countries: Sequence[str] | None = None) -> None:
         self.directory = Path(directory)
+        self.countries = sorted(countries) if countries else None
         self._build_if_missing = build_if_missing
         self._show_progress = show_progress
         self._lock = threading.Lock()
@@ -123,7 +124,7 @@ class OfflineGazetteer:
     def is_current(self) -> bool:
         """True when an index is built from the installed sources by this builder version."""
         info = self.info()
-        return bool(info) and info.get("versions") == source_versions()
+        return bool(info) and info.get("versions") == source_versions(self.countries)
 
     def _open(self) -> sqlite3.Connection:
         if self._db is not None:
@@ -136,7 +137,7 @@ class OfflineGazetteer:
                     raise GazetteerError("the offline gazetteer is not built; run 'geoloc data build'",
                                          path=str(self.directory))
                 log.info("building the offline gazetteer in %s (once; about a minute)", self.directory)
-                build(self.directory, show_progress=self._show_progress)
+                build(self.directory, show_progress=self._show_progress, countries=self.countries)
             try:
                 db = sqlite3.connect(f"file:{self.directory / DB_NAME}?mode=ro", uri=True,
                                      check_same_thread=False)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..report import Place
 from . import Gazetteer, Priors, get_gazetteer
@@ -21,31 +21,47 @@ from .offline import base_score, haversine_km, prior_bonus, to_unit
 
 CANDIDATES = 25
 ROUNDS = 3
-CONTEXT_CAP = 4.0
 
 
+@dataclass(frozen=True)
+class Weights:
+    """How much each kind of agreement between two readings counts (log10-population units)."""
+
+    population: float = 1.0  # times log10(population): the size prior
+    same_country: float = 0.6
+    country_named: float = 0.6  # the other mention is this candidate's country
+    region_named: float = 2.0  # the other mention is this candidate's admin-1 region
+    same_region: float = 0.8
+    contains: float = 0.5  # this candidate is the region/country containing the other mention
+    nearby: float = 1.5  # two local places close together ...
+    nearby_km: float = 100.0  # ... decaying with distance on this scale
+    top: int = 4  # the strongest supports counted
+    cap: float = 6.0  # context never outweighs more than this (tuned on LGL and GeoVirus)
+
+
+WEIGHTS = Weights()
 _LOCAL = ("city", "admin2")
 
 
-def _fit(c: Place, t: Place) -> float:
+def _fit(c: Place, t: Place, w: Weights) -> float:
     """How much the place ``t`` (another mention's reading) supports candidate ``c``."""
     if c.geonameid == t.geonameid:
         return 0.0
     b = 0.0
     if c.country_code and c.country_code == t.country_code:
-        b += 0.6
+        b += w.same_country
         same_a1 = bool(c.admin1_code) and c.admin1_code == t.admin1_code
         if t.kind == "country":
-            b += 0.6  # the country itself is named: its places are expected
+            b += w.country_named  # the country itself is named: its places are expected
         elif t.kind == "admin1" and same_a1 and c.kind in _LOCAL:
-            b += 2.0  # "Alexandria ... Louisiana"
+            b += w.region_named  # "Alexandria ... Louisiana"
         elif same_a1 and c.kind in _LOCAL:
-            b += 0.8
+            b += w.same_region
         if c.kind == "country" or (c.kind == "admin1" and same_a1 and t.kind in _LOCAL):
-            b += 0.5  # a named region or country that contains another named place
+            b += w.contains  # a named region or country that contains another named place
     if c.kind in _LOCAL and t.kind in _LOCAL:
         d = haversine_km(c.lat, c.lon, t.lat, t.lon)
-        b += 1.5 * math.exp(-d / 100.0)
+        b += w.nearby * math.exp(-d / w.nearby_km)
     return b
 
 
@@ -56,7 +72,8 @@ def _query_form(mention: str) -> str:
 
 
 def resolve(mentions: Sequence[str], *, priors: Priors | None = None,
-            gazetteer: Gazetteer | None = None, limit: int = CANDIDATES) -> list[list[Place]]:
+            gazetteer: Gazetteer | None = None, limit: int = CANDIDATES,
+            weights: Weights = WEIGHTS) -> list[list[Place]]:
     """Ranked candidates for each mention (in order), chosen jointly; ``score`` reflects the context."""
     gz = gazetteer or get_gazetteer()
     search_priors = replace(priors, places=()) if priors else None
@@ -68,7 +85,8 @@ def resolve(mentions: Sequence[str], *, priors: Priors | None = None,
         c = priors.country.strip()
         cc = c.upper() if len(c) == 2 else (p.country_code if (p := gz.country(c)) else None)
     base: dict[str, list[float]] = {
-        m: [base_score(p.match, p.population, p.kind) + prior_bonus(p, search_priors, cc) for p in ps]
+        m: [base_score(p.match, p.population, p.kind) + prior_bonus(p, search_priors, cc)
+            - (1.0 - weights.population) * math.log10(max(p.population, 0) + 1) for p in ps]
         for m, ps in cands.items()}
     fixed = list(priors.places) if priors else []
     best: dict[str, int] = {m: 0 for m in distinct if cands[m]}
@@ -80,8 +98,8 @@ def resolve(mentions: Sequence[str], *, priors: Priors | None = None,
             others = [p for o, p in readings.items() if o != m] + fixed
             row = []
             for i, c in enumerate(cands[m]):
-                ctx = sum(sorted((_fit(c, t) for t in others), reverse=True)[:4])
-                row.append(base[m][i] + min(ctx, CONTEXT_CAP))
+                ctx = sum(sorted((_fit(c, t, weights) for t in others), reverse=True)[:weights.top])
+                row.append(base[m][i] + min(ctx, weights.cap))
             scores[m] = row
             new_best[m] = max(range(len(row)), key=row.__getitem__)
         if new_best == best:

