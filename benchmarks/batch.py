@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import sys
 import tempfile
 import time
@@ -87,6 +88,12 @@ def timed(paths: list[str], jobs: int, cache: ObservationCache | None) -> tuple[
     return took, len(result.reports), result.cached
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the Tesseract processes)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -119,7 +126,9 @@ def main() -> None:
             _OnnxSession.run = _timed(onnx_run, _detector)
         _intervals.clear()
         _detector.clear()
+        cpu0 = _cpu_seconds()
         one, n_done, _ = timed(paths, 1, None)
+        cores_busy = (_cpu_seconds() - cpu0) / one
         pt.run_tesseract = run_tesseract
         if _OnnxSession is not None:
             _OnnxSession.run = onnx_run
@@ -159,6 +168,7 @@ def main() -> None:
         rest = overhead - detector
         print(f"| of which everything else (decode, metadata, colour panels, crops, inference, "
               f"batch) | {rest:.1f} | {rest / one:.0%} | |")
+    print(f"| CPU cores kept busy by one job (CPU time / wall time) | {cores_busy:.2f} | | |")
 
 
 if __name__ == "__main__":

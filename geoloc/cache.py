@@ -1,8 +1,9 @@
 """The observation cache: what was read from a photo (metadata and OCR text), keyed by its bytes.
 
-OCR is the slow part of geoloc (about half a second a photo); deciding where a photo was taken from
+OCR is the slow part of geoloc (about a second a photo); deciding where a photo was taken from
 what was read is fast. So the cache keeps the *observation* of each photo, keyed by the SHA-256 of
-the file's bytes and the settings that change what is read (OCR languages, geoloc version), and
+the file's bytes and what changes what is read (OCR languages, geoloc's version and code, the
+Tesseract version), and
 inference always runs again: a re-run with another ``--context`` or ``--country`` reads nothing
 twice, a renamed or copied photo is still a hit, and an edited one is not.
 
@@ -20,9 +21,11 @@ import logging
 import os
 import shutil
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import platformdirs
+import pytesseract
 
 from . import __version__
 from .errors import GeolocError
@@ -62,6 +65,34 @@ def file_digest(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
+def code_fingerprint(package: Path) -> str:
+    """SHA-256 over a package's Python sources and the sizes of its bundled models.
+
+    The version number alone does not tell two readers apart in a development install, where the
+    OCR code changes without it; a stale reading would then be served as if it were current.
+    The command-line layer is left out: it does not change what is read from a photo.
+    """
+    h = hashlib.sha256()
+    for src in sorted(package.rglob("*.py")):
+        rel = src.relative_to(package)
+        if rel.parts[0] == "cli":
+            continue
+        h.update(rel.as_posix().encode() + b"\0" + src.read_bytes() + b"\0")
+    for model in sorted(package.glob("assets/*.onnx")):
+        h.update(f"{model.name}:{model.stat().st_size}\0".encode())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def reader_fingerprint() -> str:
+    """What besides the photo and the languages decides what is read: geoloc's code, Tesseract."""
+    try:
+        tesseract = str(pytesseract.get_tesseract_version())
+    except (OSError, pytesseract.TesseractNotFoundError, ValueError):
+        tesseract = "missing"  # reading fails then anyway, with its own clear error
+    return f"{code_fingerprint(Path(__file__).resolve().parent)}/tesseract-{tesseract}"
+
+
 @dataclass(frozen=True)
 class CacheInfo:
     """What ``geoloc cache info`` shows for one cache folder."""
@@ -79,8 +110,8 @@ class ObservationCache:
 
     def key(self, digest: str, langs: str) -> str:
         """The entry name for a photo's bytes read with these OCR languages by this geoloc."""
-        ident = json.dumps({"sha256": digest, "langs": langs, "geoloc": __version__, "format": FORMAT},
-                           sort_keys=True)
+        ident = json.dumps({"sha256": digest, "langs": langs, "geoloc": __version__, "format": FORMAT,
+                            "reader": reader_fingerprint()}, sort_keys=True)
         return hashlib.sha256(ident.encode()).hexdigest()
 
     def _entry(self, key: str) -> Path:

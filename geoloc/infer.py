@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field, replace
-from typing import Protocol, Sequence
+from typing import NamedTuple, Protocol, Sequence
 
 import numpy as np
 from shapely.geometry import MultiPoint
@@ -169,34 +169,63 @@ def _union(a: Box | None, b: Box | None) -> Box | None:
     return (x0, y0, max(a[0] + a[2], b[0] + b[2]) - x0, max(a[1] + a[3], b[1] + b[3]) - y0)
 
 
-def _ring_loglik(lat: np.ndarray, lon: np.ndarray, choice: Sequence[tuple[Place, float]]) -> np.ndarray:
-    """Log-likelihood of camera positions given (place, road km) pairs."""
+class Ring(NamedTuple):
+    """A destination read on a sign with its road distance; ``sign`` groups one panel's lines."""
+
+    place: Place
+    road_km: float
+    sign: int = 0
+
+
+SAME_DIRECTION_DEG = 45.0
+"""A direction sign without arrows lists places along the road ahead: seen from the camera, its
+destinations lie within about this angle of each other."""
+
+
+def _bearings_deg(lat: np.ndarray, lon: np.ndarray, place: Place) -> np.ndarray:
+    dx = (place.lon - lon) * np.cos(np.radians(lat))
+    return np.degrees(np.arctan2(dx, place.lat - lat))
+
+
+def _ring_loglik(lat: np.ndarray, lon: np.ndarray, rings: Sequence[Ring]) -> np.ndarray:
+    """Log-likelihood of camera positions given the rings read on signs.
+
+    The destinations of one sign are reached by the same road network, so their straight-line /
+    road ratios share one factor: the ratios must agree with each other closely (sigma 0.05),
+    while the common factor itself is only loosely known (mode 0.83, sigma 0.12). And the places
+    on one panel lie ahead, in about the same direction. Together these turn two nearly
+    concentric rings into a point rather than a long arc.
+    """
     lo, mode, hi = ROAD_FACTOR
-    total = np.zeros_like(lat, dtype=float)
-    for place, d in choice:
-        ratio = haversine_km_array(lat, lon, place.lat, place.lon) / d
-        total += -0.5 * ((ratio - mode) / 0.12) ** 2
-        total += np.where((ratio < lo - 0.1) | (ratio > hi + 0.05), -50.0, 0.0)
+    ratios = np.stack([haversine_km_array(lat, lon, r.place.lat, r.place.lon) / r.road_km for r in rings])
+    common = ratios.mean(axis=0)
+    total = -0.5 * ((common - mode) / 0.12) ** 2
+    total -= 0.5 * (((ratios - common) / 0.05) ** 2).sum(axis=0)
+    total -= 50.0 * ((ratios < lo - 0.1) | (ratios > hi + 0.05)).any(axis=0)
+    for sign in {r.sign for r in rings}:
+        panel = [r for r in rings if r.sign == sign]
+        for a, b in itertools.combinations(panel, 2):
+            diff = np.abs((_bearings_deg(lat, lon, a.place) - _bearings_deg(lat, lon, b.place) + 180) % 360 - 180)
+            # soft and capped: a sign with arrows may point both ways, and rings still rule
+            total -= np.minimum(3.0, 0.5 * (np.maximum(0.0, diff - SAME_DIRECTION_DEG) / 30.0) ** 2)
     return total
 
 
-def _grid(choice: Sequence[tuple[Place, float]], steps: int = 121) -> tuple[np.ndarray, np.ndarray, LocalProjection]:
+def _grid(rings: Sequence[Ring], steps: int = 121) -> tuple[np.ndarray, np.ndarray]:
     """A lat/lon grid over the box where all rings may meet."""
-    lat0 = float(np.mean([p.lat for p, _ in choice]))
-    lon0 = float(np.mean([p.lon for p, _ in choice]))
-    proj = LocalProjection(lat0, lon0)
+    proj = LocalProjection(float(np.mean([r.place.lat for r in rings])),
+                           float(np.mean([r.place.lon for r in rings])))
     xs0, ys0, xs1, ys1 = [], [], [], []
-    for p, d in choice:
-        x, y = proj.to_km(p.lon, p.lat)
-        r = d * ROAD_FACTOR[2]
-        xs0.append(x - r), ys0.append(y - r), xs1.append(x + r), ys1.append(y + r)
+    for r in rings:
+        x, y = proj.to_km(r.place.lon, r.place.lat)
+        reach = r.road_km * ROAD_FACTOR[2]
+        xs0.append(x - reach), ys0.append(y - reach), xs1.append(x + reach), ys1.append(y + reach)
     x0, y0, x1, y1 = max(xs0), max(ys0), min(xs1), min(ys1)
     if x0 >= x1 or y0 >= y1:  # the rings' boxes do not even overlap
         x0, y0, x1, y1 = min(xs0), min(ys0), max(xs1), max(ys1)
     gx, gy = np.meshgrid(np.linspace(x0, x1, steps), np.linspace(y0, y1, steps))
-    lon = proj.lon0 + gx / proj._kx
-    lat = proj.lat0 + gy / proj._ky
-    return lat.ravel(), lon.ravel(), proj
+    lon, lat = proj.to_lonlat(gx, gy)
+    return lat.ravel(), lon.ravel()
 
 
 @dataclass
@@ -208,10 +237,10 @@ class _RingFit:
     polygon: tuple[tuple[float, float], ...]
 
 
-def _fit_rings(choice: Sequence[tuple[Place, float]], home: object | None) -> _RingFit:
+def _fit_rings(rings: Sequence[Ring], home: object | None) -> _RingFit:
     """Most likely camera position on the rings, and the radius of the region that holds it."""
-    lat, lon, _ = _grid(choice)
-    ll = _ring_loglik(lat, lon, choice)
+    lat, lon = _grid(rings)
+    ll = _ring_loglik(lat, lon, rings)
     if home is not None:  # a sign stands in the country whose alphabet it uses
         import shapely
 
@@ -238,10 +267,10 @@ def _home_geometry(country: str | None):
     return areas[0].geometry if areas else None
 
 
-def _ring_consistency(pairs: Sequence[tuple[Place, float]]) -> float:
-    """Best log-likelihood of any camera position for these (place, road km) pairs (coarse)."""
-    lat, lon, _ = _grid(pairs, steps=41)
-    return float(np.max(_ring_loglik(lat, lon, pairs)))
+def _ring_consistency(rings: Sequence[Ring]) -> float:
+    """Best log-likelihood of any camera position for these rings (on a coarse grid)."""
+    lat, lon = _grid(rings, steps=41)
+    return float(np.max(_ring_loglik(lat, lon, rings)))
 
 
 def _choose(resolved: Sequence[_Resolved], context_places: Sequence[Place]) -> list[Place]:
@@ -252,6 +281,7 @@ def _choose(resolved: Sequence[_Resolved], context_places: Sequence[Place]) -> l
     intersect wins. Exhaustive over the few top options of the first mentions.
     """
     distances = [r.mention.distance_km for r in resolved]
+    signs = [r.mention.region or 0 for r in resolved]
 
     def cost(combo: Sequence[tuple[float, Place]]) -> float:
         c = sum(penalty for penalty, _ in combo)
@@ -259,7 +289,7 @@ def _choose(resolved: Sequence[_Resolved], context_places: Sequence[Place]) -> l
         for (i, a), (j, b) in itertools.combinations(enumerate(places), 2):
             if not (distances[i] and distances[j]):  # rings judge the pairs that have distances
                 c += min(haversine_km(a.lat, a.lon, b.lat, b.lon), 1500.0) / 150.0
-        rings = [(p, distances[i]) for i, p in enumerate(places) if distances[i]]
+        rings = [Ring(p, distances[i], signs[i]) for i, p in enumerate(places) if distances[i]]
         if len(rings) >= 2:
             c += min(-_ring_consistency(rings), 60.0) / 2.0
         for p in places:
@@ -350,19 +380,19 @@ def _estimate(resolved: Sequence[_Resolved], chosen: Sequence[Place], gps: GPS |
     if gps is not None:
         return Estimate(lat=gps.lat, lon=gps.lon, radius_km=0.1, confidence=0.95, basis="gps",
                         explanation=f"{gps.source.upper()} GPS {gps.lat:.5f}, {gps.lon:.5f}")
-    pairs = [(p, r.mention.distance_km) for r, p in zip(resolved, chosen)
+    pairs = [Ring(p, r.mention.distance_km, r.mention.region or 0) for r, p in zip(resolved, chosen)
              if r.mention.distance_km and r.mention.kind == "ocr"]
     if len(pairs) >= 2:
         fit = _fit_rings(pairs, _home_geometry(home))
-        parts = ", ".join(f"{p.name} {d:g} km" for p, d in pairs)
+        parts = ", ".join(f"{p.name} {d:g} km" for p, d, _ in pairs)
         # Two rings meet in two mirror-image places, and nearly collinear destinations smear
         # the region: the wider the region, the less a point estimate is worth.
-        conf = max(0.3, min(0.85, 0.95 - fit.radius_km / 100.0)) if fit.loglik > -8 else 0.3
+        conf = max(0.3, min(0.85, 0.95 - fit.radius_km / 100.0)) if fit.loglik > -10 else 0.3
         return Estimate(lat=fit.lat, lon=fit.lon, radius_km=fit.radius_km, confidence=conf,
                         basis="distance", polygon=fit.polygon,
                         explanation=f"{len(pairs)} distance signs: {parts} -> region of {fit.radius_km:.0f} km radius")
     if len(pairs) == 1:
-        p, d = pairs[0]
+        p, d, _ = pairs[0]
         return Estimate(lat=p.lat, lon=p.lon, radius_km=d, confidence=0.7, basis="distance",
                         explanation=f"sign: {p.name} {d:g} km -> within {d:g} km of {p.name}")
     named = [(r, p) for r, p in zip(resolved, chosen)]

@@ -294,6 +294,35 @@ def _legend(entries: Sequence[tuple[str, str]], note: str) -> Element:
         f'<div style="color:#555;margin-top:3px">{note}</div></div>')
 
 
+def _legend_entries(report: Report, areas: Sequence[Area],
+                    within_km: float | None) -> list[tuple[str, str]]:
+    """What the map shows, in drawing order from the evidence outwards."""
+    has_estimate = any(p.estimate for p in report.photos)
+    has_candidates = any(p.candidates for p in report.photos)
+    entries: list[tuple[str, str]] = []
+    if has_estimate:
+        entries.append((_dot(ESTIMATE_COLOR, 12, "#fff"), "estimate (centre and radius)"))
+    if has_candidates:
+        entries += [(_dot(c, 10), f"candidate, {label}") for _, c, label in SCORE_COLORS]
+    if any(ev.distance_km for p in report.photos for c in p.candidates for ev in c.evidence):
+        entries.append((_swatch(RING_COLOR, "rgba(10,125,140,.15)"), "where a road distance allows"))
+    if areas and within_km:
+        entries.append((_swatch(BAND_COLOR, BAND_COLOR), f"within {within_km:g} km of a reported area"))
+    for kind in dict.fromkeys(a.kind for a in areas):
+        st = AREA_STYLE.get(kind, AREA_STYLE["user"])
+        entries.append((_bar(st["color"], bool(st["dashArray"])), f"reported {esc(kind)}"))
+    if has_estimate and areas:
+        entries.append((_bar("#222", True, 2), "distance from the estimate to an area"))
+    if not (has_estimate or has_candidates):
+        entries.append(("", "no location evidence in the report"))
+    return entries
+
+
+def _swatch(border: str, fill: str) -> str:
+    return (f'<span style="display:inline-block;width:20px;height:8px;border:1px solid {border};'
+            f'background:{fill};opacity:.8;vertical-align:middle"></span>')
+
+
 def _dot(color: str, size: int = 10, border: str = "#333") -> str:
     return (f'<span style="display:inline-block;width:{size}px;height:{size}px;border-radius:50%;'
             f'background:{color};border:1px solid {border};vertical-align:middle"></span>')
@@ -354,9 +383,8 @@ def render_map(report: Report, *, areas: Sequence[Area] = (), offline: bool = Fa
         x0, y0, x1, y1 = shapely.union_all([a.geometry for a in areas]).bounds
         ext = (x0, y0, x1, y1)
     view = _grow(ext, 0.4, 0.25) if ext else (-170.0, -60.0, 170.0, 75.0)
-    window = _grow(view, 1.5, 4.0)
+    window = _grow(view, 3.0, 12.0)  # drawn in detail: beyond the first view and a zoom out
 
-    legend: list[tuple[str, str]] = []
     # --- country borders (the basemap offline, an overlay online)
     borders = folium.FeatureGroup(name="Country borders", show=offline)
     near_codes = {a.code for a in regions.countries_in(window)}
@@ -388,13 +416,10 @@ def render_map(report: Report, *, areas: Sequence[Area] = (), offline: bool = Fa
             tip = f"within {within_km:g} km of {esc(a.name)}"
             _geojson(band, style, f"band {a.name}", tooltip=tip).add_to(bands)
         bands.add_to(m)
-        legend.append((f'<span style="display:inline-block;width:22px;height:9px;background:{BAND_COLOR};'
-                       'opacity:.6;vertical-align:middle"></span>',
-                       f"within {within_km:g} km of a reported border"))
 
     if areas:
         group = folium.FeatureGroup(name="Reported areas")
-        for a in areas:
+        for a in sorted(areas, key=lambda a: a.kind == "border"):  # border lines on top of outlines
             g = _for_drawing(a.geometry, window)
             if g.is_empty:
                 continue
@@ -404,9 +429,7 @@ def render_map(report: Report, *, areas: Sequence[Area] = (), offline: bool = Fa
             tip = f"<b>{esc(a.name)}</b> ({esc(a.kind)}{', ' + esc(a.code) if a.code else ''})"
             _geojson(g, style, a.name, tooltip=tip).add_to(group)
         group.add_to(m)
-        for kind in dict.fromkeys(a.kind for a in areas):
-            st = AREA_STYLE.get(kind, AREA_STYLE["user"])
-            legend.append((_bar(st["color"], bool(st["dashArray"])), f"reported {esc(kind)}"))
+
     for pi, photo in enumerate(report.photos):
         thumbs = _Thumbnails(photo.path)
         e = photo.estimate
@@ -444,9 +467,6 @@ def render_map(report: Report, *, areas: Sequence[Area] = (), offline: bool = Fa
                        f"in a straight line (sign “{esc(ev.text)}”)")
                 _geojson(g, style, f"ring {c.place.name}", tooltip=tip).add_to(group)
             group.add_to(m)
-            legend.append((f'<span style="display:inline-block;width:22px;height:9px;'
-                           f'border:2px solid {RING_COLOR};background:rgba(10,125,140,.15);'
-                           'vertical-align:middle"></span>', "where a road distance allows"))
 
         if e is not None:
             group = folium.FeatureGroup(name=layer_name(photo, "Estimate"))
@@ -477,15 +497,7 @@ def render_map(report: Report, *, areas: Sequence[Area] = (), offline: bool = Fa
                 marker.add_to(group)
             group.add_to(m)
 
-    if any(p.estimate for p in report.photos):
-        legend.insert(0, (_dot(ESTIMATE_COLOR, 12, "#fff"), "estimate (centre and radius)"))
-    if any(p.candidates for p in report.photos):
-        legend[1 if legend and "estimate" in legend[0][1] else 0:0] = [
-            (_dot(c, 10), f"candidate, {label}") for _, c, label in SCORE_COLORS]
-    if any(p.estimate for p in report.photos) and areas:
-        legend.append((_bar("#222", True, 2), "distance from the estimate to an area"))
-    if not any(p.estimate or p.candidates for p in report.photos):
-        legend.append(("", "no location evidence in the report"))
+    legend = _legend_entries(report, areas, within_km)
     note = "Natural Earth boundaries, Crimea as part of Ukraine."
     m.get_root().html.add_child(_legend(legend, note), name="geoloc_legend")
     m.get_root().header.add_child(Element(

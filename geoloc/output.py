@@ -26,6 +26,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+            os.fchmod(fh.fileno(), 0o666 & ~_umask())  # mkstemp's 0600 would hide maps from others
         os.replace(tmp, target)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -33,6 +34,12 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
             raise OutputError(f"cannot write ({exc.strerror or exc})", path=str(target)) from None
         raise
     return target
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:

@@ -181,3 +181,20 @@ def test_errors_name_the_file_even_with_undecodable_bytes(tmp_path: Path) -> Non
 
 def test_default_jobs_is_the_cpus_this_process_may_use() -> None:
     assert default_jobs() == len(os.sched_getaffinity(0))
+
+
+def test_copies_of_one_photo_in_a_batch_are_read_once(photos, sequential, tmp_path) -> None:
+    copies = []
+    for name in ("repost_a.jpg", "repost_b.jpg"):
+        copy = tmp_path / name
+        copy.write_bytes(Path(photos[0]).read_bytes())
+        copies.append(str(copy))
+    broken_copy = tmp_path / "broken_again.jpg"
+    broken_copy.write_bytes(Path(photos[3]).read_bytes())
+    batch = [photos[0], photos[3], copies[0], str(broken_copy), copies[1]]
+    result = run_batch(batch, Settings(), jobs=2, cache=ObservationCache(tmp_path / "obs"))
+    assert [r.path for r in result.reports] == [photos[0], copies[0], copies[1]]
+    assert result.cached == 2  # the two copies were not read
+    assert [r.texts for r in result.reports] == [sequential.reports[0].texts] * 3
+    assert [e.path for e in result.errors] == [photos[3], str(broken_copy)]
+    assert str(result.errors[1]).startswith(f"{broken_copy}: not an image")

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from geoloc import __version__
-from geoloc.cache import CACHEDIR_TAG, ObservationCache, cache_root, clear_all, file_digest
+from geoloc.cache import (CACHEDIR_TAG, ObservationCache, cache_root, clear_all, code_fingerprint,
+                          file_digest, reader_fingerprint)
 from geoloc.cli.main import cli
 from geoloc.errors import GeolocError
 from geoloc.report import GPS, Location, Metadata, TextSpan
@@ -63,6 +64,19 @@ def test_key_depends_on_bytes_languages_and_version(tmp_path: Path, monkeypatch)
     assert ka != cache.key(file_digest(a), "eng")  # other OCR languages read other text
     monkeypatch.setattr("geoloc.cache.__version__", __version__ + ".post1")
     assert ka != cache.key(file_digest(a), "eng+ukr")  # a new geoloc may read differently
+
+
+def test_the_reader_fingerprint_follows_the_code(tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    (pkg / "cli").mkdir(parents=True)
+    (pkg / "ocr.py").write_text("THRESHOLD = 0.5\n")
+    (pkg / "cli" / "locate.py").write_text("HELP = 'old'\n")
+    before = code_fingerprint(pkg)
+    (pkg / "cli" / "locate.py").write_text("HELP = 'new'\n")
+    assert code_fingerprint(pkg) == before  # the CLI does not change what is read
+    (pkg / "ocr.py").write_text("THRESHOLD = 0.6\n")
+    assert code_fingerprint(pkg) != before  # the OCR code does
+    assert "tesseract-" in reader_fingerprint()
 
 
 def test_put_then_get_returns_the_same_observation(cache_dir: Path) -> None:

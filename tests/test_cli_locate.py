@@ -172,7 +172,7 @@ def _wait_for_line(proc: subprocess.Popen, timeout: float) -> bytes:
 def test_ctrl_c_stops_cleanly_keeps_lines_and_writes_whole_outputs(folder, tmp_path) -> None:
     out = tmp_path / "out"
     proc = subprocess.Popen(
-        [*GEOLOC, "locate", str(folder), "--jsonl", "--jobs", "1", "--no-cache",
+        [*GEOLOC, "locate", str(folder), "--jsonl", "--jobs", "2", "--no-cache",
          "--report", str(out / "report.json"), "--map", str(out / "map.html")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:

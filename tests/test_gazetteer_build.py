@@ -51,7 +51,7 @@ def test_stale_index_is_rebuilt_with_a_progress_bar(small, monkeypatch, capfd):
     monkeypatch.setattr(index_mod, "admin1_asset", lambda: None)
     info_path = gz.directory / "info.json"
     info = json.loads(info_path.read_text())
-    info["versions"]["builder"] = "0"  # as if an older geoloc had built it
+    info["fingerprint"]["builder"] = "0"  # as if an older geoloc had built it
     info_path.write_text(json.dumps(info))
     stale = OfflineGazetteer(gz.directory, build_if_missing=False, countries=SUBSET)
     assert not stale.is_current()

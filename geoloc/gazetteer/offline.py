@@ -10,6 +10,7 @@ Candidates are then ranked by match quality, population, kind and the caller's p
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
 import logging
 import math
@@ -19,7 +20,7 @@ import re
 import sqlite3
 import threading
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,9 +28,8 @@ from typing import Any
 from ..errors import GazetteerError
 from ..report import Place
 from . import Priors
-from .index import (CYRILLIC_COUNTRIES, DB_NAME, FZ_HASH, FZ_KID, MIN_FUZZY_LEN, build,
-                    source_versions)
-from .names import COMMON_WORDS, keys, normalise, script_of, skeleton
+from .index import CYRILLIC_COUNTRIES, DB_NAME, FZ_HASH, FZ_KID, MIN_FUZZY_LEN, build, source_fingerprint
+from .names import keys, normalise, script_of, skeleton
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ _JUNK_RE = re.compile(r"^[\W\d_]*$", re.UNICODE)
 _DOTTED_RE = re.compile(r"(?:[A-Z]\.\s?){2,3}|[A-Z][a-z]\.")  # "U.S.", "Ky.": abbreviations, not OCR noise
 MATCH_WEIGHT = 25.0  # one point of score per 0.04 of match: a fuzzy hit must be ~1000x larger to win
 COMMON_WORD_MATCH = 0.4
+SPELLING_MATCH = 0.95  # the name in another romanisation or script ("Stryi" for "Стрий")
 NEAR_BONUS = 4.0  # inside the caller's circle a hamlet outranks a city 10,000 times larger
 
 
@@ -94,6 +95,23 @@ def to_unit(raw: float) -> float:
     return round(1.0 / (1.0 + math.exp(-(raw - 3.0) / 1.5)), 3)
 
 
+@contextlib.contextmanager
+def _build_lock(directory: Path) -> Iterator[None]:
+    """An exclusive lock beside the index while it is built (POSIX; elsewhere no lock)."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(directory.parent / f".{directory.name}.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 class OfflineGazetteer:
     """The built GeoNames index in ``directory`` (built on first use, rebuilt when sources change)."""
 
@@ -111,20 +129,23 @@ class OfflineGazetteer:
         self._kid: memoryview | None = None
         self._maps: list[mmap.mmap] = []
         self._country_cache: dict[str, Place | None] = {}
+        self._common: frozenset[str] = frozenset()
 
     # -------------------------------------------------------------- opening
 
     def info(self) -> dict[str, Any] | None:
         """The info record of the built index, or None when none is built."""
         try:
-            return json.loads((self.directory / "info.json").read_text(encoding="utf-8"))
+            info = json.loads((self.directory / "info.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        self._common = frozenset(info.get("common_words") or ())
+        return info
 
     def is_current(self) -> bool:
         """True when an index is built from the installed sources by this builder version."""
         info = self.info()
-        return bool(info) and info.get("versions") == source_versions(self.countries)
+        return bool(info) and info.get("fingerprint") == source_fingerprint(self.countries)
 
     def _open(self) -> sqlite3.Connection:
         if self._db is not None:
@@ -136,8 +157,11 @@ class OfflineGazetteer:
                 if not self._build_if_missing:
                     raise GazetteerError("the offline gazetteer is not built; run 'geoloc data build'",
                                          path=str(self.directory))
-                log.info("building the offline gazetteer in %s (once; about a minute)", self.directory)
-                build(self.directory, show_progress=self._show_progress, countries=self.countries)
+                with _build_lock(self.directory):  # parallel workers build it once, not N times
+                    if not self.is_current():
+                        log.info("building the offline gazetteer in %s (once; about two minutes)",
+                                 self.directory)
+                        build(self.directory, show_progress=self._show_progress, countries=self.countries)
             try:
                 db = sqlite3.connect(f"file:{self.directory / DB_NAME}?mode=ro", uri=True,
                                      check_same_thread=False)
@@ -242,7 +266,7 @@ class OfflineGazetteer:
         qkeys = sorted(keys(query))
         if not qkeys:
             return {}
-        query_common = any(k in COMMON_WORDS for k in qkeys)
+        query_common = any(k in self._common for k in qkeys)
         kid_match: dict[int, float] = {}
         for kid, (key, common) in self._exact_kids(qkeys).items():
             kid_match[kid] = COMMON_WORD_MATCH if (common or query_common) else 1.0
@@ -261,8 +285,9 @@ class OfflineGazetteer:
                     chunk):
                 m = kid_match[kid]
                 if m >= 1.0 and nnorm != norm:
-                    m = 0.95  # same name in another spelling or script
-                m *= q
+                    m = min(q, SPELLING_MATCH)  # same name in another spelling or script
+                else:
+                    m *= q
                 if pid not in out or out[pid][0] < m or (out[pid][0] == m and nnorm == norm):
                     out[pid] = (m, name)
         return out
@@ -284,8 +309,8 @@ class OfflineGazetteer:
             return []
         places = self._places(matches)
         cc = self._country_code(priors)
-        if priors is not None and priors.script is None:
-            priors = replace(priors, script=script_of(query) or None)
+        if priors is None or priors.script is None:  # a Cyrillic name is most likely in a Cyrillic country
+            priors = replace(priors or Priors(), script=script_of(query) or None)
         scored = []
         for pid, (m, matched) in matches.items():
             p = places.get(pid)
