@@ -273,8 +273,8 @@ def _ring_consistency(rings: Sequence[Ring]) -> float:
     return float(np.max(_ring_loglik(lat, lon, rings)))
 
 
-def _choose(resolved: Sequence[_Resolved], context_places: Sequence[Place]) -> list[Place]:
-    """Pick one place per mention so that the picks agree with each other and the caption.
+def _choose(resolved: Sequence[_Resolved], anchors: Sequence[Place]) -> list[Place]:
+    """Pick one place per mention so that the picks agree with each other, the caption and GPS.
 
     Places named together on one photo lie near each other, and road distances read on signs
     must meet at one camera position: among same-named places, the combination whose rings
@@ -293,8 +293,8 @@ def _choose(resolved: Sequence[_Resolved], context_places: Sequence[Place]) -> l
         if len(rings) >= 2:
             c += min(-_ring_consistency(rings), 60.0) / 2.0
         for p in places:
-            if context_places:
-                near = min(haversine_km(p.lat, p.lon, q.lat, q.lon) for q in context_places)
+            if anchors:
+                near = min(haversine_km(p.lat, p.lon, q.lat, q.lon) for q in anchors)
                 c += min(near, 600.0) / 300.0
         return c
 
@@ -308,9 +308,11 @@ def _choose(resolved: Sequence[_Resolved], context_places: Sequence[Place]) -> l
     return chosen
 
 
-def _evidence(m: Mention) -> Evidence:
-    return Evidence(kind=m.kind, text=" / ".join(m.readings), confidence=m.confidence, box=m.box,
+def _evidence(m: Mention) -> list[Evidence]:
+    """The mention as evidence, plus the route numbers read beside it (a road, not a place)."""
+    main = Evidence(kind=m.kind, text=" / ".join(m.readings), confidence=m.confidence, box=m.box,
                     source=m.source, distance_km=m.distance_km)
+    return [main] + [Evidence(kind="route", text=r, box=m.box, source=m.source) for r in m.routes]
 
 
 def infer(mentions: Sequence[Mention], metadata: Metadata, context: ContextFacts | None,
@@ -324,7 +326,11 @@ def infer(mentions: Sequence[Mention], metadata: Metadata, context: ContextFacts
     priors = make_priors(country=home, near=near, places=context_places,
                          script=script_of(" ".join(r for m in mentions for r in m.readings)) or None)
     resolved = _resolve_mentions(list(mentions) + metadata_mentions, gazetteer, priors)
-    chosen = _choose(resolved, context_places)
+    anchors = list(context_places)
+    if metadata.gps is not None:  # same-named places: the one near the file's GPS
+        g = metadata.gps
+        anchors.append(Place(geonameid=0, name="GPS", lat=g.lat, lon=g.lon, country_code=""))
+    chosen = _choose(resolved, anchors)
 
     estimate = _estimate(resolved, chosen, metadata.gps, context_places, home)
     candidates = _candidates(resolved, chosen, estimate)
@@ -368,9 +374,9 @@ def _candidates(resolved: Sequence[_Resolved], chosen: Sequence[Place],
                 score /= 1.0 + max(0.0, gap) / 50.0
             prev = by_id.get(p.geonameid)
             if prev is None:
-                by_id[p.geonameid] = (score, p, [ev])
+                by_id[p.geonameid] = (score, p, list(ev))
             else:  # read twice (two photos, or metadata and a sign): more belief, both evidences
-                by_id[p.geonameid] = (max(prev[0], score) + 0.1, prev[1], prev[2] + [ev])
+                by_id[p.geonameid] = (max(prev[0], score) + 0.1, prev[1], prev[2] + ev)
     out = [Candidate(place=p, score=round(min(1.0, s), 3), evidence=tuple(ev)) for s, p, ev in by_id.values()]
     return sorted(out, key=lambda c: -c.score)
 

@@ -52,6 +52,7 @@ MAX_REGIONS = 16  # sign panels read per photo, largest first (keeps a cluttered
 MAX_LINES = 24  # detected text lines outside panels read per photo
 DET_MODEL = Path(__file__).resolve().parent / "assets" / "ch_PP-OCRv4_det_infer.onnx"
 MIN_WORD_CONF = 25.0  # Tesseract word confidence below which a reading is noise
+WEAK_CONF, STRONG_CONF = 50.0, 85.0  # see _outvoted
 _GAP = 36  # white pixels between crops stacked into one page
 
 
@@ -325,10 +326,23 @@ def _merge_passes(passes: list[tuple[str, list[_Word]]], crops: list[_Crop]) -> 
                     spans.append(new)
                 elif new.confidence > spans[twin].confidence:
                     spans[twin] = new
+    spans = [s for s in spans if not _outvoted(s, spans)]
     order = sorted(range(len(lines)), key=lambda i: (lines[i][0], lines[i][1]))
     renumber = {old: new for new, old in enumerate(order)}
     return [TextSpan(s.text, s.confidence, s.box, renumber[s.line], s.region, s.lang)
             for s in spans]
+
+
+def _outvoted(span: TextSpan, spans: list[TextSpan]) -> bool:
+    """A weak reading of a box another pass read with high confidence: the wrong script.
+
+    "Чернігів" read by the Latin pass comes out as "Yepnuiris" at confidence 35 while the
+    Cyrillic pass reads it at 93; such a reading is noise, not a second opinion.
+    """
+    if span.confidence >= WEAK_CONF:
+        return False
+    return any(o is not span and o.lang != span.lang and o.confidence >= STRONG_CONF
+               and _box_overlap(o.box, span.box) > 0.6 for o in spans)
 
 
 def _box_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:

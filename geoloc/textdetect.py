@@ -109,7 +109,7 @@ def detect_regions(rgb: np.ndarray) -> list[Region]:
                 continue
             (cx, cy), (w, h), a = _normalise(rect)
             found.append(Region(((cx / scale, cy / scale), (w / scale, h / scale), a), kind,
-                                score=area / scale ** 2, pad=(3 + 0.05 * min(w, h)) / scale))
+                                score=area / scale ** 2, pad=3 / scale))
     found.sort(key=lambda r: -r.score)
     return _drop_nested(found)
 

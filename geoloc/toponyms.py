@@ -51,6 +51,7 @@ class Mention:
     confidence: float | None = None
     region: int | None = None  # the OCR text region (sign panel) it came from
     source: str = ""
+    routes: tuple[str, ...] = ()  # route numbers on the same line (М01, E95): kept as evidence
 
     @property
     def text(self) -> str:
@@ -121,6 +122,7 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
         for s in ln.spans:
             by_pass.setdefault(s.lang, []).append(s)
         readings: list[str] = []
+        routes: list[str] = []
         distance: float | None = None
         confs: list[float] = []
         for pass_spans in by_pass.values():
@@ -128,7 +130,11 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
             for s in sorted(pass_spans, key=lambda t: t.box[0]):
                 for tok in s.text.split():
                     tok = _clean_token(tok)
-                    if not tok or is_route_number(tok) or UNIT_RE.match(tok):
+                    if tok and is_route_number(tok):
+                        if tok.upper() not in routes:
+                            routes.append(tok.upper())
+                        continue
+                    if not tok or UNIT_RE.match(tok):
                         continue
                     m = DISTANCE_RE.match(tok)
                     if m:
@@ -146,7 +152,7 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
             out.append(Mention(readings=tuple(readings), kind="ocr", distance_km=distance,
                                box=_union_box(s.box for s in ln.spans),
                                confidence=max(confs) if confs else None,
-                               region=ln.region, source=source))
+                               region=ln.region, source=source, routes=tuple(routes)))
     return out
 
 

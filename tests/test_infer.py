@@ -123,3 +123,20 @@ def test_sign_alphabet_gives_the_country():
     assert sign_country(sign(("Ўзда", 3))) == "BY"
     assert sign_country(sign(("Мінск", 70), ("Лёзна", 3))) == "BY"
     assert sign_country(sign(("Київ", 140))) == "UA"
+
+
+def test_route_numbers_become_evidence(gz):
+    m = Mention(readings=("Чернігів",), kind="ocr", distance_km=14, confidence=90.0, region=0, routes=("М01",))
+    top = run(gz, [m]).candidates[0]
+    assert [(e.kind, e.text) for e in top.evidence] == [("ocr", "Чернігів"), ("route", "М01")]
+
+
+def test_gps_picks_the_same_named_place_near_it(gz):
+    # Two Oleksandrivkas ~300 km apart: the one near the file's GPS is chosen and no conflict arises.
+    options = [p for p in gz.search("Олександрівка", limit=10) if p.kind == "city"]
+    far_apart = [(a, b) for a in options for b in options if haversine_km(a.lat, a.lon, b.lat, b.lon) > 200]
+    a, b = far_apart[0]
+    for target in (a, b):
+        inf = run(gz, sign(("Олександрівка", None)), metadata=Metadata(gps=GPS(lat=target.lat + 0.01, lon=target.lon)))
+        assert inf.candidates[0].place.geonameid == target.geonameid
+        assert inf.conflicts == []

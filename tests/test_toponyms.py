@@ -65,3 +65,9 @@ def test_caption_in_ukrainian():
 def test_caption_line_breaks_do_not_hide_a_border():
     facts = context_facts("near the border with\nBelarus, close to Chernihiv")
     assert facts.border_with == ("Belarus",)
+
+
+def test_route_numbers_are_kept_beside_the_name():
+    spans = [span("М01", 10, 10, line=1), span("Чернігів", 60, 10, line=1), span("14", 200, 10, line=1)]
+    (m,) = mentions_from_spans(spans)
+    assert m.routes == ("М01",) and m.distance_km == 14.0 and m.text == "Чернігів"
