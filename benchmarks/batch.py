@@ -69,13 +69,11 @@ def union_seconds(intervals: list[tuple[float, float]]) -> float:
 
 def make_photos(folder: Path, n: int, seed: int) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i, scene in enumerate(random_scenes(n, seed)):
-        path = folder / f"scene_{seed}_{i:04d}.jpg"
-        if not path.exists():
+    paths = [folder / f"scene_{seed}_{i:04d}.jpg" for i in range(n)]
+    if not all(p.exists() for p in paths):  # the scenes are deterministic: reuse a kept folder
+        for path, scene in zip(paths, random_scenes(n, seed)):
             scene.save(path)
-        paths.append(str(path))
-    return paths
+    return [str(p) for p in paths]
 
 
 def timed(paths: list[str], jobs: int, cache: ObservationCache | None) -> tuple[float, int, int]:

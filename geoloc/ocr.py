@@ -3,8 +3,9 @@
 Tesseract reads a clean, cropped sign well and a whole street scene badly: on a full frame it
 spends its time on foliage and misses small text. So ``read_text``
 
-1. finds text regions at a bounded working resolution (``geoloc.textdetect``: uniform sign
-   panels by colour, and text lines by their stroke contrast);
+1. finds text regions at a bounded working resolution (``geoloc.textdetect``): uniform sign
+   panels by colour, and text lines found by the PP-OCRv4 text-detection network (run with
+   onnxruntime; its model is fetched at set-up, and without it only panels are read);
 2. cuts each region out of the full-resolution image along its rotated rectangle (deskew),
    makes the text dark on white, scales it to a cap height Tesseract likes, binarises it and
    whitens the sign's border;
@@ -53,7 +54,10 @@ MAX_LINES = 24  # detected text lines outside panels read per photo
 DET_MODEL = Path(__file__).resolve().parent / "assets" / "ch_PP-OCRv4_det_infer.onnx"
 MIN_WORD_CONF = 25.0  # Tesseract word confidence below which a reading is noise
 WEAK_CONF, STRONG_CONF = 50.0, 85.0  # see _outvoted
+MAX_CROP_SIDE = 2400  # a scaled crop larger than this costs Tesseract time and reads no better
 _GAP = 36  # white pixels between crops stacked into one page
+LIGHT_TEXT = {"blue": True, "green": True, "red": True, "white": False, "yellow": False}
+"""Text polarity by panel colour: white letters on blue, green and red signs, dark on the rest."""
 
 
 @dataclass
@@ -133,12 +137,13 @@ def _cut(rgb: np.ndarray, region: Region, index: int) -> _Crop | None:
     crop = cv2.warpAffine(rgb, to_crop, (W, H), flags=cv2.INTER_LINEAR,
                           borderMode=cv2.BORDER_REPLICATE)
     gray = _best_gray(crop)
-    scale = _text_scale(gray)
+    light = LIGHT_TEXT.get(region.kind)
+    scale = min(_text_scale(gray, light), MAX_CROP_SIDE / max(W, H))
     if scale != 1.0:
         gray = cv2.resize(gray, None, fx=scale, fy=scale,
                           interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
         to_orig = to_orig @ np.array([[1 / scale, 0, 0], [0, 1 / scale, 0], [0, 0, 1]])
-    bw = _binarise(gray)
+    bw = _binarise(gray, light)
     bw = _whiten_border(bw)
     if (bw == 0).sum() < 20:
         return None
@@ -161,11 +166,9 @@ def _best_gray(crop: np.ndarray) -> np.ndarray:
     return best
 
 
-def _text_scale(gray: np.ndarray) -> float:
+def _text_scale(gray: np.ndarray, light: bool | None) -> float:
     """Scale factor bringing the median letter height to TARGET_LETTER_PX (1 to 4)."""
-    _, bw = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    if (bw > 0).mean() > 0.5:
-        bw = 255 - bw  # letters are the minority class
+    bw = 255 - _binarise(gray, light)  # letters white
     n, _, stats, _ = cv2.connectedComponentsWithStats(bw, connectivity=8)
     hs = [stats[i, cv2.CC_STAT_HEIGHT] for i in range(1, n)
           if stats[i, cv2.CC_STAT_AREA] >= 6 and 4 <= stats[i, cv2.CC_STAT_HEIGHT]
@@ -176,13 +179,14 @@ def _text_scale(gray: np.ndarray) -> float:
     return float(np.clip(TARGET_LETTER_PX / letter, 0.5, 4.0))
 
 
-def _binarise(gray: np.ndarray) -> np.ndarray:
-    """Otsu after a light blur, then flip so the text (the minority class) is black."""
+def _binarise(gray: np.ndarray, light: bool | None) -> np.ndarray:
+    """Otsu after a light blur, then flip so the text is black: light text on a dark panel is
+    inverted; when the panel colour says nothing, the text is taken to be the minority class."""
     g = cv2.GaussianBlur(gray, (3, 3), 0)
     _, bw = cv2.threshold(g, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    if (bw == 0).mean() > 0.5:
-        bw = 255 - bw
-    return bw
+    if light is None:
+        light = (bw == 0).mean() > 0.5
+    return 255 - bw if light else bw
 
 
 def _whiten_border(bw: np.ndarray) -> np.ndarray:
@@ -384,18 +388,35 @@ def read_text(image: Image.Image, langs: str = DEFAULT_LANGS, *,
     return spans
 
 
-DETECTORS = ("panels", "lines")
+DETECTORS: tuple[str, ...] = ("panels", "lines")
+"""Which region finders run: colour sign "panels", detector text "lines" (the benchmark compares
+them; both together read the most names)."""
 
 
 def find_regions(rgb: np.ndarray) -> list[Region]:
     """Sign panels, plus the detector's text lines that lie outside every panel."""
     panels = detect_regions(rgb)[:MAX_REGIONS] if "panels" in DETECTORS else []
-    if "lines" not in DETECTORS or not DET_MODEL.is_file():
+    if "lines" not in DETECTORS or not _line_detector_ready():
         return panels
     polys = [cv2.boxPoints(p.rect).reshape(-1, 1, 2).astype(np.float32) for p in panels]
     extra = [r for r in detect_text_lines(rgb, DET_MODEL)
              if not any(cv2.pointPolygonTest(poly, r.rect[0], False) >= 0 for poly in polys)]
     return panels + extra[:MAX_LINES]
+
+
+@lru_cache(maxsize=1)
+def _line_detector_ready() -> bool:
+    """True when the text-line model and onnxruntime are installed; else say so, once."""
+    if not DET_MODEL.is_file():
+        log.warning("text-line detector model missing (%s; make setup fetches it): reading "
+                    "colour sign panels only", DET_MODEL.name)
+        return False
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        log.warning("onnxruntime is not installed: reading colour sign panels only")
+        return False
+    return True
 
 
 def _write_debug(debug_dir: Path, rgb: np.ndarray, regions: list[Region],

@@ -402,13 +402,11 @@ def _backdrop(rng: np.random.Generator, w: int, h: int, lighting: str,
     ground *= (0.8 + 0.4 * _smooth_noise(rng, h - horizon, w, 25))[..., None]
     img[horizon:] = ground
     tex = _smooth_noise(rng, h, w, 4)
-    cols = np.arange(w)
     top_rows = horizon - tree_h
     mask = np.arange(h)[:, None] >= top_rows[None, :]
     mask &= np.arange(h)[:, None] < horizon + 6
     tree_col = np.array(_jitter(rng, (45, 70, 40), 10), np.float32)
     img[mask] = tree_col * (0.6 + 0.8 * tex[mask])[:, None]
-    del cols
     road_x = w * rng.uniform(0.35, 0.65)
     if street:
         # a house front with windows and a door: the backdrop of a shop sign
@@ -566,7 +564,8 @@ def render_scene(signs: Sequence[SignSpec], *, seed: int, size: tuple[int, int] 
     w, h = size
     lighting = lighting or ("day" if rng.random() < 0.6 else "overcast")
     img, horizon, road_x = _backdrop(rng, w, h, lighting, street)
-    _clutter(img, rng, horizon) if not street else None
+    if not street:
+        _clutter(img, rng, horizon)
     truth: list[GroundTruthText] = []
     taken: list[tuple[int, int, int, int]] = []
     for index, spec in enumerate(signs):
@@ -596,7 +595,11 @@ def render_scene(signs: Sequence[SignSpec], *, seed: int, size: tuple[int, int] 
                 else:
                     cy = float(horizon - rng.uniform(-0.1, 0.6) * sh - rng.uniform(0, 0.15) * h)
                 cy = float(np.clip(cy, ey + 10, h - ey - 10))
-            cand = (int(cx - ex), int(cy - ey), int(cx + ex), int(cy + ey))
+            ground_y = int(min(h - 1, max(cy + ey + 20, horizon + 0.1 * (h - horizon) + ey)))
+            if spec.kind == "shop" and not street:  # the house front it hangs on
+                cand = (int(cx - 1.3 * ex), int(cy - 2 * ey), int(cx + 1.3 * ex), ground_y)
+            else:
+                cand = (int(cx - ex), int(cy - ey), int(cx + ex), int(cy + ey))
             if spec.position is not None or not any(
                     cand[0] < t[2] + 15 and t[0] < cand[2] + 15 and cand[1] < t[3] + 15
                     and t[1] < cand[3] + 15 for t in taken):
@@ -606,14 +609,12 @@ def render_scene(signs: Sequence[SignSpec], *, seed: int, size: tuple[int, int] 
             continue
         taken.append(rect)
         H = _homography(pw, ph, scale, angle, tilt, rng, cx, cy)
-        ground_y = int(min(h - 1, max(cy + ey + 20, horizon + 0.1 * (h - horizon) + ey)))
         if spec.kind == "shop" and not street:  # a shop board hangs on a house front
             wall = _jitter(rng, (190, 180, 160), 30)
             cv2.rectangle(img, (int(cx - 1.3 * ex), int(cy - 2 * ey)),
                           (int(cx + 1.3 * ex), ground_y), wall, -1)
             cv2.rectangle(img, (int(cx - 0.3 * ex), int(cy + 2 * ey)),
                           (int(cx + 0.3 * ex), ground_y), (70, 55, 45), -1)
-            taken.append((int(cx - 1.3 * ex), int(cy - 2 * ey), int(cx + 1.3 * ex), ground_y))
         elif panel.posts and not street:  # posts from the panel's middle down to the ground
             for k in range(panel.posts):
                 px = int(cx + (k - (panel.posts - 1) / 2) * sw * 0.6)

@@ -1,10 +1,17 @@
-"""Find where the text is in a photo: sign panels by colour, at a bounded working resolution.
+"""Find where the text is in a photo, at a bounded working resolution; two finders.
 
-A road sign is a uniform, saturated (blue, green, yellow, red) or white panel with letters cut
-out of it. In the colour mask of its background the panel is a near-rectangular blob with holes
-(the letters). Canny edges are removed from the mask first so a blue sign does not merge with a
-blue sky, nor a green one with trees. Regions come back in original-image pixels as rotated
-rectangles, largest first; ``geoloc.ocr`` cuts them out at full resolution.
+**Sign panels by colour.** A road sign is a uniform, saturated (blue, green, yellow, red) or
+white panel with letters cut out of it. In the colour mask of its background the panel is a
+near-rectangular blob with holes (the letters) and crisp edges inside. Canny edges are removed
+from the mask first so a blue sign does not merge with a blue sky, nor a green one with trees.
+
+**Text lines by a scene-text detector.** Text that is not on a coloured panel (a street-name
+plate on a wall, a bus destination display, a white sign against a white sky) is found by the
+PP-OCRv4 detection network (PaddleOCR, Apache-2.0; the ONNX file shipped in the PyPI wheel
+``rapidocr_onnxruntime``) run with onnxruntime, with its DB post-processing done here.
+
+Regions come back in original-image pixels as rotated rectangles, largest first;
+``geoloc.ocr`` cuts them out at full resolution.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import multiprocessing.forkserver
 import os
@@ -198,3 +199,39 @@ def test_copies_of_one_photo_in_a_batch_are_read_once(photos, sequential, tmp_pa
     assert [r.texts for r in result.reports] == [sequential.reports[0].texts] * 3
     assert [e.path for e in result.errors] == [photos[3], str(broken_copy)]
     assert str(result.errors[1]).startswith(f"{broken_copy}: not an image")
+
+
+REALDATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "realdata"
+
+
+@pytest.mark.slow
+@pytest.mark.realdata
+def test_real_camera_files_go_through_workers_and_cache_unchanged(tmp_path) -> None:
+    corpus = REALDATA / "exif-py"
+    if not corpus.is_dir():
+        pytest.skip("../shared/realdata is not present")
+    paths = sorted(str(p) for sub in ("jpg", "heic", "jxl") for p in (corpus / sub).rglob("*")
+                   if p.is_file())
+    gold = {}
+    with open(corpus / "gold_location.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["gps_lat"]:
+                gold[str(corpus / row["file"])] = (float(row["gps_lat"]), float(row["gps_lon"]))
+    cache = ObservationCache(tmp_path / "obs")
+    outcomes: list[str] = []
+    cold = run_batch(paths, Settings(), jobs=2, cache=cache,
+                     on_result=lambda r: outcomes.append(r.path),
+                     on_error=lambda e: outcomes.append(e.path))
+    assert outcomes == paths  # one outcome per file, in input order
+    assert not [str(e) for e in cold.errors if "internal error" in str(e)]
+    warm = run_batch(paths, Settings(), jobs=2, cache=cache)
+    assert warm.cached == len(cold.reports) and _dicts(warm) == _dicts(cold)
+    checked = 0
+    for report in warm.reports:
+        if report.path in gold:
+            lat, lon = gold[report.path]
+            assert report.metadata.gps is not None, report.path
+            assert abs(report.metadata.gps.lat - lat) < 1e-4 and abs(report.metadata.gps.lon - lon) < 1e-4
+            assert report.estimate is not None and report.estimate.basis == "gps"
+            checked += 1
+    assert checked >= 5

@@ -12,8 +12,8 @@ import pytest
 
 from geoloc.gazetteer import Priors, get_gazetteer
 from geoloc.gazetteer.index import CYRILLIC_COUNTRIES
+from geoloc.gazetteer.offline import OfflineGazetteer
 from geoloc.gazetteer.resolve import resolve
-from geoloc.gazetteer.translit import romanise
 
 CHERNIHIV = 710735
 REALDATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "realdata"
@@ -91,6 +91,11 @@ def test_common_sign_words_are_not_confident_places(gz, word):
     assert all(p.match <= 0.5 for p in gz.search(word))
 
 
+def test_common_words_are_known_from_the_first_query(gz):
+    fresh = OfflineGazetteer(gz.directory, build_if_missing=False)  # a new process's first question
+    assert fresh.search("STOP") and all(p.match <= 0.5 for p in fresh.search("STOP"))
+
+
 def test_priors_pick_among_namesakes(gz):
     plain = gz.search("Paris")[0]
     assert plain.country_code == "FR"
@@ -140,3 +145,13 @@ def test_official_pairs_reach_the_same_place(gz):
         lat = gz.search(r["latin"], fuzzy=False, priors=Priors(country="UA"))
         agree += bool(lat) and lat[0].geonameid == cyr[0].geonameid
     assert total >= 10 and agree / total >= 0.9, (agree, total)
+
+
+def test_news_text_names_counties_continents_and_abbreviations(gz):
+    laurel = gz.search("Laurel County")[0]
+    assert (laurel.kind, laurel.country_code, laurel.admin1) == ("admin2", "US", "Kentucky")
+    assert gz.search("Europe")[0].kind == "continent"
+    assert gz.search("U.S.")[0].country_code == "US" and gz.search("U.S.")[0].kind == "country"
+    ky = gz.search("Ky.")[0]
+    assert (ky.kind, ky.name) == ("admin1", "Kentucky")
+    assert gz.search("Democratic Republic of Congo")[0].country_code == "CD"

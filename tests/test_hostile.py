@@ -234,3 +234,14 @@ def test_a_batch_of_hostile_files_goes_on_and_exits_1(tmp_path: Path) -> None:
     assert any("Chernihiv" in t["text"] or "Чернігів" in t["text"] for t in sign["texts"])
     assert json.loads(result.stdout) == data
     assert not list((tmp_path / "out").glob(".*part"))  # outputs written whole or not at all
+
+
+def test_a_photo_with_a_very_long_name_gets_its_default_map(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    photo = tmp_path / ("д" * 120 + ".jpg")  # 244 bytes: a map named after it would not fit
+    photo.write_bytes(_jpeg_bytes(_noise()))
+    result = CliRunner().invoke(cli, ["locate", str(photo), "--no-cache", "--jobs", "1"])
+    assert result.exit_code == 0, result.stderr
+    maps = list((tmp_path / "maps").glob("*.html"))
+    assert len(maps) == 1 and maps[0].name.startswith("д" * 100)
+    assert f"wrote {Path('maps') / maps[0].name}" in result.stdout

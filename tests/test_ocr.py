@@ -145,3 +145,29 @@ def test_debug_dir_gets_regions_and_crops(tmp_path):
     assert crops
     crop = Image.open(tmp_path / "dbg" / crops[0])
     assert crop.mode == "L" and set(np.unique(np.asarray(crop)).tolist()) <= {0, 255}  # binarised
+
+
+def test_text_line_detector_finds_each_line_of_the_sample():
+    from geoloc.textdetect import detect_text_lines
+
+    if not ocr.DET_MODEL.is_file():
+        pytest.skip("text-line model not fetched (scripts/fetch_ocr_model.sh)")
+    rgb = np.asarray(load_image(IMAGES / "chernihiv_sign.jpg"))
+    spans = {s.text: s for s in read_text(Image.fromarray(rgb))}
+    lines = detect_text_lines(rgb, ocr.DET_MODEL)
+    for name in ("Чернігів", "Chernihiv", "Київ", "Kyiv"):
+        x, y, w, h = spans[name].box
+        centre = (x + w / 2, y + h / 2)
+        assert any(abs(r.rect[0][0] - centre[0]) < r.rect[1][0] / 2
+                   and abs(r.rect[0][1] - centre[1]) < r.rect[1][1] / 2 for r in lines), name
+
+
+def test_without_the_detector_model_sign_panels_are_still_read(monkeypatch, tmp_path, caplog):
+    monkeypatch.setattr(ocr, "DET_MODEL", tmp_path / "absent.onnx")
+    ocr._line_detector_ready.cache_clear()
+    try:
+        spans = read_text(load_image(IMAGES / "chernihiv_sign.jpg"))
+    finally:
+        ocr._line_detector_ready.cache_clear()
+    assert {"Чернігів", "Chernihiv"} <= {s.text for s in spans}
+    assert "detector model missing" in caplog.text

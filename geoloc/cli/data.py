@@ -80,7 +80,8 @@ def info_cmd(as_json: bool) -> None:
         click.echo(f"  {name:<22} {size / 1e6:8.1f} MB")
     if built:
         click.echo(f"places:    {built['places']:,} ({built['cities']:,} from cities500, "
-                   f"{built['admin1']:,} admin-1 regions, {built['countries']:,} countries)")
+                   f"{built['admin1']:,} admin-1 regions, {built.get('admin2', 0):,} admin-2 areas, "
+                   f"{built['countries']:,} countries, {built.get('continents', 0)} continents)")
         click.echo(f"names:     {built['names']:,} under {built['keys']:,} keys; built in {built['build_seconds']} s")
     click.echo("sources:   " + ", ".join(f"{k} {v}" for k, v in doc["sources"].items()))
     click.echo(f"admin-1:   {asset or 'assets/admin1.json absent (GeoNames names only)'}")

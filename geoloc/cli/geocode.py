@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import logging
 
 import click
 
 from ..errors import GeolocError
 from .options import EXIT_OK, EXIT_SOME_FAILED, json_flag, report_error, setup_logging, verbosity
-
-log = logging.getLogger("geoloc")
 
 
 def _parse_near(value: str | None) -> tuple[float, float, float] | None:
@@ -53,16 +50,19 @@ def command(names: tuple[str, ...], country: str | None, near: str | None, toget
             verbose: int, quiet: int) -> None:
     """Look place names up: Cyrillic or Latin, any standard spelling, OCR slips forgiven.
 
-    Each NAME gets its ranked candidates: populated places, admin-1 regions
-    (oblasts, states) and countries from the offline GeoNames gazetteer, built
-    on first use into the cache directory (about a minute; see 'geoloc data').
-    A score near 1 means a close name match of a large or expected place; the
-    'match' field says how well the name itself matched (below ~0.6: a guess).
+    Each NAME gets its ranked candidates: populated places, regions (oblasts,
+    states, counties, raions), countries and continents from the offline
+    GeoNames gazetteer, built on first use into the cache directory (about a
+    minute, once; see 'geoloc data'). 'match' says how well the name itself
+    matched: 1.0 the place's own name, 0.97 one of its other names, 0.95 the
+    name in another romanisation or script, 0.8-0.95 an OCR-style slip,
+    0.4 or less a common sign word ("STOP", "АПТЕКА"). 'score' ranks with
+    size and priors. Exit code 1 when some name matched nothing.
 
     \b
     Examples:
       geoloc geocode Чернігів Chernihlv "Chernihiv region"
-      geoloc geocode Oleksandrivka --country UA --near 51.5,31.3,60
+      geoloc geocode Ivanivka --country UA --near 51.4,31.3,30
       geoloc geocode Novozybkov Klintsy --together --json
       geoloc geocode Zaporizhzhia --geocoder nominatim --geocoder-url http://localhost:8080
     """
@@ -90,8 +90,10 @@ def command(names: tuple[str, ...], country: str | None, near: str | None, toget
         for q, r in zip(names, ranked):
             click.echo(f"{q}:" + ("" if r else " no match"))
             for i, p in enumerate(r, 1):
-                where = ", ".join(x for x in (p.admin1 if p.kind == "city" else "", p.country_code) if x)
-                via = f" (as {p.matched!r}, match {p.match:.2f})" if p.matched and p.matched != p.name else ""
+                where = ", ".join(x for x in (p.admin1 if p.kind in ("city", "admin2") else "",
+                                              p.country_code) if x)
+                via = (f" (as {p.matched!r}, match {p.match:.2f})" if p.matched and p.matched != p.name
+                       else f" (match {p.match:.2f})" if p.match < 1.0 else "")
                 pop = f", pop. {p.population:,}" if p.population else ""
                 click.echo(f"  {i}. {p.name}, {where} [{p.kind}{pop}] {p.lat:.4f},{p.lon:.4f} "
                            f"score {p.score:.2f}{via}")

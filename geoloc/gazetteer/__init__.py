@@ -24,7 +24,7 @@ from ..report import Place
 
 __all__ = ["Gazetteer", "Priors", "get_gazetteer", "cache_dir", "index_dir", "ONLINE_PROVIDERS"]
 
-ONLINE_PROVIDERS = ("nominatim", "photon", "pelias", "opencage", "geonames", "arcgis")
+ONLINE_PROVIDERS = ("nominatim", "photon", "pelias", "opencage", "arcgis")
 
 
 @dataclass(frozen=True)

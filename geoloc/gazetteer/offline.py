@@ -35,9 +35,10 @@ log = logging.getLogger(__name__)
 
 _JUNK_RE = re.compile(r"^[\W\d_]*$", re.UNICODE)
 _DOTTED_RE = re.compile(r"(?:[A-Z]\.\s?){2,3}|[A-Z][a-z]\.")  # "U.S.", "Ky.": abbreviations, not OCR noise
-MATCH_WEIGHT = 25.0  # one point of score per 0.04 of match: a fuzzy hit must be ~1000x larger to win
+MATCH_WEIGHT = 32.0  # one point of score (10x population) per 0.03 of match
 COMMON_WORD_MATCH = 0.4
 SPELLING_MATCH = 0.95  # the name in another romanisation or script ("Stryi" for "Стрий")
+FUZZY_PENALTY = 0.9  # match lost per edit, relative to length: one edit in 7+ letters stays >= 0.8
 NEAR_BONUS = 4.0  # inside the caller's circle a hamlet outranks a city 10,000 times larger
 
 
@@ -251,7 +252,7 @@ class OfflineGazetteer:
                         continue
                     d_loose = Levenshtein.distance(qk, key)
                     edits = d_skel + 0.3 * max(0, d_loose - d_skel)
-                    m = 0.95 * (1.0 - 1.5 * edits / max(len(qk), len(key)))
+                    m = SPELLING_MATCH - FUZZY_PENALTY * edits / max(len(qk), len(key))
                     best = max(best, m)
                 if best > 0:
                     out[kid] = (key, bool(common), best)
@@ -266,6 +267,7 @@ class OfflineGazetteer:
         qkeys = sorted(keys(query))
         if not qkeys:
             return {}
+        self._open()  # loads the common-word keys too
         query_common = any(k in self._common for k in qkeys)
         kid_match: dict[int, float] = {}
         for kid, (key, common) in self._exact_kids(qkeys).items():

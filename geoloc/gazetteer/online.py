@@ -36,7 +36,7 @@ PUBLIC_NOMINATIM = "nominatim.openstreetmap.org"
 DEFAULT_USER_AGENT = f"geoloc/{__version__} (photo geolocation; https://pypi.org/project/geoloc/)"
 
 _KIND = {"country": "country", "state": "admin1", "region": "admin1", "province": "admin1",
-         "administrative": "admin1"}
+         "administrative": "admin1", "county": "admin2", "district": "admin2", "continent": "continent"}
 
 
 def _geocoder_class(provider: str) -> Any:
@@ -44,7 +44,7 @@ def _geocoder_class(provider: str) -> Any:
 
     return {"nominatim": geocoders.Nominatim, "photon": geocoders.Photon,
             "pelias": geocoders.Pelias, "opencage": geocoders.OpenCage,
-            "geonames": geocoders.GeoNames, "arcgis": geocoders.ArcGIS}[provider]
+            "arcgis": geocoders.ArcGIS}[provider]
 
 
 class _AnswerCache:
@@ -95,9 +95,6 @@ class OnlineGazetteer:
             kwargs["scheme"] = parts.scheme
         if api_key:
             kwargs["api_key"] = api_key
-        if provider == "geonames":
-            kwargs = {"username": api_key or user_agent or "", "timeout": timeout,
-                      "adapter_factory": URLLibAdapter}
         try:
             self._geocoder = _geocoder_class(provider)(**kwargs)
         except (TypeError, ValueError) as exc:
@@ -114,7 +111,11 @@ class OnlineGazetteer:
         self._cache = None
         if cache:
             digest = hashlib.sha1(f"{provider}|{server}".encode()).hexdigest()[:12]
-            self._cache = _AnswerCache(cache_dir() / "geocoder" / f"{provider}-{digest}.sqlite")
+            path = cache_dir() / "geocoder" / f"{provider}-{digest}.sqlite"
+            try:
+                self._cache = _AnswerCache(path)
+            except (OSError, sqlite3.Error) as exc:
+                log.warning("%s: cannot keep geocoder answers (%s); every run will ask again", path, exc)
         self.requests_sent = 0
 
     # -------------------------------------------------------------- requests
