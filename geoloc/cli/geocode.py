@@ -7,19 +7,8 @@ import json
 import click
 
 from ..errors import GeolocError
-from .options import EXIT_OK, EXIT_SOME_FAILED, json_flag, report_error, setup_logging, verbosity
-
-
-def _parse_near(value: str | None) -> tuple[float, float, float] | None:
-    if not value:
-        return None
-    try:
-        parts = [float(x) for x in value.split(",")]
-    except ValueError:
-        raise click.BadParameter("expected LAT,LON or LAT,LON,KM, e.g. 51.5,31.3,50") from None
-    if len(parts) not in (2, 3) or not (-90 <= parts[0] <= 90 and -180 <= parts[1] <= 180):
-        raise click.BadParameter("expected LAT,LON or LAT,LON,KM, e.g. 51.5,31.3,50")
-    return (parts[0], parts[1], parts[2] if len(parts) == 3 else 100.0)
+from .options import (EXIT_OK, EXIT_SOME_FAILED, json_flag, near_option, report_error, setup_logging,
+                      verbosity)
 
 
 def candidate_record(place) -> dict:  # type: ignore[no-untyped-def]
@@ -33,7 +22,7 @@ def candidate_record(place) -> dict:  # type: ignore[no-untyped-def]
 @click.command()
 @click.argument("names", nargs=-1, required=True)
 @click.option("--country", metavar="CC", help="Prior: the place is probably in this country (ISO code or name).")
-@click.option("--near", metavar="LAT,LON[,KM]", help="Prior: the place is probably near this point (100 km by default).")
+@near_option("Prior: the place is probably near this point (100 km by default).")
 @click.option("--together", is_flag=True,
               help="The names come from one photo or caption: resolve them jointly (near ones reinforce each other).")
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=5, show_default=True,
@@ -45,7 +34,7 @@ def candidate_record(place) -> dict:  # type: ignore[no-untyped-def]
 @click.option("--offline", is_flag=True, help="Never touch the network: the built-in gazetteer only.")
 @json_flag
 @verbosity
-def command(names: tuple[str, ...], country: str | None, near: str | None, together: bool, limit: int,
+def command(names: tuple[str, ...], country: str | None, near: tuple[float, float, float] | None, together: bool, limit: int,
             exact: bool, geocoder: str, geocoder_url: str | None, offline: bool, as_json: bool,
             verbose: int, quiet: int) -> None:
     """Look place names up: Cyrillic or Latin, any standard spelling, OCR slips forgiven.
@@ -72,7 +61,7 @@ def command(names: tuple[str, ...], country: str | None, near: str | None, toget
 
     if offline and geocoder != "geonames":
         raise click.UsageError("--offline uses the built-in gazetteer; drop --geocoder or --offline")
-    priors = Priors(country=country, near=_parse_near(near))
+    priors = Priors(country=country, near=near)
     try:
         gz = get_gazetteer(geocoder, url=geocoder_url) if geocoder != "geonames" else get_gazetteer()
         if together:

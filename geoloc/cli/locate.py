@@ -16,25 +16,12 @@ from ..batch import default_jobs, run_batch
 from ..cache import ObservationCache
 from ..pipeline import Settings, locate_scene, reported_areas
 from ..report import PhotoReport, Report
-from .options import (EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, json_flag, lang_option, photos_argument,
-                      report_error, setup_logging, verbosity)
+from .options import (EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, json_flag, lang_option, near_option,
+                      photos_argument, report_error, setup_logging, verbosity)
 
 log = logging.getLogger("geoloc")
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".heic", ".heif", ".gif", ".bmp"}
-
-
-def parse_near(value: str | None) -> tuple[float, float, float] | None:
-    """'LAT,LON[,KM]' -> (lat, lon, km); 100 km when the radius is left out."""
-    if not value:
-        return None
-    try:
-        parts = [float(x) for x in value.split(",")]
-    except ValueError:
-        raise click.BadParameter("expected LAT,LON or LAT,LON,KM, e.g. 51.5,31.3,50") from None
-    if len(parts) not in (2, 3) or not (-90 <= parts[0] <= 90 and -180 <= parts[1] <= 180):
-        raise click.BadParameter("expected LAT,LON or LAT,LON,KM, e.g. 51.5,31.3,50")
-    return (parts[0], parts[1], parts[2] if len(parts) == 3 else 100.0)
 
 
 def expand_inputs(inputs: tuple[str, ...]) -> list[str]:
@@ -92,7 +79,7 @@ def summary_line(photo: PhotoReport) -> str:
               help="Self-contained map (no tiles, Leaflet inlined) and no network access at all.")
 @lang_option
 @click.option("--country", metavar="CC", help="Prior: the photo is probably in this country (ISO code).")
-@click.option("--near", metavar="LAT,LON[,KM]", help="Prior: the photo is probably near this point.")
+@near_option("Prior: the photo is probably near this point (100 km by default).")
 @click.option("--border", "borders", multiple=True, metavar="CC|CC-CC",
               help="Report the distance to this border: BY (with the estimate's country) or UA-BY. Repeatable.")
 @click.option("--region", "regions", multiple=True, metavar="NAME",
@@ -109,7 +96,7 @@ def summary_line(photo: PhotoReport) -> str:
 def command(photos: tuple[str, ...], context_file: Path | None, map_path: Path | None,
             geojson_path: Path | None, report_path: Path | None, as_json: bool, as_jsonl: bool,
             jobs: int, no_cache: bool, open_map: bool,
-            offline: bool, lang: str, country: str | None, near: str | None, borders: tuple[str, ...],
+            offline: bool, lang: str, country: str | None, near: tuple[float, float, float] | None, borders: tuple[str, ...],
             regions: tuple[str, ...], area_files: tuple[str, ...], within_km: float | None,
             together: bool, geocoder: str, geocoder_url: str | None, verbose: int, quiet: int) -> None:
     """Estimate where each PHOTO was taken and draw it on a map.
@@ -136,7 +123,7 @@ def command(photos: tuple[str, ...], context_file: Path | None, map_path: Path |
         raise click.UsageError("--json and --jsonl both print on stdout; choose one")
     if offline and geocoder != "geonames":
         raise click.UsageError("--offline uses the built-in gazetteer; drop --geocoder or --offline")
-    settings = Settings(langs=lang, country=country.upper() if country else None, near=parse_near(near),
+    settings = Settings(langs=lang, country=country.upper() if country else None, near=near,
                         context_text=context_file.read_text(encoding="utf-8", errors="replace") if context_file else "",
                         context_source=str(context_file or ""), geocoder=geocoder,
                         geocoder_url=geocoder_url, offline=offline or geocoder == "geonames")

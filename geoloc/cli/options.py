@@ -45,3 +45,22 @@ photos_argument = click.argument("photos", nargs=-1, required=True,
 def report_error(err: GeolocError) -> None:
     """Print a GeolocError as the one line a user reads: '<file>: <problem>'."""
     click.echo(f"geoloc: {err}", err=True)
+
+
+def _parse_near(ctx: click.Context, param: click.Parameter,
+                value: str | None) -> tuple[float, float, float] | None:
+    """'LAT,LON[,KM]' -> (lat, lon, km); 100 km when the radius is left out."""
+    if not value:
+        return None
+    try:
+        parts = [float(x) for x in value.split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) not in (2, 3) or not (-90 <= parts[0] <= 90 and -180 <= parts[1] <= 180):
+        raise click.BadParameter("expected LAT,LON or LAT,LON,KM, e.g. 51.5,31.3,50")
+    return (parts[0], parts[1], parts[2] if len(parts) == 3 else 100.0)
+
+
+def near_option(help_text: str) -> Callable[[F], F]:
+    """--near LAT,LON[,KM], parsed into a (lat, lon, km) prior."""
+    return click.option("--near", metavar="LAT,LON[,KM]", callback=_parse_near, help=help_text)
