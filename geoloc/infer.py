@@ -333,7 +333,8 @@ def infer(mentions: Sequence[Mention], metadata: Metadata, context: ContextFacts
     chosen = _choose(resolved, anchors)
 
     estimate = _estimate(resolved, chosen, metadata.gps, context_places, home)
-    candidates = _candidates(resolved, chosen, estimate)
+    candidates = _candidates(resolved, chosen, estimate, context_places,
+                             context.mentions[0].source if context and context.mentions else "")
     conflicts = _conflicts(metadata.gps, resolved, chosen)
     return Inference(candidates=candidates, estimate=estimate, conflicts=conflicts,
                      context_places=context_places)
@@ -354,8 +355,8 @@ def _metadata_mentions(metadata: Metadata) -> list[Mention]:
     return [Mention(readings=(name,), kind=kind, source=f"{kind} location")] if name else []
 
 
-def _candidates(resolved: Sequence[_Resolved], chosen: Sequence[Place],
-                estimate: Estimate | None) -> list[Candidate]:
+def _candidates(resolved: Sequence[_Resolved], chosen: Sequence[Place], estimate: Estimate | None,
+                context_places: Sequence[Place], context_source: str) -> list[Candidate]:
     """Every option of every mention, scored by how strongly it is read and how near it lies.
 
     A candidate's score is the belief that the photo was taken at or near it: the quality of the
@@ -377,6 +378,15 @@ def _candidates(resolved: Sequence[_Resolved], chosen: Sequence[Place],
                 by_id[p.geonameid] = (score, p, list(ev))
             else:  # read twice (two photos, or metadata and a sign): more belief, both evidences
                 by_id[p.geonameid] = (max(prev[0], score) + 0.1, prev[1], prev[2] + ev)
+    for p in context_places:  # what the caption names supports a candidate, or is a weak one
+        if p.kind not in ("city", "admin1"):
+            continue
+        ev = Evidence(kind="context", text=p.matched or p.name, source=context_source)
+        prev = by_id.get(p.geonameid)
+        if prev is not None:
+            by_id[p.geonameid] = (prev[0] + 0.05, prev[1], prev[2] + [ev])
+        else:
+            by_id[p.geonameid] = (0.25 if estimate is None or estimate.basis == "context" else 0.1, p, [ev])
     out = [Candidate(place=p, score=round(min(1.0, s), 3), evidence=tuple(ev)) for s, p, ev in by_id.values()]
     return sorted(out, key=lambda c: -c.score)
 

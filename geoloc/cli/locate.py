@@ -44,7 +44,10 @@ def summary_line(photo: PhotoReport) -> str:
         return f"{photo.path}: no location evidence ({texts} text span{'s' * (texts != 1)} read, none a place)"
     e = photo.estimate
     best = photo.candidates[0].place if photo.candidates else None
-    where = f"{best.name}, {best.admin1 + ', ' if best.admin1 else ''}{best.country_code}" if best else "GPS position"
+    if best is not None:
+        where = f"{best.name}, {best.admin1 + ', ' if best.admin1 else ''}{best.country_code}"
+    else:
+        where = {"gps": "GPS position", "context": "from the caption only"}.get(e.basis, e.basis)
     line = (f"{photo.path}: {where}  ({e.lat:.4f}, {e.lon:.4f}) ± {e.radius_km:.0f} km, "
             f"confidence {e.confidence:.2f}\n    basis: {e.explanation or e.basis}")
     for conflict in photo.conflicts:

