@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install the system packages geoloc needs, only those whose command or data is missing:
+# Tesseract with the eng/ukr/rus/bel language data, the DejaVu fonts, npm (to fetch map assets)
+# and Chromium (for the browser tests). Uses apt-get (with sudo when not root).
+set -euo pipefail
+missing=()
+command -v tesseract >/dev/null || missing+=(tesseract-ocr)
+langs=$(tesseract --list-langs 2>/dev/null || true)
+for l in eng ukr rus bel; do
+  grep -qx "$l" <<<"$langs" || missing+=("tesseract-ocr-$l")
+done
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+command -v npm >/dev/null || missing+=(npm)
+command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if ! command -v apt-get >/dev/null; then
+  echo "setup: this system has no apt-get; install these yourself: ${missing[*]}" >&2
+  exit 1
+fi
+sudo=""
+[ "$(id -u)" = 0 ] || sudo=sudo
+echo "setup: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
