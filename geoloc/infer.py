@@ -67,10 +67,9 @@ class _Resolved:
 
 def place_radius_km(place: Place) -> float:
     """How far from a place's point its built-up area reaches: grows with population."""
-    if place.kind == "country":
-        return 300.0
-    if place.kind == "admin1":
-        return 80.0
+    by_kind = {"continent": 2000.0, "country": 300.0, "admin1": 80.0, "admin2": 30.0}
+    if place.kind in by_kind:
+        return by_kind[place.kind]
     return min(30.0, 2.0 + 0.6 * math.sqrt(max(place.population, 0) / 1000.0))
 
 
@@ -424,7 +423,7 @@ def _estimate(resolved: Sequence[_Resolved], chosen: Sequence[Place], gps: GPS |
                         basis=r.mention.kind,
                         explanation=f"{what} '{r.mention.text}' -> {p.name} ({p.country_code}), within {radius:.0f} km")
     if context_places:
-        p = min(context_places, key=lambda q: {"city": 0, "admin1": 1, "country": 2}.get(q.kind, 3))
+        p = min(context_places, key=lambda q: {"city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(q.kind, 4))
         radius = place_radius_km(p)
         return Estimate(lat=p.lat, lon=p.lon, radius_km=radius, confidence=0.25, basis="context",
                         explanation=f"only the caption: it names {p.name}")

@@ -127,7 +127,7 @@ class Place:
     admin1: str = ""  # admin-1 region name, e.g. "Chernihiv Oblast"
     admin1_code: str = ""  # GeoNames admin-1 code, e.g. "02"
     population: int = 0
-    kind: str = "city"  # "city", "admin1" or "country"
+    kind: str = "city"  # "city", "admin2", "admin1", "country" or "continent"
     matched: str = ""  # the gazetteer name the query matched
     match: float = 1.0  # 1.0 exact after folding, lower for fuzzy matches
     source: str = "geonames"  # or the online geocoder's name
@@ -141,7 +141,7 @@ class Place:
 class Evidence:
     """One observation that says something about where: with provenance a user can check."""
 
-    kind: str  # "ocr", "exif", "iptc", "xmp", "context", "distance"
+    kind: str  # "ocr", "iptc", "xmp", "context" or "route"
     text: str
     confidence: float | None = None  # 0-100 for OCR
     box: Box | None = None
