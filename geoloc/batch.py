@@ -58,6 +58,7 @@ class _Reading:
     error: GeolocError | None = None
     cached: bool = False
     cache_problem: str | None = None  # why the reading could not be stored (said once per batch)
+    trace: str | None = None  # the traceback of an internal error met in a worker process
 
 
 def default_jobs() -> int:
@@ -74,20 +75,20 @@ def shown_path(path: str) -> str:
 
 
 def _error(exc: GeolocError, path: str) -> GeolocError:
-    """The same error, named after the file as the user should read it.
-
-    Errors are rebuilt rather than pickled as they are: an exception pickles only its message, so
-    a GeolocError coming back from a worker would lose the file it is about.
-    """
-    return type(exc)(exc.message, path=shown_path(path) if exc.path in (None, path) else exc.path)
+    """The same error, naming the file in a printable form (and naming it at all: some stages,
+    such as OCR, raise errors without a path)."""
+    return type(exc)(exc.message, path=shown_path(exc.path or path))
 
 
 def _internal(exc: BaseException, path: str) -> GeolocError:
     """A bug met on one photo: reported as that photo's failure so the rest of the batch goes on."""
-    log.debug("internal error on %s:\n%s", shown_path(path),
-              "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
     return GeolocError(f"internal error ({type(exc).__name__}: {exc}); run with -vv and report it",
                        path=shown_path(path))
+
+
+def _trace(exc: BaseException) -> str:
+    """The traceback of an internal error, for the debug log (-vv) of the process handing out."""
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
 
 
 def _read_photo(path: str, settings: Settings, key: str | None,
@@ -98,7 +99,7 @@ def _read_photo(path: str, settings: Settings, key: str | None,
     except GeolocError as exc:
         return _Reading(error=_error(exc, path))
     except Exception as exc:  # noqa: BLE001 - a hostile file must not end the batch
-        return _Reading(error=_internal(exc, path))
+        return _Reading(error=_internal(exc, path), trace=_trace(exc))
     reading = _Reading(texts=list(obs.report.texts), metadata=obs.report.metadata)
     if key is not None:
         try:
@@ -191,8 +192,9 @@ def run_batch(paths: Sequence[str], settings: Settings, *,
     """Locate every photo in ``paths``; call ``on_result``/``on_error`` for each, in input order.
 
     ``jobs`` worker processes read photos in parallel (1: everything in this process). With a
-    ``cache``, photos read before (same bytes, languages and geoloc version) are not read again,
-    nor are copies of one photo within the batch (a picture re-posted under many names).
+    ``cache``, photos read before (same bytes, OCR languages, geoloc code, Tesseract) are not
+    read again, nor are copies of one photo within the batch (a picture re-posted under many
+    names).
     With ``jobs`` > 1 the calling script needs the usual ``if __name__ == "__main__":`` guard
     of any program that starts processes.
     ``progress`` draws a progress bar on stderr. Ctrl-C stops the batch cleanly: the photos done
@@ -227,12 +229,15 @@ def run_batch(paths: Sequence[str], settings: Settings, *,
                 with tqdm.external_write_mode(file=sys.stderr):
                     log.warning("cache not written: %s", reading.cache_problem)
             report, error = None, reading.error
+            if reading.trace:
+                log.debug("internal error on %s:\n%s", shown_path(path), reading.trace)
             if error is None:
                 try:
                     report = _conclude(path, reading, settings)
                 except GeolocError as exc:
                     error = _error(exc, path)
                 except Exception as exc:  # noqa: BLE001 - one photo's bug must not end the batch
+                    log.debug("internal error on %s:\n%s", shown_path(path), _trace(exc))
                     error = _internal(exc, path)
             if error is not None:
                 result.errors.append(error)
@@ -290,6 +295,10 @@ def run_batch(paths: Sequence[str], settings: Settings, *,
         result.interrupted = True
         if pool is not None:
             _stop(pool)
+    except BaseException:  # e.g. a closed stdout under ``--jsonl | head``: stop reading at once
+        if pool is not None:
+            _stop(pool)
+        raise
     finally:
         bar.close()
     return result

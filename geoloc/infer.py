@@ -244,14 +244,19 @@ def _fit_rings(rings: Sequence[Ring], home: object | None) -> _RingFit:
         import shapely
 
         ll = ll + np.where(shapely.contains_xy(home, lon, lat), 0.0, -3.0)
-    i = int(np.argmax(ll))
-    inside = ll >= ll[i] - 2.3  # ~90% of a 2-D Gaussian's mass
-    dist = haversine_km_array(lat[inside], lon[inside], lat[i], lon[i])
+    best = float(ll.max())
+    inside = ll >= best - 2.3  # ~90% of a 2-D Gaussian's mass
+    # The posterior mean, not the peak: two rings meet in two mirror-image places (and the
+    # destinations of one road are nearly collinear, so more rings keep the mirror), and the
+    # mean of both lies on the road's line, nearer the truth than the wrong mirror.
+    w = np.exp(ll[inside] - best)
+    clat, clon = float(np.average(lat[inside], weights=w)), float(np.average(lon[inside], weights=w))
+    dist = haversine_km_array(lat[inside], lon[inside], clat, clon)
     radius = max(3.0, float(np.percentile(dist, 90)) if dist.size else 3.0)
     pts = MultiPoint(list(zip(lon[inside], lat[inside])))
     hull = pts.convex_hull
     polygon = tuple(hull.exterior.coords) if hull.geom_type == "Polygon" else ()
-    return _RingFit(float(ll[i]), float(lat[i]), float(lon[i]), radius, polygon)
+    return _RingFit(best, clat, clon, radius, polygon)
 
 
 def _home_geometry(country: str | None):

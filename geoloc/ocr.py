@@ -306,35 +306,57 @@ def _overlap_1d(a0: float, a1: float, b0: float, b1: float) -> float:
 
 
 def _merge_passes(passes: list[tuple[str, list[_Word]]], crops: list[_Crop]) -> list[TextSpan]:
-    """Lines of all passes on shared line ids; identical readings merged, different both kept."""
-    lines: list[tuple[int, float, float]] = []  # (crop, top, bottom) in page pixels, by line id
+    """Lines of all passes and crops on shared line ids; identical readings merged.
+
+    A text line may be read twice per pass (in its sign panel's crop and in the detector's line
+    crop) and once per pass: lines are matched in original-image pixels, so every reading of one
+    line gets one line id and the region of the crop that read it first. Identical readings of
+    one box become one span (the most confident); different readings are all kept.
+    """
+    lines: list[tuple[int, tuple[int, int, int, int]]] = []  # (region, box) by line id
     spans: list[TextSpan] = []
     for lang, words in passes:
         by_key: dict[tuple[int, int, int, int], list[_Word]] = {}
         for w in words:
             by_key.setdefault(w.line_key, []).append(w)
         for key, ws in by_key.items():
-            top, bottom = min(w.top for w in ws), max(w.bottom for w in ws)
-            line_id = next((i for i, (c, t, b) in enumerate(lines)
-                            if c == key[0] and _overlap_1d(t, b, top, bottom) > 0.5), None)
+            box = _union([w.box for w in ws])
+            line_id = next((i for i, (_, b) in enumerate(lines) if _same_line(b, box)), None)
             if line_id is None:
-                lines.append((key[0], top, bottom))
+                lines.append((crops[key[0]].region, box))
                 line_id = len(lines) - 1
-            region = crops[key[0]].region
+            region = lines[line_id][0]
             for phrase in _phrases(ws):
                 new = _span(phrase, line_id, region, lang)
-                twin = next((k for k, s in enumerate(spans) if s.line == line_id
-                             and s.text.casefold() == new.text.casefold()
+                twin = next((k for k, s in enumerate(spans)
+                             if s.text.casefold() == new.text.casefold()
                              and _box_overlap(s.box, new.box) > 0.3), None)
                 if twin is None:
                     spans.append(new)
                 elif new.confidence > spans[twin].confidence:
-                    spans[twin] = new
+                    spans[twin] = TextSpan(new.text, new.confidence, new.box, spans[twin].line,
+                                           spans[twin].region, new.lang)
     spans = [s for s in spans if not _outvoted(s, spans)]
-    order = sorted(range(len(lines)), key=lambda i: (lines[i][0], lines[i][1]))
+    order = sorted(range(len(lines)), key=lambda i: (lines[i][0], lines[i][1][1]))
     renumber = {old: new for new, old in enumerate(order)}
     return [TextSpan(s.text, s.confidence, s.box, renumber[s.line], s.region, s.lang)
             for s in spans]
+
+
+def _union(boxes: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
+    x0 = min(b[0] for b in boxes)
+    y0 = min(b[1] for b in boxes)
+    x1 = max(b[0] + b[2] for b in boxes)
+    y1 = max(b[1] + b[3] for b in boxes)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def _same_line(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Two line boxes are one line when they share most of their height and are close sideways
+    (a place name and its distance, read as two detector lines, stay on one line)."""
+    vertical = _overlap_1d(a[1], a[1] + a[3], b[1], b[1] + b[3])
+    horizontal = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    return vertical > 0.5 and horizontal > -3 * min(a[3], b[3])
 
 
 def _outvoted(span: TextSpan, spans: list[TextSpan]) -> bool:
@@ -388,6 +410,7 @@ def read_text(image: Image.Image, langs: str = DEFAULT_LANGS, *,
     return spans
 
 
+SMALL_LINE_PX = 36.0
 DETECTORS: tuple[str, ...] = ("panels", "lines")
 """Which region finders run: colour sign "panels", detector text "lines" (the benchmark compares
 them; both together read the most names)."""
@@ -400,7 +423,8 @@ def find_regions(rgb: np.ndarray) -> list[Region]:
         return panels
     polys = [cv2.boxPoints(p.rect).reshape(-1, 1, 2).astype(np.float32) for p in panels]
     extra = [r for r in detect_text_lines(rgb, DET_MODEL)
-             if not any(cv2.pointPolygonTest(poly, r.rect[0], False) >= 0 for poly in polys)]
+             if r.rect[1][1] < SMALL_LINE_PX
+             or not any(cv2.pointPolygonTest(poly, r.rect[0], False) >= 0 for poly in polys)]
     return panels + extra[:MAX_LINES]
 
 

@@ -37,7 +37,8 @@ def test_records_round_trip_through_dicts() -> None:
     for span in SPANS:
         assert TextSpan.from_dict(asdict(span)) == span
         again = TextSpan.from_dict(span.to_dict())  # the report's form: rounded, no lang
-        assert (again.text, again.box, again.line, again.region) == (span.text, span.box, 0 + span.line, span.region)
+        assert (again.text, again.box, again.line, again.region) == \
+            (span.text, span.box, span.line, span.region)
     assert Metadata.from_dict(META.to_dict()) == META
     assert Metadata.from_dict(Metadata().to_dict()) == Metadata()
     assert GPS.from_dict(META.gps.to_dict()) == META.gps

@@ -125,6 +125,28 @@ def test_joint_resolution_uses_the_other_names(gz):
     assert resolve(["", "Kyiv"], gazetteer=gz)[0] == []
 
 
+def test_the_text_around_the_names_disambiguates(gz):
+    # "Paris, Tenn." and "the Henry County sheriff" say which Paris; a bare mention stays in France
+    assert resolve(["Paris"], gazetteer=gz, text="A Paris man was arrested.")[0][0].country_code == "FR"
+    for text in ("Firefighters in Paris, Tenn. put out a kitchen fire.",
+                 "The Henry County sheriff said a Paris man was arrested."):
+        top = resolve(["Paris"], gazetteer=gz, text=text)[0][0]
+        assert (top.country_code, top.admin1) == ("US", "Tennessee"), text
+    # regions the text names are context, not answers: one list per mention, in order
+    assert len(resolve(["Paris", "Dallas"], gazetteer=gz, text="Paris, Texas and Dallas County")) == 2
+
+
+def test_country_points_are_the_conventional_ones(gz):
+    # outline centres miss Canada's and Indonesia's usual points by 500-850 km; the United States'
+    # outline centre agrees with the Factbook point and is the finer of the two
+    from geoloc.gazetteer.offline import haversine_km
+
+    for code, (lat, lon) in {"CA": (60.0, -95.0), "ID": (-5.0, 120.0), "UA": (49.0, 32.0),
+                             "US": (39.76, -98.5)}.items():
+        c = gz.country(code)
+        assert haversine_km(c.lat, c.lon, lat, lon) < 161, (code, c.lat, c.lon)
+
+
 def _pairs(system_id: str) -> list[dict]:
     path = REALDATA / "translit" / "interscript_tests_ukr_rus_bel.jsonl"
     if not path.exists():

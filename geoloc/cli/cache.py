@@ -56,7 +56,8 @@ def info() -> None:
     click.echo(f"  observations: {obs.entries} photo{'s' * (obs.entries != 1)}, {_size(obs.size_bytes)}")
     if root.is_dir():
         for child in sorted(root.iterdir()):
-            if child.is_symlink() or child.name in (obs.path.name, "CACHEDIR.TAG"):
+            if child.is_symlink() or child.name.startswith(".") or child.name in (obs.path.name,
+                                                                                  "CACHEDIR.TAG"):
                 continue
             if child.is_dir():
                 files, size = _folder_usage(child)

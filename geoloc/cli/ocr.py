@@ -42,9 +42,10 @@ def command(photos: tuple[str, ...], as_json: bool, debug_dir: Path | None, lang
             verbose: int, quiet: int) -> None:
     """Read the text in photos: road signs in Cyrillic and Latin, shop fronts, plates.
 
-    geoloc first finds the sign panels in the picture, cuts each one out at full resolution,
-    cleans it (upright, dark text on white, scaled, binarised) and reads it with Tesseract, once
-    for the Cyrillic languages and once for the Latin ones. A sign reading "Чернігів" over
+    geoloc first finds where the text is (coloured sign panels, and text lines found by a
+    text-detection network), cuts each region out at full resolution, cleans it (upright, dark
+    text on white, scaled, binarised) and reads it with Tesseract, once for the Cyrillic
+    languages and once for the Latin ones. A sign reading "Чернігів" over
     "Chernihiv" therefore gives both names; when the two passes disagree about a line, both
     readings are shown. Boxes are x, y, width, height in pixels of the upright photo.
 

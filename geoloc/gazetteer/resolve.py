@@ -12,7 +12,8 @@ heuristics of the geoparsing literature).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from ..report import Place
@@ -20,7 +21,17 @@ from . import Gazetteer, Priors, get_gazetteer
 from .offline import base_score, haversine_km, prior_bonus, to_unit
 
 CANDIDATES = 25
+CONTEXT_CANDIDATES = 10
 ROUNDS = 3
+_REGION_KINDS = ("admin1", "admin2", "country")
+_UNIT_WORDS = frozenset("County Parish Borough Province Region Oblast Oblast' Raion District State "
+                        "Krai Governorate Prefecture".split())
+# Capitalised runs of up to four words ("Rapides Parish", "New South Wales") and AP abbreviations
+_ABBR = r"(?:[A-Z]\.){2,3}|[A-Z][a-z]{1,4}\.(?:[A-Z][a-z]{0,2}\.)?"
+_SPAN_RE = re.compile(rf"(?:{_ABBR})|[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){{0,3}}")
+_ABBR_RE = re.compile(_ABBR)
+_NAME = r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)?"
+_COUNTY_LIST_RE = re.compile(rf"((?:{_NAME},? (?:(?:and|or) )?)+{_NAME}) (?:counties|parishes|Counties|Parishes)\b")
 
 
 @dataclass(frozen=True)
@@ -35,10 +46,15 @@ class Weights:
     contains: float = 0.5  # this candidate is the region/country containing the other mention
     nearby: float = 1.5  # two local places close together ...
     nearby_km: float = 100.0  # ... decaying with distance on this scale
+    close: float = 1.0  # and more when they are next to each other (a town and its county) ...
+    close_km: float = 20.0  # ... on this scale
     top: int = 4  # the strongest supports counted
     cap: float = 6.0  # context never outweighs more than this (tuned on LGL and GeoVirus)
     runner_up: float = 1.0  # a runner-up reading supports others less by this times its deficit
     alternatives: int = 8  # readings of each other mention considered
+    text: float = 0.7  # a region named elsewhere in the text supports at this fraction of a mention
+    county: float = 4.0  # an admin-2 reading of a name the text calls a county
+    qualified: float = 2.0  # a candidate inside the region written right after it ("Paris, Tenn.")
 
 
 WEIGHTS = Weights()
@@ -63,8 +79,15 @@ def _fit(c: Place, t: Place, w: Weights) -> float:
             b += w.contains  # a named region or country that contains another named place
     if c.kind in _LOCAL and t.kind in _LOCAL:
         d = haversine_km(c.lat, c.lon, t.lat, t.lon)
-        b += w.nearby * math.exp(-d / w.nearby_km)
+        b += w.nearby * math.exp(-d / w.nearby_km) + w.close * math.exp(-d / w.close_km)
     return b
+
+
+def _inside(p: Place, region: Place) -> bool:
+    """True when ``p`` lies in ``region`` (a country or an admin-1 region) by its codes."""
+    if p.geonameid == region.geonameid or p.country_code != region.country_code:
+        return False
+    return region.kind == "country" or (bool(region.admin1_code) and p.admin1_code == region.admin1_code)
 
 
 def _query_form(mention: str) -> str:
@@ -89,31 +112,127 @@ def _supports(c: Place, alts: list[tuple[Place, float]], w: Weights) -> float:
     return best
 
 
+def text_regions(text: str, gz: Gazetteer, skip: Collection[str] = ()) -> dict[str, list[Place]]:
+    """Regions and countries the text names besides the mentions: "Rapides Parish", "Tenn.".
+
+    A caption or article names more places than the ones being resolved, and the regions among
+    them ("... at the Henderson County Jail", "Paris, Tenn.") are what tell a reader which Paris.
+    Only abbreviations and names ending in a unit word ("County", "Parish", "Oblast") that are
+    exact names of admin-1/admin-2 regions or countries are kept: a capitalised word that is also
+    some place's name ("Chad", "Central", "March") would be noise.
+    """
+    skip_norm = {s.strip().casefold() for s in skip}
+    spans: dict[str, bool] = {}  # span -> is an abbreviation
+    for m in _SPAN_RE.finditer(text):
+        run = m.group(0)
+        if _ABBR_RE.fullmatch(run):
+            spans.setdefault(run, True)
+            continue
+        words = run.split()
+        for i in range(len(words)):
+            for j in range(i + 1, len(words) + 1):
+                spans.setdefault(" ".join(words[i:j]), False)
+    out: dict[str, list[Place]] = {}
+    for span, abbr in spans.items():
+        if len(span) < 4 or span.casefold() in skip_norm:
+            continue
+        if not abbr and span.rsplit(" ", 1)[-1] not in _UNIT_WORDS:
+            continue  # a bare name ("Chad", "Central", "Henry") is too often a word or a person
+        least = 0.9 if abbr else 0.95
+        found = [p for p in gz.search(span, fuzzy=False, limit=CONTEXT_CANDIDATES)
+                 if p.match >= least and p.kind in _REGION_KINDS]
+        if found:
+            out[span] = found
+    return out
+
+
+def qualifiers(text: str, mentions: Collection[str], gz: Gazetteer) -> dict[str, list[Place]]:
+    """Regions or countries written right after a mention: "Paris, Tenn.", "Athens, Georgia".
+
+    The "City, State" pattern is how news text itself disambiguates a town from its famous
+    namesake, so it counts far more than a region named anywhere else in the text.
+    """
+    out: dict[str, list[Place]] = {}
+    for m in mentions:
+        if not m.strip():
+            continue
+        for hit in re.finditer(rf"(?<!\w){re.escape(m)},\s+({_ABBR}|[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)", text):
+            q = hit.group(1) if _ABBR_RE.fullmatch(hit.group(1)) else hit.group(1).rstrip(".")
+            found = [p for p in gz.search(_query_form(q), fuzzy=False, limit=CONTEXT_CANDIDATES)
+                     if p.match >= 0.9 and p.kind in ("admin1", "country")]
+            if found:
+                out.setdefault(m, []).extend(found)
+    return out
+
+
+def named_as_counties(text: str, mentions: Collection[str]) -> set[str]:
+    """Mentions the text calls counties: "Clay, Becker and Grant counties", "Clarke County".
+
+    Local news names counties by their bare name in such lists; the bare name alone is first a
+    town ("Becker", Minnesota) and only then the county, so the list is what tells them apart.
+    """
+    named: set[str] = set()
+    for hit in _COUNTY_LIST_RE.finditer(text):
+        named.update(n.strip() for n in re.split(r",|\band\b|\bor\b", hit.group(1)) if n.strip())
+    out = {m for m in mentions if m.strip() in named}
+    out |= {m for m in mentions if m.strip() and not m.rstrip().endswith(("County", "Parish"))
+            and re.search(rf"(?<!\w){re.escape(m.strip())} (?:County|Parish)\b", text)}
+    return out
+
+
 def resolve(mentions: Sequence[str], *, priors: Priors | None = None,
             gazetteer: Gazetteer | None = None, limit: int = CANDIDATES,
-            weights: Weights = WEIGHTS) -> list[list[Place]]:
-    """Ranked candidates for each mention (in order), chosen jointly; ``score`` reflects the context."""
+            weights: Weights = WEIGHTS, text: str | None = None) -> list[list[Place]]:
+    """Ranked candidates for each mention (in order), chosen jointly; ``score`` reflects the context.
+
+    ``text``, the caption or article the mentions come from, adds the regions it names as context.
+    """
     gz = gazetteer or get_gazetteer()
     search_priors = replace(priors, places=()) if priors else None
     distinct = list(dict.fromkeys(m for m in mentions if m and m.strip()))
     cands: dict[str, list[Place]] = {m: gz.search(_query_form(m), priors=search_priors, limit=limit)
                                      for m in distinct}
+    context = text_regions(text, gz, skip=distinct) if text else {}
+    qualified = qualifiers(text, distinct, gz) if text else {}
+    counties = named_as_counties(text, distinct) if text else set()
     cc = None
     if priors and priors.country:
         c = priors.country.strip()
         cc = c.upper() if len(c) == 2 else (p.country_code if (p := gz.country(c)) else None)
     ranked = rank(cands, priors=search_priors, country_code=cc,
-                  fixed=list(priors.places) if priors else [], weights=weights)
+                  fixed=list(priors.places) if priors else [], weights=weights, context=context,
+                  qualified=qualified, counties=counties)
     return [ranked.get(m, []) if m and m.strip() else [] for m in mentions]
 
 
 def rank(cands: dict[str, list[Place]], *, priors: Priors | None = None, country_code: str | None = None,
-         fixed: Sequence[Place] = (), weights: Weights = WEIGHTS) -> dict[str, list[Place]]:
-    """Re-rank each mention's candidates by how well they fit the other mentions' readings."""
+         fixed: Sequence[Place] = (), weights: Weights = WEIGHTS,
+         context: dict[str, list[Place]] | None = None,
+         qualified: dict[str, list[Place]] | None = None,
+         counties: Collection[str] = ()) -> dict[str, list[Place]]:
+    """Re-rank each mention's candidates by how well they fit the other mentions' readings.
+
+    ``qualified`` maps a mention to the regions written right after it ("Paris, Tenn."): its
+    candidates inside one of them gain ``weights.qualified``. Mentions in ``counties`` (from
+    ``named_as_counties``) prefer their admin-2 readings by ``weights.county``.
+
+    ``context`` holds more names (from ``text_regions``) that are resolved alongside and support
+    the mentions, at ``weights.text`` of a mention's weight, but are not returned.
+    """
+    extra = {f"\0{k}": v for k, v in (context or {}).items() if k not in cands}
+    cands = {**cands, **extra}
     base: dict[str, list[float]] = {
         m: [base_score(p.match, p.population, p.kind) + prior_bonus(p, priors, country_code)
             - (1.0 - weights.population) * math.log10(max(p.population, 0) + 1) for p in ps]
         for m, ps in cands.items()}
+    for m, regions in (qualified or {}).items():
+        for i, p in enumerate(cands.get(m, ())):
+            if any(_inside(p, r) for r in regions):
+                base[m][i] += weights.qualified
+    for m in counties:
+        for i, p in enumerate(cands.get(m, ())):
+            if p.kind == "admin2":
+                base[m][i] += weights.county
     live = [m for m in cands if cands[m]]
     scores: dict[str, list[float]] = {m: list(base[m]) for m in live}
     fixed_alts = [(p, 0.0) for p in fixed]
@@ -126,10 +245,12 @@ def rank(cands: dict[str, list[Place]], *, priors: Priors | None = None, country
             alts[m] = [(cands[m][i], top - scores[m][i]) for i in order]
         new_scores: dict[str, list[float]] = {}
         for m in live:
-            others = [alts[o] for o in live if o != m] + [[a] for a in fixed_alts]
+            others = [(alts[o], weights.text if o in extra else 1.0) for o in live if o != m]
+            others += [([a], 1.0) for a in fixed_alts]
             row = []
             for i, c in enumerate(cands[m]):
-                ctx = sum(sorted((_supports(c, a, weights) for a in others), reverse=True)[:weights.top])
+                ctx = sum(sorted((k * _supports(c, a, weights) for a, k in others),
+                                 reverse=True)[:weights.top])
                 row.append(base[m][i] + min(ctx, weights.cap))
             new_scores[m] = row
         scores = new_scores
@@ -139,6 +260,8 @@ def rank(cands: dict[str, list[Place]], *, priors: Priors | None = None, country
         best = new_best
     out: dict[str, list[Place]] = {}
     for m, ps in cands.items():
+        if m in extra:
+            continue
         row = scores.get(m, [])
         order = sorted(range(len(ps)), key=lambda i: -row[i])
         out[m] = [replace(ps[i], score=to_unit(row[i])) for i in order]
