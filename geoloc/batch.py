@@ -28,9 +28,8 @@ from tqdm import tqdm
 from .cache import ObservationCache, file_digest
 from .errors import GeolocError, PhotoIOError
 from .photo import check_path
-from .pipeline import Observation, Settings, _apply, _infer, observe
+from .pipeline import Settings, conclude, observe
 from .report import Metadata, PhotoReport, TextSpan
-from .toponyms import mentions_from_spans
 
 log = logging.getLogger("geoloc.batch")
 
@@ -95,12 +94,12 @@ def _read_photo(path: str, settings: Settings, key: str | None,
                 cache_dir: str | None) -> _Reading:
     """Read one photo (in a worker process or in-process) and store the reading in the cache."""
     try:
-        obs = observe(path, settings)
+        seen = observe(path, settings)
     except GeolocError as exc:
         return _Reading(error=_error(exc, path))
     except Exception as exc:  # noqa: BLE001 - a hostile file must not end the batch
         return _Reading(error=_internal(exc, path), trace=_trace(exc))
-    reading = _Reading(texts=list(obs.report.texts), metadata=obs.report.metadata)
+    reading = _Reading(texts=list(seen.texts), metadata=seen.metadata)
     if key is not None:
         try:
             ObservationCache(cache_dir).put(key, reading.texts, reading.metadata)
@@ -130,10 +129,8 @@ def _lookup(path: str, settings: Settings, cache: ObservationCache | None
 
 def _conclude(path: str, reading: _Reading, settings: Settings) -> PhotoReport:
     """Decide where the photo was taken from what was read (always re-run: it is cheap)."""
-    shown = shown_path(path)
-    report = PhotoReport(path=shown, texts=reading.texts, metadata=reading.metadata)
-    obs = Observation(report=report, mentions=mentions_from_spans(reading.texts, source=shown))
-    return _apply(obs.report, _infer(obs.mentions, obs.report, settings))
+    return conclude(PhotoReport(path=shown_path(path), texts=reading.texts, metadata=reading.metadata),
+                    settings)
 
 
 def _copied(reading: _Reading, path: str) -> _Reading:

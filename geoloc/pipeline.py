@@ -1,15 +1,16 @@
 """One photo (or one scene of several photos) through every stage, as plain function calls.
 
-photo -> metadata + OCR text -> mentions (+ caption facts) -> inference -> PhotoReport. The CLI and
-the batch runner call ``locate_photo``; nothing here prints or writes files.
+photo -> metadata + OCR text (``observe``: slow, cacheable) -> mentions (+ caption facts) ->
+inference (``conclude``: cheap, re-run every time) -> PhotoReport. Nothing here prints or writes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
+from .errors import PhotoError
 from .gazetteer import Priors, get_gazetteer
 from .infer import EXACT_MATCH, Inference, infer
 from .metadata import read_metadata
@@ -22,7 +23,7 @@ from .toponyms import ContextFacts, Mention, context_facts, mentions_from_spans
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything that changes a photo's result (and so keys its cache entry)."""
+    """Everything that changes a photo's result; only ``langs`` changes what is read from it."""
 
     langs: str = DEFAULT_LANGS
     country: str | None = None
@@ -44,29 +45,28 @@ class Settings:
         return context_facts(self.context_text, source=self.context_source or "context")
 
 
-@dataclass
-class Observation:
-    """What was read from one photo before any place was decided."""
+def observe(path: str, settings: Settings) -> PhotoReport:
+    """Read a photo's metadata and text: the slow part, cached by the batch runner.
 
-    report: PhotoReport
-    mentions: list[Mention] = field(default_factory=list)
-
-
-def observe(path: str, settings: Settings) -> Observation:
-    """Read a photo's metadata and text. Raises PhotoError/PhotoIOError for unusable files."""
-    image = load_image(path)
+    Raises PhotoError/PhotoIOError for unusable files. A photo whose pixels cannot be decoded
+    (a cut-off download) but whose metadata carries a location keeps that metadata, with a warning.
+    """
     metadata = read_metadata(path)
-    spans = read_text(image, settings.langs)
-    return Observation(report=PhotoReport(path=path, texts=spans, metadata=metadata),
-                       mentions=mentions_from_spans(spans, source=path))
+    try:
+        image = load_image(path)
+    except PhotoError as err:
+        if metadata.gps is None and metadata.location is None:
+            raise
+        note = f"picture not read ({err.message}); location from metadata only"
+        return PhotoReport(path=path, metadata=replace(metadata, warnings=metadata.warnings + (note,)))
+    return PhotoReport(path=path, texts=read_text(image, settings.langs), metadata=metadata)
 
 
-def _infer(obs_mentions: Sequence[Mention], report: PhotoReport, settings: Settings) -> Inference:
-    return infer(obs_mentions, report.metadata, settings.context(), settings.gazetteer(), Priors,
-                 country=settings.country, near=settings.near)
-
-
-def _apply(report: PhotoReport, inf: Inference) -> PhotoReport:
+def conclude(report: PhotoReport, settings: Settings) -> PhotoReport:
+    """Decide where a photo was taken from what was read: fill its candidates and estimate."""
+    inf = infer(mentions_from_spans(report.texts, source=report.path), report.metadata,
+                settings.context(), settings.gazetteer(), Priors,
+                country=settings.country, near=settings.near)
     report.candidates = inf.candidates
     report.estimate = inf.estimate
     report.conflicts = inf.conflicts
@@ -75,8 +75,7 @@ def _apply(report: PhotoReport, inf: Inference) -> PhotoReport:
 
 def locate_photo(path: str, settings: Settings) -> PhotoReport:
     """Everything geoloc concludes about one photo."""
-    obs = observe(path, settings)
-    return _apply(obs.report, _infer(obs.mentions, obs.report, settings))
+    return conclude(observe(path, settings), settings)
 
 
 def locate_scene(reports: Sequence[PhotoReport], settings: Settings) -> Inference:
@@ -89,7 +88,8 @@ def locate_scene(reports: Sequence[PhotoReport], settings: Settings) -> Inferenc
                                   box=m.box, confidence=m.confidence,
                                   region=(m.region or 0) + 10_000 * (i + 1), source=m.source))
     gps_report = next((r for r in reports if r.metadata.gps), reports[0])
-    return _infer(pooled, gps_report, settings)
+    return infer(pooled, gps_report.metadata, settings.context(), settings.gazetteer(), Priors,
+                 country=settings.country, near=settings.near)
 
 
 def named_places(settings: Settings) -> list[Place]:

@@ -119,3 +119,22 @@ def test_locate_agrees_with_exiftool_on_real_camera_photos(row):
     d = Report(photos=[r]).to_dict()["photos"][0]
     assert d["metadata"]["gps"]["lat"] == pytest.approx(float(row["gps_lat"]), abs=1e-6)
     assert d["estimate"]["lon"] == pytest.approx(float(row["gps_lon"]), abs=1e-6)
+
+
+def test_cut_off_photo_keeps_its_metadata_location(tmp_path):
+    """A download cut short still carries its EXIF GPS: used, with a warning, pixels unread."""
+    img = Image.open(IMAGES / "no_text.jpg")
+    exif = Image.Exif()
+    exif.get_ifd(0x8825).update({1: "N", 2: (51.0, 30.0, 18.0), 3: "E", 4: (31.0, 17.0, 7.0)})
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", exif=exif)
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    r = locate_photo(str(path), Settings())
+    assert r.estimate.basis == "gps" and r.estimate.lat == pytest.approx(51.505, abs=1e-6)
+    assert r.texts == [] and any("location from metadata only" in w for w in r.metadata.warnings)
+    nogps = tmp_path / "cut_plain.jpg"
+    img.save(buf := io.BytesIO(), "JPEG")
+    nogps.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    with pytest.raises(Exception, match="truncated"):
+        locate_photo(str(nogps), Settings())

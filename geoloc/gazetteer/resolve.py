@@ -41,7 +41,7 @@ class Weights:
     population: float = 1.0  # times log10(population): the size prior
     same_country: float = 0.6
     country_named: float = 0.6  # the other mention is this candidate's country
-    region_named: float = 2.0  # the other mention is this candidate's admin-1 region
+    region_named: float = 1.5  # the other mention is this candidate's admin-1 region
     same_region: float = 0.8
     contains: float = 0.5  # this candidate is the region/country containing the other mention
     nearby: float = 1.5  # two local places close together ...
