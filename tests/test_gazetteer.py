@@ -132,6 +132,11 @@ def test_the_text_around_the_names_disambiguates(gz):
                  "The Henry County sheriff said a Paris man was arrested."):
         top = resolve(["Paris"], gazetteer=gz, text=text)[0][0]
         assert (top.country_code, top.admin1) == ("US", "Tennessee"), text
+    # "Becker, Clay and Grant counties": the bare names are counties there, towns elsewhere
+    assert gz.search("Becker")[0].kind == "city"
+    text = "Roads are closed in Becker, Clay and Grant counties."
+    assert [r[0].name for r in resolve(["Becker", "Clay", "Grant"], gazetteer=gz, text=text)] == [
+        "Becker County", "Clay County", "Grant County"]
     # regions the text names are context, not answers: one list per mention, in order
     assert len(resolve(["Paris", "Dallas"], gazetteer=gz, text="Paris, Texas and Dallas County")) == 2
 

@@ -4,9 +4,12 @@ One name alone is ambiguous (17 Oleksandrivkas in Ukraine; Alexandria in Egypt, 
 Louisiana); names seen together are not independent: a caption naming "Chernihiv Oblast" and
 "Oleksandrivka" means the Oleksandrivka in that oblast, a sign reading "Novozybkov" beside
 "Klintsy" means the Bryansk ones. Each mention's candidates are re-scored by how well they fit the
-current best reading of the others (same country, same region, containing region, distance), a few
-rounds, so a consistent reading emerges (the "spatial minimality" and "one sense per discourse"
-heuristics of the geoparsing literature).
+readings of the others (same country, same region, containing region, distance), a few rounds, so
+a consistent reading emerges (the "spatial minimality" and "one sense per discourse" heuristics of
+the geoparsing literature). A runner-up reading of another mention counts too, less what it lacks
+in score, so two small namesakes that belong together are not trapped behind their famous ones.
+The surrounding text, when given, adds what a reader uses: "Paris, Tenn.", "Becker and Clay
+counties", a county or region named elsewhere in it.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ _ABBR = r"(?:[A-Z]\.){2,3}|[A-Z][a-z]{1,4}\.(?:[A-Z][a-z]{0,2}\.)?"
 _SPAN_RE = re.compile(rf"(?:{_ABBR})|[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){{0,3}}")
 _ABBR_RE = re.compile(_ABBR)
 _NAME = r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)?"
-_COUNTY_LIST_RE = re.compile(rf"((?:{_NAME},? (?:(?:and|or) )?)+{_NAME}) (?:counties|parishes|Counties|Parishes)\b")
+_COUNTY_LIST_RE = re.compile(  # every separator spelled out, so matching stays linear
+    rf"((?:{_NAME}(?:, and |, or |, | and | or ))*{_NAME}) (?:counties|parishes|Counties|Parishes)\b")
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class Weights:
     """How much each kind of agreement between two readings counts (log10-population units)."""
 
     population: float = 1.0  # times log10(population): the size prior
+    country: float = 1.0  # more for a country reading (news rarely means Italy, Texas)
     same_country: float = 0.6
     country_named: float = 0.6  # the other mention is this candidate's country
     region_named: float = 1.5  # the other mention is this candidate's admin-1 region
@@ -140,7 +145,8 @@ def text_regions(text: str, gz: Gazetteer, skip: Collection[str] = ()) -> dict[s
             continue  # a bare name ("Chad", "Central", "Henry") is too often a word or a person
         least = 0.9 if abbr else 0.95
         found = [p for p in gz.search(span, fuzzy=False, limit=CONTEXT_CANDIDATES)
-                 if p.match >= least and p.kind in _REGION_KINDS]
+                 if p.match >= least and p.kind in _REGION_KINDS
+                 and (not abbr or "." in (p.matched or ""))]  # not "Iran." ending a sentence
         if found:
             out[span] = found
     return out
@@ -223,7 +229,8 @@ def rank(cands: dict[str, list[Place]], *, priors: Priors | None = None, country
     cands = {**cands, **extra}
     base: dict[str, list[float]] = {
         m: [base_score(p.match, p.population, p.kind) + prior_bonus(p, priors, country_code)
-            - (1.0 - weights.population) * math.log10(max(p.population, 0) + 1) for p in ps]
+            - (1.0 - weights.population) * math.log10(max(p.population, 0) + 1)
+            + (weights.country if p.kind == "country" else 0.0) for p in ps]
         for m, ps in cands.items()}
     for m, regions in (qualified or {}).items():
         for i, p in enumerate(cands.get(m, ())):
