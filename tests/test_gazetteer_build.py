@@ -61,3 +61,13 @@ def test_stale_index_is_rebuilt_with_a_progress_bar(small, monkeypatch, capfd):
     assert fresh.search("Київ")[0].country_code == "UA"
     assert fresh.is_current()
     assert "building gazetteer" in capfd.readouterr().err
+
+
+def test_the_process_that_builds_knows_the_common_words(tmp_path):
+    """The first run on a new machine builds the index; "STOP" must not be a place in that run."""
+    from geoloc.gazetteer.offline import OfflineGazetteer
+
+    gz = OfflineGazetteer(tmp_path / "fresh", show_progress=False, countries=["UA", "BY"])
+    hits = gz.search("bolnitsa")  # "hospital": a letter or two from Molnytsya and Vinnytsya
+    assert hits and all(p.match <= 0.5 for p in hits)
+    assert gz.search("Чернігів")[0].geonameid == 710735

@@ -163,6 +163,7 @@ class OfflineGazetteer:
                         log.info("building the offline gazetteer in %s (once; about two minutes)",
                                  self.directory)
                         build(self.directory, show_progress=self._show_progress, countries=self.countries)
+                self.info()  # the common-word keys of the index just built (or built by another)
             try:
                 db = sqlite3.connect(f"file:{self.directory / DB_NAME}?mode=ro", uri=True,
                                      check_same_thread=False)
