@@ -19,8 +19,9 @@ $(BIN)/geoloc: pyproject.toml
 
 venv: $(BIN)/geoloc
 
-assets:
+assets: venv
 	@bash scripts/fetch_assets.sh
+	@bash scripts/fetch_ocr_model.sh
 
 demo: setup
 	$(BIN)/geoloc locate images/chernihiv_sign.jpg --context images/chernihiv_caption.txt --offline --within-km 20

@@ -13,7 +13,7 @@ Baselines measured in the same run:
     geoloc dependency: install it into a separate folder (pip install --target DIR exifread) and run
     with PYTHONPATH=DIR to include it.
 
-Prints a Markdown table on stdout; --write-results also replaces the "## Metadata (issue 7)" section
+Prints a Markdown table on stdout; --write-results also replaces the "## Metadata" section
 of benchmarks/RESULTS.md.
 """
 
@@ -42,7 +42,7 @@ from geoloc.metadata import read_metadata
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT / ".." / "shared" / "realdata"
 CORPORA = ("exif-mdx", "exif-py", "exiftool-t", "pillow-iptc")
-SECTION = "## Metadata (issue 7)"
+SECTION = "## Metadata"
 
 Reading = tuple[tuple[float, float] | None, str | None]  # (lat, lon) or None, city or None
 

@@ -171,3 +171,18 @@ def test_without_the_detector_model_sign_panels_are_still_read(monkeypatch, tmp_
         ocr._line_detector_ready.cache_clear()
     assert {"Чернігів", "Chernihiv"} <= {s.text for s in spans}
     assert "detector model missing" in caplog.text
+
+
+REAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "realdata" / "exif-mdx" / "images"
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name,expected", [("Sony DSC-HX5V (2).jpg", {"Alt Hammoor"}),
+                                           ("FujiFilm FinePixS1Pro (5).jpg", {"104", "Poole"})])
+def test_real_photos_with_place_text(name, expected):
+    path = REAL / name
+    if not path.is_file():
+        pytest.skip(f"{name} not available (shared real data absent)")
+    if not ocr.DET_MODEL.is_file():
+        pytest.skip("text-line model not fetched: these texts are not on colour panels")
+    assert expected <= {s.text for s in read_text(load_image(path))}
