@@ -27,6 +27,7 @@ from tqdm import tqdm
 
 from .cache import ObservationCache, file_digest
 from .errors import GeolocError, PhotoIOError
+from .ocr import use_one_thread
 from .photo import check_path
 from .pipeline import Settings, conclude, observe
 from .report import Metadata, PhotoReport, TextSpan
@@ -146,7 +147,7 @@ def _ignore(signum: int, frame: object) -> None:
 
 
 def _worker_init() -> None:
-    """Workers leave Ctrl-C to the parent, which stops the batch; one Tesseract thread each.
+    """Workers leave Ctrl-C to the parent, which stops the batch; one OCR thread each.
 
     A terminal's Ctrl-C reaches the whole process group: Tesseract processes stop at once and
     the parent, which alone decides, ends the workers (cache entries are written atomically, so
@@ -154,6 +155,7 @@ def _worker_init() -> None:
     """
     signal.signal(signal.SIGINT, _ignore)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    use_one_thread()
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:

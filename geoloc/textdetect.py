@@ -143,14 +143,18 @@ def _drop_nested(regions: list[Region]) -> list[Region]:
 DET_MAX_SIDE = 1024
 """The detector sees the photo at this longest side; text lines 8+ px high there are found."""
 
+DET_THREADS = 2
+"""Threads of the detector network; batch workers set 1 (one worker per core does better)."""
+
 
 @lru_cache(maxsize=2)
 def _det_session(model: str):
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
-    opts.intra_op_num_threads = 2
+    opts.intra_op_num_threads = DET_THREADS
     opts.inter_op_num_threads = 1
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")  # idle threads sleep
     opts.log_severity_level = 3
     return ort.InferenceSession(model, sess_options=opts, providers=["CPUExecutionProvider"])
 
