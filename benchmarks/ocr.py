@@ -39,7 +39,7 @@ from PIL import Image  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 import geoloc.ocr  # noqa: E402
-from geoloc.ocr import read_text  # noqa: E402
+from geoloc.ocr import DEFAULT_LANGS, read_text  # noqa: E402
 from geoloc.photo import load_image  # noqa: E402
 from geoloc.scenes import random_scenes  # noqa: E402
 
@@ -107,8 +107,8 @@ def _false_words(read_words: list[str], truth_words: set[str]) -> int:
     return bad
 
 
-def _one(args: tuple[int, int, str, bool, tuple[str, ...]]) -> dict:
-    i, seed, tmp, baseline, detectors = args
+def _one(args: tuple[int, int, str, bool, tuple[str, ...], str]) -> dict:
+    i, seed, tmp, baseline, detectors, langs = args
     geoloc.ocr.DETECTORS = detectors
     scene = next(iter(random_scenes(1, seed + i * 1000003)))
     path = Path(tmp) / f"scene_{i:04d}.jpg"
@@ -116,7 +116,7 @@ def _one(args: tuple[int, int, str, bool, tuple[str, ...]]) -> dict:
     names = scene.place_names
     truth_words = {_fold(w) for t in scene.texts for w in t.text.split()}
     t0 = time.perf_counter()
-    spans = read_text(load_image(path))
+    spans = read_text(load_image(path), langs)
     t_geo = time.perf_counter() - t0
     cands = _candidates_geoloc(spans)
     ex, unacc, near = _score(names, cands)
@@ -178,10 +178,11 @@ def main() -> None:
                     help="region finders for geoloc: panels, lines or panels,lines (default)")
     ap.add_argument("--no-baseline", action="store_true", help="skip the baseline (faster)")
     ap.add_argument("--no-real", action="store_true", help="skip the real photos")
+    ap.add_argument("--lang", default=DEFAULT_LANGS, help=f"geoloc's OCR languages (default {DEFAULT_LANGS})")
     args = ap.parse_args()
     detectors = tuple(args.detectors.split(","))
     with tempfile.TemporaryDirectory() as tmp:
-        work = [(i, args.seed, tmp, not args.no_baseline, detectors) for i in range(args.n)]
+        work = [(i, args.seed, tmp, not args.no_baseline, detectors, args.lang) for i in range(args.n)]
         if args.jobs > 1:
             with Pool(args.jobs) as pool:
                 rows = pool.map(_one, work, chunksize=1)
@@ -189,7 +190,7 @@ def main() -> None:
             rows = [_one(w) for w in work]
     n_names = sum(r["names"] for r in rows)
     print(f"{args.n} scenes, {n_names} place names, seed {args.seed}, jobs {args.jobs}, "
-          f"detectors {args.detectors}\n")
+          f"detectors {args.detectors}, languages {args.lang}\n")
     print("| Pipeline | exact recall | exact, accents folded | recall (edit distance <= 1) | "
           "false words / image | median s / image |")
     print("|---|---|---|---|---|---|")
