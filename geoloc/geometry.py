@@ -1,8 +1,8 @@
-"""Distances and shapes on the Earth for evidence at the scale of a region (a few hundred km).
+"""Distances on the Earth for evidence at the scale of a region (a few hundred km).
 
-A local azimuthal-equidistant-like projection (equirectangular about a reference latitude) keeps
-errors under 1% within ~300 km of its centre, which is all a road-sign ring or a border band needs,
-and avoids a projection library.
+A local equirectangular projection about a reference latitude keeps errors under 1% within
+~300 km of its centre, which is all a grid over road-sign rings needs, and avoids a projection
+library.
 """
 
 from __future__ import annotations
@@ -11,9 +11,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from shapely.geometry import Point, Polygon
-from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -57,33 +54,3 @@ class LocalProjection:
 
     def to_lonlat(self, x: float, y: float) -> tuple[float, float]:
         return self.lon0 + x / self._kx, self.lat0 + y / self._ky
-
-    def forward(self, geom: BaseGeometry) -> BaseGeometry:
-        """Project a lon/lat geometry to km."""
-        kx, ky, lon0, lat0 = self._kx, self._ky, self.lon0, self.lat0
-        return transform(lambda x, y, z=None: ((np.asarray(x) - lon0) * kx, (np.asarray(y) - lat0) * ky), geom)
-
-    def inverse(self, geom: BaseGeometry) -> BaseGeometry:
-        """Project a km geometry back to lon/lat."""
-        kx, ky, lon0, lat0 = self._kx, self._ky, self.lon0, self.lat0
-        return transform(lambda x, y, z=None: (lon0 + np.asarray(x) / kx, lat0 + np.asarray(y) / ky), geom)
-
-
-def circle(lat: float, lon: float, radius_km: float, resolution: int = 32) -> Polygon:
-    """A circle of ``radius_km`` around a point, as a lon/lat polygon."""
-    proj = LocalProjection(lat, lon)
-    return proj.inverse(Point(0, 0).buffer(radius_km, quad_segs=resolution))
-
-
-def ring(lat: float, lon: float, inner_km: float, outer_km: float, resolution: int = 32) -> Polygon:
-    """The band between two distances from a point (where a road distance puts the camera)."""
-    proj = LocalProjection(lat, lon)
-    outer = Point(0, 0).buffer(outer_km, quad_segs=resolution)
-    if inner_km <= 0:
-        return proj.inverse(outer)
-    return proj.inverse(outer.difference(Point(0, 0).buffer(inner_km, quad_segs=resolution)))
-
-
-def road_ring(lat: float, lon: float, road_km: float) -> Polygon:
-    """Where a sign reading ``road_km`` to a place at (lat, lon) can stand: 0.6 d to d away."""
-    return ring(lat, lon, ROAD_FACTOR_MIN * road_km, road_km)

@@ -16,8 +16,8 @@ from typing import NamedTuple, Protocol, Sequence
 import numpy as np
 from shapely.geometry import MultiPoint
 
-from .geometry import LocalProjection, haversine_km, haversine_km_array
-from .report import GPS, Box, Candidate, Estimate, Evidence, Metadata, Place
+from .geometry import ROAD_FACTOR_MIN, LocalProjection, haversine_km, haversine_km_array
+from .report import GPS, Candidate, Estimate, Evidence, Metadata, Place, union_box
 from .toponyms import ContextFacts, Mention, is_common_word, script_of
 
 MIN_MATCH = 0.8
@@ -28,7 +28,7 @@ EXACT_MATCH = 0.95
 GeoNames "Stryi", "Bryansk region" for "Bryansk Oblast"), not an OCR-tolerant guess. Captions are
 matched only this way: prose is full of capitalised words a letter away from some village."""
 
-ROAD_FACTOR = (0.6, 0.83, 1.02)
+ROAD_FACTOR = (ROAD_FACTOR_MIN, 0.83, 1.02)
 """Straight-line / road distance: lowest plausible, most likely, highest (with reading slack)."""
 
 CONFLICT_KM = 50.0
@@ -92,7 +92,7 @@ def sign_country(mentions: Sequence[Mention]) -> str | None:
     return None
 
 
-def _resolve_context(context: ContextFacts | None, gazetteer: Gazetteer,
+def resolve_context(context: ContextFacts | None, gazetteer: Gazetteer,
                      make_priors: PriorsFactory) -> list[Place]:
     """Places a caption names: exact matches only, so ordinary capitalised words are not places."""
     if context is None:
@@ -145,7 +145,7 @@ def _resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors:
         tm, rm = twin.mention, r.mention
         twin.mention = Mention(readings=tm.readings + tuple(x for x in rm.readings if x not in tm.readings),
                                kind=tm.kind, distance_km=tm.distance_km if tm.distance_km is not None else rm.distance_km,
-                               box=_union(tm.box, rm.box), confidence=max(tm.confidence or 0, rm.confidence or 0),
+                               box=union_box((tm.box, rm.box)), confidence=max(tm.confidence or 0, rm.confidence or 0),
                                region=tm.region, source=tm.source)
     return merged
 
@@ -159,13 +159,6 @@ def _legible(m: Mention) -> bool:
     conf = m.confidence if m.confidence is not None else 100.0
     longest = max(len(r.replace(" ", "")) for r in m.readings)
     return conf >= 40 and (longest >= 5 or conf >= 70)
-
-
-def _union(a: Box | None, b: Box | None) -> Box | None:
-    if a is None or b is None:
-        return a or b
-    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
-    return (x0, y0, max(a[0] + a[2], b[0] + b[2]) - x0, max(a[1] + a[3], b[1] + b[3]) - y0)
 
 
 class Ring(NamedTuple):
@@ -323,7 +316,7 @@ def infer(mentions: Sequence[Mention], metadata: Metadata, context: ContextFacts
           gazetteer: Gazetteer, make_priors: PriorsFactory, *, country: str | None = None,
           near: tuple[float, float, float] | None = None) -> Inference:
     """Rank candidate places and estimate where the camera was."""
-    context_places = _resolve_context(context, gazetteer, make_priors)
+    context_places = resolve_context(context, gazetteer, make_priors)
     loc_cc = metadata.location.country_code if metadata.location else None
     home = country or sign_country(mentions) or loc_cc or _dominant_country(context_places)
     metadata_mentions = _metadata_mentions(metadata)

@@ -7,18 +7,24 @@ inference (``conclude``: cheap, re-run every time) -> PhotoReport. Nothing here 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
 from .errors import PhotoError
 from .gazetteer import Priors, get_gazetteer
-from .infer import EXACT_MATCH, Inference, infer
+from .infer import EXACT_MATCH, Inference, infer, resolve_context
 from .metadata import read_metadata
 from .ocr import DEFAULT_LANGS, read_text
 from .photo import load_image
 from .regions import Area, country_at, measure, resolve_areas
 from .report import PhotoReport, Place, Report
 from .toponyms import ContextFacts, Mention, context_facts, mentions_from_spans
+
+
+@lru_cache(maxsize=8)
+def _context_facts(text: str, source: str) -> ContextFacts | None:
+    return context_facts(text, source=source) if text.strip() else None
 
 
 @dataclass(frozen=True)
@@ -40,9 +46,8 @@ class Settings:
         return get_gazetteer(self.geocoder, url=self.geocoder_url, offline_fallback=True)
 
     def context(self) -> ContextFacts | None:
-        if not self.context_text.strip():
-            return None
-        return context_facts(self.context_text, source=self.context_source or "context")
+        """The caption's facts, parsed once per Settings (every photo of a run shares them)."""
+        return _context_facts(self.context_text, self.context_source or "context")
 
 
 def observe(path: str, settings: Settings) -> PhotoReport:
@@ -94,14 +99,8 @@ def locate_scene(reports: Sequence[PhotoReport], settings: Settings) -> Inferenc
 
 def named_places(settings: Settings) -> list[Place]:
     """Countries and regions the context names: shown on the map as reported areas."""
-    ctx = settings.context()
-    if ctx is None:
-        return []
-    inf = infer([], _EMPTY.metadata, ctx, settings.gazetteer(), Priors)
-    return [p for p in inf.context_places if p.kind in ("country", "admin1")]
-
-
-_EMPTY = PhotoReport(path="")
+    places = resolve_context(settings.context(), settings.gazetteer(), Priors)
+    return [p for p in places if p.kind in ("country", "admin1")]
 
 
 

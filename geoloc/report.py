@@ -7,12 +7,21 @@ Stages exchange these dataclasses only, so each stage can be tested alone and re
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, Iterable
 
 SCHEMA = "geoloc.report/1"
 
 Box = tuple[int, int, int, int]
 """``(x, y, width, height)`` in pixels of the original (orientation-corrected) image."""
+
+
+def union_box(boxes: Iterable[Box | None]) -> Box | None:
+    """The smallest box holding all the given boxes (None when none is given)."""
+    bs = [b for b in boxes if b is not None]
+    if not bs:
+        return None
+    x0, y0 = min(b[0] for b in bs), min(b[1] for b in bs)
+    return (x0, y0, max(b[0] + b[2] for b in bs) - x0, max(b[1] + b[3] for b in bs) - y0)
 
 
 @dataclass(frozen=True)

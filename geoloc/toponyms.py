@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Sequence
 
-from .report import Box, TextSpan
+from .report import Box, TextSpan, union_box
 
 ROUTE_RE = re.compile(r"^(?:[MМPРHНTТEЕAА])-?\d{1,3}(?:-\d{1,2}){0,2}$", re.IGNORECASE)
 """Ukrainian/Russian/European route numbers: М01, M-01, Р56, H07, T-25-01, E95, А-240."""
@@ -96,15 +96,6 @@ def _clean_token(token: str) -> str:
     return token.strip(".,;:!?\"'«»()[]{}|/\\_—–-")
 
 
-def _union_box(boxes: Iterable[Box]) -> Box:
-    bs = list(boxes)
-    x0 = min(b[0] for b in bs)
-    y0 = min(b[1] for b in bs)
-    x1 = max(b[0] + b[2] for b in bs)
-    y1 = max(b[1] + b[3] for b in bs)
-    return (x0, y0, x1 - x0, y1 - y0)
-
-
 def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Mention]:
     """Group OCR spans into lines and make one mention per line that has letters.
 
@@ -150,7 +141,7 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
             continue  # "КАФЕ" read as "KADE" by the Latin pass is still a cafe, not Kade in Ghana
         if readings:
             out.append(Mention(readings=tuple(readings), kind="ocr", distance_km=distance,
-                               box=_union_box(s.box for s in ln.spans),
+                               box=union_box(s.box for s in ln.spans),
                                confidence=max(confs) if confs else None,
                                region=ln.region, source=source, routes=tuple(routes)))
     return out
