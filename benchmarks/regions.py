@@ -20,7 +20,7 @@ import tempfile
 
 LOAD_CACHED = """
 import time; t = time.perf_counter()
-from geoloc.regions import resolve_areas, measure
+from geoloc.areas import resolve_areas, measure
 areas = resolve_areas(regions=["Belarus", "Bryansk Oblast"], borders=["UA-BY"])
 [measure(a, 51.50551, 31.28487) for a in areas]
 print(time.perf_counter() - t)
@@ -30,18 +30,18 @@ PARSE_SOURCES = """
 import time; t = time.perf_counter()
 import json, shapefile, shapely
 from shapely.geometry import shape
-from geoloc.regions import ADMIN1_PATH, _countries_zip
+from geoloc.areas import ADMIN1_PATH, countries_zip
 with open(ADMIN1_PATH, encoding="utf-8") as fh:
     admin1 = [shape(f["geometry"]) for f in json.load(fh)["features"] if f.get("geometry")]
-with shapefile.Reader(str(_countries_zip()), encoding="utf-8") as sf:
+with shapefile.Reader(str(countries_zip()), encoding="utf-8") as sf:
     countries = [shape(s.__geo_interface__) for s in sf.shapes()]
 print(time.perf_counter() - t)
 """
 
 BUILD = """
 import time; t = time.perf_counter()
-from geoloc import regions
-regions.load()
+from geoloc.areas import load
+load()
 print(time.perf_counter() - t)
 """
 
@@ -50,12 +50,14 @@ import sys, time
 sys.path.insert(0, "tests")
 from pathlib import Path
 from test_maps import chernihiv_report
-from geoloc.regions import resolve_areas
-from geoloc.maps import write_map
+from geoloc.areas import resolve_areas
+from geoloc.areas import map_geography
+from geoloc.render.map import write_map
 areas = resolve_areas(regions=["Belarus", "Bryansk Oblast"], borders=["UA-BY"])
 report = chernihiv_report(Path(sys.argv[1]) / "sign.jpg", areas=areas)
 t = time.perf_counter()
-out = write_map(report, Path(sys.argv[1]) / "map.html", areas=areas, offline={offline}, within_km=20)
+out = write_map(report, Path(sys.argv[1]) / "map.html", map_geography(report, areas), offline={offline},
+                within_km=20)
 print(time.perf_counter() - t, out.stat().st_size)
 """
 
@@ -68,8 +70,9 @@ KNOWN = [  # place, lat, lon, area, reference km (NE 1:10m, metric projection)
 
 
 def run(code: str, env: dict[str, str], *args: str) -> list[float]:
-    out = subprocess.run([sys.executable, "-c", code, *args], env=env, check=True,
-                         capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, check=True, capture_output=True, text=True
+    ).stdout.split()
     return [float(x) for x in out]
 
 
@@ -90,13 +93,18 @@ def main() -> None:
         print("|---|---|---|")
         print(f"| baseline: parse admin-1 GeoJSON + admin-0 shapefile into shapely | {parse:.2f} | 1.00 |")
         print(f"| build the cache (once per install) | {build:.2f} | {build / parse:.2f} |")
-        print(f"| **load for a map: import, resolve 3 areas, measure** (cached) | **{cached:.2f}** | "
-              f"**{cached / parse:.3f}** |")
+        print(
+            f"| **load for a map: import, resolve 3 areas, measure** (cached) | **{cached:.2f}** | "
+            f"**{cached / parse:.3f}** |"
+        )
         for offline, (t, size) in maps.items():
-            print(f"| write the {'offline' if offline else 'online'} map (3 areas, 20 km bands) "
-                  f"| {t:.2f} | page {size / 1e6:.2f} MB |")
+            print(
+                f"| write the {'offline' if offline else 'online'} map (3 areas, 20 km bands) "
+                f"| {t:.2f} | page {size / 1e6:.2f} MB |"
+            )
         print()
-        from geoloc.regions import measure, resolve_areas
+        from geoloc.areas import measure, resolve_areas
+
         print("| Place | Area | geoloc km | reference km |")
         print("|---|---|---|---|")
         os.environ["GEOLOC_CACHE_DIR"] = cache
@@ -104,8 +112,10 @@ def main() -> None:
             got = measure(resolve_areas(regions=[area])[0], lat, lon)
             shown = "inside" if got["inside"] else f"{got['distance_km']:.1f}"
             print(f"| {place} | {area} | {shown} | {'inside' if ref == 0 else ref} |")
-        print(json.dumps({"build_s": round(build, 2), "cached_load_s": round(cached, 3),
-                          "parse_s": round(parse, 2)}), file=sys.stderr)
+        print(
+            json.dumps({"build_s": round(build, 2), "cached_load_s": round(cached, 3), "parse_s": round(parse, 2)}),
+            file=sys.stderr,
+        )
 
 
 if __name__ == "__main__":

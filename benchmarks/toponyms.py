@@ -2,12 +2,13 @@
 
 Each gold toponym is resolved with the other toponyms of its document and the document's text as
 context (gold spans given, as in mordecai3's and Gritta et al.'s "geocoding" evaluations) by
-``geoloc.gazetteer.resolve.resolve``; the baseline takes the most populous gazetteer entry with
+``geoloc.places.resolve.resolve``; the baseline takes the most populous gazetteer entry with
 exactly that name (the "population heuristic"), measured in the same run on the same items.
 
 Corpora (see the SOURCE.md beside them): LGL, GeoVirus, TR-News (``<toponym>``/``<location>``
 XML), GeoWebNews (GWN.xml, toponyms with a GeoNames id), WOTR (JSON, place entities with a geometry;
-polygons by the mean of their vertices; the first of several geometries). An unresolved toponym counts as the maximal error (20,039 km).
+polygons by the mean of their vertices; the first of several geometries). An unresolved toponym
+counts as the maximal error (20,039 km).
 
     python benchmarks/toponyms.py --corpus ../shared/realdata/geoparsing-gritta/lgl.xml
     python benchmarks/toponyms.py --corpus ../shared/realdata/geoparsing-gritta --corpus ../shared/realdata/wotr
@@ -27,9 +28,9 @@ from pathlib import Path
 
 import defusedxml.ElementTree as ET
 
-from geoloc.gazetteer import get_gazetteer
-from geoloc.gazetteer.offline import haversine_km
-from geoloc.gazetteer.resolve import resolve
+from geoloc.places import get_gazetteer
+from geoloc.places.offline import haversine_km
+from geoloc.places.resolve import resolve
 
 MAX_KM = 20039.0
 
@@ -79,6 +80,7 @@ def _centroid(geo: dict) -> tuple[float, float] | None:
         else:
             for x in c:
                 walk(x)
+
     walk(geo.get("coordinates") or [])
     if not pts:
         return None
@@ -98,8 +100,13 @@ def read_wotr(path: Path) -> Iterator[Doc]:
             yield Doc(d.get("text", ""), tops)
 
 
-CORPUS_FILES = {"lgl.xml": "LGL", "GeoVirus.xml": "GeoVirus", "TR-News.xml": "TR-News",
-                "GWN.xml": "GeoWebNews", "wotr-topo-test.json": "WOTR"}
+CORPUS_FILES = {
+    "lgl.xml": "LGL",
+    "GeoVirus.xml": "GeoVirus",
+    "TR-News.xml": "TR-News",
+    "GWN.xml": "GeoWebNews",
+    "wotr-topo-test.json": "WOTR",
+}
 
 
 def corpora(paths: list[Path]) -> Iterator[tuple[str, Path]]:
@@ -114,8 +121,13 @@ def metrics(errors: list[float]) -> dict[str, float]:
     n = len(errs)
     logs = [math.log(e + 1) for e in errs]
     auc = (sum((logs[i] + logs[i + 1]) / 2 for i in range(n - 1)) / ((n - 1) * math.log(MAX_KM))) if n > 1 else 0.0
-    return {"n": n, "acc161": 100.0 * sum(e <= 161 for e in errs) / n, "mean": statistics.fmean(errs),
-            "median": statistics.median(errs), "auc": auc}
+    return {
+        "n": n,
+        "acc161": 100.0 * sum(e <= 161 for e in errs) / n,
+        "mean": statistics.fmean(errs),
+        "median": statistics.median(errs),
+        "auc": auc,
+    }
 
 
 def baseline(gz, name: str):  # type: ignore[no-untyped-def]
@@ -133,7 +145,7 @@ def evaluate(name: str, path: Path, limit_docs: int | None) -> dict[str, dict[st
     for doc in docs:
         mentions = [t[0] for t in doc.toponyms]
         ranked = resolve(mentions, gazetteer=gz, text=doc.text)
-        for (m, lat, lon), cands in zip(doc.toponyms, ranked):
+        for (m, lat, lon), cands in zip(doc.toponyms, ranked, strict=True):
             ours.append(haversine_km(lat, lon, cands[0].lat, cands[0].lon) if cands else MAX_KM)
             b = baseline(gz, m)
             base.append(haversine_km(lat, lon, b.lat, b.lon) if b else MAX_KM)
@@ -145,8 +157,13 @@ def evaluate(name: str, path: Path, limit_docs: int | None) -> dict[str, dict[st
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", action="append", type=Path, required=True,
-                    help="a corpus file, or a directory holding lgl.xml, GeoVirus.xml, TR-News.xml, GWN.xml, wotr-topo-test.json")
+    ap.add_argument(
+        "--corpus",
+        action="append",
+        type=Path,
+        required=True,
+        help="a corpus file, or a directory holding lgl.xml, GeoVirus.xml, TR-News.xml, GWN.xml, wotr-topo-test.json",
+    )
     ap.add_argument("--docs", type=int, help="only the first N documents of each corpus")
     args = ap.parse_args(argv)
     print("| corpus | toponyms | method | acc@161 km | mean km | median km | AUC (lower is better) |")
@@ -154,8 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, path in corpora(args.corpus):
         res = evaluate(name, path, args.docs)
         for method, m in res.items():
-            print(f"| {name} | {m['n']} | {method} | {m['acc161']:.1f} | {m['mean']:.0f} | "
-                  f"{m['median']:.1f} | {m['auc']:.3f} |")
+            print(
+                f"| {name} | {m['n']} | {method} | {m['acc161']:.1f} | {m['mean']:.0f} | "
+                f"{m['median']:.1f} | {m['auc']:.3f} |"
+            )
         sys.stdout.flush()
     return 0
 

@@ -18,19 +18,19 @@ import os
 import signal
 import sys
 import traceback
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 from tqdm import tqdm
 
-from .cache import ObservationCache, file_digest
-from .errors import GeolocError, PhotoIOError
-from .ocr import use_one_thread
-from .photo import check_path
-from .pipeline import Settings, conclude, observe
-from .report import Metadata, PhotoReport, TextSpan
+from geoloc.cache import ObservationCache, file_digest
+from geoloc.common.photo import check_path
+from geoloc.errors import GeolocError, PhotoIOError
+from geoloc.model import Metadata, PhotoReport, TextSpan
+from geoloc.pipeline import Settings, conclude, observe
+from geoloc.read.ocr.reader import use_one_thread
 
 log = logging.getLogger("geoloc.batch")
 
@@ -82,8 +82,9 @@ def _error(exc: GeolocError, path: str) -> GeolocError:
 
 def _internal(exc: BaseException, path: str) -> GeolocError:
     """A bug met on one photo: reported as that photo's failure so the rest of the batch goes on."""
-    return GeolocError(f"internal error ({type(exc).__name__}: {exc}); run with -vv and report it",
-                       path=shown_path(path))
+    return GeolocError(
+        f"internal error ({type(exc).__name__}: {exc}); run with -vv and report it", path=shown_path(path)
+    )
 
 
 def _trace(exc: BaseException) -> str:
@@ -91,8 +92,7 @@ def _trace(exc: BaseException) -> str:
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
 
 
-def _read_photo(path: str, settings: Settings, key: str | None,
-                cache_dir: str | None) -> _Reading:
+def _read_photo(path: str, settings: Settings, key: str | None, cache_dir: str | None) -> _Reading:
     """Read one photo (in a worker process or in-process) and store the reading in the cache."""
     try:
         seen = observe(path, settings)
@@ -109,8 +109,7 @@ def _read_photo(path: str, settings: Settings, key: str | None,
     return reading
 
 
-def _lookup(path: str, settings: Settings, cache: ObservationCache | None
-            ) -> tuple[_Reading | None, str | None]:
+def _lookup(path: str, settings: Settings, cache: ObservationCache | None) -> tuple[_Reading | None, str | None]:
     """Check the path and look its bytes up in the cache: (reading or error if known, cache key)."""
     try:
         check_path(path)
@@ -130,8 +129,7 @@ def _lookup(path: str, settings: Settings, cache: ObservationCache | None
 
 def _conclude(path: str, reading: _Reading, settings: Settings) -> PhotoReport:
     """Decide where the photo was taken from what was read (always re-run: it is cheap)."""
-    return conclude(PhotoReport(path=shown_path(path), texts=reading.texts, metadata=reading.metadata),
-                    settings)
+    return conclude(PhotoReport(path=shown_path(path), texts=reading.texts, metadata=reading.metadata), settings)
 
 
 def _copied(reading: _Reading, path: str) -> _Reading:
@@ -183,11 +181,16 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.terminate()
 
 
-def run_batch(paths: Sequence[str], settings: Settings, *,
-              on_result: Callable[[PhotoReport], None] | None = None,
-              on_error: Callable[[GeolocError], None] | None = None,
-              jobs: int = 1, cache: ObservationCache | None = None,
-              progress: bool = False) -> BatchResult:
+def run_batch(
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    on_result: Callable[[PhotoReport], None] | None = None,
+    on_error: Callable[[GeolocError], None] | None = None,
+    jobs: int = 1,
+    cache: ObservationCache | None = None,
+    progress: bool = False,
+) -> BatchResult:
     """Locate every photo in ``paths``; call ``on_result``/``on_error`` for each, in input order.
 
     ``jobs`` worker processes read photos in parallel (1: everything in this process). With a
@@ -202,8 +205,7 @@ def run_batch(paths: Sequence[str], settings: Settings, *,
     result = BatchResult()
     n = len(paths)
     readings: dict[int, _Reading] = {}
-    bar = tqdm(total=n, disable=not progress, file=sys.stderr, unit="photo", dynamic_ncols=True,
-               leave=False)
+    bar = tqdm(total=n, disable=not progress, file=sys.stderr, unit="photo", dynamic_ncols=True, leave=False)
     done = 0
     cache_warned = False
     pool: ProcessPoolExecutor | None = None
@@ -280,8 +282,9 @@ def run_batch(paths: Sequence[str], settings: Settings, *,
             while todo:
                 pool = _pool(workers if crashes < MAX_CRASHES else 1)
                 if crashes < MAX_CRASHES:
-                    todo = _read_parallel(pool, todo, paths, settings, cache_dir, readings,
-                                          lambda: (bar.update(), emit_ready()))
+                    todo = _read_parallel(
+                        pool, todo, paths, settings, cache_dir, readings, lambda: (bar.update(), emit_ready())
+                    )
                     crashes += bool(todo)
                 else:
                     todo = _read_isolated(pool, todo, paths, settings, cache_dir, readings)
@@ -303,13 +306,17 @@ def run_batch(paths: Sequence[str], settings: Settings, *,
     return result
 
 
-def _read_parallel(pool: ProcessPoolExecutor, todo: list[tuple[int, str | None]],
-                   paths: Sequence[str], settings: Settings, cache_dir: str | None,
-                   readings: dict[int, _Reading], on_each: Callable[[], object]
-                   ) -> list[tuple[int, str | None]]:
+def _read_parallel(
+    pool: ProcessPoolExecutor,
+    todo: list[tuple[int, str | None]],
+    paths: Sequence[str],
+    settings: Settings,
+    cache_dir: str | None,
+    readings: dict[int, _Reading],
+    on_each: Callable[[], object],
+) -> list[tuple[int, str | None]]:
     """Read ``todo`` in the pool; return the photos left unread if a worker process died."""
-    futures = {pool.submit(_read_photo, paths[i], settings, key, cache_dir): (i, key)
-               for i, key in todo}
+    futures = {pool.submit(_read_photo, paths[i], settings, key, cache_dir): (i, key) for i, key in todo}
     for fut in as_completed(futures):
         try:
             readings[futures[fut][0]] = fut.result()
@@ -324,9 +331,14 @@ def _read_parallel(pool: ProcessPoolExecutor, todo: list[tuple[int, str | None]]
     return []
 
 
-def _read_isolated(pool: ProcessPoolExecutor, todo: list[tuple[int, str | None]],
-                   paths: Sequence[str], settings: Settings, cache_dir: str | None,
-                   readings: dict[int, _Reading]) -> list[tuple[int, str | None]]:
+def _read_isolated(
+    pool: ProcessPoolExecutor,
+    todo: list[tuple[int, str | None]],
+    paths: Sequence[str],
+    settings: Settings,
+    cache_dir: str | None,
+    readings: dict[int, _Reading],
+) -> list[tuple[int, str | None]]:
     """After repeated crashes: one photo at a time, so a crash names the photo that caused it.
 
     Reads the first photo of ``todo`` and returns the rest (the caller starts a fresh pool when
@@ -336,7 +348,9 @@ def _read_isolated(pool: ProcessPoolExecutor, todo: list[tuple[int, str | None]]
     try:
         readings[i] = pool.submit(_read_photo, paths[i], settings, key, cache_dir).result()
     except BrokenProcessPool:
-        readings[i] = _Reading(error=GeolocError(
-            "the process reading this photo died (a decoder crash, or out of memory)",
-            path=shown_path(paths[i])))
+        readings[i] = _Reading(
+            error=GeolocError(
+                "the process reading this photo died (a decoder crash, or out of memory)", path=shown_path(paths[i])
+            )
+        )
     return rest

@@ -24,18 +24,15 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import platformdirs
 import pytesseract
 
-from . import __version__
-from .errors import GeolocError
-from .output import atomic_write_text
-from .report import Metadata, TextSpan
+from geoloc import __version__
+from geoloc.common.files import atomic_write_text
+from geoloc.common.paths import cache_root, default_cache_root
+from geoloc.errors import GeolocError
+from geoloc.model import Metadata, TextSpan
 
 log = logging.getLogger("geoloc.cache")
-
-CACHE_ENV = "GEOLOC_CACHE_DIR"
-"""Environment variable naming the cache folder (all geoloc caches live in sub-folders of it)."""
 
 OBSERVATIONS = "observations"
 """This cache's sub-folder of the cache root."""
@@ -50,12 +47,6 @@ CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder holds
 _CHUNK = 1 << 20
 
 
-def cache_root() -> Path:
-    """The folder of geoloc's caches: $GEOLOC_CACHE_DIR, else the platform's user cache folder."""
-    env = os.environ.get(CACHE_ENV)
-    return Path(env).expanduser() if env else Path(platformdirs.user_cache_dir("geoloc"))
-
-
 def file_digest(path: str | os.PathLike[str]) -> str:
     """SHA-256 of a file's bytes, as hex: the identity of a photo whatever its name."""
     h = hashlib.sha256()
@@ -65,19 +56,24 @@ def file_digest(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
+READER_SOURCES = ("read", "common/photo.py", "model.py")
+"""The package's parts that decide what is read from a photo (and how it is stored): the reading
+stage, the safe photo loader and the records. Inference, rendering and the CLI are left out: they
+run again on every call, so changing them must not throw away what was read."""
+
+
 def code_fingerprint(package: Path) -> str:
-    """SHA-256 over a package's Python sources and the sizes of its bundled models.
+    """SHA-256 over the sources that decide what is read from a photo, and the bundled models' sizes.
 
     The version number alone does not tell two readers apart in a development install, where the
     OCR code changes without it; a stale reading would then be served as if it were current.
-    The command-line layer is left out: it does not change what is read from a photo.
     """
     h = hashlib.sha256()
-    for src in sorted(package.rglob("*.py")):
-        rel = src.relative_to(package)
-        if rel.parts[0] == "cli":
-            continue
-        h.update(rel.as_posix().encode() + b"\0" + src.read_bytes() + b"\0")
+    for part in READER_SOURCES:
+        root = package / part
+        for src in sorted(root.rglob("*.py")) if root.is_dir() else [root] if root.is_file() else []:
+            rel = src.relative_to(package)
+            h.update(rel.as_posix().encode() + b"\0" + src.read_bytes() + b"\0")
     for model in sorted(package.glob("assets/*.onnx")):
         h.update(f"{model.name}:{model.stat().st_size}\0".encode())
     return h.hexdigest()
@@ -110,8 +106,10 @@ class ObservationCache:
 
     def key(self, digest: str, langs: str) -> str:
         """The entry name for a photo's bytes read with these OCR languages by this geoloc."""
-        ident = json.dumps({"sha256": digest, "langs": langs, "geoloc": __version__, "format": FORMAT,
-                            "reader": reader_fingerprint()}, sort_keys=True)
+        ident = json.dumps(
+            {"sha256": digest, "langs": langs, "geoloc": __version__, "format": FORMAT, "reader": reader_fingerprint()},
+            sort_keys=True,
+        )
         return hashlib.sha256(ident.encode()).hexdigest()
 
     def _entry(self, key: str) -> Path:
@@ -136,8 +134,7 @@ class ObservationCache:
     def put(self, key: str, texts: list[TextSpan], metadata: Metadata) -> None:
         """Store an observation atomically. Raises OutputError when the folder is not writable."""
         self._tag_root()
-        data = {"key": key, "format": FORMAT, "texts": [asdict(t) for t in texts],
-                "metadata": metadata.to_dict()}
+        data = {"key": key, "format": FORMAT, "texts": [asdict(t) for t in texts], "metadata": metadata.to_dict()}
         atomic_write_text(self._entry(key), json.dumps(data, ensure_ascii=False))
 
     def _tag_root(self) -> None:
@@ -170,13 +167,16 @@ def clear_all(root: Path | None = None) -> None:
     root = root or cache_root()
     if not root.exists():
         return
-    default = Path(platformdirs.user_cache_dir("geoloc"))
+    default = default_cache_root()
     tag = root / "CACHEDIR.TAG"
-    is_ours = (tag.is_file() and tag.read_text(errors="replace").startswith(CACHEDIR_TAG[:44])) \
-        or root.resolve() == default.resolve()
+    is_ours = (
+        tag.is_file() and tag.read_text(errors="replace").startswith(CACHEDIR_TAG[:44])
+    ) or root.resolve() == default.resolve()
     if not is_ours:
-        raise GeolocError("not clearing: the folder has no geoloc CACHEDIR.TAG; remove it by hand "
-                          "if it really is a cache", path=str(root))
+        raise GeolocError(
+            "not clearing: the folder has no geoloc CACHEDIR.TAG; remove it by hand if it really is a cache",
+            path=str(root),
+        )
     for child in root.iterdir():
         if child.is_dir() and not child.is_symlink():
             shutil.rmtree(child)

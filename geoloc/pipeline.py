@@ -6,20 +6,23 @@ inference (``conclude``: cheap, re-run every time) -> PhotoReport. Nothing here 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
-from .errors import PhotoError
-from .gazetteer import Priors, get_gazetteer
-from .infer import EXACT_MATCH, Inference, infer, resolve_context
-from .metadata import read_metadata
-from .ocr import DEFAULT_LANGS, read_text
-from .photo import load_image
-from .regions import Area, country_at, measure, resolve_areas
-from .report import PhotoReport, Place, Report
-from .toponyms import ContextFacts, Mention, context_facts, mentions_from_spans
+from geoloc.areas import country_at, measure, resolve_areas
+from geoloc.common.photo import load_image
+from geoloc.errors import PhotoError
+from geoloc.infer import EXACT_MATCH, infer, resolve_context
+from geoloc.model import Area, ContextFacts, Inference, Mention, PhotoReport, Place, Report
+from geoloc.places import get_gazetteer
+from geoloc.read.mentions import context_facts, mentions_from_spans
+from geoloc.read.metadata import read_metadata
+from geoloc.read.ocr.reader import DEFAULT_LANGS, read_text
+
+SCENE_REGION_STRIDE = 10_000
+"""Added per photo to the sign-panel numbers of a scene, so panels of different photos stay apart."""
 
 
 @lru_cache(maxsize=8)
@@ -40,7 +43,7 @@ class Settings:
     geocoder_url: str | None = None
     offline: bool = True
 
-    def gazetteer(self):  # noqa: ANN201 - the gazetteer protocol lives in geoloc.gazetteer
+    def gazetteer(self):  # noqa: ANN201 - the gazetteer protocol lives in geoloc.places
         if self.geocoder == "geonames":
             return get_gazetteer()
         return get_gazetteer(self.geocoder, url=self.geocoder_url, offline_fallback=True)
@@ -69,9 +72,14 @@ def observe(path: str, settings: Settings) -> PhotoReport:
 
 def conclude(report: PhotoReport, settings: Settings) -> PhotoReport:
     """Decide where a photo was taken from what was read: fill its candidates and estimate."""
-    inf = infer(mentions_from_spans(report.texts, source=report.path), report.metadata,
-                settings.context(), settings.gazetteer(), Priors,
-                country=settings.country, near=settings.near)
+    inf = infer(
+        mentions_from_spans(report.texts, source=report.path),
+        report.metadata,
+        settings.context(),
+        settings.gazetteer(),
+        country=settings.country,
+        near=settings.near,
+    )
     report.candidates = inf.candidates
     report.estimate = inf.estimate
     report.conflicts = inf.conflicts
@@ -89,24 +97,32 @@ def locate_scene(reports: Sequence[PhotoReport], settings: Settings) -> Inferenc
     for i, r in enumerate(reports):
         for m in mentions_from_spans(r.texts, source=r.path):
             # keep sign regions of different photos apart
-            pooled.append(Mention(readings=m.readings, kind=m.kind, distance_km=m.distance_km,
-                                  box=m.box, confidence=m.confidence,
-                                  region=(m.region or 0) + 10_000 * (i + 1), source=m.source))
+            pooled.append(replace(m, region=(m.region or 0) + SCENE_REGION_STRIDE * (i + 1)))
     gps_report = next((r for r in reports if r.metadata.gps), reports[0])
-    return infer(pooled, gps_report.metadata, settings.context(), settings.gazetteer(), Priors,
-                 country=settings.country, near=settings.near)
+    return infer(
+        pooled,
+        gps_report.metadata,
+        settings.context(),
+        settings.gazetteer(),
+        country=settings.country,
+        near=settings.near,
+    )
 
 
 def named_places(settings: Settings) -> list[Place]:
     """Countries and regions the context names: shown on the map as reported areas."""
-    places = resolve_context(settings.context(), settings.gazetteer(), Priors)
+    places = resolve_context(settings.context(), settings.gazetteer())
     return [p for p in places if p.kind in ("country", "admin1")]
 
 
-
-
-def reported_areas(report: Report, settings: Settings, *, borders: Sequence[str] = (),
-                   regions: Sequence[str] = (), area_files: Sequence[str] = ()) -> list[Area]:
+def reported_areas(
+    report: Report,
+    settings: Settings,
+    *,
+    borders: Sequence[str] = (),
+    regions: Sequence[str] = (),
+    area_files: Sequence[str] = (),
+) -> list[Area]:
     """The areas to check the estimate against: asked for, plus those the context names.
 
     "near the border with Belarus" becomes the border between the estimate's country and
@@ -129,8 +145,13 @@ def reported_areas(report: Report, settings: Settings, *, borders: Sequence[str]
                 named.append(hit)
     first = next((p.estimate for p in report.photos if p.estimate), None)
     home = settings.country or (country_at(first.lat, first.lon) if first else None)
-    areas = resolve_areas(borders=[b for b in borders if b != home], regions=regions,
-                          area_files=[Path(f) for f in area_files], named=named, home_country=home)
+    areas = resolve_areas(
+        borders=[b for b in borders if b != home],
+        regions=regions,
+        area_files=[Path(f) for f in area_files],
+        named=named,
+        home_country=home,
+    )
     for photo in report.photos:
         if photo.estimate is not None:
             photo.areas = [measure(a, photo.estimate.lat, photo.estimate.lon) for a in areas]

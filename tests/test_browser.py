@@ -13,17 +13,24 @@ from pathlib import Path
 
 import pytest
 
-from geoloc.maps import write_map
-from geoloc.regions import measure, resolve_areas
-from geoloc.report import Candidate, Evidence, Metadata, Place
-
-from test_maps import chernihiv_report
+from geoloc.areas import map_geography, measure, resolve_areas
+from geoloc.model import Candidate, Evidence, Metadata, Place
+from geoloc.render.map import write_map
+from tests.test_maps import chernihiv_report
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '<img src=x onerror="window.__pwned=1">'
@@ -39,8 +46,12 @@ def browser(tmp_path_factory):
 
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM,
-            headless=True, args=ARGS, viewport={"width": 1200, "height": 800})
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=ARGS,
+            viewport={"width": 1200, "height": 800},
+        )
         yield context
         context.close()
 
@@ -73,15 +84,22 @@ class OfflinePage:
 def test_offline_map_renders_with_no_network(browser, tmp_path) -> None:
     areas = resolve_areas(regions=["Belarus", "Bryansk Oblast"], borders=["BY"], home_country="UA")
     report = chernihiv_report(tmp_path / "sign.jpg", areas=areas)
-    out = write_map(report, tmp_path / "map.html", areas=areas, offline=True, within_km=20)
+    out = write_map(report, tmp_path / "map.html", map_geography(report, areas), offline=True, within_km=20)
     view = OfflinePage(browser, out)
     page = view.page
     assert page.evaluate("typeof window.L") == "object"
     assert page.evaluate("L.version") == "1.9.4"
     assert page.evaluate("typeof window.jQuery") == "function"
     labels = [t.strip() for t in page.locator(".leaflet-control-layers-overlays label").all_inner_texts()]
-    assert labels == ["Country borders", "Within 20 km of the reported borders", "Reported areas",
-                      "Distances to the reported areas", "Distance rings", "Estimate", "Candidates"]
+    assert labels == [
+        "Country borders",
+        "Within 20 km of the reported borders",
+        "Reported areas",
+        "Distances to the reported areas",
+        "Distance rings",
+        "Estimate",
+        "Candidates",
+    ]
     # one distance line per nearest point (Belarus and the UA-BY border meet the estimate's
     # line at the same point, so they share one), each labelled with the km the report holds
     distances = [d.strip() for d in page.locator(".geoloc-distance").all_inner_texts()]
@@ -117,21 +135,35 @@ def test_hostile_strings_are_shown_never_run(browser, tmp_path) -> None:
     ph.path = str(hostile)
     c = ph.candidates[0]
     box = c.evidence[0].box
-    ph.candidates[0] = Candidate(c.place, c.score, (
-        Evidence("ocr", f"Чернігів {SCRIPT} {TEMPLATE}", 90.0, box, str(hostile)),
-        Evidence("context", f"Near the border {SCRIPT}{IMG}", source="caption.txt")))
+    ph.candidates[0] = Candidate(
+        c.place,
+        c.score,
+        (
+            Evidence("ocr", f"Чернігів {SCRIPT} {TEMPLATE}", 90.0, box, str(hostile)),
+            Evidence("context", f"Near the border {SCRIPT}{IMG}", source="caption.txt"),
+        ),
+    )
     evil_place = Place(1, f"Evil {IMG}", 51.2, 31.0, "UA", admin1=SCRIPT)
     ph.candidates.append(Candidate(evil_place, 0.5, (Evidence("ocr", IMG, 70.0),)))
     ph.metadata = Metadata(camera={"make": SCRIPT, "model": IMG})
     ph.conflicts = [f"caption says {SCRIPT}"]
     area_file = tmp_path / "zone.geojson"
-    area_file.write_text(json.dumps({"type": "Feature", "properties": {"name": f"Zone {SCRIPT}{IMG}"},
-                                     "geometry": {"type": "Polygon", "coordinates": [[
-                                         [31.0, 51.0], [31.6, 51.0], [31.6, 51.6], [31.0, 51.0]]]}}),
-                         encoding="utf-8")
+    area_file.write_text(
+        json.dumps(
+            {
+                "type": "Feature",
+                "properties": {"name": f"Zone {SCRIPT}{IMG}"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[31.0, 51.0], [31.6, 51.0], [31.6, 51.6], [31.0, 51.0]]],
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
     areas = resolve_areas(area_files=[area_file])
     ph.areas = [measure(a, ph.estimate.lat, ph.estimate.lon) for a in areas]
-    out = write_map(report, tmp_path / "map.html", areas=areas, offline=True, within_km=5)
+    out = write_map(report, tmp_path / "map.html", map_geography(report, areas), offline=True, within_km=5)
 
     view = OfflinePage(browser, out)
     page = view.page

@@ -10,20 +10,32 @@ import pytest
 from click.testing import CliRunner
 
 from geoloc import __version__
-from geoloc.cache import (CACHEDIR_TAG, ObservationCache, cache_root, clear_all, code_fingerprint,
-                          file_digest, reader_fingerprint)
+from geoloc.cache import CACHEDIR_TAG, ObservationCache, clear_all, code_fingerprint, file_digest, reader_fingerprint
 from geoloc.cli.main import cli
+from geoloc.common.paths import cache_root
 from geoloc.errors import GeolocError
-from geoloc.report import GPS, Location, Metadata, TextSpan
+from geoloc.model import GPS, Location, Metadata, TextSpan
 
-SPANS = [TextSpan("Чернігів", 91.25, (10, 20, 300, 40), line=0, region=1, lang="ukr+rus+bel"),
-         TextSpan("Chernihiv 25", 88.0, (12, 70, 280, 30), line=1, region=1, lang="eng")]
-META = Metadata(gps=GPS(51.4982, 31.2893, altitude_m=130.5, direction_deg=270.0,
-                        timestamp="2022-03-01T10:00:00Z", datum="WGS-84", source="exif"),
-                location=Location(city="Chernihiv", state="Chernihiv Oblast", country="Ukraine",
-                                  country_code="UA", source="xmp+iptc"),
-                camera={"make": "Canon", "model": "EOS 5D"},
-                warnings=("GPSAltitude 1/0 is undefined",))
+SPANS = [
+    TextSpan("Чернігів", 91.25, (10, 20, 300, 40), line=0, region=1, lang="ukr+rus+bel"),
+    TextSpan("Chernihiv 25", 88.0, (12, 70, 280, 30), line=1, region=1, lang="eng"),
+]
+META = Metadata(
+    gps=GPS(
+        51.4982,
+        31.2893,
+        altitude_m=130.5,
+        direction_deg=270.0,
+        timestamp="2022-03-01T10:00:00Z",
+        datum="WGS-84",
+        source="exif",
+    ),
+    location=Location(
+        city="Chernihiv", state="Chernihiv Oblast", country="Ukraine", country_code="UA", source="xmp+iptc"
+    ),
+    camera={"make": "Canon", "model": "EOS 5D"},
+    warnings=("GPSAltitude 1/0 is undefined",),
+)
 
 
 @pytest.fixture
@@ -37,8 +49,7 @@ def test_records_round_trip_through_dicts() -> None:
     for span in SPANS:
         assert TextSpan.from_dict(asdict(span)) == span
         again = TextSpan.from_dict(span.to_dict())  # the report's form: rounded, no lang
-        assert (again.text, again.box, again.line, again.region) == \
-            (span.text, span.box, span.line, span.region)
+        assert (again.text, again.box, again.line, again.region) == (span.text, span.box, span.line, span.region)
     assert Metadata.from_dict(META.to_dict()) == META
     assert Metadata.from_dict(Metadata().to_dict()) == Metadata()
     assert GPS.from_dict(META.gps.to_dict()) == META.gps
@@ -67,16 +78,23 @@ def test_key_depends_on_bytes_languages_and_version(tmp_path: Path, monkeypatch)
     assert ka != cache.key(file_digest(a), "eng+ukr")  # a new geoloc may read differently
 
 
-def test_the_reader_fingerprint_follows_the_code(tmp_path: Path) -> None:
+def test_the_reader_fingerprint_follows_only_the_reading_code(tmp_path: Path) -> None:
     pkg = tmp_path / "pkg"
-    (pkg / "cli").mkdir(parents=True)
-    (pkg / "ocr.py").write_text("THRESHOLD = 0.5\n")
+    for folder in ("cli", "read/ocr", "infer", "common"):
+        (pkg / folder).mkdir(parents=True)
+    (pkg / "read" / "ocr" / "reader.py").write_text("THRESHOLD = 0.5\n")
+    (pkg / "common" / "photo.py").write_text("MAX_PIXELS = 1\n")
     (pkg / "cli" / "locate.py").write_text("HELP = 'old'\n")
+    (pkg / "infer" / "estimate.py").write_text("CONFLICT_KM = 50\n")
     before = code_fingerprint(pkg)
     (pkg / "cli" / "locate.py").write_text("HELP = 'new'\n")
-    assert code_fingerprint(pkg) == before  # the CLI does not change what is read
-    (pkg / "ocr.py").write_text("THRESHOLD = 0.6\n")
-    assert code_fingerprint(pkg) != before  # the OCR code does
+    (pkg / "infer" / "estimate.py").write_text("CONFLICT_KM = 40\n")
+    assert code_fingerprint(pkg) == before  # the CLI and inference do not change what is read
+    (pkg / "read" / "ocr" / "reader.py").write_text("THRESHOLD = 0.6\n")
+    after_ocr = code_fingerprint(pkg)
+    assert after_ocr != before  # the OCR code does
+    (pkg / "common" / "photo.py").write_text("MAX_PIXELS = 2\n")
+    assert code_fingerprint(pkg) != after_ocr  # and so does the photo loader
     assert "tesseract-" in reader_fingerprint()
 
 
@@ -91,14 +109,17 @@ def test_put_then_get_returns_the_same_observation(cache_dir: Path) -> None:
     assert cache.info().entries == 1 and cache.info().size_bytes > 0
 
 
-@pytest.mark.parametrize("damage", [
-    lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]),  # cut short
-    lambda p: p.write_bytes(b"\x00\xff garbage"),
-    lambda p: p.write_text(json.dumps({"key": "another", "texts": [], "metadata": {}})),
-    lambda p: p.write_text(json.dumps({"key": p.stem, "texts": [{"text": "x"}], "metadata": {}})),
-    lambda p: p.write_text(json.dumps({"key": p.stem, "texts": "nope", "metadata": None})),
-    lambda p: p.write_text("[]"),
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]),  # cut short
+        lambda p: p.write_bytes(b"\x00\xff garbage"),
+        lambda p: p.write_text(json.dumps({"key": "another", "texts": [], "metadata": {}})),
+        lambda p: p.write_text(json.dumps({"key": p.stem, "texts": [{"text": "x"}], "metadata": {}})),
+        lambda p: p.write_text(json.dumps({"key": p.stem, "texts": "nope", "metadata": None})),
+        lambda p: p.write_text("[]"),
+    ],
+)
 def test_a_damaged_entry_is_a_miss_and_is_rewritten(cache_dir: Path, damage) -> None:
     cache = ObservationCache()
     key = cache.key("1" * 64, "eng")

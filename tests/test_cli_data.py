@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from geoloc.cli.main import cli
-from geoloc.gazetteer import get_gazetteer
+from geoloc.places import get_gazetteer
 
 
 @pytest.fixture(scope="module")

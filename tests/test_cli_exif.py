@@ -21,9 +21,16 @@ def _photo(path: Path, *, city: bytes | None = None) -> Path:
     """An 8x8 JPEG with EXIF GPS 33.865 S 70.670 W, altitude, direction and camera make."""
     exif = Image.Exif()
     exif[0x010F] = "TestCam"
-    exif.get_ifd(0x8825).update({1: "S", 2: (IFDRational(33, 1), IFDRational(51, 1), IFDRational(545, 10)),
-                                 3: "W", 4: (IFDRational(70, 1), IFDRational(40, 1), IFDRational(125, 10)),
-                                 16: "M", 17: IFDRational(2475, 10)})
+    exif.get_ifd(0x8825).update(
+        {
+            1: "S",
+            2: (IFDRational(33, 1), IFDRational(51, 1), IFDRational(545, 10)),
+            3: "W",
+            4: (IFDRational(70, 1), IFDRational(40, 1), IFDRational(125, 10)),
+            16: "M",
+            17: IFDRational(2475, 10),
+        }
+    )
     buf = io.BytesIO()
     Image.new("RGB", (8, 8), "white").save(buf, "JPEG", exif=exif)
     data = buf.getvalue()
@@ -69,9 +76,11 @@ def test_bad_files_give_one_line_each_and_the_batch_goes_on(tmp_path: Path) -> N
     result = CliRunner().invoke(cli, ["exif", "--json", str(text), str(good), str(missing), str(empty)])
     assert result.exit_code == 1
     errors = result.stderr.strip().splitlines()
-    assert errors == [f"geoloc: {text}: not an image (unknown or unsupported format)",
-                      f"geoloc: {missing}: no such file",
-                      f"geoloc: {empty}: not an image (empty file)"]
+    assert errors == [
+        f"geoloc: {text}: not an image (unknown or unsupported format)",
+        f"geoloc: {missing}: no such file",
+        f"geoloc: {empty}: not an image (empty file)",
+    ]
     assert [ph["path"] for ph in json.loads(result.stdout)["photos"]] == [str(good)]
 
 

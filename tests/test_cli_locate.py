@@ -20,10 +20,16 @@ import pytest
 from click.testing import CliRunner
 
 from geoloc.cli.main import cli
-from geoloc.scenes import SignLine, SignSpec, render_scene
+from tests.support.scenes import SignLine, SignSpec, render_scene
 
-SIGNS = [("Чернігів", "Chernihiv", 25), ("Бровари", "Brovary", 12), ("Ніжин", "Nizhyn", 40),
-         ("Прилуки", "Pryluky", 63), ("Козелець", "Kozelets", 18), ("Остер", "Oster", 31)]
+SIGNS = [
+    ("Чернігів", "Chernihiv", 25),
+    ("Бровари", "Brovary", 12),
+    ("Ніжин", "Nizhyn", 40),
+    ("Прилуки", "Pryluky", 63),
+    ("Козелець", "Kozelets", 18),
+    ("Остер", "Oster", 31),
+]
 GEOLOC = [sys.executable, "-c", "import sys; from geoloc.cli.main import cli; sys.exit(cli())"]
 
 
@@ -32,9 +38,11 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Six sign photos and one broken file, named so that the broken one comes third."""
     folder = tmp_path_factory.mktemp("photos")
     for i, (cyr, lat, km) in enumerate(SIGNS):
-        image, _ = render_scene([SignSpec("ua_direction", (SignLine(cyr, lat, km),), cap_px=30,
-                                          position=(0.5, 0.4), angle_deg=0, tilt=0)],
-                                seed=200 + i, size=(800, 600))
+        image, _ = render_scene(
+            [SignSpec("ua_direction", (SignLine(cyr, lat, km),), cap_px=30, position=(0.5, 0.4), angle_deg=0, tilt=0)],
+            seed=200 + i,
+            size=(800, 600),
+        )
         image.save(folder / f"{i:02d}_{lat}.jpg", "JPEG", quality=90)
     (folder / "01b_broken.jpg").write_bytes(b"GIF89a, or so it claims")
     return folder
@@ -71,10 +79,12 @@ def test_jsonl_streams_one_line_per_photo_in_input_order(folder, cache, tmp_path
 
 def test_one_and_two_jobs_write_the_same_report(folder, cache, tmp_path) -> None:
     photos = _photos(folder)[:4]
-    one = _run(*photos, "--jobs", "1", "--no-cache", "--report", str(tmp_path / "1.json"),
-               "--map", str(tmp_path / "1.html"))
-    two = _run(*photos, "--jobs", "2", "--no-cache", "--report", str(tmp_path / "2.json"),
-               "--map", str(tmp_path / "2.html"))
+    one = _run(
+        *photos, "--jobs", "1", "--no-cache", "--report", str(tmp_path / "1.json"), "--map", str(tmp_path / "1.html")
+    )
+    two = _run(
+        *photos, "--jobs", "2", "--no-cache", "--report", str(tmp_path / "2.json"), "--map", str(tmp_path / "2.html")
+    )
     assert one.exit_code == two.exit_code == 1
     summary = [ln for ln in one.stdout.splitlines() if not ln.startswith("wrote ")]
     assert summary == [ln for ln in two.stdout.splitlines() if not ln.startswith("wrote ")]
@@ -83,8 +93,7 @@ def test_one_and_two_jobs_write_the_same_report(folder, cache, tmp_path) -> None
     assert not list(tmp_path.glob(".*.part"))
 
 
-def test_all_good_photos_exit_0_and_a_rerun_reads_nothing_again(folder, cache, tmp_path,
-                                                                 monkeypatch) -> None:
+def test_all_good_photos_exit_0_and_a_rerun_reads_nothing_again(folder, cache, tmp_path, monkeypatch) -> None:
     photos = [p for p in _photos(folder) if "broken" not in p][:3]
     first = _run(*photos, "--json", "--map", str(tmp_path / "a.html"))
     assert first.exit_code == 0, first.stderr
@@ -95,17 +104,21 @@ def test_all_good_photos_exit_0_and_a_rerun_reads_nothing_again(folder, cache, t
     monkeypatch.setattr("geoloc.batch.observe", no_reading)
     again = _run(*photos, "--json", "--jobs", "1", "--country", "UA", "--map", str(tmp_path / "b.html"))
     assert again.exit_code == 0, again.stderr
-    assert [p["texts"] for p in json.loads(again.stdout)["photos"]] == \
-        [p["texts"] for p in json.loads(first.stdout)["photos"]]
+    assert [p["texts"] for p in json.loads(again.stdout)["photos"]] == [
+        p["texts"] for p in json.loads(first.stdout)["photos"]
+    ]
     nocache = _run(photos[0], "--no-cache", "--jobs", "1", "--map", str(tmp_path / "c.html"))
     assert nocache.exit_code == 1 and "was read again" in nocache.stderr  # --no-cache reads
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--json", "--jsonl"], "choose one"),
-    (["--jobs", "0"], "--jobs"),
-    (["--near", "north"], "LAT,LON"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--json", "--jsonl"], "choose one"),
+        (["--jobs", "0"], "--jobs"),
+        (["--near", "north"], "LAT,LON"),
+    ],
+)
 def test_bad_usage_exits_2(folder, args, words) -> None:
     result = CliRunner().invoke(cli, ["locate", str(folder), *args])
     assert result.exit_code == 2
@@ -121,13 +134,15 @@ def test_a_folder_without_photos_is_bad_usage(tmp_path) -> None:
 def test_only_broken_photos_exit_1_with_one_line_each(tmp_path) -> None:
     (tmp_path / "a.jpg").write_bytes(b"")
     (tmp_path / "b.png").write_text("text")
-    result = CliRunner().invoke(cli, ["locate", str(tmp_path / "a.jpg"), str(tmp_path / "b.png"),
-                                      str(tmp_path / "missing.jpg")])
+    result = CliRunner().invoke(
+        cli, ["locate", str(tmp_path / "a.jpg"), str(tmp_path / "b.png"), str(tmp_path / "missing.jpg")]
+    )
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"geoloc: {tmp_path}/a.jpg: not an image (empty file)",
         f"geoloc: {tmp_path}/b.png: not an image (unknown or unsupported format)",
-        f"geoloc: {tmp_path}/missing.jpg: no such file"]
+        f"geoloc: {tmp_path}/missing.jpg: no such file",
+    ]
     assert result.stdout == ""
 
 
@@ -146,8 +161,7 @@ def test_offline_opens_no_socket(folder, tmp_path, monkeypatch) -> None:
         socket.create_connection(("127.0.0.1", 9))
     attempts.clear()
     photo = str(folder / "00_Chernihiv.jpg")
-    result = _run(photo, "--offline", "--jobs", "1", "--no-cache", "--json",
-                  "--map", str(tmp_path / "offline.html"))
+    result = _run(photo, "--offline", "--jobs", "1", "--no-cache", "--json", "--map", str(tmp_path / "offline.html"))
     assert result.exit_code == 0, result.stderr
     assert attempts == []
     data = json.loads(result.stdout)
@@ -172,9 +186,23 @@ def _wait_for_line(proc: subprocess.Popen, timeout: float) -> bytes:
 def test_ctrl_c_stops_cleanly_keeps_lines_and_writes_whole_outputs(folder, tmp_path) -> None:
     out = tmp_path / "out"
     proc = subprocess.Popen(
-        [*GEOLOC, "locate", str(folder), "--jsonl", "--jobs", "2", "--no-cache",
-         "--report", str(out / "report.json"), "--map", str(out / "map.html")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        [
+            *GEOLOC,
+            "locate",
+            str(folder),
+            "--jsonl",
+            "--jobs",
+            "2",
+            "--no-cache",
+            "--report",
+            str(out / "report.json"),
+            "--map",
+            str(out / "map.html"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         first = _wait_for_line(proc, timeout=240)
         assert b"\n" in first, proc.stderr.read().decode() if proc.poll() is not None else "no line"
@@ -187,11 +215,11 @@ def test_ctrl_c_stops_cleanly_keeps_lines_and_writes_whole_outputs(folder, tmp_p
     lines = [json.loads(ln) for ln in (first + rest).decode().splitlines()]
     photos = _photos(folder)
     assert 1 <= len(lines) < len(photos)
-    assert [ln["path"] for ln in lines] == photos[:len(lines)]
+    assert [ln["path"] for ln in lines] == photos[: len(lines)]
     assert b"interrupted after" in err and b"Traceback" not in err
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     done = [p["path"] for p in report["photos"]]
-    assert done == [p for p in photos[:len(done)] if "broken" not in p]
+    assert done == [p for p in photos[: len(done)] if "broken" not in p]
     assert len(done) >= len([ln for ln in lines if not ln["errors"]])
     assert (out / "map.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
     assert not [p.name for p in out.iterdir() if p.name.endswith(".part")]

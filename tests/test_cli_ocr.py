@@ -32,8 +32,7 @@ def test_json_shape_and_the_sign_text():
 def test_bad_file_is_one_line_on_stderr_and_the_batch_goes_on(tmp_path):
     bad = tmp_path / "broken.jpg"
     bad.write_bytes(b"not a jpeg at all")
-    result = CliRunner().invoke(cli, ["ocr", str(bad), SAMPLE, str(tmp_path / "missing.jpg"),
-                                      "--json"])
+    result = CliRunner().invoke(cli, ["ocr", str(bad), SAMPLE, str(tmp_path / "missing.jpg"), "--json"])
     assert result.exit_code == 1
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 2

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 from PIL.TiffImagePlugin import IFDRational
 
-import geoloc.photo
+import geoloc.common.photo
 from geoloc.errors import GeolocError
-from geoloc.metadata import read_metadata
+from geoloc.read.metadata import read_metadata
 
 REALDATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "realdata"
 CORPORA = ("exif-mdx", "exif-py", "exiftool-t", "pillow-iptc")
@@ -37,11 +37,13 @@ META_EXAMPLES = _EXTRA or 1500
 IMAGE_EXAMPLES = _EXTRA or 700
 GPS_EXAMPLES = _EXTRA or 700
 
-XMP = ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
-       '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
-       'xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" xmlns:exif="http://ns.adobe.com/exif/1.0/" '
-       'photoshop:City="Chernihiv" exif:GPSLatitude="51,29.4N" exif:GPSLongitude="31,17.7E"/>'
-       '</rdf:RDF></x:xmpmeta><?xpacket end="w"?>')
+XMP = (
+    '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
+    'xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" xmlns:exif="http://ns.adobe.com/exif/1.0/" '
+    'photoshop:City="Chernihiv" exif:GPSLatitude="51,29.4N" exif:GPSLongitude="31,17.7E"/>'
+    '</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+)
 
 
 def _generated() -> dict[str, bytes]:
@@ -50,12 +52,25 @@ def _generated() -> dict[str, bytes]:
     exif = Image.Exif()
     exif[0x010F] = "Fuzz"
     exif[0x0112] = 6  # orientation: exercises exif_transpose in load_image
-    exif.get_ifd(0x8825).update({1: "S", 2: (IFDRational(33, 1), IFDRational(51, 1), IFDRational(545, 10)),
-                                 3: "W", 4: (IFDRational(70, 1), IFDRational(40, 1), IFDRational(125, 10)),
-                                 5: b"\x01", 6: IFDRational(4305, 10), 29: "2021:03:04"})
+    exif.get_ifd(0x8825).update(
+        {
+            1: "S",
+            2: (IFDRational(33, 1), IFDRational(51, 1), IFDRational(545, 10)),
+            3: "W",
+            4: (IFDRational(70, 1), IFDRational(40, 1), IFDRational(125, 10)),
+            5: b"\x01",
+            6: IFDRational(4305, 10),
+            29: "2021:03:04",
+        }
+    )
     out: dict[str, bytes] = {}
-    for fmt, kwargs in (("JPEG", {"exif": exif, "xmp": XMP.encode()}), ("WEBP", {"exif": exif, "xmp": XMP.encode()}),
-                        ("TIFF", {"exif": exif}), ("GIF", {}), ("BMP", {})):
+    for fmt, kwargs in (
+        ("JPEG", {"exif": exif, "xmp": XMP.encode()}),
+        ("WEBP", {"exif": exif, "xmp": XMP.encode()}),
+        ("TIFF", {"exif": exif}),
+        ("GIF", {}),
+        ("BMP", {}),
+    ):
         buf = io.BytesIO()
         im.save(buf, fmt, **kwargs)
         out[f"generated.{fmt.lower()}"] = buf.getvalue()
@@ -88,8 +103,16 @@ SEEDS = _seeds()
 NAMES = sorted(SEEDS)
 
 INTERESTING_BYTES = [0x00, 0x01, 0x7F, 0x80, 0xFE, 0xFF]
-INTERESTING_WORDS = [b"\x00\x00\x00\x00", b"\xff\xff\xff\xff", b"\x7f\xff\xff\xff", b"\x00\x00\xff\xff",
-                     b"\x00\x01\x00\x00", b"\xff\xff", b"\x00\x00", b"\x00\x08"]
+INTERESTING_WORDS = [
+    b"\x00\x00\x00\x00",
+    b"\xff\xff\xff\xff",
+    b"\x7f\xff\xff\xff",
+    b"\x00\x00\xff\xff",
+    b"\x00\x01\x00\x00",
+    b"\xff\xff",
+    b"\x00\x00",
+    b"\x00\x08",
+]
 
 
 @st.composite
@@ -109,11 +132,11 @@ def mutated(draw: st.DrawFn) -> tuple[str, bytes]:
             data[pos] = draw(st.sampled_from(INTERESTING_BYTES))
         elif kind == "word":
             word = draw(st.sampled_from(INTERESTING_WORDS))
-            data[pos:pos + len(word)] = word
+            data[pos : pos + len(word)] = word
         elif kind == "insert":
             data[pos:pos] = draw(st.binary(min_size=1, max_size=16))
         elif kind == "delete":
-            del data[pos:pos + draw(st.integers(1, 64))]
+            del data[pos : pos + draw(st.integers(1, 64))]
         else:
             del data[pos:]
     return name, bytes(data)
@@ -127,9 +150,12 @@ def _write(tmp_path_factory: pytest.TempPathFactory, name: str, data: bytes) -> 
     return p
 
 
-@settings(max_examples=META_EXAMPLES, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                 HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=META_EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 @given(case=mutated())
 def test_read_metadata_survives_mutations(tmp_path_factory: pytest.TempPathFactory, case: tuple[str, bytes]) -> None:
     name, data = case
@@ -149,16 +175,19 @@ def test_read_metadata_survives_mutations(tmp_path_factory: pytest.TempPathFacto
     assert all(isinstance(w, str) and w for w in md.warnings)
 
 
-@settings(max_examples=IMAGE_EXAMPLES, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                 HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=IMAGE_EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 @given(case=mutated())
 @pytest.mark.filterwarnings("ignore::UserWarning")  # Pillow's notes on corrupt TIFF tags
 def test_load_image_survives_mutations(tmp_path_factory: pytest.TempPathFactory, case: tuple[str, bytes]) -> None:
     name, data = case
     p = _write(tmp_path_factory, name, data)
     try:
-        im = geoloc.photo.load_image(p)
+        im = geoloc.common.photo.load_image(p)
     except GeolocError as err:
         assert str(p) in str(err)
         return
@@ -171,21 +200,36 @@ def test_load_image_survives_mutations(tmp_path_factory: pytest.TempPathFactory,
 def random_gps_exif(draw: st.DrawFn) -> bytes:
     """A JPEG whose EXIF GPS IFD holds random entries: any tag, type, count and value bytes."""
     bo = draw(st.sampled_from(["<", ">"]))
-    entries = draw(st.lists(st.tuples(st.integers(0, 31), st.integers(0, 14),
-                                      st.one_of(st.integers(0, 8), st.sampled_from([0xFFFF, 0x7FFFFFFF, 0xFFFFFFFF])),
-                                      st.binary(min_size=4, max_size=4)), max_size=14))
+    entries = draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, 31),
+                st.integers(0, 14),
+                st.one_of(st.integers(0, 8), st.sampled_from([0xFFFF, 0x7FFFFFFF, 0xFFFFFFFF])),
+                st.binary(min_size=4, max_size=4),
+            ),
+            max_size=14,
+        )
+    )
     tail = draw(st.binary(max_size=160))
     gps_at = 8 + 2 + 12 + 4
     ifd0 = struct.pack(bo + "H", 1) + struct.pack(bo + "HHII", 0x8825, 4, 1, gps_at) + b"\x00" * 4
-    gps = struct.pack(bo + "H", len(entries)) + b"".join(
-        struct.pack(bo + "HHI", tag, typ, count) + value for tag, typ, count, value in entries) + b"\x00" * 4
+    gps = (
+        struct.pack(bo + "H", len(entries))
+        + b"".join(struct.pack(bo + "HHI", tag, typ, count) + value for tag, typ, count, value in entries)
+        + b"\x00" * 4
+    )
     tiff = (b"II*\x00" if bo == "<" else b"MM\x00*") + struct.pack(bo + "I", 8) + ifd0 + gps + tail
     payload = b"Exif\x00\x00" + tiff
     return b"\xff\xd8\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + b"\xff\xd9"
 
 
-@settings(max_examples=GPS_EXAMPLES, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=GPS_EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(data=random_gps_exif())
 def test_random_gps_ifds_never_crash(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
     """Structure-aware fuzzing of the GPS interpretation (types, counts, refs, dates, placeholders)."""
@@ -213,6 +257,7 @@ def test_seeds_cover_every_format(tmp_path: Path) -> None:
             assert md.camera.get("make") == "Fuzz"
         elif name.startswith("generated.") and name not in ("generated.gif", "generated.bmp"):
             assert md.gps is not None, name
-            assert (md.gps.lat, md.gps.lon) == pytest.approx((-(33 + 51 / 60 + 54.5 / 3600),
-                                                              -(70 + 40 / 60 + 12.5 / 3600))), name
+            assert (md.gps.lat, md.gps.lon) == pytest.approx(
+                (-(33 + 51 / 60 + 54.5 / 3600), -(70 + 40 / 60 + 12.5 / 3600))
+            ), name
             assert md.gps.altitude_m == pytest.approx(-430.5), name

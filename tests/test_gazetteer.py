@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from geoloc.gazetteer import Priors, get_gazetteer
-from geoloc.gazetteer.index import CYRILLIC_COUNTRIES
-from geoloc.gazetteer.offline import OfflineGazetteer
-from geoloc.gazetteer.resolve import resolve
+from geoloc.places import Priors, get_gazetteer
+from geoloc.places.offline import OfflineGazetteer
+from geoloc.places.resolve import resolve
+from geoloc.places.tables import CYRILLIC_COUNTRIES
 
 CHERNIHIV = 710735
 REALDATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "realdata"
@@ -24,8 +24,20 @@ def gz():
     return get_gazetteer()
 
 
-@pytest.mark.parametrize("query", ["Чернігів", "Chernihiv", "Chernihlv", "ChernihIv", "CHERNIHIV",
-                                   "Чернiгiв", "Chernigov", "Чернигов", "Tschernihiw"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Чернігів",
+        "Chernihiv",
+        "Chernihlv",
+        "ChernihIv",
+        "CHERNIHIV",
+        "Чернiгiв",
+        "Chernigov",
+        "Чернигов",
+        "Tschernihiw",
+    ],
+)
 def test_chernihiv_in_every_spelling_script_and_slip(gz, query):
     top = gz.search(query, priors=Priors(country="UA"))[0]
     assert top.geonameid == CHERNIHIV and top.kind == "city"
@@ -37,8 +49,9 @@ def test_chernihiv_without_priors_is_the_city_first(gz):
         assert gz.search(q)[0].geonameid == CHERNIHIV, q
 
 
-@pytest.mark.parametrize("query", ["Chernihiv region", "Chernihiv Oblast", "Чернігівська область",
-                                   "Черниговская область"])
+@pytest.mark.parametrize(
+    "query", ["Chernihiv region", "Chernihiv Oblast", "Чернігівська область", "Черниговская область"]
+)
 def test_regions_are_places(gz, query):
     top = gz.search(query)[0]
     assert (top.kind, top.country_code, top.admin1_code, top.name) == ("admin1", "UA", "02", "Chernihiv Oblast")
@@ -76,7 +89,7 @@ def test_countries_by_code_name_and_language(gz):
     assert ua is not None and ua.kind == "country"
     assert gz.country("Ukraine") == ua and gz.country("Україна") == ua
     assert gz.search("Belarus")[0].country_code == "BY"
-    assert gz.search("Ukrainian")[0] .geonameid == ua.geonameid
+    assert gz.search("Ukrainian")[0].geonameid == ua.geonameid
     assert gz.search("Russian's")[0].country_code == "RU"
     assert gz.get(CHERNIHIV).name == "Chernihiv"
 
@@ -128,15 +141,20 @@ def test_joint_resolution_uses_the_other_names(gz):
 def test_the_text_around_the_names_disambiguates(gz):
     # "Paris, Tenn." and "the Henry County sheriff" say which Paris; a bare mention stays in France
     assert resolve(["Paris"], gazetteer=gz, text="A Paris man was arrested.")[0][0].country_code == "FR"
-    for text in ("Firefighters in Paris, Tenn. put out a kitchen fire.",
-                 "The Henry County sheriff said a Paris man was arrested."):
+    for text in (
+        "Firefighters in Paris, Tenn. put out a kitchen fire.",
+        "The Henry County sheriff said a Paris man was arrested.",
+    ):
         top = resolve(["Paris"], gazetteer=gz, text=text)[0][0]
         assert (top.country_code, top.admin1) == ("US", "Tennessee"), text
     # "Becker, Clay and Grant counties": the bare names are counties there, towns elsewhere
     assert gz.search("Becker")[0].kind == "city"
     text = "Roads are closed in Becker, Clay and Grant counties."
     assert [r[0].name for r in resolve(["Becker", "Clay", "Grant"], gazetteer=gz, text=text)] == [
-        "Becker County", "Clay County", "Grant County"]
+        "Becker County",
+        "Clay County",
+        "Grant County",
+    ]
     # regions the text names are context, not answers: one list per mention, in order
     assert len(resolve(["Paris", "Dallas"], gazetteer=gz, text="Paris, Texas and Dallas County")) == 2
 
@@ -144,10 +162,14 @@ def test_the_text_around_the_names_disambiguates(gz):
 def test_country_points_are_the_conventional_ones(gz):
     # outline centres miss Canada's and Indonesia's usual points by 500-850 km; the United States'
     # outline centre agrees with the Factbook point and is the finer of the two
-    from geoloc.gazetteer.offline import haversine_km
+    from geoloc.places.offline import haversine_km
 
-    for code, (lat, lon) in {"CA": (60.0, -95.0), "ID": (-5.0, 120.0), "UA": (49.0, 32.0),
-                             "US": (39.76, -98.5)}.items():
+    for code, (lat, lon) in {
+        "CA": (60.0, -95.0),
+        "ID": (-5.0, 120.0),
+        "UA": (49.0, 32.0),
+        "US": (39.76, -98.5),
+    }.items():
         c = gz.country(code)
         assert haversine_km(c.lat, c.lon, lat, lon) < 161, (code, c.lat, c.lon)
 

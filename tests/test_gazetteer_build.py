@@ -11,8 +11,9 @@ import json
 import pytest
 
 from geoloc.errors import GazetteerError
-from geoloc.gazetteer import index as index_mod
-from geoloc.gazetteer.offline import OfflineGazetteer
+from geoloc.places import sources
+from geoloc.places.index import build
+from geoloc.places.offline import OfflineGazetteer
 
 SUBSET = ("BY", "UA")
 
@@ -22,9 +23,9 @@ def small(tmp_path_factory):
     """A UA+BY index built without assets/admin1.json (the set-up script may not have run)."""
     directory = tmp_path_factory.mktemp("gz") / "gazetteer"
     mp = pytest.MonkeyPatch()
-    mp.setattr(index_mod, "admin1_asset", lambda: None)
+    mp.setattr(sources, "admin1_asset", lambda: None)
     try:
-        info = index_mod.build(directory, show_progress=False, countries=SUBSET)
+        info = build(directory, show_progress=False, countries=SUBSET)
         gz = OfflineGazetteer(directory, build_if_missing=False, countries=SUBSET)
         assert gz.is_current()
         yield gz, info
@@ -48,7 +49,7 @@ def test_builds_without_natural_earth_admin1(small):
 @pytest.mark.slow
 def test_stale_index_is_rebuilt_with_a_progress_bar(small, monkeypatch, capfd):
     gz, _ = small
-    monkeypatch.setattr(index_mod, "admin1_asset", lambda: None)
+    monkeypatch.setattr(sources, "admin1_asset", lambda: None)
     info_path = gz.directory / "info.json"
     info = json.loads(info_path.read_text())
     info["fingerprint"]["builder"] = "0"  # as if an older geoloc had built it
@@ -65,7 +66,7 @@ def test_stale_index_is_rebuilt_with_a_progress_bar(small, monkeypatch, capfd):
 
 def test_the_process_that_builds_knows_the_common_words(tmp_path):
     """The first run on a new machine builds the index; "STOP" must not be a place in that run."""
-    from geoloc.gazetteer.offline import OfflineGazetteer
+    from geoloc.places.offline import OfflineGazetteer
 
     gz = OfflineGazetteer(tmp_path / "fresh", show_progress=False, countries=["UA", "BY"])
     hits = gz.search("bolnitsa")  # "hospital": a letter or two from Molnytsya and Vinnytsya

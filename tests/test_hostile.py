@@ -25,9 +25,9 @@ from click.testing import CliRunner
 from PIL import Image
 
 from geoloc.cli.main import cli
+from geoloc.common.photo import load_image
 from geoloc.errors import PhotoError, PhotoIOError
-from geoloc.photo import load_image
-from geoloc.scenes import SignLine, SignSpec, render_scene
+from tests.support.scenes import SignLine, SignSpec, render_scene
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -60,7 +60,7 @@ def make_broken(folder: Path) -> dict[str, str]:
     _noise().save(buf, "PNG")
     png = bytearray(buf.getvalue())
     at = png.find(b"IDAT")
-    (length,) = struct.unpack(">I", png[at - 4:at])
+    (length,) = struct.unpack(">I", png[at - 4 : at])
     png[at + 4 + length] ^= 0xFF  # first byte of the IDAT checksum
     (folder / "bad_crc.png").write_bytes(bytes(png))
     expected["bad_crc.png"] = "bad header checksum in b'IDAT'"
@@ -75,8 +75,12 @@ def make_broken(folder: Path) -> dict[str, str]:
     os.symlink("loop_a.jpg", folder / "loop_b.jpg")
     expected["loop_a.jpg"] = expected["loop_b.jpg"] = "Too many levels of symbolic links"
 
-    bomb = (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", 60000, 60000, 8, 2, 0, 0, 0))
-            + _chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + _chunk(b"IEND", b""))
+    bomb = (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", struct.pack(">IIBBBBB", 60000, 60000, 8, 2, 0, 0, 0))
+        + _chunk(b"IDAT", zlib.compress(b"\0" * 1000))
+        + _chunk(b"IEND", b"")
+    )
     assert len(bomb) < 100
     (folder / "bomb.png").write_bytes(bomb)
     expected["bomb.png"] = "image too large"
@@ -124,13 +128,16 @@ def test_the_bomb_is_refused_before_any_pixel_is_decoded(tmp_path: Path) -> None
     make_broken(tmp_path)
     # tracemalloc would be flaky; instead: a 60000x60000 RGB decode needs 10 GB, and the refusal
     # must come from the header alone, so a tiny address-space budget is enough to prove it.
-    code = ("import resource,sys\n"
-            "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
-            "from geoloc.photo import load_image\n"
-            "from geoloc.errors import PhotoError\n"
-            "try:\n    load_image(sys.argv[1])\nexcept PhotoError as e:\n    print(e)\n")
-    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "bomb.png")],
-                         capture_output=True, text=True, timeout=120)
+    code = (
+        "import resource,sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        "from geoloc.common.photo import load_image\n"
+        "from geoloc.errors import PhotoError\n"
+        "try:\n    load_image(sys.argv[1])\nexcept PhotoError as e:\n    print(e)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "bomb.png")], capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     assert "image too large" in out.stdout
 
@@ -203,9 +210,20 @@ def test_an_unreadable_file_says_permission_denied(tmp_path: Path) -> None:
 
 
 def _sign_photo(path: Path, seed: int) -> None:
-    image, _ = render_scene([SignSpec("ua_direction", (SignLine("Чернігів", "Chernihiv", 25),),
-                                      cap_px=30, position=(0.5, 0.4), angle_deg=0, tilt=0)],
-                            seed=seed, size=(800, 600))
+    image, _ = render_scene(
+        [
+            SignSpec(
+                "ua_direction",
+                (SignLine("Чернігів", "Chernihiv", 25),),
+                cap_px=30,
+                position=(0.5, 0.4),
+                angle_deg=0,
+                tilt=0,
+            )
+        ],
+        seed=seed,
+        size=(800, 600),
+    )
     image.save(path, "JPEG", quality=90)
 
 
@@ -219,8 +237,20 @@ def test_a_batch_of_hostile_files_goes_on_and_exits_1(tmp_path: Path) -> None:
         fh.write(_jpeg_bytes(_noise()))
     report = tmp_path / "out" / "report.json"
     result = CliRunner().invoke(
-        cli, ["locate", str(folder), "--jobs", "2", "--no-cache", "--report", str(report),
-              "--map", str(tmp_path / "out" / "map.html"), "--json"])
+        cli,
+        [
+            "locate",
+            str(folder),
+            "--jobs",
+            "2",
+            "--no-cache",
+            "--report",
+            str(report),
+            "--map",
+            str(tmp_path / "out" / "map.html"),
+            "--json",
+        ],
+    )
     assert result.exit_code == 1, result.stderr
     lines = [ln for ln in result.stderr.splitlines() if ln.startswith(f"geoloc: {folder}")]
     for name, words in expected.items():

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from geoloc.gazetteer import Priors, get_gazetteer
-from geoloc.geometry import haversine_km
+from geoloc.common.geodesy import haversine_km
 from geoloc.infer import infer, place_radius_km, sign_country
-from geoloc.report import GPS, Location, Metadata
-from geoloc.toponyms import Mention, context_facts
+from geoloc.model import GPS, Location, Mention, Metadata
+from geoloc.places import get_gazetteer
+from geoloc.read.mentions import context_facts
 
 CHERNIHIV = (51.50551, 31.28487)
 
@@ -19,12 +19,16 @@ def gz():
 
 
 def sign(*lines: tuple[str, float | None], region: int = 0) -> list[Mention]:
-    return [Mention(readings=(name,), kind="ocr", distance_km=km, box=(10, 10 + 40 * i, 100, 30),
-                    confidence=90.0, region=region) for i, (name, km) in enumerate(lines)]
+    return [
+        Mention(
+            readings=(name,), kind="ocr", distance_km=km, box=(10, 10 + 40 * i, 100, 30), confidence=90.0, region=region
+        )
+        for i, (name, km) in enumerate(lines)
+    ]
 
 
-def run(gz, mentions, metadata=Metadata(), caption=None, **kw):
-    return infer(mentions, metadata, context_facts(caption) if caption else None, gz, Priors, **kw)
+def run(gz, mentions, metadata=None, caption=None, **kw):
+    return infer(mentions, metadata or Metadata(), context_facts(caption) if caption else None, gz, **kw)
 
 
 def _place(gz, name):
@@ -104,10 +108,10 @@ def test_caption_alone_gives_a_low_confidence_estimate(gz):
 
 def test_caption_disambiguates_a_common_village_name(gz):
     # Many villages are called Oleksandrivka; the caption's region decides which one.
-    near_kropyvnytskyi = run(gz, sign(("Олександрівка", None)),
-                             caption="A checkpoint in Kirovohrad Oblast, south of Kropyvnytskyi.")
-    near_donetsk = run(gz, sign(("Олександрівка", None)),
-                       caption="A checkpoint in Donetsk Oblast, near Kramatorsk.")
+    near_kropyvnytskyi = run(
+        gz, sign(("Олександрівка", None)), caption="A checkpoint in Kirovohrad Oblast, south of Kropyvnytskyi."
+    )
+    near_donetsk = run(gz, sign(("Олександрівка", None)), caption="A checkpoint in Donetsk Oblast, near Kramatorsk.")
     a, b = near_kropyvnytskyi.estimate, near_donetsk.estimate
     assert haversine_km(a.lat, a.lon, b.lat, b.lon) > 100
     kr = _place(gz, "Kropyvnytskyi")
@@ -140,3 +144,11 @@ def test_gps_picks_the_same_named_place_near_it(gz):
         inf = run(gz, sign(("Олександрівка", None)), metadata=Metadata(gps=GPS(lat=target.lat + 0.01, lon=target.lon)))
         assert inf.candidates[0].place.geonameid == target.geonameid
         assert inf.conflicts == []
+
+
+def test_a_cyrillic_sign_name_ranks_a_place_of_a_cyrillic_country_first(gz):
+    # "Александрия" is also Alexandria (US, Egypt): on a Cyrillic sign the sign's alphabet decides.
+    inf = run(gz, sign(("Александрия", None)))
+    assert inf.candidates, "the name was not found at all"
+    assert inf.candidates[0].place.country_code in ("RU", "UA", "BY")
+    assert inf.estimate is not None and inf.estimate.basis == "ocr"

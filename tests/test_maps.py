@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from geoloc.geojson import features, write_geojson
-from geoloc.maps import esc, render_map, write_map
-from geoloc.regions import measure, resolve_areas
-from geoloc.report import (Candidate, Estimate, Evidence, Metadata, PhotoReport, Place, Report,
-                           TextSpan)
+from geoloc.areas import map_geography, measure, resolve_areas
+from geoloc.model import Candidate, Estimate, Evidence, Metadata, PhotoReport, Place, Report, TextSpan
+from geoloc.render.geojson import features, write_geojson
+from geoloc.render.map import render_map, write_map
+from geoloc.render.map.escape import esc
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
@@ -34,13 +34,18 @@ def chernihiv_report(photo: Path, *, areas=()) -> Report:
     box = sign_photo(photo)
     chernihiv = Place(710735, "Chernihiv", 51.50551, 31.28487, "UA", "Chernihiv Oblast", "02", 285234)
     other = Place(710719, "Chernihivka", 47.1927, 36.2035, "UA", "Zaporizhzhia Oblast", "26", 6400)
-    ev = (Evidence("ocr", "Чернігів", 91.0, box, str(photo)),
-          Evidence("distance", "Чернігів 25", 88.0, box, str(photo), distance_km=25.0))
+    ev = (
+        Evidence("ocr", "Чернігів", 91.0, box, str(photo)),
+        Evidence("distance", "Чернігів 25", 88.0, box, str(photo), distance_km=25.0),
+    )
     est = Estimate(51.36, 31.47, 9.0, 0.62, "distance", "25 km by road from Chernihiv")
-    ph = PhotoReport(path=str(photo), estimate=est,
-                     candidates=[Candidate(chernihiv, 0.84, ev), Candidate(other, 0.12, ev[:1])],
-                     texts=[TextSpan("Чернігів 25", 91.0, box)],
-                     metadata=Metadata(camera={"make": "Canon", "model": "EOS 80D"}))
+    ph = PhotoReport(
+        path=str(photo),
+        estimate=est,
+        candidates=[Candidate(chernihiv, 0.84, ev), Candidate(other, 0.12, ev[:1])],
+        texts=[TextSpan("Чернігів 25", 91.0, box)],
+        metadata=Metadata(camera={"make": "Canon", "model": "EOS 80D"}),
+    )
     ph.areas = [measure(a, est.lat, est.lon) for a in areas]
     return Report([ph])
 
@@ -56,7 +61,7 @@ def _script_and_link_urls(page: str) -> list[str]:
 
 def test_offline_map_is_self_contained(tmp_path, areas) -> None:
     report = chernihiv_report(tmp_path / "sign.jpg", areas=areas)
-    out = write_map(report, tmp_path / "map.html", areas=areas, offline=True, within_km=20)
+    out = write_map(report, tmp_path / "map.html", map_geography(report, areas), offline=True, within_km=20)
     page = out.read_text(encoding="utf-8")
     assert _script_and_link_urls(page) == []
     assert "tile.openstreetmap" not in page and "{z}/{x}/{y}" not in page
@@ -66,8 +71,15 @@ def test_offline_map_is_self_contained(tmp_path, areas) -> None:
     assert "url(images/" not in page  # Leaflet's images inlined as data URIs
     assert len(page) < 1_500_000
     # the layers the analyst toggles
-    for name in ("Country borders", "Within 20 km of the reported borders", "Reported areas",
-                 "Distances to the reported areas", "Distance rings", "Estimate", "Candidates"):
+    for name in (
+        "Country borders",
+        "Within 20 km of the reported borders",
+        "Reported areas",
+        "Distances to the reported areas",
+        "Distance rings",
+        "Estimate",
+        "Candidates",
+    ):
         assert f'"{name}"' in page, name
     # distances from the estimate to each area, with the km the report holds
     for a in report.photos[0].areas:
@@ -79,7 +91,7 @@ def test_offline_map_is_self_contained(tmp_path, areas) -> None:
 
 def test_online_map_uses_osm_tiles_with_attribution(tmp_path, areas) -> None:
     report = chernihiv_report(tmp_path / "sign.jpg", areas=areas)
-    page = render_map(report, areas=areas)
+    page = render_map(report, map_geography(report, areas))
     assert "tile.openstreetmap.org/{z}/{x}/{y}.png" in page
     assert "OpenStreetMap\\u003c/a\\u003e contributors" in page  # tojson-escaped markup
     assert any("leaflet" in u for u in _script_and_link_urls(page))
@@ -88,16 +100,18 @@ def test_online_map_uses_osm_tiles_with_attribution(tmp_path, areas) -> None:
 def test_map_without_photo_file_or_evidence(tmp_path) -> None:
     gone = chernihiv_report(tmp_path / "sign.jpg")
     (tmp_path / "sign.jpg").unlink()  # thumbnails are skipped, the map is still written
-    page = render_map(gone, offline=True)
+    page = render_map(gone, map_geography(gone), offline=True)
     assert "data:image/jpeg" not in page and '"Candidates"' in page
-    empty = render_map(Report([PhotoReport(path="nothing.jpg")]), offline=True)
+    nothing = Report([PhotoReport(path="nothing.jpg")])
+    empty = render_map(nothing, map_geography(nothing), offline=True)
     assert "no location evidence" in empty
 
 
 def test_several_photos_get_their_own_layers(tmp_path) -> None:
     a = chernihiv_report(tmp_path / "a.jpg").photos[0]
     b = chernihiv_report(tmp_path / "b.jpg").photos[0]
-    page = render_map(Report([a, b]), offline=True)
+    both = Report([a, b])
+    page = render_map(both, map_geography(both), offline=True)
     assert '"a.jpg: Candidates"' in page and '"b.jpg: Estimate"' in page
 
 
@@ -108,7 +122,7 @@ def test_untrusted_strings_are_escaped(tmp_path) -> None:
     c = ph.candidates[0]
     ph.candidates[0] = Candidate(c.place, c.score, c.evidence + (Evidence("ocr", payload, 50.0),))
     ph.metadata = Metadata(camera={"model": payload})
-    page = render_map(report, offline=True)
+    page = render_map(report, map_geography(report), offline=True)
     assert "window.__pwned" in page  # shown ...
     assert "<script>window.__pwned" not in page and "<img src=x" not in page  # ... never as markup
     assert "`${x}`" not in page
@@ -127,26 +141,38 @@ def test_geojson_has_the_features(tmp_path, areas) -> None:
     assert layers.count("area") == len(areas) == 3
     for f in data["features"]:
         assert f["type"] == "Feature" and f["geometry"]["type"] in (
-            "Point", "Polygon", "MultiPolygon", "LineString", "MultiLineString")
+            "Point",
+            "Polygon",
+            "MultiPolygon",
+            "LineString",
+            "MultiLineString",
+        )
     top = next(f for f in data["features"] if f["properties"]["layer"] == "candidate")
     assert top["properties"]["name"] == "Chernihiv" and top["properties"]["rank"] == 1
     assert top["geometry"]["coordinates"] == [31.28487, 51.50551]  # lon, lat (RFC 7946)
     by = next(f for f in data["features"] if f["properties"].get("code") == "BY")
     want = next(a for a in report.photos[0].areas if a["code"] == "BY")
-    assert by["properties"]["measured"] == [{"photo": str(tmp_path / "sign.jpg"),
-                                             "distance_km": want["distance_km"], "inside": False}]
+    assert by["properties"]["measured"] == [
+        {"photo": str(tmp_path / "sign.jpg"), "distance_km": want["distance_km"], "inside": False}
+    ]
     assert 50 < want["distance_km"] < 65  # the estimate sits ~12 km south-east of Chernihiv
     assert features(Report([]))["features"] == []
 
 
 def test_bands_skip_the_estimates_own_country(tmp_path) -> None:
     line = tmp_path / "road.geojson"
-    line.write_text(json.dumps({"type": "Feature", "properties": {"name": "Road M01"},
-                                "geometry": {"type": "LineString",
-                                             "coordinates": [[31.0, 51.0], [31.3, 51.8]]}}),
-                    encoding="utf-8")
+    line.write_text(
+        json.dumps(
+            {
+                "type": "Feature",
+                "properties": {"name": "Road M01"},
+                "geometry": {"type": "LineString", "coordinates": [[31.0, 51.0], [31.3, 51.8]]},
+            }
+        ),
+        encoding="utf-8",
+    )
     areas = resolve_areas(regions=["Ukraine", "Belarus"], area_files=[line])
     report = chernihiv_report(tmp_path / "sign.jpg", areas=areas)
-    page = render_map(report, areas=areas, offline=True, within_km=20)
+    page = render_map(report, map_geography(report, areas), offline=True, within_km=20)
     assert "within 20 km of Belarus" in page and "within 20 km of Road M01" in page
     assert "within 20 km of Ukraine" not in page  # the estimate lies in Ukraine

@@ -1,4 +1,4 @@
-"""geoloc.metadata: EXIF GPS, IPTC and XMP read as exiftool reads them.
+"""geoloc.read.metadata: EXIF GPS, IPTC and XMP read as exiftool reads them.
 
 Two halves: small files written here byte by byte (every GPS edge case, each container format,
 hostile metadata) and the real camera files in ../shared/realdata, checked against exiftool 12.57.
@@ -20,7 +20,8 @@ import pytest
 from PIL import Image, PngImagePlugin
 
 from geoloc.errors import PhotoError, PhotoIOError
-from geoloc.metadata import read_metadata
+from geoloc.read.metadata import read_metadata
+from tests.conftest import PACKAGES_STEP, require
 
 REALDATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "realdata"
 CORPORA = ("exif-mdx", "exif-py", "exiftool-t", "pillow-iptc")
@@ -69,8 +70,9 @@ def _ifd(entries: list[tuple[int, int, Any]], start: int, bo: str) -> bytes:
     return head + b"\x00\x00\x00\x00" + data
 
 
-def build_tiff(ifd0: list | None = None, gps: list | None = None, exif: list | None = None,
-               bo: str = "<", prefix: bytes = b"") -> bytes:
+def build_tiff(
+    ifd0: list | None = None, gps: list | None = None, exif: list | None = None, bo: str = "<", prefix: bytes = b""
+) -> bytes:
     """A TIFF structure: IFD0 (+ pointers to an Exif and a GPS IFD); ``prefix`` sits at offset 8."""
     ifd0 = list(ifd0 or [])
     subs = [(0x8769, exif), (0x8825, gps)]
@@ -103,8 +105,7 @@ def gps_ifd(lat: Any = None, lat_ref: Any = "N", lon: Any = None, lon_ref: Any =
         entries.append((3, ASCII, lon_ref))
     if lon is not None:
         entries.append((4, RATIONAL, lon))
-    names = {"alt_ref": 5, "alt": 6, "time": 7, "status": 9, "dir_ref": 16, "dir": 17, "datum": 18,
-             "date": 29}
+    names = {"alt_ref": 5, "alt": 6, "time": 7, "status": 9, "dir_ref": 16, "dir": 17, "datum": 18, "date": 29}
     for name, (typ, values) in extra.items():
         entries.append((names[name], typ, values))
     return entries
@@ -159,8 +160,9 @@ XMP_APP1 = b"http://ns.adobe.com/xap/1.0/\x00"
 # --------------------------------------------------------------------------- GPS edge cases
 
 
-@pytest.mark.parametrize("lat_ref,lon_ref,sign_lat,sign_lon", [
-    ("N", "E", 1, 1), ("S", "E", -1, 1), ("N", "W", 1, -1), ("S", "W", -1, -1)])
+@pytest.mark.parametrize(
+    "lat_ref,lon_ref,sign_lat,sign_lon", [("N", "E", 1, 1), ("S", "E", -1, 1), ("N", "W", 1, -1), ("S", "W", -1, -1)]
+)
 def test_hemisphere_refs_give_signs(tmp_path: Path, lat_ref: str, lon_ref: str, sign_lat: int, sign_lon: int) -> None:
     tiff = build_tiff(gps=gps_ifd(dms(33, 51, 54.5), lat_ref, dms(151, 12, 35.6), lon_ref))
     md = read_metadata(exif_jpeg(tmp_path, tiff))
@@ -198,13 +200,16 @@ def test_big_endian_exif(tmp_path: Path) -> None:
     assert md.camera["make"] == "Canon"
 
 
-@pytest.mark.parametrize("lat,expected_warning", [
-    ([(51, 1), (30, 0), (0, 1)], "zero denominator (30/0)"),
-    ([(51, 1), (0, 0), (0, 1)], "zero denominator (0/0)"),
-    ([(4294967295, 1), (0, 1), (0, 1)], "4294967295"),
-    ([(51, 1), (0, 4294967295), (0, 1)], "4294967295"),
-    ([(95, 1), (0, 1), (0, 1)], "out of range"),
-])
+@pytest.mark.parametrize(
+    "lat,expected_warning",
+    [
+        ([(51, 1), (30, 0), (0, 1)], "zero denominator (30/0)"),
+        ([(51, 1), (0, 0), (0, 1)], "zero denominator (0/0)"),
+        ([(4294967295, 1), (0, 1), (0, 1)], "4294967295"),
+        ([(51, 1), (0, 4294967295), (0, 1)], "4294967295"),
+        ([(95, 1), (0, 1), (0, 1)], "out of range"),
+    ],
+)
 def test_invalid_gps_is_flagged_not_used(tmp_path: Path, lat: list, expected_warning: str) -> None:
     md = read_metadata(exif_jpeg(tmp_path, build_tiff(gps=gps_ifd(lat, "N", dms(10, 0), "E"))))
     assert md.gps is None
@@ -219,11 +224,19 @@ def test_zero_zero_placeholder(tmp_path: Path) -> None:
 
 
 def test_altitude_below_sea_level_direction_and_time(tmp_path: Path) -> None:
-    gps = gps_ifd(dms(31, 30), "N", dms(35, 30), "E",
-                  alt_ref=(BYTE, [1]), alt=(RATIONAL, [(4305, 10)]),
-                  dir_ref=(ASCII, "M"), dir=(RATIONAL, [(2475, 10)]),
-                  date=(ASCII, "2021:03:04"), time=(RATIONAL, [(13, 1), (5, 1), (765, 100)]),
-                  datum=(ASCII, "WGS-84"))
+    gps = gps_ifd(
+        dms(31, 30),
+        "N",
+        dms(35, 30),
+        "E",
+        alt_ref=(BYTE, [1]),
+        alt=(RATIONAL, [(4305, 10)]),
+        dir_ref=(ASCII, "M"),
+        dir=(RATIONAL, [(2475, 10)]),
+        date=(ASCII, "2021:03:04"),
+        time=(RATIONAL, [(13, 1), (5, 1), (765, 100)]),
+        datum=(ASCII, "WGS-84"),
+    )
     md = read_metadata(exif_jpeg(tmp_path, build_tiff(gps=gps)))
     g = md.gps
     assert g is not None
@@ -235,8 +248,16 @@ def test_altitude_below_sea_level_direction_and_time(tmp_path: Path) -> None:
 
 
 def test_altitude_above_sea_level_true_north(tmp_path: Path) -> None:
-    gps = gps_ifd(dms(46, 33), "N", dms(7, 58), "E", alt_ref=(BYTE, [0]), alt=(RATIONAL, [(3454, 1)]),
-                  dir_ref=(ASCII, "T"), dir=(RATIONAL, [(90, 1)]))
+    gps = gps_ifd(
+        dms(46, 33),
+        "N",
+        dms(7, 58),
+        "E",
+        alt_ref=(BYTE, [0]),
+        alt=(RATIONAL, [(3454, 1)]),
+        dir_ref=(ASCII, "T"),
+        dir=(RATIONAL, [(90, 1)]),
+    )
     g = read_metadata(exif_jpeg(tmp_path, build_tiff(gps=gps))).gps
     assert g is not None and g.altitude_m == 3454 and (g.direction_deg, g.direction_ref) == (90, "T")
 
@@ -250,18 +271,25 @@ def test_bad_gps_date_keeps_position(tmp_path: Path, date: str, warning: str) ->
 
 
 def test_other_datum_is_warned(tmp_path: Path) -> None:
-    md = read_metadata(exif_jpeg(tmp_path, build_tiff(gps=gps_ifd(dms(35, 41), "N", dms(139, 41), "E",
-                                                                 datum=(ASCII, "TOKYO")))))
+    md = read_metadata(
+        exif_jpeg(tmp_path, build_tiff(gps=gps_ifd(dms(35, 41), "N", dms(139, 41), "E", datum=(ASCII, "TOKYO"))))
+    )
     assert md.gps is not None and md.gps.datum == "TOKYO"
     assert any("not WGS-84" in w for w in md.warnings)
 
 
 def test_camera_fields(tmp_path: Path) -> None:
-    tiff = build_tiff(ifd0=[(0x010F, ASCII, "Apple"), (0x0110, ASCII, "iPhone 7  "), (0x0131, ASCII, "10.0.2")],
-                      exif=[(0x9003, ASCII, "2016:09:28 18:18:05"), (0x9011, ASCII, "+01:00")])
+    tiff = build_tiff(
+        ifd0=[(0x010F, ASCII, "Apple"), (0x0110, ASCII, "iPhone 7  "), (0x0131, ASCII, "10.0.2")],
+        exif=[(0x9003, ASCII, "2016:09:28 18:18:05"), (0x9011, ASCII, "+01:00")],
+    )
     md = read_metadata(exif_jpeg(tmp_path, tiff))
-    assert md.camera == {"make": "Apple", "model": "iPhone 7", "software": "10.0.2",
-                         "datetime_original": "2016-09-28T18:18:05+01:00"}
+    assert md.camera == {
+        "make": "Apple",
+        "model": "iPhone 7",
+        "software": "10.0.2",
+        "datetime_original": "2016-09-28T18:18:05+01:00",
+    }
     assert md.gps is None and md.location is None
 
 
@@ -323,12 +351,28 @@ def test_tiff_file_with_gps_iptc_and_xmp(tmp_path: Path) -> None:
     """A real, Pillow-readable 1x1 TIFF whose IFD0 also holds GPS, IPTC (33723) and XMP (700)."""
     _app13, iim = iptc_irb({90: "Київ".encode()})
     xmp = xmp_packet('photoshop:Country="Ukraine"')
-    ifd0 = [(256, SHORT, [1]), (257, SHORT, [1]), (258, SHORT, [8]), (259, SHORT, [1]), (262, SHORT, [1]),
-            (273, LONG, [8]), (277, SHORT, [1]), (278, SHORT, [1]), (279, LONG, [1]),
-            (0x010F, ASCII, "Nikon"), (0x83BB, UNDEFINED, iim), (0x02BC, BYTE, xmp)]
+    ifd0 = [
+        (256, SHORT, [1]),
+        (257, SHORT, [1]),
+        (258, SHORT, [8]),
+        (259, SHORT, [1]),
+        (262, SHORT, [1]),
+        (273, LONG, [8]),
+        (277, SHORT, [1]),
+        (278, SHORT, [1]),
+        (279, LONG, [1]),
+        (0x010F, ASCII, "Nikon"),
+        (0x83BB, UNDEFINED, iim),
+        (0x02BC, BYTE, xmp),
+    ]
     p = tmp_path / "scan.tif"
-    p.write_bytes(build_tiff(ifd0=ifd0, gps=gps_ifd(dms(50, 27, 0), "N", dms(30, 31, 24), "E"),
-                             prefix=b"\x80\x00\x00\x00\x00\x00\x00\x00"))
+    p.write_bytes(
+        build_tiff(
+            ifd0=ifd0,
+            gps=gps_ifd(dms(50, 27, 0), "N", dms(30, 31, 24), "E"),
+            prefix=b"\x80\x00\x00\x00\x00\x00\x00\x00",
+        )
+    )
     with Image.open(p) as im:  # the file is a valid TIFF, not just bytes our reader accepts
         assert im.size == (1, 1)
     md = read_metadata(p)
@@ -339,8 +383,10 @@ def test_tiff_file_with_gps_iptc_and_xmp(tmp_path: Path) -> None:
 
 
 def test_png_with_xmp_itxt_and_exif(tmp_path: Path) -> None:
-    xmp = xmp_packet('photoshop:City="Chernihiv" exif:GPSLatitude="51,29.4N" exif:GPSLongitude="31,17.7E" '
-                     'exif:GPSAltitude="1370/10" exif:GPSAltitudeRef="0"')
+    xmp = xmp_packet(
+        'photoshop:City="Chernihiv" exif:GPSLatitude="51,29.4N" exif:GPSLongitude="31,17.7E" '
+        'exif:GPSAltitude="1370/10" exif:GPSAltitudeRef="0"'
+    )
     for compressed in (False, True):
         info = PngImagePlugin.PngInfo()
         info.add_itxt("XML:com.adobe.xmp", xmp.decode(), zip=compressed)
@@ -359,7 +405,7 @@ def test_png_with_xmp_itxt_and_exif(tmp_path: Path) -> None:
 
 def test_png_imagemagick_raw_profile(tmp_path: Path) -> None:
     blob = b"Exif\x00\x00" + build_tiff(gps=gps_ifd(dms(59, 56), "N", dms(30, 18), "E"))
-    hexed = "\n".join(blob.hex()[i:i + 72] for i in range(0, len(blob.hex()), 72))
+    hexed = "\n".join(blob.hex()[i : i + 72] for i in range(0, len(blob.hex()), 72))
     info = PngImagePlugin.PngInfo()
     info.add_text("Raw profile type exif", f"\nexif\n{len(blob):8d}\n{hexed}\n", zip=True)
     p = tmp_path / "magick.png"
@@ -371,8 +417,7 @@ def test_png_imagemagick_raw_profile(tmp_path: Path) -> None:
 def test_webp_with_exif_and_xmp(tmp_path: Path) -> None:
     p = tmp_path / "photo.webp"
     exif = b"Exif\x00\x00" + build_tiff(gps=gps_ifd(dms(34, 36), "S", dms(58, 22), "W"))
-    Image.new("RGB", (16, 16), "blue").save(p, "WEBP", exif=exif,
-                                            xmp=xmp_packet('photoshop:City="Buenos Aires"'))
+    Image.new("RGB", (16, 16), "blue").save(p, "WEBP", exif=exif, xmp=xmp_packet('photoshop:City="Buenos Aires"'))
     md = read_metadata(p)
     assert md.gps is not None and (md.gps.lat, md.gps.lon) == pytest.approx((-34.6, -58.366667), abs=1e-6)
     assert md.location is not None and md.location.city == "Buenos Aires"
@@ -380,16 +425,21 @@ def test_webp_with_exif_and_xmp(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["HEIF", "AVIF"])
 def test_heif_and_avif_with_exif(tmp_path: Path, fmt: str) -> None:
-    import geoloc.photo  # noqa: F401  (registers the HEIF opener)
+    import geoloc.common.photo  # noqa: F401  (registers the HEIF opener)
+
     p = tmp_path / f"photo.{fmt.lower()}"
     ex = Image.Exif()
-    ex.load(b"Exif\x00\x00" + build_tiff(ifd0=[(0x010F, ASCII, "HMD Global")],
-                                          gps=gps_ifd(dms(40, 39, 46.8), "N", dms(3, 45, 49.5), "W")))
+    ex.load(
+        b"Exif\x00\x00"
+        + build_tiff(ifd0=[(0x010F, ASCII, "HMD Global")], gps=gps_ifd(dms(40, 39, 46.8), "N", dms(3, 45, 49.5), "W"))
+    )
     xmp = xmp_packet('photoshop:City="Madrid" photoshop:Country="Spain"')
     try:
         Image.new("RGB", (64, 64), "green").save(p, fmt, exif=ex, xmp=xmp, quality=50)
+        problem = ""
     except (KeyError, OSError, ValueError) as exc:  # no encoder for this format in this build
-        pytest.skip(f"cannot write {fmt}: {exc}")
+        problem = f" ({exc})"
+    require(not problem, f"{fmt} encoder{problem}", PACKAGES_STEP)  # pillow-heif; AVIF: Pillow's
     md = read_metadata(p)
     assert md.gps is not None
     assert (md.gps.lat, md.gps.lon) == pytest.approx((40.663, -3.76375), abs=1e-6)
@@ -399,11 +449,17 @@ def test_heif_and_avif_with_exif(tmp_path: Path, fmt: str) -> None:
 
 def test_jpeg_xl_container_boxes(tmp_path: Path) -> None:
     """JPEG XL keeps EXIF in an 'Exif' box (4-byte offset + TIFF); written here box by box."""
+
     def box(t: bytes, payload: bytes) -> bytes:
         return struct.pack(">I", 8 + len(payload)) + t + payload
+
     tiff = build_tiff(gps=gps_ifd(dms(44, 3, 37.4), "N", dms(121, 18, 50.9), "W"))
-    data = (b"\x00\x00\x00\x0cJXL \r\n\x87\n" + box(b"ftyp", b"jxl \x00\x00\x00\x00jxl ")
-            + box(b"Exif", b"\x00\x00\x00\x00" + tiff) + box(b"jxlc", b"\xff\x0a" + b"\x00" * 16))
+    data = (
+        b"\x00\x00\x00\x0cJXL \r\n\x87\n"
+        + box(b"ftyp", b"jxl \x00\x00\x00\x00jxl ")
+        + box(b"Exif", b"\x00\x00\x00\x00" + tiff)
+        + box(b"jxlc", b"\xff\x0a" + b"\x00" * 16)
+    )
     p = tmp_path / "photo.jxl"
     p.write_bytes(data)
     md = read_metadata(p)
@@ -428,12 +484,15 @@ def test_formats_without_a_metadata_reader_still_count_as_images(tmp_path: Path)
     assert md.gps is None and md.warnings == ("metadata of PPM files is not read",)
 
 
-@pytest.mark.parametrize("content,error,message", [
-    (None, PhotoIOError, "no such file"),
-    (b"", PhotoError, "empty"),
-    (b"hello, I am text pretending to be a photo\n", PhotoError, "not an image"),
-    (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom", PhotoError, "not HEIF"),
-])
+@pytest.mark.parametrize(
+    "content,error,message",
+    [
+        (None, PhotoIOError, "no such file"),
+        (b"", PhotoError, "empty"),
+        (b"hello, I am text pretending to be a photo\n", PhotoError, "not an image"),
+        (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom", PhotoError, "not HEIF"),
+    ],
+)
 def test_unreadable_files_raise(tmp_path: Path, content: bytes | None, error: type, message: str) -> None:
     p = tmp_path / "x.jpg"
     if content is not None:
@@ -472,20 +531,29 @@ def test_mwg_iptc_wins_when_digest_shows_it_was_edited_later(tmp_path: Path) -> 
 
 
 def test_iptc_utf8_and_blank_fields(tmp_path: Path) -> None:
-    app13, _ = iptc_irb({90: "Чернігів".encode(), 92: b"   ", 95: "Чернігівська".encode(),
-                         100: b"UKR", 101: b"Ukraine"})
+    app13, _ = iptc_irb(
+        {90: "Чернігів".encode(), 92: b"   ", 95: "Чернігівська".encode(), 100: b"UKR", 101: b"Ukraine"}
+    )
     p = tmp_path / "iptc.jpg"
     p.write_bytes(jpeg_bytes(app(0xED, app13)))
     loc = read_metadata(p).location
     assert loc is not None
     assert (loc.city, loc.sublocation, loc.state, loc.country_code, loc.country, loc.source) == (
-        "Чернігів", None, "Чернігівська", "UKR", "Ukraine", "iptc")
+        "Чернігів",
+        None,
+        "Чернігівська",
+        "UKR",
+        "Ukraine",
+        "iptc",
+    )
 
 
 def test_xmp_location_created_struct_and_utf16(tmp_path: Path) -> None:
-    body = ('<Iptc4xmpExt:LocationCreated><rdf:Bag><rdf:li rdf:parseType="Resource">'
-            '<Iptc4xmpExt:City>Odesa</Iptc4xmpExt:City><Iptc4xmpExt:CountryCode>UA</Iptc4xmpExt:CountryCode>'
-            '</rdf:li></rdf:Bag></Iptc4xmpExt:LocationCreated>')
+    body = (
+        '<Iptc4xmpExt:LocationCreated><rdf:Bag><rdf:li rdf:parseType="Resource">'
+        "<Iptc4xmpExt:City>Odesa</Iptc4xmpExt:City><Iptc4xmpExt:CountryCode>UA</Iptc4xmpExt:CountryCode>"
+        "</rdf:li></rdf:Bag></Iptc4xmpExt:LocationCreated>"
+    )
     xmp = xmp_packet(body=body)
     for enc in ("utf-8", "utf-16-be"):
         p = tmp_path / f"lc-{enc}.jpg"
@@ -500,7 +568,7 @@ def test_jpeg_extended_xmp_is_joined(tmp_path: Path) -> None:
     guid = hashlib.md5(ext).hexdigest().upper().encode()
     header = b"http://ns.adobe.com/xmp/extension/\x00" + guid
     half = 40000
-    segments = [app(0xE1, header + struct.pack(">II", len(ext), off) + ext[off:off + half]) for off in (half, 0)]
+    segments = [app(0xE1, header + struct.pack(">II", len(ext), off) + ext[off : off + half]) for off in (half, 0)]
     p = tmp_path / "ext.jpg"
     p.write_bytes(jpeg_bytes(app(0xE1, XMP_APP1 + xmp_packet('photoshop:Country="Ukraine"')), *segments))
     loc = read_metadata(p).location
@@ -523,13 +591,15 @@ BILLION_LAUGHS = (
     + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
     + ']><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
     '<rdf:Description xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" photoshop:City="&lol9;"/>'
-    "</rdf:RDF></x:xmpmeta>").encode()
+    "</rdf:RDF></x:xmpmeta>"
+).encode()
 
 EXTERNAL_ENTITY = (
     b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
     b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
     b'<rdf:Description xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" photoshop:City="&secret;"/>'
-    b"</rdf:RDF></x:xmpmeta>")
+    b"</rdf:RDF></x:xmpmeta>"
+)
 
 
 @pytest.mark.parametrize("payload", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["billion-laughs", "external-entity"])
@@ -575,17 +645,21 @@ def _realdata_cases() -> list[Any]:
 
 def exiftool_expectation(rec: dict[str, Any]) -> dict[str, Any]:
     """What exiftool says: GPS (EXIF Composite, else XMP), whether the GPS is a placeholder, city."""
+
     def num(key: str) -> float | None:
         v = rec.get(key)
         return float(v) if isinstance(v, (int, float)) else None
+
     lat, lon = num("Composite:GPSLatitude"), num("Composite:GPSLongitude")
     placeholder = lat == 0 and lon == 0
     if lat is None or lon is None or placeholder:
         lat, lon = num("XMP-exif:GPSLatitude"), num("XMP-exif:GPSLongitude")
     city = rec.get("XMP-photoshop:City") or rec.get("IPTC:City")
-    return {"gps": (lat, lon) if lat is not None and lon is not None else None,
-            "placeholder": placeholder and lat is None,
-            "city": str(city).strip() or None if city is not None else None}
+    return {
+        "gps": (lat, lon) if lat is not None and lon is not None else None,
+        "placeholder": placeholder and lat is None,
+        "city": str(city).strip() or None if city is not None else None,
+    }
 
 
 @pytest.mark.realdata

@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from geoloc import ocr
+from geoloc.common.photo import load_image
 from geoloc.errors import OCRError
-from geoloc.ocr import DEFAULT_LANGS, read_text
-from geoloc.photo import load_image
-from geoloc.scenes import SignLine, SignSpec, render_scene
+from geoloc.read.ocr import reader as ocr
+from geoloc.read.ocr.reader import DEFAULT_LANGS, read_text
+from tests.conftest import MODEL_STEP, require
+from tests.support.scenes import SignLine, SignSpec, render_scene
 
 IMAGES = Path(__file__).resolve().parents[1] / "images"
 
@@ -63,13 +64,10 @@ def test_photo_without_text_gives_no_confident_words():
 
 
 CASES = [
-    SignSpec("ua_direction", (SignLine("Ніжин", "Nizhyn", 40), SignLine("Прилуки", "Pryluky", 87)),
-             cap_px=24),
+    SignSpec("ua_direction", (SignLine("Ніжин", "Nizhyn", 40), SignLine("Прилуки", "Pryluky", 87)), cap_px=24),
     SignSpec("ua_city_limit", (SignLine("Бахмач", "Bakhmach"),), cap_px=26),
-    SignSpec("ru_direction", (SignLine("Брянск", None, 73), SignLine("Новозыбков", None, 21)),
-             cap_px=24),
-    SignSpec("eu_direction", (SignLine(None, "Frankfurt", 12), SignLine(None, "Darmstadt", 38)),
-             cap_px=22),
+    SignSpec("ru_direction", (SignLine("Брянск", None, 73), SignLine("Новозыбков", None, 21)), cap_px=24),
+    SignSpec("eu_direction", (SignLine(None, "Frankfurt", 12), SignLine(None, "Darmstadt", 38)), cap_px=22),
     SignSpec("shop", (SignLine("ПРОДУКТИ", None),), cap_px=30),
     SignSpec("warning", (SignLine("ОБЕРЕЖНО", None),), cap_px=22),
 ]
@@ -86,8 +84,7 @@ def test_generated_scene_of_each_kind_reads_its_names_with_boxes_on_them(spec):
 
 
 def _sign_scene():
-    spec = SignSpec("ua_direction", (SignLine("Чернігів", "Chernihiv", 25),), cap_px=26,
-                    position=(0.3, 0.3))
+    spec = SignSpec("ua_direction", (SignLine("Чернігів", "Chernihiv", 25),), cap_px=26, position=(0.3, 0.3))
     return render_scene([spec], seed=9)
 
 
@@ -148,18 +145,19 @@ def test_debug_dir_gets_regions_and_crops(tmp_path):
 
 
 def test_text_line_detector_finds_each_line_of_the_sample():
-    from geoloc.textdetect import detect_text_lines
+    from geoloc.read.ocr.detect import detect_text_lines
 
-    if not ocr.DET_MODEL.is_file():
-        pytest.skip("text-line model not fetched (scripts/fetch_ocr_model.sh)")
+    require(ocr.DET_MODEL.is_file(), f"text-line model {ocr.DET_MODEL.name}", MODEL_STEP)
     rgb = np.asarray(load_image(IMAGES / "chernihiv_sign.jpg"))
     spans = {s.text: s for s in read_text(Image.fromarray(rgb))}
     lines = detect_text_lines(rgb, ocr.DET_MODEL)
     for name in ("Чернігів", "Chernihiv", "Київ", "Kyiv"):
         x, y, w, h = spans[name].box
         centre = (x + w / 2, y + h / 2)
-        assert any(abs(r.rect[0][0] - centre[0]) < r.rect[1][0] / 2
-                   and abs(r.rect[0][1] - centre[1]) < r.rect[1][1] / 2 for r in lines), name
+        assert any(
+            abs(r.rect[0][0] - centre[0]) < r.rect[1][0] / 2 and abs(r.rect[0][1] - centre[1]) < r.rect[1][1] / 2
+            for r in lines
+        ), name
 
 
 def test_without_the_detector_model_sign_panels_are_still_read(monkeypatch, tmp_path, caplog):
@@ -177,12 +175,13 @@ REAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "realdata" / "exi
 
 
 @pytest.mark.realdata
-@pytest.mark.parametrize("name,expected", [("Sony DSC-HX5V (2).jpg", {"Alt Hammoor"}),
-                                           ("FujiFilm FinePixS1Pro (5).jpg", {"104", "Poole"})])
+@pytest.mark.parametrize(
+    "name,expected", [("Sony DSC-HX5V (2).jpg", {"Alt Hammoor"}), ("FujiFilm FinePixS1Pro (5).jpg", {"104", "Poole"})]
+)
 def test_real_photos_with_place_text(name, expected):
     path = REAL / name
     if not path.is_file():
         pytest.skip(f"{name} not available (shared real data absent)")
-    if not ocr.DET_MODEL.is_file():
-        pytest.skip("text-line model not fetched: these texts are not on colour panels")
+    # these texts are not on colour panels: only the text-line model finds them
+    require(ocr.DET_MODEL.is_file(), f"text-line model {ocr.DET_MODEL.name}", MODEL_STEP)
     assert expected <= {s.text for s in read_text(load_image(path))}

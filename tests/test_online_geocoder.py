@@ -19,15 +19,22 @@ from click.testing import CliRunner
 
 from geoloc.cli.main import cli
 from geoloc.errors import GeocoderServiceError
-from geoloc.gazetteer import Priors, get_gazetteer
-from geoloc.gazetteer.online import OnlineGazetteer
+from geoloc.places import Priors, get_gazetteer
+from geoloc.places.online import OnlineGazetteer
 
-CHERNIHIV = {"place_id": 1, "lat": "51.4939", "lon": "31.2947", "name": "Чернігів",
-             "display_name": "Чернігів, Чернігівська міська громада, Чернігівська область, Україна",
-             "class": "place", "type": "city", "addresstype": "city", "importance": 0.62,
-             "address": {"city": "Чернігів", "state": "Чернігівська область", "country": "Україна",
-                         "country_code": "ua"},
-             "extratags": {"population": "285234"}}
+CHERNIHIV = {
+    "place_id": 1,
+    "lat": "51.4939",
+    "lon": "31.2947",
+    "name": "Чернігів",
+    "display_name": "Чернігів, Чернігівська міська громада, Чернігівська область, Україна",
+    "class": "place",
+    "type": "city",
+    "addresstype": "city",
+    "importance": 0.62,
+    "address": {"city": "Чернігів", "state": "Чернігівська область", "country": "Україна", "country_code": "ua"},
+    "extratags": {"population": "285234"},
+}
 
 
 class Server:
@@ -139,15 +146,16 @@ def test_persistent_failure_warns_and_falls_back_offline(mode, server, offline, 
     assert time.monotonic() - t0 < 5.0  # bounded: 2 attempts, 0.5 s timeout, short backoff
     assert len(server.requests) == 2
     assert places and places[0].source == "geonames" and places[0].name.startswith("Chernihiv")
-    assert any("nominatim geocoder failed after 2 attempt" in r.getMessage() and "offline" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "nominatim geocoder failed after 2 attempt" in r.getMessage() and "offline" in r.getMessage()
+        for r in caplog.records
+    )
 
 
 def test_without_fallback_the_failure_is_a_geoloc_error(server, tmp_path, monkeypatch):
     server.default = "500"
     monkeypatch.setenv("GEOLOC_CACHE_DIR", str(tmp_path))
-    gz = OnlineGazetteer("nominatim", url=server.url, fallback=None, retries=1, backoff=0.01,
-                         min_delay_seconds=0.0)
+    gz = OnlineGazetteer("nominatim", url=server.url, fallback=None, retries=1, backoff=0.01, min_delay_seconds=0.0)
     with pytest.raises(GeocoderServiceError, match="failed after 2 attempt"):
         gz.search("Chernihiv")
 
@@ -156,8 +164,9 @@ def test_cli_geocoder_url_uses_the_server(server, offline, tmp_path, monkeypatch
     # a fresh cache directory for the answers, sharing the built offline index (the fallback)
     (tmp_path / "gazetteer").symlink_to(offline.directory, target_is_directory=True)
     monkeypatch.setenv("GEOLOC_CACHE_DIR", str(tmp_path))
-    res = CliRunner().invoke(cli, ["geocode", "Чернігів", "--geocoder", "nominatim",
-                                   "--geocoder-url", server.url, "--json"])
+    res = CliRunner().invoke(
+        cli, ["geocode", "Чернігів", "--geocoder", "nominatim", "--geocoder-url", server.url, "--json"]
+    )
     assert res.exit_code == 0, res.output
     cand = json.loads(res.output)["queries"][0]["candidates"][0]
     assert cand["source"] == "nominatim" and cand["country_code"] == "UA"

@@ -5,8 +5,8 @@ import stat
 
 import pytest
 
+from geoloc.common.files import atomic_write_text
 from geoloc.errors import OutputError
-from geoloc.output import atomic_write_text
 
 
 def test_writes_whole_file_with_umask_permissions(tmp_path):

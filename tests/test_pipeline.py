@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from geoloc.geometry import haversine_km
+from geoloc.common.geodesy import haversine_km
+from geoloc.model import Report
 from geoloc.pipeline import Settings, locate_photo, locate_scene, reported_areas
-from geoloc.report import Report
 
 IMAGES = Path(__file__).resolve().parents[1] / "images"
 CHERNIHIV = (51.50551, 31.28487)
@@ -138,3 +138,27 @@ def test_cut_off_photo_keeps_its_metadata_location(tmp_path):
     nogps.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
     with pytest.raises(Exception, match="truncated"):
         locate_photo(str(nogps), Settings())
+
+
+def test_a_joint_scene_keeps_the_route_numbers_read_beside_a_name():
+    from geoloc.model import PhotoReport, TextSpan
+
+    sign = PhotoReport(
+        path="a.jpg",
+        texts=[
+            TextSpan("М01", 90.0, (10, 10, 60, 30), line=0, region=0, lang="ukr+rus+bel"),
+            TextSpan("Чернігів", 90.0, (80, 10, 160, 30), line=0, region=0, lang="ukr+rus+bel"),
+            TextSpan("14", 90.0, (250, 10, 30, 30), line=0, region=0, lang="ukr+rus+bel"),
+        ],
+    )
+    other = PhotoReport(
+        path="b.jpg",
+        texts=[
+            TextSpan("Київ", 90.0, (10, 10, 100, 30), line=0, region=0, lang="ukr+rus+bel"),
+            TextSpan("157", 90.0, (120, 10, 40, 30), line=0, region=0, lang="ukr+rus+bel"),
+        ],
+    )
+    joint = locate_scene([sign, other], Settings())
+    routes = [e for c in joint.candidates for e in c.evidence if e.kind == "route"]
+    assert [e.text for e in routes][:1] == ["М01"]
+    assert routes[0].source == "a.jpg"

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from geoloc.scenes import (SIGN_KINDS, SignLine, SignSpec, name_pools, random_scenes,
-                           render_scene, ua_romanize)
+from tests.support.scenes import SIGN_KINDS, SignLine, SignSpec, name_pools, random_scenes, render_scene, ua_romanize
 
 
 def test_same_seed_same_pixels_and_truth():
@@ -19,17 +18,18 @@ def test_same_seed_same_pixels_and_truth():
 
 
 def test_truth_boxes_lie_on_the_drawn_text():
-    sign = SignSpec("ua_direction", (SignLine("Чернігів", "Chernihiv", 25),), cap_px=30,
-                    position=(0.5, 0.3), angle_deg=0, tilt=0)
+    sign = SignSpec(
+        "ua_direction", (SignLine("Чернігів", "Chernihiv", 25),), cap_px=30, position=(0.5, 0.3), angle_deg=0, tilt=0
+    )
     image, truth = render_scene([sign], seed=1, blur=0, lighting="day")
     rgb = np.asarray(image).astype(int)
     assert [t.text for t in truth] == ["Чернігів", "Chernihiv", "25"]
     assert [t.role for t in truth] == ["place", "place", "distance"]
     for t in truth:
         x, y, w, h = t.box
-        patch = rgb[y:y + h, x:x + w]
+        patch = rgb[y : y + h, x : x + w]
         white = (patch.min(axis=2) > 180).mean()  # white letters on a blue panel
-        blue = ((patch[..., 2] > patch[..., 0] + 60)).mean()
+        blue = (patch[..., 2] > patch[..., 0] + 60).mean()
         assert 0.1 < white < 0.8 and blue > 0.1, t
     cyr, lat, _ = truth
     assert cyr.box[1] < lat.box[1]  # Cyrillic name above the Latin one
@@ -38,12 +38,14 @@ def test_truth_boxes_lie_on_the_drawn_text():
 
 @pytest.mark.parametrize("kind", SIGN_KINDS)
 def test_every_kind_renders_its_text(kind):
-    lines = {"ua_direction": (SignLine("Ніжин", "Nizhyn", 40),),
-             "ua_city_limit": (SignLine("Ніжин", "Nizhyn"),),
-             "ru_direction": (SignLine("Брянск", None, 73),),
-             "eu_direction": (SignLine(None, "Frankfurt", 12),),
-             "shop": (SignLine("АПТЕКА", None),),
-             "warning": (SignLine("УВАГА", None),)}[kind]
+    lines = {
+        "ua_direction": (SignLine("Ніжин", "Nizhyn", 40),),
+        "ua_city_limit": (SignLine("Ніжин", "Nizhyn"),),
+        "ru_direction": (SignLine("Брянск", None, 73),),
+        "eu_direction": (SignLine(None, "Frankfurt", 12),),
+        "shop": (SignLine("АПТЕКА", None),),
+        "warning": (SignLine("УВАГА", None),),
+    }[kind]
     image, truth = render_scene([SignSpec(kind, lines, cap_px=26)], seed=3)
     assert image.size == (1600, 1200)
     texts = {t.text.casefold() for t in truth}
@@ -63,10 +65,19 @@ def test_unknown_kind_is_refused():
         SignSpec("billboard")
 
 
-@pytest.mark.parametrize("cyr,lat", [("Чернігів", "Chernihiv"), ("Ріпки", "Ripky"),
-                                      ("Знам’янка", "Znamianka"), ("Згурівка", "Zghurivka"),
-                                      ("Юрівка", "Yurivka"), ("Біла Церква", "Bila Tserkva"),
-                                      ("Запоріжжя", "Zaporizhzhia"), ("Київ", "Kyiv")])
+@pytest.mark.parametrize(
+    "cyr,lat",
+    [
+        ("Чернігів", "Chernihiv"),
+        ("Ріпки", "Ripky"),
+        ("Знам’янка", "Znamianka"),
+        ("Згурівка", "Zghurivka"),
+        ("Юрівка", "Yurivka"),
+        ("Біла Церква", "Bila Tserkva"),
+        ("Запоріжжя", "Zaporizhzhia"),
+        ("Київ", "Kyiv"),
+    ],
+)
 def test_ukrainian_romanisation_as_on_road_signs(cyr, lat):
     assert ua_romanize(cyr) == lat
 

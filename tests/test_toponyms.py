@@ -1,26 +1,33 @@
 """Mentions from OCR lines and captions: distances, route numbers, common words, borders."""
 
-from geoloc.report import TextSpan
-from geoloc.toponyms import (context_facts, is_common_word, is_route_number, mentions_from_spans,
-                             script_of)
+from geoloc.common.text import is_common_word
+from geoloc.model import TextSpan
+from geoloc.read.mentions import context_facts, is_route_number, mentions_from_spans
 
 
 def span(text, x, y, line, region=0, lang="ukr+rus+bel", conf=90.0):
-    return TextSpan(text=text, confidence=conf, box=(x, y, 10 * len(text), 20), line=line,
-                    region=region, lang=lang)
+    return TextSpan(text=text, confidence=conf, box=(x, y, 10 * len(text), 20), line=line, region=region, lang=lang)
 
 
 def test_name_and_number_on_one_line_are_a_destination_and_its_distance():
-    spans = [span("Чернігів", 100, 50, line=1), span("25", 300, 50, line=1),
-             span("Ніжин", 100, 90, line=2), span("58", 300, 90, line=2)]
+    spans = [
+        span("Чернігів", 100, 50, line=1),
+        span("25", 300, 50, line=1),
+        span("Ніжин", 100, 90, line=2),
+        span("58", 300, 90, line=2),
+    ]
     ms = mentions_from_spans(spans)
     assert [(m.text, m.distance_km) for m in ms] == [("Чернігів", 25.0), ("Ніжин", 58.0)]
     assert ms[0].box == (100, 50, 220, 20)
 
 
 def test_km_suffix_and_route_numbers_are_not_names_or_distances():
-    spans = [span("М01", 10, 10, line=1), span("Chernihiv", 60, 10, line=1, lang="eng"),
-             span("25", 200, 10, line=1, lang="eng"), span("km", 230, 10, line=1, lang="eng")]
+    spans = [
+        span("М01", 10, 10, line=1),
+        span("Chernihiv", 60, 10, line=1, lang="eng"),
+        span("25", 200, 10, line=1, lang="eng"),
+        span("km", 230, 10, line=1, lang="eng"),
+    ]
     (m,) = mentions_from_spans(spans)
     assert m.text == "Chernihiv" and m.distance_km == 25.0
     assert is_route_number("E95") and is_route_number("Р56") and is_route_number("T-25-01")
@@ -28,8 +35,10 @@ def test_km_suffix_and_route_numbers_are_not_names_or_distances():
 
 
 def test_two_passes_reading_one_line_give_two_readings_of_one_mention():
-    spans = [span("Чернігів", 100, 50, line=3, lang="ukr+rus+bel"),
-             span("Yepuirie", 100, 50, line=3, lang="eng", conf=40.0)]
+    spans = [
+        span("Чернігів", 100, 50, line=3, lang="ukr+rus+bel"),
+        span("Yepuirie", 100, 50, line=3, lang="eng", conf=40.0),
+    ]
     (m,) = mentions_from_spans(spans)
     assert m.readings == ("Чернігів", "Yepuirie")
     assert m.confidence == 90.0
@@ -41,16 +50,10 @@ def test_shop_words_are_not_mentions():
     assert not is_common_word("Chernihiv")
 
 
-def test_script_detection():
-    assert script_of("Чернігів") == "cyrillic"
-    assert script_of("Chernihiv 25") == "latin"
-    assert script_of("Чepнігів") == "mixed"  # Latin look-alikes inside a Cyrillic word
-    assert script_of("25") == ""
-
-
 def test_caption_names_places_regions_and_borders():
-    facts = context_facts("Taken near the border with Belarus and Russia's Bryansk region, "
-                          "on the road from Kyiv to Chernihiv.")
+    facts = context_facts(
+        "Taken near the border with Belarus and Russia's Bryansk region, on the road from Kyiv to Chernihiv."
+    )
     names = [m.text for m in facts.mentions]
     assert "Bryansk region" in names and "Kyiv" in names and "Chernihiv" in names
     assert "Russia" in names and "Taken" in names  # the gazetteer, not the parser, rejects 'Taken'

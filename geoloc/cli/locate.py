@@ -10,14 +10,26 @@ from pathlib import Path
 
 import click
 
-from ..errors import GeolocError
-from ..output import atomic_write_text
-from ..batch import default_jobs, run_batch
-from ..cache import ObservationCache
-from ..pipeline import Settings, locate_scene, reported_areas
-from ..report import PhotoReport, Report
-from .options import (EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, json_flag, lang_option, near_option,
-                      photos_argument, report_error, setup_logging, verbosity)
+from geoloc.areas import map_geography
+from geoloc.batch import default_jobs, run_batch
+from geoloc.cache import ObservationCache
+from geoloc.common.files import atomic_write_text
+from geoloc.errors import GeolocError
+from geoloc.model import PhotoReport, Report
+from geoloc.pipeline import Settings, locate_scene, reported_areas
+
+from .options import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    json_flag,
+    lang_option,
+    near_option,
+    photos_argument,
+    report_error,
+    setup_logging,
+    verbosity,
+)
 
 log = logging.getLogger("geoloc")
 
@@ -30,8 +42,9 @@ def expand_inputs(inputs: tuple[str, ...]) -> list[str]:
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            out.extend(str(c) for c in sorted(p.iterdir())
-                       if c.suffix.lower() in IMAGE_SUFFIXES and not c.name.startswith("."))
+            out.extend(
+                str(c) for c in sorted(p.iterdir()) if c.suffix.lower() in IMAGE_SUFFIXES and not c.name.startswith(".")
+            )
         else:
             out.append(item)
     return out
@@ -48,8 +61,10 @@ def summary_line(photo: PhotoReport) -> str:
         where = f"{best.name}, {best.admin1 + ', ' if best.admin1 else ''}{best.country_code}"
     else:
         where = {"gps": "GPS position", "context": "from the caption only"}.get(e.basis, e.basis)
-    line = (f"{photo.path}: {where}  ({e.lat:.4f}, {e.lon:.4f}) ± {e.radius_km:.0f} km, "
-            f"confidence {e.confidence:.2f}\n    basis: {e.explanation or e.basis}")
+    line = (
+        f"{photo.path}: {where}  ({e.lat:.4f}, {e.lon:.4f}) ± {e.radius_km:.0f} km, "
+        f"confidence {e.confidence:.2f}\n    basis: {e.explanation or e.basis}"
+    )
     for conflict in photo.conflicts:
         line += f"\n    conflict: {conflict}"
     for area in photo.areas:
@@ -60,48 +75,122 @@ def summary_line(photo: PhotoReport) -> str:
 
 @click.command("locate")
 @photos_argument
-@click.option("--context", "context_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Caption or article text published with the photos (any language).")
-@click.option("--map", "map_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the HTML map [default: maps/<first photo>.html].")
-@click.option("--geojson", "geojson_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the candidates, estimates and areas as GeoJSON (for QGIS).")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the JSON report to this file.")
+@click.option(
+    "--context",
+    "context_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Caption or article text published with the photos (any language).",
+)
+@click.option(
+    "--map",
+    "map_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the HTML map [default: maps/<first photo>.html].",
+)
+@click.option(
+    "--geojson",
+    "geojson_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the candidates, estimates and areas as GeoJSON (for QGIS).",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the JSON report to this file.",
+)
 @json_flag
-@click.option("--jsonl", "as_jsonl", is_flag=True,
-              help="Stream: print each photo's report as one JSON line as soon as it is done "
-                   "(input order; a failed photo is a line with its error).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=default_jobs, show_default="CPUs",
-              help="Read this many photos at once, in worker processes.")
-@click.option("--no-cache", "no_cache", is_flag=True,
-              help="Read every photo again instead of reusing what earlier runs read (see geoloc cache).")
-@click.option("--open/--no-open", "open_map", default=False, show_default=True,
-              help="Open the map in the web browser when done.")
-@click.option("--offline", is_flag=True,
-              help="Self-contained map (no tiles, Leaflet inlined) and no network access at all.")
+@click.option(
+    "--jsonl",
+    "as_jsonl",
+    is_flag=True,
+    help="Stream: print each photo's report as one JSON line as soon as it is done "
+    "(input order; a failed photo is a line with its error).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=default_jobs,
+    show_default="CPUs",
+    help="Read this many photos at once, in worker processes.",
+)
+@click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Read every photo again instead of reusing what earlier runs read (see geoloc cache).",
+)
+@click.option(
+    "--open/--no-open", "open_map", default=False, show_default=True, help="Open the map in the web browser when done."
+)
+@click.option(
+    "--offline", is_flag=True, help="Self-contained map (no tiles, Leaflet inlined) and no network access at all."
+)
 @lang_option
 @click.option("--country", metavar="CC", help="Prior: the photo is probably in this country (ISO code).")
 @near_option("Prior: the photo is probably near this point (100 km by default).")
-@click.option("--border", "borders", multiple=True, metavar="CC|CC-CC",
-              help="Report the distance to this border: BY (with the estimate's country) or UA-BY. Repeatable.")
-@click.option("--region", "regions", multiple=True, metavar="NAME",
-              help="Report the distance to this country or region, in any script. Repeatable.")
-@click.option("--area", "area_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="Report the distance to the polygons in this GeoJSON file. Repeatable.")
-@click.option("--within-km", type=click.FloatRange(min=0, min_open=True), metavar="KM",
-              help="Draw a band this wide along each reported border.")
+@click.option(
+    "--border",
+    "borders",
+    multiple=True,
+    metavar="CC|CC-CC",
+    help="Report the distance to this border: BY (with the estimate's country) or UA-BY. Repeatable.",
+)
+@click.option(
+    "--region",
+    "regions",
+    multiple=True,
+    metavar="NAME",
+    help="Report the distance to this country or region, in any script. Repeatable.",
+)
+@click.option(
+    "--area",
+    "area_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Report the distance to the polygons in this GeoJSON file. Repeatable.",
+)
+@click.option(
+    "--within-km",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="KM",
+    help="Draw a band this wide along each reported border.",
+)
 @click.option("--together", is_flag=True, help="The photos show one scene: add one joint estimate.")
-@click.option("--geocoder", default="geonames", show_default=True,
-              help="Gazetteer: geonames (offline, built in) or an online geopy service (nominatim, photon...).")
+@click.option(
+    "--geocoder",
+    default="geonames",
+    show_default=True,
+    help="Gazetteer: geonames (offline, built in) or an online geopy service (nominatim, photon...).",
+)
 @click.option("--geocoder-url", metavar="URL", help="Base URL of a self-hosted online geocoder.")
 @verbosity
-def command(photos: tuple[str, ...], context_file: Path | None, map_path: Path | None,
-            geojson_path: Path | None, report_path: Path | None, as_json: bool, as_jsonl: bool,
-            jobs: int, no_cache: bool, open_map: bool,
-            offline: bool, lang: str, country: str | None, near: tuple[float, float, float] | None, borders: tuple[str, ...],
-            regions: tuple[str, ...], area_files: tuple[str, ...], within_km: float | None,
-            together: bool, geocoder: str, geocoder_url: str | None, verbose: int, quiet: int) -> None:
+def command(
+    photos: tuple[str, ...],
+    context_file: Path | None,
+    map_path: Path | None,
+    geojson_path: Path | None,
+    report_path: Path | None,
+    as_json: bool,
+    as_jsonl: bool,
+    jobs: int,
+    no_cache: bool,
+    open_map: bool,
+    offline: bool,
+    lang: str,
+    country: str | None,
+    near: tuple[float, float, float] | None,
+    borders: tuple[str, ...],
+    regions: tuple[str, ...],
+    area_files: tuple[str, ...],
+    within_km: float | None,
+    together: bool,
+    geocoder: str,
+    geocoder_url: str | None,
+    verbose: int,
+    quiet: int,
+) -> None:
     """Estimate where each PHOTO was taken and draw it on a map.
 
     PHOTO may be files or folders (their images are taken in name order). For each photo geoloc
@@ -126,10 +215,16 @@ def command(photos: tuple[str, ...], context_file: Path | None, map_path: Path |
         raise click.UsageError("--json and --jsonl both print on stdout; choose one")
     if offline and geocoder != "geonames":
         raise click.UsageError("--offline uses the built-in gazetteer; drop --geocoder or --offline")
-    settings = Settings(langs=lang, country=country.upper() if country else None, near=near,
-                        context_text=context_file.read_text(encoding="utf-8", errors="replace") if context_file else "",
-                        context_source=str(context_file or ""), geocoder=geocoder,
-                        geocoder_url=geocoder_url, offline=offline or geocoder == "geonames")
+    settings = Settings(
+        langs=lang,
+        country=country.upper() if country else None,
+        near=near,
+        context_text=context_file.read_text(encoding="utf-8", errors="replace") if context_file else "",
+        context_source=str(context_file or ""),
+        geocoder=geocoder,
+        geocoder_url=geocoder_url,
+        offline=offline or geocoder == "geonames",
+    )
     paths = expand_inputs(photos)
     if not paths:
         raise click.UsageError("no photos found in " + ", ".join(photos))
@@ -140,15 +235,19 @@ def command(photos: tuple[str, ...], context_file: Path | None, map_path: Path |
             failed_photo = PhotoReport(path=err.path or "", errors=[err.message])
             click.echo(json.dumps(failed_photo.to_dict(), ensure_ascii=False))
 
-    batch = run_batch(paths, settings, jobs=jobs, cache=None if no_cache else ObservationCache(),
-                      progress=not quiet and sys.stderr.isatty(), on_error=stream_error,
-                      on_result=(lambda r: click.echo(json.dumps(r.to_dict(), ensure_ascii=False)))
-                      if as_jsonl else None)
+    batch = run_batch(
+        paths,
+        settings,
+        jobs=jobs,
+        cache=None if no_cache else ObservationCache(),
+        progress=not quiet and sys.stderr.isatty(),
+        on_error=stream_error,
+        on_result=(lambda r: click.echo(json.dumps(r.to_dict(), ensure_ascii=False))) if as_jsonl else None,
+    )
     report, failed = Report(photos=batch.reports), len(batch.errors)
     done_code = EXIT_INTERRUPTED if batch.interrupted else EXIT_SOME_FAILED if failed else EXIT_OK
     if batch.interrupted:
-        click.echo(f"geoloc: interrupted after {len(report.photos) + failed} of {len(paths)} photos",
-                   err=True)
+        click.echo(f"geoloc: interrupted after {len(report.photos) + failed} of {len(paths)} photos", err=True)
     if not report.photos:
         raise SystemExit(EXIT_INTERRUPTED if batch.interrupted else EXIT_SOME_FAILED)
 
@@ -156,19 +255,16 @@ def command(photos: tuple[str, ...], context_file: Path | None, map_path: Path |
         areas = reported_areas(report, settings, borders=borders, regions=regions, area_files=area_files)
     except GeolocError as err:
         raise click.UsageError(str(err)) from None
-    scene = locate_scene(report.photos, settings) if together and len(report.photos) > 1 else None
+    if together and len(report.photos) > 1:
+        report.scene = locate_scene(report.photos, settings)
 
-    from ..geojson import write_geojson
-    from ..maps import write_map
+    from geoloc.render.geojson import write_geojson
+    from geoloc.render.map import write_map
 
     data = report.to_dict()
-    if scene is not None:
-        data["scene"] = {"estimate": scene.estimate.to_dict() if scene.estimate else None,
-                         "candidates": [c.to_dict() for c in scene.candidates],
-                         "conflicts": scene.conflicts}
     map_path = map_path or Path("maps") / f"{Path(report.photos[0].path).stem[:100] or 'geoloc'}.html"
     try:
-        written = [write_map(report, map_path, areas=areas, offline=offline, within_km=within_km)]
+        written = [write_map(report, map_path, map_geography(report, areas), offline=offline, within_km=within_km)]
         if geojson_path:
             written.append(write_geojson(report, geojson_path, areas=areas))
         if report_path:
@@ -182,10 +278,12 @@ def command(photos: tuple[str, ...], context_file: Path | None, map_path: Path |
     elif not as_jsonl:
         for photo in report.photos:
             click.echo(summary_line(photo))
-        if scene is not None and scene.estimate is not None:
-            e = scene.estimate
-            click.echo(f"together: ({e.lat:.4f}, {e.lon:.4f}) ± {e.radius_km:.0f} km, "
-                       f"confidence {e.confidence:.2f}\n    basis: {e.explanation}")
+        if report.scene is not None and report.scene.estimate is not None:
+            e = report.scene.estimate
+            click.echo(
+                f"together: ({e.lat:.4f}, {e.lon:.4f}) ± {e.radius_km:.0f} km, "
+                f"confidence {e.confidence:.2f}\n    basis: {e.explanation}"
+            )
     for path in written:
         click.echo(f"wrote {path}", err=as_json or as_jsonl)
     if open_map:

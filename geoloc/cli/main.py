@@ -9,7 +9,7 @@ import importlib
 
 import click
 
-from .. import __version__
+from geoloc import __version__
 
 COMMANDS: dict[str, str] = {
     # command name -> module under geoloc.cli that defines ``command``

@@ -7,12 +7,21 @@ from pathlib import Path
 
 import click
 
-from ..errors import GeolocError
-from ..ocr import read_text
-from ..photo import load_image
-from ..report import TextSpan
-from .options import (EXIT_OK, EXIT_SOME_FAILED, json_flag, lang_option, photos_argument,
-                      report_error, setup_logging, verbosity)
+from geoloc.common.photo import load_image
+from geoloc.errors import GeolocError
+from geoloc.model import TextSpan
+from geoloc.read.ocr.reader import read_text
+
+from .options import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    json_flag,
+    lang_option,
+    photos_argument,
+    report_error,
+    setup_logging,
+    verbosity,
+)
 
 
 def _summary(path: str, spans: list[TextSpan]) -> str:
@@ -33,13 +42,17 @@ def _summary(path: str, spans: list[TextSpan]) -> str:
 @click.command("ocr")
 @photos_argument
 @json_flag
-@click.option("--debug-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Save the detected regions and the binarised crops here (one folder per "
-                   "photo), to see why a sign was missed.")
+@click.option(
+    "--debug-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Save the detected regions and the binarised crops here (one folder per photo), to see why a sign was missed.",
+)
 @lang_option
 @verbosity
-def command(photos: tuple[str, ...], as_json: bool, debug_dir: Path | None, lang: str,
-            verbose: int, quiet: int) -> None:
+def command(
+    photos: tuple[str, ...], as_json: bool, debug_dir: Path | None, lang: str, verbose: int, quiet: int
+) -> None:
     """Read the text in photos: road signs in Cyrillic and Latin, shop fronts, plates.
 
     geoloc first finds where the text is (coloured sign panels, and text lines found by a
@@ -73,9 +86,22 @@ def command(photos: tuple[str, ...], as_json: bool, debug_dir: Path | None, lang
             failed = True
             continue
         if as_json:
-            results.append({"path": path, "texts": [
-                {"text": s.text, "confidence": round(s.confidence, 1), "box": list(s.box),
-                 "line": s.line, "region": s.region, "lang": s.lang} for s in spans]})
+            results.append(
+                {
+                    "path": path,
+                    "texts": [
+                        {
+                            "text": s.text,
+                            "confidence": round(s.confidence, 1),
+                            "box": list(s.box),
+                            "line": s.line,
+                            "region": s.region,
+                            "lang": s.lang,
+                        }
+                        for s in spans
+                    ],
+                }
+            )
         else:
             click.echo(_summary(path, spans))
     if as_json:

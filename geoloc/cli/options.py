@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import click
 
-from ..errors import GeolocError
+from geoloc.errors import GeolocError
+from geoloc.read.ocr.langs import DEFAULT_LANGS
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
-
-DEFAULT_LANGS = "eng+ukr+rus+bel"
 
 F = Callable[..., Any]
 
@@ -27,19 +27,26 @@ def verbosity(f: F) -> F:
 
 def setup_logging(verbose: int, quiet: int) -> None:
     level = logging.WARNING - 10 * verbose + 10 * quiet
-    logging.basicConfig(level=max(logging.DEBUG, min(level, logging.CRITICAL)),
-                        format="geoloc: %(levelname)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=max(logging.DEBUG, min(level, logging.CRITICAL)),
+        format="geoloc: %(levelname)s: %(message)s",
+        stream=sys.stderr,
+    )
 
 
-json_flag = click.option("--json", "as_json", is_flag=True,
-                         help="Print the machine-readable JSON on stdout instead of the summary.")
+json_flag = click.option(
+    "--json", "as_json", is_flag=True, help="Print the machine-readable JSON on stdout instead of the summary."
+)
 
 lang_option = click.option(
-    "--lang", default=DEFAULT_LANGS, show_default=True, metavar="LANGS",
-    help="Tesseract languages, joined with '+'. Cyrillic and Latin passes are run separately.")
+    "--lang",
+    default=DEFAULT_LANGS,
+    show_default=True,
+    metavar="LANGS",
+    help="Tesseract languages, joined with '+'. Cyrillic and Latin passes are run separately.",
+)
 
-photos_argument = click.argument("photos", nargs=-1, required=True,
-                                 type=click.Path(path_type=str))
+photos_argument = click.argument("photos", nargs=-1, required=True, type=click.Path(path_type=str))
 
 
 def report_error(err: GeolocError) -> None:
@@ -47,8 +54,7 @@ def report_error(err: GeolocError) -> None:
     click.echo(f"geoloc: {err}", err=True)
 
 
-def _parse_near(ctx: click.Context, param: click.Parameter,
-                value: str | None) -> tuple[float, float, float] | None:
+def _parse_near(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[float, float, float] | None:
     """'LAT,LON[,KM]' -> (lat, lon, km); 100 km when the radius is left out."""
     if not value:
         return None

@@ -1,0 +1,162 @@
+"""Text helpers every stage shares: which alphabet a text is in, how names are folded, word lists.
+
+One home for each: the sign-alphabet prior, the gazetteer's keys and the region lookup all fold
+names and tell scripts apart the same way, so a name read on a sign, typed on the command line or
+written in a caption reaches the same entry.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SCRIPT_CYRILLIC = "Cyrl"
+SCRIPT_LATIN = "Latn"
+"""ISO 15924 codes, the values ``script_of`` returns."""
+
+# Latin letters that look like Cyrillic ones and back: OCR and hurried typing mix them in a word.
+_LAT2CYR = str.maketrans("aceiopxyABCEHIKMOPTXY", "асеіорхуАВСЕНІКМОРТХУ")
+_CYR2LAT = str.maketrans("асеіорхуАВСЕНІКМОРТХУ", "aceiopxyABCEHIKMOPTXY")
+_SPECIAL = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ø": "o",
+        "Ø": "O",
+        "ı": "i",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "þ": "th",
+        "ð": "d",
+        "ħ": "h",
+        "ŀ": "l",
+    }
+)
+_APOS_RE = re.compile(r"['’ʼ`´ʹʻ′\"”“·]")
+_SEP_RE = re.compile(r"[^\w]+|_+", re.UNICODE)
+_WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+_KEEP_MARKS = {"й", "Й", "ї", "Ї", "ё", "Ё", "ў", "Ў"}  # Cyrillic letters whose mark makes another letter
+
+
+def is_cyrillic_letter(ch: str) -> bool:
+    """True for a letter of the Cyrillic block (U+0400-U+04FF), where every Slavic alphabet lives."""
+    return "\u0400" <= ch <= "\u04ff"
+
+
+def _fix_mixed_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    cyr = sum(is_cyrillic_letter(c) for c in word)
+    if cyr == 0 or cyr == len(word):
+        return word
+    return word.translate(_LAT2CYR) if cyr * 2 >= len(word) else word.translate(_CYR2LAT)
+
+
+def fix_homoglyphs(text: str) -> str:
+    """Rewrite look-alike letters of the minority script in each word ("Kиїв" -> "Київ")."""
+    if not _CYR_RE.search(text) or not _LATIN_RE.search(text):
+        return text
+    return _WORD_RE.sub(_fix_mixed_word, text)
+
+
+_CYR_RE = re.compile("[\u0400-\u04ff]")
+_LATIN_RE = re.compile("[A-Za-z]")
+_COMBINING_RE = re.compile("[\u0300-\u036f]")
+_PROTECT = str.maketrans({c: chr(0xE000 + i) for i, c in enumerate(sorted(_KEEP_MARKS))})
+_UNPROTECT = str.maketrans({chr(0xE000 + i): c for i, c in enumerate(sorted(_KEEP_MARKS))})
+
+
+def _strip_marks(text: str) -> str:
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text.translate(_PROTECT))
+    return _COMBINING_RE.sub("", text).translate(_UNPROTECT)
+
+
+def normalise(text: str) -> str:
+    """Case-, diacritics- and punctuation-folded form, script kept: the test for an exact match."""
+    text = fix_homoglyphs(unicodedata.normalize("NFKC", text))
+    text = _strip_marks(text.translate(_SPECIAL)).lower()
+    text = _APOS_RE.sub("", text)
+    return " ".join(_SEP_RE.sub(" ", text).split())
+
+
+def fold_ascii(text: str) -> str:
+    """``normalise`` then ASCII only (Latin input; Cyrillic should be romanised first)."""
+    return normalise(text).encode("ascii", "ignore").decode("ascii").strip()
+
+
+def has_cyrillic(text: str) -> bool:
+    """True when any letter of ``text`` is Cyrillic."""
+    return any(is_cyrillic_letter(ch) for ch in text)
+
+
+def script_of(text: str) -> str:
+    """``SCRIPT_CYRILLIC``, ``SCRIPT_LATIN`` or "" by majority of letters.
+
+    A hint for ranking: a name written in Cyrillic is most likely in a country that writes it.
+    """
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return ""
+    cyr = sum(is_cyrillic_letter(c) for c in letters)
+    return SCRIPT_CYRILLIC if cyr * 2 >= len(letters) else SCRIPT_LATIN
+
+
+# Words on shop fronts, warning and traffic signs, and in prose, that are never place names even
+# when a gazetteer holds a village of that name (there is a "Tsentr" and a "Stop" somewhere).
+# Sign readers skip them; the gazetteer files them with a low match.
+COMMON_WORDS = frozenset(
+    """
+аптека магазин продукти продукты кафе бар ресторан готель гостиница хостел банк пошта почта
+вхід вход вихід выход центр центральна центральная стоп увага внимание обережно осторожно діти
+дети школа лікарня больница ринок рынок вулиця вул улица ул проспект площа площадь шосе шоссе
+траса трасса обїзд объезд обхід обход митниця таможня кордон граница пункт пропуску пропуска
+хліб хлеб квіти цветы оптика ремонт шиномонтаж мінімаркет минимаркет товари товары дороги дорога
+місто село міст вокзал станція аеропорт поліція музей церква парк таксі такси автобус зупинка
+відчинено зачинено північ південь схід захід ласкаво просимо город мост станция аэропорт полиция
+остановка открыто закрыто север юг восток запад добро пожаловать вуліца плошча горад вёска крама
+км km stop pharmacy apotheke shop store market cafe bar restaurant hotel hostel bank post office
+exit entrance center centre pizza pizzeria kebab sushi burger coffee kawa apteka sklep bistro
+motel cinema kino taxi bus tram metro station airport police hospital museum church park parking
+bridge school open closed sale toilet information welcome left right
+street road avenue square highway city town village north south east west
+the a an of in on at near and or with by from to for after before during was is are were
+border region oblast province district area
+""".split()
+)
+
+
+def is_common_word(name: str) -> bool:
+    """True when every word of ``name`` is a common word (``COMMON_WORDS``): not a place name."""
+    words = [w.lower().strip("'’.") for w in name.split()]
+    return bool(words) and all(w in COMMON_WORDS for w in words)
+
+
+# Words that make a name a region's: after it ("Bryansk Oblast", "Брянская область") or, for the
+# leading ones, before it ("Republic of Dagestan"). Inflected Cyrillic forms are matched by stem.
+REGION_WORDS = frozenset(
+    """
+oblast oblast' oblasti region regione province provincia state krai kray territory voblasts
+voblasts' voblast county parish borough raion rayon district governorate prefecture okrug
+municipality область обл регион регіон край краю вобласць губерния округ район
+""".split()
+)
+REGION_STEMS = ("област", "облас", "territor", "respubli", "республ")
+"""Prefixes of region words that inflect ("області", "областью", "Territories", "Respublika")."""
+LEADING_REGION_WORDS = frozenset({"republic", "of", "respublika", "республика", "республіка", "the"})
+
+
+def is_region_word(word: str) -> bool:
+    """True for a word that says "region" in English, Ukrainian, Russian or Belarusian, any case."""
+    w = word.lower().strip(".,;:")
+    return w in REGION_WORDS or w.startswith(REGION_STEMS)
+
+
+def has_region_word(name: str) -> bool:
+    """True when some word of ``name`` is a region word ("Bryansk Oblast", "Kyiv Region")."""
+    return any(is_region_word(w) for w in name.split())

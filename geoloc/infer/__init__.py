@@ -1,0 +1,11 @@
+"""Stage 4, inference: from mentions and metadata to ranked candidates and one honest estimate.
+
+``choice`` decides which place each name means, ``rings`` where distance signs meet,
+``candidates`` scores every place the evidence may point to, ``estimate`` draws the conclusion.
+"""
+
+from geoloc.infer.candidates import place_radius_km
+from geoloc.infer.choice import EXACT_MATCH, resolve_context, sign_country
+from geoloc.infer.estimate import infer
+
+__all__ = ["EXACT_MATCH", "infer", "place_radius_km", "resolve_context", "sign_country"]

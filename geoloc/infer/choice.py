@@ -1,0 +1,215 @@
+"""Which place each name means: look the readings up, then choose among same-named places jointly.
+
+One name alone is ambiguous (17 Oleksandrivkas in Ukraine, Alexandria on three continents); the
+names read together on one photo, the caption's places, the sign's alphabet and the file's GPS
+pick among them: places named together lie near each other, and distance rings must meet.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from geoloc.common.geodesy import haversine_km
+from geoloc.common.text import SCRIPT_CYRILLIC, is_common_word, script_of
+from geoloc.infer.rings import Ring, ring_consistency
+from geoloc.model import ContextFacts, Mention, Metadata, Place, union_box
+from geoloc.places.protocol import Gazetteer, Priors
+from geoloc.places.tables import CYRILLIC_COUNTRIES
+
+MIN_MATCH = 0.8
+"""Fuzzy matches below this are not taken as places (OCR junk and common words land lower)."""
+
+EXACT_MATCH = 0.95
+"""A match at least this good is a name the gazetteer holds, up to spelling system ("Стрий" for
+GeoNames "Stryi", "Bryansk region" for "Bryansk Oblast"), not an OCR-tolerant guess. Captions are
+matched only this way: prose is full of capitalised words a letter away from some village."""
+
+TOP_PER_MENTION = 4
+
+MAX_JOINT = 6  # mentions resolved jointly by exhaustive search; the rest greedily
+
+MIN_LEGIBLE_CONF = 40.0
+"""OCR confidence below which a line is not read as a name at all (foliage, brickwork)."""
+SHORT_NAME_LETTERS = 5
+"""A line shorter than this is a name only when read with ``SHORT_NAME_CONF``: some village is
+called "Ody", and Tesseract reads 2-4 letter junk out of texture."""
+SHORT_NAME_CONF = 70.0
+
+PAIR_KM_SCALE = 150.0
+"""Cost per km between two places picked for names read together without distances (capped at
+``PAIR_KM_CAP``): names on one photo lie near each other."""
+PAIR_KM_CAP = 1500.0
+RING_COST_CAP = 60.0
+"""Worst ring disagreement counted; rings that cannot meet at all cost the same."""
+ANCHOR_KM_SCALE = 300.0
+"""Cost per km from the nearest anchor (caption place, GPS), capped at ``ANCHOR_KM_CAP``."""
+ANCHOR_KM_CAP = 600.0
+RANK_COST = 0.6
+"""Cost of taking the gazetteer's k-th option instead of its first, per rank."""
+MATCH_COST = 2.0
+"""Cost per unit of name match lost (a fuzzy reading against an exact one)."""
+
+
+@dataclass
+class Resolved:
+    mention: Mention
+    options: list[Place]  # best first, match >= MIN_MATCH
+
+
+def sign_country(mentions: Sequence[Mention]) -> str | None:
+    """The country a sign's alphabet gives away, or None when the letters could be several.
+
+    Ukrainian alone has ї є ґ, Belarusian alone ў; і with ы/э/ё is Belarusian, і without them
+    taken as Ukrainian (far more signs); ъ, or и with ы/э/ё, is Russian.
+    """
+    letters = set("".join(r.lower() for m in mentions if m.kind == "ocr" for r in m.readings))
+    ru_by = bool(letters & set("ыэё"))
+    if "ў" in letters:
+        return "BY"
+    if "і" in letters and ru_by:
+        return "BY"
+    if letters & set("іїєґ"):
+        return "UA"
+    if "ъ" in letters or ("и" in letters and ru_by):
+        return "RU"
+    return None
+
+
+def resolve_context(context: ContextFacts | None, gazetteer: Gazetteer) -> list[Place]:
+    """Places a caption names: exact matches only, so ordinary capitalised words are not places."""
+    if context is None:
+        return []
+    found: list[Place] = []
+    for m in context.mentions:
+        hits = [
+            p
+            for p in gazetteer.search(m.text, priors=Priors(places=found), limit=3, fuzzy=False)
+            if p.match >= EXACT_MATCH
+        ]
+        if hits and hits[0].geonameid not in {p.geonameid for p in found}:
+            found.append(hits[0])
+    return found
+
+
+def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: Priors) -> list[Resolved]:
+    """Look every reading up; keep each place once with its best match; merge sign lines.
+
+    A Cyrillic line and the Latin line under it on one sign resolve to the same place: they become
+    one mention, and the distance read on either belongs to it.
+    """
+    resolved: list[Resolved] = []
+    for m in mentions:
+        best: dict[int, Place] = {}
+        useful: list[str] = []  # readings that name a place; the others are misreadings
+        if m.kind == "ocr" and not _legible(m):
+            continue
+        for reading in m.readings:
+            if len(reading.replace(" ", "")) < 3 or is_common_word(reading):
+                continue
+            hits = [
+                p for p in gazetteer.search(reading, priors=priors, limit=TOP_PER_MENTION * 2) if p.match >= MIN_MATCH
+            ]
+            if m.kind == "ocr" and script_of(reading) == SCRIPT_CYRILLIC:
+                # A sign written in Cyrillic stands where Cyrillic is written: "Александрия" on a
+                # sign is not Egypt's Alexandria, however large. A caption may name any place.
+                hits = [p for p in hits if p.country_code in CYRILLIC_COUNTRIES] or hits
+            for p in hits:
+                if reading not in useful:
+                    useful.append(reading)
+                if p.geonameid not in best or p.match > best[p.geonameid].match:
+                    best[p.geonameid] = p
+        if m.kind != "context" and any(p.kind == "city" for p in best.values()):
+            # Signs and written locations name settlements; "Chernihiv" there is the city.
+            best = {k: p for k, p in best.items() if p.kind == "city"}
+        if best:
+            ordered = sorted(best.values(), key=lambda p: -p.match)  # stable: gazetteer rank breaks ties
+            resolved.append(Resolved(replace(m, readings=tuple(useful)), ordered[:TOP_PER_MENTION]))
+    merged: list[Resolved] = []
+    for r in resolved:
+        twin = next(
+            (
+                o
+                for o in merged
+                if o.mention.region == r.mention.region
+                and o.mention.kind == r.mention.kind == "ocr"
+                and o.options[0].geonameid == r.options[0].geonameid
+            ),
+            None,
+        )
+        if twin is None:
+            merged.append(r)
+            continue
+        tm, rm = twin.mention, r.mention
+        twin.mention = replace(
+            tm,
+            readings=tm.readings + tuple(x for x in rm.readings if x not in tm.readings),
+            distance_km=tm.distance_km if tm.distance_km is not None else rm.distance_km,
+            box=union_box((tm.box, rm.box)),
+            confidence=max(tm.confidence or 0, rm.confidence or 0),
+            routes=tm.routes + tuple(x for x in rm.routes if x not in tm.routes),
+        )
+    return merged
+
+
+def _legible(m: Mention) -> bool:
+    """Whether an OCR line is read well enough to be a name: short junk needs high confidence.
+
+    Tesseract turns foliage and brickwork into 2-4 letter "words" at confidence 20-50, and some
+    village somewhere is called "Ody"; a real sign name is longer or read with confidence.
+    """
+    conf = m.confidence if m.confidence is not None else 100.0
+    longest = max(len(r.replace(" ", "")) for r in m.readings)
+    return conf >= MIN_LEGIBLE_CONF and (longest >= SHORT_NAME_LETTERS or conf >= SHORT_NAME_CONF)
+
+
+def metadata_mentions(metadata: Metadata) -> list[Mention]:
+    """IPTC/XMP location fields as a mention: the most specific name written."""
+    loc = metadata.location
+    if loc is None:
+        return []
+    kind = "iptc" if loc.source == "iptc" else "xmp"
+    name = loc.city or loc.sublocation or loc.state or loc.country
+    return [Mention(readings=(name,), kind=kind, source=f"{kind} location")] if name else []
+
+
+def dominant_country(places: Sequence[Place]) -> str | None:
+    codes = [p.country_code for p in places if p.kind != "country"]
+    return max(set(codes), key=codes.count) if codes else None
+
+
+def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> list[Place]:
+    """Pick one place per mention so that the picks agree with each other, the caption and GPS.
+
+    Places named together on one photo lie near each other, and road distances read on signs
+    must meet at one camera position: among same-named places, the combination whose rings
+    intersect wins. Exhaustive over the few top options of the first mentions.
+    """
+    distances = [r.mention.distance_km for r in resolved]
+    signs = [r.mention.region or 0 for r in resolved]
+
+    def cost(combo: Sequence[tuple[float, Place]]) -> float:
+        c = sum(penalty for penalty, _ in combo)
+        places = [p for _, p in combo]
+        for (i, a), (j, b) in itertools.combinations(enumerate(places), 2):
+            if not (distances[i] and distances[j]):  # rings judge the pairs that have distances
+                c += min(haversine_km(a.lat, a.lon, b.lat, b.lon), PAIR_KM_CAP) / PAIR_KM_SCALE
+        rings = [Ring(p, distances[i], signs[i]) for i, p in enumerate(places) if distances[i]]
+        if len(rings) >= 2:
+            c += min(-ring_consistency(rings), RING_COST_CAP) / 2.0
+        for p in places:
+            if anchors:
+                near = min(haversine_km(p.lat, p.lon, q.lat, q.lon) for q in anchors)
+                c += min(near, ANCHOR_KM_CAP) / ANCHOR_KM_SCALE
+        return c
+
+    head, tail = list(resolved[:MAX_JOINT]), list(resolved[MAX_JOINT:])
+    options = [[(RANK_COST * k + MATCH_COST * (1 - p.match), p) for k, p in enumerate(r.options)] for r in head]
+    best = min(itertools.product(*options), key=cost) if options else ()
+    chosen = [p for _, p in best]
+    for r in tail:  # greedily: nearest to what is already chosen
+        chosen.append(
+            min(r.options, key=lambda p: min((haversine_km(p.lat, p.lon, q.lat, q.lon) for q in chosen), default=0.0))
+        )
+    return chosen

@@ -1,0 +1,188 @@
+"""From mentions and metadata to ranked candidates and one honest estimate: the stage's entry point.
+
+The reasoning follows an analyst's: GPS in the file beats everything (but contradicting evidence
+is flagged, not dropped); distances on signs put the camera on rings around their destinations and
+several rings meet where the camera stood; a lone name or a city-limit sign puts it in or near that
+place; a caption narrows ambiguous names; no evidence gives no estimate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from shapely.geometry.base import BaseGeometry
+
+from geoloc.areas import resolve_areas
+from geoloc.common.geodesy import haversine_km
+from geoloc.infer.candidates import place_radius_km, rank_candidates
+from geoloc.infer.choice import (
+    EXACT_MATCH,
+    Resolved,
+    choose,
+    dominant_country,
+    metadata_mentions,
+    resolve_context,
+    resolve_mentions,
+    sign_country,
+)
+from geoloc.infer.rings import ROAD_FACTOR, Ring, fit_rings
+from geoloc.model import GPS, ContextFacts, Estimate, Inference, Mention, Metadata, Place
+from geoloc.places.protocol import Gazetteer, Priors
+
+CONFLICT_KM = 50.0
+"""Evidence farther than this beyond its own reach from the file's GPS is a stated conflict."""
+GPS_CONFIDENCE = 0.95
+GPS_RADIUS_KM = 0.1
+RINGS_CONF_MAX = 0.85
+RINGS_CONF_MIN = 0.3
+"""Confidence of a region where rings meet: falls from the max by 1% per km of radius."""
+RINGS_LOGLIK_FLOOR = -10.0
+"""Rings that fit no worse than this meet; worse, they barely agree and get the minimum."""
+ONE_RING_CONF = 0.7
+NAME_EXACT_CONF = 0.75
+NAME_FUZZY_CONF = 0.4
+"""A lone name read exactly, or only within OCR tolerance."""
+OCR_NAME_FACTOR = 0.9
+METADATA_NAME_FACTOR = 0.8
+"""A sign read in the photo is surer than a location someone typed into the metadata."""
+FULL_CONF_OCR = 85.0
+"""OCR confidence at and above which a reading is taken at full weight."""
+CAPTION_ONLY_CONF = 0.25
+
+
+def infer(
+    mentions: Sequence[Mention],
+    metadata: Metadata,
+    context: ContextFacts | None,
+    gazetteer: Gazetteer,
+    *,
+    country: str | None = None,
+    near: tuple[float, float, float] | None = None,
+) -> Inference:
+    """Rank candidate places and estimate where the camera was."""
+    context_places = resolve_context(context, gazetteer)
+    loc_cc = metadata.location.country_code if metadata.location else None
+    home = country or sign_country(mentions) or loc_cc or dominant_country(context_places)
+    # No script here: each reading is looked up with its own alphabet as the prior (a Cyrillic
+    # reading is most likely in a Cyrillic country), since one sign's passes read both alphabets.
+    priors = Priors(country=home, near=near, places=context_places)
+    resolved = resolve_mentions(list(mentions) + metadata_mentions(metadata), gazetteer, priors)
+    anchors = list(context_places)
+    if metadata.gps is not None:  # same-named places: the one near the file's GPS
+        g = metadata.gps
+        anchors.append(Place(geonameid=0, name="GPS", lat=g.lat, lon=g.lon, country_code=""))
+    chosen = choose(resolved, anchors)
+
+    estimate = _estimate(resolved, chosen, metadata.gps, context_places, home)
+    candidates = rank_candidates(
+        resolved, chosen, estimate, context_places, context.mentions[0].source if context and context.mentions else ""
+    )
+    conflicts = _conflicts(metadata.gps, resolved, chosen)
+    return Inference(candidates=candidates, estimate=estimate, conflicts=conflicts, context_places=context_places)
+
+
+def _home_geometry(country: str | None) -> BaseGeometry | None:
+    if not country:
+        return None
+    try:
+        areas = resolve_areas(regions=[country])
+    except Exception:  # noqa: BLE001 - boundaries are a refinement; inference works without them
+        return None
+    return areas[0].geometry if areas else None
+
+
+def _estimate(
+    resolved: Sequence[Resolved],
+    chosen: Sequence[Place],
+    gps: GPS | None,
+    context_places: Sequence[Place],
+    home: str | None,
+) -> Estimate | None:
+    if gps is not None:
+        return Estimate(
+            lat=gps.lat,
+            lon=gps.lon,
+            radius_km=GPS_RADIUS_KM,
+            confidence=GPS_CONFIDENCE,
+            basis="gps",
+            explanation=f"{gps.source.upper()} GPS {gps.lat:.5f}, {gps.lon:.5f}",
+        )
+    pairs = [
+        Ring(p, r.mention.distance_km, r.mention.region or 0)
+        for r, p in zip(resolved, chosen, strict=True)
+        if r.mention.distance_km and r.mention.kind == "ocr"
+    ]
+    if len(pairs) >= 2:
+        fit = fit_rings(pairs, _home_geometry(home))
+        parts = ", ".join(f"{p.name} {d:g} km" for p, d, _ in pairs)
+        # Two rings meet in two mirror-image places, and nearly collinear destinations smear
+        # the region: the wider the region, the less a point estimate is worth.
+        conf = (
+            max(RINGS_CONF_MIN, min(RINGS_CONF_MAX, 0.95 - fit.radius_km / 100.0))
+            if fit.loglik > RINGS_LOGLIK_FLOOR
+            else RINGS_CONF_MIN
+        )
+        return Estimate(
+            lat=fit.lat,
+            lon=fit.lon,
+            radius_km=fit.radius_km,
+            confidence=conf,
+            basis="distance",
+            polygon=fit.polygon,
+            explanation=f"{len(pairs)} distance signs: {parts} -> region of {fit.radius_km:.0f} km radius",
+        )
+    if len(pairs) == 1:
+        p, d, _ = pairs[0]
+        return Estimate(
+            lat=p.lat,
+            lon=p.lon,
+            radius_km=d,
+            confidence=ONE_RING_CONF,
+            basis="distance",
+            explanation=f"sign: {p.name} {d:g} km -> within {d:g} km of {p.name}",
+        )
+    named = [(r, p) for r, p in zip(resolved, chosen, strict=True)]
+    if named:
+        # The strongest sign evidence: OCR over metadata location over nothing; best match first.
+        order = {"ocr": 0, "xmp": 1, "iptc": 1}
+        r, p = min(named, key=lambda rp: (order.get(rp[0].mention.kind, 2), -rp[1].match))
+        radius = place_radius_km(p)
+        conf = (NAME_EXACT_CONF if p.match >= EXACT_MATCH else NAME_FUZZY_CONF) * (
+            OCR_NAME_FACTOR if r.mention.kind == "ocr" else METADATA_NAME_FACTOR
+        )
+        conf *= min(1.0, (r.mention.confidence or FULL_CONF_OCR) / FULL_CONF_OCR)
+        what = {"ocr": "sign reads", "xmp": "XMP location", "iptc": "IPTC location"}.get(r.mention.kind, "names")
+        return Estimate(
+            lat=p.lat,
+            lon=p.lon,
+            radius_km=radius,
+            confidence=round(conf, 2),
+            basis=r.mention.kind,
+            explanation=f"{what} '{r.mention.text}' -> {p.name} ({p.country_code}), within {radius:.0f} km",
+        )
+    if context_places:
+        p = min(context_places, key=lambda q: {"city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(q.kind, 4))
+        radius = place_radius_km(p)
+        return Estimate(
+            lat=p.lat,
+            lon=p.lon,
+            radius_km=radius,
+            confidence=CAPTION_ONLY_CONF,
+            basis="context",
+            explanation=f"only the caption: it names {p.name}",
+        )
+    return None
+
+
+def _conflicts(gps: GPS | None, resolved: Sequence[Resolved], chosen: Sequence[Place]) -> list[str]:
+    """Evidence that disagrees with the file's GPS by more than CONFLICT_KM, said plainly."""
+    if gps is None:
+        return []
+    out = []
+    for r, p in zip(resolved, chosen, strict=True):
+        km = haversine_km(gps.lat, gps.lon, p.lat, p.lon)
+        d = r.mention.distance_km
+        limit = (d * ROAD_FACTOR[2] if d else place_radius_km(p)) + CONFLICT_KM
+        if km > limit:
+            out.append(f"{r.mention.kind} '{r.mention.text}' -> {p.name} is {km:.0f} km from the GPS position")
+    return out

@@ -1,0 +1,390 @@
+"""The plain records that flow through the pipeline, and the versioned JSON report built from them.
+
+Stages exchange these dataclasses only, so each stage can be tested alone and reused from Python.
+``Report.to_dict`` is the public schema ``geoloc.report/1``: later versions add fields, never rename.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
+SCHEMA = "geoloc.report/1"
+
+EvidenceKind = Literal["ocr", "iptc", "xmp", "context", "route"]
+"""Where a piece of evidence comes from: text read in the photo, a location written in its IPTC or
+XMP metadata, the caption or article published with it, or a route number read on a sign."""
+
+MentionKind = Literal["ocr", "iptc", "xmp", "context"]
+"""Where a name that may be a place was found (route numbers are never places)."""
+
+EstimateBasis = Literal["gps", "ocr", "distance", "iptc", "xmp", "context"]
+"""What an estimate rests on: the file's GPS, a name or distance signs read in the photo, a written
+location in the metadata, or only the caption."""
+
+PlaceKind = Literal["city", "admin2", "admin1", "country", "continent"]
+"""What a gazetteer entry is: a populated place, a county/district, a region, a country."""
+
+AreaKind = Literal["country", "admin1", "border", "user"]
+"""What a reported area is: a country, a region, the border between two countries, a user polygon."""
+
+Box = tuple[int, int, int, int]
+"""``(x, y, width, height)`` in pixels of the original (orientation-corrected) image."""
+
+
+def union_box(boxes: Iterable[Box | None]) -> Box | None:
+    """The smallest box holding all the given boxes (None when none is given)."""
+    bs = [b for b in boxes if b is not None]
+    if not bs:
+        return None
+    x0, y0 = min(b[0] for b in bs), min(b[1] for b in bs)
+    return (x0, y0, max(b[0] + b[2] for b in bs) - x0, max(b[1] + b[3] for b in bs) - y0)
+
+
+@dataclass(frozen=True)
+class TextSpan:
+    """One piece of text read in a photo."""
+
+    text: str
+    confidence: float  # 0-100, as Tesseract reports it
+    box: Box
+    line: int = 0  # spans sharing a line number were read on the same text line
+    region: int = 0  # index of the detected text region (sign panel) they came from
+    lang: str = ""  # the Tesseract languages of the pass that read it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "confidence": round(self.confidence, 1),
+            "box": list(self.box),
+            "line": self.line,
+            "region": self.region,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TextSpan:
+        """Rebuild a span from ``to_dict`` or ``dataclasses.asdict`` output (cache, saved reports)."""
+        x, y, w, h = (int(v) for v in d["box"])
+        return cls(
+            text=str(d["text"]),
+            confidence=float(d["confidence"]),
+            box=(x, y, w, h),
+            line=int(d.get("line", 0)),
+            region=int(d.get("region", 0)),
+            lang=str(d.get("lang", "")),
+        )
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name that may be a place, with every reading of it and where it was seen."""
+
+    readings: tuple[str, ...]  # alternative spellings of one name (Cyrillic and Latin passes)
+    kind: MentionKind
+    distance_km: float | None = None  # road distance read beside it on a sign
+    box: Box | None = None
+    confidence: float | None = None
+    region: int | None = None  # the OCR text region (sign panel) it came from
+    source: str = ""
+    routes: tuple[str, ...] = ()  # route numbers on the same line (М01, E95): kept as evidence
+
+    @property
+    def text(self) -> str:
+        return self.readings[0]
+
+
+@dataclass(frozen=True)
+class ContextFacts:
+    """What a caption or article says about where: place mentions and borders it names."""
+
+    mentions: tuple[Mention, ...] = ()
+    border_with: tuple[str, ...] = ()  # names following "border with/between"
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class GPS:
+    """A position read from photo metadata (EXIF or XMP)."""
+
+    lat: float
+    lon: float
+    altitude_m: float | None = None
+    direction_deg: float | None = None
+    timestamp: str | None = None  # ISO 8601, UTC when the GPS date/time says so
+    datum: str | None = None
+    source: str = "exif"  # "exif" or "xmp"
+    direction_ref: str | None = None  # "T" (true north) or "M" (magnetic north) for direction_deg
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "lat": self.lat,
+            "lon": self.lon,
+            "altitude_m": self.altitude_m,
+            "direction_deg": self.direction_deg,
+            "direction_ref": self.direction_ref,
+            "timestamp": self.timestamp,
+            "datum": self.datum,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> GPS:
+        """Rebuild a position from ``to_dict`` output; numbers stay numbers, other fields text."""
+        numeric = {"lat", "lon", "altitude_m", "direction_deg"}
+        kw: dict[str, Any] = {}
+        for f in fields(cls):
+            if d.get(f.name) is not None:
+                kw[f.name] = float(d[f.name]) if f.name in numeric else str(d[f.name])
+        return cls(**kw)
+
+
+@dataclass(frozen=True)
+class Location:
+    """A written location from IPTC IIM or XMP (after Metadata Working Group precedence)."""
+
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    country_code: str | None = None
+    sublocation: str | None = None
+    source: str = "xmp"  # "xmp", "iptc" or "xmp+iptc"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Location:
+        """Rebuild a written location from ``to_dict`` output."""
+
+        def opt(key: str) -> str | None:
+            return None if d.get(key) is None else str(d[key])
+
+        return cls(
+            city=opt("city"),
+            state=opt("state"),
+            country=opt("country"),
+            country_code=opt("country_code"),
+            sublocation=opt("sublocation"),
+            source=str(d.get("source", "xmp")),
+        )
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Everything the file's metadata says about where and when."""
+
+    gps: GPS | None = None
+    location: Location | None = None
+    camera: dict[str, str] = field(default_factory=dict)  # make, model, datetime_original...
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "gps": self.gps.to_dict() if self.gps else None,
+            "location": self.location.to_dict() if self.location else None,
+            "camera": dict(self.camera),
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Metadata:
+        """Rebuild metadata from ``to_dict`` output (the observation cache stores it this way)."""
+        return cls(
+            gps=GPS.from_dict(d["gps"]) if d.get("gps") else None,
+            location=Location.from_dict(d["location"]) if d.get("location") else None,
+            camera={str(k): str(v) for k, v in (d.get("camera") or {}).items()},
+            warnings=tuple(str(w) for w in d.get("warnings") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry: a populated place, an admin-1 region or a country."""
+
+    geonameid: int
+    name: str
+    lat: float
+    lon: float
+    country_code: str
+    admin1: str = ""  # admin-1 region name, e.g. "Chernihiv Oblast"
+    admin1_code: str = ""  # GeoNames admin-1 code, e.g. "02"
+    population: int = 0
+    kind: PlaceKind = "city"
+    matched: str = ""  # the gazetteer name the query matched
+    match: float = 1.0  # 1.0 exact after folding, lower for fuzzy matches
+    source: str = "geonames"  # or the online geocoder's name
+    score: float = 0.0  # ranking score in [0, 1] from the gazetteer search (match, size, priors)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One observation that says something about where: with provenance a user can check."""
+
+    kind: EvidenceKind
+    text: str
+    confidence: float | None = None  # 0-100 for OCR
+    box: Box | None = None
+    source: str = ""  # file or caption it came from
+    distance_km: float | None = None  # a road distance read beside a name
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"kind": self.kind, "text": self.text}
+        if self.confidence is not None:
+            d["confidence"] = round(self.confidence, 1)
+        if self.box is not None:
+            d["box"] = list(self.box)
+        if self.source:
+            d["source"] = self.source
+        if self.distance_km is not None:
+            d["distance_km"] = self.distance_km
+        return d
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A place the evidence may point to, with a score in [0, 1] and the evidence behind it."""
+
+    place: Place
+    score: float
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.place
+        return {
+            "name": p.name,
+            "lat": round(p.lat, 5),
+            "lon": round(p.lon, 5),
+            "country_code": p.country_code,
+            "admin1": p.admin1,
+            "score": round(self.score, 3),
+            "geonameid": p.geonameid,
+            "population": p.population,
+            "kind": p.kind,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The best guess of where the camera was: a circle with a calibrated confidence."""
+
+    lat: float
+    lon: float
+    radius_km: float
+    confidence: float  # in [0, 1]
+    basis: EstimateBasis
+    explanation: str = ""
+    polygon: tuple[tuple[float, float], ...] = ()  # (lon, lat) ring of the region, when not a circle
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "lat": round(self.lat, 7),
+            "lon": round(self.lon, 7),  # GPS-exact when from GPS
+            "radius_km": round(self.radius_km, 1),
+            "confidence": round(self.confidence, 2),
+            "basis": self.basis,
+            "explanation": self.explanation,
+        }
+
+
+@dataclass
+class Inference:
+    """What inference concluded for one photo (or one scene of several photos)."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    estimate: Estimate | None = None
+    conflicts: list[str] = field(default_factory=list)
+    context_places: list[Place] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scene part of the report (``--together``): estimate, candidates, conflicts."""
+        return {
+            "estimate": self.estimate.to_dict() if self.estimate else None,
+            "candidates": [c.to_dict() for c in self.candidates],
+            "conflicts": list(self.conflicts),
+        }
+
+
+@dataclass(frozen=True)
+class Area:
+    """A reported area the estimate is checked against: a country, a region, a border or a user polygon."""
+
+    name: str
+    kind: AreaKind
+    geometry: BaseGeometry  # lon/lat
+    code: str = ""  # "BY", "RU.10", "UA-BY"
+
+
+@dataclass
+class PhotoReport:
+    """Everything geoloc concluded about one photo."""
+
+    path: str
+    estimate: Estimate | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    texts: list[TextSpan] = field(default_factory=list)
+    metadata: Metadata = field(default_factory=Metadata)
+    errors: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    areas: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "estimate": self.estimate.to_dict() if self.estimate else None,
+            "candidates": [c.to_dict() for c in self.candidates],
+            "texts": [t.to_dict() for t in self.texts],
+            "metadata": self.metadata.to_dict(),
+            "conflicts": list(self.conflicts),
+            "areas": list(self.areas),
+            "errors": list(self.errors),
+        }
+
+
+@dataclass
+class Report:
+    """The report of one run: a PhotoReport per input photo, in input order, and the joint
+    estimate when the photos were located together as one scene."""
+
+    photos: list[PhotoReport] = field(default_factory=list)
+    scene: Inference | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"schema": SCHEMA, "photos": [p.to_dict() for p in self.photos]}
+        if self.scene is not None:
+            out["scene"] = self.scene.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class AreaDistance:
+    """How far one photo's estimate lies from one reported area, and where the area comes nearest."""
+
+    photo: int  # index of the photo in Report.photos
+    area: int  # index of the area in MapGeography.areas
+    distance_km: float  # the report's own figure when it has one
+    inside: bool
+    nearest: tuple[float, float]  # (lat, lon) of the area's point nearest the estimate
+
+
+@dataclass(frozen=True)
+class MapGeography:
+    """What a map draws besides the report, gathered from the areas stage before rendering.
+
+    The view frames the evidence; the window around it, wider by a zoom out, is where outlines
+    are drawn in detail. Extents are (west, south, east, north) in degrees.
+    """
+
+    view: tuple[float, float, float, float]
+    window: tuple[float, float, float, float]
+    areas: tuple[Area, ...] = ()  # the reported areas
+    distances: tuple[AreaDistance, ...] = ()  # per photo with an estimate, per area
+    countries: tuple[Area, ...] = ()  # every country: the country layer
+    nearby: frozenset[str] = frozenset()  # codes of the countries meeting the window

@@ -1,0 +1,73 @@
+"""Name folding: the keys under which a place name is filed and looked up.
+
+Three levels, from strict to forgiving:
+
+* ``normalise``: case, diacritics, punctuation and Latin/Cyrillic look-alike letters inside a word
+  folded away, script kept ("Чернiгiв" with Latin i becomes "чернігів"): equal means an exact match.
+* ``keys``: every romanisation of a Cyrillic name (see ``translit``), folded to ASCII and loosened
+  (y/j read as i, doubled letters single, no spaces), so "Zaporizhzhia", "Zaporizhzhya" and
+  "Запоріжжя" share one key: equal means the same name in another spelling.
+* ``skeleton``: a key with the letters OCR confuses merged (l/1/i, 0/o, rn/m, vv/w), the space in
+  which the fuzzy index measures edit distance, so "Chernihlv" is 0 edits from "Chernihiv".
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from geoloc.common.text import COMMON_WORDS, fix_homoglyphs, fold_ascii, has_cyrillic, normalise
+from geoloc.places.translit import romanisations
+
+_REPEAT_RE = re.compile(r"(.)\1+")
+
+
+def loosen(folded: str) -> str:
+    """Spelling-insensitive key of an ASCII-folded name: y/j as i, no doubled letters, no spaces.
+
+    An article "the" inside a name goes too ("Republic of the Congo" = "Republic of Congo").
+    """
+    if " the " in f" {folded} " and folded != "the":
+        folded = " ".join(w for w in folded.split() if w != "the")
+    key = folded.replace(" ", "").replace("y", "i").replace("j", "i")
+    return _REPEAT_RE.sub(r"\1", key)
+
+
+def keys(text: str) -> set[str]:
+    """The loose keys of a name in every spelling it may be written in (romanisations included)."""
+    text = fix_homoglyphs(unicodedata.normalize("NFKC", text))
+    if has_cyrillic(text):
+        forms = romanisations(normalise(text))
+    else:
+        forms = [text]
+    out = {loosen(fold_ascii(f)) for f in forms}
+    out.discard("")
+    return out
+
+
+_SKELETON = [
+    ("rn", "m"),
+    ("vv", "w"),
+    ("cl", "d"),
+    ("l", "i"),
+    ("1", "i"),
+    ("|", "i"),
+    ("!", "i"),
+    ("0", "o"),
+    ("5", "s"),
+    ("8", "b"),
+]
+
+
+def skeleton(key: str) -> str:
+    """A loose key with the letters OCR confuses merged, for edit distances that forgive them."""
+    for a, b in _SKELETON:
+        key = key.replace(a, b)
+    return _REPEAT_RE.sub(r"\1", key)
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Keys of the common sign and caption words (computed once, at index build time)."""
+    return frozenset(k for w in COMMON_WORDS for k in keys(w))

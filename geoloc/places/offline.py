@@ -1,0 +1,358 @@
+"""The offline gazetteer: exact, transliterated and OCR-tolerant lookups in the built index.
+
+A query is folded into the same keys the names were filed under (``names.keys``): an equal key is
+an exact match in some spelling. With ``fuzzy`` the query's OCR skeleton and its single (and, for
+long names, double) deletions are hashed and looked up in the memory-mapped deletion index, and
+every key found is checked with a real edit distance: 1 edit allowed up to 7 letters, 2 beyond.
+Candidates are then ranked by match quality, population, kind and the caller's priors.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import json
+import logging
+import math
+import mmap
+import os
+import re
+import sqlite3
+import threading
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from geoloc.common.geodesy import haversine_km
+from geoloc.common.text import normalise, script_of
+from geoloc.errors import GazetteerError
+from geoloc.model import Place
+from geoloc.places.index import DB_NAME, FZ_HASH, FZ_KID, INFO_NAME, MIN_FUZZY_LEN, build
+from geoloc.places.names import keys, skeleton
+from geoloc.places.protocol import Priors
+from geoloc.places.sources import source_fingerprint
+from geoloc.places.tables import CYRILLIC_COUNTRIES
+
+log = logging.getLogger(__name__)
+
+_JUNK_RE = re.compile(r"^[\W\d_]*$", re.UNICODE)
+_DOTTED_RE = re.compile(r"(?:[A-Z]\.\s?){2,3}|[A-Z][a-z]\.")  # "U.S.", "Ky.": abbreviations, not OCR noise
+MATCH_WEIGHT = 32.0  # one point of score (10x population) per 0.03 of match
+COMMON_WORD_MATCH = 0.4
+SPELLING_MATCH = 0.95  # the name in another romanisation or script ("Stryi" for "Стрий")
+FUZZY_PENALTY = 0.9  # match lost per edit, relative to length: one edit in 7+ letters stays >= 0.8
+NEAR_BONUS = 4.0  # inside the caller's circle a hamlet outranks a city 10,000 times larger
+
+
+def prior_bonus(place: Place, priors: Priors | None, country_code: str | None = None) -> float:
+    """Score added for what the caller already knows (country, a point, co-occurring places, script)."""
+    if priors is None:
+        return 0.0
+    bonus = 0.0
+    if country_code:
+        bonus += 2.5 if place.country_code == country_code else -0.5
+    if priors.near is not None:
+        lat, lon, km = priors.near
+        d = haversine_km(lat, lon, place.lat, place.lon)
+        km = max(km, 1.0)
+        bonus += NEAR_BONUS if d <= km else NEAR_BONUS * math.exp(-(d - km) / km) - 1.0
+    if priors.places:
+        best = 0.0
+        for other in priors.places:
+            if other.geonameid == place.geonameid:
+                continue
+            b = 0.0
+            if other.country_code == place.country_code:
+                b += 0.5
+                if other.admin1_code and other.admin1_code == place.admin1_code:
+                    b += 0.7
+                if place.kind == "country" or (place.kind == "admin1" and place.admin1_code == other.admin1_code):
+                    b += 0.8  # the region or country that contains another named place
+            d = haversine_km(other.lat, other.lon, place.lat, place.lon)
+            if place.kind == "city" and other.kind == "city":
+                b += 1.5 * math.exp(-d / 60.0)
+            best = max(best, b)
+        bonus += best
+    if priors.script == "Cyrl":
+        bonus += 0.8 if place.country_code in CYRILLIC_COUNTRIES else -0.8
+    return bonus
+
+
+def base_score(match: float, population: int, kind: str) -> float:
+    """Score from name match, size and kind, before priors (log10 population units)."""
+    kind_bonus = {"country": 0.6, "admin1": 0.2, "continent": 0.6}.get(kind, 0.0)
+    return MATCH_WEIGHT * (match - 1.0) + math.log10(max(population, 0) + 1) + kind_bonus
+
+
+def to_unit(raw: float) -> float:
+    """Map a raw score onto (0, 1) for display; only the order matters for ranking."""
+    return round(1.0 / (1.0 + math.exp(-(raw - 3.0) / 1.5)), 3)
+
+
+@contextlib.contextmanager
+def _build_lock(directory: Path) -> Iterator[None]:
+    """An exclusive lock beside the index while it is built (POSIX; elsewhere no lock)."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(directory.parent / f".{directory.name}.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+class OfflineGazetteer:
+    """The built GeoNames index in ``directory`` (built on first use, rebuilt when sources change)."""
+
+    name = "geonames"
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        build_if_missing: bool = True,
+        show_progress: bool = True,
+        countries: Sequence[str] | None = None,
+    ) -> None:
+        self.directory = Path(directory)
+        self.countries = sorted(countries) if countries else None
+        self._build_if_missing = build_if_missing
+        self._show_progress = show_progress
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._hash: memoryview | None = None
+        self._kid: memoryview | None = None
+        self._maps: list[mmap.mmap] = []
+        self._country_cache: dict[str, Place | None] = {}
+        self._common: frozenset[str] = frozenset()
+
+    # -------------------------------------------------------------- opening
+
+    def info(self) -> dict[str, Any] | None:
+        """The info record of the built index, or None when none is built."""
+        try:
+            info = json.loads((self.directory / INFO_NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        self._common = frozenset(info.get("common_words") or ())
+        return info
+
+    def is_current(self) -> bool:
+        """True when an index is built from the installed sources by this builder version."""
+        info = self.info()
+        return bool(info) and info.get("fingerprint") == source_fingerprint(self.countries)
+
+    def _open(self) -> sqlite3.Connection:
+        if self._db is not None:
+            return self._db
+        with self._lock:
+            if self._db is not None:
+                return self._db
+            if not self.is_current():
+                if not self._build_if_missing:
+                    raise GazetteerError(
+                        "the offline gazetteer is not built; run 'geoloc data build'", path=str(self.directory)
+                    )
+                with _build_lock(self.directory):  # parallel workers build it once, not N times
+                    if not self.is_current():
+                        log.info("building the offline gazetteer in %s (once; about two minutes)", self.directory)
+                        build(self.directory, show_progress=self._show_progress, countries=self.countries)
+                self.info()  # the common-word keys of the index just built (or built by another)
+            try:
+                db = sqlite3.connect(f"file:{self.directory / DB_NAME}?mode=ro", uri=True, check_same_thread=False)
+                db.execute("PRAGMA query_only=1")
+                self._hash = self._map(FZ_HASH)
+                self._kid = self._map(FZ_KID)
+            except (OSError, sqlite3.Error) as exc:
+                raise GazetteerError(
+                    f"cannot open the gazetteer index ({exc}); run 'geoloc data build'", path=str(self.directory)
+                ) from exc
+            self._db = db
+            return db
+
+    def _map(self, name: str) -> memoryview:
+        with open(self.directory / name, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size == 0:
+                return memoryview(b"").cast("I")
+            m = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        self._maps.append(m)
+        return memoryview(m).cast("I")
+
+    # -------------------------------------------------------------- lookups
+
+    def _places(self, ids: Iterable[int]) -> dict[int, Place]:
+        ids = list(ids)
+        out: dict[int, Place] = {}
+        db = self._open()
+        for i in range(0, len(ids), 900):
+            chunk = ids[i : i + 900]
+            q = f"SELECT * FROM places WHERE id IN ({','.join('?' * len(chunk))})"
+            for pid, name, lat, lon, cc, a1code, a1name, pop, kind in db.execute(q, chunk):
+                out[pid] = Place(
+                    geonameid=pid,
+                    name=name,
+                    lat=lat,
+                    lon=lon,
+                    country_code=cc,
+                    admin1=a1name or "",
+                    admin1_code=a1code or "",
+                    population=pop or 0,
+                    kind=kind,
+                )
+        return out
+
+    def get(self, geonameid: int) -> Place | None:
+        """The place with this GeoNames id (admin-1 regions and countries included)."""
+        return self._places([int(geonameid)]).get(int(geonameid))
+
+    def _exact_kids(self, qkeys: Sequence[str]) -> dict[int, tuple[str, bool]]:
+        db = self._open()
+        rows = db.execute(
+            f"SELECT id, key, common FROM vocab WHERE key IN ({','.join('?' * len(qkeys))})", list(qkeys)
+        ).fetchall()
+        return {kid: (key, bool(common)) for kid, key, common in rows}
+
+    def _fuzzy_kids(self, qkeys: Sequence[str], exclude: set[int]) -> dict[int, tuple[str, bool, float]]:
+        """Keys within the allowed edit distance of a query key: kid -> (key, common, match)."""
+        from rapidfuzz.distance import Levenshtein
+
+        self._open()
+        assert self._hash is not None and self._kid is not None
+        hashes, kids = self._hash, self._kid
+        found: dict[int, str] = {}
+        for qk in qkeys:
+            sk = skeleton(qk)
+            if len(sk) < MIN_FUZZY_LEN:
+                continue
+            variants = {sk}
+            dels = {sk[:i] + sk[i + 1 :] for i in range(len(sk))}
+            variants |= dels
+            if len(sk) >= 8:
+                variants |= {d[:i] + d[i + 1 :] for d in dels for i in range(len(d))}
+            for v in variants:
+                h = zlib.crc32(v.encode())
+                i = bisect.bisect_left(hashes, h)
+                while i < len(hashes) and hashes[i] == h:
+                    kid = kids[i]
+                    if kid not in exclude:
+                        found.setdefault(kid, qk)
+                    i += 1
+        if not found:
+            return {}
+        db = self._open()
+        out: dict[int, tuple[str, bool, float]] = {}
+        ids = list(found)
+        for i in range(0, len(ids), 900):
+            chunk = ids[i : i + 900]
+            for kid, key, common in db.execute(
+                f"SELECT id, key, common FROM vocab WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            ):
+                best = 0.0
+                for qk in qkeys:
+                    sq, sk = skeleton(qk), skeleton(key)
+                    limit = 1 if len(sq) < 8 else 2
+                    d_skel = Levenshtein.distance(sq, sk, score_cutoff=limit)
+                    if d_skel > limit:
+                        continue
+                    d_loose = Levenshtein.distance(qk, key)
+                    edits = d_skel + 0.3 * max(0, d_loose - d_skel)
+                    m = SPELLING_MATCH - FUZZY_PENALTY * edits / max(len(qk), len(key))
+                    best = max(best, m)
+                if best > 0:
+                    out[kid] = (key, bool(common), best)
+        return out
+
+    def _matches(self, query: str, fuzzy: bool) -> dict[int, tuple[float, str]]:
+        """pid -> (match, matched name) for every place the query may name."""
+        norm = normalise(query)
+        if _JUNK_RE.match(norm) or (len(norm.replace(" ", "")) < 3 and not _DOTTED_RE.fullmatch(query.strip())):
+            return {}
+        qkeys = sorted(keys(query))
+        if not qkeys:
+            return {}
+        self._open()  # loads the common-word keys too
+        query_common = any(k in self._common for k in qkeys)
+        kid_match: dict[int, float] = {}
+        for kid, (_key, common) in self._exact_kids(qkeys).items():
+            kid_match[kid] = COMMON_WORD_MATCH if (common or query_common) else 1.0
+        if fuzzy:
+            for kid, (_key, common, m) in self._fuzzy_kids(qkeys, set(kid_match)).items():
+                kid_match[kid] = min(m, COMMON_WORD_MATCH) if (common or query_common) else m
+        if not kid_match:
+            return {}
+        db = self._open()
+        out: dict[int, tuple[float, str]] = {}
+        ids = list(kid_match)
+        for i in range(0, len(ids), 900):
+            chunk = ids[i : i + 900]
+            for kid, pid, name, nnorm, q in db.execute(
+                f"SELECT kid, pid, name, norm, q FROM names WHERE kid IN ({','.join('?' * len(chunk))})", chunk
+            ):
+                m = kid_match[kid]
+                if m >= 1.0 and nnorm != norm:
+                    m = min(q, SPELLING_MATCH)  # same name in another spelling or script
+                else:
+                    m *= q
+                if pid not in out or out[pid][0] < m or (out[pid][0] == m and nnorm == norm):
+                    out[pid] = (m, name)
+        return out
+
+    def _country_code(self, priors: Priors | None) -> str | None:
+        if priors is None or not priors.country:
+            return None
+        c = priors.country.strip()
+        if len(c) == 2 and c.isalpha():
+            return c.upper()
+        place = self.country(c)
+        return place.country_code if place else None
+
+    def search(self, query: str, *, priors: Priors | None = None, limit: int = 10, fuzzy: bool = True) -> list[Place]:
+        """Places the query may name, best first; ``match`` says how well the name matched."""
+        matches = self._matches(query, fuzzy)
+        if not matches:
+            return []
+        places = self._places(matches)
+        cc = self._country_code(priors)
+        if priors is None or priors.script is None:  # a Cyrillic name is most likely in a Cyrillic country
+            priors = replace(priors or Priors(), script=script_of(query) or None)
+        scored = []
+        for pid, (m, matched) in matches.items():
+            p = places.get(pid)
+            if p is None:
+                continue
+            raw = base_score(m, p.population, p.kind) + prior_bonus(p, priors, cc)
+            scored.append((raw, p.population, pid, replace(p, matched=matched, match=round(m, 3), score=to_unit(raw))))
+        scored.sort(key=lambda t: (-t[0], -t[1], t[2]))
+        return [t[3] for t in scored[: max(0, limit)]]
+
+    def lookup_exact(self, query: str) -> list[Place]:
+        """Exact (folded, any spelling) matches only, best first: fast enough to scan n-grams."""
+        return self.search(query, fuzzy=False, limit=50)
+
+    def country(self, code_or_name: str) -> Place | None:
+        """A country by ISO code ("UA") or by name in any language the index knows ("Україна")."""
+        key = code_or_name.strip()
+        if key in self._country_cache:
+            return self._country_cache[key]
+        found: Place | None = None
+        if len(key) == 2 and key.isalpha():
+            row = self._open().execute("SELECT id FROM places WHERE kind='country' AND cc=?", (key.upper(),)).fetchone()
+            found = self.get(row[0]) if row else None
+        else:
+            named = next((p for p in self.search(key, fuzzy=False, limit=50) if p.kind == "country"), None)
+            found = self.country(named.country_code) if named else None
+        self._country_cache[key] = found
+        return found
+
+    def counts(self) -> dict[str, int]:
+        """Places by kind, for ``geoloc data info``."""
+        rows = self._open().execute("SELECT kind, COUNT(*) FROM places GROUP BY kind").fetchall()
+        return dict(rows)

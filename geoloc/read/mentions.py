@@ -1,0 +1,158 @@
+"""Turn read text into place-name mentions: OCR lines with their distances, and caption phrases.
+
+A road sign is not prose: a name and a number on one line are a destination and its distance in
+km, route numbers (М01, E95) are not places, and a Cyrillic name over its Latin spelling is one
+destination read twice. A caption is prose: capitalised phrases, "X region/oblast", and
+"border with X" are what it says about where.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from geoloc.common.text import is_common_word, is_region_word
+from geoloc.model import ContextFacts, Mention, TextSpan, union_box
+
+ROUTE_RE = re.compile(r"^(?:[MМPРHНTТEЕAА])-?\d{1,3}(?:-\d{1,2}){0,2}$", re.IGNORECASE)
+"""Ukrainian/Russian/European route numbers: М01, M-01, Р56, H07, T-25-01, E95, А-240."""
+
+DISTANCE_RE = re.compile(r"^(\d{1,3})(?:\s*(?:km|км|kм))?$", re.IGNORECASE)
+UNIT_RE = re.compile(r"^(?:km|км|kм)\.?$", re.IGNORECASE)
+
+_WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
+
+
+@dataclass
+class _Line:
+    region: int
+    line: int
+    spans: list[TextSpan] = field(default_factory=list)
+
+
+def is_route_number(token: str) -> bool:
+    return bool(ROUTE_RE.match(token.strip(".,;:")))
+
+
+def _clean_token(token: str) -> str:
+    return token.strip(".,;:!?\"'«»()[]{}|/\\_—–-")
+
+
+def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Mention]:
+    """Group OCR spans into lines and make one mention per line that has letters.
+
+    A line's trailing number is its distance (unless it is a route number); several passes that
+    read the same line differently become readings of one mention.
+    """
+    lines: dict[tuple[int, int], _Line] = {}
+    for s in spans:
+        lines.setdefault((s.region, s.line), _Line(s.region, s.line)).spans.append(s)
+
+    out: list[Mention] = []
+    for ln in lines.values():
+        # Passes in different languages read the same words: split spans by pass, one reading each.
+        by_pass: dict[str, list[TextSpan]] = {}
+        for s in ln.spans:
+            by_pass.setdefault(s.lang, []).append(s)
+        readings: list[str] = []
+        routes: list[str] = []
+        distance: float | None = None
+        confs: list[float] = []
+        for pass_spans in by_pass.values():
+            words: list[str] = []
+            for s in sorted(pass_spans, key=lambda t: t.box[0]):
+                for tok in s.text.split():
+                    tok = _clean_token(tok)
+                    if tok and is_route_number(tok):
+                        if tok.upper() not in routes:
+                            routes.append(tok.upper())
+                        continue
+                    if not tok or UNIT_RE.match(tok):
+                        continue
+                    m = DISTANCE_RE.match(tok)
+                    if m:
+                        distance = distance if distance is not None else float(m.group(1))
+                        continue
+                    if any(c.isalpha() for c in tok):
+                        words.append(tok)
+                confs.append(s.confidence)
+            name = " ".join(words)
+            if len(name) >= 2 and name not in readings:
+                readings.append(name)
+        if any(is_common_word(r) for r in readings):
+            continue  # "КАФЕ" read as "KADE" by the Latin pass is still a cafe, not Kade in Ghana
+        if readings:
+            out.append(
+                Mention(
+                    readings=tuple(readings),
+                    kind="ocr",
+                    distance_km=distance,
+                    box=union_box(s.box for s in ln.spans),
+                    confidence=max(confs) if confs else None,
+                    region=ln.region,
+                    source=source,
+                    routes=tuple(routes),
+                )
+            )
+    return out
+
+
+_BORDER_RE = re.compile(
+    r"\bborders?\s+(?:with|between)\s+(.+?)(?:[.;:!?]|$)|\b(?:кордон\w*|границ\w*)\s+(?:з|с|между)\s+(.+?)(?:[.;:!?]|$)",
+    re.IGNORECASE | re.UNICODE,
+)
+
+
+def _strip_possessive(word: str) -> str:
+    return re.sub(r"['’]s$", "", word)
+
+
+def _phrases(sentence: str, max_words: int) -> list[str]:
+    """Capitalised runs of words; a possessive ("Russia's") ends a run, a region word extends it."""
+    tokens = [m.group(0) for m in _WORD_RE.finditer(sentence)]
+    phrases: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if not tokens[i][:1].isupper() or is_common_word(_strip_possessive(tokens[i])):
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and j - i < max_words and tokens[j][:1].isupper():
+            j += 1
+            if _strip_possessive(tokens[j - 1]) != tokens[j - 1]:
+                break
+        words = [_strip_possessive(t) for t in tokens[i:j]]
+        if j < len(tokens) and words[-1] == tokens[j - 1] and is_region_word(tokens[j]):
+            words.append(tokens[j])
+            j += 1
+        phrases.append(" ".join(words))
+        i = j
+    return phrases
+
+
+def context_facts(text: str, source: str = "caption", max_words: int = 4) -> ContextFacts:
+    """Find the capitalised phrases of a caption that may name places, and the borders it names.
+
+    Every phrase is a candidate mention (the gazetteer decides which are places); a phrase
+    followed by "region"/"oblast"/"область" keeps that word so it resolves to the admin-1 region.
+    """
+    text = re.sub(r"\s+", " ", text)
+    mentions: list[Mention] = []
+    seen: set[str] = set()
+    for sentence in re.split(r"(?<=[.!?;])\s+|\n\s*\n", text):
+        for phrase in _phrases(sentence, max_words):
+            if phrase.lower() not in seen:
+                seen.add(phrase.lower())
+                mentions.append(Mention(readings=(phrase,), kind="context", source=source))
+    borders: list[str] = []
+    for m in _BORDER_RE.finditer(text):
+        tail = m.group(1) or m.group(2) or ""
+        for part in re.split(r",|\band\b|\bі\b|\bи\b|\bта\b", tail):
+            words = [w for w in _WORD_RE.findall(part) if w.lower() not in ("the", "its")]
+            if not words or not words[0][:1].isupper():
+                break  # the list of neighbours has ended ("..., close to Chernihiv")
+            phrases = _phrases(part, max_words)
+            if phrases:
+                borders.append(phrases[-1])  # "Russia's Bryansk region" -> "Bryansk region"
+    return ContextFacts(mentions=tuple(mentions), border_with=tuple(borders), text=text)

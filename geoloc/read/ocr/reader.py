@@ -1,0 +1,509 @@
+"""Find the text in a photo first, then read it: sign panels -> clean crops -> Tesseract.
+
+Tesseract reads a clean, cropped sign well and a whole street scene badly: on a full frame it
+spends its time on foliage and misses small text. So ``read_text``
+
+1. finds text regions at a bounded working resolution (``geoloc.read.ocr.detect``): uniform sign
+   panels by colour, and text lines found by the PP-OCRv4 text-detection network (run with
+   onnxruntime; its model is fetched at set-up, and without it only panels are read);
+2. cuts each region out of the full-resolution image along its rotated rectangle (deskew),
+   makes the text dark on white, scales it to a cap height Tesseract likes, binarises it and
+   whitens the sign's border;
+3. stacks all crops into one page per script and reads it with Tesseract once per script
+   ("ukr+rus+bel" and "eng" separately: one mixed pass swaps look-alike letters, Brovary read as
+   "Вгоуагу"), the two passes running in parallel;
+4. maps every word back to original-image pixels, groups words into lines and phrases, and
+   merges the readings of the two passes (identical readings become one span; different ones
+   are both kept on the same line, for the gazetteer to decide which is a place).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytesseract
+from PIL import Image
+
+from geoloc.common.paths import ASSETS
+from geoloc.errors import OCRError
+from geoloc.model import TextSpan
+from geoloc.read.ocr import detect as textdetect
+from geoloc.read.ocr.detect import Region, detect_regions, detect_text_lines
+from geoloc.read.ocr.langs import CYRILLIC_LANGS, DEFAULT_LANGS
+
+log = logging.getLogger(__name__)
+
+
+TESSERACT_CONFIG = "--oem 1 --psm 6 -c load_system_dawg=0 -c load_freq_dawg=0"
+"""A block of text, no dictionaries: place names are not dictionary words."""
+
+TARGET_LETTER_PX = 28  # median letter height the crops are scaled to (34 and 42 read fewer)
+MAX_REGIONS = 16  # sign panels read per photo, largest first (keeps a cluttered photo bounded)
+MAX_LINES = 24  # detected text lines outside panels read per photo
+DET_MODEL = ASSETS / "ch_PP-OCRv4_det_infer.onnx"
+MIN_WORD_CONF = 25.0  # Tesseract word confidence below which a reading is noise
+WEAK_CONF, STRONG_CONF = 50.0, 85.0  # see _outvoted
+MAX_CROP_SIDE = 2400  # a scaled crop larger than this costs Tesseract time and reads no better
+_GAP = 36  # white pixels between crops stacked into one page
+LIGHT_TEXT = {"blue": True, "green": True, "red": True, "white": False, "yellow": False}
+"""Text polarity by panel colour: white letters on blue, green and red signs, dark on the rest."""
+
+
+@dataclass
+class _Crop:
+    """A region cut out and cleaned for Tesseract, with the way back to original pixels."""
+
+    region: int
+    image: np.ndarray  # binarised, text black on white, uint8
+    to_original: np.ndarray  # 2x3 affine: crop pixels -> original image pixels
+    offset_y: int = 0  # where it sits in the stacked page
+
+
+@dataclass
+class _Word:
+    text: str
+    conf: float
+    box: tuple[int, int, int, int]  # original pixels
+    crop: int
+    line_key: tuple[int, int, int, int]  # (crop, block, par, line) within one pass
+    top: float  # y range in page pixels, for matching lines across passes
+    bottom: float
+
+
+# ---------------------------------------------------------------------------------------------
+# Tesseract and its languages
+
+
+def _check_langs(langs: str) -> list[str]:
+    """Return the requested languages, or raise OCRError naming what is missing."""
+    wanted = [lang for lang in langs.split("+") if lang]
+    if not wanted:
+        raise OCRError(f"no Tesseract language given in {langs!r} (e.g. eng+ukr+rus+bel)")
+    available = _available_langs()
+    missing = [lang for lang in wanted if lang not in available]
+    if missing:
+        packs = " ".join(f"tesseract-ocr-{m.replace('_', '-').lower()}" for m in missing)
+        raise OCRError(
+            f"Tesseract language pack(s) not installed: {', '.join(missing)} "
+            f"(install {packs}; installed: {'+'.join(sorted(available)) or 'none'})"
+        )
+    return wanted
+
+
+@lru_cache(maxsize=1)
+def _available_langs() -> frozenset[str]:
+    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
+        raise OCRError(
+            "tesseract is not installed or not on PATH (install tesseract-ocr, e.g. apt-get install tesseract-ocr)"
+        )
+    try:
+        return frozenset(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractNotFoundError, pytesseract.TesseractError, OSError) as exc:
+        raise OCRError(f"tesseract cannot be run: {exc}") from None
+
+
+def split_passes(langs: list[str]) -> list[str]:
+    """Cyrillic languages in one pass, the rest in another: ``ukr+rus+bel`` then ``eng``."""
+    cyr = [lang for lang in langs if lang in CYRILLIC_LANGS]
+    lat = [lang for lang in langs if lang not in CYRILLIC_LANGS]
+    return ["+".join(group) for group in (cyr, lat) if group]
+
+
+# ---------------------------------------------------------------------------------------------
+# cutting and cleaning regions
+
+
+def _cut(rgb: np.ndarray, region: Region, index: int) -> _Crop | None:
+    """Cut a rotated rectangle out at full resolution, upright, cleaned and binarised."""
+    (cx, cy), (w, h), angle = region.rect
+    w, h = w + 2 * region.pad, h + 2 * region.pad
+    if w < 8 or h < 6:
+        return None
+    # crop pixels (u, v) -> original: rotate by angle about the rectangle's centre
+    a = np.deg2rad(angle)
+    ca, sa = np.cos(a), np.sin(a)
+    to_orig = np.array([[ca, -sa, cx - ca * w / 2 + sa * h / 2], [sa, ca, cy - sa * w / 2 - ca * h / 2]], np.float64)
+    to_crop = cv2.invertAffineTransform(to_orig)
+    W, H = int(round(w)), int(round(h))
+    crop = cv2.warpAffine(rgb, to_crop, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    gray = _best_gray(crop)
+    light = LIGHT_TEXT.get(region.kind)
+    scale = min(_text_scale(gray, light), MAX_CROP_SIDE / max(W, H))
+    if scale != 1.0:
+        gray = cv2.resize(
+            gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
+        )
+        to_orig = to_orig @ np.array([[1 / scale, 0, 0], [0, 1 / scale, 0], [0, 0, 1]])
+    bw = _binarise(gray, light)
+    bw = _whiten_border(bw)
+    if (bw == 0).sum() < 20:
+        return None
+    m = 10
+    bw = cv2.copyMakeBorder(bw, m, m, m, m, cv2.BORDER_CONSTANT, value=255)
+    to_orig = to_orig @ np.array([[1, 0, -m], [0, 1, -m], [0, 0, 1]], np.float64)
+    return _Crop(index, bw, to_orig)
+
+
+def _best_gray(crop: np.ndarray) -> np.ndarray:
+    """The grey version with the most text contrast: luminance, or a colour channel for signs
+    whose text and background have similar brightness (white on yellow, red on white...)."""
+    lum = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+    best, spread = lum, float(np.percentile(lum, 95) - np.percentile(lum, 5))
+    for ch in range(3):
+        c = crop[..., ch]
+        s = float(np.percentile(c, 95) - np.percentile(c, 5))
+        if s > spread * 1.25:
+            best, spread = c, s
+    return best
+
+
+def _text_scale(gray: np.ndarray, light: bool | None) -> float:
+    """Scale factor bringing the median letter height to TARGET_LETTER_PX (1 to 4)."""
+    bw = 255 - _binarise(gray, light)  # letters white
+    n, _, stats, _ = cv2.connectedComponentsWithStats(bw, connectivity=8)
+    hs = [
+        stats[i, cv2.CC_STAT_HEIGHT]
+        for i in range(1, n)
+        if stats[i, cv2.CC_STAT_AREA] >= 6
+        and 4 <= stats[i, cv2.CC_STAT_HEIGHT] < 0.7 * gray.shape[0]
+        and stats[i, cv2.CC_STAT_WIDTH] < 0.5 * gray.shape[1]
+    ]
+    if not hs:
+        return 1.0
+    letter = float(np.median(hs))
+    return float(np.clip(TARGET_LETTER_PX / letter, 0.5, 4.0))
+
+
+def _binarise(gray: np.ndarray, light: bool | None) -> np.ndarray:
+    """Otsu after a light blur, then flip so the text is black: light text on a dark panel is
+    inverted; when the panel colour says nothing, the text is taken to be the minority class."""
+    g = cv2.GaussianBlur(gray, (3, 3), 0)
+    _, bw = cv2.threshold(g, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    if light is None:
+        light = (bw == 0).mean() > 0.5
+    return 255 - bw if light else bw
+
+
+def _whiten_border(bw: np.ndarray) -> np.ndarray:
+    """Remove dark blobs that touch the crop edge or span it: the sign's frame, not letters."""
+    ink = (bw == 0).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h, w = bw.shape
+    out = bw.copy()
+    for i in range(1, n):
+        x, y, cw, ch, area = stats[i]
+        touches = x <= 1 or y <= 1 or x + cw >= w - 1 or y + ch >= h - 1
+        frame = cw > 0.85 * w or ch > 0.85 * h
+        speck = area < 6
+        if touches or frame or speck:
+            out[labels == i] = 255
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# reading a stacked page of crops
+
+
+def _stack(crops: list[_Crop]) -> np.ndarray:
+    width = max(c.image.shape[1] for c in crops)
+    height = sum(c.image.shape[0] for c in crops) + _GAP * (len(crops) + 1)
+    page = np.full((height, width + 2 * _GAP), 255, np.uint8)
+    y = _GAP
+    for c in crops:
+        h, w = c.image.shape
+        page[y : y + h, _GAP : _GAP + w] = c.image
+        c.offset_y = y
+        y += h + _GAP
+    return page
+
+
+def _read_page(page: np.ndarray, crops: list[_Crop], lang: str) -> list[_Word]:
+    """One Tesseract call for all crops; each word mapped back to original pixels."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # passes run in parallel; no oversubscription
+    try:
+        data = pytesseract.image_to_data(
+            Image.fromarray(page), lang=lang, config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT
+        )
+    except pytesseract.TesseractError as exc:
+        raise OCRError(f"tesseract failed on language {lang!r}: {exc.message}") from None
+    words = []
+    for i, raw in enumerate(data["text"]):
+        text = _clean_token(raw)
+        conf = float(data["conf"][i])
+        if not text or conf < MIN_WORD_CONF:
+            continue
+        x, y, w, h = (data[k][i] for k in ("left", "top", "width", "height"))
+        cy = y + h / 2
+        idx = next(
+            (k for k, c in enumerate(crops) if c.offset_y - _GAP / 2 <= cy < c.offset_y + c.image.shape[0] + _GAP / 2),
+            None,
+        )
+        if idx is None:
+            continue
+        c = crops[idx]
+        pts = np.array(
+            [
+                [x - _GAP, y - c.offset_y],
+                [x + w - _GAP, y - c.offset_y],
+                [x + w - _GAP, y + h - c.offset_y],
+                [x - _GAP, y + h - c.offset_y],
+            ],
+            np.float64,
+        )
+        orig = pts @ c.to_original[:, :2].T + c.to_original[:, 2]
+        lo, hi = orig.min(0), orig.max(0)
+        box = (
+            int(round(lo[0])),
+            int(round(lo[1])),
+            max(1, int(round(hi[0] - lo[0]))),
+            max(1, int(round(hi[1] - lo[1]))),
+        )
+        key = (idx, data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        words.append(_Word(text, conf, box, idx, key, y, y + h))
+    return words
+
+
+_EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
+
+
+def _clean_token(raw: str) -> str:
+    """Strip punctuation at the ends; keep tokens with a letter or a digit."""
+    t = unicodedata.normalize("NFC", raw.strip())
+    t = _EDGE_PUNCT.sub("", t).replace("_", "")
+    if not t or not any(ch.isalnum() for ch in t):
+        return ""
+    if len(t) == 1 and not t.isdigit():
+        return ""
+    return t
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _phrases(words: list[_Word]) -> list[list[_Word]]:
+    """Split a line's words into phrases: runs of words, each number a phrase of its own."""
+    words = sorted(words, key=lambda w: w.box[0])
+    out: list[list[_Word]] = []
+    for w in words:
+        numeric = bool(_NUMBER.fullmatch(w.text))
+        if out and not numeric and not _NUMBER.fullmatch(out[-1][-1].text):
+            prev = out[-1][-1]
+            gap = w.box[0] - (prev.box[0] + prev.box[2])
+            if gap < 1.5 * max(w.box[3], prev.box[3]):
+                out[-1].append(w)
+                continue
+        out.append([w])
+    return out
+
+
+def _span(words: list[_Word], line: int, region: int, lang: str) -> TextSpan:
+    x0 = min(w.box[0] for w in words)
+    y0 = min(w.box[1] for w in words)
+    x1 = max(w.box[0] + w.box[2] for w in words)
+    y1 = max(w.box[1] + w.box[3] for w in words)
+    conf = float(np.mean([w.conf for w in words]))
+    return TextSpan(" ".join(w.text for w in words), conf, (x0, y0, x1 - x0, y1 - y0), line, region, lang)
+
+
+def _overlap_1d(a0: float, a1: float, b0: float, b1: float) -> float:
+    inter = min(a1, b1) - max(a0, b0)
+    return max(0.0, inter) / max(1e-6, min(a1 - a0, b1 - b0))
+
+
+def _merge_passes(passes: list[tuple[str, list[_Word]]], crops: list[_Crop]) -> list[TextSpan]:
+    """Lines of all passes and crops on shared line ids; identical readings merged.
+
+    A text line may be read twice per pass (in its sign panel's crop and in the detector's line
+    crop) and once per pass: lines are matched in original-image pixels, so every reading of one
+    line gets one line id and the region of the crop that read it first. Identical readings of
+    one box become one span (the most confident); different readings are all kept.
+    """
+    lines: list[tuple[int, tuple[int, int, int, int]]] = []  # (region, box) by line id
+    spans: list[TextSpan] = []
+    for lang, words in passes:
+        by_key: dict[tuple[int, int, int, int], list[_Word]] = {}
+        for w in words:
+            by_key.setdefault(w.line_key, []).append(w)
+        for key, ws in by_key.items():
+            box = _union([w.box for w in ws])
+            line_id = next((i for i, (_, b) in enumerate(lines) if _same_line(b, box)), None)
+            if line_id is None:
+                lines.append((crops[key[0]].region, box))
+                line_id = len(lines) - 1
+            region = lines[line_id][0]
+            for phrase in _phrases(ws):
+                new = _span(phrase, line_id, region, lang)
+                twin = next(
+                    (
+                        k
+                        for k, s in enumerate(spans)
+                        if s.text.casefold() == new.text.casefold() and _box_overlap(s.box, new.box) > 0.3
+                    ),
+                    None,
+                )
+                if twin is None:
+                    spans.append(new)
+                elif new.confidence > spans[twin].confidence:
+                    spans[twin] = TextSpan(
+                        new.text, new.confidence, new.box, spans[twin].line, spans[twin].region, new.lang
+                    )
+    spans = [s for s in spans if not _outvoted(s, spans)]
+    order = sorted(range(len(lines)), key=lambda i: (lines[i][0], lines[i][1][1]))
+    renumber = {old: new for new, old in enumerate(order)}
+    return [TextSpan(s.text, s.confidence, s.box, renumber[s.line], s.region, s.lang) for s in spans]
+
+
+def _union(boxes: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
+    x0 = min(b[0] for b in boxes)
+    y0 = min(b[1] for b in boxes)
+    x1 = max(b[0] + b[2] for b in boxes)
+    y1 = max(b[1] + b[3] for b in boxes)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def _same_line(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Two line boxes are one line when they share most of their height and are close sideways
+    (a place name and its distance, read as two detector lines, stay on one line)."""
+    vertical = _overlap_1d(a[1], a[1] + a[3], b[1], b[1] + b[3])
+    horizontal = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    return vertical > 0.5 and horizontal > -3 * min(a[3], b[3])
+
+
+def _outvoted(span: TextSpan, spans: list[TextSpan]) -> bool:
+    """A weak reading of a box another pass read with high confidence: the wrong script.
+
+    "Чернігів" read by the Latin pass comes out as "Yepnuiris" at confidence 35 while the
+    Cyrillic pass reads it at 93; such a reading is noise, not a second opinion.
+    """
+    if span.confidence >= WEAK_CONF:
+        return False
+    return any(
+        o is not span and o.lang != span.lang and o.confidence >= STRONG_CONF and _box_overlap(o.box, span.box) > 0.6
+        for o in spans
+    )
+
+
+def _box_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    ix = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    iy = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    if ix <= 0 or iy <= 0:
+        return 0.0
+    return ix * iy / max(1, min(a[2] * a[3], b[2] * b[3]))
+
+
+# ---------------------------------------------------------------------------------------------
+# the public entry point
+
+
+def read_text(image: Image.Image, langs: str = DEFAULT_LANGS, *, debug_dir: Path | None = None) -> list[TextSpan]:
+    """Read the text in an upright RGB photo: spans with boxes in original-image pixels.
+
+    Spans read on the same text line share ``line``; spans of one sign share ``region``. When the
+    Cyrillic and the Latin pass read a line differently, both readings are kept (same line), and
+    ``lang`` says which pass read each. Raises OCRError when Tesseract or a language is missing.
+    """
+    passes = split_passes(_check_langs(langs))
+    rgb = np.asarray(image.convert("RGB"))
+    regions = find_regions(rgb)
+    crops = [c for i, r in enumerate(regions) if (c := _cut(rgb, r, i)) is not None]
+    if debug_dir is not None:
+        _write_debug(Path(debug_dir), rgb, regions, crops)
+    if not crops:
+        return []
+    page = _stack(crops)
+    if debug_dir is not None:
+        cv2.imwrite(str(Path(debug_dir) / "page.png"), page)
+    with ThreadPoolExecutor(max_workers=min(len(passes), _threads)) as pool:
+        results = list(pool.map(lambda lang: (lang, _read_page(page, crops, lang)), passes))
+    spans = _merge_passes(results, crops)
+    spans.sort(key=lambda s: (s.line, s.box[0]))
+    log.debug("read %d spans in %d regions", len(spans), len(crops))
+    return spans
+
+
+_threads = 2
+
+
+def use_one_thread() -> None:
+    """Read with one thread (passes one after the other, a one-thread detector).
+
+    A single photo reads faster with the two script passes side by side; a batch with one worker
+    per core reads more photos per second when no worker competes with itself for the cores.
+    """
+    global _threads
+    _threads = 1
+    textdetect.DET_THREADS = 1
+
+
+SMALL_LINE_PX = 36.0
+"""Detector lines lower than this (capitals under about 20 px) are read even inside a panel:
+a second, tighter crop of small text reads names the whole-panel crop loses."""
+DETECTORS: tuple[str, ...] = ("panels", "lines")
+"""Which region finders run: colour sign "panels", detector text "lines" (the benchmark compares
+them; both together read the most names)."""
+
+
+def find_regions(rgb: np.ndarray) -> list[Region]:
+    """Sign panels, plus the detector's text lines outside every panel or small enough to be
+    worth a second, tighter read."""
+    panels = detect_regions(rgb)[:MAX_REGIONS] if "panels" in DETECTORS else []
+    if "lines" not in DETECTORS or not _line_detector_ready():
+        return panels
+    polys = [cv2.boxPoints(p.rect).reshape(-1, 1, 2).astype(np.float32) for p in panels]
+    extra = [
+        r
+        for r in detect_text_lines(rgb, DET_MODEL)
+        if r.rect[1][1] < SMALL_LINE_PX or not any(cv2.pointPolygonTest(poly, r.rect[0], False) >= 0 for poly in polys)
+    ]
+    return panels + extra[:MAX_LINES]
+
+
+@lru_cache(maxsize=1)
+def _line_detector_ready() -> bool:
+    """True when the text-line model and onnxruntime are installed; else say so, once."""
+    if not DET_MODEL.is_file():
+        log.warning(
+            "text-line detector model missing (%s; make setup fetches it): reading colour sign panels only",
+            DET_MODEL.name,
+        )
+        return False
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        log.warning("onnxruntime is not installed: reading colour sign panels only")
+        return False
+    return True
+
+
+def _write_debug(debug_dir: Path, rgb: np.ndarray, regions: list[Region], crops: list[_Crop]) -> None:
+    """Save the detected regions drawn on the photo and each binarised crop."""
+    try:
+        debug_dir.mkdir(parents=True, exist_ok=True)
+        overlay = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR).copy()
+        for i, r in enumerate(regions):
+            pts = cv2.boxPoints(r.rect).astype(np.int32)
+            cv2.polylines(overlay, [pts], True, (0, 0, 255), 3)
+            cv2.putText(
+                overlay,
+                f"{i}:{r.kind}",
+                tuple(int(v) for v in pts.min(0)),
+                cv2.FONT_HERSHEY_SIMPLEX,
+                1.0,
+                (0, 0, 255),
+                2,
+            )
+        cv2.imwrite(str(debug_dir / "regions.jpg"), overlay)
+        for c in crops:
+            cv2.imwrite(str(debug_dir / f"crop_{c.region:02d}.png"), c.image)
+    except OSError as exc:
+        raise OCRError(f"cannot write debug images: {exc}", path=str(debug_dir)) from None

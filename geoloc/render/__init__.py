@@ -1,0 +1,1 @@
+"""Stage 5, rendering: the report as JSON, GeoJSON and an interactive map. Renderers compute nothing new."""
