@@ -36,10 +36,12 @@ from pathlib import Path
 import pytesseract
 import pytesseract.pytesseract as pt
 
-from geoloc.batch import run_batch
-from geoloc.cache import ObservationCache
-from geoloc.pipeline import Settings, locate_photo
-from tests.support.scenes import random_scenes
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository's tests/support
+
+from geoloc.batch import run_batch  # noqa: E402
+from geoloc.cache import ObservationCache  # noqa: E402
+from geoloc.pipeline import Settings, locate_photo  # noqa: E402
+from tests.support.scenes import random_scenes  # noqa: E402
 
 _intervals: list[tuple[float, float]] = []
 _detector: list[tuple[float, float]] = []

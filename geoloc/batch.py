@@ -1,33 +1,45 @@
 """Run many photos through the pipeline: in parallel, from the cache when possible, in input order.
 
-Reading a photo (decoding, metadata, OCR) is slow and independent per photo, so it runs in worker
+Reading a photo (decoding, metadata, OCR) is slow and independent per photo, so it runs in reader
 processes; deciding where each photo was taken is fast and may ask an online geocoder whose rate
 limit is per client, so it runs in this process, one photo at a time. Each reading is stored in the
-observation cache (``geoloc.cache``) by the worker that made it, so a batch that is interrupted or
+observation cache (``geoloc.cache``) by the reader that made it, so a batch that is interrupted or
 re-run with other priors reads nothing twice.
 
 A bad photo is a ``GeolocError``: it is reported through ``on_error`` and the batch goes on. Results
 and errors are handed out in input order, each as soon as every photo before it is done.
+
+Each reader process takes one photo at a time, so the photo it reads is always known: a photo
+over the time limit fails alone (its reader is ended and replaced), and a reader that dies names
+its photo. Readers end when this process ends, even when it is killed (``_end_with_parent``), and
+SIGTERM stops a batch as Ctrl-C does, keeping the photos done.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
+import math
 import multiprocessing
 import os
 import signal
 import sys
+import threading
+import time
 import traceback
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 
 from tqdm import tqdm
 
 from geoloc.cache import ObservationCache, file_digest
 from geoloc.common.photo import check_path
-from geoloc.errors import GeolocError, PhotoIOError
+from geoloc.common.text import decodable
+from geoloc.errors import GeolocError, PhotoError, PhotoIOError
 from geoloc.model import Metadata, PhotoReport, TextSpan
 from geoloc.pipeline import Settings, conclude, observe
 from geoloc.read.ocr.reader import use_one_thread
@@ -35,8 +47,20 @@ from geoloc.read.ocr.reader import use_one_thread
 log = logging.getLogger("geoloc.batch")
 
 MAX_CRASHES = 2
-"""After this many worker deaths (a decoder crash, or killed for memory) photos are read one at a
-time, each in its own process, so the photo that kills its reader is named and skipped."""
+"""After this many reader deaths (a decoder crash, or killed for memory) photos are read one at a
+time, so the photo that kills its reader is named and skipped (until then its photo is read again:
+a reader killed from outside costs nothing)."""
+
+DEFAULT_TIMEOUT_S = 120
+"""The time limit to read one photo (``geoloc locate --timeout``), in seconds of wall time.
+
+A real photo takes 0.4-4 s on a 2-core machine (a 24 MP frame 2.2 s; a reader's first photo up to
+4 s, loading the OCR models), and batch benchmarks under a load average of 8-10 ran 3 times slower:
+120 s is 30 times the slowest real photo and 10 times that under load, so a busy machine does not
+fail real photos, while a file built to be slow holds one reader for two minutes, not the run."""
+
+PR_SET_PDEATHSIG = 1
+"""Linux ``prctl`` option (linux/prctl.h): the signal the kernel sends a process when its parent ends."""
 
 
 @dataclass
@@ -45,20 +69,20 @@ class BatchResult:
 
     reports: list[PhotoReport] = field(default_factory=list)
     errors: list[GeolocError] = field(default_factory=list)
-    interrupted: bool = False  # Ctrl-C stopped the batch: the photos not listed were not done
+    interrupted: int = 0  # the signal that stopped the batch (SIGINT: Ctrl-C, or SIGTERM); 0 if none
     cached: int = 0  # how many photos were read from the cache instead of read again
 
 
 @dataclass
 class _Reading:
-    """What was read from one photo, or why it could not be: the unit workers hand back."""
+    """What was read from one photo, or why it could not be: the unit readers hand back."""
 
     texts: list[TextSpan] = field(default_factory=list)
     metadata: Metadata = field(default_factory=Metadata)
     error: GeolocError | None = None
     cached: bool = False
     cache_problem: str | None = None  # why the reading could not be stored (said once per batch)
-    trace: str | None = None  # the traceback of an internal error met in a worker process
+    trace: str | None = None  # the traceback of an internal error met in a reader process
 
 
 def default_jobs() -> int:
@@ -70,8 +94,9 @@ def default_jobs() -> int:
 
 
 def shown_path(path: str) -> str:
-    """A file name safe to print and to write as UTF-8: undecodable bytes become ``\\xNN``."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    """A file name that can be written as UTF-8: undecodable bytes become ``\\xNN``
+    (``decodable``; printing it takes ``printable`` as well)."""
+    return decodable(path)
 
 
 def _error(exc: GeolocError, path: str) -> GeolocError:
@@ -93,7 +118,7 @@ def _trace(exc: BaseException) -> str:
 
 
 def _read_photo(path: str, settings: Settings, key: str | None, cache_dir: str | None) -> _Reading:
-    """Read one photo (in a worker process or in-process) and store the reading in the cache."""
+    """Read one photo (in a reader process or in this one) and store the reading in the cache."""
     try:
         seen = observe(path, settings)
     except GeolocError as exc:
@@ -144,41 +169,245 @@ def _ignore(signum: int, frame: object) -> None:
     """A handler that does nothing (unlike SIG_IGN it is not inherited by Tesseract processes)."""
 
 
-def _worker_init() -> None:
-    """Workers leave Ctrl-C to the parent, which stops the batch; one OCR thread each.
+def _kill_group(pid: int) -> None:
+    """SIGKILL the process group that reader ``pid`` leads: the reader and its Tesseract processes.
 
-    A terminal's Ctrl-C reaches the whole process group: Tesseract processes stop at once and
-    the parent, which alone decides, ends the workers (cache entries are written atomically, so
-    a worker ended mid-write leaves no damaged entry).
+    Nothing when ``pid`` leads no group (a reader not set up yet, or a system without groups).
     """
+    if not hasattr(os, "killpg"):
+        return
+    with contextlib.suppress(OSError):
+        if os.getpgid(pid) == pid:
+            os.killpg(pid, signal.SIGKILL)
+
+
+def _exit_when_gone(parent: BaseProcess) -> None:
+    """Wait until ``parent`` ends, then end this reader and its Tesseract processes at once."""
+    parent.join()
+    _kill_group(os.getpid())
+    os._exit(1)
+
+
+def _end_with_parent() -> None:
+    """Make this reader end when the geoloc process that started it ends, even by SIGKILL.
+
+    A thread waits on the pipe that multiprocessing keeps from the geoloc process to each child,
+    which closes when that process ends however it ends, and then ends the reader's process group.
+    On Linux the kernel also kills the reader when its parent ends (``PR_SET_PDEATHSIG``), even
+    while no Python code can run. That parent is the forkserver, which ends when the last copy of
+    its "alive" pipe closes: geoloc's own, and the copy each reader inherits, which the reader
+    therefore closes (it starts no processes through the forkserver).
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:  # not a child process: nothing to watch
+        return
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    server = getattr(sys.modules.get("multiprocessing.forkserver"), "_forkserver", None)
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if alive is not None:
+        os.close(alive)
+        server._forkserver_alive_fd = None
+    threading.Thread(target=_exit_when_gone, args=(parent,), name="geoloc-parent", daemon=True).start()
+
+
+def _reader_init(one_thread: bool) -> None:
+    """Set up a reader process: its own process group, ending with geoloc, Ctrl-C left to geoloc.
+
+    In its own process group, a reader ended (over the time limit, or when the batch stops) takes
+    its Tesseract processes with it, and a terminal's Ctrl-C reaches geoloc alone, which alone
+    decides and ends the readers (cache entries are written atomically, so a reader ended
+    mid-write leaves no damaged entry); where there are no process groups, the reader ignores
+    Ctrl-C. ``one_thread``: one OCR thread each, when several readers share the cores.
+    """
+    if hasattr(os, "setpgid"):
+        with contextlib.suppress(OSError):
+            os.setpgid(0, 0)
+    _end_with_parent()
     signal.signal(signal.SIGINT, _ignore)
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    use_one_thread()
+    if one_thread:
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+        use_one_thread()
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """Worker processes started from a clean server process, not forked from this one.
+def _serve(conn: Connection, settings: Settings, cache_dir: str | None, one_thread: bool) -> None:
+    """A reader process: read each photo sent on ``conn``, send the reading back, until it closes."""
+    _reader_init(one_thread)
+    while True:
+        try:
+            path, key = conn.recv()
+            conn.send(_read_photo(path, settings, key, cache_dir))
+        except (EOFError, OSError):  # geoloc closed its end: the batch is over
+            return
 
-    Forking a process that already runs OpenCV or tqdm threads can deadlock the child; the
-    forkserver imports the pipeline once and forks workers from that quiet process.
+
+@dataclass(eq=False)
+class _Reader:
+    """A reader process, this process's end of its pipe, and the photo it reads (None: waiting)."""
+
+    process: BaseProcess
+    conn: Connection
+    task: tuple[int, str | None] | None = None  # (index in the batch, cache key)
+    deadline: float = math.inf  # time.monotonic() by which its reading must be back
+
+
+def _received(conn: Connection) -> _Reading | None:
+    """The reading a reader sent, or None when it died without sending one."""
+    try:
+        return conn.recv() if conn.poll() else None
+    except (EOFError, OSError):
+        return None
+
+
+def _end(reader: _Reader) -> None:
+    """End a reader at once, with the Tesseract processes it started.
+
+    SIGKILL: a reader ignores Ctrl-C, and one stuck in a decoder would run no handler. A waiting
+    reader loses nothing (each reading is cached before it is sent back).
     """
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        ctx.set_forkserver_preload(["geoloc.batch"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
+    if reader.process.is_alive():
+        _kill_group(reader.process.pid)
+        reader.process.kill()
+    reader.process.join()
+    reader.conn.close()
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Cancel what is queued and end the workers now, not after their current photo.
+class _Readers:
+    """Reader processes that take one photo at a time, so that the photo each one reads is known.
 
-    The photo a worker was reading is lost (it was not cached yet); everything finished before
-    is kept. ProcessPoolExecutor has no public way to end busy workers before Python 3.14.
+    A photo over the time limit fails alone: its reader is ended and replaced, the others go on.
+    A reader that dies has its photo read again, until ``MAX_CRASHES`` deaths; then photos are read
+    one at a time, and a death is its photo's failure. Leaving the ``with`` block ends every reader.
+
+    Readers are forked from a clean server process, not from this one: forking a process that
+    already runs OpenCV or tqdm threads can deadlock the child; the forkserver imports the
+    pipeline once and forks readers from that quiet process.
     """
-    workers = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in workers:
-        process.terminate()
+
+    def __init__(self, jobs: int, settings: Settings, cache_dir: str | None, timeout: float | None) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        self._ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if "forkserver" in methods:
+            self._ctx.set_forkserver_preload(["geoloc.batch"])
+        self._jobs = jobs
+        self._args = (settings, cache_dir, jobs > 1)
+        self._timeout = timeout
+        self._idle: list[_Reader] = []
+        self._busy: list[_Reader] = []
+
+    def __enter__(self) -> _Readers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for reader in self._idle + self._busy:
+            _end(reader)
+        self._idle.clear()
+        self._busy.clear()
+
+    def read(
+        self,
+        todo: list[tuple[int, str | None]],
+        paths: Sequence[str],
+        readings: dict[int, _Reading],
+        on_each: Callable[[], object],
+    ) -> None:
+        """Read the photos of ``todo`` (index, cache key) into ``readings``, calling ``on_each``
+        after each one."""
+        queue = deque(todo)
+        crashes = 0
+        while queue or self._busy:
+            limit = self._jobs if crashes < MAX_CRASHES else 1
+            while self._idle and len(self._idle) + len(self._busy) > limit:
+                _end(self._idle.pop())  # after crashes one reader, so a photo's memory is its own
+            while queue and len(self._busy) < limit:
+                self._send(self._idle.pop() if self._idle else self._start(), queue.popleft(), paths)
+            ready = wait([w for r in self._busy for w in (r.conn, r.process.sentinel)], self._wait_s())
+            now = time.monotonic()
+            for reader in list(self._busy):
+                assert reader.task is not None
+                i, key = reader.task
+                if reader.conn in ready or reader.process.sentinel in ready:
+                    self._busy.remove(reader)
+                    reading = _received(reader.conn)
+                    if reading is not None:
+                        reader.task = None
+                        self._idle.append(reader)
+                    elif crashes >= MAX_CRASHES and not self._busy:
+                        _end(reader)
+                        reading = _Reading(
+                            error=GeolocError(
+                                "the process reading this photo died (a decoder crash, or out of memory)",
+                                path=shown_path(paths[i]),
+                            )
+                        )
+                    else:
+                        _end(reader)
+                        crashes += 1
+                        log.warning("a reader process died; reading its photo again")
+                        queue.appendleft((i, key))
+                        continue
+                elif now >= reader.deadline:
+                    self._busy.remove(reader)
+                    _end(reader)
+                    reading = _Reading(
+                        error=PhotoError(
+                            f"not read: took longer than {self._timeout:g} s, the time limit per photo (--timeout)",
+                            path=shown_path(paths[i]),
+                        )
+                    )
+                else:
+                    continue
+                readings[i] = reading
+                on_each()
+
+    def _start(self) -> _Reader:
+        """A new reader process, waiting for its first photo."""
+        ours, theirs = self._ctx.Pipe()
+        process = self._ctx.Process(target=_serve, args=(theirs, *self._args), name="geoloc-reader", daemon=True)
+        process.start()
+        theirs.close()  # the reader's end lives in the reader alone: it sees EOF when this process ends
+        return _Reader(process, ours)
+
+    def _send(self, reader: _Reader, task: tuple[int, str | None], paths: Sequence[str]) -> None:
+        """Give ``reader`` a photo to read and start its clock."""
+        reader.task = task
+        reader.deadline = math.inf if self._timeout is None else time.monotonic() + self._timeout
+        self._busy.append(reader)
+        with contextlib.suppress(OSError):  # a reader that died waiting is found dead by the wait, with this photo
+            reader.conn.send((paths[task[0]], task[1]))
+
+    def _wait_s(self) -> float | None:
+        """Seconds until the nearest deadline of a busy reader (None: no time limit)."""
+        deadline = min(r.deadline for r in self._busy)
+        return None if deadline == math.inf else max(0.0, deadline - time.monotonic())
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C raises KeyboardInterrupt: both stop a batch the same way."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    """The SIGTERM handler while a batch runs."""
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """While a batch runs, SIGTERM (``kill``, a service manager stopping geoloc) stops it as Ctrl-C
+    does: the photos done are kept and the caller writes its outputs.
+
+    Left alone when the caller handles SIGTERM itself, and off the main thread, where Python cannot
+    set a handler.
+    """
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run_batch(
@@ -190,17 +419,20 @@ def run_batch(
     jobs: int = 1,
     cache: ObservationCache | None = None,
     progress: bool = False,
+    timeout: float | None = None,
 ) -> BatchResult:
     """Locate every photo in ``paths``; call ``on_result``/``on_error`` for each, in input order.
 
-    ``jobs`` worker processes read photos in parallel (1: everything in this process). With a
-    ``cache``, photos read before (same bytes, OCR languages, geoloc code, Tesseract) are not
-    read again, nor are copies of one photo within the batch (a picture re-posted under many
-    names).
-    With ``jobs`` > 1 the calling script needs the usual ``if __name__ == "__main__":`` guard
-    of any program that starts processes.
-    ``progress`` draws a progress bar on stderr. Ctrl-C stops the batch cleanly: the photos done
-    so far are in the result, with ``interrupted`` set.
+    ``jobs`` reader processes read photos in parallel. With ``timeout`` (seconds), a photo whose
+    reading takes longer fails, its reader is ended and the batch goes on; so with a timeout even
+    one job reads in a child process, which can be ended. With neither (``jobs`` 1, no timeout)
+    everything runs in this process. With a ``cache``, photos read before (same bytes, OCR
+    languages, geoloc code, Tesseract) are not read again, nor are copies of one photo within the
+    batch (a picture re-posted under many names).
+    When reader processes are used, the calling script needs the usual
+    ``if __name__ == "__main__":`` guard of any program that starts processes.
+    ``progress`` draws a progress bar on stderr. Ctrl-C or SIGTERM stops the batch cleanly: the
+    photos done so far are in the result, with ``interrupted`` set to the signal.
     """
     result = BatchResult()
     n = len(paths)
@@ -208,7 +440,6 @@ def run_batch(
     bar = tqdm(total=n, disable=not progress, file=sys.stderr, unit="photo", dynamic_ncols=True, leave=False)
     done = 0
     cache_warned = False
-    pool: ProcessPoolExecutor | None = None
     copy_of: dict[int, int] = {}  # photo -> an earlier photo with the same bytes (read once)
     originals: set[int] = set()
     shared: dict[int, _Reading] = {}
@@ -253,104 +484,37 @@ def run_batch(
                     on_result(report)
 
     try:
-        todo: list[tuple[int, str | None]] = []
-        first_with: dict[str, int] = {}
-        for i, path in enumerate(paths):
-            known, key = _lookup(path, settings, cache)
-            if key is not None and key in first_with:
-                copy_of[i] = first_with[key]  # the same photo under another name: read it once
-                originals.add(first_with[key])
-                bar.update()
-                continue
-            if key is not None:
-                first_with[key] = i
-            if known is None:
-                todo.append((i, key))
-            else:
-                readings[i] = known
-                bar.update()
-        cache_dir = str(cache.directory) if cache is not None else None
-        workers = min(jobs, len(todo))
-        emit_ready()
-        if workers <= 1:
-            for i, key in todo:
-                readings[i] = _read_photo(paths[i], settings, key, cache_dir)
-                bar.update()
-                emit_ready()
-        else:
-            crashes = 0
-            while todo:
-                pool = _pool(workers if crashes < MAX_CRASHES else 1)
-                if crashes < MAX_CRASHES:
-                    todo = _read_parallel(
-                        pool, todo, paths, settings, cache_dir, readings, lambda: (bar.update(), emit_ready())
-                    )
-                    crashes += bool(todo)
+        with _sigterm_stops():
+            todo: list[tuple[int, str | None]] = []
+            first_with: dict[str, int] = {}
+            for i, path in enumerate(paths):
+                known, key = _lookup(path, settings, cache)
+                if key is not None and key in first_with:
+                    copy_of[i] = first_with[key]  # the same photo under another name: read it once
+                    originals.add(first_with[key])
+                    bar.update()
+                    continue
+                if key is not None:
+                    first_with[key] = i
+                if known is None:
+                    todo.append((i, key))
                 else:
-                    todo = _read_isolated(pool, todo, paths, settings, cache_dir, readings)
+                    readings[i] = known
+                    bar.update()
+            cache_dir = str(cache.directory) if cache is not None else None
+            workers = min(jobs, len(todo))
+            emit_ready()
+            if workers == 1 and timeout is None:
+                for i, key in todo:
+                    readings[i] = _read_photo(paths[i], settings, key, cache_dir)
                     bar.update()
                     emit_ready()
-                pool.shutdown(wait=not todo, cancel_futures=True)
-                pool = None
-        emit_ready()
-    except KeyboardInterrupt:
-        result.interrupted = True
-        if pool is not None:
-            _stop(pool)
-    except BaseException:  # e.g. a closed stdout under ``--jsonl | head``: stop reading at once
-        if pool is not None:
-            _stop(pool)
-        raise
+            elif todo:
+                with _Readers(workers, settings, cache_dir, timeout) as readers:
+                    readers.read(todo, paths, readings, lambda: (bar.update(), emit_ready()))
+            emit_ready()
+    except KeyboardInterrupt as stop:  # the readers were ended on the way out of their block
+        result.interrupted = signal.SIGTERM if isinstance(stop, _Terminated) else signal.SIGINT
     finally:
         bar.close()
     return result
-
-
-def _read_parallel(
-    pool: ProcessPoolExecutor,
-    todo: list[tuple[int, str | None]],
-    paths: Sequence[str],
-    settings: Settings,
-    cache_dir: str | None,
-    readings: dict[int, _Reading],
-    on_each: Callable[[], object],
-) -> list[tuple[int, str | None]]:
-    """Read ``todo`` in the pool; return the photos left unread if a worker process died."""
-    futures = {pool.submit(_read_photo, paths[i], settings, key, cache_dir): (i, key) for i, key in todo}
-    for fut in as_completed(futures):
-        try:
-            readings[futures[fut][0]] = fut.result()
-        except BrokenProcessPool:
-            log.warning("a reader process died; reading the remaining photos again")
-            for other, (j, _) in futures.items():
-                if j not in readings and other.done() and other.exception() is None:
-                    readings[j] = other.result()
-                    on_each()
-            return sorted(ik for ik in futures.values() if ik[0] not in readings)
-        on_each()
-    return []
-
-
-def _read_isolated(
-    pool: ProcessPoolExecutor,
-    todo: list[tuple[int, str | None]],
-    paths: Sequence[str],
-    settings: Settings,
-    cache_dir: str | None,
-    readings: dict[int, _Reading],
-) -> list[tuple[int, str | None]]:
-    """After repeated crashes: one photo at a time, so a crash names the photo that caused it.
-
-    Reads the first photo of ``todo`` and returns the rest (the caller starts a fresh pool when
-    this one broke).
-    """
-    (i, key), rest = todo[0], todo[1:]
-    try:
-        readings[i] = pool.submit(_read_photo, paths[i], settings, key, cache_dir).result()
-    except BrokenProcessPool:
-        readings[i] = _Reading(
-            error=GeolocError(
-                "the process reading this photo died (a decoder crash, or out of memory)", path=shown_path(paths[i])
-            )
-        )
-    return rest

@@ -8,7 +8,9 @@ inference always runs again: a re-run with another ``--context`` or ``--country`
 twice, a renamed or copied photo is still a hit, and an edited one is not.
 
 Entries are small JSON files written atomically by whichever process read the photo, so an
-interrupted batch resumes where it stopped. A damaged entry is treated as a miss and rewritten.
+interrupted batch resumes where it stopped. A damaged entry is treated as a miss and rewritten: an
+entry is read as an untrusted cache file (no symlink, no FIFO, a size cap) and every value in it is
+checked as it is rebuilt into records.
 The cache lives in ``observations/`` under the geoloc cache folder ($GEOLOC_CACHE_DIR, else the
 platform's user cache folder), beside other components' caches.
 """
@@ -19,7 +21,9 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
+import stat
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +31,7 @@ from pathlib import Path
 import pytesseract
 
 from geoloc import __version__
-from geoloc.common.files import atomic_write_text
+from geoloc.common.files import atomic_write_text, read_cache_file
 from geoloc.common.paths import cache_root, default_cache_root
 from geoloc.errors import GeolocError
 from geoloc.model import Metadata, TextSpan
@@ -44,7 +48,14 @@ CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder holds
 """The Cache Directory Tagging marker (bford.info/cachedir): backup tools skip the folder, and
 ``geoloc cache clear --all`` only empties a folder that carries it."""
 
+MAX_ENTRY_BYTES = 8_000_000
+"""An entry holds what one photo yielded: OCR reads at most a few dozen text regions and lines,
+metadata texts are capped at 2000 characters, so real entries are a few KB. A file thousands of
+times that size was not written by geoloc and is not read."""
+
 _CHUNK = 1 << 20
+_ENTRY_NAME_RE = re.compile(r"[0-9a-f]{64}\.json")
+"""An entry's file name: the SHA-256 key in hex (``key``), in the folder named by its first two."""
 
 
 def file_digest(path: str | os.PathLike[str]) -> str:
@@ -119,14 +130,14 @@ class ObservationCache:
         """The cached observation, or None when missing or unreadable (then it is read again)."""
         entry = self._entry(key)
         try:
-            data = json.loads(entry.read_bytes())
-            if data.get("key") != key:
+            data = json.loads(read_cache_file(entry, MAX_ENTRY_BYTES))
+            if not isinstance(data, dict) or data.get("key") != key:
                 raise ValueError("entry does not match its key")
             texts = [TextSpan.from_dict(t) for t in data["texts"]]
             metadata = Metadata.from_dict(data["metadata"])
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             log.debug("ignoring damaged cache entry %s (%s)", entry, exc)
             return None
         return texts, metadata
@@ -135,7 +146,7 @@ class ObservationCache:
         """Store an observation atomically. Raises OutputError when the folder is not writable."""
         self._tag_root()
         data = {"key": key, "format": FORMAT, "texts": [asdict(t) for t in texts], "metadata": metadata.to_dict()}
-        atomic_write_text(self._entry(key), json.dumps(data, ensure_ascii=False))
+        atomic_write_text(self._entry(key), json.dumps(data, ensure_ascii=False), replace_planted=True)
 
     def _tag_root(self) -> None:
         tag = self.directory.parent / "CACHEDIR.TAG"
@@ -146,9 +157,20 @@ class ObservationCache:
                 pass  # the entry write below reports an unwritable folder
 
     def info(self) -> CacheInfo:
-        """How many entries the cache holds and how much disk they take."""
-        files = [p for p in self.directory.glob("??/*.json") if p.is_file()]
-        return CacheInfo(self.directory, len(files), sum(p.stat().st_size for p in files))
+        """How many entries the cache holds and how much disk they take.
+
+        Only files named and placed as ``put`` writes them count: anything else in the folder (a
+        note, a copy, a link, a FIFO, a temporary file left by a killed run) is no photo reading.
+        """
+        sizes = [
+            p.lstat().st_size
+            for p in self.directory.glob("??/*.json")
+            if _ENTRY_NAME_RE.fullmatch(p.name)
+            and p.parent.name == p.name[:2]
+            and not p.parent.is_symlink()
+            and stat.S_ISREG(p.lstat().st_mode)
+        ]
+        return CacheInfo(self.directory, len(sizes), sum(sizes))
 
     def clear(self) -> int:
         """Remove every entry; return how many there were."""

@@ -27,6 +27,10 @@ class PhotoIOError(GeolocError, OSError):
     """A photo path cannot be read (missing, a directory, no permission, a symlink loop)."""
 
 
+class ContextError(GeolocError, OSError):
+    """The caption or article file given as context cannot be read (missing, a folder, no permission)."""
+
+
 class MetadataError(GeolocError, ValueError):
     """Metadata is present but malformed beyond what can be read safely."""
 

@@ -6,6 +6,7 @@ Stages exchange these dataclasses only, so each stage can be tested alone and re
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal
@@ -67,15 +68,19 @@ class TextSpan:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TextSpan:
-        """Rebuild a span from ``to_dict`` or ``dataclasses.asdict`` output (cache, saved reports)."""
-        x, y, w, h = (int(v) for v in d["box"])
+        """Rebuild a span from ``to_dict`` or ``dataclasses.asdict`` output (cache, saved reports).
+
+        The dict may come from a damaged or planted file, so every value is checked: a ValueError
+        or TypeError says which one is wrong, and the caller reads the photo again.
+        """
+        x, y, w, h = d["box"]
         return cls(
-            text=str(d["text"]),
-            confidence=float(d["confidence"]),
-            box=(x, y, w, h),
-            line=int(d.get("line", 0)),
-            region=int(d.get("region", 0)),
-            lang=str(d.get("lang", "")),
+            text=_text(d["text"], "text"),
+            confidence=_number(d["confidence"], "confidence", 0.0, 100.0),
+            box=(_integer(x, "box x"), _integer(y, "box y"), _integer(w, "box width", 0), _integer(h, "box height", 0)),
+            line=_integer(d.get("line", 0), "line"),
+            region=_integer(d.get("region", 0), "region"),
+            lang=_text(d.get("lang", ""), "lang"),
         )
 
 
@@ -91,6 +96,7 @@ class Mention:
     region: int | None = None  # the OCR text region (sign panel) it came from
     source: str = ""
     routes: tuple[str, ...] = ()  # route numbers on the same line (М01, E95): kept as evidence
+    place_kind: PlaceKind | None = None  # the kind of place named, when the source says (a country field)
 
     @property
     def text(self) -> str:
@@ -133,12 +139,20 @@ class GPS:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> GPS:
-        """Rebuild a position from ``to_dict`` output; numbers stay numbers, other fields text."""
-        numeric = {"lat", "lon", "altitude_m", "direction_deg"}
+        """Rebuild a position from ``to_dict`` output: finite numbers in their ranges, other fields text.
+
+        A non-finite or out-of-range value (a damaged cache entry) raises ValueError rather than
+        reaching the estimate and the map, which cannot draw it.
+        """
         kw: dict[str, Any] = {}
         for f in fields(cls):
-            if d.get(f.name) is not None:
-                kw[f.name] = float(d[f.name]) if f.name in numeric else str(d[f.name])
+            value = d.get(f.name)
+            if value is None:
+                continue
+            if f.name in _GPS_RANGES:
+                kw[f.name] = _number(value, f.name, *_GPS_RANGES[f.name])
+            else:
+                kw[f.name] = _text(value, f.name)
         return cls(**kw)
 
 
@@ -161,7 +175,7 @@ class Location:
         """Rebuild a written location from ``to_dict`` output."""
 
         def opt(key: str) -> str | None:
-            return None if d.get(key) is None else str(d[key])
+            return None if d.get(key) is None else _text(d[key], key)
 
         return cls(
             city=opt("city"),
@@ -169,7 +183,7 @@ class Location:
             country=opt("country"),
             country_code=opt("country_code"),
             sublocation=opt("sublocation"),
-            source=str(d.get("source", "xmp")),
+            source=_text(d.get("source", "xmp"), "source"),
         )
 
 
@@ -196,8 +210,8 @@ class Metadata:
         return cls(
             gps=GPS.from_dict(d["gps"]) if d.get("gps") else None,
             location=Location.from_dict(d["location"]) if d.get("location") else None,
-            camera={str(k): str(v) for k, v in (d.get("camera") or {}).items()},
-            warnings=tuple(str(w) for w in d.get("warnings") or ()),
+            camera={_text(k, "camera field"): _text(v, "camera value") for k, v in (d.get("camera") or {}).items()},
+            warnings=tuple(_text(w, "warning") for w in d.get("warnings") or ()),
         )
 
 
@@ -388,3 +402,42 @@ class MapGeography:
     distances: tuple[AreaDistance, ...] = ()  # per photo with an estimate, per area
     countries: tuple[Area, ...] = ()  # every country: the country layer
     nearby: frozenset[str] = frozenset()  # codes of the countries meeting the window
+
+
+# ---------------------------------------------------------------- checks for from_dict
+# The dicts ``from_dict`` reads come from files (the observation cache) that may be damaged or
+# planted: a value of the wrong type or out of range raises, so the caller treats it as a miss.
+
+_GPS_RANGES: dict[str, tuple[float, float]] = {
+    "lat": (-90.0, 90.0),
+    "lon": (-180.0, 180.0),
+    "altitude_m": (-math.inf, math.inf),  # finite only: a photo may be taken below sea level or in flight
+    "direction_deg": (0.0, 360.0),
+}
+"""The values a GPS record's numbers may take, as the metadata reader produces them."""
+
+
+def _number(value: Any, what: str, low: float, high: float) -> float:
+    """``value`` as a float when it is a finite JSON number within [low, high]; else ValueError."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{what} is not a number")
+    number = float(value)
+    if not (math.isfinite(number) and low <= number <= high):
+        raise ValueError(f"{what} {number!r} is not a finite number in {low:g}..{high:g}")
+    return number
+
+
+def _integer(value: Any, what: str, low: int | None = None) -> int:
+    """``value`` when it is a JSON integer, at least ``low`` when given; else ValueError."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what} is not an integer")
+    if low is not None and value < low:
+        raise ValueError(f"{what} {value} is below {low}")
+    return value
+
+
+def _text(value: Any, what: str) -> str:
+    """``value`` when it is a string; else TypeError."""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} is not text")
+    return value

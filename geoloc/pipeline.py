@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 
 from geoloc.areas import country_at, measure, resolve_areas
 from geoloc.common.photo import load_image
@@ -121,7 +120,7 @@ def reported_areas(
     *,
     borders: Sequence[str] = (),
     regions: Sequence[str] = (),
-    area_files: Sequence[str] = (),
+    user_areas: Sequence[Area] = (),
 ) -> list[Area]:
     """The areas to check the estimate against: asked for, plus those the context names.
 
@@ -148,7 +147,7 @@ def reported_areas(
     areas = resolve_areas(
         borders=[b for b in borders if b != home],
         regions=regions,
-        area_files=[Path(f) for f in area_files],
+        user_areas=user_areas,
         named=named,
         home_country=home,
     )

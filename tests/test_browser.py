@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from geoloc.areas import map_geography, measure, resolve_areas
+from geoloc.areas import load_area_file, map_geography, measure, resolve_areas
 from geoloc.model import Candidate, Evidence, Metadata, Place
 from geoloc.render.map import write_map
 from tests.test_maps import chernihiv_report
@@ -161,7 +161,7 @@ def test_hostile_strings_are_shown_never_run(browser, tmp_path) -> None:
         ),
         encoding="utf-8",
     )
-    areas = resolve_areas(area_files=[area_file])
+    areas = resolve_areas(user_areas=load_area_file(area_file))
     ph.areas = [measure(a, ph.estimate.lat, ph.estimate.lon) for a in areas]
     out = write_map(report, tmp_path / "map.html", map_geography(report, areas), offline=True, within_km=5)
 

@@ -101,13 +101,15 @@ def test_all_good_photos_exit_0_and_a_rerun_reads_nothing_again(folder, cache, t
     def no_reading(path, settings):
         raise AssertionError(f"{path} was read again")
 
-    monkeypatch.setattr("geoloc.batch.observe", no_reading)
-    again = _run(*photos, "--json", "--jobs", "1", "--country", "UA", "--map", str(tmp_path / "b.html"))
+    monkeypatch.setattr("geoloc.batch.observe", no_reading)  # --timeout 0: read in this process, where it is patched
+    again = _run(
+        *photos, "--json", "--jobs", "1", "--timeout", "0", "--country", "UA", "--map", str(tmp_path / "b.html")
+    )
     assert again.exit_code == 0, again.stderr
     assert [p["texts"] for p in json.loads(again.stdout)["photos"]] == [
         p["texts"] for p in json.loads(first.stdout)["photos"]
     ]
-    nocache = _run(photos[0], "--no-cache", "--jobs", "1", "--map", str(tmp_path / "c.html"))
+    nocache = _run(photos[0], "--no-cache", "--jobs", "1", "--timeout", "0", "--map", str(tmp_path / "c.html"))
     assert nocache.exit_code == 1 and "was read again" in nocache.stderr  # --no-cache reads
 
 
@@ -161,7 +163,8 @@ def test_offline_opens_no_socket(folder, tmp_path, monkeypatch) -> None:
         socket.create_connection(("127.0.0.1", 9))
     attempts.clear()
     photo = str(folder / "00_Chernihiv.jpg")
-    result = _run(photo, "--offline", "--jobs", "1", "--no-cache", "--json", "--map", str(tmp_path / "offline.html"))
+    in_process = ["--jobs", "1", "--timeout", "0"]  # the photo is read here, where sockets are refused
+    result = _run(photo, "--offline", *in_process, "--no-cache", "--json", "--map", str(tmp_path / "offline.html"))
     assert result.exit_code == 0, result.stderr
     assert attempts == []
     data = json.loads(result.stdout)
@@ -257,3 +260,23 @@ def test_progress_bar_only_on_a_terminal_and_not_with_q(tmp_path) -> None:
     assert "/3 [" not in quiet and quiet.count("not an image (empty file)") == 3
     piped = CliRunner().invoke(cli, ["locate", str(tmp_path), "--no-cache"])
     assert "/3 [" not in piped.stderr
+
+
+def test_the_headline_follows_the_gps_not_a_caption_region_far_from_it(tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    img = Image.open(Path(__file__).resolve().parents[1] / "images" / "no_text.jpg")
+    exif = Image.Exif()
+    exif.get_ifd(0x8825).update({1: "N", 2: (51.0, 30.0, 0.0), 3: "E", 4: (31.0, 18.0, 0.0)})
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", exif=exif)
+    photo = tmp_path / "gps.jpg"
+    photo.write_bytes(buf.getvalue())
+    caption = tmp_path / "caption.txt"
+    caption.write_text("Photo taken in the Bryansk region.", encoding="utf-8")
+    res = _run(str(photo), "--context", str(caption), "--offline", "--no-cache", "--map", str(tmp_path / "m.html"))
+    headline = res.output.splitlines()[0]
+    assert "GPS position" in headline and "Bryansk" not in headline, res.output
+    assert "conflict: caption 'Bryansk" in res.output

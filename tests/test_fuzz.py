@@ -3,8 +3,10 @@
 Photos pulled from the web may be broken or built to attack the reader. Whatever the bytes, both
 entry points must either return a sane result or raise a GeolocError (one line for the user);
 any other exception is a bug. The default run tries 2,900 cases (1,500 mutated files through
-read_metadata, 700 through load_image, 700 random GPS directories); set GEOLOC_FUZZ_EXAMPLES=N to
-try N per test in a long run.
+read_metadata, 700 through load_image, 700 random GPS directories), then a round of 12 files
+built to be slow or huge (many scans, many chunks, deep or wide XMP, odd aspect ratios, segment
+floods) with random sizes, each read in a child process within a time and memory bound; set
+GEOLOC_FUZZ_EXAMPLES=N to try N per test in a long run, GEOLOC_FUZZ_SEED to replay a round.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import io
 import json
 import math
 import os
+import random
 import struct
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,6 +29,18 @@ from PIL.TiffImagePlugin import IFDRational
 import geoloc.common.photo
 from geoloc.errors import GeolocError
 from geoloc.read.metadata import read_metadata
+from tests.test_hostile_files import (
+    CITY_XMP,
+    flat_xml,
+    image_bytes,
+    many_scans_jpeg,
+    nested_xml,
+    padded_jpeg,
+    png_chunk,
+    png_with_chunks,
+    run_bounded,
+    xmp_chunk,
+)
 
 REALDATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "realdata"
 CORPORA = ("exif-mdx", "exif-py", "exiftool-t", "pillow-iptc")
@@ -36,6 +52,14 @@ _EXTRA = int(os.environ.get("GEOLOC_FUZZ_EXAMPLES", "0") or 0)
 META_EXAMPLES = _EXTRA or 1500
 IMAGE_EXAMPLES = _EXTRA or 700
 GPS_EXAMPLES = _EXTRA or 700
+HOSTILE_EXAMPLES = _EXTRA or 12
+
+CASE_SECONDS = 3.0
+"""Each hostile file must be read or refused within this, by load_image and by read_metadata
+(the slowest legitimate case here, a 16 MB metadata budget inflated and cut, takes 0.3 s)."""
+CASE_MEGABYTES = 400
+"""...and within this much memory beyond the reader's own (the largest image drawn, 4096x4096,
+decodes to 64 MB; the largest XMP kept, 100,000 elements, about 30 MB)."""
 
 XMP = (
     '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
@@ -261,3 +285,71 @@ def test_seeds_cover_every_format(tmp_path: Path) -> None:
                 (-(33 + 51 / 60 + 54.5 / 3600), -(70 + 40 / 60 + 12.5 / 3600))
             ), name
             assert md.gps.altitude_m == pytest.approx(-430.5), name
+
+
+# --------------------------------------------------------------------------------------- hostile shapes
+
+
+def _app1_xmp(xml: bytes) -> bytes:
+    payload = b"http://ns.adobe.com/xap/1.0/\x00" + xml[:65_000]
+    return b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
+
+
+def _scans(rng: random.Random) -> tuple[str, bytes]:
+    return ".jpg", many_scans_jpeg(rng.choice([64, 512, 2048, 4096]), rng.randint(1, 3000), rng.choice(["RGB", "L"]))
+
+
+def _xmp_flood(rng: random.Random) -> tuple[str, bytes]:
+    """Many XMP packets: compressed PNG chunks, or 64 kB JPEG segments, flat, nested or blank."""
+    size = rng.randint(1, 16) * 2**20
+    xml = rng.choice([flat_xml(size), nested_xml(size // 7), b" " * size + CITY_XMP])
+    if rng.random() < 0.5:
+        return ".png", png_with_chunks([xmp_chunk(CITY_XMP)] + [xmp_chunk(xml)] * rng.randint(1, 16))
+    return ".jpg", padded_jpeg(_app1_xmp(CITY_XMP) + _app1_xmp(xml[:65_000]) * rng.randint(1, 400))
+
+
+def _deep(rng: random.Random) -> tuple[str, bytes]:
+    depth = int(10 ** rng.uniform(1.5, 6.4))
+    if depth < 9000 and rng.random() < 0.5:  # a JPEG segment holds 64 kB
+        return ".jpg", padded_jpeg(_app1_xmp(nested_xml(depth)))
+    return ".png", png_with_chunks([xmp_chunk(nested_xml(depth), compress=rng.random() < 0.9)])
+
+
+def _odd_aspect(rng: random.Random) -> tuple[str, bytes]:
+    fmt = rng.choice(["PNG", "JPEG", "GIF", "WEBP"])
+    short, long = rng.randint(1, 24), rng.randint(200, 16_000 if fmt == "WEBP" else 65_000)
+    size = (long, short) if rng.random() < 0.5 else (short, long)
+    return "." + fmt.lower(), image_bytes(size, fmt)
+
+
+def _floods(rng: random.Random) -> tuple[str, bytes]:
+    """Padding, comment segments or empty chunks by the hundred thousand."""
+    count = int(10 ** rng.uniform(3, 5.7))
+    kind = rng.choice(["fill", "comments", "chunks"])
+    if kind == "fill":
+        return ".jpg", padded_jpeg(b"\xff" * count * 8)
+    if kind == "comments":
+        return ".jpg", padded_jpeg(b"\xff\xfe\x00\x02" * count)
+    return ".png", png_with_chunks([png_chunk(b"teSt", b"")] * count)
+
+
+SHAPES: tuple[Callable[[random.Random], tuple[str, bytes]], ...] = (_scans, _xmp_flood, _deep, _odd_aspect, _floods)
+
+
+def test_hostile_shapes_are_read_or_refused_within_bounds(tmp_path: Path) -> None:
+    """Files built to be slow or huge, of random sizes: each is read or refused with one line, by
+    load_image and by read_metadata, in under CASE_SECONDS and CASE_MEGABYTES."""
+    seed = int(os.environ.get("GEOLOC_FUZZ_SEED") or random.randrange(2**32))
+    rng = random.Random(seed)
+    jobs: list[tuple[str, Path]] = []
+    for i in range(HOSTILE_EXAMPLES):
+        shape = SHAPES[i % len(SHAPES)]
+        suffix, data = shape(rng)
+        path = tmp_path / f"{i:02d}-{shape.__name__.strip('_')}{suffix}"
+        path.write_bytes(data)
+        jobs += [("image", path), ("meta", path)]
+    for (kind, path), got in zip(jobs, run_bounded(jobs, CASE_SECONDS, CASE_MEGABYTES), strict=True):
+        case = f"{path.name} ({path.stat().st_size:,} bytes) through {kind}, GEOLOC_FUZZ_SEED={seed}: {got}"
+        assert got["said"].startswith(("ok ", f"refused {path}: ")), case
+        assert "\n" not in got["said"], case
+        assert got["seconds"] < CASE_SECONDS and got["mb"] < CASE_MEGABYTES, case

@@ -152,3 +152,35 @@ def test_a_cyrillic_sign_name_ranks_a_place_of_a_cyrillic_country_first(gz):
     assert inf.candidates, "the name was not found at all"
     assert inf.candidates[0].place.country_code in ("RU", "UA", "BY")
     assert inf.estimate is not None and inf.estimate.basis == "ocr"
+
+
+def test_a_metadata_country_field_names_the_country_not_a_town_spelled_alike(gz):
+    inf = run(gz, [], Metadata(location=Location(country="Fiji", source="xmp")))
+    assert inf.candidates and inf.candidates[0].place.country_code == "FJ"
+    assert inf.candidates[0].place.kind == "country"
+
+
+def test_distance_signs_that_cannot_both_be_true_are_a_stated_contradiction(gz):
+    # Zhytomyr and Chernihiv are about 230 km apart: no camera is 30 km from one and 14 from the other.
+    inf = run(gz, sign(("Житомир", 30.0), ("Чернігів", 14.0)))
+    assert any("cannot both be true" in c for c in inf.conflicts)
+    assert inf.estimate is not None and inf.estimate.confidence < 0.5
+    assert inf.estimate.radius_km > 100 and "cannot all be true" in inf.estimate.explanation
+
+
+def test_a_caption_place_far_from_the_gps_is_a_conflict(gz):
+    inf = run(gz, [], Metadata(gps=GPS(51.5, 31.3)), caption="Photo taken in Kyiv.")
+    assert inf.estimate is not None and inf.estimate.basis == "gps"
+    assert any("Kyiv" in c and "GPS" in c for c in inf.conflicts)
+    near = run(gz, [], Metadata(gps=GPS(50.45, 30.52)), caption="Photo taken in Kyiv.")
+    assert near.conflicts == []
+
+
+def test_the_summary_never_leads_with_a_candidate_away_from_the_gps(gz):
+    from geoloc.infer import at_estimate
+
+    inf = run(gz, [], Metadata(gps=GPS(51.5, 31.3)), caption="Photo taken in the Bryansk region.")
+    assert inf.candidates and inf.candidates[0].place.name == "Bryansk Oblast"
+    assert at_estimate(inf.candidates, inf.estimate) is None
+    signed = run(gz, sign(("Чернігів", None)), Metadata(gps=GPS(51.5, 31.3)))
+    assert at_estimate(signed.candidates, signed.estimate).place.name == "Chernihiv"

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from shapely.geometry import Point
 
-from geoloc.areas import boundaries, cachefile, country_at, measure, resolve_areas
+from geoloc.areas import boundaries, cachefile, country_at, load_area_file, measure, resolve_areas
 from geoloc.common import geodesy
 from geoloc.common.geodesy import haversine_km
 from geoloc.errors import GeolocError, RegionError
@@ -207,7 +207,7 @@ def test_user_geojson_file(tmp_path) -> None:
         ),
         encoding="utf-8",
     )
-    a, b = resolve_areas(area_files=[path])
+    a, b = resolve_areas(user_areas=load_area_file(path))
     assert (a.name, a.kind) == ("Sector <b>A</b>", "user")
     assert b.name == "front line #2"
     assert measure(a, *CHERNIHIV)["inside"]
@@ -236,14 +236,14 @@ def test_invalid_user_geojson_names_the_file(tmp_path, content, problem) -> None
     path = tmp_path / "areas.geojson"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(RegionError) as info:
-        resolve_areas(area_files=[path])
+        load_area_file(path)
     assert str(info.value).startswith(str(path) + ": ")
     assert problem in str(info.value)
 
 
 def test_missing_user_geojson(tmp_path) -> None:
     with pytest.raises(RegionError, match="no such GeoJSON file"):
-        resolve_areas(area_files=[tmp_path / "absent.geojson"])
+        load_area_file(tmp_path / "absent.geojson")
 
 
 def test_annulus_and_buffer_are_metric() -> None:

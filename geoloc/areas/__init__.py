@@ -8,6 +8,7 @@ file format), ``lookup`` turns reported names, borders and files into areas and 
 from geoloc.areas.boundaries import ADMIN1_PATH, all_countries, countries_in, countries_zip, country_at, load
 from geoloc.areas.geography import map_geography
 from geoloc.areas.lookup import measure, resolve_areas
+from geoloc.areas.userfiles import load_area_file
 
 __all__ = [
     "ADMIN1_PATH",
@@ -16,6 +17,7 @@ __all__ = [
     "countries_zip",
     "country_at",
     "load",
+    "load_area_file",
     "map_geography",
     "measure",
     "resolve_areas",

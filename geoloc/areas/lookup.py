@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import shapely
@@ -20,7 +19,6 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geoloc.areas.boundaries import Boundaries, load
-from geoloc.areas.userfiles import load_area_file
 from geoloc.common.geodesy import distance_km
 from geoloc.common.text import LEADING_REGION_WORDS, is_region_word, normalise
 from geoloc.errors import RegionError
@@ -140,7 +138,7 @@ def resolve_areas(
     *,
     borders: Sequence[str] = (),
     regions: Sequence[str] = (),
-    area_files: Sequence[Path] = (),
+    user_areas: Sequence[Area] = (),
     named: Sequence[Place] = (),
     home_country: str | None = None,
 ) -> list[Area]:
@@ -148,7 +146,8 @@ def resolve_areas(
 
     ``borders``: "BY" (the border between ``home_country`` and Belarus) or "UA-BY";
     ``regions``: any country or admin-1 name in any script, or a code ("BY", "RU.10", "RU-BRY");
-    ``area_files``: the user's GeoJSON; ``named``: the countries and regions a caption named.
+    ``user_areas``: the areas of the user's files (``load_area_file``, read once per run);
+    ``named``: the countries and regions a caption named.
     An unknown name raises RegionError with a one-line message.
     """
     reg = load()
@@ -166,9 +165,8 @@ def resolve_areas(
         add(_border(reg, a, b))
     for name in regions:
         add(reg.area(_find(reg, name, home_country=home_country)))
-    for path in area_files:
-        for area in load_area_file(Path(path)):
-            add(area)
+    for area in user_areas:
+        add(area)
     for place in named:
         i = _place_index(reg, place, home_country)
         if i is not None:

@@ -9,6 +9,7 @@ import click
 
 from geoloc.cache import ObservationCache, clear_all
 from geoloc.common.paths import CACHE_ENV, cache_root
+from geoloc.common.text import printable
 from geoloc.errors import GeolocError
 
 from .options import EXIT_SOME_FAILED, report_error
@@ -52,9 +53,9 @@ def command() -> None:
 @command.command("info")
 def info() -> None:
     """Show where the caches are and how much they hold."""
-    root = cache_root()
+    root = cache_root()  # named by $GEOLOC_CACHE_DIR, maybe: its names are printed printable
     obs = ObservationCache().info()
-    click.echo(f"cache folder: {root}" + (f"  (from ${CACHE_ENV})" if os.environ.get(CACHE_ENV) else ""))
+    click.echo(f"cache folder: {printable(root)}" + (f"  (from ${CACHE_ENV})" if os.environ.get(CACHE_ENV) else ""))
     click.echo(f"  observations: {obs.entries} photo{'s' * (obs.entries != 1)}, {_size(obs.size_bytes)}")
     if root.is_dir():
         for child in sorted(root.iterdir()):
@@ -62,9 +63,9 @@ def info() -> None:
                 continue
             if child.is_dir():
                 files, size = _folder_usage(child)
-                click.echo(f"  {child.name}: {files} file{'s' * (files != 1)}, {_size(size)}")
+                click.echo(f"  {printable(child.name)}: {files} file{'s' * (files != 1)}, {_size(size)}")
             elif child.is_file() and not child.name.endswith(".part"):
-                click.echo(f"  {child.name}: {_size(child.stat().st_size)}")
+                click.echo(f"  {printable(child.name)}: {_size(child.stat().st_size)}")
 
 
 @command.command("clear")
@@ -79,7 +80,7 @@ def clear(everything: bool) -> None:
     try:
         if everything:
             clear_all()
-            click.echo(f"emptied {cache_root()}")
+            click.echo(f"emptied {printable(cache_root())}")
             return
         n = ObservationCache().clear()
     except GeolocError as err:

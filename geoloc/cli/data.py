@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
+from geoloc.common.text import printable
 from geoloc.errors import GeolocError
+from geoloc.render.jsontext import dumps
 
 from .options import EXIT_SOME_FAILED, json_flag, report_error, setup_logging, verbosity
 
@@ -48,7 +48,7 @@ def build_cmd(force: bool, verbose: int, quiet: int) -> None:
 
     directory = index_dir()
     if not force and OfflineGazetteer(directory).is_current():
-        click.echo(f"{directory}: up to date (use --force to rebuild)")
+        click.echo(f"{printable(directory)}: up to date (use --force to rebuild)")
         return
     try:
         info = build(directory, show_progress=quiet == 0)
@@ -56,7 +56,8 @@ def build_cmd(force: bool, verbose: int, quiet: int) -> None:
         report_error(err)
         raise SystemExit(EXIT_SOME_FAILED) from None
     click.echo(
-        f"{directory}: {info['places']:,} places, {info['keys']:,} name keys, built in {info['build_seconds']} s"
+        f"{printable(directory)}: {info['places']:,} places, {info['keys']:,} name keys, "
+        f"built in {info['build_seconds']} s"
     )
 
 
@@ -88,11 +89,12 @@ def info_cmd(as_json: bool) -> None:
         "licences": LICENCES,
     }
     if as_json:
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        click.echo(dumps(doc, indent=2))
         return
-    click.echo(f"index:     {directory} ({'current' if doc['current'] else 'stale' if built else 'not built'})")
+    state = "current" if doc["current"] else "stale" if built else "not built"
+    click.echo(f"index:     {printable(directory)} ({state})")
     for name, size in files.items():
-        click.echo(f"  {name:<22} {size / 1e6:8.1f} MB")
+        click.echo(f"  {printable(name):<22} {size / 1e6:8.1f} MB")
     if built:
         click.echo(
             f"places:    {built['places']:,} ({built['cities']:,} from cities500, "
@@ -101,6 +103,6 @@ def info_cmd(as_json: bool) -> None:
         )
         click.echo(f"names:     {built['names']:,} under {built['keys']:,} keys; built in {built['build_seconds']} s")
     click.echo("sources:   " + ", ".join(f"{k} {v}" for k, v in doc["sources"].items()))
-    click.echo(f"admin-1:   {asset or 'assets/admin1.json absent (GeoNames names only)'}")
+    click.echo(f"admin-1:   {printable(asset or 'assets/admin1.json absent (GeoNames names only)')}")
     for what, lic in LICENCES.items():
         click.echo(f"licence:   {what}: {lic}")

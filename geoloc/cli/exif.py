@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import os
-
 import click
 
+from geoloc.common.text import decodable, printable
 from geoloc.errors import GeolocError
 from geoloc.model import Metadata
 from geoloc.read.metadata import read_metadata
+from geoloc.render.jsontext import dumps
 
 from .options import EXIT_OK, EXIT_SOME_FAILED, json_flag, photos_argument, report_error, setup_logging, verbosity
 
 
-def _safe(text: str) -> str:
-    """Make an untrusted string printable: metadata may carry terminal escape sequences."""
-    text = os.fsencode(text).decode("utf-8", errors="backslashreplace") if isinstance(text, str) else str(text)
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}" for c in text)
-
-
 def summary(path: str, md: Metadata) -> str:
-    """The lines a person reads for one photo."""
-    lines = [_safe(path)]
+    """The lines a person reads for one photo (every text from the file made printable)."""
+    lines = [printable(path)]
     if md.gps:
         g = md.gps
         extra = []
@@ -32,9 +25,9 @@ def summary(path: str, md: Metadata) -> str:
             north = {"T": " true", "M": " magnetic"}.get(g.direction_ref or "", "")
             extra.append(f"facing {g.direction_deg:.1f}°{north}")
         if g.timestamp:
-            extra.append(_safe(g.timestamp))
+            extra.append(printable(g.timestamp))
         if g.datum:
-            extra.append(f"datum {_safe(g.datum)}")
+            extra.append(f"datum {printable(g.datum)}")
         lines.append(
             f"  GPS       {g.lat:.6f}, {g.lon:.6f} ({g.source.upper()})" + (f"  {', '.join(extra)}" if extra else "")
         )
@@ -44,17 +37,17 @@ def summary(path: str, md: Metadata) -> str:
         loc = md.location
         parts = [p for p in (loc.sublocation, loc.city, loc.state, loc.country) if p]
         code = f" [{loc.country_code}]" if loc.country_code else ""
-        lines.append(f"  Location  {_safe(', '.join(parts))}{_safe(code)} ({loc.source.upper()})")
+        lines.append(f"  Location  {printable(', '.join(parts))}{printable(code)} ({loc.source.upper()})")
     cam = md.camera
     if cam:
         who = " ".join(cam[k] for k in ("make", "model") if k in cam)
         when = cam.get("datetime_original", "")
         lines.append(
-            f"  Camera    {_safe(', '.join(x for x in (who, when) if x))}"
-            + (f" (software: {_safe(cam['software'])})" if "software" in cam else "")
+            f"  Camera    {printable(', '.join(x for x in (who, when) if x))}"
+            + (f" (software: {printable(cam['software'])})" if "software" in cam else "")
         )
     for w in md.warnings:
-        lines.append(f"  Warning   {_safe(w)}")
+        lines.append(f"  Warning   {printable(w)}")
     return "\n".join(lines)
 
 
@@ -91,9 +84,9 @@ def command(photos: tuple[str, ...], as_json: bool, verbose: int, quiet: int) ->
             failed += 1
             continue
         if as_json:
-            results.append({"path": _safe(path), **md.to_dict()})
+            results.append({"path": decodable(path), **md.to_dict()})
         else:
             click.echo(summary(path, md))
     if as_json:
-        click.echo(json.dumps({"photos": results}, ensure_ascii=False, indent=2))
+        click.echo(dumps({"photos": results}, indent=2))
     raise SystemExit(EXIT_SOME_FAILED if failed else EXIT_OK)

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
+from geoloc.common.text import printable
 from geoloc.errors import GeolocError
+from geoloc.render.jsontext import dumps
 
-from .options import EXIT_OK, EXIT_SOME_FAILED, json_flag, near_option, report_error, setup_logging, verbosity
+from .options import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    country_option,
+    json_flag,
+    near_option,
+    report_error,
+    setup_logging,
+    verbosity,
+)
 
 
 def candidate_record(place) -> dict:  # type: ignore[no-untyped-def]
@@ -31,7 +40,7 @@ def candidate_record(place) -> dict:  # type: ignore[no-untyped-def]
 
 @click.command()
 @click.argument("names", nargs=-1, required=True)
-@click.option("--country", metavar="CC", help="Prior: the place is probably in this country (ISO code or name).")
+@country_option("Prior: the place is probably in this country (ISO code or name).")
 @near_option("Prior: the place is probably near this point (100 km by default).")
 @click.option(
     "--together",
@@ -104,10 +113,10 @@ def command(
                 {"query": q, "candidates": [candidate_record(p) for p in r]} for q, r in zip(names, ranked, strict=True)
             ]
         }
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
-    else:
+        click.echo(dumps(doc, indent=2))
+    else:  # names, and an online geocoder's answers, come from outside: printed printable
         for q, r in zip(names, ranked, strict=True):
-            click.echo(f"{q}:" + ("" if r else " no match"))
+            click.echo(printable(f"{q}:" + ("" if r else " no match")))
             for i, p in enumerate(r, 1):
                 where = ", ".join(x for x in (p.admin1 if p.kind in ("city", "admin2") else "", p.country_code) if x)
                 via = (
@@ -118,5 +127,9 @@ def command(
                     else ""
                 )
                 pop = f", pop. {p.population:,}" if p.population else ""
-                click.echo(f"  {i}. {p.name}, {where} [{p.kind}{pop}] {p.lat:.4f},{p.lon:.4f} score {p.score:.2f}{via}")
+                click.echo(
+                    printable(
+                        f"  {i}. {p.name}, {where} [{p.kind}{pop}] {p.lat:.4f},{p.lon:.4f} score {p.score:.2f}{via}"
+                    )
+                )
     raise SystemExit(EXIT_OK if all(ranked) else EXIT_SOME_FAILED)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 import webbrowser
@@ -10,21 +9,28 @@ from pathlib import Path
 
 import click
 
-from geoloc.areas import map_geography
-from geoloc.batch import default_jobs, run_batch
+from geoloc.areas import load_area_file, map_geography, resolve_areas
+from geoloc.batch import DEFAULT_TIMEOUT_S, default_jobs, run_batch
 from geoloc.cache import ObservationCache
-from geoloc.common.files import atomic_write_text
+from geoloc.common.files import STDOUT, check_outputs, is_stdout, write_output
+from geoloc.common.text import decodable, printable
 from geoloc.errors import GeolocError
+from geoloc.infer import at_estimate
 from geoloc.model import PhotoReport, Report
 from geoloc.pipeline import Settings, locate_scene, reported_areas
+from geoloc.read.context import read_context_file
+from geoloc.render.jsontext import dumps
 
 from .options import (
-    EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_SIGNALLED,
     EXIT_SOME_FAILED,
+    Kilometres,
+    country_option,
     json_flag,
     lang_option,
     near_option,
+    note,
     photos_argument,
     report_error,
     setup_logging,
@@ -37,40 +43,52 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".heic", ".
 
 
 def expand_inputs(inputs: tuple[str, ...]) -> list[str]:
-    """Photos in the order given; a directory stands for the images directly inside it, sorted."""
+    """Photos in the order given; a directory stands for the images directly inside it, sorted.
+
+    A directory holding no image is named on stderr: a mistyped folder should not pass silently.
+    """
     out: list[str] = []
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            out.extend(
+            found = [
                 str(c) for c in sorted(p.iterdir()) if c.suffix.lower() in IMAGE_SUFFIXES and not c.name.startswith(".")
-            )
+            ]
+            if not found:
+                note(f"{item}: no photos in this folder; skipped")
+            out.extend(found)
         else:
             out.append(item)
     return out
 
 
 def summary_line(photo: PhotoReport) -> str:
-    """One or two lines a person reads: the best estimate and its basis, or why there is none."""
+    """One or two lines a person reads: the best estimate and its basis, or why there is none.
+
+    Each line is made printable: file names, place names, metadata and caption text in it
+    came from outside.
+    """
     if photo.estimate is None:
         texts = len(photo.texts)
-        return f"{photo.path}: no location evidence ({texts} text span{'s' * (texts != 1)} read, none a place)"
+        return printable(
+            f"{photo.path}: no location evidence ({texts} text span{'s' * (texts != 1)} read, none a place)"
+        )
     e = photo.estimate
-    best = photo.candidates[0].place if photo.candidates else None
+    at = at_estimate(photo.candidates, e)  # a candidate away from the estimate never headlines it
+    best = at.place if at is not None else None
     if best is not None:
         where = f"{best.name}, {best.admin1 + ', ' if best.admin1 else ''}{best.country_code}"
     else:
         where = {"gps": "GPS position", "context": "from the caption only"}.get(e.basis, e.basis)
-    line = (
-        f"{photo.path}: {where}  ({e.lat:.4f}, {e.lon:.4f}) ± {e.radius_km:.0f} km, "
-        f"confidence {e.confidence:.2f}\n    basis: {e.explanation or e.basis}"
-    )
-    for conflict in photo.conflicts:
-        line += f"\n    conflict: {conflict}"
+    lines = [
+        f"{photo.path}: {where}  ({e.lat:.4f}, {e.lon:.4f}) ± {e.radius_km:.0f} km, confidence {e.confidence:.2f}",
+        f"    basis: {e.explanation or e.basis}",
+    ]
+    lines += [f"    conflict: {conflict}" for conflict in photo.conflicts]
     for area in photo.areas:
         where = "inside" if area["inside"] else f"{area['distance_km']:.0f} km from"
-        line += f"\n    {where} {area['name']}"
-    return line
+        lines.append(f"    {where} {area['name']}")
+    return "\n".join(printable(line) for line in lines)
 
 
 @click.command("locate")
@@ -91,13 +109,13 @@ def summary_line(photo: PhotoReport) -> str:
     "--geojson",
     "geojson_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the candidates, estimates and areas as GeoJSON (for QGIS).",
+    help="Also write the candidates, estimates and areas as GeoJSON (for QGIS); - for stdout.",
 )
 @click.option(
     "--report",
     "report_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the JSON report to this file.",
+    help="Also write the JSON report to this file; - for stdout.",
 )
 @json_flag
 @click.option(
@@ -116,6 +134,14 @@ def summary_line(photo: PhotoReport) -> str:
     help="Read this many photos at once, in worker processes.",
 )
 @click.option(
+    "--timeout",
+    type=click.IntRange(min=0),
+    default=DEFAULT_TIMEOUT_S,
+    show_default=True,
+    metavar="SECONDS",
+    help="A photo whose reading takes longer fails (one line) and the others go on; 0: no limit.",
+)
+@click.option(
     "--no-cache",
     "no_cache",
     is_flag=True,
@@ -128,7 +154,7 @@ def summary_line(photo: PhotoReport) -> str:
     "--offline", is_flag=True, help="Self-contained map (no tiles, Leaflet inlined) and no network access at all."
 )
 @lang_option
-@click.option("--country", metavar="CC", help="Prior: the photo is probably in this country (ISO code).")
+@country_option("Prior: the photo is probably in this country (ISO code or name).")
 @near_option("Prior: the photo is probably near this point (100 km by default).")
 @click.option(
     "--border",
@@ -153,7 +179,7 @@ def summary_line(photo: PhotoReport) -> str:
 )
 @click.option(
     "--within-km",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Kilometres(),
     metavar="KM",
     help="Draw a band this wide along each reported border.",
 )
@@ -175,6 +201,7 @@ def command(
     as_json: bool,
     as_jsonl: bool,
     jobs: int,
+    timeout: int,
     no_cache: bool,
     open_map: bool,
     offline: bool,
@@ -208,7 +235,8 @@ def command(
     re-run, or a run that was interrupted, reads only new photos; --no-cache reads all again.
 
     Exit status: 0 all photos done, 1 some photos failed (each said on stderr), 2 bad usage,
-    130 interrupted (Ctrl-C: lines already printed stay, map and report cover the photos done).
+    130 interrupted (Ctrl-C: lines already printed stay, map and report cover the photos done),
+    143 the same after SIGTERM.
     """
     setup_logging(verbose, quiet)
     if as_json and as_jsonl:
@@ -217,9 +245,9 @@ def command(
         raise click.UsageError("--offline uses the built-in gazetteer; drop --geocoder or --offline")
     settings = Settings(
         langs=lang,
-        country=country.upper() if country else None,
+        country=country,
         near=near,
-        context_text=context_file.read_text(encoding="utf-8", errors="replace") if context_file else "",
+        context_text=read_context_file(context_file) if context_file else "",
         context_source=str(context_file or ""),
         geocoder=geocoder,
         geocoder_url=geocoder_url,
@@ -228,64 +256,79 @@ def command(
     paths = expand_inputs(photos)
     if not paths:
         raise click.UsageError("no photos found in " + ", ".join(photos))
+    map_path = map_path or Path("maps") / f"{decodable(Path(paths[0]).stem)[:100] or 'geoloc'}.html"
+    outputs: dict[str, str | Path | None] = {"--map": map_path, "--geojson": geojson_path, "--report": report_path}
+    if as_json or as_jsonl:
+        outputs["--json" if as_json else "--jsonl"] = STDOUT
+    try:  # every option is checked before the first photo is read: a typo costs no OCR
+        check_outputs(outputs, [*paths, *([context_file] if context_file else []), *area_files])
+        user_areas = [area for f in area_files for area in load_area_file(Path(f))]  # read once
+        if regions:
+            resolve_areas(regions=regions, home_country=settings.country)
+    except GeolocError as err:
+        raise click.UsageError(str(err)) from None
+    summary_to_stderr = any(is_stdout(p) for p in outputs.values() if p is not None)
 
     def stream_error(err: GeolocError) -> None:
         report_error(err)
         if as_jsonl:
             failed_photo = PhotoReport(path=err.path or "", errors=[err.message])
-            click.echo(json.dumps(failed_photo.to_dict(), ensure_ascii=False))
+            click.echo(dumps(failed_photo.to_dict()))
 
     batch = run_batch(
         paths,
         settings,
         jobs=jobs,
+        timeout=timeout or None,
         cache=None if no_cache else ObservationCache(),
         progress=not quiet and sys.stderr.isatty(),
         on_error=stream_error,
-        on_result=(lambda r: click.echo(json.dumps(r.to_dict(), ensure_ascii=False))) if as_jsonl else None,
+        on_result=(lambda r: click.echo(dumps(r.to_dict()))) if as_jsonl else None,
     )
     report, failed = Report(photos=batch.reports), len(batch.errors)
-    done_code = EXIT_INTERRUPTED if batch.interrupted else EXIT_SOME_FAILED if failed else EXIT_OK
+    stopped_code = EXIT_SIGNALLED + batch.interrupted  # 130 after Ctrl-C, 143 after SIGTERM
+    done_code = stopped_code if batch.interrupted else EXIT_SOME_FAILED if failed else EXIT_OK
     if batch.interrupted:
-        click.echo(f"geoloc: interrupted after {len(report.photos) + failed} of {len(paths)} photos", err=True)
+        note(f"interrupted after {len(report.photos) + failed} of {len(paths)} photos")
     if not report.photos:
-        raise SystemExit(EXIT_INTERRUPTED if batch.interrupted else EXIT_SOME_FAILED)
+        raise SystemExit(stopped_code if batch.interrupted else EXIT_SOME_FAILED)
 
     try:
-        areas = reported_areas(report, settings, borders=borders, regions=regions, area_files=area_files)
+        areas = reported_areas(report, settings, borders=borders, regions=regions, user_areas=user_areas)
     except GeolocError as err:
         raise click.UsageError(str(err)) from None
     if together and len(report.photos) > 1:
         report.scene = locate_scene(report.photos, settings)
 
     from geoloc.render.geojson import write_geojson
-    from geoloc.render.map import write_map
+    from geoloc.render.map import render_map
 
     data = report.to_dict()
-    map_path = map_path or Path("maps") / f"{Path(report.photos[0].path).stem[:100] or 'geoloc'}.html"
     try:
-        written = [write_map(report, map_path, map_geography(report, areas), offline=offline, within_km=within_km)]
+        html = render_map(report, map_geography(report, areas), offline=offline, within_km=within_km)
+        written = [write_output(map_path, html.encode("utf-8"))]
         if geojson_path:
             written.append(write_geojson(report, geojson_path, areas=areas))
         if report_path:
-            written.append(atomic_write_text(report_path, json.dumps(data, ensure_ascii=False, indent=2)))
+            written.append(write_output(report_path, (dumps(data, indent=2) + "\n").encode("utf-8")))
     except GeolocError as err:
         report_error(err)
         raise SystemExit(EXIT_SOME_FAILED) from None
 
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(dumps(data, indent=2))
     elif not as_jsonl:
         for photo in report.photos:
-            click.echo(summary_line(photo))
+            click.echo(summary_line(photo), err=summary_to_stderr)
         if report.scene is not None and report.scene.estimate is not None:
             e = report.scene.estimate
             click.echo(
-                f"together: ({e.lat:.4f}, {e.lon:.4f}) ± {e.radius_km:.0f} km, "
-                f"confidence {e.confidence:.2f}\n    basis: {e.explanation}"
+                f"together: ({e.lat:.4f}, {e.lon:.4f}) ± {e.radius_km:.0f} km, confidence {e.confidence:.2f}\n"
+                + printable(f"    basis: {e.explanation}"),
+                err=summary_to_stderr,
             )
     for path in written:
-        click.echo(f"wrote {path}", err=as_json or as_jsonl)
-    if open_map:
-        webbrowser.open(Path(written[0]).resolve().as_uri())
+        click.echo(f"wrote {printable(path)}", err=summary_to_stderr)
+    if open_map and written[0].is_file():
+        webbrowser.open(written[0].resolve().as_uri())
     raise SystemExit(done_code)

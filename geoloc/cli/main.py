@@ -5,11 +5,15 @@ Exit codes: 0 all done, 1 some photos failed (each failure printed as one line),
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+from collections.abc import Iterator
+from typing import Any
 
 import click
 
 from geoloc import __version__
+from geoloc.common.text import printable
 
 COMMANDS: dict[str, str] = {
     # command name -> module under geoloc.cli that defines ``command``
@@ -22,8 +26,29 @@ COMMANDS: dict[str, str] = {
 }
 
 
+@contextlib.contextmanager
+def _printable_errors() -> Iterator[None]:
+    """Click's messages quote what was typed (a path that is not there, a bad value), and a
+    file name can carry escape sequences: they are escaped like every other line geoloc prints."""
+    try:
+        yield
+    except click.ClickException as exc:
+        exc.message = printable(exc.message)
+        raise
+
+
 class LazyGroup(click.Group):
     """A group whose subcommands are imported only when used (``geoloc --help`` lists them all)."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        with _printable_errors():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _printable_errors():
+            return super().invoke(ctx)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

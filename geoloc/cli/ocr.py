@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from geoloc.common.photo import load_image
+from geoloc.common.text import decodable, printable
 from geoloc.errors import GeolocError
 from geoloc.model import TextSpan
 from geoloc.read.ocr.reader import read_text
+from geoloc.render.jsontext import dumps
 
 from .options import (
     EXIT_OK,
@@ -25,7 +26,11 @@ from .options import (
 
 
 def _summary(path: str, spans: list[TextSpan]) -> str:
-    """One line per text line of the photo: its readings, their confidence and box."""
+    """One line per text line of the photo: its readings, their confidence and box.
+
+    The text read is whatever the photo shows (it may spell escape sequences), so each line is
+    made printable, as is the file name.
+    """
     lines = [path]
     if not spans:
         lines.append("  (no text found)")
@@ -36,7 +41,7 @@ def _summary(path: str, spans: list[TextSpan]) -> str:
         readings = "  |  ".join(f"{s.text} ({s.confidence:.0f})" for s in group)
         x, y, w, h = group[0].box
         lines.append(f"  sign {region}: {readings}    at x={x} y={y} w={w} h={h}")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 @click.command("ocr")
@@ -81,14 +86,14 @@ def command(
             spans = read_text(image, lang, debug_dir=sub)
         except GeolocError as err:
             if err.path is None:
-                err.path = path
+                err.path = decodable(path)
             report_error(err)
             failed = True
             continue
         if as_json:
             results.append(
                 {
-                    "path": path,
+                    "path": decodable(path),
                     "texts": [
                         {
                             "text": s.text,
@@ -105,5 +110,5 @@ def command(
         else:
             click.echo(_summary(path, spans))
     if as_json:
-        click.echo(json.dumps({"photos": results}, ensure_ascii=False, indent=2))
+        click.echo(dumps({"photos": results}, indent=2))
     raise SystemExit(EXIT_SOME_FAILED if failed else EXIT_OK)

@@ -160,3 +160,53 @@ def is_region_word(word: str) -> bool:
 def has_region_word(name: str) -> bool:
     """True when some word of ``name`` is a region word ("Bryansk Oblast", "Kyiv Region")."""
     return any(is_region_word(w) for w in name.split())
+
+
+# ---------------------------------------------------------------------------------------------
+# text from outside, on its way to a terminal or a log line
+
+_SURROGATES_RE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate_escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def decodable(text: str) -> str:
+    """``text`` with lone surrogates written as escapes, so that it encodes as UTF-8.
+
+    A file name whose bytes are not UTF-8 reaches Python with each such byte as a surrogate
+    (U+DC80-U+DCFF, PEP 383); it is shown as ``\\xNN``, the byte it stands for. Everything else is
+    kept as it is: this is the form a file name is stored under in a report.
+    """
+    return _SURROGATES_RE.sub(_surrogate_escape, text)
+
+
+def _is_shown(ch: str) -> bool:
+    """True for a character a terminal draws as itself: not a control, format or separator
+    character (C0, DEL, C1, bidi overrides, zero-width marks, line separators), spaces aside."""
+    return ch.isprintable() or unicodedata.category(ch) == "Zs"
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def printable(text: object) -> str:
+    """``text`` made safe to print on a terminal or in a log line.
+
+    File names, metadata, OCR and caption text, geocoder answers and GeoJSON names are written
+    by strangers: an escape sequence among them could retitle the window, clear the screen or
+    write the clipboard (OSC 52), and a bidi override could show a line reversed. Every
+    character a terminal would not draw as itself is written as a Python-style escape
+    (``\\x1b``, ``\\u202e``), and undecodable bytes of a file name as ``\\xNN``; a newline too,
+    so one value stays on one line.
+    """
+    text = decodable(text if isinstance(text, str) else str(text))
+    if text.isprintable():
+        return text
+    return "".join(ch if _is_shown(ch) else _escaped(ch) for ch in text)

@@ -4,8 +4,8 @@
 ``candidates`` scores every place the evidence may point to, ``estimate`` draws the conclusion.
 """
 
-from geoloc.infer.candidates import place_radius_km
+from geoloc.infer.candidates import at_estimate, place_radius_km
 from geoloc.infer.choice import EXACT_MATCH, resolve_context, sign_country
 from geoloc.infer.estimate import infer
 
-__all__ = ["EXACT_MATCH", "infer", "place_radius_km", "resolve_context", "sign_country"]
+__all__ = ["EXACT_MATCH", "at_estimate", "infer", "place_radius_km", "resolve_context", "sign_country"]

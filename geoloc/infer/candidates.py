@@ -91,3 +91,18 @@ def rank_candidates(
             )
     out = [Candidate(place=p, score=round(min(1.0, s), 3), evidence=tuple(ev)) for s, p, ev in by_id.values()]
     return sorted(out, key=lambda c: -c.score)
+
+
+def at_estimate(candidates: Sequence[Candidate], estimate: Estimate | None) -> Candidate | None:
+    """The best candidate that lies where the estimate is, if any: the name a summary may lead with.
+
+    A candidate outside the estimate's reach (the caption's region 200 km from the file's GPS) is
+    evidence to weigh, not the answer, and must not headline it.
+    """
+    if estimate is None:
+        return None
+    for c in candidates:
+        km = haversine_km(c.place.lat, c.place.lon, estimate.lat, estimate.lon)
+        if km <= estimate.radius_km + place_radius_km(c.place):
+            return c
+    return None

@@ -30,6 +30,10 @@ TOP_PER_MENTION = 4
 
 MAX_JOINT = 6  # mentions resolved jointly by exhaustive search; the rest greedily
 
+MAX_PRIOR_PLACES = 20
+"""Places named first that weigh the choice among same-named ones: the lede's places anchor the
+rest, and scoring each look-up against every place found would make long texts quadratic."""
+
 MIN_LEGIBLE_CONF = 40.0
 """OCR confidence below which a line is not read as a name at all (foliage, brickwork)."""
 SHORT_NAME_LETTERS = 5
@@ -85,7 +89,7 @@ def resolve_context(context: ContextFacts | None, gazetteer: Gazetteer) -> list[
     for m in context.mentions:
         hits = [
             p
-            for p in gazetteer.search(m.text, priors=Priors(places=found), limit=3, fuzzy=False)
+            for p in gazetteer.search(m.text, priors=Priors(places=found[:MAX_PRIOR_PLACES]), limit=3, fuzzy=False)
             if p.match >= EXACT_MATCH
         ]
         if hits and hits[0].geonameid not in {p.geonameid for p in found}:
@@ -108,8 +112,11 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
         for reading in m.readings:
             if len(reading.replace(" ", "")) < 3 or is_common_word(reading):
                 continue
+            # Typed metadata is not a misreading: only OCR gets the gazetteer's OCR tolerance.
             hits = [
-                p for p in gazetteer.search(reading, priors=priors, limit=TOP_PER_MENTION * 2) if p.match >= MIN_MATCH
+                p
+                for p in gazetteer.search(reading, priors=priors, limit=TOP_PER_MENTION * 2, fuzzy=m.kind == "ocr")
+                if p.match >= MIN_MATCH
             ]
             if m.kind == "ocr" and script_of(reading) == SCRIPT_CYRILLIC:
                 # A sign written in Cyrillic stands where Cyrillic is written: "Александрия" on a
@@ -120,7 +127,10 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
                     useful.append(reading)
                 if p.geonameid not in best or p.match > best[p.geonameid].match:
                     best[p.geonameid] = p
-        if m.kind != "context" and any(p.kind == "city" for p in best.values()):
+        if m.place_kind == "country" or m.place_kind == "admin1":
+            # A metadata country or state field names that, not a town that shares its name.
+            best = {k: p for k, p in best.items() if p.kind == m.place_kind}
+        elif m.kind != "context" and any(p.kind == "city" for p in best.values()):
             # Signs and written locations name settlements; "Chernihiv" there is the city.
             best = {k: p for k, p in best.items() if p.kind == "city"}
         if best:
@@ -170,8 +180,15 @@ def metadata_mentions(metadata: Metadata) -> list[Mention]:
     if loc is None:
         return []
     kind = "iptc" if loc.source == "iptc" else "xmp"
-    name = loc.city or loc.sublocation or loc.state or loc.country
-    return [Mention(readings=(name,), kind=kind, source=f"{kind} location")] if name else []
+    for name, place_kind in (
+        (loc.city, "city"),
+        (loc.sublocation, None),
+        (loc.state, "admin1"),
+        (loc.country, "country"),
+    ):
+        if name:
+            return [Mention(readings=(name,), kind=kind, source=f"{kind} location", place_kind=place_kind)]
+    return []
 
 
 def dominant_country(places: Sequence[Place]) -> str | None:

@@ -8,6 +8,7 @@ place; a caption narrows ambiguous names; no evidence gives no estimate.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from shapely.geometry.base import BaseGeometry
@@ -17,6 +18,7 @@ from geoloc.common.geodesy import haversine_km
 from geoloc.infer.candidates import place_radius_km, rank_candidates
 from geoloc.infer.choice import (
     EXACT_MATCH,
+    MAX_PRIOR_PLACES,
     Resolved,
     choose,
     dominant_country,
@@ -48,6 +50,8 @@ METADATA_NAME_FACTOR = 0.8
 FULL_CONF_OCR = 85.0
 """OCR confidence at and above which a reading is taken at full weight."""
 CAPTION_ONLY_CONF = 0.25
+CONTRADICTION_CONF = 0.1
+"""Confidence when the distance signs read cannot all be true: below any answer worth publishing."""
 
 
 def infer(
@@ -65,7 +69,7 @@ def infer(
     home = country or sign_country(mentions) or loc_cc or dominant_country(context_places)
     # No script here: each reading is looked up with its own alphabet as the prior (a Cyrillic
     # reading is most likely in a Cyrillic country), since one sign's passes read both alphabets.
-    priors = Priors(country=home, near=near, places=context_places)
+    priors = Priors(country=home, near=near, places=context_places[:MAX_PRIOR_PLACES])
     resolved = resolve_mentions(list(mentions) + metadata_mentions(metadata), gazetteer, priors)
     anchors = list(context_places)
     if metadata.gps is not None:  # same-named places: the one near the file's GPS
@@ -77,8 +81,21 @@ def infer(
     candidates = rank_candidates(
         resolved, chosen, estimate, context_places, context.mentions[0].source if context and context.mentions else ""
     )
-    conflicts = _conflicts(metadata.gps, resolved, chosen)
+    conflicts = _conflicts(metadata.gps, resolved, chosen, context_places) + _sign_conflicts(resolved, chosen)
     return Inference(candidates=candidates, estimate=estimate, conflicts=conflicts, context_places=context_places)
+
+
+def _rings(resolved: Sequence[Resolved], chosen: Sequence[Place]) -> list[Ring]:
+    """The distance signs read in the photo, each with the place chosen for it."""
+    return [
+        Ring(p, r.mention.distance_km, r.mention.region or 0)
+        for r, p in zip(resolved, chosen, strict=True)
+        if r.mention.distance_km and r.mention.kind == "ocr"
+    ]
+
+
+def _sign_conflicts(resolved: Sequence[Resolved], chosen: Sequence[Place]) -> list[str]:
+    return ring_contradictions(_rings(resolved, chosen))
 
 
 def _home_geometry(country: str | None) -> BaseGeometry | None:
@@ -107,11 +124,22 @@ def _estimate(
             basis="gps",
             explanation=f"{gps.source.upper()} GPS {gps.lat:.5f}, {gps.lon:.5f}",
         )
-    pairs = [
-        Ring(p, r.mention.distance_km, r.mention.region or 0)
-        for r, p in zip(resolved, chosen, strict=True)
-        if r.mention.distance_km and r.mention.kind == "ocr"
-    ]
+    pairs = _rings(resolved, chosen)
+    if len(pairs) >= 2 and ring_contradictions(pairs):
+        # No camera position fits every sign: a misreading or a wrongly chosen place. Say so with
+        # a region wide enough to hold every ring, at the lowest confidence, never a tidy point.
+        lat = sum(p.lat for p, _, _ in pairs) / len(pairs)
+        lon = sum(p.lon for p, _, _ in pairs) / len(pairs)
+        radius = max(haversine_km(lat, lon, p.lat, p.lon) + d for p, d, _ in pairs)
+        parts = ", ".join(f"{p.name} {d:g} km" for p, d, _ in pairs)
+        return Estimate(
+            lat=lat,
+            lon=lon,
+            radius_km=radius,
+            confidence=CONTRADICTION_CONF,
+            basis="distance",
+            explanation=f"{len(pairs)} distance signs that cannot all be true: {parts} -> no single region",
+        )
     if len(pairs) >= 2:
         fit = fit_rings(pairs, _home_geometry(home))
         parts = ", ".join(f"{p.name} {d:g} km" for p, d, _ in pairs)
@@ -174,8 +202,14 @@ def _estimate(
     return None
 
 
-def _conflicts(gps: GPS | None, resolved: Sequence[Resolved], chosen: Sequence[Place]) -> list[str]:
-    """Evidence that disagrees with the file's GPS by more than CONFLICT_KM, said plainly."""
+def _conflicts(
+    gps: GPS | None, resolved: Sequence[Resolved], chosen: Sequence[Place], context_places: Sequence[Place]
+) -> list[str]:
+    """Evidence that disagrees with the file's GPS by more than CONFLICT_KM, said plainly.
+
+    A place the caption names counts too: a photo whose GPS lies 128 km from the town its caption
+    names is a claim to check, whichever of the two is wrong.
+    """
     if gps is None:
         return []
     out = []
@@ -185,4 +219,25 @@ def _conflicts(gps: GPS | None, resolved: Sequence[Resolved], chosen: Sequence[P
         limit = (d * ROAD_FACTOR[2] if d else place_radius_km(p)) + CONFLICT_KM
         if km > limit:
             out.append(f"{r.mention.kind} '{r.mention.text}' -> {p.name} is {km:.0f} km from the GPS position")
+    for p in context_places:
+        if p.kind == "country" or p.kind == "continent":
+            continue  # the border check against the reported areas says how far a country is
+        km = haversine_km(gps.lat, gps.lon, p.lat, p.lon)
+        if km > place_radius_km(p) + CONFLICT_KM:
+            out.append(f"caption '{p.matched or p.name}' -> {p.name} is {km:.0f} km from the GPS position")
+    return out
+
+
+def ring_contradictions(rings: Sequence[Ring]) -> list[str]:
+    """Pairs of distance signs that cannot both be true: their places lie farther apart than the
+    two road distances allow even along straight roads ("Zhytomyr 30 km" and "Chernihiv 14 km",
+    230 km apart)."""
+    out = []
+    for a, b in itertools.combinations(rings, 2):
+        km = haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
+        if km > (a.road_km + b.road_km) * ROAD_FACTOR[2]:
+            out.append(
+                f"signs '{a.place.name} {a.road_km:g} km' and '{b.place.name} {b.road_km:g} km' cannot both be "
+                f"true: the places are {km:.0f} km apart"
+            )
     return out

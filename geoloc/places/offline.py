@@ -18,6 +18,7 @@ import mmap
 import os
 import re
 import sqlite3
+import stat
 import threading
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,6 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from geoloc.common.files import open_cache_file, read_cache_file
 from geoloc.common.geodesy import haversine_km
 from geoloc.common.text import normalise, script_of
 from geoloc.errors import GazetteerError
@@ -44,6 +46,18 @@ COMMON_WORD_MATCH = 0.4
 SPELLING_MATCH = 0.95  # the name in another romanisation or script ("Stryi" for "Стрий")
 FUZZY_PENALTY = 0.9  # match lost per edit, relative to length: one edit in 7+ letters stays >= 0.8
 NEAR_BONUS = 4.0  # inside the caller's circle a hamlet outranks a city 10,000 times larger
+MAX_INFO_BYTES = 1_000_000
+"""info.json holds counts, versions and the common-word list (~4 KB): a file far larger is not the
+builder's and is not read."""
+SQLITE_MAGIC = b"SQLite format 3\x00"
+"""The first bytes of every SQLite database file: anything else is not an index the builder wrote."""
+_INDEX_QUERIES = (
+    "SELECT id, name, lat, lon, cc, a1code, a1name, pop, kind FROM places LIMIT 1",
+    "SELECT id, key, common FROM vocab LIMIT 1",
+    "SELECT kid, pid, name, norm, q FROM names LIMIT 1",
+)
+"""One query per table the lookups read, naming the columns they unpack: a database without them
+is refused when opened rather than failing in the middle of a search."""
 
 
 def prior_bonus(place: Place, priors: Priors | None, country_code: str | None = None) -> float:
@@ -100,12 +114,31 @@ def _build_lock(directory: Path) -> Iterator[None]:
     except ImportError:
         yield
         return
-    with open(directory.parent / f".{directory.name}.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+    path = directory.parent / f".{directory.name}.lock"
+    try:  # never through a link, never truncating, never waiting on a FIFO: the file is only a handle
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise GazetteerError(f"cannot lock the index for building ({exc.strerror or exc})", path=str(path)) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise GazetteerError("cannot lock the index for building (not a regular file)", path=str(path))
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _check_fuzzy_size(name: str, size: int, entries: object) -> None:
+    """Raise ValueError unless a fuzzy index file of ``size`` bytes holds the ``entries`` recorded.
+
+    A file of another size (truncated, swapped, not the builder's) would give offsets past its end
+    or pair hashes with the wrong keys.
+    """
+    if isinstance(entries, bool) or not isinstance(entries, int) or size != 4 * entries:
+        raise ValueError(f"{name}: {size} bytes, not the {entries!r} entries of 4 bytes the index records")
 
 
 class OfflineGazetteer:
@@ -136,18 +169,56 @@ class OfflineGazetteer:
     # -------------------------------------------------------------- opening
 
     def info(self) -> dict[str, Any] | None:
-        """The info record of the built index, or None when none is built."""
+        """The info record of the built index, or None when none is built or it cannot be read."""
         try:
-            info = json.loads((self.directory / INFO_NAME).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            info = json.loads(read_cache_file(self.directory / INFO_NAME, MAX_INFO_BYTES))
+        except (OSError, ValueError, RecursionError):  # missing, unusable (a link, a FIFO...), not JSON
             return None
-        self._common = frozenset(info.get("common_words") or ())
+        if not isinstance(info, dict):
+            return None
+        common = info.get("common_words") or ()
+        self._common = frozenset(w for w in common if isinstance(w, str)) if isinstance(common, list) else frozenset()
         return info
 
     def is_current(self) -> bool:
-        """True when an index is built from the installed sources by this builder version."""
+        """True when an index is built from the installed sources by this builder version, and is sound."""
+        return self._problem() is None
+
+    def _problem(self) -> str | None:
+        """Why the index in the folder cannot be used as it is (None when it can): a short reason.
+
+        The folder is in the cache, where someone else may have put files: each index file must be
+        a regular file (not a link, a FIFO or a device), the database must start like one, and the
+        fuzzy files must hold the entry count the builder recorded. Opening checks the same again on
+        the files it opens (``_connect``, ``_map``), so a file swapped in between is refused too.
+        """
         info = self.info()
-        return bool(info) and info.get("fingerprint") == source_fingerprint(self.countries)
+        if info is None:
+            return "not built" if not os.path.lexists(self.directory / INFO_NAME) else f"{INFO_NAME} is unusable"
+        if info.get("fingerprint") != source_fingerprint(self.countries):
+            return "built from other sources"
+        try:
+            for name in (DB_NAME, FZ_HASH, FZ_KID):
+                fd, st = self._index_file(name)
+                try:
+                    if name == DB_NAME and os.pread(fd, len(SQLITE_MAGIC), 0) != SQLITE_MAGIC:
+                        raise ValueError(f"{DB_NAME}: not an SQLite database")
+                    if name != DB_NAME:
+                        _check_fuzzy_size(name, st.st_size, info.get("fuzzy_entries"))
+                finally:
+                    os.close(fd)
+        except (OSError, ValueError) as exc:
+            return str(exc)
+        return None
+
+    def _index_file(self, name: str) -> tuple[int, os.stat_result]:
+        """A descriptor on the index file ``name``, opened as a cache file is; ValueError names the file."""
+        try:
+            return open_cache_file(self.directory / name)
+        except OSError as exc:  # FileNotFoundError: a file of the index is missing
+            raise ValueError(f"{name}: {exc.strerror or exc}") from None
+        except ValueError as exc:  # UnusableCacheError: a link, a FIFO, a device...
+            raise ValueError(f"{name}: {exc}") from None
 
     def _open(self) -> sqlite3.Connection:
         if self._db is not None:
@@ -155,34 +226,66 @@ class OfflineGazetteer:
         with self._lock:
             if self._db is not None:
                 return self._db
-            if not self.is_current():
+            problem = self._problem()
+            if problem is not None:
                 if not self._build_if_missing:
                     raise GazetteerError(
-                        "the offline gazetteer is not built; run 'geoloc data build'", path=str(self.directory)
+                        f"the offline gazetteer cannot be used ({problem}); run 'geoloc data build'",
+                        path=str(self.directory),
                     )
                 with _build_lock(self.directory):  # parallel workers build it once, not N times
-                    if not self.is_current():
-                        log.info("building the offline gazetteer in %s (once; about two minutes)", self.directory)
+                    problem = self._problem()
+                    if problem is not None:
+                        log.info(
+                            "building the offline gazetteer in %s (%s; about two minutes)", self.directory, problem
+                        )
                         build(self.directory, show_progress=self._show_progress, countries=self.countries)
                 self.info()  # the common-word keys of the index just built (or built by another)
             try:
-                db = sqlite3.connect(f"file:{self.directory / DB_NAME}?mode=ro", uri=True, check_same_thread=False)
-                db.execute("PRAGMA query_only=1")
-                self._hash = self._map(FZ_HASH)
-                self._kid = self._map(FZ_KID)
-            except (OSError, sqlite3.Error) as exc:
+                entries = (self.info() or {}).get("fuzzy_entries")
+                db = self._connect()
+                self._hash = self._map(FZ_HASH, entries)
+                self._kid = self._map(FZ_KID, entries)
+            except (OSError, ValueError, sqlite3.Error) as exc:
                 raise GazetteerError(
                     f"cannot open the gazetteer index ({exc}); run 'geoloc data build'", path=str(self.directory)
                 ) from exc
             self._db = db
             return db
 
-    def _map(self, name: str) -> memoryview:
-        with open(self.directory / name, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size == 0:
+    def _connect(self) -> sqlite3.Connection:
+        """The database, read-only, once it is the regular file checked and has the tables lookups read.
+
+        SQLite opens a path, not a descriptor: the file is checked before, and after connecting the
+        path must still name that same file (not a link swapped in meanwhile).
+        """
+        path = self.directory / DB_NAME
+        fd, st = self._index_file(DB_NAME)
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        finally:
+            os.close(fd)
+        try:
+            if not os.path.samestat(st, os.stat(path)):
+                raise ValueError(f"{DB_NAME} changed while being opened")
+            db.execute("PRAGMA query_only=1")
+            for query in _INDEX_QUERIES:
+                db.execute(query).fetchall()
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _map(self, name: str, entries: object) -> memoryview:
+        """The fuzzy index file ``name`` mapped as uint32s, when it holds exactly ``entries`` of them."""
+        fd, st = self._index_file(name)
+        try:
+            _check_fuzzy_size(name, st.st_size, entries)
+            if st.st_size == 0:
                 return memoryview(b"").cast("I")
-            m = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            m = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+        finally:
+            os.close(fd)
         self._maps.append(m)
         return memoryview(m).cast("I")
 

@@ -8,6 +8,7 @@ destination read twice. A caption is prose: capitalised phrases, "X region/oblas
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,13 @@ ROUTE_RE = re.compile(r"^(?:[MМPРHНTТEЕAА])-?\d{1,3}(?:-\d{1,2}){0,2}$", r
 
 DISTANCE_RE = re.compile(r"^(\d{1,3})(?:\s*(?:km|км|kм))?$", re.IGNORECASE)
 UNIT_RE = re.compile(r"^(?:km|км|kм)\.?$", re.IGNORECASE)
+
+log = logging.getLogger(__name__)
+
+MAX_CONTEXT_MENTIONS = 1000
+"""Distinct capitalised phrases of one context that are looked up (in order of appearance): a long
+article names a few hundred, and each look-up costs a few milliseconds, so a document of any size
+is read in seconds; where a text says where, it says it early."""
 
 _WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
 
@@ -140,11 +148,18 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     text = re.sub(r"\s+", " ", text)
     mentions: list[Mention] = []
     seen: set[str] = set()
+    skipped = 0
     for sentence in re.split(r"(?<=[.!?;])\s+|\n\s*\n", text):
         for phrase in _phrases(sentence, max_words):
-            if phrase.lower() not in seen:
-                seen.add(phrase.lower())
+            if phrase.lower() in seen:
+                continue
+            seen.add(phrase.lower())
+            if len(mentions) < MAX_CONTEXT_MENTIONS:
                 mentions.append(Mention(readings=(phrase,), kind="context", source=source))
+            else:
+                skipped += 1
+    if skipped:
+        log.warning("%s: %d more names than the %d looked up were left out", source, skipped, MAX_CONTEXT_MENTIONS)
     borders: list[str] = []
     for m in _BORDER_RE.finditer(text):
         tail = m.group(1) or m.group(2) or ""

@@ -5,11 +5,11 @@ and its region as a polygon), the candidates with their scores and evidence, and
 distance allows; plus the reported areas with each photo's distance to them. Every feature has a
 ``layer`` property ("estimate", "estimate_region", "candidate", "distance_ring", "area") so a
 GIS can split them into layers. Like the map, it draws the report and computes nothing new.
+The text is ``jsontext``'s: a non-finite number is written as null, so every GIS can parse it.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,9 @@ import shapely
 from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 
-from geoloc.common.files import atomic_write_text
+from geoloc.common.files import write_output
 from geoloc.model import SCHEMA, Area, Report
+from geoloc.render.jsontext import dumps
 from geoloc.render.shapes import estimate_region, road_ring, straight_line_range
 
 
@@ -79,7 +80,7 @@ def features(report: Report, *, areas: Sequence[Area] = ()) -> dict[str, Any]:
     return {"type": "FeatureCollection", "schema": SCHEMA, "features": out}
 
 
-def write_geojson(report: Report, path: Path, *, areas: Sequence[Area] = ()) -> Path:
-    """Write the report's features as GeoJSON atomically and return the path."""
-    data = features(report, areas=areas)
-    return atomic_write_text(path, json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")) + "\n")
+def write_geojson(report: Report, path: Path | str, *, areas: Sequence[Area] = ()) -> Path:
+    """Write the report's features as GeoJSON (``write_output``: ``-``, a FIFO, or a file replaced
+    atomically) and return the path."""
+    return write_output(path, (dumps(features(report, areas=areas), compact=True) + "\n").encode("utf-8"))

@@ -6,10 +6,12 @@ package parses the containers itself instead of trusting a general image library
 1. ``containers`` sniffs the format (JPEG, PNG, TIFF, WebP, HEIF / HEIC / AVIF, JPEG XL) and pulls
    out the raw EXIF, XMP, Photoshop and IPTC blocks; only the metadata bytes are touched, pixels are
    never decoded, and every offset and count is bounds-checked, so a hostile file can only produce
-   a warning (``malformed``).
+   a warning (``malformed``); one file yields at most ``MAX_METADATA_BYTES``, counted after
+   decompression.
 2. ``interpret`` reads those blocks: ``tiff`` walks the EXIF IFDs, ``xmp`` parses XMP with
-   defusedxml (entity declarations and external entities are refused with a warning), ``iptc``
-   splits the IIM datasets.
+   defusedxml (entity declarations and external entities, nesting deeper than ``MAX_XMP_DEPTH``
+   and more than ``MAX_XMP_ELEMENTS`` elements are refused with a warning), ``iptc`` splits the
+   IIM datasets.
 3. ``gps`` follows exiftool's arithmetic (degrees + minutes/60 + seconds/3600, sign from the
    N/S/E/W reference); values exiftool would show as undefined (0/0, n/0) and placeholders (0/0
    position, 4294967295) are reported in ``Metadata.warnings`` and never used as a position.

@@ -17,11 +17,15 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
+from geoloc.common.photo import MAX_CHUNKS
 from geoloc.errors import PhotoError
-from geoloc.read.metadata.malformed import PARSE_ERRORS, Malformed, why
+from geoloc.read.metadata.malformed import PARSE_ERRORS, Malformed, OverBudget, why
 
-MAX_BLOCK = 16 * 1024 * 1024
-"""Largest metadata block read: a tiny zTXt chunk or HEIF item must not turn into gigabytes."""
+MAX_METADATA_BYTES = 16 * 1024 * 1024
+"""Most metadata read from one file, over all its blocks and counted after decompression. Photos
+carry kilobytes (the largest, a phone's depth map in extended XMP or a long Photoshop history, a
+few megabytes); without a cap per file, 12 compressed PNG chunks of 16 MB XMP in 400 kB took 44 s
+and 2 GB to parse."""
 
 _HEIF_BRANDS = {
     b"heic",
@@ -58,6 +62,14 @@ class Raw:
     irb: list[bytes] = field(default_factory=list)  # Photoshop image resource blocks
     iptc: list[bytes] = field(default_factory=list)  # bare IPTC IIM streams
     warnings: list[str] = field(default_factory=list)
+    spent: int = 0  # metadata bytes taken so far, against MAX_METADATA_BYTES
+
+    def take(self, size: int) -> None:
+        """Count ``size`` more bytes of metadata, or raise OverBudget if the file's share is spent."""
+        if self.spent + size > MAX_METADATA_BYTES:
+            self.spent = MAX_METADATA_BYTES
+            raise OverBudget(f"metadata larger than {MAX_METADATA_BYTES // 2**20} MB in all; what follows was not read")
+        self.spent += size
 
 
 def collect(data: Any, shown: str) -> Raw:
@@ -79,6 +91,8 @@ def collect(data: Any, shown: str) -> Raw:
                 raise PhotoError("not an image (an ISO media file that is not HEIF/AVIF)", path=shown)
             try:
                 reader(data, raw)
+            except OverBudget as exc:
+                raw.warnings.append(str(exc))
             except PARSE_ERRORS as exc:
                 raw.warnings.append(f"{fmt} structure is malformed ({why(exc)}); read what came before it")
             return raw
@@ -110,20 +124,25 @@ def _pillow_format(path: str) -> str | None:
         return None
 
 
+_FILL = re.compile(rb"\xff+")
+"""Fill bytes before a JPEG marker (skipped at C speed: a file may hold millions)."""
+
+
 def _jpeg(data: Any, raw: Raw) -> None:
     """Walk the JPEG markers up to the first scan and keep APP1/APP13 payloads."""
     pos, n = 2, len(data)
     photoshop: list[bytes] = []
     extended: dict[bytes, dict[int, bytes]] = {}
-    while pos < n:
+    for _ in range(MAX_CHUNKS):
+        if pos >= n:
+            break
         if data[pos] != 0xFF:  # a segment length that lies: resynchronise on the next marker
             found = data.find(b"\xff", pos)
             if found < 0:
                 raise Malformed(f"no JPEG marker after byte {pos}")
             raw.warnings.append(f"JPEG has {found - pos} stray bytes at byte {pos}; skipped")
             pos = found
-        while pos < n and data[pos] == 0xFF:  # fill bytes
-            pos += 1
+        pos = _FILL.match(data, pos).end()  # data[pos] is 0xFF here, so this always matches
         if pos >= n:
             break
         marker = data[pos]
@@ -139,7 +158,9 @@ def _jpeg(data: Any, raw: Raw) -> None:
             raise Malformed(f"JPEG segment of length {length}")
         if pos + length > n:
             raw.warnings.append("JPEG file is truncated inside a metadata segment")
-        seg = bytes(data[pos + 2 : pos + length]) if marker in (0xE1, 0xED) else b""  # others: skipped
+        if marker in (0xE1, 0xED):  # the others are skipped
+            raw.take(length)
+        seg = bytes(data[pos + 2 : pos + length]) if marker in (0xE1, 0xED) else b""
         pos += length
         if marker == 0xE1:
             if seg.startswith(b"Exif\x00"):
@@ -151,6 +172,8 @@ def _jpeg(data: Any, raw: Raw) -> None:
                 extended.setdefault(guid, {})[off] = seg[75:]
         elif marker == 0xED and seg.startswith(b"Photoshop 3.0\x00"):
             photoshop.append(seg[14:])
+    else:
+        raw.warnings.append(f"JPEG has more than {MAX_CHUNKS:,} segments before its image; the rest was not read")
     if photoshop:
         raw.irb.append(b"".join(photoshop))
     for parts in extended.values():
@@ -160,35 +183,44 @@ def _jpeg(data: Any, raw: Raw) -> None:
 def _png(data: Any, raw: Raw) -> None:
     """Walk PNG chunks (all of them: eXIf may follow the image data)."""
     pos, n = 8, len(data)
-    while pos + 8 <= n:
+    for _ in range(MAX_CHUNKS):
+        if pos + 8 > n:
+            return
         length, ctype = struct.unpack_from(">I4s", data, pos)
-        body = bytes(data[pos + 8 : pos + 8 + length]) if ctype in (b"eXIf", b"iTXt", b"tEXt", b"zTXt") else b""
+        text = ctype in (b"iTXt", b"tEXt", b"zTXt") and _wanted_text(bytes(data[pos + 8 : pos + 8 + min(length, 80)]))
+        if ctype == b"eXIf":
+            raw.take(length)
+        body = bytes(data[pos + 8 : pos + 8 + length]) if ctype == b"eXIf" or text else b""  # others: not copied
         if pos + 8 + length > n:
             raw.warnings.append(f"PNG {ctype.decode('latin-1')} chunk is truncated")
         pos += 12 + length
         if ctype == b"eXIf":
             raw.tiff.append(body[6:] if body.startswith(b"Exif\x00") else body)
-        elif ctype in (b"iTXt", b"tEXt", b"zTXt"):
+        elif text:
             try:  # one broken text chunk must not hide the chunks after it
                 _png_text(ctype, body, raw)
             except PARSE_ERRORS as exc:
                 raw.warnings.append(f"PNG {ctype.decode()} chunk is malformed ({why(exc)}); ignored")
         elif ctype == b"IEND":
-            break
+            return
+    raw.warnings.append(f"PNG has more than {MAX_CHUNKS:,} chunks; the rest was not read")
+
+
+def _wanted_text(head: bytes) -> bool:
+    """Whether a PNG text chunk starting with ``head`` holds XMP or a raw metadata profile."""
+    keyword, sep, _ = head.partition(b"\x00")
+    return bool(sep) and (keyword == b"XML:com.adobe.xmp" or keyword.lower().startswith(b"raw profile type "))
 
 
 def _png_text(ctype: bytes, body: bytes, raw: Raw) -> None:
-    keyword, sep, rest = body.partition(b"\x00")
-    if not sep:
-        return
+    """An XMP or raw-profile text chunk (``_wanted_text``), inflated within the file's budget."""
+    keyword, _, rest = body.partition(b"\x00")
     key = keyword.decode("latin-1")
-    wanted = key == "XML:com.adobe.xmp" or key.lower().startswith("raw profile type ")
-    if not wanted:
-        return
     if ctype == b"tEXt":
+        raw.take(len(rest))
         text = rest
     elif ctype == b"zTXt":
-        text = _inflate(rest[1:])
+        text = _inflate(rest[1:], raw)
     else:  # iTXt: compression flag, method, language\0, translated keyword\0, text
         if len(rest) < 2:
             raise Malformed("iTXt chunk cut off")
@@ -196,7 +228,9 @@ def _png_text(ctype: bytes, body: bytes, raw: Raw) -> None:
         _lang, _, tail = tail.partition(b"\x00")
         _trans, _, text = tail.partition(b"\x00")
         if flag:
-            text = _inflate(text)
+            text = _inflate(text, raw)
+        else:
+            raw.take(len(text))
     if key == "XML:com.adobe.xmp":
         raw.xmp.append(text)
         return
@@ -215,11 +249,18 @@ def _png_text(ctype: bytes, body: bytes, raw: Raw) -> None:
         (raw.irb if blob.startswith(b"8BIM") else raw.iptc).append(blob)
 
 
-def _inflate(blob: bytes) -> bytes:
+def _inflate(blob: bytes, raw: Raw) -> bytes:
+    """Inflate compressed PNG text, never past what is left of the file's metadata budget."""
+    room = MAX_METADATA_BYTES - raw.spent
     d = zlib.decompressobj()
-    out = d.decompress(blob, MAX_BLOCK)
-    if d.unconsumed_tail:
-        raise Malformed(f"compressed PNG text inflates beyond {MAX_BLOCK // 2**20} MB")
+    out = d.decompress(blob, room) if room else b""
+    if d.unconsumed_tail or (not room and blob):
+        raw.spent = MAX_METADATA_BYTES
+        raise OverBudget(
+            f"compressed PNG text inflates beyond the {MAX_METADATA_BYTES // 2**20} MB of metadata read "
+            "from one file; it and what follows were not read"
+        )
+    raw.take(len(out))
     return out
 
 
@@ -241,9 +282,12 @@ def _tiff_file(data: Any, raw: Raw) -> None:
 
 def _webp(data: Any, raw: Raw) -> None:
     pos, n = 12, len(data)
-    while pos + 8 <= n:
+    for _ in range(MAX_CHUNKS):
+        if pos + 8 > n:
+            return
         fourcc, size = struct.unpack_from("<4sI", data, pos)
         if fourcc in (b"EXIF", b"XMP "):
+            raw.take(size)
             body = bytes(data[pos + 8 : pos + 8 + size])
             if fourcc == b"EXIF":
                 raw.tiff.append(body[6:] if body.startswith(b"Exif\x00") else body)
@@ -301,15 +345,13 @@ def _heif(data: Any, raw: Raw) -> None:
         if method == 1 and idat is None:
             continue
         base = idat[0] if method == 1 and idat else 0
-        chunks, total = [], 0
+        chunks = []
         for off, length in extents:
             begin = base + off
             stop = len(data) if length == 0 else begin + length
             if begin > len(data) or stop > len(data):
                 raise Malformed(f"HEIF item {item_id} points outside the file")
-            total += stop - begin
-            if total > MAX_BLOCK:
-                raise Malformed(f"HEIF {kind} item is larger than {MAX_BLOCK // 2**20} MB")
+            raw.take(stop - begin)
             chunks.append(bytes(data[begin:stop]))
         blob = b"".join(chunks)
         if kind == "Exif" and len(blob) >= 4:
@@ -395,6 +437,8 @@ def _heif_iloc(data: Any, s: int, e: int) -> dict[int, tuple[int, list[tuple[int
 def _jxl(data: Any, raw: Raw) -> None:
     """JPEG XL container: 'Exif' (4-byte offset, then TIFF) and 'xml ' boxes."""
     for btype, s, e in _boxes(data, 0, len(data)):
+        if btype in (b"Exif", b"xml "):
+            raw.take(e - s)
         if btype == b"Exif" and e - s >= 4:
             skip = struct.unpack_from(">I", data, s)[0]
             if s + 4 + skip < e:

@@ -9,7 +9,7 @@ from geoloc.model import GPS, Metadata
 from geoloc.read.metadata.containers import Raw
 from geoloc.read.metadata.gps import gps_from_exif, gps_from_xmp
 from geoloc.read.metadata.location import merge_location
-from geoloc.read.metadata.malformed import PARSE_ERRORS, why
+from geoloc.read.metadata.malformed import PARSE_ERRORS, OverBudget, why
 from geoloc.read.metadata.tiff import (
     T_DTO,
     T_IPTC,
@@ -43,7 +43,10 @@ def build_metadata(raw: Raw) -> Metadata:
             continue
         exif_blocks.append(x)
         if raw.fmt == "TIFF":  # IFD0 of a TIFF file carries XMP and IPTC as tags
-            _tiff_embedded(x, raw, warnings)
+            try:
+                _tiff_embedded(x, raw)
+            except OverBudget as exc:
+                warnings.append(str(exc))
     for x in exif_blocks:
         try:
             if gps is None:
@@ -52,7 +55,7 @@ def build_metadata(raw: Raw) -> Metadata:
         except PARSE_ERRORS as exc:
             warnings.append(f"EXIF GPS is malformed ({why(exc)}); ignored")
 
-    roots = [r for blob in raw.xmp if (r := parse_xmp(blob, warnings)) is not None]
+    roots = parse_xmp(raw.xmp, warnings)
     doc = XmpDoc(roots)
     try:
         xmp_gps = gps_from_xmp(doc, warnings) if roots else None
@@ -84,14 +87,14 @@ def build_metadata(raw: Raw) -> Metadata:
     return Metadata(gps=gps, location=location, camera=camera, warnings=tuple(dict.fromkeys(warnings)))
 
 
-def _tiff_embedded(x: Exif, raw: Raw, warnings: list[str]) -> None:
+def _tiff_embedded(x: Exif, raw: Raw) -> None:
+    """XMP, IPTC and Photoshop blocks held in a TIFF file's IFD0, counted against the file's budget."""
     t = x.tiff
-    if (e := x.ifd0.get(T_XMP)) is not None:
-        raw.xmp.append(t.raw(e))
-    if (e := x.ifd0.get(T_IPTC)) is not None:
-        raw.iptc.append(t.raw(e).rstrip(b"\x00"))
-    if (e := x.ifd0.get(T_PHOTOSHOP)) is not None:
-        raw.irb.append(t.raw(e))
+    for tag, blocks in ((T_XMP, raw.xmp), (T_IPTC, raw.iptc), (T_PHOTOSHOP, raw.irb)):
+        if (e := x.ifd0.get(tag)) is not None:
+            raw.take(t.nbytes(e))
+            blob = t.raw(e)
+            blocks.append(blob.rstrip(b"\x00") if tag == T_IPTC else blob)
 
 
 def _exif_camera(x: Exif, camera: dict[str, str], warnings: list[str]) -> None:

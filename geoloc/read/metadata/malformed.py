@@ -11,6 +11,11 @@ class Malformed(Exception):
     """Internal: the metadata at hand is broken; its message becomes a warning."""
 
 
+class OverBudget(Exception):
+    """Internal: the file holds more metadata than is read from one file; reading stops there and
+    the message becomes a warning. Not a parse error, so no per-block handler swallows it."""
+
+
 PARSE_ERRORS = (
     Malformed,
     struct.error,

@@ -99,8 +99,12 @@ class Tiff:
             return {}
         return self.ifd(self.u32(e.offset), name, wanted)
 
+    def nbytes(self, e: Entry) -> int:
+        """Size of an entry's values (``ifd`` kept only entries that lie inside the data)."""
+        return _TIFF_SIZES[e.type] * e.count
+
     def raw(self, e: Entry) -> bytes:
-        return bytes(self.data[e.offset : e.offset + _TIFF_SIZES[e.type] * e.count])
+        return bytes(self.data[e.offset : e.offset + self.nbytes(e)])
 
     def text(self, e: Entry | None) -> str | None:
         """An ASCII (or byte) value as text: to the first NUL, stripped, UTF-8 or Latin-1."""

@@ -35,6 +35,7 @@ import pytesseract
 from PIL import Image
 
 from geoloc.common.paths import ASSETS
+from geoloc.common.photo import photo_scale
 from geoloc.errors import OCRError
 from geoloc.model import TextSpan
 from geoloc.read.ocr import detect as textdetect
@@ -413,9 +414,11 @@ def read_text(image: Image.Image, langs: str = DEFAULT_LANGS, *, debug_dir: Path
     ``lang`` says which pass read each. Raises OCRError when Tesseract or a language is missing.
     """
     passes = split_passes(_check_langs(langs))
-    rgb = np.asarray(image.convert("RGB"))
+    rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
     regions = find_regions(rgb)
     crops = [c for i, r in enumerate(regions) if (c := _cut(rgb, r, i)) is not None]
+    for c in crops:  # a photo read reduced: boxes are still given in the photo's own pixels
+        c.to_original *= photo_scale(image)
     if debug_dir is not None:
         _write_debug(Path(debug_dir), rgb, regions, crops)
     if not crops:

@@ -3,12 +3,14 @@
 The map draws what it is given and computes nothing new about location: the report (estimates,
 candidates sized and coloured by score, the rings a road distance allows) and the report's
 ``MapGeography`` (the reported areas, their distances from each estimate, the country outlines,
-the view), which the pipeline's ``map_geography`` gathers before rendering. Each popup lists the
+the view), which ``geoloc.areas.map_geography`` gathers before rendering. Each popup lists the
 evidence with a thumbnail of the photo crop where the text was read.
 
 Every string that came from outside is escaped with ``escape.esc`` before it reaches folium.
-``offline=True`` writes one self-contained page: Leaflet and jQuery inlined, no tiles, country
-outlines from Natural Earth as the basemap. It renders with no network at all.
+Leaflet and jQuery are always inlined from the bundled assets: a page loads no script or style
+from elsewhere, so nothing that runs in it can be swapped on the way. Without ``offline`` the
+only network use is OpenStreetMap's tiles; ``offline=True`` draws no tiles (Natural Earth country
+outlines are the basemap) and the page renders with no network at all.
 """
 
 from __future__ import annotations
@@ -64,8 +66,8 @@ def _page(report: Report, *, offline: bool) -> folium.Map:
         tiles=None, control_scale=True, prefer_canvas=False, zoom_start=3, location=(30.0, 10.0), world_copy_jump=False
     )
     root = m.get_root()
+    inline_assets(m)  # scripts and styles come from the page itself, never from a CDN
     if offline:
-        inline_assets(m)
         root.header.add_child(Element(f"<style>.leaflet-container{{background:{SEA_FILL}}}</style>"), name="geoloc_sea")
     else:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", attr=OSM_ATTRIBUTION, control=False).add_to(m)

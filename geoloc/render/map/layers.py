@@ -8,15 +8,18 @@ or layer names.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 import folium
 import numpy as np
 import shapely
+import shapely.errors
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from geoloc.common.geodesy import simplify_in_runs
 from geoloc.model import Area, AreaDistance, MapGeography, PhotoReport
 from geoloc.render.map.escape import esc
 from geoloc.render.map.popups import POPUP_WIDTH_PX, Thumbnails, candidate_html, estimate_html, photo_label
@@ -31,6 +34,8 @@ from geoloc.render.map.style import (
     score_color,
 )
 from geoloc.render.shapes import Extent, border_band, estimate_region, road_ring, straight_line_range
+
+log = logging.getLogger(__name__)
 
 DETAIL_DECIMALS = 4
 """Coordinates drawn in detail are rounded to ~10 m: finer than a screen pixel at street zoom."""
@@ -52,6 +57,9 @@ DISTANCE_END_PX = 3
 """The dot where a distance line meets an area: marks the point without hiding the border."""
 END_SHARING_DECIMALS = 2
 """Areas whose nearest points agree to ~1 km (a country and its border) share one distance line."""
+BAND_DETAIL_FRACTION = 0.5
+"""An outline is simplified to half the drawing tolerance before its band is grown: the band then
+lies within a pixel of the exact one, for a fraction of the work."""
 
 
 def _geojson(
@@ -79,11 +87,15 @@ def _rounded(geom: BaseGeometry, decimals: int) -> BaseGeometry:
     return shapely.transform(geom, lambda c: np.round(c, decimals))
 
 
+def _detail_tolerance(window: Extent) -> float:
+    """What a screen shows of ``window`` at first view, in degrees: finer detail is not drawn."""
+    return max(DETAIL_MIN_TOLERANCE_DEG, (window[2] - window[0]) / DETAIL_WINDOW_PX)
+
+
 def _for_drawing(geom: BaseGeometry, window: Extent) -> BaseGeometry:
     """The part of ``geom`` inside ``window``, simplified to what a screen shows at that scale."""
     clipped = shapely.clip_by_rect(geom, *window)
-    tol = max(DETAIL_MIN_TOLERANCE_DEG, (window[2] - window[0]) / DETAIL_WINDOW_PX)
-    return _rounded(shapely.simplify(clipped, tol, preserve_topology=True), DETAIL_DECIMALS)
+    return _rounded(simplify_in_runs(clipped, _detail_tolerance(window)), DETAIL_DECIMALS)
 
 
 def _world_outline(geom: BaseGeometry) -> BaseGeometry:
@@ -119,10 +131,15 @@ def bands(geography: MapGeography, within_km: float | None) -> folium.FeatureGro
     group = folium.FeatureGroup(name=f"Within {within_km:g} km of the reported borders")
     around_estimate = {d.area for d in geography.distances if d.inside}
     style = {"color": BAND_COLOR, "weight": 0.5, "fillColor": BAND_COLOR, "fillOpacity": 0.28}
+    tolerance = _detail_tolerance(geography.window) * BAND_DETAIL_FRACTION
     for ai, a in enumerate(geography.areas):
         if ai in around_estimate:
             continue
-        band = border_band(a.geometry, within_km, geography.window)
+        try:
+            band = border_band(a.geometry, within_km, geography.window, tolerance)
+        except (ValueError, shapely.errors.GEOSException) as exc:
+            log.warning("the band within %g km of %s is not drawn: %s", within_km, a.name, exc)
+            continue
         if band.is_empty:
             continue
         tip = f"within {within_km:g} km of {esc(a.name)}"

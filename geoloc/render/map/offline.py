@@ -1,4 +1,4 @@
-"""Leaflet and jQuery put inside the page, so the offline map loads with no network at all."""
+"""Leaflet and jQuery put inside the page from the bundled assets: no script or style comes from a CDN."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def inline_assets(m: folium.Map) -> None:
         leaflet = (ASSETS / "leaflet.js").read_text(encoding="utf-8")
         jquery = (ASSETS / "jquery.min.js").read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise OutputError(f"offline map assets are missing ({exc.filename}); run `make setup`") from None
+        raise OutputError(f"map assets are missing ({exc.filename}); run `make setup`") from None
     m.default_js = []
     m.default_css = []
     header = m.get_root().header

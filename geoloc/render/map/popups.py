@@ -12,7 +12,7 @@ import logging
 import os
 from typing import Any
 
-from geoloc.common.photo import load_image
+from geoloc.common.photo import load_image, photo_scale
 from geoloc.errors import GeolocError
 from geoloc.model import Box, Candidate, Evidence, PhotoReport
 from geoloc.render.map.escape import esc
@@ -55,7 +55,7 @@ class Thumbnails:
         if im is None:
             return None
         if box is not None:
-            x, y, w, h = box
+            x, y, w, h = (v // photo_scale(im) for v in box)  # boxes are in the photo's pixels
             m = int(0.25 * max(w, h)) + 4  # enough of the sign around the text to recognise it
             x0, y0 = max(0, x - m), max(0, y - m)
             x1, y1 = min(im.width, x + w + m), min(im.height, y + h + m)

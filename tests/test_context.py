@@ -1,0 +1,66 @@
+"""Reading the caption or article file: bounded whatever the file, linear however many names."""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from geoloc.errors import ContextError
+from geoloc.infer import resolve_context
+from geoloc.places import get_gazetteer
+from geoloc.read.context import MAX_CONTEXT_BYTES, read_context_file
+from geoloc.read.mentions import MAX_CONTEXT_MENTIONS, context_facts
+
+
+def test_a_caption_is_read_whole_and_invalid_bytes_become_replacement_characters(tmp_path: Path) -> None:
+    f = tmp_path / "caption.txt"
+    f.write_bytes("Фото зроблено під Черніговом.\n".encode() + b"\xff\xfe end")
+    text = read_context_file(f)
+    assert text.startswith("Фото зроблено під Черніговом.") and "\ufffd" in text and text.endswith(" end")
+
+
+def test_an_endless_file_is_cut_at_the_limit(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"Kyiv. " * (MAX_CONTEXT_BYTES // 3))
+    assert len(read_context_file(big)) == MAX_CONTEXT_BYTES
+    started = time.monotonic()
+    assert len(read_context_file("/dev/zero")) == MAX_CONTEXT_BYTES  # never ends by itself
+    assert time.monotonic() - started < 5
+
+
+def test_a_fifo_is_read_like_a_pipe(tmp_path: Path) -> None:
+    fifo = tmp_path / "caption.fifo"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with open(fifo, "wb") as fh:
+            fh.write(b"near the border with Belarus")
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    assert read_context_file(fifo) == "near the border with Belarus"
+    writer.join(5)
+
+
+def test_a_missing_context_is_one_line_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(ContextError) as err:
+        read_context_file(tmp_path / "nope.txt")
+    assert "nope.txt" in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.slow
+def test_random_bytes_as_context_are_parsed_and_resolved_in_bounded_time(tmp_path: Path) -> None:
+    # 1 MiB of random bytes holds ~20,000 capitalised "phrases"; looking each up and scoring it
+    # against every place found before took minutes (quadratic).
+    f = tmp_path / "noise.bin"
+    f.write_bytes(random.Random(5).randbytes(MAX_CONTEXT_BYTES))
+    started = time.monotonic()
+    facts = context_facts(read_context_file(f))
+    assert len(facts.mentions) == MAX_CONTEXT_MENTIONS
+    resolve_context(facts, get_gazetteer())
+    assert time.monotonic() - started < 10
