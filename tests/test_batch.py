@@ -17,16 +17,8 @@ from geoloc.batch import default_jobs, run_batch, shown_path
 from geoloc.cache import ObservationCache
 from geoloc.errors import GeolocError
 from geoloc.pipeline import Settings
+from tests.support.limits import SIGNS
 from tests.support.scenes import SignLine, SignSpec, render_scene
-
-SIGNS = [
-    ("Чернігів", "Chernihiv", 25),
-    ("Бровари", "Brovary", 12),
-    ("Ніжин", "Nizhyn", 40),
-    ("Прилуки", "Pryluky", 63),
-    ("Козелець", "Kozelets", 18),
-    ("Остер", "Oster", 31),
-]
 
 
 @pytest.fixture(scope="module")

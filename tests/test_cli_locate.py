@@ -11,7 +11,6 @@ import signal
 import socket
 import struct
 import subprocess
-import sys
 import termios
 import time
 from pathlib import Path
@@ -20,17 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from geoloc.cli.main import cli
+from tests.support.limits import GEOLOC, SIGNS
 from tests.support.scenes import SignLine, SignSpec, render_scene
-
-SIGNS = [
-    ("Чернігів", "Chernihiv", 25),
-    ("Бровари", "Brovary", 12),
-    ("Ніжин", "Nizhyn", 40),
-    ("Прилуки", "Pryluky", 63),
-    ("Козелець", "Kozelets", 18),
-    ("Остер", "Oster", 31),
-]
-GEOLOC = [sys.executable, "-c", "import sys; from geoloc.cli.main import cli; sys.exit(cli())"]
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,8 @@ import logging
 import os
 import random
 import re
-import resource
-import signal
 import subprocess
-import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,40 +30,18 @@ from geoloc.errors import RegionError
 from geoloc.model import Area, Estimate, PhotoReport, Report
 from geoloc.render.map import layers, render_map
 from geoloc.render.shapes import border_band
+from tests.support.limits import GEOLOC, bounded
 
 ROOT = Path(__file__).resolve().parent.parent
-GEOLOC = [sys.executable, "-c", "import sys; from geoloc.cli.main import cli; sys.exit(cli())"]
 WORLD = (-180.0, -85.0, 180.0, 85.0)
 CHERNIHIV = (51.50551, 31.28487)
 NON_FINITE = re.compile(r"[\[,:]\s*-?(?:NaN|Infinity)\b")
 """A non-finite number written as a value in the page's data, which no browser draws."""
 
 
-@contextmanager
-def _bounded(seconds: float = 20.0, memory: int = 3 << 30) -> Iterator[None]:
-    """Fail the test when the block runs for ``seconds`` or grows the address space by ``memory``."""
-
-    def expire(signum: int, frame: Any) -> None:
-        pytest.fail(f"still running after {seconds} s")
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    with open("/proc/self/statm", encoding="ascii") as fh:
-        used = int(fh.read().split()[0]) * resource.getpagesize()
-    cap = used + memory if hard == resource.RLIM_INFINITY else min(used + memory, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-
-
 def _refused(path: Path, problem: str, seconds: float = 10.0) -> str:
     """The one-line RegionError reading ``path`` gives, which names the file and ``problem``."""
-    with _bounded(seconds), pytest.raises(RegionError) as info:
+    with bounded(seconds, memory=3 << 30), pytest.raises(RegionError) as info:
         load_area_file(path)
     message = str(info.value)
     assert message.startswith(f"{path}: "), message
@@ -103,7 +76,7 @@ def _report_at(lat: float, lon: float, areas: list[Area]) -> Report:
 @pytest.mark.parametrize(("name", "south", "north"), [("Fiji", -19.5, -15.5), ("Russia", 64.0, 71.5)])
 def test_a_band_across_the_meridian_is_the_band_on_both_sides(name: str, south: float, north: float) -> None:
     [area] = resolve_areas(regions=[name])
-    with _bounded():
+    with bounded(memory=3 << 30):
         band = border_band(area.geometry, 20.0, WORLD, 0.001)
     assert band.is_valid
     west, _, east, _ = band.bounds
@@ -125,7 +98,7 @@ def test_a_band_across_the_meridian_is_the_band_on_both_sides(name: str, south: 
 def test_every_band_across_the_meridian_is_built(name: str) -> None:
     areas = resolve_areas(regions=[name])
     geography = map_geography(_report_at(*CHERNIHIV, areas), areas)
-    with _bounded():
+    with bounded(memory=3 << 30):
         for window in (geography.window, WORLD, (170.0, -30.0, 180.0, 75.0)):
             band = border_band(areas[0].geometry, 20.0, window, 0.002)
             assert band.is_valid and not band.is_empty
@@ -169,7 +142,7 @@ def test_a_band_too_intricate_to_grow_is_left_out_with_a_warning(
 ) -> None:
     [comb] = load_area_file(_write(tmp_path / "comb.geojson", _comb(80_000)))
     report = _report_at(51.0, 31.0, [comb])
-    with _bounded(30.0), caplog.at_level(logging.WARNING, logger=layers.__name__):
+    with bounded(30.0, memory=3 << 30), caplog.at_level(logging.WARNING, logger=layers.__name__):
         html = render_map(report, map_geography(report, [comb]), offline=True, within_km=20.0)
     assert "Reported areas" in html
     assert any("vertices in view" in r.getMessage() for r in caplog.records)
@@ -256,7 +229,7 @@ def test_the_largest_file_accepted_is_read_measured_and_drawn_in_seconds(tmp_pat
     """A comb of thin teeth just under the vertex cap: valid, and the worst shape for simplifying
     (Douglas-Peucker turns quadratic) and for growing a band (every tooth's offset crosses the rest)."""
     path = _write(tmp_path / "comb.geojson", _comb(MAX_AREA_VERTICES // 2 - 10))
-    with _bounded(30.0):
+    with bounded(30.0, memory=3 << 30):
         [comb] = load_area_file(path)
         assert measure(comb, 51.5, 31.3)["distance_km"] == pytest.approx(166, abs=3)
         report = _report_at(50.5, 31.5, [comb])
@@ -295,7 +268,7 @@ def test_a_fifo_holding_geojson_is_read(tmp_path: Path) -> None:
     square = {"type": "Polygon", "coordinates": [[[30, 50], [31, 50], [31, 51], [30, 51], [30, 50]]]}
     writer = threading.Thread(target=lambda: path.write_text(json.dumps(square), encoding="utf-8"), daemon=True)
     writer.start()
-    with _bounded(10.0):
+    with bounded(10.0, memory=3 << 30):
         [area] = load_area_file(path)
     writer.join(10)
     assert area.geometry.area == pytest.approx(1.0)
@@ -327,7 +300,7 @@ def test_crossings_are_counted_within_bounded_work() -> None:
     scribble = rng.uniform(0, 1, (3_000, 4))
     assert userfiles._crossings(scribble, 1_000) > 1_000
     parallel = np.column_stack([np.zeros(3_000), np.arange(3_000) * 1e-3, np.ones(3_000), np.arange(3_000) * 1e-3 + 3])
-    with _bounded(10.0):  # every box meets every other, no edge crosses another: 4.5 million pairs
+    with bounded(10.0, memory=3 << 30):  # every box meets every other, no edge crosses another: 4.5 million pairs
         assert userfiles._crossings(parallel, 1_000) == 0
     assert shapely.get_num_coordinates(shapely.linestrings(parallel.reshape(-1, 2, 2))).sum() == 6_000
 

@@ -16,7 +16,6 @@ import os
 import select
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -26,19 +25,11 @@ import pytest
 
 from geoloc.batch import run_batch
 from geoloc.pipeline import Settings
+from tests.support.limits import GEOLOC, SIGNS
 from tests.support.scenes import SignLine, SignSpec, render_scene
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see processes")
 
-GEOLOC = [sys.executable, "-c", "import sys; from geoloc.cli.main import cli; sys.exit(cli())"]
-SIGNS = [
-    ("Чернігів", "Chernihiv", 25),
-    ("Бровари", "Brovary", 12),
-    ("Ніжин", "Nizhyn", 40),
-    ("Прилуки", "Pryluky", 63),
-    ("Козелець", "Kozelets", 18),
-    ("Остер", "Oster", 31),
-]
 LIMIT_S = 8
 """The --timeout of these runs: several times what one of these small photos takes, even in a
 fresh reader loading its OCR models on a loaded machine, and short enough to keep the tests quick."""

@@ -12,11 +12,8 @@ import json
 import logging
 import os
 import pickle
-import resource
-import signal
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -29,6 +26,7 @@ from geoloc.common import geodesy
 from geoloc.common.geodesy import haversine_km
 from geoloc.errors import GeolocError, RegionError
 from geoloc.model import Area, Place
+from tests.support.limits import bounded
 
 CHERNIHIV = (51.50551, 31.28487)
 NOVOZYBKOV = (52.5389, 31.9275)
@@ -291,32 +289,6 @@ def _warned(caplog: pytest.LogCaptureFixture) -> bool:
     return any(r.levelno == logging.WARNING and "boundaries cache" in r.getMessage() for r in caplog.records)
 
 
-@contextmanager
-def _bounded(seconds: float = 20.0, memory: int = 2 << 30) -> Iterator[None]:
-    """Fail the test when the block runs for ``seconds`` or grows the address space by ``memory``.
-
-    The alarm interrupts a blocking open of a FIFO; the cap turns reading /dev/zero into a
-    MemoryError instead of a machine out of memory. Neither ends the pytest process.
-    """
-
-    def expire(signum: int, frame: Any) -> None:
-        pytest.fail(f"still running after {seconds} s")  # not an OSError: `except OSError` lets it by
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    with open("/proc/self/statm", encoding="ascii") as fh:
-        used = int(fh.read().split()[0]) * resource.getpagesize()
-    cap = used + memory if hard == resource.RLIM_INFINITY else min(used + memory, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-
-
 def test_cache_is_written_once_then_read(cache: Path, built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     boundaries.load()
     assert cache.read_bytes() == built.read_bytes()
@@ -363,7 +335,7 @@ def test_a_cache_that_is_not_a_regular_file_is_not_read(
         cache.symlink_to(built)
     else:
         cache.mkdir()
-    with _bounded(), caplog.at_level(logging.WARNING, logger=boundaries.__name__):
+    with bounded(), caplog.at_level(logging.WARNING, logger=boundaries.__name__):
         _resolves()
     assert _warned(caplog)
     if kind == "directory":  # cannot be replaced: left alone, and the boundaries built in memory
@@ -387,7 +359,7 @@ def test_a_damaged_cache_is_rebuilt(cache: Path, built: Path, damage: str, caplo
     else:
         cache.write_bytes(sound)
         os.truncate(cache, boundaries.MAX_CACHE_BYTES + 1)  # sparse: costs no disk
-    with _bounded(), caplog.at_level(logging.WARNING, logger=boundaries.__name__):
+    with bounded(), caplog.at_level(logging.WARNING, logger=boundaries.__name__):
         _resolves()
     assert _warned(caplog)
     assert cache.read_bytes() == sound

@@ -1,0 +1,1 @@
+"""The command line: a click group (``main``), one module per subcommand, shared options."""

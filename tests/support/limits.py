@@ -1,0 +1,52 @@
+"""Shared by the tests that feed geoloc hostile input: the CLI as a subprocess, the sign scenes of
+the batch tests, and a bound on the time and memory of a block of test code."""
+
+from __future__ import annotations
+
+import resource
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+GEOLOC = [sys.executable, "-c", "import sys; from geoloc.cli.main import cli; sys.exit(cli())"]
+"""``geoloc`` run by the test's own interpreter, whatever the PATH holds."""
+
+SIGNS = [
+    ("Чернігів", "Chernihiv", 25),
+    ("Бровари", "Brovary", 12),
+    ("Ніжин", "Nizhyn", 40),
+    ("Прилуки", "Pryluky", 63),
+    ("Козелець", "Kozelets", 18),
+    ("Остер", "Oster", 31),
+]
+"""Destinations for one-line Ukrainian direction signs: (Cyrillic, national romanisation, km)."""
+
+
+@contextmanager
+def bounded(seconds: float = 20.0, memory: int = 2 << 30) -> Iterator[None]:
+    """Fail the test when the block runs for ``seconds`` or grows the address space by ``memory``.
+
+    The alarm interrupts a blocking open of a FIFO; the cap turns reading /dev/zero into a
+    MemoryError instead of a machine out of memory. Neither ends the pytest process.
+    """
+
+    def expire(signum: int, frame: Any) -> None:
+        pytest.fail(f"still running after {seconds} s")  # not an OSError: `except OSError` lets it by
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    with open("/proc/self/statm", encoding="ascii") as fh:
+        used = int(fh.read().split()[0]) * resource.getpagesize()
+    cap = used + memory if hard == resource.RLIM_INFINITY else min(used + memory, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
