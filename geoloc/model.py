@@ -286,8 +286,37 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """Another separated region where the evidence allows the camera to be, with its probability.
+
+    Two distance rings meet in two places: the estimate is the likelier, this is the other. A
+    reader must see both, never one point between them.
+    """
+
+    lat: float
+    lon: float
+    radius_km: float
+    probability: float  # in [0, 1]: that the camera lies within radius_km of (lat, lon)
+    explanation: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "lat": round(self.lat, 7),
+            "lon": round(self.lon, 7),
+            "radius_km": round(self.radius_km, 1),
+            "probability": round(self.probability, 2),
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(frozen=True)
 class Estimate:
-    """The best guess of where the camera was: a circle with a calibrated confidence."""
+    """The best guess of where the camera was: a circle with a calibrated confidence.
+
+    When the evidence allows several separated regions, this is the most probable one and
+    ``alternatives`` holds the others; ``probability`` is then this region's own share, and the
+    shares of the estimate and its alternatives add up to at most 1.
+    """
 
     lat: float
     lon: float
@@ -296,6 +325,8 @@ class Estimate:
     basis: EstimateBasis
     explanation: str = ""
     polygon: tuple[tuple[float, float], ...] = ()  # (lon, lat) ring of the region, when not a circle
+    probability: float | None = None  # this region's share when the evidence was weighed over regions
+    alternatives: tuple[Alternative, ...] = ()  # the other regions, most probable first
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -305,6 +336,8 @@ class Estimate:
             "confidence": round(self.confidence, 2),
             "basis": self.basis,
             "explanation": self.explanation,
+            "probability": None if self.probability is None else round(self.probability, 2),
+            "alternatives": [a.to_dict() for a in self.alternatives],
         }
 
 
@@ -316,6 +349,7 @@ class Inference:
     estimate: Estimate | None = None
     conflicts: list[str] = field(default_factory=list)
     context_places: list[Place] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # readings not taken as places, and why
 
     def to_dict(self) -> dict[str, Any]:
         """The scene part of the report (``--together``): estimate, candidates, conflicts."""
@@ -348,6 +382,7 @@ class PhotoReport:
     errors: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     areas: list[dict[str, Any]] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # readings not taken as places, and why
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -357,6 +392,7 @@ class PhotoReport:
             "texts": [t.to_dict() for t in self.texts],
             "metadata": self.metadata.to_dict(),
             "conflicts": list(self.conflicts),
+            "left_out": list(self.left_out),
             "areas": list(self.areas),
             "errors": list(self.errors),
         }

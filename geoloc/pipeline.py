@@ -82,6 +82,7 @@ def conclude(report: PhotoReport, settings: Settings) -> PhotoReport:
     report.candidates = inf.candidates
     report.estimate = inf.estimate
     report.conflicts = inf.conflicts
+    report.left_out = inf.left_out
     return report
 
 

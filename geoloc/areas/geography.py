@@ -50,7 +50,7 @@ def map_geography(report: Report, areas: Sequence[Area] = ()) -> MapGeography:
             dlat = e.radius_km / 111.0  # km in a degree of latitude; ample for framing
             dlon = e.radius_km / (111.0 * max(0.05, math.cos(math.radians(e.lat))))
             focus += [(e.lat - dlat, e.lon - dlon), (e.lat + dlat, e.lon + dlon)]
-            focus += [(lat, lon) for lon, lat in e.polygon]
+            focus += [(lat, lon) for lon, lat in e.polygon] + [(a.lat, a.lon) for a in e.alternatives]
         for c in photo.candidates:
             if e is None or haversine_km(e.lat, e.lon, c.place.lat, c.place.lon) <= max(FOCUS_MIN_KM, 3 * e.radius_km):
                 focus.append((c.place.lat, c.place.lon))

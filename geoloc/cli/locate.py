@@ -63,7 +63,8 @@ def expand_inputs(inputs: tuple[str, ...]) -> list[str]:
 
 
 def summary_line(photo: PhotoReport) -> str:
-    """One or two lines a person reads: the best estimate and its basis, or why there is none.
+    """A few lines a person reads: the best estimate and its basis, each other place the evidence
+    allows ("or: ..."), or why there is none.
 
     Each line is made printable: file names, place names, metadata and caption text in it
     came from outside.
@@ -83,6 +84,10 @@ def summary_line(photo: PhotoReport) -> str:
     lines = [
         f"{photo.path}: {where}  ({e.lat:.4f}, {e.lon:.4f}) ± {e.radius_km:.0f} km, confidence {e.confidence:.2f}",
         f"    basis: {e.explanation or e.basis}",
+    ]
+    lines += [
+        f"    or: ({a.lat:.4f}, {a.lon:.4f}) ± {a.radius_km:.0f} km, probability {a.probability:.2f}"
+        for a in e.alternatives
     ]
     lines += [f"    conflict: {conflict}" for conflict in photo.conflicts]
     for area in photo.areas:

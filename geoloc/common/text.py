@@ -7,8 +7,10 @@ written in a caption reaches the same entry.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from types import ModuleType
 
 SCRIPT_CYRILLIC = "Cyrl"
 SCRIPT_LATIN = "Latn"
@@ -135,6 +137,55 @@ def is_common_word(name: str) -> bool:
     """True when every word of ``name`` is a common word (``COMMON_WORDS``): not a place name."""
     words = [w.lower().strip("'’.") for w in name.split()]
     return bool(words) and all(w in COMMON_WORDS for w in words)
+
+
+EVERYDAY_ZIPF = 3.8
+"""Zipf frequency (log10 of uses per billion words) from which a word is everyday vocabulary of a
+language: about 6 uses per million words. Shop and notice words ("ОДЯГ" 4.6, "ЗНИЖКИ" 4.0,
+"Öffnungszeiten" 3.9) lie above it; names of towns below about 100,000 people lie below it
+("Ялта" 3.6, "Миргород" 3.1, "Берегове" 2.7), and larger ones that pass it ("Київ", "Суми") are
+kept as exact matches of important places by the caller."""
+
+WORD_LANGUAGES = {SCRIPT_CYRILLIC: ("uk", "ru"), SCRIPT_LATIN: ("en", "de", "pl", "fr")}
+"""Languages whose word lists judge a word in each alphabet: those of the signs geoloc reads. wordfreq
+has no Belarusian list (it answers with Russian), so Belarusian shop words stay in ``COMMON_WORDS``;
+French is there for station and shop signs ("gare")."""
+
+_WORDLIST = "small"
+"""wordfreq's list of words used at least once per million (zipf >= 3): it covers
+``EVERYDAY_ZIPF`` and loads in milliseconds, where the large list takes a third of a second."""
+
+
+_NAME_WORD_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*", re.UNICODE)
+"""A word of a name, apostrophe inside kept ("Знам'янка" is one word, not "Знам" and "янка")."""
+
+
+@functools.cache
+def _wordfreq() -> ModuleType:
+    """The wordfreq module, imported on first use (most commands never need its lists)."""
+    import wordfreq
+
+    return wordfreq
+
+
+def word_zipf(word: str) -> float:
+    """The highest Zipf frequency of ``word`` in the languages of its alphabet (0.0: not a word).
+
+    wordfreq ships its lists inside the package: nothing is fetched.
+    """
+    wordfreq = _wordfreq()
+    langs = WORD_LANGUAGES.get(script_of(word), ())
+    return max((wordfreq.zipf_frequency(word, lang, wordlist=_WORDLIST) for lang in langs), default=0.0)
+
+
+def is_everyday_text(text: str) -> bool:
+    """True when every word of ``text`` is everyday vocabulary (``EVERYDAY_ZIPF``) or a common word.
+
+    A shop front or notice ("ПРОДУКТИ", "24 ГОДИНИ", "PROMOCJA") is made of such words; a place
+    name is seldom, unless the place is large enough to be talked about.
+    """
+    words = _NAME_WORD_RE.findall(text)
+    return bool(words) and all(w.lower() in COMMON_WORDS or word_zipf(w.lower()) >= EVERYDAY_ZIPF for w in words)
 
 
 # Words that make a name a region's: after it ("Bryansk Oblast", "Брянская область") or, for the

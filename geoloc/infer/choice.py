@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from geoloc.common.geodesy import haversine_km
-from geoloc.common.text import SCRIPT_CYRILLIC, is_common_word, script_of
+from geoloc.common.text import SCRIPT_CYRILLIC, SCRIPT_LATIN, is_common_word, is_everyday_text, script_of
 from geoloc.infer.rings import Ring, ring_consistency
 from geoloc.model import ContextFacts, Mention, Metadata, Place, union_box
 from geoloc.places.protocol import Gazetteer, Priors
@@ -56,10 +56,22 @@ MATCH_COST = 2.0
 """Cost per unit of name match lost (a fuzzy reading against an exact one)."""
 
 
+IMPORTANT_POPULATION = 100_000
+"""A sign reading made only of everyday words ("Суми", "Bar", "Gare") is taken as a place only when
+it names, exactly, a place at least this large: such a town is named on signs and in talk across a
+region, while a village that shares a shop word's name is far less likely than the word."""
+DESTINATION_POPULATION = 10_000
+"""The same, for a reading with a distance on its line: a name and a number are how a destination
+is written, so a smaller town is enough ("Долина 115", 20,000 people). Still exact only: the
+grocery sign's "24 ГОДИНИ" also has a number, and no town of that size is called "Години"."""
+
+
 @dataclass
 class Resolved:
     mention: Mention
     options: list[Place]  # best first, match >= MIN_MATCH
+    left_out: tuple[tuple[str, str], ...] = ()
+    """Readings of the mention not taken as names, each with the reason."""
 
 
 def sign_country(mentions: Sequence[Mention]) -> str | None:
@@ -105,23 +117,16 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
     """
     resolved: list[Resolved] = []
     for m in mentions:
-        best: dict[int, Place] = {}
-        useful: list[str] = []  # readings that name a place; the others are misreadings
         if m.kind == "ocr" and not _legible(m):
             continue
-        for reading in m.readings:
-            if len(reading.replace(" ", "")) < 3 or is_common_word(reading):
+        found = {reading: _reading_hits(m, reading, gazetteer, priors) for reading in m.readings}
+        left_out = _cross_pass_misreadings(m, found)
+        misread = {reading for reading, _why in left_out}
+        best: dict[int, Place] = {}
+        useful: list[str] = []  # readings that name a place; the others are misreadings
+        for reading, hits in found.items():
+            if reading in misread:
                 continue
-            # Typed metadata is not a misreading: only OCR gets the gazetteer's OCR tolerance.
-            hits = [
-                p
-                for p in gazetteer.search(reading, priors=priors, limit=TOP_PER_MENTION * 2, fuzzy=m.kind == "ocr")
-                if p.match >= MIN_MATCH
-            ]
-            if m.kind == "ocr" and script_of(reading) == SCRIPT_CYRILLIC:
-                # A sign written in Cyrillic stands where Cyrillic is written: "Александрия" on a
-                # sign is not Egypt's Alexandria, however large. A caption may name any place.
-                hits = [p for p in hits if p.country_code in CYRILLIC_COUNTRIES] or hits
             for p in hits:
                 if reading not in useful:
                     useful.append(reading)
@@ -135,7 +140,7 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             best = {k: p for k, p in best.items() if p.kind == "city"}
         if best:
             ordered = sorted(best.values(), key=lambda p: -p.match)  # stable: gazetteer rank breaks ties
-            resolved.append(Resolved(replace(m, readings=tuple(useful)), ordered[:TOP_PER_MENTION]))
+            resolved.append(Resolved(replace(m, readings=tuple(useful)), ordered[:TOP_PER_MENTION], left_out))
     merged: list[Resolved] = []
     for r in resolved:
         twin = next(
@@ -161,6 +166,57 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             routes=tm.routes + tuple(x for x in rm.routes if x not in tm.routes),
         )
     return merged
+
+
+def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors) -> list[Place]:
+    """The places one reading may name, best first, with the tests a sign's words must pass."""
+    if len(reading.replace(" ", "")) < 3 or is_common_word(reading):
+        return []
+    # Typed metadata is not a misreading: only OCR gets the gazetteer's OCR tolerance.
+    hits = [
+        p
+        for p in gazetteer.search(reading, priors=priors, limit=TOP_PER_MENTION * 2, fuzzy=m.kind == "ocr")
+        if p.match >= MIN_MATCH
+    ]
+    if m.kind != "ocr":
+        return hits
+    cyrillic = script_of(reading) == SCRIPT_CYRILLIC
+    if cyrillic:
+        # A sign written in Cyrillic stands where Cyrillic is written: "Александрия" on a
+        # sign is not Egypt's Alexandria, however large. A caption may name any place.
+        hits = [p for p in hits if p.country_code in CYRILLIC_COUNTRIES] or hits
+    if hits and is_everyday_text(reading):
+        # Shop and notice words ("ПРОДУКТИ", "ЗНИЖКИ", "SALE") are far likelier than the village
+        # that shares their name; only an exact name of an important place outweighs them, and
+        # a Cyrillic word only in a country that writes it ("КАВА 24" is coffee, not Kavajë).
+        floor = DESTINATION_POPULATION if m.distance_km else IMPORTANT_POPULATION
+        hits = [
+            p
+            for p in hits
+            if p.match >= EXACT_MATCH
+            and p.population >= floor
+            and (not cyrillic or p.country_code in CYRILLIC_COUNTRIES)
+        ]
+    return hits
+
+
+def _cross_pass_misreadings(m: Mention, found: dict[str, list[Place]]) -> tuple[tuple[str, str], ...]:
+    """Latin readings of a line whose Cyrillic reading names a place, where they name another.
+
+    Each OCR pass reads every line; the Latin pass turns Cyrillic letters into look-alike Latin
+    ones ("Берегове" -> "Beperose", "Ялта" -> "Anta") that can match some place far away. A line
+    read in Cyrillic that names a place is a Cyrillic line: its Latin reading never outranks it.
+    """
+    if m.kind != "ocr":
+        return ()
+    cyrillic = {p.geonameid for r, hits in found.items() if script_of(r) == SCRIPT_CYRILLIC for p in hits}
+    if not cyrillic:
+        return ()
+    return tuple(
+        (r, "Latin reading of a line read in Cyrillic as another place")
+        for r, hits in found.items()
+        if script_of(r) == SCRIPT_LATIN and hits and not {p.geonameid for p in hits} & cyrillic
+    )
 
 
 def _legible(m: Mention) -> bool:

@@ -9,6 +9,7 @@ place; a caption narrows ambiguous names; no evidence gives no estimate.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 
 from shapely.geometry.base import BaseGeometry
@@ -27,8 +28,8 @@ from geoloc.infer.choice import (
     resolve_mentions,
     sign_country,
 )
-from geoloc.infer.rings import ROAD_FACTOR, Ring, fit_rings
-from geoloc.model import GPS, ContextFacts, Estimate, Inference, Mention, Metadata, Place
+from geoloc.infer.rings import ROAD_FACTOR, Mode, Ring, fit_rings
+from geoloc.model import GPS, Alternative, ContextFacts, Estimate, Inference, Mention, Metadata, Place
 from geoloc.places.protocol import Gazetteer, Priors
 
 CONFLICT_KM = 50.0
@@ -82,7 +83,10 @@ def infer(
         resolved, chosen, estimate, context_places, context.mentions[0].source if context and context.mentions else ""
     )
     conflicts = _conflicts(metadata.gps, resolved, chosen, context_places) + _sign_conflicts(resolved, chosen)
-    return Inference(candidates=candidates, estimate=estimate, conflicts=conflicts, context_places=context_places)
+    left_out = [f"'{reading}': {why}" for r in resolved for reading, why in r.left_out]
+    return Inference(
+        candidates=candidates, estimate=estimate, conflicts=conflicts, context_places=context_places, left_out=left_out
+    )
 
 
 def _rings(resolved: Sequence[Resolved], chosen: Sequence[Place]) -> list[Ring]:
@@ -143,21 +147,40 @@ def _estimate(
     if len(pairs) >= 2:
         fit = fit_rings(pairs, _home_geometry(home))
         parts = ", ".join(f"{p.name} {d:g} km" for p, d, _ in pairs)
-        # Two rings meet in two mirror-image places, and nearly collinear destinations smear
-        # the region: the wider the region, the less a point estimate is worth.
+        best, others = fit.modes[0], fit.modes[1:]
+        # Nearly collinear destinations smear the region: the wider it is, the less a point
+        # estimate is worth; and where the rings meet in several places, no more than this
+        # place's own share of the probability.
         conf = (
-            max(RINGS_CONF_MIN, min(RINGS_CONF_MAX, 0.95 - fit.radius_km / 100.0))
+            max(RINGS_CONF_MIN, min(RINGS_CONF_MAX, 0.95 - best.radius_km / 100.0))
             if fit.loglik > RINGS_LOGLIK_FLOOR
             else RINGS_CONF_MIN
         )
+        conf = min(conf, best.probability)
+        if others:
+            named = " or ".join(f"{_where(m, pairs)} ({m.probability:.0%})" for m in fit.modes)
+            outcome = f"one of {_COUNT_WORDS.get(len(fit.modes), str(len(fit.modes)))} places: {named}"
+        else:
+            outcome = f"region of {best.radius_km:.0f} km radius"
         return Estimate(
-            lat=fit.lat,
-            lon=fit.lon,
-            radius_km=fit.radius_km,
+            lat=best.lat,
+            lon=best.lon,
+            radius_km=best.radius_km,
             confidence=conf,
             basis="distance",
-            polygon=fit.polygon,
-            explanation=f"{len(pairs)} distance signs: {parts} -> region of {fit.radius_km:.0f} km radius",
+            polygon=best.polygon,
+            explanation=f"{len(pairs)} distance signs: {parts} -> {outcome}",
+            probability=best.probability,
+            alternatives=tuple(
+                Alternative(
+                    lat=m.lat,
+                    lon=m.lon,
+                    radius_km=m.radius_km,
+                    probability=m.probability,
+                    explanation=f"the distance signs also meet {_where(m, pairs)}",
+                )
+                for m in others
+            ),
         )
     if len(pairs) == 1:
         p, d, _ = pairs[0]
@@ -200,6 +223,23 @@ def _estimate(
             explanation=f"only the caption: it names {p.name}",
         )
     return None
+
+
+_COUNT_WORDS = {2: "two", 3: "three", 4: "four"}
+"""How many places an explanation names, as a reader says it."""
+_COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+
+
+def _where(mode: Mode, rings: Sequence[Ring]) -> str:
+    """A region said by the sign destination nearest it: "near A" within the region's radius,
+    else "40 km NE of A" (a reader finds it on any map without a reverse geocoder)."""
+    p = min((r.place for r in rings), key=lambda q: haversine_km(mode.lat, mode.lon, q.lat, q.lon))
+    km = haversine_km(p.lat, p.lon, mode.lat, mode.lon)
+    if km <= mode.radius_km:
+        return f"near {p.name}"
+    east = (mode.lon - p.lon) * math.cos(math.radians(p.lat))
+    bearing = math.degrees(math.atan2(east, mode.lat - p.lat)) % 360
+    return f"{km:.0f} km {_COMPASS[round(bearing / 45) % 8]} of {p.name}"
 
 
 def _conflicts(

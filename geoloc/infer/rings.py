@@ -2,7 +2,9 @@
 
 A road distance d puts the camera between ``ROAD_FACTOR_MIN`` d and about d from the destination
 in a straight line; the destinations of one sign share one road factor and lie ahead in about one
-direction. The likelihood over a grid gives the posterior mean and a 90% region.
+direction. The likelihood over a grid gives a 90% region; where that region falls apart into
+separated pieces (two rings meet in two mirror-image places) each piece is a mode with its own
+probability, centre and radius, and no centre is ever drawn between two of them.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import cv2
 import numpy as np
 import shapely
 from shapely.geometry import MultiPoint
 from shapely.geometry.base import BaseGeometry
 
-from geoloc.common.geodesy import ROAD_FACTOR_MIN, LocalProjection, haversine_km_array
+from geoloc.common.geodesy import ROAD_FACTOR_MIN, LocalProjection, haversine_km, haversine_km_array
 from geoloc.model import Place
 
 ROAD_FACTOR = (ROAD_FACTOR_MIN, 0.83, 1.02)
@@ -33,8 +36,10 @@ DIRECTION_PENALTY_CAP = 3.0
 """Most log-likelihood lost for two destinations of one panel pointing apart (arrows may)."""
 OUTSIDE_HOME_PENALTY = 3.0
 """Log-likelihood lost outside the country whose alphabet the sign uses."""
-REGION_LOGLIK_DROP = 2.3
-"""Drop from the best log-likelihood that bounds the region: ~90% of a 2-D Gaussian's mass."""
+REGION_MASS = 0.9
+"""Share of the grid's probability the region holds: the smallest set of cells with this mass."""
+MIN_MODE_PROBABILITY = 0.1
+"""A separated piece of the region with less probability than this is no alternative worth naming."""
 MIN_RADIUS_KM = 3.0
 """Smallest region radius reported: below it the grid and the road factor are not exact."""
 
@@ -81,8 +86,12 @@ def _ring_loglik(lat: np.ndarray, lon: np.ndarray, rings: Sequence[Ring]) -> np.
     return total
 
 
-def _grid(rings: Sequence[Ring], steps: int = 121) -> tuple[np.ndarray, np.ndarray]:
-    """A lat/lon grid over the box where all rings may meet."""
+GRID_STEPS = 121
+"""Cells along each side of the grid: ~2 km cells for a 250 km box, ~15k likelihood evaluations."""
+
+
+def _grid(rings: Sequence[Ring], steps: int = GRID_STEPS) -> tuple[np.ndarray, np.ndarray]:
+    """A lat/lon grid over the box where all rings may meet, row by row (``steps`` x ``steps``)."""
     proj = LocalProjection(float(np.mean([r.place.lat for r in rings])), float(np.mean([r.place.lon for r in rings])))
     xs0, ys0, xs1, ys1 = [], [], [], []
     for r in rings:
@@ -97,34 +106,78 @@ def _grid(rings: Sequence[Ring], steps: int = 121) -> tuple[np.ndarray, np.ndarr
     return lat.ravel(), lon.ravel()
 
 
-@dataclass
-class RingFit:
-    loglik: float
+@dataclass(frozen=True)
+class Mode:
+    """One separated piece of the region: its centre, the radius holding 90% of its cells, and the
+    probability that the camera lies in it."""
+
     lat: float
     lon: float
     radius_km: float
-    polygon: tuple[tuple[float, float], ...]
+    probability: float
+    polygon: tuple[tuple[float, float], ...]  # (lon, lat) convex hull of its cells, or ()
+
+
+@dataclass(frozen=True)
+class RingFit:
+    """Where the rings meet: the best log-likelihood, and the modes, most probable first.
+
+    ``modes[0]`` is the estimate; the others hold at least ``MIN_MODE_PROBABILITY`` each.
+    """
+
+    loglik: float
+    modes: tuple[Mode, ...]
+
+
+OFF_MODE_CELLS = 1.5
+"""A weighted mean farther than this many grid cells from every cell of its mode lies off it."""
+
+
+def _mode(lat: np.ndarray, lon: np.ndarray, w: np.ndarray, probability: float, cell_km: float) -> Mode:
+    """The centre and radius of one mode's cells, weighted by likelihood ``w``.
+
+    The weighted mean of a crescent can fall off the crescent; then the mode's own cell nearest
+    that mean is the centre, so a centre always lies where the camera can be.
+    """
+    clat, clon = float(np.average(lat, weights=w)), float(np.average(lon, weights=w))
+    dist = haversine_km_array(lat, lon, clat, clon)
+    if dist.min() > OFF_MODE_CELLS * cell_km:
+        k = int(np.argmin(dist))
+        clat, clon = float(lat[k]), float(lon[k])
+        dist = haversine_km_array(lat, lon, clat, clon)
+    radius = max(MIN_RADIUS_KM, float(np.percentile(dist, 90)))
+    hull = MultiPoint(list(zip(lon, lat, strict=True))).convex_hull
+    polygon = tuple(hull.exterior.coords) if hull.geom_type == "Polygon" else ()
+    return Mode(clat, clon, radius, probability, polygon)
 
 
 def fit_rings(rings: Sequence[Ring], home: BaseGeometry | None) -> RingFit:
-    """Most likely camera position on the rings, and the radius of the region that holds it."""
+    """The separated regions where the camera can be on the rings, each with its probability.
+
+    The likelihood is normalised over the grid (its cells have equal area); the region is the
+    smallest set of cells holding ``REGION_MASS`` of it, and each connected piece of the region
+    (8-neighbour) is one mode. Two rings meet in two mirror-image places: the two are reported
+    apart, each with its share, never averaged into a point between them where the camera cannot be.
+    """
     lat, lon = _grid(rings)
     ll = _ring_loglik(lat, lon, rings)
     if home is not None:  # a sign stands in the country whose alphabet it uses
         ll = ll + np.where(shapely.contains_xy(home, lon, lat), 0.0, -OUTSIDE_HOME_PENALTY)
     best = float(ll.max())
-    inside = ll >= best - REGION_LOGLIK_DROP
-    # The posterior mean, not the peak: two rings meet in two mirror-image places (and the
-    # destinations of one road are nearly collinear, so more rings keep the mirror), and the
-    # mean of both lies on the road's line, nearer the truth than the wrong mirror.
-    w = np.exp(ll[inside] - best)
-    clat, clon = float(np.average(lat[inside], weights=w)), float(np.average(lon[inside], weights=w))
-    dist = haversine_km_array(lat[inside], lon[inside], clat, clon)
-    radius = max(MIN_RADIUS_KM, float(np.percentile(dist, 90)) if dist.size else MIN_RADIUS_KM)
-    pts = MultiPoint(list(zip(lon[inside], lat[inside], strict=True)))
-    hull = pts.convex_hull
-    polygon = tuple(hull.exterior.coords) if hull.geom_type == "Polygon" else ()
-    return RingFit(best, clat, clon, radius, polygon)
+    w = np.exp(ll - best)
+    p = w / w.sum()
+    order = np.argsort(-p)
+    keep = order[: int(np.searchsorted(np.cumsum(p[order]), REGION_MASS)) + 1]
+    inside = np.zeros(p.size, dtype=np.uint8)
+    inside[keep] = 1
+    count, labels = cv2.connectedComponents(inside.reshape(GRID_STEPS, GRID_STEPS), connectivity=8)
+    labels = labels.ravel()
+    mass = np.bincount(labels, weights=p * inside, minlength=count)  # label 0 is outside the region
+    ranked = [int(k) for k in np.argsort(-mass) if k != 0]
+    ranked = ranked[:1] + [k for k in ranked[1:] if mass[k] >= MIN_MODE_PROBABILITY]
+    cell_km = haversine_km(float(lat[0]), float(lon[0]), float(lat[1]), float(lon[1]))  # one grid step
+    modes = tuple(_mode(lat[labels == k], lon[labels == k], w[labels == k], float(mass[k]), cell_km) for k in ranked)
+    return RingFit(best, modes)
 
 
 def ring_consistency(rings: Sequence[Ring]) -> float:

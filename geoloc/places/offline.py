@@ -28,7 +28,7 @@ from typing import Any
 
 from geoloc.common.files import open_cache_file, read_cache_file
 from geoloc.common.geodesy import haversine_km
-from geoloc.common.text import normalise, script_of
+from geoloc.common.text import has_cyrillic, normalise, script_of
 from geoloc.errors import GazetteerError
 from geoloc.model import Place
 from geoloc.places.index import DB_NAME, FZ_HASH, FZ_KID, INFO_NAME, MIN_FUZZY_LEN, build
@@ -386,9 +386,15 @@ class OfflineGazetteer:
         kid_match: dict[int, float] = {}
         for kid, (_key, common) in self._exact_kids(qkeys).items():
             kid_match[kid] = COMMON_WORD_MATCH if (common or query_common) else 1.0
+        fuzzy_kids: set[int] = set()
         if fuzzy:
             for kid, (_key, common, m) in self._fuzzy_kids(qkeys, set(kid_match)).items():
                 kid_match[kid] = min(m, COMMON_WORD_MATCH) if (common or query_common) else m
+                fuzzy_kids.add(kid)
+        # A Cyrillic query reaches a Latin-only name through a romanisation (an exact key), never
+        # through OCR look-alike edits: "Години" romanised is a letter from "Gooding", but no one
+        # misreads an Idaho town in Cyrillic. Its fuzzy matches count only on Cyrillic names.
+        cyrillic_query = has_cyrillic(norm)
         if not kid_match:
             return {}
         db = self._open()
@@ -399,6 +405,8 @@ class OfflineGazetteer:
             for kid, pid, name, nnorm, q in db.execute(
                 f"SELECT kid, pid, name, norm, q FROM names WHERE kid IN ({','.join('?' * len(chunk))})", chunk
             ):
+                if cyrillic_query and kid in fuzzy_kids and not has_cyrillic(nnorm):
+                    continue
                 m = kid_match[kid]
                 if m >= 1.0 and nnorm != norm:
                     m = min(q, SPELLING_MATCH)  # same name in another spelling or script

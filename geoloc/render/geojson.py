@@ -2,9 +2,11 @@
 
 One FeatureCollection (RFC 7946: lon/lat, WGS 84) holding, per photo, the estimate (its centre,
 and its region as a polygon), the candidates with their scores and evidence, and the rings a road
-distance allows; plus the reported areas with each photo's distance to them. Every feature has a
-``layer`` property ("estimate", "estimate_region", "candidate", "distance_ring", "area") so a
-GIS can split them into layers. Like the map, it draws the report and computes nothing new.
+distance allows; each other region the evidence allows (an alternative, as a circle polygon with
+its probability); plus the reported areas with each photo's distance to them. Every feature has a
+``layer`` property ("estimate", "estimate_region", "alternative", "candidate", "distance_ring",
+"area") so a GIS can split them into layers. Like the map, it draws the report and computes
+nothing new.
 The text is ``jsontext``'s: a non-finite number is written as null, so every GIS can parse it.
 """
 
@@ -20,6 +22,7 @@ from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 
 from geoloc.common.files import write_output
+from geoloc.common.geodesy import annulus
 from geoloc.model import SCHEMA, Area, Report
 from geoloc.render.jsontext import dumps
 from geoloc.render.shapes import estimate_region, road_ring, straight_line_range
@@ -43,6 +46,9 @@ def features(report: Report, *, areas: Sequence[Area] = ()) -> dict[str, Any]:
             props = {"layer": "estimate", "photo": photo.path, **e.to_dict()}
             out.append(_feature(Point(e.lon, e.lat), props))
             out.append(_feature(estimate_region(e), {**props, "layer": "estimate_region"}))
+            for rank, a in enumerate(e.alternatives, 1):
+                region = annulus(a.lat, a.lon, 0.0, a.radius_km)
+                out.append(_feature(region, {"layer": "alternative", "photo": photo.path, "rank": rank, **a.to_dict()}))
         for rank, c in enumerate(sorted(photo.candidates, key=lambda c: -c.score), 1):
             props = {"layer": "candidate", "photo": photo.path, "rank": rank, **c.to_dict()}
             out.append(_feature(Point(c.place.lon, c.place.lat), props))

@@ -19,7 +19,7 @@ import shapely.errors
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from geoloc.common.geodesy import simplify_in_runs
+from geoloc.common.geodesy import annulus, simplify_in_runs
 from geoloc.model import Area, AreaDistance, MapGeography, PhotoReport
 from geoloc.render.map.escape import esc
 from geoloc.render.map.popups import POPUP_WIDTH_PX, Thumbnails, candidate_html, estimate_html, photo_label
@@ -57,6 +57,8 @@ DISTANCE_END_PX = 3
 """The dot where a distance line meets an area: marks the point without hiding the border."""
 END_SHARING_DECIMALS = 2
 """Areas whose nearest points agree to ~1 km (a country and its border) share one distance line."""
+ALTERNATIVE_DASH = "8 6"
+"""An alternative region's outline is dashed: a place the camera may be, drawn less firmly than the estimate."""
 BAND_DETAIL_FRACTION = 0.5
 """An outline is simplified to half the drawing tolerance before its band is grown: the band then
 lies within a pixel of the exact one, for a fraction of the work."""
@@ -219,12 +221,14 @@ def distance_rings(photo: PhotoReport, prefix: str) -> folium.FeatureGroup | Non
 
 
 def estimate(photo: PhotoReport, thumbs: Thumbnails, prefix: str) -> folium.FeatureGroup | None:
-    """The estimate's region and its centre, whose popup tells how it was reached."""
+    """The estimate's region and its centre, whose popup tells how it was reached, and each other
+    region the evidence allows as a dashed circle with its probability."""
     e = photo.estimate
     if e is None:
         return None
     group = folium.FeatureGroup(name=f"{prefix}Estimate")
-    tip = f"{esc(photo_label(photo))}: estimate ({esc(e.basis)}, ± {e.radius_km:.0f} km)"
+    share = f", probability {e.probability:.2f}" if e.alternatives and e.probability is not None else ""
+    tip = f"{esc(photo_label(photo))}: estimate ({esc(e.basis)}, ± {e.radius_km:.0f} km{share})"
     style = {"color": ESTIMATE_COLOR, "weight": 2, "fillColor": ESTIMATE_COLOR, "fillOpacity": 0.08}
     _geojson(estimate_region(e), style, "estimate", tooltip=tip).add_to(group)
     centre = folium.CircleMarker(
@@ -239,6 +243,13 @@ def estimate(photo: PhotoReport, thumbs: Thumbnails, prefix: str) -> folium.Feat
     folium.Popup(estimate_html(photo, thumbs), max_width=POPUP_WIDTH_PX).add_to(centre)
     folium.Tooltip(tip).add_to(centre)
     centre.add_to(group)
+    for a in e.alternatives:
+        alt_tip = (
+            f"{esc(photo_label(photo))}: or here, probability {a.probability:.2f} "
+            f"(± {a.radius_km:.0f} km; {esc(a.explanation)})"
+        )
+        alt_style = {**style, "fillOpacity": 0.04, "dashArray": ALTERNATIVE_DASH}
+        _geojson(annulus(a.lat, a.lon, 0.0, a.radius_km), alt_style, "alternative", tooltip=alt_tip).add_to(group)
     return group
 
 

@@ -52,6 +52,8 @@ def legend_entries(report: Report, areas: Sequence[Area], within_km: float | Non
     entries: list[tuple[str, str]] = []
     if has_estimate:
         entries.append((_dot(ESTIMATE_COLOR, 12, "#fff"), "estimate (centre and radius)"))
+    if any(p.estimate.alternatives for p in report.photos if p.estimate):
+        entries.append((_bar(ESTIMATE_COLOR, True, 2), "another place the evidence allows (with its probability)"))
     if has_candidates:
         entries += [(_dot(c, 10), f"candidate, {label}") for _, c, label in SCORE_COLORS]
     if any(ev.distance_km for p in report.photos for c in p.candidates for ev in c.evidence):

@@ -15,7 +15,7 @@ through the same pipeline as ``geoloc locate`` and is scored per kind:
   exif_gps            within 1 km
   distractor          no estimate, or confidence < 0.5
 
-Run:  .venv/bin/python benchmarks/locate.py --per-kind 20 --seed 7
+Run:  .venv/bin/python benchmarks/locate_scenes.py --per-kind 20 --seed 7
 """
 
 from __future__ import annotations
@@ -244,7 +244,7 @@ def main() -> None:
     print(
         f"machine: {platform.machine()} {os.cpu_count()} cores, python {platform.python_version()}; "
         f"date {time.strftime('%Y-%m-%d')}; "
-        f"command: python benchmarks/locate.py --per-kind {args.per_kind} --seed {args.seed}\n"
+        f"command: python benchmarks/locate_scenes.py --per-kind {args.per_kind} --seed {args.seed}\n"
     )
     print("| kind | scenes | right | share | median error km |")
     print("|---|---|---|---|---|")

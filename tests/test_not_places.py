@@ -1,0 +1,147 @@
+"""Words that are not places: shop and notice words, and one pass's misreading of another's line.
+
+Built from the text a sign shows (spans as the OCR passes give them, or mentions directly) and
+looked up in the real offline gazetteer.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geoloc.common.text import COMMON_WORDS, is_everyday_text
+from geoloc.infer import infer
+from geoloc.infer.choice import resolve_mentions
+from geoloc.model import Mention, Metadata, TextSpan
+from geoloc.places import get_gazetteer
+from geoloc.places.protocol import Priors
+from geoloc.read.mentions import mentions_from_spans
+
+CYRILLIC_PASS = "ukr+rus+bel"
+LATIN_PASS = "eng"
+
+
+@pytest.fixture(scope="module")
+def gz():
+    return get_gazetteer()
+
+
+def span(text: str, x: int, line: int, lang: str = CYRILLIC_PASS) -> TextSpan:
+    return TextSpan(text=text, confidence=90.0, box=(x, 40 * line, 10 * len(text), 20), line=line, region=0, lang=lang)
+
+
+def line(name: str, km: float | None = None, *, i: int = 0, readings: tuple[str, ...] = ()) -> Mention:
+    return Mention(
+        readings=(name, *readings), kind="ocr", distance_km=km, box=(10, 10 + 40 * i, 100, 30), confidence=90.0
+    )
+
+
+def run(gz, mentions):
+    return infer(mentions, Metadata(), None, gz)
+
+
+def test_grocery_sign_is_not_a_place(gz):
+    spans = [span("ПРОДУКТИ", 10, 1), span("24", 10, 2), span("ГОДИНИ", 60, 2)]
+    inf = run(gz, mentions_from_spans(spans))
+    assert inf.candidates == [] and inf.estimate is None  # not "Gooding, US, within 24 km"
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "ОДЯГ",
+        "ЗНИЖКИ",
+        "АКЦІЯ",
+        "ПИВО",
+        "КАВА",
+        "ВІДКРИТО",
+        "LAUNDRY",
+        "GROCERY",
+        "ÖFFNUNGSZEITEN",
+        "PROMOCJA",
+        "OTWARTE",
+    ],
+)
+@pytest.mark.parametrize("km", [None, 24.0])
+def test_shop_and_notice_words_are_not_places(gz, word, km):
+    assert word.lower() not in COMMON_WORDS  # judged by how common the word is, not by a hand list
+    assert is_everyday_text(word)
+    inf = run(gz, [line(word, km)])
+    assert inf.candidates == [] and inf.estimate is None
+
+
+def test_latin_misreading_of_a_cyrillic_line_is_left_out(gz):
+    spans = [
+        span("Берегове", 10, 1),
+        span("40", 200, 1),
+        span("Beperose", 10, 1, LATIN_PASS),  # the Latin pass reading the Cyrillic letters
+        span("40", 200, 1, LATIN_PASS),
+        span("Долина", 10, 2),
+        span("115", 200, 2),
+    ]
+    mentions = mentions_from_spans(spans)
+    assert mentions[0].readings == ("Берегове", "Beperose")
+    resolved = resolve_mentions(mentions, gz, Priors())
+    first = resolved[0]
+    assert all(p.country_code == "UA" for p in first.options)
+    assert [reading for reading, _why in first.left_out] == ["Beperose"]
+    assert "Beperose" not in first.mention.readings
+    inf = run(gz, mentions)
+    assert inf.candidates[0].place.name == "Berehove" and inf.candidates[0].place.country_code == "UA"
+    assert all(c.place.name != "Belle Rose" for c in inf.candidates)
+    assert inf.estimate is not None and 47.5 < inf.estimate.lat < 49.5 and 22 < inf.estimate.lon < 25
+
+
+@pytest.mark.parametrize("km", [None, 80.0])
+def test_latin_pass_anta_does_not_outrank_cyrillic_yalta(gz, km):
+    inf = run(gz, [line("Ялта", km, readings=("Anta",))])
+    assert {c.place.country_code for c in inf.candidates} == {"UA"}
+    assert inf.candidates[0].place.name == "Yalta"
+    e = inf.estimate
+    assert e is not None and abs(e.lat - 44.5) < 0.5 and abs(e.lon - 34.17) < 0.5  # not Iran or India
+
+
+def test_cyrillic_reading_does_not_fuzzy_match_a_latin_only_name(gz):
+    # "Години" romanised is a letter or two from "Gooding", a name written only in Latin letters:
+    # a romanisation is the only way across scripts.
+    assert gz.search("Gooding", limit=1)[0].country_code == "US"
+    assert all(p.name != "Gooding" for p in gz.search("ГОДИНИ", limit=20))
+    assert [p.name for p in gz.search("Берегове", limit=1)] == ["Berehove"]  # exact romanisation still
+
+
+def test_a_lone_everyday_word_on_a_shop_is_not_a_small_town(gz):
+    assert run(gz, [line("Bar")]).estimate is None  # Bar, Vinnytsia oblast: 16,000 people
+    assert run(gz, [line("Бар")]).estimate is None
+
+
+def test_important_places_that_are_also_words_still_resolve(gz):
+    inf = run(gz, [line("Kyiv")])
+    assert inf.candidates[0].place.name == "Kyiv"
+    # "Суми" is also "sums": a city of 260,000, named exactly, on a Ukrainian direction sign.
+    inf = run(gz, [line("Суми", 45.0), line("Ромни", 80.0, i=1)])
+    assert inf.candidates[0].place.name == "Sumy" and inf.candidates[0].place.country_code == "UA"
+    assert inf.estimate is not None and inf.estimate.basis == "distance"
+
+
+def test_a_distance_lets_a_smaller_town_that_is_also_a_word_through(gz):
+    # "Долина" (valley) is Dolyna, 20,000 people: a destination with its distance, not a lone word.
+    assert is_everyday_text("Долина")
+    inf = run(gz, [line("Берегове", 40.0), line("Долина", 115.0, i=1)])
+    assert {c.place.name for c in inf.candidates[:2]} == {"Berehove", "Dolyna"}
+    assert run(gz, [line("Долина")]).estimate is None
+
+
+def test_a_reading_left_out_is_reported_with_its_reason(tmp_path):
+    from geoloc.model import PhotoReport, TextSpan
+    from geoloc.pipeline import Settings, conclude
+
+    report = PhotoReport(
+        path="sign.jpg",
+        texts=[
+            TextSpan("Берегове", 90.0, (10, 10, 160, 30), line=0, region=0, lang="ukr+rus+bel"),
+            TextSpan("Beperose", 80.0, (10, 10, 160, 30), line=0, region=0, lang="eng"),
+            TextSpan("40", 90.0, (200, 10, 30, 30), line=0, region=0, lang="ukr+rus+bel"),
+        ],
+    )
+    out = conclude(report, Settings()).to_dict()
+    assert out["candidates"][0]["name"] == "Berehove"
+    assert any("Beperose" in why and "Cyrillic" in why for why in out["left_out"])
