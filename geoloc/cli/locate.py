@@ -80,7 +80,11 @@ def summary_line(photo: PhotoReport) -> str:
     if best is not None:
         where = f"{best.name}, {best.admin1 + ', ' if best.admin1 else ''}{best.country_code}"
     else:
-        where = {"gps": "GPS position", "context": "from the caption only"}.get(e.basis, e.basis)
+        where = {
+            "gps": "GPS position",
+            "context": "from the caption only",
+            "distance": "where the distance signs meet",
+        }.get(e.basis, e.basis)
     lines = [
         f"{photo.path}: {where}  ({e.lat:.4f}, {e.lon:.4f}) ± {e.radius_km:.0f} km, confidence {e.confidence:.2f}",
         f"    basis: {e.explanation or e.basis}",
