@@ -66,6 +66,15 @@ is written, so a smaller town is enough ("Долина 115", 20,000 people). Sti
 grocery sign's "24 ГОДИНИ" also has a number, and no town of that size is called "Години"."""
 
 
+STRAY_DIGIT_RATIO = 20.0
+"""A single-digit distance is taken as a stray mark (a panel edge, an arrow tip, a route shield's
+"1"), not a ring, when another distance on the same panel is at least this many times larger.
+Real signs list the next town 5-20 km away beside far ones at 150-300 km: those have two digits
+and keep their rings whatever the ratio. A town 1-9 km away is written too ("Бровари 2" on Kyiv's
+outskirts), but beside the near towns of an outskirts sign ("Київ 25": 12.5 times); listed beside
+a destination 20 or more times further it is far likelier a misread mark than a 1-9 km ring."""
+
+
 @dataclass
 class Resolved:
     mention: Mention
@@ -113,14 +122,19 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
     """Look every reading up; keep each place once with its best match; merge sign lines.
 
     A Cyrillic line and the Latin line under it on one sign resolve to the same place: they become
-    one mention, and the distance read on either belongs to it.
+    one mention, and the distance read on either belongs to it. A stray digit is no distance.
     """
+    stray = _stray_digits(mentions)
     resolved: list[Resolved] = []
     for m in mentions:
         if m.kind == "ocr" and not _legible(m):
             continue
+        number_left_out: tuple[tuple[str, str], ...] = ()
+        if id(m) in stray:
+            number_left_out = ((f"{m.distance_km:g}", stray[id(m)]),)
+            m = replace(m, distance_km=None)
         found = {reading: _reading_hits(m, reading, gazetteer, priors) for reading in m.readings}
-        left_out = _cross_pass_misreadings(m, found)
+        left_out = _cross_pass_misreadings(m, found) + number_left_out
         misread = {reading for reading, _why in left_out}
         best: dict[int, Place] = {}
         useful: list[str] = []  # readings that name a place; the others are misreadings
@@ -157,15 +171,38 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             merged.append(r)
             continue
         tm, rm = twin.mention, r.mention
+        distance = tm.distance_km if tm.distance_km is not None else rm.distance_km
+        if None not in (tm.distance_km, rm.distance_km) and r.options[0].match > twin.options[0].match:
+            # Two rows disagree on the place's distance: the row that names it better has it.
+            distance = rm.distance_km
         twin.mention = replace(
             tm,
             readings=tm.readings + tuple(x for x in rm.readings if x not in tm.readings),
-            distance_km=tm.distance_km if tm.distance_km is not None else rm.distance_km,
+            distance_km=distance,
             box=union_box((tm.box, rm.box)),
             confidence=max(tm.confidence or 0, rm.confidence or 0),
             routes=tm.routes + tuple(x for x in rm.routes if x not in tm.routes),
         )
     return merged
+
+
+def _stray_digits(mentions: Sequence[Mention]) -> dict[int, str]:
+    """Sign rows whose distance is a lone digit beside far larger ones on the same panel, with why.
+
+    Keyed by ``id`` of the mention: the reason goes to the readings left out, the number to no ring.
+    """
+    largest: dict[int, float] = {}
+    for m in mentions:
+        if m.kind == "ocr" and m.distance_km:
+            largest[m.region] = max(largest.get(m.region, 0.0), m.distance_km)
+    return {
+        id(m): f"a lone digit beside {largest[m.region]:g} km on the same sign: a stray mark, not a distance"
+        for m in mentions
+        if m.kind == "ocr"
+        and m.distance_km is not None
+        and m.distance_km < 10
+        and largest.get(m.region, 0.0) >= STRAY_DIGIT_RATIO * max(m.distance_km, 1.0)
+    }
 
 
 def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors) -> list[Place]:

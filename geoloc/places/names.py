@@ -9,6 +9,10 @@ Three levels, from strict to forgiving:
   "Запоріжжя" share one key: equal means the same name in another spelling.
 * ``skeleton``: a key with the letters OCR confuses merged (l/1/i, 0/o, rn/m, vv/w), the space in
   which the fuzzy index measures edit distance, so "Chernihlv" is 0 edits from "Chernihiv".
+
+Beside them, ``abbreviation_expansions`` spells out the abbreviated "saint" of signs ("St", "Ste",
+"Sv.", "Św.", "Св.", "S.", "Sta.", "Sto."), so "ST EMILION" reaches "Saint-Émilion" as any other
+spelling does.
 """
 
 from __future__ import annotations
@@ -44,6 +48,36 @@ def keys(text: str) -> set[str]:
     out = {loosen(fold_ascii(f)) for f in forms}
     out.discard("")
     return out
+
+
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "st": ("saint", "sankt", "sint"),  # English/French, German, Dutch
+    "ste": ("sainte",),
+    "s": ("san", "santa", "santo", "sao", "sant"),  # Italian, Spanish, Portuguese, Catalan
+    "sta": ("santa",),
+    "sto": ("santo",),
+    "sv": ("sveti", "sveta", "sveto", "svaty", "svata", "svate"),  # South Slavic, Czech, Slovak
+    "sw": ("swiety", "swieta", "swiete"),  # Polish "Św." ("Święty") folded
+    "св": ("свети", "света", "свето", "святой", "святая", "свята", "святий"),
+}
+"""The abbreviated word "saint" as signs write it (normalised: no dot, no accent, lower case) and the
+full words it stands for, each of which the gazetteer files names under. Only a word followed by
+another is one ("Main St" is a street, "Stryi" a town), and the expansions are looked up exactly,
+so one that names no place finds nothing."""
+
+
+def abbreviation_expansions(text: str) -> list[str]:
+    """The name with its first abbreviated "saint" written out in each full form ([] when it has none).
+
+    "ST. EMILION" gives "saint emilion", "sankt emilion" and "sint emilion"; "Ste-Foy" gives
+    "sainte foy". The folded key of an abbreviation is not merged with the full word's instead,
+    because "st" also begins names ("Stryi", "Sterling") that folding must leave alone.
+    """
+    words = normalise(text).split()
+    for i, word in enumerate(words[:-1]):
+        if word in ABBREVIATIONS:
+            return [" ".join([*words[:i], full, *words[i + 1 :]]) for full in ABBREVIATIONS[word]]
+    return []
 
 
 _SKELETON = [

@@ -32,7 +32,7 @@ from geoloc.common.text import has_cyrillic, normalise, script_of
 from geoloc.errors import GazetteerError
 from geoloc.model import Place
 from geoloc.places.index import DB_NAME, FZ_HASH, FZ_KID, INFO_NAME, MIN_FUZZY_LEN, build
-from geoloc.places.names import keys, skeleton
+from geoloc.places.names import abbreviation_expansions, keys, skeleton
 from geoloc.places.protocol import Priors
 from geoloc.places.sources import source_fingerprint
 from geoloc.places.tables import CYRILLIC_COUNTRIES
@@ -428,6 +428,11 @@ class OfflineGazetteer:
     def search(self, query: str, *, priors: Priors | None = None, limit: int = 10, fuzzy: bool = True) -> list[Place]:
         """Places the query may name, best first; ``match`` says how well the name matched."""
         matches = self._matches(query, fuzzy)
+        for expanded in abbreviation_expansions(query):  # "St Emilion": "Saint-Émilion" in another spelling
+            for pid, (m, matched) in self._matches(expanded, fuzzy).items():
+                m = min(m, SPELLING_MATCH)
+                if pid not in matches or matches[pid][0] < m:
+                    matches[pid] = (m, matched)
         if not matches:
             return []
         places = self._places(matches)

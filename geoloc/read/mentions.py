@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from geoloc.common.text import is_common_word, is_region_word
 from geoloc.model import ContextFacts, Mention, TextSpan, union_box
@@ -32,11 +31,51 @@ is read in seconds; where a text says where, it says it early."""
 _WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
 
 
-@dataclass
-class _Line:
-    region: int
-    line: int
-    spans: list[TextSpan] = field(default_factory=list)
+ROW_OVERLAP = 0.5
+"""Share of the shorter box's height two spans must share to be on one sign row. OCR passes can
+merge two rows into one text line (a skewed panel, a distance printed between a Cyrillic row and
+its Latin row); a row below shares none of a name's height, a number beside it most."""
+
+
+def _rows(spans: Sequence[TextSpan]) -> list[list[TextSpan]]:
+    """Split one OCR line's spans into the sign rows they stand on, top first."""
+    rows: list[tuple[float, float, list[TextSpan]]] = []  # (top, bottom, spans)
+    for s in sorted(spans, key=lambda t: t.box[1] + t.box[3] / 2):
+        top, bottom = s.box[1], s.box[1] + s.box[3]
+        for i, (r_top, r_bottom, members) in enumerate(rows):
+            shared = min(bottom, r_bottom) - max(top, r_top)
+            if shared >= ROW_OVERLAP * max(1, min(bottom - top, r_bottom - r_top)):
+                rows[i] = (min(top, r_top), max(bottom, r_bottom), [*members, s])
+                break
+        else:
+            rows.append((top, bottom, [s]))
+    return [members for _, _, members in rows]
+
+
+def _row_distance(row: Sequence[TextSpan]) -> float | None:
+    """The distance written beside the name on one sign row, or None.
+
+    A number left of the name is not its distance (a route shield, an arrow or the panel's edge
+    read as "1"). Where passes read different numbers right of the name, the one with more digits
+    wins, then the nearest: OCR loses digits of a number far more often than it invents them, and a
+    stray mark reads as a single "1" or "7".
+    """
+    lettered = [s.box[0] for s in row if any(c.isalpha() for c in s.text)]
+    name_left = min(lettered) if lettered else None
+    candidates: list[tuple[int, int, float]] = []  # (-digits, x, km)
+    for s in row:
+        seen_letters = False
+        for tok in s.text.split():
+            tok = _clean_token(tok)
+            if any(c.isalpha() for c in tok) and not is_route_number(tok) and not UNIT_RE.match(tok):
+                seen_letters = True
+                continue
+            m = DISTANCE_RE.match(tok)
+            if not m or is_route_number(tok):
+                continue
+            if seen_letters or (name_left is not None and s.box[0] >= name_left):
+                candidates.append((-len(m.group(1).lstrip("0") or "0"), s.box[0], float(m.group(1))))
+    return min(candidates)[2] if candidates else None
 
 
 def is_route_number(token: str) -> bool:
@@ -48,62 +87,61 @@ def _clean_token(token: str) -> str:
 
 
 def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Mention]:
-    """Group OCR spans into lines and make one mention per line that has letters.
+    """Group OCR spans into sign rows and make one mention per row that has letters.
 
-    A line's trailing number is its distance (unless it is a route number); several passes that
-    read the same line differently become readings of one mention.
+    A row is an OCR line cut by height, so a name never takes the number of another row; the number
+    right of the name is its distance (unless it is a route number); several passes that read the
+    same row differently become readings of one mention.
     """
-    lines: dict[tuple[int, int], _Line] = {}
+    lines: dict[tuple[int, int], list[TextSpan]] = {}
     for s in spans:
-        lines.setdefault((s.region, s.line), _Line(s.region, s.line)).spans.append(s)
+        lines.setdefault((s.region, s.line), []).append(s)
 
     out: list[Mention] = []
-    for ln in lines.values():
-        # Passes in different languages read the same words: split spans by pass, one reading each.
-        by_pass: dict[str, list[TextSpan]] = {}
-        for s in ln.spans:
-            by_pass.setdefault(s.lang, []).append(s)
-        readings: list[str] = []
-        routes: list[str] = []
-        distance: float | None = None
-        confs: list[float] = []
-        for pass_spans in by_pass.values():
-            words: list[str] = []
-            for s in sorted(pass_spans, key=lambda t: t.box[0]):
-                for tok in s.text.split():
-                    tok = _clean_token(tok)
-                    if tok and is_route_number(tok):
-                        if tok.upper() not in routes:
-                            routes.append(tok.upper())
-                        continue
-                    if not tok or UNIT_RE.match(tok):
-                        continue
-                    m = DISTANCE_RE.match(tok)
-                    if m:
-                        distance = distance if distance is not None else float(m.group(1))
-                        continue
-                    if any(c.isalpha() for c in tok):
-                        words.append(tok)
-                confs.append(s.confidence)
-            name = " ".join(words)
-            if len(name) >= 2 and name not in readings:
-                readings.append(name)
-        if any(is_common_word(r) for r in readings):
-            continue  # "КАФЕ" read as "KADE" by the Latin pass is still a cafe, not Kade in Ghana
-        if readings:
-            out.append(
-                Mention(
-                    readings=tuple(readings),
-                    kind="ocr",
-                    distance_km=distance,
-                    box=union_box(s.box for s in ln.spans),
-                    confidence=max(confs) if confs else None,
-                    region=ln.region,
-                    source=source,
-                    routes=tuple(routes),
-                )
-            )
+    for (region, _line), line_spans in lines.items():
+        for row in _rows(line_spans):
+            mention = _row_mention(row, region, source)
+            if mention is not None:
+                out.append(mention)
     return out
+
+
+def _row_mention(row: Sequence[TextSpan], region: int, source: str) -> Mention | None:
+    """One sign row as a mention: a reading per OCR pass, its route numbers and its distance."""
+    # Passes in different languages read the same words: split spans by pass, one reading each.
+    by_pass: dict[str, list[TextSpan]] = {}
+    for s in row:
+        by_pass.setdefault(s.lang, []).append(s)
+    readings: list[str] = []
+    routes: list[str] = []
+    for pass_spans in by_pass.values():
+        words: list[str] = []
+        for s in sorted(pass_spans, key=lambda t: t.box[0]):
+            for tok in s.text.split():
+                tok = _clean_token(tok)
+                if tok and is_route_number(tok):
+                    if tok.upper() not in routes:
+                        routes.append(tok.upper())
+                    continue
+                if not tok or UNIT_RE.match(tok) or DISTANCE_RE.match(tok):
+                    continue
+                if any(c.isalpha() for c in tok):
+                    words.append(tok)
+        name = " ".join(words)
+        if len(name) >= 2 and name not in readings:
+            readings.append(name)
+    if not readings or any(is_common_word(r) for r in readings):
+        return None  # "КАФЕ" read as "KADE" by the Latin pass is still a cafe, not Kade in Ghana
+    return Mention(
+        readings=tuple(readings),
+        kind="ocr",
+        distance_km=_row_distance(row),
+        box=union_box(s.box for s in row),
+        confidence=max(s.confidence for s in row),
+        region=region,
+        source=source,
+        routes=tuple(routes),
+    )
 
 
 _BORDER_RE = re.compile(

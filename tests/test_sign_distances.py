@@ -1,0 +1,129 @@
+"""Distances on signs: a number belongs to the name on its own row; a stray digit is not a ring."""
+
+from __future__ import annotations
+
+import pytest
+
+from geoloc.infer import infer
+from geoloc.infer.choice import resolve_mentions
+from geoloc.model import Mention, Metadata, TextSpan
+from geoloc.places import get_gazetteer
+from geoloc.places.protocol import Priors
+from geoloc.read.mentions import mentions_from_spans
+
+UKR = "ukr+rus+bel"
+ENG = "eng+deu+fra"
+
+
+@pytest.fixture(scope="module")
+def gz():
+    return get_gazetteer()
+
+
+def span(text, x, y, line, region=0, lang=UKR, conf=90.0, height=20):
+    return TextSpan(text=text, confidence=conf, box=(x, y, 10 * len(text), height), line=line, region=region, lang=lang)
+
+
+def rings(gz, spans) -> tuple[dict[str, set[float]], list[str]]:
+    """The distances each place got, by English name, and the readings left out."""
+    inf = infer(mentions_from_spans(spans), Metadata(), None, gz)
+    out: dict[str, set[float]] = {}
+    for c in inf.candidates:
+        for e in c.evidence:
+            out.setdefault(c.place.name, set())
+            if e.distance_km is not None:
+                out[c.place.name].add(e.distance_km)
+    return out, inf.left_out
+
+
+def test_a_stray_one_beside_a_name_and_its_distance_is_not_a_ring(gz):
+    # The Latin pass reads a mark at the panel's edge as "1" on the same row, left of the name.
+    spans = [
+        span("1", 60, 50, line=0, lang=ENG, conf=60.0),
+        span("Дніпрорудне", 100, 50, line=0),
+        span("103", 300, 50, line=0),
+    ]
+    found, _ = rings(gz, spans)
+    assert found.get("Dniprorudne") == {103.0}
+
+
+def test_a_stray_digit_read_by_another_pass_after_the_distance_does_not_replace_it():
+    spans = [
+        span("1", 420, 50, line=0, lang=ENG, conf=55.0),
+        span("Дніпрорудне", 100, 50, line=0),
+        span("103", 300, 50, line=0),
+    ]
+    (m,) = mentions_from_spans(spans)
+    assert m.distance_km == 103
+
+
+def test_a_lone_digit_beside_far_distances_is_kept_as_text_not_as_a_ring(gz):
+    # A stray "1" next to a second name on the same panel: much smaller than the sign's 103 km.
+    spans = [
+        span("Дніпрорудне", 100, 50, line=0),
+        span("103", 300, 50, line=0),
+        span("Василівка", 100, 90, line=1),
+        span("1", 300, 90, line=1, conf=60.0),
+    ]
+    found, left_out = rings(gz, spans)
+    assert found.get("Dniprorudne") == {103.0}
+    assert 1.0 not in {d for ds in found.values() for d in ds}
+    assert any(item.startswith("'1'") for item in left_out)
+
+
+def test_a_name_never_takes_the_number_of_another_row_of_one_ocr_line(gz):
+    # A pass merged two sign rows into one text line: "Ovruch" shares Korosten's line id but
+    # lies a row below it, beside no number of its own; "Коростень" is read with Latin look-alikes.
+    spans = [
+        span("Kopocтень", 100, 50, line=0),
+        span("92", 300, 50, line=0),
+        span("Ovruch", 100, 90, line=0, lang=ENG),
+        span("Овруч", 100, 90, line=1),
+    ]
+    found, _ = rings(gz, spans)
+    assert 92.0 not in found.get("Ovruch", set())
+
+
+def test_twin_lines_do_not_lend_a_neighbours_distance(gz):
+    spans = [
+        span("Kopocтень", 100, 50, line=0),
+        span("92", 300, 50, line=0),
+        span("Ovruch", 100, 90, line=0, lang=ENG),
+        span("Овруч", 100, 90, line=1),
+        span("138", 300, 90, line=1),
+    ]
+    found, _ = rings(gz, spans)
+    assert found.get("Ovruch") == {138.0}
+
+
+def test_a_next_town_close_by_keeps_its_ring(gz):
+    spans = [
+        span("Київ", 100, 50, line=0),
+        span("157", 300, 50, line=0),
+        span("Чернігів", 100, 90, line=1),
+        span("14", 300, 90, line=1),
+    ]
+    found, _ = rings(gz, spans)
+    assert found.get("Kyiv") == {157.0}
+    assert found.get("Chernihiv") == {14.0}
+
+
+def test_a_single_digit_town_on_the_outskirts_keeps_its_ring_beside_a_near_town():
+    # "Бровари 2" under "Київ 25": a ratio of 12.5 is how outskirts signs read, not a stray mark.
+    spans = [
+        span("Київ", 100, 50, line=0),
+        span("25", 300, 50, line=0),
+        span("Бровари", 100, 90, line=1),
+        span("2", 300, 90, line=1),
+    ]
+    assert [m.distance_km for m in mentions_from_spans(spans)] == [25, 2]
+
+
+def test_twins_that_disagree_keep_the_distance_of_the_row_that_names_the_place(gz):
+    # "Ovruh" (a fuzzy reading) beside 92 and "Овруч 138": one place, and the exact row's number.
+    mentions = [
+        Mention(readings=("Ovruh",), kind="ocr", distance_km=92, box=(10, 10, 100, 30), confidence=90.0),
+        Mention(readings=("Овруч",), kind="ocr", distance_km=138, box=(10, 50, 100, 30), confidence=90.0),
+    ]
+    (r,) = resolve_mentions(mentions, gz, Priors())
+    assert r.options[0].name == "Ovruch" and r.mention.distance_km == 138
