@@ -18,8 +18,10 @@ from geoloc.areas import resolve_areas
 from geoloc.common.geodesy import haversine_km
 from geoloc.infer.candidates import place_radius_km, rank_candidates
 from geoloc.infer.choice import (
+    ANCHOR_KM_CAP,
     EXACT_MATCH,
     MAX_PRIOR_PLACES,
+    TOP_PER_MENTION,
     Resolved,
     choose,
     dominant_country,
@@ -50,6 +52,20 @@ METADATA_NAME_FACTOR = 0.8
 """A sign read in the photo is surer than a location someone typed into the metadata."""
 FULL_CONF_OCR = 85.0
 """OCR confidence at and above which a reading is taken at full weight."""
+NAMESAKE_POPULATION_EXPONENT = 0.5
+"""A lone name's namesakes weigh population to this power: a bigger town is photographed and
+named on signs more often, but not in proportion (every town has its limit sign, and a city's
+destination signs stand in a region that grows slower than its population). Linear weights would
+make a 5-million city certain over a 160,000 one (97%); logarithms would put them near even."""
+NAMESAKE_MIN_POPULATION = 1_000
+"""Namesakes with no population in the gazetteer weigh as a village of this size, never zero."""
+NAMESAKE_MIN_SHARE = 0.1
+"""A namesake with at least this share of the probability is listed as an alternative."""
+MAX_NAMESAKE_ALTERNATIVES = 3
+OFF_PRIOR_FACTOR = 0.05
+"""Weight kept by a namesake outside the country the evidence gives (``--country``, the sign's
+alphabet, the metadata, the caption) and far from every place named with it: such a prior is
+wrong far less often than one time in ten, so the namesake inside it dominates."""
 CAPTION_ONLY_CONF = 0.25
 CONTRADICTION_CONF = 0.1
 """Confidence when the distance signs read cannot all be true: below any answer worth publishing."""
@@ -202,14 +218,30 @@ def _estimate(
             OCR_NAME_FACTOR if r.mention.kind == "ocr" else METADATA_NAME_FACTOR
         )
         conf *= min(1.0, (r.mention.confidence or FULL_CONF_OCR) / FULL_CONF_OCR)
+        anchors = list(context_places) + [q for q in chosen if q is not p]
+        share, others = _namesake_shares(p, r.options, home, anchors)
         what = {"ocr": "sign reads", "xmp": "XMP location", "iptc": "IPTC location"}.get(r.mention.kind, "names")
+        explanation = f"{what} '{r.mention.text}' -> {p.name} ({p.country_code}), within {radius:.0f} km"
+        if share < 1.0:
+            explanation += f" ({share:.0%}: other places share the name)"
         return Estimate(
             lat=p.lat,
             lon=p.lon,
             radius_km=radius,
-            confidence=round(conf, 2),
+            confidence=round(conf * share, 2),
             basis=r.mention.kind,
-            explanation=f"{what} '{r.mention.text}' -> {p.name} ({p.country_code}), within {radius:.0f} km",
+            explanation=explanation,
+            probability=share if share < 1.0 else None,
+            alternatives=tuple(
+                Alternative(
+                    lat=q.lat,
+                    lon=q.lon,
+                    radius_km=place_radius_km(q),
+                    probability=w,
+                    explanation=f"or {q.name} ({q.country_code}), {w:.0%}",
+                )
+                for q, w in others
+            ),
         )
     if context_places:
         p = min(context_places, key=lambda q: {"city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(q.kind, 4))
@@ -223,6 +255,44 @@ def _estimate(
             explanation=f"only the caption: it names {p.name}",
         )
     return None
+
+
+def _namesake_shares(
+    chosen: Place, options: Sequence[Place], home: str | None, anchors: Sequence[Place]
+) -> tuple[float, list[tuple[Place, float]]]:
+    """The chosen place's share of a lone name's probability, and the namesakes worth naming.
+
+    "Epping" alone is a town in England and two suburbs in Australia: each exact namesake weighs
+    its population (``NAMESAKE_POPULATION_EXPONENT``) times its match; OCR-tolerant guesses weigh
+    nothing. Where the evidence gives a country, or other places are named with it, a namesake in
+    neither keeps ``OFF_PRIOR_FACTOR`` of its weight. Entries lying within one another's built-up
+    area are one place. When the gazetteer returned as many options as were asked for, more
+    namesakes may exist, none larger than the last: one more of its weight stands for them.
+    """
+    prior = bool(home) or bool(anchors)
+
+    def weight(q: Place) -> float:
+        w = max(q.population, NAMESAKE_MIN_POPULATION) ** NAMESAKE_POPULATION_EXPONENT * q.match
+        near = q.country_code == home or any(haversine_km(q.lat, q.lon, a.lat, a.lon) <= ANCHOR_KM_CAP for a in anchors)
+        return w if near or not prior else w * OFF_PRIOR_FACTOR
+
+    pool = [chosen] + [q for q in options if q.geonameid != chosen.geonameid and q.match >= EXACT_MATCH]
+    places: list[Place] = []  # one per separated region: the chosen place first, then by gazetteer rank
+    weights: list[float] = []
+    for q in pool:
+        same = next(
+            (i for i, g in enumerate(places) if haversine_km(q.lat, q.lon, g.lat, g.lon) <= place_radius_km(g)), None
+        )
+        if same is None:
+            places.append(q)
+            weights.append(weight(q))
+        else:
+            weights[same] += weight(q)
+    total = sum(weights)
+    if len(options) >= TOP_PER_MENTION and options[-1].match >= EXACT_MATCH:
+        total += weight(options[-1])
+    others = sorted(((q, w / total) for q, w in zip(places[1:], weights[1:], strict=True)), key=lambda qw: -qw[1])
+    return weights[0] / total, [qw for qw in others if qw[1] >= NAMESAKE_MIN_SHARE][:MAX_NAMESAKE_ALTERNATIVES]
 
 
 _COUNT_WORDS = {2: "two", 3: "three", 4: "four"}

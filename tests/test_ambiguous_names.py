@@ -1,0 +1,95 @@
+"""Ambiguous names stay ambiguous: a lone name with several important namesakes is stated with
+the confidence its namesakes leave, and the runners-up are named as alternatives."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+
+import pytest
+
+from geoloc.infer import infer
+from geoloc.infer.estimate import FULL_CONF_OCR, NAME_EXACT_CONF, OCR_NAME_FACTOR
+from geoloc.model import Estimate, Mention, Metadata
+from geoloc.places import get_gazetteer
+from geoloc.places.protocol import Gazetteer
+
+TEST_SECONDS = 60
+"""No test here may take longer: a regression must fail, not hang the suite."""
+READ_CONF = 90.0
+"""OCR confidence of the test readings: a clear sign, read at full weight."""
+ONE_NAMESAKE_CONF = NAME_EXACT_CONF * OCR_NAME_FACTOR * min(1.0, READ_CONF / FULL_CONF_OCR)
+"""What a lone exact name read on a sign is worth when no other important place bears it."""
+
+
+@pytest.fixture(autouse=True)
+def _bounded() -> Iterator[None]:
+    def expire(_signum: int, _frame: object) -> None:
+        raise TimeoutError(f"test took longer than {TEST_SECONDS} s")
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(TEST_SECONDS)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+@pytest.fixture(scope="module")
+def gz() -> Gazetteer:
+    return get_gazetteer()
+
+
+def _lone(gz: Gazetteer, name: str, **kw: str) -> Estimate:
+    """The estimate from one name read on a sign, and nothing else."""
+    m = Mention(readings=(name,), kind="ocr", box=(10, 10, 100, 30), confidence=READ_CONF, region=0)
+    e = infer([m], Metadata(), None, gz, **kw).estimate
+    assert e is not None and e.basis == "ocr"
+    return e
+
+
+def _country(e: Estimate) -> str:
+    return e.explanation.split("(")[1].split(")")[0]
+
+
+def _shares_add_up(e: Estimate) -> None:
+    assert e.probability is not None
+    assert all(0.1 <= a.probability <= 1 for a in e.alternatives)
+    assert e.probability + sum(a.probability for a in e.alternatives) <= 1 + 1e-9
+
+
+def test_epping_alone_names_england_and_is_not_confident(gz: Gazetteer) -> None:
+    e = _lone(gz, "EPPING")
+    assert e.confidence < 0.5
+    _shares_add_up(e)
+    assert any("(GB)" in a.explanation for a in e.alternatives) or _country(e) == "GB"
+    assert any(f"({_country(e)})" not in a.explanation for a in e.alternatives)
+    assert all(a.explanation.startswith("or Epping (") and a.explanation.endswith("%") for a in e.alternatives)
+
+
+def test_alexandria_alone_spans_countries(gz: Gazetteer) -> None:
+    e = _lone(gz, "Alexandria")
+    assert e.confidence < 0.5
+    _shares_add_up(e)
+    assert e.alternatives
+    assert {_country(e)} | {a.explanation.split("(")[1].split(")")[0] for a in e.alternatives} != {_country(e)}
+
+
+@pytest.mark.parametrize("name", ["Chernihiv", "Kyiv", "Чернігів"])
+def test_a_name_with_one_important_namesake_keeps_its_confidence(gz: Gazetteer, name: str) -> None:
+    e = _lone(gz, name)
+    assert _country(e) == "UA"
+    assert abs(e.confidence - ONE_NAMESAKE_CONF) <= 0.05
+    assert e.alternatives == ()
+
+
+def test_a_country_prior_settles_epping(gz: Gazetteer) -> None:
+    e = _lone(gz, "Epping", country="GB")
+    assert _country(e) == "GB"
+    assert e.confidence >= 0.5
+    assert e.confidence <= round(ONE_NAMESAKE_CONF, 2) + 0.01  # never surer than a name no other place bears
+
+
+def test_paris_alone_stays_paris_france(gz: Gazetteer) -> None:
+    e = _lone(gz, "Paris")
+    assert _country(e) == "FR"
+    assert e.confidence >= 0.5
