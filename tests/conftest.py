@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from geoloc.places import get_gazetteer
+from geoloc.places.protocol import Gazetteer
+
 STRICT_ENV = "GEOLOC_STRICT_TESTS"
 """Environment variable: set (to anything but "" or "0") to make a missing install fail the run."""
 
@@ -70,3 +73,9 @@ def _det_model_override() -> Iterator[None]:
     finally:
         mp.undo()
         reader._line_detector_ready.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def gz() -> Gazetteer:
+    """The offline gazetteer (built once into the cache, then opened per test module)."""
+    return get_gazetteer()

@@ -7,15 +7,9 @@ import pytest
 from geoloc.common.geodesy import haversine_km
 from geoloc.infer import infer
 from geoloc.model import Mention, Metadata
-from geoloc.places import get_gazetteer
 from geoloc.places.names import abbreviation_expansions
 
 SAINT_EMILION = (44.8937, -0.1553)
-
-
-@pytest.fixture(scope="module")
-def gz():
-    return get_gazetteer()
 
 
 def top(gz, query: str):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import signal
 from collections.abc import Iterator
 
 import pytest
@@ -15,11 +14,11 @@ from geoloc.cli.locate import summary_line
 from geoloc.common.geodesy import LocalProjection, haversine_km
 from geoloc.infer import infer
 from geoloc.model import GPS, Inference, Mention, Metadata, PhotoReport, Place, Report
-from geoloc.places import get_gazetteer
 from geoloc.places.protocol import Gazetteer
 from geoloc.render.geojson import features
 from geoloc.render.jsontext import dumps
 from geoloc.render.map import render_map
+from tests.support.limits import deadline
 
 ROAD_PER_STRAIGHT = 1.2
 """Road distances on the test signs: the straight line times this (the model's most likely factor)."""
@@ -31,19 +30,8 @@ TEST_SECONDS = 60
 
 @pytest.fixture(autouse=True)
 def _bounded() -> Iterator[None]:
-    def expire(_signum: int, _frame: object) -> None:
-        raise TimeoutError(f"test took longer than {TEST_SECONDS} s")
-
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(TEST_SECONDS)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, old)
-
-
-@pytest.fixture(scope="module")
-def gz() -> Gazetteer:
-    return get_gazetteer()
+    with deadline(TEST_SECONDS, "test still running"):
+        yield
 
 
 def _city(gz: Gazetteer, name: str) -> Place:

@@ -3,7 +3,6 @@ the confidence its namesakes leave, and the runners-up are named as alternatives
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Iterator
 
 import pytest
@@ -11,8 +10,8 @@ import pytest
 from geoloc.infer import infer
 from geoloc.infer.estimate import FULL_CONF_OCR, NAME_EXACT_CONF, OCR_NAME_FACTOR
 from geoloc.model import Estimate, Mention, Metadata
-from geoloc.places import get_gazetteer
 from geoloc.places.protocol import Gazetteer
+from tests.support.limits import deadline
 
 TEST_SECONDS = 60
 """No test here may take longer: a regression must fail, not hang the suite."""
@@ -24,19 +23,8 @@ ONE_NAMESAKE_CONF = NAME_EXACT_CONF * OCR_NAME_FACTOR * min(1.0, READ_CONF / FUL
 
 @pytest.fixture(autouse=True)
 def _bounded() -> Iterator[None]:
-    def expire(_signum: int, _frame: object) -> None:
-        raise TimeoutError(f"test took longer than {TEST_SECONDS} s")
-
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(TEST_SECONDS)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, old)
-
-
-@pytest.fixture(scope="module")
-def gz() -> Gazetteer:
-    return get_gazetteer()
+    with deadline(TEST_SECONDS, "test still running"):
+        yield
 
 
 def _lone(gz: Gazetteer, name: str, **kw: str) -> Estimate:

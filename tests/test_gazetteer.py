@@ -10,18 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from geoloc.places import Priors, get_gazetteer
+from geoloc.places import Priors
 from geoloc.places.offline import OfflineGazetteer
 from geoloc.places.resolve import resolve
 from geoloc.places.tables import CYRILLIC_COUNTRIES
 
 CHERNIHIV = 710735
 REALDATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "realdata"
-
-
-@pytest.fixture(scope="module")
-def gz():
-    return get_gazetteer()
 
 
 @pytest.mark.parametrize(

@@ -25,12 +25,14 @@ import pytest
 
 from geoloc.batch import run_batch
 from geoloc.pipeline import Settings
-from tests.support.limits import GEOLOC, SIGNS
+from tests.support.limits import GEOLOC, SIGNS, deadline
 from tests.support.scenes import SignLine, SignSpec, render_scene
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see processes")
 
 LIMIT_S = 8
+BATCH_SECONDS = 180
+"""The longest a test waits for a batch whose stalled reader the time limit must end."""
 """The --timeout of these runs: several times what one of these small photos takes, even in a
 fresh reader loading its OCR models on a loaded machine, and short enough to keep the tests quick."""
 GONE_WITHIN_S = 10.0
@@ -136,17 +138,8 @@ def _end(proc: subprocess.Popen, others: dict[int, int]) -> None:
 @pytest.fixture
 def alarm() -> Iterator[None]:
     """Fail, rather than hang, a test whose batch would wait for ever on a stalled reader."""
-
-    def fail(signum: int, frame: object) -> None:
-        raise TimeoutError("the batch did not end: the time limit did not hold")
-
-    previous = signal.signal(signal.SIGALRM, fail)
-    signal.alarm(180)
-    try:
+    with deadline(BATCH_SECONDS, "the batch did not end (the time limit did not hold)"):
         yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.slow

@@ -17,7 +17,6 @@ import logging
 import math
 import os
 import shutil
-import signal
 import sqlite3
 import threading
 import time
@@ -40,6 +39,7 @@ from geoloc.places import get_gazetteer
 from geoloc.places.index import DB_NAME, FZ_HASH, FZ_KID, INFO_NAME, build
 from geoloc.places.offline import OfflineGazetteer
 from geoloc.places.online import MAX_ANSWER_BYTES, MAX_FAILED_QUERIES, OnlineGazetteer
+from tests.support.limits import deadline
 
 TEST_SECONDS = 60
 """Each test's bound: the slowest builds a one-country index twice (about 5 s each)."""
@@ -62,16 +62,8 @@ CHERNIHIV = {
 
 @pytest.fixture(autouse=True)
 def _time_bound() -> Iterator[None]:
-    def expire(signum: int, frame: object) -> None:
-        raise TimeoutError(f"the test took more than {TEST_SECONDS} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(TEST_SECONDS)
-    try:
+    with deadline(TEST_SECONDS, "the test still running"):
         yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
 import stat
 import struct
 import subprocess
@@ -36,6 +35,7 @@ from geoloc.common.text import decodable, printable
 from geoloc.errors import OutputError
 from geoloc.model import Metadata, TextSpan
 from geoloc.render.jsontext import dumps
+from tests.support.limits import deadline
 from tests.test_metadata import ASCII, XMP_APP1, app, build_tiff, dms, gps_ifd, iptc_irb, jpeg_bytes, xmp_packet
 
 EVIL = "\033]0;PWNED\007\033[2J\033]52;c;ZWNobyBwd25lZA==\007"
@@ -52,17 +52,8 @@ BIDI = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
 @pytest.fixture(autouse=True)
 def _deadline() -> Iterator[None]:
     """End any test of this module that runs past ``TEST_SECONDS``."""
-
-    def expire(signum: int, frame: object) -> None:
-        raise TimeoutError(f"test ran over {TEST_SECONDS} s")
-
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(TEST_SECONDS)
-    try:
+    with deadline(TEST_SECONDS, "test still running"):
         yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def _geoloc(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:

@@ -7,15 +7,9 @@ import pytest
 from geoloc.common.geodesy import haversine_km
 from geoloc.infer import infer, place_radius_km, sign_country
 from geoloc.model import GPS, Location, Mention, Metadata
-from geoloc.places import get_gazetteer
 from geoloc.read.mentions import context_facts
 
 CHERNIHIV = (51.50551, 31.28487)
-
-
-@pytest.fixture(scope="module")
-def gz():
-    return get_gazetteer()
 
 
 def sign(*lines: tuple[str, float | None], region: int = 0) -> list[Mention]:

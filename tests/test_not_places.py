@@ -12,17 +12,11 @@ from geoloc.common.text import COMMON_WORDS, is_everyday_text
 from geoloc.infer import infer
 from geoloc.infer.choice import resolve_mentions
 from geoloc.model import Mention, Metadata, TextSpan
-from geoloc.places import get_gazetteer
 from geoloc.places.protocol import Priors
 from geoloc.read.mentions import mentions_from_spans
 
 CYRILLIC_PASS = "ukr+rus+bel"
 LATIN_PASS = "eng"
-
-
-@pytest.fixture(scope="module")
-def gz():
-    return get_gazetteer()
 
 
 def span(text: str, x: int, line: int, lang: str = CYRILLIC_PASS) -> TextSpan:

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
 from geoloc.infer import infer
 from geoloc.infer.choice import resolve_mentions
 from geoloc.model import Mention, Metadata, TextSpan
-from geoloc.places import get_gazetteer
 from geoloc.places.protocol import Priors
 from geoloc.read.mentions import mentions_from_spans
 
 UKR = "ukr+rus+bel"
 ENG = "eng+deu+fra"
-
-
-@pytest.fixture(scope="module")
-def gz():
-    return get_gazetteer()
 
 
 def span(text, x, y, line, region=0, lang=UKR, conf=90.0, height=20):

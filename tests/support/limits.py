@@ -1,5 +1,5 @@
 """Shared by the tests that feed geoloc hostile input: the CLI as a subprocess, the sign scenes of
-the batch tests, and a bound on the time and memory of a block of test code."""
+the batch tests, and bounds on the time and memory of a block of test code."""
 
 from __future__ import annotations
 
@@ -27,21 +27,16 @@ SIGNS = [
 
 
 @contextmanager
-def bounded(seconds: float = 20.0, memory: int = 2 << 30) -> Iterator[None]:
-    """Fail the test when the block runs for ``seconds`` or grows the address space by ``memory``.
+def deadline(seconds: float, what: str = "still running") -> Iterator[None]:
+    """Fail the test when the block runs for ``seconds``: a regression fails instead of hanging.
 
-    The alarm interrupts a blocking open of a FIFO; the cap turns reading /dev/zero into a
-    MemoryError instead of a machine out of memory. Neither ends the pytest process.
+    The alarm interrupts a blocking open of a FIFO or a wait on a stalled process; the failure is
+    pytest's own, not an OSError, so no ``except OSError`` in the code under test can swallow it.
     """
 
     def expire(signum: int, frame: Any) -> None:
-        pytest.fail(f"still running after {seconds} s")  # not an OSError: `except OSError` lets it by
+        pytest.fail(f"{what} after {seconds} s")
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    with open("/proc/self/statm", encoding="ascii") as fh:
-        used = int(fh.read().split()[0]) * resource.getpagesize()
-    cap = used + memory if hard == resource.RLIM_INFINITY else min(used + memory, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -49,4 +44,22 @@ def bounded(seconds: float = 20.0, memory: int = 2 << 30) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def bounded(seconds: float = 20.0, memory: int = 2 << 30) -> Iterator[None]:
+    """Fail the test when the block runs for ``seconds`` or grows the address space by ``memory``.
+
+    The cap turns reading /dev/zero into a MemoryError instead of a machine out of memory; like
+    the deadline, it does not end the pytest process.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    with open("/proc/self/statm", encoding="ascii") as fh:
+        used = int(fh.read().split()[0]) * resource.getpagesize()
+    cap = used + memory if hard == resource.RLIM_INFINITY else min(used + memory, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        with deadline(seconds):
+            yield
+    finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
