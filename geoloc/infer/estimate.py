@@ -8,7 +8,6 @@ place; a caption narrows ambiguous names; no evidence gives no estimate.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 
@@ -30,7 +29,7 @@ from geoloc.infer.choice import (
     resolve_mentions,
     sign_country,
 )
-from geoloc.infer.rings import ROAD_FACTOR, Mode, Ring, fit_rings
+from geoloc.infer.rings import ROAD_FACTOR, Mode, Ring, fit_rings, ring_contradictions
 from geoloc.model import GPS, Alternative, ContextFacts, Estimate, Inference, Mention, Metadata, Place
 from geoloc.places.protocol import Gazetteer, Priors
 
@@ -94,11 +93,13 @@ def infer(
         anchors.append(Place(geonameid=0, name="GPS", lat=g.lat, lon=g.lon, country_code=""))
     chosen = choose(resolved, anchors)
 
-    estimate = _estimate(resolved, chosen, metadata.gps, context_places, home)
+    rings = _rings(resolved, chosen)
+    contradictions = ring_contradictions(rings)
+    estimate = _estimate(resolved, chosen, rings, bool(contradictions), metadata.gps, context_places, home)
     candidates = rank_candidates(
         resolved, chosen, estimate, context_places, context.mentions[0].source if context and context.mentions else ""
     )
-    conflicts = _conflicts(metadata.gps, resolved, chosen, context_places) + _sign_conflicts(resolved, chosen)
+    conflicts = _conflicts(metadata.gps, resolved, chosen, context_places) + contradictions
     left_out = [f"'{reading}': {why}" for r in resolved for reading, why in r.left_out]
     return Inference(
         candidates=candidates, estimate=estimate, conflicts=conflicts, context_places=context_places, left_out=left_out
@@ -114,10 +115,6 @@ def _rings(resolved: Sequence[Resolved], chosen: Sequence[Place]) -> list[Ring]:
     ]
 
 
-def _sign_conflicts(resolved: Sequence[Resolved], chosen: Sequence[Place]) -> list[str]:
-    return ring_contradictions(_rings(resolved, chosen))
-
-
 def _home_geometry(country: str | None) -> BaseGeometry | None:
     if not country:
         return None
@@ -131,6 +128,8 @@ def _home_geometry(country: str | None) -> BaseGeometry | None:
 def _estimate(
     resolved: Sequence[Resolved],
     chosen: Sequence[Place],
+    pairs: Sequence[Ring],
+    contradicted: bool,
     gps: GPS | None,
     context_places: Sequence[Place],
     home: str | None,
@@ -144,14 +143,13 @@ def _estimate(
             basis="gps",
             explanation=f"{gps.source.upper()} GPS {gps.lat:.5f}, {gps.lon:.5f}",
         )
-    pairs = _rings(resolved, chosen)
-    if len(pairs) >= 2 and ring_contradictions(pairs):
+    parts = ", ".join(f"{p.name} {d:g} km" for p, d, _ in pairs)
+    if contradicted:
         # No camera position fits every sign: a misreading or a wrongly chosen place. Say so with
         # a region wide enough to hold every ring, at the lowest confidence, never a tidy point.
         lat = sum(p.lat for p, _, _ in pairs) / len(pairs)
         lon = sum(p.lon for p, _, _ in pairs) / len(pairs)
         radius = max(haversine_km(lat, lon, p.lat, p.lon) + d for p, d, _ in pairs)
-        parts = ", ".join(f"{p.name} {d:g} km" for p, d, _ in pairs)
         return Estimate(
             lat=lat,
             lon=lon,
@@ -162,7 +160,6 @@ def _estimate(
         )
     if len(pairs) >= 2:
         fit = fit_rings(pairs, _home_geometry(home))
-        parts = ", ".join(f"{p.name} {d:g} km" for p, d, _ in pairs)
         best, others = fit.modes[0], fit.modes[1:]
         # Nearly collinear destinations smear the region: the wider it is, the less a point
         # estimate is worth; and where the rings meet in several places, no more than this
@@ -335,19 +332,4 @@ def _conflicts(
         km = haversine_km(gps.lat, gps.lon, p.lat, p.lon)
         if km > place_radius_km(p) + CONFLICT_KM:
             out.append(f"caption '{p.matched or p.name}' -> {p.name} is {km:.0f} km from the GPS position")
-    return out
-
-
-def ring_contradictions(rings: Sequence[Ring]) -> list[str]:
-    """Pairs of distance signs that cannot both be true: their places lie farther apart than the
-    two road distances allow even along straight roads ("Zhytomyr 30 km" and "Chernihiv 14 km",
-    230 km apart)."""
-    out = []
-    for a, b in itertools.combinations(rings, 2):
-        km = haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
-        if km > (a.road_km + b.road_km) * ROAD_FACTOR[2]:
-            out.append(
-                f"signs '{a.place.name} {a.road_km:g} km' and '{b.place.name} {b.road_km:g} km' cannot both be "
-                f"true: the places are {km:.0f} km apart"
-            )
     return out

@@ -184,3 +184,18 @@ def ring_consistency(rings: Sequence[Ring]) -> float:
     """Best log-likelihood of any camera position for these rings (on a coarse grid)."""
     lat, lon = _grid(rings, steps=41)
     return float(np.max(_ring_loglik(lat, lon, rings)))
+
+
+def ring_contradictions(rings: Sequence[Ring]) -> list[str]:
+    """Pairs of distance signs that cannot both be true: their places lie farther apart than the
+    two road distances allow even along straight roads ("Zhytomyr 30 km" and "Chernihiv 14 km",
+    230 km apart)."""
+    out = []
+    for a, b in itertools.combinations(rings, 2):
+        km = haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
+        if km > (a.road_km + b.road_km) * ROAD_FACTOR[2]:
+            out.append(
+                f"signs '{a.place.name} {a.road_km:g} km' and '{b.place.name} {b.road_km:g} km' cannot both be "
+                f"true: the places are {km:.0f} km apart"
+            )
+    return out
