@@ -17,24 +17,14 @@ from geoloc.batch import default_jobs, run_batch, shown_path
 from geoloc.cache import ObservationCache
 from geoloc.errors import GeolocError
 from geoloc.pipeline import Settings
-from tests.support.limits import SIGNS
-from tests.support.scenes import SignLine, SignSpec, render_scene
+from tests.support.limits import SIGNS, write_sign_photos
 
 
 @pytest.fixture(scope="module")
 def photos(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     """Six road-sign scenes, each naming one place; a broken file sits between them."""
     folder = tmp_path_factory.mktemp("batch")
-    paths = []
-    for i, (cyr, lat, km) in enumerate(SIGNS):
-        image, _ = render_scene(
-            [SignSpec("ua_direction", (SignLine(cyr, lat, km),), cap_px=30, position=(0.5, 0.4), angle_deg=0, tilt=0)],
-            seed=100 + i,
-            size=(800, 600),
-        )
-        path = folder / f"{i:02d}_{lat}.jpg"
-        image.save(path, "JPEG", quality=90)
-        paths.append(str(path))
+    paths = [str(p) for p in write_sign_photos(folder, seed=100)]
     broken = folder / "03b_broken.jpg"
     broken.write_bytes(b"\xff\xd8\xff\xe0 not really a JPEG")
     paths.insert(3, str(broken))

@@ -19,21 +19,14 @@ import pytest
 from click.testing import CliRunner
 
 from geoloc.cli.main import cli
-from tests.support.limits import GEOLOC, SIGNS
-from tests.support.scenes import SignLine, SignSpec, render_scene
+from tests.support.limits import GEOLOC, write_sign_photos
 
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Six sign photos and one broken file, named so that the broken one comes third."""
     folder = tmp_path_factory.mktemp("photos")
-    for i, (cyr, lat, km) in enumerate(SIGNS):
-        image, _ = render_scene(
-            [SignSpec("ua_direction", (SignLine(cyr, lat, km),), cap_px=30, position=(0.5, 0.4), angle_deg=0, tilt=0)],
-            seed=200 + i,
-            size=(800, 600),
-        )
-        image.save(folder / f"{i:02d}_{lat}.jpg", "JPEG", quality=90)
+    write_sign_photos(folder, seed=200)
     (folder / "01b_broken.jpg").write_bytes(b"GIF89a, or so it claims")
     return folder
 

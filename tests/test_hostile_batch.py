@@ -25,8 +25,7 @@ import pytest
 
 from geoloc.batch import run_batch
 from geoloc.pipeline import Settings
-from tests.support.limits import GEOLOC, SIGNS, deadline
-from tests.support.scenes import SignLine, SignSpec, render_scene
+from tests.support.limits import GEOLOC, deadline, write_sign_photos
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see processes")
 
@@ -43,13 +42,7 @@ GONE_WITHIN_S = 10.0
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Six road-sign photos, each naming one place."""
     folder = tmp_path_factory.mktemp("hostile-batch")
-    for i, (cyr, lat, km) in enumerate(SIGNS):
-        image, _ = render_scene(
-            [SignSpec("ua_direction", (SignLine(cyr, lat, km),), cap_px=30, position=(0.5, 0.4), angle_deg=0, tilt=0)],
-            seed=400 + i,
-            size=(800, 600),
-        )
-        image.save(folder / f"{i:02d}_{lat}.jpg", "JPEG", quality=90)
+    write_sign_photos(folder, seed=400)
     return folder
 
 

@@ -8,9 +8,12 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.support.scenes import SignLine, SignSpec, render_scene
 
 GEOLOC = [sys.executable, "-c", "import sys; from geoloc.cli.main import cli; sys.exit(cli())"]
 """``geoloc`` run by the test's own interpreter, whatever the PATH holds."""
@@ -24,6 +27,21 @@ SIGNS = [
     ("Остер", "Oster", 31),
 ]
 """Destinations for one-line Ukrainian direction signs: (Cyrillic, national romanisation, km)."""
+
+
+def write_sign_photos(folder: Path, seed: int) -> list[Path]:
+    """One small photo of a direction sign per ``SIGNS`` entry, named ``NN_<place>.jpg`` in order."""
+    paths = []
+    for i, (cyr, lat, km) in enumerate(SIGNS):
+        image, _ = render_scene(
+            [SignSpec("ua_direction", (SignLine(cyr, lat, km),), cap_px=30, position=(0.5, 0.4), angle_deg=0, tilt=0)],
+            seed=seed + i,
+            size=(800, 600),
+        )
+        path = folder / f"{i:02d}_{lat}.jpg"
+        image.save(path, "JPEG", quality=90)
+        paths.append(path)
+    return paths
 
 
 @contextmanager
