@@ -93,22 +93,16 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def shown_path(path: str) -> str:
-    """A file name that can be written as UTF-8: undecodable bytes become ``\\xNN``
-    (``decodable``; printing it takes ``printable`` as well)."""
-    return decodable(path)
-
-
 def _error(exc: GeolocError, path: str) -> GeolocError:
     """The same error, naming the file in a printable form (and naming it at all: some stages,
     such as OCR, raise errors without a path)."""
-    return type(exc)(exc.message, path=shown_path(exc.path or path))
+    return type(exc)(exc.message, path=decodable(exc.path or path))
 
 
 def _internal(exc: BaseException, path: str) -> GeolocError:
     """A bug met on one photo: reported as that photo's failure so the rest of the batch goes on."""
     return GeolocError(
-        f"internal error ({type(exc).__name__}: {exc}); run with -vv and report it", path=shown_path(path)
+        f"internal error ({type(exc).__name__}: {exc}); run with -vv and report it", path=decodable(path)
     )
 
 
@@ -144,7 +138,7 @@ def _lookup(path: str, settings: Settings, cache: ObservationCache | None) -> tu
     except GeolocError as exc:
         return _Reading(error=_error(exc, path)), None
     except OSError as exc:
-        return _Reading(error=PhotoIOError(exc.strerror or str(exc), path=shown_path(path))), None
+        return _Reading(error=PhotoIOError(exc.strerror or str(exc), path=decodable(path))), None
     hit = cache.get(key)
     if hit is None:
         return None, key
@@ -154,14 +148,14 @@ def _lookup(path: str, settings: Settings, cache: ObservationCache | None) -> tu
 
 def _conclude(path: str, reading: _Reading, settings: Settings) -> PhotoReport:
     """Decide where the photo was taken from what was read (always re-run: it is cheap)."""
-    return conclude(PhotoReport(path=shown_path(path), texts=reading.texts, metadata=reading.metadata), settings)
+    return conclude(PhotoReport(path=decodable(path), texts=reading.texts, metadata=reading.metadata), settings)
 
 
 def _copied(reading: _Reading, path: str) -> _Reading:
     """The reading of an identical earlier file, for this file (its error names this file)."""
     error = reading.error
     if error is not None:
-        error = type(error)(error.message, path=shown_path(path))
+        error = type(error)(error.message, path=decodable(path))
     return _Reading(texts=reading.texts, metadata=reading.metadata, error=error, cached=True)
 
 
@@ -338,7 +332,7 @@ class _Readers:
                         reading = _Reading(
                             error=GeolocError(
                                 "the process reading this photo died (a decoder crash, or out of memory)",
-                                path=shown_path(paths[i]),
+                                path=decodable(paths[i]),
                             )
                         )
                     else:
@@ -353,7 +347,7 @@ class _Readers:
                     reading = _Reading(
                         error=PhotoError(
                             f"not read: took longer than {self._timeout:g} s, the time limit per photo (--timeout)",
-                            path=shown_path(paths[i]),
+                            path=decodable(paths[i]),
                         )
                     )
                 else:
@@ -462,14 +456,14 @@ def run_batch(
                     log.warning("cache not written: %s", reading.cache_problem)
             report, error = None, reading.error
             if reading.trace:
-                log.debug("internal error on %s:\n%s", shown_path(path), reading.trace)
+                log.debug("internal error on %s:\n%s", decodable(path), reading.trace)
             if error is None:
                 try:
                     report = _conclude(path, reading, settings)
                 except GeolocError as exc:
                     error = _error(exc, path)
                 except Exception as exc:  # noqa: BLE001 - one photo's bug must not end the batch
-                    log.debug("internal error on %s:\n%s", shown_path(path), _trace(exc))
+                    log.debug("internal error on %s:\n%s", decodable(path), _trace(exc))
                     error = _internal(exc, path)
             if error is not None:
                 result.errors.append(error)

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from geoloc.batch import default_jobs, run_batch, shown_path
+from geoloc.batch import default_jobs, run_batch
 from geoloc.cache import ObservationCache
+from geoloc.common.text import decodable
 from geoloc.errors import GeolocError
 from geoloc.pipeline import Settings
 from tests.support.limits import SIGNS, write_sign_photos
@@ -172,7 +173,7 @@ def test_errors_name_the_file_even_with_undecodable_bytes(tmp_path: Path) -> Non
     line = str(errors[0])
     assert line.startswith(str(tmp_path) + "/caf\\xe9.jpg: not an image")
     line.encode("utf-8")  # printable and writable as UTF-8
-    assert shown_path(os.fsdecode(raw)).endswith("caf\\xe9.jpg")
+    assert decodable(os.fsdecode(raw)).endswith("caf\\xe9.jpg")
 
 
 def test_default_jobs_is_the_cpus_this_process_may_use() -> None:
