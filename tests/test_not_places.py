@@ -139,3 +139,42 @@ def test_a_reading_left_out_is_reported_with_its_reason(tmp_path):
     out = conclude(report, Settings()).to_dict()
     assert out["candidates"][0]["name"] == "Berehove"
     assert any("Beperose" in why and "Cyrillic" in why for why in out["left_out"])
+
+
+def test_a_word_and_a_bare_number_alone_are_no_destination_list(gz):
+    # A station sign: "BORDEAUX" over "gare 55" (the 55 read off a logo). GeoNames has a Paris
+    # district "Gare" of 75,000 people: a destination among others could name it, a lone row not.
+    spans = [
+        span("BORDEAUX", 10, 1, LATIN_PASS),
+        span("gare", 10, 2, LATIN_PASS),
+        span("55", 80, 2, LATIN_PASS),
+    ]
+    inf = run(gz, mentions_from_spans(spans))
+    assert all(c.place.name != "Gare" for c in inf.candidates)
+    assert inf.estimate is None or "Gare" not in inf.estimate.explanation
+
+
+def test_the_number_beside_a_name_does_not_vouch_for_how_well_the_name_was_read():
+    # A street plate in Chinese read by the Latin pass as junk at 58; its house number at 96.
+    spans = [
+        TextSpan(text="uss Jt En", confidence=58.0, box=(10, 10, 90, 20), line=1, region=0, lang=LATIN_PASS),
+        TextSpan(text="309", confidence=96.0, box=(110, 10, 30, 20), line=1, region=0, lang=LATIN_PASS),
+    ]
+    (m,) = mentions_from_spans(spans)
+    assert m.confidence == 58.0 and m.distance_km == 309
+
+
+def test_a_fuzzy_destination_with_a_distance_is_not_confident(gz):
+    # "Sitten" read fuzzily out of junk, with a number: one ring, but on a guessed name.
+    exact = run(gz, [line("Chernihiv", 25.0)]).estimate
+    fuzzy = run(gz, [Mention(readings=("Chernihlv",), kind="ocr", distance_km=25.0, confidence=58.0)]).estimate
+    assert exact is not None and exact.confidence >= 0.5
+    assert fuzzy is None or fuzzy.confidence < 0.3
+
+
+def test_cyrillic_junk_never_falls_back_to_a_place_where_cyrillic_is_not_written(gz):
+    # "ліш" read out of a Korean sign: no Cyrillic-writing country has such a place.
+    inf = run(gz, [Mention(readings=("ліш",), kind="ocr", distance_km=32.0, confidence=72.0)])
+    assert all(
+        c.place.country_code in {"UA", "RU", "BY", "BG", "RS", "MK", "KZ", "KG", "MN", "TJ"} for c in inf.candidates
+    )

@@ -50,23 +50,24 @@ def mention_evidence(m: Mention) -> list[Evidence]:
 
 def rank_candidates(
     resolved: Sequence[Resolved],
-    chosen: Sequence[Place],
+    chosen: Sequence[Place | None],
     estimate: Estimate | None,
     context_places: Sequence[Place],
     context_source: str,
 ) -> list[Candidate]:
     """Every option of every mention, scored by how strongly it is read and how near it lies.
 
-    A candidate's score is the belief that the photo was taken at or near it: the quality of the
-    reading (match, OCR confidence), whether the joint choice picked it, and its distance from the
-    estimate, so that on a sign "Чернігів 14 / Київ 157" Chernihiv ranks above Kyiv.
+        A candidate's score is the belief that the photo was taken at or near it: the quality of the
+        reading (match, OCR confidence), whether the joint choice picked it (None: it took the reading
+    as a misreading), and its distance from the
+        estimate, so that on a sign "Чернігів 14 / Київ 157" Chernihiv ranks above Kyiv.
     """
     by_id: dict[int, tuple[float, Place, list[Evidence]]] = {}
     for r, pick in zip(resolved, chosen, strict=True):
         conf = (r.mention.confidence or DEFAULT_OCR_CONF) / 100.0
         ev = mention_evidence(r.mention)
         for k, p in enumerate(r.options):
-            picked = p.geonameid == pick.geonameid
+            picked = pick is not None and p.geonameid == pick.geonameid
             score = p.match**2 * (0.4 + 0.6 * conf) * (1.0 if picked else NOT_PICKED / (k + 1))
             if estimate is not None:
                 gap = haversine_km(p.lat, p.lon, estimate.lat, estimate.lon) - estimate.radius_km - place_radius_km(p)

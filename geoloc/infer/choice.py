@@ -8,6 +8,7 @@ pick among them: places named together lie near each other, and distance rings m
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -34,6 +35,8 @@ MAX_PRIOR_PLACES = 20
 """Places named first that weigh the choice among same-named ones: the lede's places anchor the
 rest, and scoring each look-up against every place found would make long texts quadratic."""
 
+FULL_CONF_OCR = 85.0
+"""OCR confidence at and above which a reading is taken at full weight."""
 MIN_LEGIBLE_CONF = 40.0
 """OCR confidence below which a line is not read as a name at all (foliage, brickwork)."""
 SHORT_NAME_LETTERS = 5
@@ -61,9 +64,10 @@ IMPORTANT_POPULATION = 100_000
 it names, exactly, a place at least this large: such a town is named on signs and in talk across a
 region, while a village that shares a shop word's name is far less likely than the word."""
 DESTINATION_POPULATION = 10_000
-"""The same, for a reading with a distance on its line: a name and a number are how a destination
-is written, so a smaller town is enough ("Долина 115", 20,000 people). Still exact only: the
-grocery sign's "24 ГОДИНИ" also has a number, and no town of that size is called "Години"."""
+"""The same, for a row of a distance sign (a name and its distance among other such rows on one
+panel): that is how destinations are listed, so a smaller town is enough ("Берегове 40 / Долина
+115", 20,000 people). A lone word and number is not such a list: "24 ГОДИНИ" on a grocery, "gare
+55" beside a station sign; they keep ``IMPORTANT_POPULATION``."""
 
 
 STRAY_DIGIT_RATIO = 20.0
@@ -125,6 +129,10 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
     one mention, and the distance read on either belongs to it. A stray digit is no distance.
     """
     stray = _stray_digits(mentions)
+    with_distance: dict[int | None, int] = {}  # rows with a distance, per sign panel
+    for m in mentions:
+        if m.kind == "ocr" and m.distance_km and id(m) not in stray:
+            with_distance[m.region] = with_distance.get(m.region, 0) + 1
     resolved: list[Resolved] = []
     for m in mentions:
         if m.kind == "ocr" and not _legible(m):
@@ -133,7 +141,8 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
         if id(m) in stray:
             number_left_out = ((f"{m.distance_km:g}", stray[id(m)]),)
             m = replace(m, distance_km=None)
-        found = {reading: _reading_hits(m, reading, gazetteer, priors) for reading in m.readings}
+        listed = bool(m.distance_km) and with_distance.get(m.region, 0) >= 2
+        found = {reading: _reading_hits(m, reading, gazetteer, priors, listed) for reading in m.readings}
         left_out = _cross_pass_misreadings(m, found) + number_left_out
         misread = {reading for reading, _why in left_out}
         best: dict[int, Place] = {}
@@ -205,8 +214,11 @@ def _stray_digits(mentions: Sequence[Mention]) -> dict[int, str]:
     }
 
 
-def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors) -> list[Place]:
-    """The places one reading may name, best first, with the tests a sign's words must pass."""
+def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors, listed: bool) -> list[Place]:
+    """The places one reading may name, best first, with the tests a sign's words must pass.
+
+    ``listed``: the row has a distance and its panel lists at least one more destination with one.
+    """
     if len(reading.replace(" ", "")) < 3 or is_common_word(reading):
         return []
     # Typed metadata is not a misreading: only OCR gets the gazetteer's OCR tolerance.
@@ -221,19 +233,14 @@ def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors
     if cyrillic:
         # A sign written in Cyrillic stands where Cyrillic is written: "Александрия" on a
         # sign is not Egypt's Alexandria, however large. A caption may name any place.
-        hits = [p for p in hits if p.country_code in CYRILLIC_COUNTRIES] or hits
+        hits = [p for p in hits if p.country_code in CYRILLIC_COUNTRIES]
     if hits and is_everyday_text(reading):
         # Shop and notice words ("ПРОДУКТИ", "ЗНИЖКИ", "SALE") are far likelier than the village
-        # that shares their name; only an exact name of an important place outweighs them, and
-        # a Cyrillic word only in a country that writes it ("КАВА 24" is coffee, not Kavajë).
-        floor = DESTINATION_POPULATION if m.distance_km else IMPORTANT_POPULATION
-        hits = [
-            p
-            for p in hits
-            if p.match >= EXACT_MATCH
-            and p.population >= floor
-            and (not cyrillic or p.country_code in CYRILLIC_COUNTRIES)
-        ]
+        # that shares their name; only an exact name of an important place outweighs them. A
+        # destination row among others with distances may name a smaller town ("Долина 115");
+        # a word and a number alone ("gare 55", "24 ГОДИНИ") are no such list.
+        floor = DESTINATION_POPULATION if listed else IMPORTANT_POPULATION
+        hits = [p for p in hits if p.match >= EXACT_MATCH and p.population >= floor]
     return hits
 
 
@@ -289,37 +296,93 @@ def dominant_country(places: Sequence[Place]) -> str | None:
     return max(set(codes), key=codes.count) if codes else None
 
 
-def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> list[Place]:
-    """Pick one place per mention so that the picks agree with each other, the caption and GPS.
+MISREAD_COST = 3.0
+"""Cost of taking a reading as "not a place / misread" rather than as one of its places. Equal to
+the pair cost of two places about 450 km apart, or a ring disagreement of six log-units: a reading
+that only fits that far from every other place read on the photo is likelier a misreading than a
+second, unrelated place in the picture (places on one photo lie within a region's reach)."""
+SURE_READING_COST = 3.0
+"""Added to ``MISREAD_COST`` for a reading that names its place exactly, at full OCR confidence and
+with at least ``SURE_READING_LETTERS`` letters: such a reading is seldom a misreading, so it is
+dropped only when it fits nowhere near the rest (a pair over 900 km apart, or rings far apart)."""
+SURE_READING_LETTERS = 6
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The place picked for each mention (None: taken as a misreading), and how sure that split is.
+
+    ``support`` is the share of the choice's probability (each combination weighs ``exp(-cost)``)
+    held by combinations that keep and drop the same mentions as the best one: 1.0 when no other
+    split of the readings is plausible, about 0.5 when two readings exclude each other and either
+    could be the misread one.
+    """
+
+    places: tuple[Place | None, ...]
+    support: float
+
+
+def _misread_cost(r: Resolved) -> float:
+    """What it costs to call this mention a misreading: more for a long, exact, confident one."""
+    m = r.mention
+    sure = m.kind != "ocr" or (
+        r.options[0].match >= EXACT_MATCH
+        and (m.confidence if m.confidence is not None else 100.0) >= FULL_CONF_OCR
+        and max(len(x.replace(" ", "")) for x in m.readings) >= SURE_READING_LETTERS
+    )
+    return MISREAD_COST + (SURE_READING_COST if sure else 0.0)
+
+
+def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
+    """Pick one place per mention, or none, so that the picks agree with each other, the caption and GPS.
 
     Places named together on one photo lie near each other, and road distances read on signs
     must meet at one camera position: among same-named places, the combination whose rings
-    intersect wins. Exhaustive over the few top options of the first mentions.
+    intersect wins. Any OCR reading may be a misreading ("Берегове" read as "Beperose" matches a
+    place in the US): each mention may also be left out, at ``_misread_cost``, so one bad reading
+    cannot drag the others across a continent. Exhaustive over the few top options of the first
+    mentions; written locations and captions are never dropped (they are typed, not read).
     """
     distances = [r.mention.distance_km for r in resolved]
     signs = [r.mention.region or 0 for r in resolved]
+    ring_cost: dict[tuple[int, ...], float] = {}  # the same rings recur across combinations
 
-    def cost(combo: Sequence[tuple[float, Place]]) -> float:
+    def cost(combo: Sequence[tuple[float, Place | None]]) -> float:
         c = sum(penalty for penalty, _ in combo)
-        places = [p for _, p in combo]
-        for (i, a), (j, b) in itertools.combinations(enumerate(places), 2):
+        picked = [(i, p) for i, (_, p) in enumerate(combo) if p is not None]
+        for (i, a), (j, b) in itertools.combinations(picked, 2):
             if not (distances[i] and distances[j]):  # rings judge the pairs that have distances
                 c += min(haversine_km(a.lat, a.lon, b.lat, b.lon), PAIR_KM_CAP) / PAIR_KM_SCALE
-        rings = [Ring(p, distances[i], signs[i]) for i, p in enumerate(places) if distances[i]]
+        rings = [Ring(p, distances[i], signs[i]) for i, p in picked if distances[i]]
         if len(rings) >= 2:
-            c += min(-ring_consistency(rings), RING_COST_CAP) / 2.0
-        for p in places:
+            key = tuple(p.geonameid for i, p in picked if distances[i]) + tuple(i for i, _ in picked if distances[i])
+            if key not in ring_cost:
+                ring_cost[key] = min(-ring_consistency(rings), RING_COST_CAP) / 2.0
+            c += ring_cost[key]
+        for _, p in picked:
             if anchors:
                 near = min(haversine_km(p.lat, p.lon, q.lat, q.lon) for q in anchors)
                 c += min(near, ANCHOR_KM_CAP) / ANCHOR_KM_SCALE
         return c
 
     head, tail = list(resolved[:MAX_JOINT]), list(resolved[MAX_JOINT:])
-    options = [[(RANK_COST * k + MATCH_COST * (1 - p.match), p) for k, p in enumerate(r.options)] for r in head]
-    best = min(itertools.product(*options), key=cost) if options else ()
-    chosen = [p for _, p in best]
+    options: list[list[tuple[float, Place | None]]] = []
+    for r in head:
+        opts: list[tuple[float, Place | None]] = [
+            (RANK_COST * k + MATCH_COST * (1 - p.match), p) for k, p in enumerate(r.options)
+        ]
+        if r.mention.kind == "ocr" and len(head) >= 2:
+            opts.append((_misread_cost(r), None))
+        options.append(opts)
+    combos = [(cost(combo), combo) for combo in itertools.product(*options)] if options else [(0.0, ())]
+    best_cost, best = min(combos, key=lambda cc: cc[0])
+    pattern = tuple(p is None for _, p in best)
+    total = sum(math.exp(best_cost - c) for c, _ in combos)
+    same = sum(math.exp(best_cost - c) for c, combo in combos if tuple(p is None for _, p in combo) == pattern)
+    chosen: list[Place | None] = [p for _, p in best]
+    kept = [p for p in chosen if p is not None]
     for r in tail:  # greedily: nearest to what is already chosen
-        chosen.append(
-            min(r.options, key=lambda p: min((haversine_km(p.lat, p.lon, q.lat, q.lon) for q in chosen), default=0.0))
-        )
-    return chosen
+        pick = min(r.options, key=lambda p: min((haversine_km(p.lat, p.lon, q.lat, q.lon) for q in kept), default=0.0))
+        chosen.append(pick)
+        kept.append(pick)
+    return Choice(tuple(chosen), same / total)

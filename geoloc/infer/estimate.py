@@ -8,8 +8,10 @@ place; a caption narrows ambiguous names; no evidence gives no estimate.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
 from shapely.geometry.base import BaseGeometry
 
@@ -19,6 +21,7 @@ from geoloc.infer.candidates import place_radius_km, rank_candidates
 from geoloc.infer.choice import (
     ANCHOR_KM_CAP,
     EXACT_MATCH,
+    FULL_CONF_OCR,
     MAX_PRIOR_PLACES,
     TOP_PER_MENTION,
     Resolved,
@@ -49,8 +52,6 @@ NAME_FUZZY_CONF = 0.4
 OCR_NAME_FACTOR = 0.9
 METADATA_NAME_FACTOR = 0.8
 """A sign read in the photo is surer than a location someone typed into the metadata."""
-FULL_CONF_OCR = 85.0
-"""OCR confidence at and above which a reading is taken at full weight."""
 NAMESAKE_POPULATION_EXPONENT = 0.5
 """A lone name's namesakes weigh population to this power: a bigger town is photographed and
 named on signs more often, but not in proportion (every town has its limit sign, and a city's
@@ -65,7 +66,16 @@ OFF_PRIOR_FACTOR = 0.05
 """Weight kept by a namesake outside the country the evidence gives (``--country``, the sign's
 alphabet, the metadata, the caption) and far from every place named with it: such a prior is
 wrong far less often than one time in ten, so the namesake inside it dominates."""
+DESTINATION_REACH_KM = 300.0
+"""How far ahead a direction sign names places: the next towns, and the cities a road leads to
+up to a few hundred km away."""
+DESTINATION_CONF = 0.25
+"""Confidence that the camera lies within reach of a direction sign's places (no distances read):
+low, as a motorway sign names the end of its route too ("ПСКОВ E22" in Moscow, 600 km away)."""
 CAPTION_ONLY_CONF = 0.25
+CLEAR_SPLIT = 2 / 3
+"""Distance readings are left out as misreadings only when that split of the readings is at least
+twice as likely as every other split together; below, the signs are reported as contradicting."""
 CONTRADICTION_CONF = 0.1
 """Confidence when the distance signs read cannot all be true: below any answer worth publishing."""
 
@@ -91,19 +101,49 @@ def infer(
     if metadata.gps is not None:  # same-named places: the one near the file's GPS
         g = metadata.gps
         anchors.append(Place(geonameid=0, name="GPS", lat=g.lat, lon=g.lon, country_code=""))
-    chosen = choose(resolved, anchors)
+    choice = choose(resolved, anchors)
+    picks = list(choice.places)
+    if choice.support < CLEAR_SPLIT and any(
+        p is None and r.mention.distance_km for r, p in zip(resolved, picks, strict=True)
+    ):
+        # Distance signs exclude each other and either may be the misread one: keep them all and
+        # say that they cannot all be true, rather than guess which to believe.
+        picks = [p if p is not None else r.options[0] for r, p in zip(resolved, picks, strict=True)]
+    kept = [r for r, p in zip(resolved, picks, strict=True) if p is not None]
+    chosen = [p for p in picks if p is not None]
 
-    rings = _rings(resolved, chosen)
+    rings = _rings(kept, chosen)
     contradictions = ring_contradictions(rings)
-    estimate = _estimate(resolved, chosen, rings, bool(contradictions), metadata.gps, context_places, home)
+    estimate = _estimate(kept, chosen, rings, bool(contradictions), metadata.gps, context_places, home)
+    if estimate is not None and estimate.basis != "gps" and choice.support < 1.0:
+        # Another split of the readings into places and misreadings is also plausible: the
+        # estimate holds only if this split is the true one.
+        estimate = replace(estimate, confidence=round(estimate.confidence * choice.support, 2))
     candidates = rank_candidates(
-        resolved, chosen, estimate, context_places, context.mentions[0].source if context and context.mentions else ""
+        resolved,
+        picks,
+        estimate,
+        context_places,
+        context.mentions[0].source if context and context.mentions else "",
     )
-    conflicts = _conflicts(metadata.gps, resolved, chosen, context_places) + contradictions
+    conflicts = _conflicts(metadata.gps, kept, chosen, context_places) + contradictions
     left_out = [f"'{reading}': {why}" for r in resolved for reading, why in r.left_out]
+    left_out += [
+        f"'{r.mention.text}': {_misread_reason(r, chosen)}" for r, p in zip(resolved, picks, strict=True) if p is None
+    ]
     return Inference(
         candidates=candidates, estimate=estimate, conflicts=conflicts, context_places=context_places, left_out=left_out
     )
+
+
+def _misread_reason(r: Resolved, kept: Sequence[Place]) -> str:
+    """Why a reading was taken as a misreading: how far its places lie from the others read."""
+    p = r.options[0]
+    if not kept:
+        return "taken as a misreading"
+    km = min(haversine_km(p.lat, p.lon, q.lat, q.lon) for q in kept)
+    what = "its distance does not fit the other signs" if r.mention.distance_km else "it fits none of the other places"
+    return f"{what} ({p.name}, {p.country_code}, lies {km:.0f} km from the nearest): taken as a misreading"
 
 
 def _rings(resolved: Sequence[Resolved], chosen: Sequence[Place]) -> list[Ring]:
@@ -197,24 +237,27 @@ def _estimate(
         )
     if len(pairs) == 1:
         p, d, _ = pairs[0]
+        r = next(r for r, q in zip(resolved, chosen, strict=True) if q is p and r.mention.distance_km)
         return Estimate(
             lat=p.lat,
             lon=p.lon,
             radius_km=d,
-            confidence=ONE_RING_CONF,
+            confidence=round(ONE_RING_CONF * _reading_factor(r, p), 2),
             basis="distance",
             explanation=f"sign: {p.name} {d:g} km -> within {d:g} km of {p.name}",
         )
     named = [(r, p) for r, p in zip(resolved, chosen, strict=True)]
+    heading = _destinations(resolved, chosen)
+    if named and all(id(r) in heading for r, _ in named if r.mention.kind == "ocr") and heading:
+        return _towards(named, heading)
     if named:
-        # The strongest sign evidence: OCR over metadata location over nothing; best match first.
+        # The strongest sign evidence: a place's own sign over a direction sign's destination, OCR
+        # over metadata location over nothing; best match first.
         order = {"ocr": 0, "xmp": 1, "iptc": 1}
-        r, p = min(named, key=lambda rp: (order.get(rp[0].mention.kind, 2), -rp[1].match))
+        r, p = min(named, key=lambda rp: (id(rp[0]) in heading, order.get(rp[0].mention.kind, 2), -rp[1].match))
         radius = place_radius_km(p)
-        conf = (NAME_EXACT_CONF if p.match >= EXACT_MATCH else NAME_FUZZY_CONF) * (
-            OCR_NAME_FACTOR if r.mention.kind == "ocr" else METADATA_NAME_FACTOR
-        )
-        conf *= min(1.0, (r.mention.confidence or FULL_CONF_OCR) / FULL_CONF_OCR)
+        conf = NAME_EXACT_CONF * _reading_factor(r, p)
+        conf *= OCR_NAME_FACTOR if r.mention.kind == "ocr" else METADATA_NAME_FACTOR
         anchors = list(context_places) + [q for q in chosen if q is not p]
         share, others = _namesake_shares(p, r.options, home, anchors)
         what = {"ocr": "sign reads", "xmp": "XMP location", "iptc": "IPTC location"}.get(r.mention.kind, "names")
@@ -252,6 +295,62 @@ def _estimate(
             explanation=f"only the caption: it names {p.name}",
         )
     return None
+
+
+def _reading_factor(r: Resolved, p: Place) -> float:
+    """How far a reading's own quality lowers what it says: a fuzzy match of the name
+    (``NAME_FUZZY_CONF`` against ``NAME_EXACT_CONF``), and the OCR confidence of the name itself."""
+    match = 1.0 if p.match >= EXACT_MATCH else NAME_FUZZY_CONF / NAME_EXACT_CONF
+    return match * min(1.0, (r.mention.confidence or FULL_CONF_OCR) / FULL_CONF_OCR)
+
+
+def _destinations(resolved: Sequence[Resolved], chosen: Sequence[Place]) -> set[int]:
+    """The sign rows, by ``id`` of their ``Resolved``, that name where a road goes, not where the camera is.
+
+    A city-limit sign names one place (in one or two alphabets, merged into one mention). A row
+    with a route number ("ПСКОВ E22"), or a panel that names two or more separate places, is a
+    direction sign: its places are destinations, often far ahead.
+    """
+    panels: dict[int, list[Place]] = {}
+    for r, p in zip(resolved, chosen, strict=True):
+        if r.mention.kind == "ocr":
+            panels.setdefault(r.mention.region or 0, []).append(p)
+
+    def separate(places: Sequence[Place]) -> bool:
+        return any(
+            haversine_km(a.lat, a.lon, b.lat, b.lon) > place_radius_km(a) + place_radius_km(b)
+            for a, b in itertools.combinations(places, 2)
+        )
+
+    return {
+        id(r)
+        for r in resolved
+        if r.mention.kind == "ocr" and (r.mention.routes or separate(panels[r.mention.region or 0]))
+    }
+
+
+def _towards(named: Sequence[tuple[Resolved, Place]], heading: set[int]) -> Estimate:
+    """Where a direction sign without distances leaves the camera: on a road towards its places.
+
+    Each destination lies within ``DESTINATION_REACH_KM`` of the camera, so the camera lies within
+    that reach of the places' centre plus the places' own spread; no point on a destination.
+    """
+    places = [p for r, p in named if id(r) in heading]
+    lat = sum(p.lat for p in places) / len(places)
+    lon = sum(p.lon for p in places) / len(places)
+    radius = max(haversine_km(lat, lon, p.lat, p.lon) for p in places) + DESTINATION_REACH_KM
+    names = ", ".join(dict.fromkeys(p.name for p in places))
+    return Estimate(
+        lat=lat,
+        lon=lon,
+        radius_km=radius,
+        confidence=DESTINATION_CONF,
+        basis="ocr",
+        explanation=(
+            f"direction sign to {names}, no distances: the camera is on a road towards "
+            f"{'them' if len(places) > 1 else 'it'}, within about {radius:.0f} km"
+        ),
+    )
 
 
 def _namesake_shares(

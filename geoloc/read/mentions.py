@@ -114,6 +114,7 @@ def _row_mention(row: Sequence[TextSpan], region: int, source: str) -> Mention |
         by_pass.setdefault(s.lang, []).append(s)
     readings: list[str] = []
     routes: list[str] = []
+    name_conf: list[float] = []  # how well the name was read: the number beside it says nothing
     for pass_spans in by_pass.values():
         words: list[str] = []
         for s in sorted(pass_spans, key=lambda t: t.box[0]):
@@ -127,6 +128,7 @@ def _row_mention(row: Sequence[TextSpan], region: int, source: str) -> Mention |
                     continue
                 if any(c.isalpha() for c in tok):
                     words.append(tok)
+                    name_conf.append(s.confidence)
         name = " ".join(words)
         if len(name) >= 2 and name not in readings:
             readings.append(name)
@@ -137,7 +139,7 @@ def _row_mention(row: Sequence[TextSpan], region: int, source: str) -> Mention |
         kind="ocr",
         distance_km=_row_distance(row),
         box=union_box(s.box for s in row),
-        confidence=max(s.confidence for s in row),
+        confidence=max(name_conf),
         region=region,
         source=source,
         routes=tuple(routes),

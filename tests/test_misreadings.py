@@ -1,0 +1,56 @@
+"""Every reading may be wrong: one misread line must not drag the estimate across a continent.
+
+The readings are the spans an OCR pass returns (a Cyrillic line read by the Latin pass as look-alike
+letters, a letter swapped for its look-alike), given directly as mentions of one sign.
+"""
+
+from __future__ import annotations
+
+from geoloc.common.geodesy import haversine_km
+from tests.test_infer import _place, run, sign
+
+
+def _road_lines(gz, camera: str, names: tuple[str, ...], factor: float = 1.25) -> list[tuple[str, float]]:
+    """Sign rows as a sign at ``camera`` would print them: straight line x ``factor``, rounded."""
+    cam = _place(gz, camera)
+    return [
+        (n, float(round(factor * haversine_km(cam.lat, cam.lon, p.lat, p.lon)))) for n in names for p in [_place(gz, n)]
+    ]
+
+
+def test_a_misread_destination_with_a_distance_is_left_out_and_the_others_place_the_camera(gz):
+    cam = _place(gz, "Khorol")
+    rows = _road_lines(gz, "Khorol", ("Myrhorod", "Poltava"))
+    # "Берегове 40" read by the Latin pass as "Beperose 40": a place of that spelling is in the US.
+    inf = run(gz, sign(*rows, ("Beperose", 40.0)))
+    e = inf.estimate
+    assert e is not None and e.basis == "distance"
+    assert haversine_km(e.lat, e.lon, cam.lat, cam.lon) <= e.radius_km
+    assert any(x.startswith("'Beperose'") and "misreading" in x for x in inf.left_out)
+    assert "Beperose" not in e.explanation
+
+
+def test_a_misread_name_far_from_the_rest_does_not_move_a_sign_read_well(gz):
+    # "Ялта" read as "Anta" (a town in India) on another panel of the same photo.
+    inf = run(gz, sign(("Чернігів", None)) + sign(("Anta", None), region=1))
+    e = inf.estimate
+    assert e is not None and e.explanation.count("Chernihiv") == 1
+    assert haversine_km(e.lat, e.lon, 51.5055, 31.2849) < 15
+    assert any(x.startswith("'Anta'") for x in inf.left_out)
+
+
+def test_when_either_of_two_readings_may_be_the_misread_one_the_confidence_says_so(gz):
+    # Two plain readings, neither surer than the other, 1,200 km apart: one of them is wrong, and
+    # the estimate holds only if the right one was kept.
+    alone = run(gz, sign(("Chernihiv", None))).estimate
+    both = run(gz, sign(("Chernihiv", None)) + sign(("Bordeaux", None), region=1)).estimate
+    assert alone is not None and both is not None
+    assert both.confidence <= alone.confidence * 0.75
+    assert both.confidence < 0.5
+
+
+def test_readings_that_fit_together_are_all_kept(gz):
+    rows = _road_lines(gz, "Nizhyn", ("Chernihiv", "Pryluky", "Kozelets"))
+    inf = run(gz, sign(*rows))
+    assert inf.left_out == []
+    assert inf.estimate is not None and inf.estimate.confidence >= 0.5
