@@ -178,3 +178,22 @@ def test_cyrillic_junk_never_falls_back_to_a_place_where_cyrillic_is_not_written
     assert all(
         c.place.country_code in {"UA", "RU", "BY", "BG", "RS", "MK", "KZ", "KG", "MN", "TJ"} for c in inf.candidates
     )
+
+
+def test_one_pass_reading_a_row_twice_gives_two_readings_not_one_long_name(gz):
+    # Overlapping detections: the Latin pass reads "Düseldorf" and "Düsseldorf" at one place.
+    spans = [
+        TextSpan(text="Düseldorf", confidence=73.0, box=(80, 80, 185, 33), line=0, region=0, lang=LATIN_PASS),
+        TextSpan(text="Düsseldorf", confidence=59.0, box=(81, 81, 185, 33), line=0, region=0, lang=LATIN_PASS),
+        TextSpan(text="60", confidence=90.0, box=(294, 87, 36, 24), line=0, region=0, lang=LATIN_PASS),
+    ]
+    (m,) = mentions_from_spans(spans)
+    assert set(m.readings) == {"Düseldorf", "Düsseldorf"} and m.distance_km == 60
+
+
+def test_a_word_read_as_written_is_no_misreading_of_a_place(gz):
+    # "BAKERY" is spelled right: it is not "Bakri" (Malaysia) read with an error.
+    assert run(gz, [line("BAKERY")]).estimate is None
+    # "TYRES 422" on a tyre shop: Tires, Italy, is a hamlet of 400 that a word spells.
+    e = run(gz, [line("TYRES", 422.0)]).estimate
+    assert e is None or e.confidence < 0.3

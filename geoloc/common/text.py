@@ -178,14 +178,36 @@ def word_zipf(word: str) -> float:
     return max((wordfreq.zipf_frequency(word, lang, wordlist=_WORDLIST) for lang in langs), default=0.0)
 
 
+WORD_ZIPF = 3.0
+"""Zipf frequency from which a reading is a word of its alphabet's languages (once per million
+words, wordfreq's small list): "BAKERY" 3.7, "ROSSMANN" 3.4, "КОРМА" 3.6. A third of town names
+also pass it ("Миргород" 3.1), so it never rejects a name alone: it says the reading is spelled
+as written (no misreading of another name) and that it may be shop or notice text."""
+
+
+def text_zipf(text: str) -> float:
+    """How common the rarest word of ``text`` is (a common word counts as very common; 0.0: none).
+
+    A phrase is vocabulary only if each of its words is ("STREET FOOD"; not "Нова Каховка").
+    """
+    words = _NAME_WORD_RE.findall(text)
+    if not words:
+        return 0.0
+    return min(EVERYDAY_ZIPF + 1 if w.lower() in COMMON_WORDS else word_zipf(w.lower()) for w in words)
+
+
 def is_everyday_text(text: str) -> bool:
     """True when every word of ``text`` is everyday vocabulary (``EVERYDAY_ZIPF``) or a common word.
 
     A shop front or notice ("ПРОДУКТИ", "24 ГОДИНИ", "PROMOCJA") is made of such words; a place
     name is seldom, unless the place is large enough to be talked about.
     """
-    words = _NAME_WORD_RE.findall(text)
-    return bool(words) and all(w.lower() in COMMON_WORDS or word_zipf(w.lower()) >= EVERYDAY_ZIPF for w in words)
+    return text_zipf(text) >= EVERYDAY_ZIPF
+
+
+def is_word(text: str) -> bool:
+    """True when ``text`` is spelled as words of its alphabet's languages (``WORD_ZIPF``)."""
+    return text_zipf(text) >= WORD_ZIPF
 
 
 # Words that make a name a region's: after it ("Bryansk Oblast", "Брянская область") or, for the

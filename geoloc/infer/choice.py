@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from geoloc.common.geodesy import haversine_km
-from geoloc.common.text import SCRIPT_CYRILLIC, SCRIPT_LATIN, is_common_word, is_everyday_text, script_of
+from geoloc.common.text import SCRIPT_CYRILLIC, SCRIPT_LATIN, is_common_word, is_everyday_text, is_word, script_of
 from geoloc.infer.rings import Ring, ring_consistency
 from geoloc.model import ContextFacts, Mention, Metadata, Place, union_box
 from geoloc.places.protocol import Gazetteer, Priors
@@ -26,6 +26,10 @@ EXACT_MATCH = 0.95
 """A match at least this good is a name the gazetteer holds, up to spelling system ("Стрий" for
 GeoNames "Stryi", "Bryansk region" for "Bryansk Oblast"), not an OCR-tolerant guess. Captions are
 matched only this way: prose is full of capitalised words a letter away from some village."""
+
+SAME_SPELLING = 0.99
+"""A match this good is the name spelled as read, up to case and accents (the gazetteer's 1.0);
+``EXACT_MATCH`` also admits other spelling systems ("Bakri" for "BAKERY")."""
 
 TOP_PER_MENTION = 4
 
@@ -234,6 +238,12 @@ def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors
         # A sign written in Cyrillic stands where Cyrillic is written: "Александрия" on a
         # sign is not Egypt's Alexandria, however large. A caption may name any place.
         hits = [p for p in hits if p.country_code in CYRILLIC_COUNTRIES]
+    if hits and is_word(reading):
+        # A reading spelled as a word of its language was read as written: it is no misreading
+        # of some other name ("ROSSMANN" is not "Rosman"), and a Latin word names only a place
+        # spelled exactly so ("BAKERY" is not "Bakri"); a Cyrillic one may name a place through
+        # its romanisation ("КОРМА", Korma).
+        hits = [p for p in hits if p.match >= (EXACT_MATCH if cyrillic else SAME_SPELLING)]
     if hits and is_everyday_text(reading):
         # Shop and notice words ("ПРОДУКТИ", "ЗНИЖКИ", "SALE") are far likelier than the village
         # that shares their name; only an exact name of an important place outweighs them. A
@@ -245,22 +255,35 @@ def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors
 
 
 def _cross_pass_misreadings(m: Mention, found: dict[str, list[Place]]) -> tuple[tuple[str, str], ...]:
-    """Latin readings of a line whose Cyrillic reading names a place, where they name another.
+    """Readings by the other alphabet's pass of a line that one alphabet reads as a name or a word.
 
     Each OCR pass reads every line; the Latin pass turns Cyrillic letters into look-alike Latin
-    ones ("Берегове" -> "Beperose", "Ялта" -> "Anta") that can match some place far away. A line
-    read in Cyrillic that names a place is a Cyrillic line: its Latin reading never outranks it.
+    ones ("Берегове" -> "Beperose", "ЛУКОЙЛ" -> "JIYKONJI") and the Cyrillic pass does the same to
+    Latin lines ("BAKERY" -> "ВАКЕЯУ"); such junk can match some place far away. A line read in
+    Cyrillic as a place is a Cyrillic line: its Latin reading never outranks it. Otherwise a line
+    that one alphabet reads as a word (``is_word``) is in that alphabet, and the other alphabet's
+    readings naming other places are misreadings.
     """
     if m.kind != "ocr":
         return ()
-    cyrillic = {p.geonameid for r, hits in found.items() if script_of(r) == SCRIPT_CYRILLIC for p in hits}
-    if not cyrillic:
+    scripts = (SCRIPT_CYRILLIC, SCRIPT_LATIN)
+    places = {s: {p.geonameid for r, hits in found.items() if script_of(r) == s for p in hits} for s in scripts}
+    right = SCRIPT_CYRILLIC if places[SCRIPT_CYRILLIC] else None
+    if right is None:
+        worded = [s for s in scripts if any(script_of(r) == s and is_word(r) for r in found)]
+        right = worded[0] if len(worded) == 1 else None
+    if right is None:
         return ()
+    other = SCRIPT_LATIN if right == SCRIPT_CYRILLIC else SCRIPT_CYRILLIC
+    why = f"{_SCRIPT_NAMES[other]} reading of a line read in {_SCRIPT_NAMES[right]}"
     return tuple(
-        (r, "Latin reading of a line read in Cyrillic as another place")
+        (r, why)
         for r, hits in found.items()
-        if script_of(r) == SCRIPT_LATIN and hits and not {p.geonameid for p in hits} & cyrillic
+        if script_of(r) == other and hits and not {p.geonameid for p in hits} & places[right]
     )
+
+
+_SCRIPT_NAMES = {SCRIPT_CYRILLIC: "Cyrillic", SCRIPT_LATIN: "Latin"}
 
 
 def _legible(m: Mention) -> bool:

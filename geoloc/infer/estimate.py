@@ -17,11 +17,13 @@ from shapely.geometry.base import BaseGeometry
 
 from geoloc.areas import resolve_areas
 from geoloc.common.geodesy import haversine_km
+from geoloc.common.text import text_zipf
 from geoloc.infer.candidates import place_radius_km, rank_candidates
 from geoloc.infer.choice import (
     ANCHOR_KM_CAP,
     EXACT_MATCH,
     FULL_CONF_OCR,
+    IMPORTANT_POPULATION,
     MAX_PRIOR_PLACES,
     TOP_PER_MENTION,
     Resolved,
@@ -40,15 +42,16 @@ CONFLICT_KM = 50.0
 """Evidence farther than this beyond its own reach from the file's GPS is a stated conflict."""
 GPS_CONFIDENCE = 0.95
 GPS_RADIUS_KM = 0.1
-RINGS_CONF_MAX = 0.85
 RINGS_CONF_MIN = 0.3
-"""Confidence of a region where rings meet: falls from the max by 1% per km of radius."""
 RINGS_LOGLIK_FLOOR = -10.0
-"""Rings that fit no worse than this meet; worse, they barely agree and get the minimum."""
+"""Rings that fit no worse than this meet; worse, they barely agree (a misread distance or a
+wrongly chosen place is likelier than such a road) and get at most ``RINGS_CONF_MIN``."""
 ONE_RING_CONF = 0.7
 NAME_EXACT_CONF = 0.75
-NAME_FUZZY_CONF = 0.4
-"""A lone name read exactly, or only within OCR tolerance."""
+NAME_FUZZY_CONF = 0.3
+"""A lone name read exactly, or only within OCR tolerance. A fuzzy match alone stays below 0.3:
+junk out of a word ("tation" for "Station", "STREET FOD") matches some village within tolerance
+about as often as a misread name matches its own place."""
 OCR_NAME_FACTOR = 0.9
 METADATA_NAME_FACTOR = 0.8
 """A sign read in the photo is surer than a location someone typed into the metadata."""
@@ -62,6 +65,16 @@ NAMESAKE_MIN_POPULATION = 1_000
 NAMESAKE_MIN_SHARE = 0.1
 """A namesake with at least this share of the probability is listed as an alternative."""
 MAX_NAMESAKE_ALTERNATIVES = 3
+WORD_NAME_ZIPF = 3.5
+"""A lone name spelled as a word used at least three times per million words ("КОРМА" 3.6,
+"ORANGE" 4.6) may be that word: shop, brand or notice text."""
+WORD_NAME_FACTOR = 0.5
+"""Confidence kept by a lone name that is such a word, unless it names a place of at least
+``IMPORTANT_POPULATION`` (whose name is common because the place is talked about)."""
+SMALL_PLACE_POPULATION = 2_000
+"""Below this (or unknown) a place is a hamlet: the gazetteer holds about ten of them for every
+town, so a lone word, brand or surname that spells one is far likelier than for a town."""
+SMALL_PLACE_FACTOR = 0.4
 OFF_PRIOR_FACTOR = 0.05
 """Weight kept by a namesake outside the country the evidence gives (``--country``, the sign's
 alphabet, the metadata, the caption) and far from every place named with it: such a prior is
@@ -69,9 +82,13 @@ wrong far less often than one time in ten, so the namesake inside it dominates."
 DESTINATION_REACH_KM = 300.0
 """How far ahead a direction sign names places: the next towns, and the cities a road leads to
 up to a few hundred km away."""
-DESTINATION_CONF = 0.25
-"""Confidence that the camera lies within reach of a direction sign's places (no distances read):
-low, as a motorway sign names the end of its route too ("ПСКОВ E22" in Moscow, 600 km away)."""
+DESTINATION_CONF = 0.6
+"""Confidence that the camera lies within reach of a direction sign's places (no distances read)
+when it names two or more: each bounds the camera, and signs name the next towns and regional
+centres within reach."""
+ONE_DESTINATION_CONF = 0.25
+"""The same for a single destination (a name with a route number): a trunk road's sign also names
+the end of its route ("ПСКОВ E22" in Moscow, 600 km away), and one place bounds nothing else."""
 CAPTION_ONLY_CONF = 0.25
 CLEAR_SPLIT = 2 / 3
 """Distance readings are left out as misreadings only when that split of the readings is at least
@@ -201,15 +218,12 @@ def _estimate(
     if len(pairs) >= 2:
         fit = fit_rings(pairs, _home_geometry(home))
         best, others = fit.modes[0], fit.modes[1:]
-        # Nearly collinear destinations smear the region: the wider it is, the less a point
-        # estimate is worth; and where the rings meet in several places, no more than this
-        # place's own share of the probability.
-        conf = (
-            max(RINGS_CONF_MIN, min(RINGS_CONF_MAX, 0.95 - best.radius_km / 100.0))
-            if fit.loglik > RINGS_LOGLIK_FLOOR
-            else RINGS_CONF_MIN
-        )
-        conf = min(conf, best.probability)
+        # The region's own probability (at most REGION_MASS; a share of it where the rings meet
+        # in several places), times how well the worst of its names was read. A wide region is
+        # no less likely to hold the camera: its radius says how little it narrows things down.
+        read = min(_reading_factor(r, p) for r, p in zip(resolved, chosen, strict=True) if r.mention.distance_km)
+        conf = best.probability * read if fit.loglik > RINGS_LOGLIK_FLOOR else min(RINGS_CONF_MIN, best.probability)
+        conf = round(conf, 2)
         if others:
             named = " or ".join(f"{_where(m, pairs)} ({m.probability:.0%})" for m in fit.modes)
             outcome = f"one of {_COUNT_WORDS.get(len(fit.modes), str(len(fit.modes)))} places: {named}"
@@ -242,7 +256,7 @@ def _estimate(
             lat=p.lat,
             lon=p.lon,
             radius_km=d,
-            confidence=round(ONE_RING_CONF * _reading_factor(r, p), 2),
+            confidence=round(ONE_RING_CONF * _reading_factor(r, p) * _lone_word_factor(r, p), 2),
             basis="distance",
             explanation=f"sign: {p.name} {d:g} km -> within {d:g} km of {p.name}",
         )
@@ -257,7 +271,7 @@ def _estimate(
         r, p = min(named, key=lambda rp: (id(rp[0]) in heading, order.get(rp[0].mention.kind, 2), -rp[1].match))
         radius = place_radius_km(p)
         conf = NAME_EXACT_CONF * _reading_factor(r, p)
-        conf *= OCR_NAME_FACTOR if r.mention.kind == "ocr" else METADATA_NAME_FACTOR
+        conf *= OCR_NAME_FACTOR * _lone_word_factor(r, p) if r.mention.kind == "ocr" else METADATA_NAME_FACTOR
         anchors = list(context_places) + [q for q in chosen if q is not p]
         share, others = _namesake_shares(p, r.options, home, anchors)
         what = {"ocr": "sign reads", "xmp": "XMP location", "iptc": "IPTC location"}.get(r.mention.kind, "names")
@@ -304,6 +318,22 @@ def _reading_factor(r: Resolved, p: Place) -> float:
     return match * min(1.0, (r.mention.confidence or FULL_CONF_OCR) / FULL_CONF_OCR)
 
 
+def _lone_word_factor(r: Resolved, p: Place) -> float:
+    """How much less a lone name read on a sign says when a word or a hamlet shares it.
+
+    Alone on a photo, "КОРМА" (fodder) is a shop sign as likely as the town of Korma, and
+    "НАЛИВАЙКА" a bar as likely as a village of 700; a town talked about less than its name is
+    used as a word, or a hamlet among the many that share names with brands and surnames, is the
+    weaker reading.
+    """
+    factor = 1.0
+    if p.population < IMPORTANT_POPULATION and text_zipf(r.mention.text) >= WORD_NAME_ZIPF:
+        factor *= WORD_NAME_FACTOR
+    if p.population < SMALL_PLACE_POPULATION:
+        factor *= SMALL_PLACE_FACTOR
+    return factor
+
+
 def _destinations(resolved: Sequence[Resolved], chosen: Sequence[Place]) -> set[int]:
     """The sign rows, by ``id`` of their ``Resolved``, that name where a road goes, not where the camera is.
 
@@ -344,7 +374,7 @@ def _towards(named: Sequence[tuple[Resolved, Place]], heading: set[int]) -> Esti
         lat=lat,
         lon=lon,
         radius_km=radius,
-        confidence=DESTINATION_CONF,
+        confidence=DESTINATION_CONF if len({p.geonameid for p in places}) > 1 else ONE_DESTINATION_CONF,
         basis="ocr",
         explanation=(
             f"direction sign to {names}, no distances: the camera is on a road towards "

@@ -1,8 +1,8 @@
 """Where distance signs put the camera: rings around their destinations, and the region where they meet.
 
 A road distance d puts the camera between ``ROAD_FACTOR_MIN`` d and about d from the destination
-in a straight line; the destinations of one sign share one road factor and lie ahead in about one
-direction. The likelihood over a grid gives a 90% region; where that region falls apart into
+in a straight line; the destinations of one sign share one road factor, in whatever directions
+they lie. The likelihood over a grid gives a 90% region; where that region falls apart into
 separated pieces (two rings meet in two mirror-image places) each piece is a mode with its own
 probability, centre and radius, and no centre is ever drawn between two of them.
 """
@@ -32,8 +32,6 @@ RATIO_SIGMA = 0.05
 """How closely the road factors of one sign's destinations agree (one road network)."""
 IMPOSSIBLE_PENALTY = 50.0
 """Log-likelihood lost where some ring's factor is outside the plausible range."""
-DIRECTION_PENALTY_CAP = 3.0
-"""Most log-likelihood lost for two destinations of one panel pointing apart (arrows may)."""
 OUTSIDE_HOME_PENALTY = 3.0
 """Log-likelihood lost outside the country whose alphabet the sign uses."""
 REGION_MASS = 0.9
@@ -52,24 +50,16 @@ class Ring(NamedTuple):
     sign: int = 0
 
 
-SAME_DIRECTION_DEG = 45.0
-"""A direction sign without arrows lists places along the road ahead: seen from the camera, its
-destinations lie within about this angle of each other."""
-
-
-def _bearings_deg(lat: np.ndarray, lon: np.ndarray, place: Place) -> np.ndarray:
-    dx = (place.lon - lon) * np.cos(np.radians(lat))
-    return np.degrees(np.arctan2(dx, place.lat - lat))
-
-
 def _ring_loglik(lat: np.ndarray, lon: np.ndarray, rings: Sequence[Ring]) -> np.ndarray:
     """Log-likelihood of camera positions given the rings read on signs.
 
     The destinations of one sign are reached by the same road network, so their straight-line /
     road ratios share one factor: the ratios must agree with each other closely (sigma 0.05),
-    while the common factor itself is only loosely known (mode 0.83, sigma 0.12). And the places
-    on one panel lie ahead, in about the same direction. Together these turn two nearly
-    concentric rings into a point rather than a long arc.
+    while the common factor itself is only loosely known (mode 0.83, sigma 0.12). Together these
+    turn two nearly concentric rings into a point rather than a long arc. Where the destinations
+    lie is not assumed: a distance sign lists places along the road ahead, but a junction sign's
+    arrows point them in different directions, and assuming one direction put the camera in the
+    wrong one of two mirror-image places on junction signs (benchmarks/locate_scenes.py).
     """
     lo, mode, hi = ROAD_FACTOR
     ratios = np.stack([haversine_km_array(lat, lon, r.place.lat, r.place.lon) / r.road_km for r in rings])
@@ -77,12 +67,6 @@ def _ring_loglik(lat: np.ndarray, lon: np.ndarray, rings: Sequence[Ring]) -> np.
     total = -0.5 * ((common - mode) / FACTOR_SIGMA) ** 2
     total -= 0.5 * (((ratios - common) / RATIO_SIGMA) ** 2).sum(axis=0)
     total -= IMPOSSIBLE_PENALTY * ((ratios < lo - 0.1) | (ratios > hi + 0.05)).any(axis=0)
-    for sign in {r.sign for r in rings}:
-        panel = [r for r in rings if r.sign == sign]
-        for a, b in itertools.combinations(panel, 2):
-            diff = np.abs((_bearings_deg(lat, lon, a.place) - _bearings_deg(lat, lon, b.place) + 180) % 360 - 180)
-            # soft and capped: a sign with arrows may point both ways, and rings still rule
-            total -= np.minimum(DIRECTION_PENALTY_CAP, 0.5 * (np.maximum(0.0, diff - SAME_DIRECTION_DEG) / 30.0) ** 2)
     return total
 
 

@@ -106,6 +106,31 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
     return out
 
 
+SAME_TEXT_OVERLAP = 0.5
+"""Share of the narrower span's width two spans of one pass must share to be two readings of the
+same words (overlapping detections of one sign row) rather than words side by side."""
+
+
+def _tracks(spans: Sequence[TextSpan]) -> list[list[TextSpan]]:
+    """One pass's spans of a row, left to right, split into alternative readings of the same words.
+
+    Overlapping detections make one pass read a row twice ("Düseldorf" and "Düsseldorf" at one
+    place): joined, they would be "Düseldorf Düsseldorf", a name no gazetteer holds. A span goes on
+    the first track it does not overlap; one that overlaps every track starts a new one.
+    """
+    tracks: list[list[TextSpan]] = []
+    for s in sorted(spans, key=lambda t: t.box[0]):
+        for track in tracks:
+            last = track[-1]
+            shared = min(last.box[0] + last.box[2], s.box[0] + s.box[2]) - max(last.box[0], s.box[0])
+            if shared < SAME_TEXT_OVERLAP * max(1, min(last.box[2], s.box[2])):
+                track.append(s)
+                break
+        else:
+            tracks.append([s])
+    return tracks
+
+
 def _row_mention(row: Sequence[TextSpan], region: int, source: str) -> Mention | None:
     """One sign row as a mention: a reading per OCR pass, its route numbers and its distance."""
     # Passes in different languages read the same words: split spans by pass, one reading each.
@@ -115,9 +140,9 @@ def _row_mention(row: Sequence[TextSpan], region: int, source: str) -> Mention |
     readings: list[str] = []
     routes: list[str] = []
     name_conf: list[float] = []  # how well the name was read: the number beside it says nothing
-    for pass_spans in by_pass.values():
+    for track in (t for pass_spans in by_pass.values() for t in _tracks(pass_spans)):
         words: list[str] = []
-        for s in sorted(pass_spans, key=lambda t: t.box[0]):
+        for s in track:
             for tok in s.text.split():
                 tok = _clean_token(tok)
                 if tok and is_route_number(tok):
