@@ -81,3 +81,14 @@ def test_paris_alone_stays_paris_france(gz: Gazetteer) -> None:
     e = _lone(gz, "Paris")
     assert _country(e) == "FR"
     assert e.confidence >= 0.5
+
+
+def test_a_destination_many_places_share_is_weighed_over_them_too(gz):
+    # "Агинское 243": two Aginskoye in Russia, 1,300 km apart; the distance does not say which.
+
+    e = infer(
+        [Mention(readings=("Агинское",), kind="ocr", distance_km=243.0, confidence=92.0)], Metadata(), None, gz
+    ).estimate
+    assert e is not None and e.basis == "distance"
+    assert e.probability is not None and e.probability < 0.9
+    assert e.alternatives and e.confidence < 0.6

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from geoloc.common.geodesy import haversine_km
 from geoloc.model import Mention
 from tests.test_infer import _place, run, sign
@@ -78,3 +80,10 @@ def test_two_destinations_in_different_directions_keep_both_mirror_places(gz):
     places = [(e.lat, e.lon, e.radius_km)] + [(a.lat, a.lon, a.radius_km) for a in e.alternatives]
     assert any(haversine_km(lat, lon, cam.lat, cam.lon) <= r for lat, lon, r in places)
     assert e.confidence < 0.5  # one of two places: neither is confident
+
+
+@pytest.mark.parametrize("read", ["ФНіжин", "Фе Ніжин", "ANizhyn", "tNizhyn"])
+def test_an_arrow_read_as_letters_before_a_name_does_not_hide_the_name(gz, read):
+    # A junction sign's arrow drawn left of the name, read by OCR as one or two letters.
+    inf = run(gz, sign((read, 40.0), ("Київ", 150.0)))
+    assert any(c.place.name == "Nizhyn" for c in inf.candidates)

@@ -165,11 +165,14 @@ def test_the_number_beside_a_name_does_not_vouch_for_how_well_the_name_was_read(
 
 
 def test_a_fuzzy_destination_with_a_distance_is_not_confident(gz):
-    # "Sitten" read fuzzily out of junk, with a number: one ring, but on a guessed name.
+    # A Chinese street plate read by the Latin pass as "uss Jt En" beside its house number 309:
+    # within OCR tolerance of some village, but a guess, not a destination read.
     exact = run(gz, [line("Chernihiv", 25.0)]).estimate
-    fuzzy = run(gz, [Mention(readings=("Chernihlv",), kind="ocr", distance_km=25.0, confidence=58.0)]).estimate
+    junk = run(gz, [Mention(readings=("uss Jt En",), kind="ocr", distance_km=309.0, confidence=58.0)]).estimate
+    near = run(gz, [Mention(readings=("Chernihlv",), kind="ocr", distance_km=25.0, confidence=58.0)]).estimate
     assert exact is not None and exact.confidence >= 0.5
-    assert fuzzy is None or fuzzy.confidence < 0.3
+    assert junk is None or junk.confidence < 0.3
+    assert near is not None and near.confidence < exact.confidence  # one letter off: likely, less sure
 
 
 def test_cyrillic_junk_never_falls_back_to_a_place_where_cyrillic_is_not_written(gz):
@@ -197,3 +200,11 @@ def test_a_word_read_as_written_is_no_misreading_of_a_place(gz):
     # "TYRES 422" on a tyre shop: Tires, Italy, is a hamlet of 400 that a word spells.
     e = run(gz, [line("TYRES", 422.0)]).estimate
     assert e is None or e.confidence < 0.3
+
+
+def test_the_cyrillic_pass_reading_of_a_latin_line_does_not_outrank_an_exact_latin_name(gz):
+    # A Romanian sign "Amara": the Cyrillic pass reads look-alikes "Атага", near a Russian village.
+    spans = [span("Amara", 10, 1, LATIN_PASS), span("Атага", 10, 1, CYRILLIC_PASS)]
+    inf = run(gz, mentions_from_spans(spans))
+    assert inf.candidates and inf.candidates[0].place.country_code == "RO"
+    assert any(x.startswith("'Атага'") for x in inf.left_out)

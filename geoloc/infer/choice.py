@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -16,6 +17,7 @@ from geoloc.common.geodesy import haversine_km
 from geoloc.common.text import SCRIPT_CYRILLIC, SCRIPT_LATIN, is_common_word, is_everyday_text, is_word, script_of
 from geoloc.infer.rings import Ring, ring_consistency
 from geoloc.model import ContextFacts, Mention, Metadata, Place, union_box
+from geoloc.places.offline import SPELLING_MATCH
 from geoloc.places.protocol import Gazetteer, Priors
 from geoloc.places.tables import CYRILLIC_COUNTRIES
 
@@ -52,6 +54,9 @@ PAIR_KM_SCALE = 150.0
 """Cost per km between two places picked for names read together without distances (capped at
 ``PAIR_KM_CAP``): names on one photo lie near each other."""
 PAIR_KM_CAP = 1500.0
+PANEL_KM_SCALE = 450.0
+"""The same for two names on one sign panel without distances: a direction sign's destinations
+lie in different directions up to a few hundred km ahead, so up to about twice that apart."""
 RING_COST_CAP = 60.0
 """Worst ring disagreement counted; rings that cannot meet at all cost the same."""
 ANCHOR_KM_SCALE = 300.0
@@ -218,6 +223,11 @@ def _stray_digits(mentions: Sequence[Mention]) -> dict[int, str]:
     }
 
 
+_ARROW_PREFIX = re.compile(r"^(?:\S{1,2}\s+|[^\W\d_]{1,2}(?=[^\W\d_a-zа-яіїєґў][a-zа-яіїєґў'’\-]{2,}))", re.UNICODE)
+"""One or two characters before a capitalised name, glued to it or as a word of their own: how
+OCR reads an arrow drawn left of the name ("ФБогучаны", "ANysa", "tEsslingen", "Фе Березанская")."""
+
+
 def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors, listed: bool) -> list[Place]:
     """The places one reading may name, best first, with the tests a sign's words must pass.
 
@@ -231,6 +241,12 @@ def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors
         for p in gazetteer.search(reading, priors=priors, limit=TOP_PER_MENTION * 2, fuzzy=m.kind == "ocr")
         if p.match >= MIN_MATCH
     ]
+    bare = _ARROW_PREFIX.sub("", reading, count=1) if m.kind == "ocr" else reading
+    if bare != reading and not any(p.match >= EXACT_MATCH for p in hits):
+        # A junction sign's arrow read as letters glued to the name ("ФБогучаны", "ANysa",
+        # "Фе Березанская"): the name without them, when that is a name exactly.
+        exact = [p for p in gazetteer.search(bare, priors=priors, limit=TOP_PER_MENTION * 2) if p.match >= EXACT_MATCH]
+        hits = exact or hits
     if m.kind != "ocr":
         return hits
     cyrillic = script_of(reading) == SCRIPT_CYRILLIC
@@ -259,16 +275,26 @@ def _cross_pass_misreadings(m: Mention, found: dict[str, list[Place]]) -> tuple[
 
     Each OCR pass reads every line; the Latin pass turns Cyrillic letters into look-alike Latin
     ones ("Берегове" -> "Beperose", "ЛУКОЙЛ" -> "JIYKONJI") and the Cyrillic pass does the same to
-    Latin lines ("BAKERY" -> "ВАКЕЯУ"); such junk can match some place far away. A line read in
-    Cyrillic as a place is a Cyrillic line: its Latin reading never outranks it. Otherwise a line
-    that one alphabet reads as a word (``is_word``) is in that alphabet, and the other alphabet's
-    readings naming other places are misreadings.
+    Latin lines ("Amara" -> "Атага"); such junk can match some place far away. A line read in
+    Cyrillic as a place is a Cyrillic line, unless the Latin reading is the place's own spelling
+    and the Cyrillic one matches only once romanised: the other reading never outranks it.
+    Otherwise a line that one alphabet reads as a word (``is_word``) is in that alphabet, and the
+    other alphabet's readings naming other places are misreadings.
     """
     if m.kind != "ocr":
         return ()
     scripts = (SCRIPT_CYRILLIC, SCRIPT_LATIN)
     places = {s: {p.geonameid for r, hits in found.items() if script_of(r) == s for p in hits} for s in scripts}
-    right = SCRIPT_CYRILLIC if places[SCRIPT_CYRILLIC] else None
+    best = {
+        s: max((p.match for r, hits in found.items() if script_of(r) == s for p in hits), default=0.0) for s in scripts
+    }
+    right = None
+    if places[SCRIPT_CYRILLIC] and not (best[SCRIPT_CYRILLIC] <= SPELLING_MATCH < best[SCRIPT_LATIN]):
+        right = SCRIPT_CYRILLIC
+    elif best[SCRIPT_LATIN] > SPELLING_MATCH:
+        # "Amara" spelled as the place's own name; the Cyrillic pass's "Атага" near a place only
+        # once romanised ("Novyye Atagi"): look-alike letters romanise to look-alike names.
+        right = SCRIPT_LATIN
     if right is None:
         worded = [s for s in scripts if any(script_of(r) == s and is_word(r) for r in found)]
         right = worded[0] if len(worded) == 1 else None
@@ -375,7 +401,10 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
         picked = [(i, p) for i, (_, p) in enumerate(combo) if p is not None]
         for (i, a), (j, b) in itertools.combinations(picked, 2):
             if not (distances[i] and distances[j]):  # rings judge the pairs that have distances
-                c += min(haversine_km(a.lat, a.lon, b.lat, b.lon), PAIR_KM_CAP) / PAIR_KM_SCALE
+                panel = signs[i] == signs[j] and not (distances[i] or distances[j])
+                c += min(haversine_km(a.lat, a.lon, b.lat, b.lon), PAIR_KM_CAP) / (
+                    PANEL_KM_SCALE if panel else PAIR_KM_SCALE
+                )
         rings = [Ring(p, distances[i], signs[i]) for i, p in picked if distances[i]]
         if len(rings) >= 2:
             key = tuple(p.geonameid for i, p in picked if distances[i]) + tuple(i for i, _ in picked if distances[i])

@@ -25,6 +25,7 @@ from geoloc.infer.choice import (
     FULL_CONF_OCR,
     IMPORTANT_POPULATION,
     MAX_PRIOR_PLACES,
+    MIN_MATCH,
     TOP_PER_MENTION,
     Resolved,
     choose,
@@ -34,7 +35,7 @@ from geoloc.infer.choice import (
     resolve_mentions,
     sign_country,
 )
-from geoloc.infer.rings import ROAD_FACTOR, Mode, Ring, fit_rings, ring_contradictions
+from geoloc.infer.rings import REGION_MASS, ROAD_FACTOR, Mode, Ring, fit_rings, ring_contradictions
 from geoloc.model import GPS, Alternative, ContextFacts, Estimate, Inference, Mention, Metadata, Place
 from geoloc.places.protocol import Gazetteer, Priors
 
@@ -42,16 +43,24 @@ CONFLICT_KM = 50.0
 """Evidence farther than this beyond its own reach from the file's GPS is a stated conflict."""
 GPS_CONFIDENCE = 0.95
 GPS_RADIUS_KM = 0.1
+RINGS_HOLD = 0.92
+"""Share of regions where rings meet (the whole region, ``REGION_MASS`` of the grid) that hold the
+camera when every name is read right: 92-93% on generated signs with road factors 1.05-1.6
+(benchmarks/locate_scenes.py); the radius covers 90% of the cells, the cells nearly all of it."""
 RINGS_CONF_MIN = 0.3
 RINGS_LOGLIK_FLOOR = -10.0
 """Rings that fit no worse than this meet; worse, they barely agree (a misread distance or a
 wrongly chosen place is likelier than such a road) and get at most ``RINGS_CONF_MIN``."""
-ONE_RING_CONF = 0.7
+ONE_RING_CONF = 0.9
+"""A road distance bounds the straight line, so the camera lies within it whenever the name was
+read right and its place chosen right (on generated signs 94% of such estimates hold it)."""
 NAME_EXACT_CONF = 0.75
-NAME_FUZZY_CONF = 0.3
-"""A lone name read exactly, or only within OCR tolerance. A fuzzy match alone stays below 0.3:
-junk out of a word ("tation" for "Station", "STREET FOD") matches some village within tolerance
-about as often as a misread name matches its own place."""
+"""A lone name read exactly: the camera at that place, unless the sign was a destination's."""
+FUZZY_FACTOR = (0.2, 0.8)
+"""Share of the confidence kept by a name matched only within OCR tolerance, from the weakest
+match taken (``MIN_MATCH``) to one just short of exact: a near miss on a long name ("Солиечнодольск")
+is nearly always that place, while junk out of a word ("tation" for "Station", "KAUFLAN") lands
+at the bottom of the tolerance and matches some village as easily as a misread name its own."""
 OCR_NAME_FACTOR = 0.9
 METADATA_NAME_FACTOR = 0.8
 """A sign read in the photo is surer than a location someone typed into the metadata."""
@@ -74,7 +83,7 @@ WORD_NAME_FACTOR = 0.5
 SMALL_PLACE_POPULATION = 2_000
 """Below this (or unknown) a place is a hamlet: the gazetteer holds about ten of them for every
 town, so a lone word, brand or surname that spells one is far likelier than for a town."""
-SMALL_PLACE_FACTOR = 0.4
+SMALL_PLACE_FACTOR = 0.3
 OFF_PRIOR_FACTOR = 0.05
 """Weight kept by a namesake outside the country the evidence gives (``--country``, the sign's
 alphabet, the metadata, the caption) and far from every place named with it: such a prior is
@@ -82,7 +91,7 @@ wrong far less often than one time in ten, so the namesake inside it dominates."
 DESTINATION_REACH_KM = 300.0
 """How far ahead a direction sign names places: the next towns, and the cities a road leads to
 up to a few hundred km away."""
-DESTINATION_CONF = 0.6
+DESTINATION_CONF = 0.85
 """Confidence that the camera lies within reach of a direction sign's places (no distances read)
 when it names two or more: each bounds the camera, and signs name the next towns and regional
 centres within reach."""
@@ -218,11 +227,14 @@ def _estimate(
     if len(pairs) >= 2:
         fit = fit_rings(pairs, _home_geometry(home))
         best, others = fit.modes[0], fit.modes[1:]
-        # The region's own probability (at most REGION_MASS; a share of it where the rings meet
-        # in several places), times how well the worst of its names was read. A wide region is
-        # no less likely to hold the camera: its radius says how little it narrows things down.
-        read = min(_reading_factor(r, p) for r, p in zip(resolved, chosen, strict=True) if r.mention.distance_km)
-        conf = best.probability * read if fit.loglik > RINGS_LOGLIK_FLOOR else min(RINGS_CONF_MIN, best.probability)
+        # How often such a region holds the camera (a share of that where the rings meet in
+        # several places), times how well its names were read on average: a poorly read name
+        # that still meets the others is no misreading. A wide region is no less likely to hold
+        # the camera: its radius says how little it narrows things down.
+        factors = [_reading_factor(r, p) for r, p in zip(resolved, chosen, strict=True) if r.mention.distance_km]
+        read = sum(factors) / len(factors)
+        held = best.probability / REGION_MASS * RINGS_HOLD
+        conf = held * read if fit.loglik > RINGS_LOGLIK_FLOOR else min(RINGS_CONF_MIN, held)
         conf = round(conf, 2)
         if others:
             named = " or ".join(f"{_where(m, pairs)} ({m.probability:.0%})" for m in fit.modes)
@@ -252,13 +264,29 @@ def _estimate(
     if len(pairs) == 1:
         p, d, _ = pairs[0]
         r = next(r for r, q in zip(resolved, chosen, strict=True) if q is p and r.mention.distance_km)
+        # Same-named destinations farther apart than the distance are different answers.
+        share, others = _namesake_shares(p, r.options, home, list(context_places), same_km=d)
+        explanation = f"sign: {p.name} {d:g} km -> within {d:g} km of {p.name}"
+        if share < 1.0:
+            explanation += f" ({share:.0%}: other places share the name)"
         return Estimate(
             lat=p.lat,
             lon=p.lon,
             radius_km=d,
-            confidence=round(ONE_RING_CONF * _reading_factor(r, p) * _lone_word_factor(r, p), 2),
+            confidence=round(ONE_RING_CONF * _reading_factor(r, p) * _lone_word_factor(r, p) * share, 2),
             basis="distance",
-            explanation=f"sign: {p.name} {d:g} km -> within {d:g} km of {p.name}",
+            explanation=explanation,
+            probability=share if share < 1.0 else None,
+            alternatives=tuple(
+                Alternative(
+                    lat=q.lat,
+                    lon=q.lon,
+                    radius_km=d,
+                    probability=w,
+                    explanation=f"or within {d:g} km of {q.name} ({q.country_code}), {w:.0%}",
+                )
+                for q, w in others
+            ),
         )
     named = [(r, p) for r, p in zip(resolved, chosen, strict=True)]
     heading = _destinations(resolved, chosen)
@@ -313,8 +341,10 @@ def _estimate(
 
 def _reading_factor(r: Resolved, p: Place) -> float:
     """How far a reading's own quality lowers what it says: a fuzzy match of the name
-    (``NAME_FUZZY_CONF`` against ``NAME_EXACT_CONF``), and the OCR confidence of the name itself."""
-    match = 1.0 if p.match >= EXACT_MATCH else NAME_FUZZY_CONF / NAME_EXACT_CONF
+    (``FUZZY_FACTOR``), and the OCR confidence of the name itself."""
+    low, high = FUZZY_FACTOR
+    near = min(1.0, max(0.0, (p.match - MIN_MATCH) / (EXACT_MATCH - MIN_MATCH)))
+    match = 1.0 if p.match >= EXACT_MATCH else low + (high - low) * near
     return match * min(1.0, (r.mention.confidence or FULL_CONF_OCR) / FULL_CONF_OCR)
 
 
@@ -324,7 +354,8 @@ def _lone_word_factor(r: Resolved, p: Place) -> float:
     Alone on a photo, "КОРМА" (fodder) is a shop sign as likely as the town of Korma, and
     "НАЛИВАЙКА" a bar as likely as a village of 700; a town talked about less than its name is
     used as a word, or a hamlet among the many that share names with brands and surnames, is the
-    weaker reading.
+    weaker reading. A city's name is common because the city is talked about ("Київ", "Paris"),
+    so it keeps its confidence.
     """
     factor = 1.0
     if p.population < IMPORTANT_POPULATION and text_zipf(r.mention.text) >= WORD_NAME_ZIPF:
@@ -384,7 +415,7 @@ def _towards(named: Sequence[tuple[Resolved, Place]], heading: set[int]) -> Esti
 
 
 def _namesake_shares(
-    chosen: Place, options: Sequence[Place], home: str | None, anchors: Sequence[Place]
+    chosen: Place, options: Sequence[Place], home: str | None, anchors: Sequence[Place], same_km: float | None = None
 ) -> tuple[float, list[tuple[Place, float]]]:
     """The chosen place's share of a lone name's probability, and the namesakes worth naming.
 
@@ -392,8 +423,9 @@ def _namesake_shares(
     its population (``NAMESAKE_POPULATION_EXPONENT``) times its match; OCR-tolerant guesses weigh
     nothing. Where the evidence gives a country, or other places are named with it, a namesake in
     neither keeps ``OFF_PRIOR_FACTOR`` of its weight. Entries lying within one another's built-up
-    area are one place. When the gazetteer returned as many options as were asked for, more
-    namesakes may exist, none larger than the last: one more of its weight stands for them.
+    area (or within ``same_km``: a distance sign's ring holds both) are one place. When the
+    gazetteer returned as many options as were asked for, more namesakes may exist, none larger
+    than the last: one more of its weight stands for them.
     """
     prior = bool(home) or bool(anchors)
 
@@ -407,7 +439,12 @@ def _namesake_shares(
     weights: list[float] = []
     for q in pool:
         same = next(
-            (i for i, g in enumerate(places) if haversine_km(q.lat, q.lon, g.lat, g.lon) <= place_radius_km(g)), None
+            (
+                i
+                for i, g in enumerate(places)
+                if haversine_km(q.lat, q.lon, g.lat, g.lon) <= (same_km if same_km is not None else place_radius_km(g))
+            ),
+            None,
         )
         if same is None:
             places.append(q)

@@ -43,6 +43,10 @@ _SUPERSAMPLE = 2  # signs are drawn at twice the size, then reduced: smooth lett
 _CAP = 0.73  # cap height of DejaVu Sans as a fraction of the font size
 
 
+ARROWS = {"up": 0.0, "up-right": 45.0, "right": 90.0, "up-left": -45.0, "left": -90.0}
+"""Arrow glyphs a direction sign row may carry, with the angle each points, clockwise from up."""
+
+
 @dataclass(frozen=True)
 class SignLine:
     """One destination on a sign: its Cyrillic name, its Latin name, its road distance.
@@ -51,11 +55,18 @@ class SignLine:
     row and ``name_lat`` under it; a Russian sign uses only ``name_cyr``; an EU sign only
     ``name_lat``; a city-limit sign draws the names large with no distance. For ``shop`` and
     ``warning`` signs ``name_cyr`` or ``name_lat`` is simply the text on the board.
+    ``arrow`` (one of ``ARROWS``) draws a filled arrow at the row's left on a direction sign, as
+    a junction sign shows which way each destination lies; it is a shape, not a letter.
     """
 
     name_cyr: str | None = None
     name_lat: str | None = None
     distance_km: int | None = None
+    arrow: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.arrow is not None and self.arrow not in ARROWS:
+            raise ValueError(f"unknown arrow {self.arrow!r}; expected one of {tuple(ARROWS)}")
 
 
 @dataclass(frozen=True)
@@ -246,7 +257,10 @@ def _frame(
 def _direction_panel(
     spec: SignSpec, rng: np.random.Generator, cap: float, bg: tuple[int, ...], fg: tuple[int, ...], cyr: bool, lat: bool
 ) -> _Panel:
-    """Rows of destinations: name left, distance right; Latin name under the Cyrillic one."""
+    """Rows of destinations: name left, distance right; Latin name under the Cyrillic one.
+
+    When any row has an ``arrow``, a column at the left holds each row's arrow beside its name.
+    """
     s = _SUPERSAMPLE
     cap_lat = cap
     cap_cyr = cap / 0.85 if (cyr and lat) else cap
@@ -256,6 +270,7 @@ def _direction_panel(
     unit = cap_cyr * s
     pad = 0.75 * unit
     gap_row = 0.55 * unit
+    arrow_w = _ARROW_COLUMN * unit if any(line.arrow for line in spec.lines) else 0.0
     layout = _Layout()
     y = pad
     widest = 0.0
@@ -269,30 +284,51 @@ def _direction_panel(
             names.append((line.name_lat, f_lat, cap_lat, "lat"))
         if not names:
             continue
-        rows.append((names, line.distance_km))
+        rows.append((names, line.distance_km, line.arrow))
         for text, font, _, _ in names:
             widest = max(widest, font.getlength(text))
         if line.distance_km is not None:
             km_w = max(km_w, f_km.getlength(str(line.distance_km)))
-    width = pad + widest + (1.2 * unit + km_w if km_w else 0) + pad
+    width = pad + arrow_w + widest + (1.2 * unit + km_w if km_w else 0) + pad
     row = 0
-    for i, (names, km) in enumerate(rows):
+    arrows: list[tuple[str, float, float]] = []  # (arrow, centre x, centre y) in panel pixels
+    for i, (names, km, arrow) in enumerate(rows):
         if i:
             y += gap_row
         first_base = None
         for text, font, c, script in names:
             y += c * s
-            layout.add(text, "place", font, pad, y, "left", row, script, c)
+            layout.add(text, "place", font, pad + arrow_w, y, "left", row, script, c)
             first_base = first_base if first_base is not None else y
             y += 0.45 * c * s
             row += 1
         if km is not None:
             layout.add(str(km), "distance", f_km, width - pad, first_base, "right", row - len(names), "num", cap_cyr)
+        if arrow is not None:
+            arrows.append((arrow, pad + 0.45 * arrow_w, first_base - 0.5 * cap_cyr * s))
     height = y + pad - 0.45 * cap_lat * s
     im = _frame((int(width), int(height)), bg, fg, unit)
+    for arrow, ax, ay in arrows:
+        _draw_arrow(im, arrow, ax, ay, _ARROW_LENGTH * unit, (*fg, 255))
     panel = _Panel(im)
     layout.draw(im, (*fg, 255), panel)
     return panel
+
+
+_ARROW_COLUMN = 1.4
+"""Width of the arrow column on a direction sign, in cap heights of its Cyrillic names."""
+_ARROW_LENGTH = 1.1
+"""Length of an arrow, in cap heights: a little taller than the letters beside it, as on signs."""
+_ARROW_SHAPE = ((0.0, -0.5), (0.45, -0.05), (0.15, -0.05), (0.15, 0.5), (-0.15, 0.5), (-0.15, -0.05), (-0.45, -0.05))
+"""An arrow pointing up, as (x, y) in arrow lengths about its centre (y down): head and shaft."""
+
+
+def _draw_arrow(im: Image.Image, arrow: str, cx: float, cy: float, length: float, colour: tuple[int, ...]) -> None:
+    """A filled arrow polygon centred at (cx, cy), turned clockwise by the angle ``ARROWS`` gives."""
+    a = math.radians(ARROWS[arrow])
+    ca, sa = math.cos(a), math.sin(a)
+    pts = [(cx + length * (x * ca - y * sa), cy + length * (x * sa + y * ca)) for x, y in _ARROW_SHAPE]
+    ImageDraw.Draw(im).polygon(pts, fill=colour)
 
 
 def _city_limit_panel(spec: SignSpec, rng: np.random.Generator, cap: float) -> _Panel:
