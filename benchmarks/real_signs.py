@@ -62,13 +62,15 @@ from typing import Any
 import pytesseract
 from PIL import Image
 
-from geoloc.areas import country_at
-from geoloc.common.geodesy import haversine_km
-from geoloc.common.photo import load_image
-from geoloc.common.text import normalise
-from geoloc.errors import GeolocError
-from geoloc.model import PhotoReport, TextSpan
-from geoloc.pipeline import Settings, locate_photo
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure the tree the script is in
+
+from geoloc.areas import country_at  # noqa: E402
+from geoloc.common.geodesy import haversine_km  # noqa: E402
+from geoloc.common.photo import load_image  # noqa: E402
+from geoloc.common.text import normalise  # noqa: E402
+from geoloc.errors import GeolocError  # noqa: E402
+from geoloc.model import PhotoReport, TextSpan  # noqa: E402
+from geoloc.pipeline import Settings, locate_photo  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "sign-photos"
 FORMS = ("original", "telegram")
