@@ -208,3 +208,9 @@ def test_the_cyrillic_pass_reading_of_a_latin_line_does_not_outrank_an_exact_lat
     inf = run(gz, mentions_from_spans(spans))
     assert inf.candidates and inf.candidates[0].place.country_code == "RO"
     assert any(x.startswith("'Атага'") for x in inf.left_out)
+
+
+def test_a_name_that_is_also_a_word_still_names_the_place_by_its_other_names(gz):
+    # "Kiev" is an English word list's entry and Kyiv's other name: a word, and still the city.
+    inf = run(gz, [line("KIEV")])
+    assert inf.estimate is not None and inf.candidates[0].place.name == "Kyiv"

@@ -29,11 +29,10 @@ EXACT_MATCH = 0.95
 GeoNames "Stryi", "Bryansk region" for "Bryansk Oblast"), not an OCR-tolerant guess. Captions are
 matched only this way: prose is full of capitalised words a letter away from some village."""
 
-SAME_SPELLING = 0.99
-"""A match this good is the name spelled as read, up to case and accents (the gazetteer's 1.0);
-``EXACT_MATCH`` also admits other spelling systems ("Bakri" for "BAKERY")."""
-
 TOP_PER_MENTION = 4
+NAMESAKE_LIMIT = 24
+"""Same-named places looked up for a name: "Советское" names 13 settlements in GeoNames, and a lone
+name's share of the probability must count them, not the few the joint choice weighs."""
 
 MAX_JOINT = 6  # mentions resolved jointly by exhaustive search; the rest greedily
 
@@ -94,6 +93,8 @@ class Resolved:
     options: list[Place]  # best first, match >= MIN_MATCH
     left_out: tuple[tuple[str, str], ...] = ()
     """Readings of the mention not taken as names, each with the reason."""
+    namesakes: tuple[Place, ...] = ()
+    """Every place the name is exactly (up to ``NAMESAKE_LIMIT``): how ambiguous the name alone is."""
 
 
 def sign_country(mentions: Sequence[Mention]) -> str | None:
@@ -172,7 +173,10 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             best = {k: p for k, p in best.items() if p.kind == "city"}
         if best:
             ordered = sorted(best.values(), key=lambda p: -p.match)  # stable: gazetteer rank breaks ties
-            resolved.append(Resolved(replace(m, readings=tuple(useful)), ordered[:TOP_PER_MENTION], left_out))
+            namesakes = tuple(p for p in ordered if p.match >= EXACT_MATCH)[:NAMESAKE_LIMIT]
+            resolved.append(
+                Resolved(replace(m, readings=tuple(useful)), ordered[:TOP_PER_MENTION], left_out, namesakes)
+            )
     merged: list[Resolved] = []
     for r in resolved:
         twin = next(
@@ -193,6 +197,8 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
         if None not in (tm.distance_km, rm.distance_km) and r.options[0].match > twin.options[0].match:
             # Two rows disagree on the place's distance: the row that names it better has it.
             distance = rm.distance_km
+        known = {q.geonameid for q in twin.namesakes}
+        twin.namesakes = (twin.namesakes + tuple(q for q in r.namesakes if q.geonameid not in known))[:NAMESAKE_LIMIT]
         twin.mention = replace(
             tm,
             readings=tm.readings + tuple(x for x in rm.readings if x not in tm.readings),
@@ -238,7 +244,7 @@ def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors
     # Typed metadata is not a misreading: only OCR gets the gazetteer's OCR tolerance.
     hits = [
         p
-        for p in gazetteer.search(reading, priors=priors, limit=TOP_PER_MENTION * 2, fuzzy=m.kind == "ocr")
+        for p in gazetteer.search(reading, priors=priors, limit=NAMESAKE_LIMIT, fuzzy=m.kind == "ocr")
         if p.match >= MIN_MATCH
     ]
     bare = _ARROW_PREFIX.sub("", reading, count=1) if m.kind == "ocr" else reading
@@ -257,9 +263,10 @@ def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors
     if hits and is_word(reading):
         # A reading spelled as a word of its language was read as written: it is no misreading
         # of some other name ("ROSSMANN" is not "Rosman"), and a Latin word names only a place
-        # spelled exactly so ("BAKERY" is not "Bakri"); a Cyrillic one may name a place through
-        # its romanisation ("КОРМА", Korma).
-        hits = [p for p in hits if p.match >= (EXACT_MATCH if cyrillic else SAME_SPELLING)]
+        # of that name or other name ("KIEV"), not one it resembles once respelt (SPELLING_MATCH:
+        # "BAKERY" is not "Bakri"); a Cyrillic one may name a place through its romanisation
+        # ("КОРМА", Korma).
+        hits = [p for p in hits if (p.match >= EXACT_MATCH if cyrillic else p.match > SPELLING_MATCH)]
     if hits and is_everyday_text(reading):
         # Shop and notice words ("ПРОДУКТИ", "ЗНИЖКИ", "SALE") are far likelier than the village
         # that shares their name; only an exact name of an important place outweighs them. A

@@ -26,7 +26,7 @@ from geoloc.infer.choice import (
     IMPORTANT_POPULATION,
     MAX_PRIOR_PLACES,
     MIN_MATCH,
-    TOP_PER_MENTION,
+    NAMESAKE_LIMIT,
     Resolved,
     choose,
     dominant_country,
@@ -265,7 +265,7 @@ def _estimate(
         p, d, _ = pairs[0]
         r = next(r for r, q in zip(resolved, chosen, strict=True) if q is p and r.mention.distance_km)
         # Same-named destinations farther apart than the distance are different answers.
-        share, others = _namesake_shares(p, r.options, home, list(context_places), same_km=d)
+        share, others = _namesake_shares(p, r.namesakes, home, list(context_places), same_km=d)
         explanation = f"sign: {p.name} {d:g} km -> within {d:g} km of {p.name}"
         if share < 1.0:
             explanation += f" ({share:.0%}: other places share the name)"
@@ -301,7 +301,7 @@ def _estimate(
         conf = NAME_EXACT_CONF * _reading_factor(r, p)
         conf *= OCR_NAME_FACTOR * _lone_word_factor(r, p) if r.mention.kind == "ocr" else METADATA_NAME_FACTOR
         anchors = list(context_places) + [q for q in chosen if q is not p]
-        share, others = _namesake_shares(p, r.options, home, anchors)
+        share, others = _namesake_shares(p, r.namesakes, home, anchors)
         what = {"ocr": "sign reads", "xmp": "XMP location", "iptc": "IPTC location"}.get(r.mention.kind, "names")
         explanation = f"{what} '{r.mention.text}' -> {p.name} ({p.country_code}), within {radius:.0f} km"
         if share < 1.0:
@@ -452,7 +452,7 @@ def _namesake_shares(
         else:
             weights[same] += weight(q)
     total = sum(weights)
-    if len(options) >= TOP_PER_MENTION and options[-1].match >= EXACT_MATCH:
+    if len(options) >= NAMESAKE_LIMIT:
         total += weight(options[-1])
     others = sorted(((q, w / total) for q, w in zip(places[1:], weights[1:], strict=True)), key=lambda qw: -qw[1])
     return weights[0] / total, [qw for qw in others if qw[1] >= NAMESAKE_MIN_SHARE][:MAX_NAMESAKE_ALTERNATIVES]
