@@ -16,6 +16,7 @@ from geoloc.errors import PhotoError
 from geoloc.infer import EXACT_MATCH, infer, resolve_context
 from geoloc.model import Area, ContextFacts, Inference, Mention, PhotoReport, Place, Report
 from geoloc.places import get_gazetteer
+from geoloc.read.lemmas import dictionary_forms
 from geoloc.read.mentions import context_facts, mentions_from_spans
 from geoloc.read.metadata import read_metadata
 from geoloc.read.ocr.reader import DEFAULT_LANGS, read_text
@@ -131,16 +132,22 @@ def reported_areas(
     """
     ctx = settings.context()
     gz = settings.gazetteer()
-    borders, regions = list(borders), list(regions)
     named: list[Place] = []
+    near_borders: list[Place] = []
     if ctx is not None:
         named = named_places(settings)
         for name in ctx.border_with:
-            hit = next(iter(gz.search(name, limit=1, fuzzy=False)), None)
-            if hit is None or hit.match < EXACT_MATCH:
+            hits = [
+                p
+                for reading in (name, *dictionary_forms(name))  # "з Білоруссю": Білорусь
+                for p in gz.search(reading, limit=1, fuzzy=False)
+                if p.match >= EXACT_MATCH
+            ]
+            if not hits:
                 continue
+            hit = max(hits, key=lambda p: p.match)  # stable: the form as written wins a tie
             if hit.kind == "country":
-                borders.append(hit.country_code)
+                near_borders.append(hit)
             elif hit.kind == "admin1" and hit not in named:
                 named.append(hit)
     first = next((p.estimate for p in report.photos if p.estimate), None)
@@ -151,6 +158,7 @@ def reported_areas(
         user_areas=user_areas,
         named=named,
         home_country=home,
+        reported_borders=[p for p in near_borders if p.country_code != home],
     )
     for photo in report.photos:
         if photo.estimate is not None:

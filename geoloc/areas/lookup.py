@@ -141,14 +141,18 @@ def resolve_areas(
     user_areas: Sequence[Area] = (),
     named: Sequence[Place] = (),
     home_country: str | None = None,
+    reported_borders: Sequence[Place] = (),
 ) -> list[Area]:
     """The reported areas as polygons and lines, in the order given, without duplicates.
 
     ``borders``: "BY" (the border between ``home_country`` and Belarus) or "UA-BY";
     ``regions``: any country or admin-1 name in any script, or a code ("BY", "RU.10", "RU-BRY");
     ``user_areas``: the areas of the user's files (``load_area_file``, read once per run);
-    ``named``: the countries and regions a caption named.
-    An unknown name raises RegionError with a one-line message.
+    ``named``: the countries and regions a caption named;
+    ``reported_borders``: countries a caption says the photo is near the border with.
+    An unknown name the user typed raises RegionError with a one-line message. What a caption
+    says never does: a border the estimate's country does not share (the estimate may be wrong,
+    or the caption) is reported as the other country itself, with its distance.
     """
     reg = load()
     out: list[Area] = []
@@ -171,6 +175,17 @@ def resolve_areas(
         i = _place_index(reg, place, home_country)
         if i is not None:
             add(reg.area(i))
+    for place in reported_borders:
+        other = _place_index(reg, place, home_country)
+        if other is None:
+            continue
+        home = reg.by_code.get(home_country or "")
+        try:
+            if home is None or home == other:
+                raise RegionError("no border to draw")
+            add(_border(reg, home, other))
+        except RegionError:
+            add(reg.area(other))
     return out
 
 

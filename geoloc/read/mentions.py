@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from geoloc.common.text import is_common_word, is_region_word
 from geoloc.model import ContextFacts, Mention, TextSpan, union_box
+from geoloc.read.lemmas import dictionary_forms
 
 ROUTE_RE = re.compile(r"^(?:[MМPРHНTТEЕAА])-?\d{1,3}(?:-\d{1,2}){0,2}$", re.IGNORECASE)
 """Ukrainian/Russian/European route numbers: М01, M-01, Р56, H07, T-25-01, E95, А-240."""
@@ -207,7 +208,8 @@ def _phrases(sentence: str, max_words: int) -> list[str]:
 def context_facts(text: str, source: str = "caption", max_words: int = 4) -> ContextFacts:
     """Find the capitalised phrases of a caption that may name places, and the borders it names.
 
-    Every phrase is a candidate mention (the gazetteer decides which are places); a phrase
+    Every phrase is a candidate mention (the gazetteer decides which are places), with the
+    dictionary forms of a declined Ukrainian or Russian phrase as further readings; a phrase
     followed by "region"/"oblast"/"область" keeps that word so it resolves to the admin-1 region.
     """
     text = re.sub(r"\s+", " ", text)
@@ -220,7 +222,9 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                 continue
             seen.add(phrase.lower())
             if len(mentions) < MAX_CONTEXT_MENTIONS:
-                mentions.append(Mention(readings=(phrase,), kind="context", source=source))
+                # "під Черніговом": the gazetteer knows Чернігів, so the dictionary forms follow.
+                readings = (phrase, *dictionary_forms(phrase))
+                mentions.append(Mention(readings=readings, kind="context", source=source))
             else:
                 skipped += 1
     if skipped:

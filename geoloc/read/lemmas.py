@@ -1,0 +1,66 @@
+"""The dictionary forms of an inflected Ukrainian or Russian name: "під Черніговом" names Чернігів.
+
+Slavic prose declines place names ("у Брянській області", "з Білоруссю", "в Сумах"), and a
+gazetteer holds them in the nominative. pymorphy3 with its Ukrainian and Russian dictionaries
+(OpenCorpora and LanguageTool data, shipped in the registry packages) gives each word's possible
+lemmas; the gazetteer then decides which of them is a place, so a wrong parse costs nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from geoloc.common.text import SCRIPT_CYRILLIC, script_of
+
+LANGUAGES = ("uk", "ru")
+"""Dictionaries tried for every Cyrillic phrase: Ukrainian and Russian share most of the alphabet,
+and a caption's language is not known word by word."""
+
+MAX_PARSES = 3
+"""Readings of a word kept per language: the first parse of "Києві" is the noun "кий" (cue); the
+second is Київ. Three cover the place among the common nouns it declines like."""
+
+MAX_FORMS = 6
+"""Dictionary forms returned per phrase (a few per language), best parses first."""
+
+
+@functools.cache
+def _analyzer(lang: str) -> Any:  # noqa: ANN401 - pymorphy3 ships no type hints
+    """pymorphy3's analyser for one language, loaded on first use (about 0.1 s)."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=lang)
+
+
+def _title(word: str) -> str:
+    """A lemma written as a name: "брянська" -> "Брянська", "івано-франківськ" -> "Івано-Франківськ"."""
+    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
+
+
+def dictionary_forms(phrase: str) -> tuple[str, ...]:
+    """The nominative forms a Cyrillic phrase may stand for, best first, without the phrase itself.
+
+    The last word is the head (a town, a country, "область"); the words before it are adjectives
+    put in the head's gender and number ("Брянською областю" -> "Брянська область"). Latin
+    phrases have none: English and the other Latin-script languages of captions do not decline
+    their place names.
+    """
+    words = phrase.split()
+    if not words or script_of(phrase) != SCRIPT_CYRILLIC:
+        return ()
+    forms: list[str] = []
+    for lang in LANGUAGES:
+        morph = _analyzer(lang)
+        for head in morph.parse(words[-1])[:MAX_PARSES]:
+            plural = bool({"plur", "Pltm"} & set(head.tag.grammemes))
+            agree = {"nomn", "plur"} if plural or not head.tag.gender else {"nomn", head.tag.gender}
+            before = []
+            for word in words[:-1]:
+                adjective = next((p for p in morph.parse(word)[:MAX_PARSES] if "ADJF" in p.tag), None)
+                inflected = adjective.inflect(agree) if adjective is not None else None
+                before.append(_title(inflected.word) if inflected is not None else word)
+            form = " ".join([*before, _title(head.normal_form)])
+            if form != phrase and form not in forms:
+                forms.append(form)
+    return tuple(forms[:MAX_FORMS])

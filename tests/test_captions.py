@@ -1,0 +1,100 @@
+"""Captions and articles in English, Ukrainian and Russian: the places and borders a text names.
+
+The photo has no readable text, so the words published with it are the only evidence; the texts
+are written here as an article or a channel post would put them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from geoloc.cli.main import cli
+from geoloc.common.geodesy import haversine_km
+from geoloc.read.lemmas import dictionary_forms
+
+CHERNIHIV = (51.5055, 31.2849)
+
+ARTICLE = (
+    "Russian forces shelled a village on Thursday, officials said. A photo shared by the Ukrainian "
+    'headquarters showed a road sign in the distance saying "Chernihiv," suggesting it took place in '
+    "northern Ukraine near the border with Belarus and Russia's Bryansk region. The Moscow Times could "
+    "not independently verify the footage."
+)
+UKRAINIAN = "Фото зроблено під Черніговом, неподалік кордону з Білоруссю та Брянською областю Росії."
+RUSSIAN = "Фото сделано под Черниговом, недалеко от границы с Белоруссией и Брянской областью России."
+
+
+@pytest.fixture(scope="module")
+def blank(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A photo with nothing to read in it: grey noise."""
+    path = tmp_path_factory.mktemp("blank") / "field.jpg"
+    Image.effect_noise((640, 480), 20).convert("RGB").save(path, "JPEG")
+    return path
+
+
+def _locate(photo: Path, caption: str, tmp_path: Path) -> tuple[int, dict]:
+    context = tmp_path / "caption.txt"
+    context.write_text(caption, encoding="utf-8")
+    report = tmp_path / "report.json"
+    result = CliRunner().invoke(
+        cli,
+        ["locate", str(photo), "--context", str(context), "--offline", "--no-cache", "-q",
+         "--map", str(tmp_path / "map.html"), "--report", str(report)],
+        catch_exceptions=False,
+    )  # fmt: skip
+    return result.exit_code, json.loads(report.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("caption", [ARTICLE, UKRAINIAN, RUSSIAN], ids=["en", "uk", "ru"])
+def test_a_caption_alone_places_the_photo_and_finds_the_border_areas(blank, tmp_path, caption) -> None:
+    code, report = _locate(blank, caption, tmp_path)
+    assert code == 0
+    (photo,) = report["photos"]
+    e = photo["estimate"]
+    assert e is not None and haversine_km(e["lat"], e["lon"], *CHERNIHIV) <= 80
+    assert e["confidence"] <= 0.5 and e["basis"] == "context"
+    areas = {a["name"]: a["distance_km"] for a in photo["areas"]}
+    assert "Belarus" in areas or any("Belarus" in name and "border" in name for name in areas)
+    assert "Bryansk Oblast" in areas and 30 <= areas["Bryansk Oblast"] <= 150
+
+
+def test_a_border_the_estimate_does_not_share_is_reported_not_fatal(blank, tmp_path) -> None:
+    # A caption placing the photo in Lviv "near the border with Russia": the two share no border.
+    code, report = _locate(blank, "The photo was taken in Lviv, near the border with Russia.", tmp_path)
+    assert code == 0
+    areas = {a["name"]: a for a in report["photos"][0]["areas"]}
+    assert "Russia" in areas and areas["Russia"]["distance_km"] > 500
+
+
+def test_a_weekday_or_a_photo_credit_is_not_a_place(blank, tmp_path) -> None:
+    code, report = _locate(blank, "Photo taken on Thursday. Фото: пресслужба.", tmp_path)
+    assert code == 0 and report["photos"][0]["estimate"] is None
+
+
+@pytest.mark.parametrize(
+    ("declined", "name"),
+    [
+        ("Черніговом", "Чернігів"),
+        ("Білоруссю", "Білорусь"),
+        ("Брянською областю", "Брянська область"),
+        ("Сумах", "Суми"),
+        ("Києві", "Київ"),
+        ("Новій Каховці", "Нова Каховка"),
+        ("Черниговом", "Чернигов"),
+        ("Белоруссией", "Белоруссия"),
+        ("Брянской областью", "Брянская область"),
+        ("России", "Россия"),
+        ("Нижнем Новгороде", "Нижний Новгород"),
+    ],
+)
+def test_declined_names_have_their_dictionary_form_among_the_readings(declined, name) -> None:
+    assert name.lower() in [f.lower() for f in dictionary_forms(declined)]
+
+
+def test_latin_names_are_not_declined() -> None:
+    assert dictionary_forms("Chernihiv") == () and dictionary_forms("Bryansk region") == ()
