@@ -98,3 +98,10 @@ def test_declined_names_have_their_dictionary_form_among_the_readings(declined, 
 
 def test_latin_names_are_not_declined() -> None:
     assert dictionary_forms("Chernihiv") == () and dictionary_forms("Bryansk region") == ()
+
+
+def test_a_caption_only_estimate_quotes_the_sentence_it_relied_on_and_is_wider_than_the_town(blank, tmp_path) -> None:
+    _code, report = _locate(blank, "Shelling overnight. " + UKRAINIAN + " Більше фото згодом.", tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert "під Черніговом" in e["explanation"] and "Shelling" not in e["explanation"]
+    assert e["radius_km"] >= 25  # "під X" is about the town, not in it

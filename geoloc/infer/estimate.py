@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -140,7 +141,8 @@ def infer(
 
     rings = _rings(kept, chosen)
     contradictions = ring_contradictions(rings)
-    estimate = _estimate(kept, chosen, rings, bool(contradictions), metadata.gps, context_places, home)
+    caption = context.text if context else ""
+    estimate = _estimate(kept, chosen, rings, bool(contradictions), metadata.gps, context_places, home, caption)
     if estimate is not None and estimate.basis != "gps" and choice.support < 1.0:
         # Another split of the readings into places and misreadings is also plausible: the
         # estimate holds only if this split is the true one.
@@ -199,6 +201,7 @@ def _estimate(
     gps: GPS | None,
     context_places: Sequence[Place],
     home: str | None,
+    caption: str = "",
 ) -> Estimate | None:
     if gps is not None:
         return Estimate(
@@ -327,16 +330,43 @@ def _estimate(
         )
     if context_places:
         p = min(context_places, key=lambda q: {"city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(q.kind, 4))
-        radius = place_radius_km(p)
+        # "під Черніговом", "near Chernihiv", "the outskirts of": a caption places a photo about a
+        # town, not in it; a region or a country is already as vague as its own reach.
+        radius = place_radius_km(p) + (CAPTION_NEAR_KM if p.kind == "city" else 0.0)
+        sentence = _sentence_naming(caption, p)
+        said = f'"{sentence}" names' if sentence else "it names"
         return Estimate(
             lat=p.lat,
             lon=p.lon,
             radius_km=radius,
             confidence=CAPTION_ONLY_CONF,
             basis="context",
-            explanation=f"only the caption: it names {p.name}",
+            explanation=f"only the caption: {said} {p.name}",
         )
     return None
+
+
+CAPTION_NEAR_KM = 25.0
+"""Added to a town's reach for an estimate from a caption alone: captions say "near", "під",
+"outside" or "the outskirts of" a town at about the distance of its suburbs and next villages."""
+QUOTE_CHARS = 160
+"""Longest piece of the caption quoted in an explanation: the sentence, cut around the name."""
+
+
+def _sentence_naming(caption: str, place: Place) -> str:
+    """The caption's sentence that names ``place`` (as matched, or by the first letters of its
+    declined form), cut to ``QUOTE_CHARS`` around the name; "" when none is found."""
+    word = (place.matched or place.name).split()[0]
+    stem = word[: max(4, len(word) - 3)].lower()  # "Чернігів" finds "Черніговом"
+    for sentence in re.split(r"(?<=[.!?;])\s+", caption):
+        at = sentence.lower().find(stem)
+        if at < 0:
+            continue
+        if len(sentence) <= QUOTE_CHARS:
+            return sentence.strip()
+        start = max(0, min(at - QUOTE_CHARS // 2, len(sentence) - QUOTE_CHARS))
+        return ("…" if start else "") + sentence[start : start + QUOTE_CHARS].strip() + "…"
+    return ""
 
 
 def _reading_factor(r: Resolved, p: Place) -> float:
