@@ -105,3 +105,17 @@ def test_a_caption_only_estimate_quotes_the_sentence_it_relied_on_and_is_wider_t
     e = report["photos"][0]["estimate"]
     assert "під Черніговом" in e["explanation"] and "Shelling" not in e["explanation"]
     assert e["radius_km"] >= 25  # "під X" is about the town, not in it
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "In a statement from Kyiv, the ministry said the photo was taken near Chernihiv.",
+        "Зеленський виступив у Києві в понеділок. Фото зроблено під Черніговом.",
+        "Как сообщили в Москве, снимок сделан под Черниговом.",
+    ],
+)
+def test_the_place_the_caption_ties_to_the_photo_wins_over_other_places_it_names(blank, tmp_path, caption) -> None:
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert e is not None and haversine_km(e["lat"], e["lon"], *CHERNIHIV) <= 40

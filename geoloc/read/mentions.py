@@ -184,8 +184,52 @@ def _strip_possessive(word: str) -> str:
 
 def _phrases(sentence: str, max_words: int) -> list[str]:
     """Capitalised runs of words; a possessive ("Russia's") ends a run, a region word extends it."""
-    tokens = [m.group(0) for m in _WORD_RE.finditer(sentence)]
-    phrases: list[str] = []
+    return [phrase for phrase, _cued in _cued_phrases(sentence, max_words)]
+
+
+LOCATION_CUES = frozenset(
+    """
+in near outside around at between
+у в під біля поблизу неподалік околиці поруч коло між
+под около возле недалеко окрестностях окраине рядом между
+""".split()
+)
+"""Words that put the next name where something happened ("near X", "під X", "под X", "the
+outskirts of X"): a caption names the photo's place after them, and its outlet or a party without."""
+
+PHOTO_WORDS = (
+    "photo", "footage", "video", "image", "picture", "geolocat", "filmed", "taken", "shot", "shows",
+    "фото", "відео", "світлин", "знімк", "кадр", "зроблен", "знят",
+    "снимк", "снято", "сделан", "видео", "запечатл",
+)  # fmt: skip
+"""Word beginnings of a sentence that speaks about the photo itself ("a photo ... showed", "Фото
+зроблено", "Снимок сделан"), in English, Ukrainian and Russian."""
+
+
+_CLAUSE_RE = re.compile(r"[,:;()\[\]—–]")
+"""Where a sentence's clauses part: "Как сообщили в Москве, снимок сделан под Черниговом"."""
+
+
+def _about_photo(text: str) -> bool:
+    return any(m.group(0).lower().startswith(PHOTO_WORDS) for m in _WORD_RE.finditer(text))
+
+
+def _cued_phrases(sentence: str, max_words: int) -> list[tuple[str, int]]:
+    """Capitalised runs of words, clause by clause, each with how strongly the text ties it to the
+    photo's place: two points for a location word right before it, two for a clause about the
+    photo, one for a sentence about it. Names never run across a comma ("Sumy, Kharkiv")."""
+    in_sentence = int(_about_photo(sentence))
+    out: list[tuple[str, int]] = []
+    for clause in _CLAUSE_RE.split(sentence):
+        bonus = in_sentence + 2 * int(_about_photo(clause))
+        out += [(phrase, 2 * cued + bonus) for phrase, cued in _clause_phrases(clause, max_words)]
+    return out
+
+
+def _clause_phrases(clause: str, max_words: int) -> list[tuple[str, bool]]:
+    """Capitalised runs of words of one clause, each with whether a location word precedes it."""
+    tokens = [m.group(0) for m in _WORD_RE.finditer(clause)]
+    phrases: list[tuple[str, bool]] = []
     i = 0
     while i < len(tokens):
         if not tokens[i][:1].isupper() or is_common_word(_strip_possessive(tokens[i])):
@@ -200,7 +244,7 @@ def _phrases(sentence: str, max_words: int) -> list[str]:
         if j < len(tokens) and words[-1] == tokens[j - 1] and is_region_word(tokens[j]):
             words.append(tokens[j])
             j += 1
-        phrases.append(" ".join(words))
+        phrases.append((" ".join(words), i > 0 and tokens[i - 1].lower() in LOCATION_CUES))
         i = j
     return phrases
 
@@ -211,22 +255,26 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     Every phrase is a candidate mention (the gazetteer decides which are places), with the
     dictionary forms of a declined Ukrainian or Russian phrase as further readings; a phrase
     followed by "region"/"oblast"/"область" keeps that word so it resolves to the admin-1 region.
+    Phrases a sentence ties to the photo's place (``_cued_phrases``) come first.
     """
     text = re.sub(r"\s+", " ", text)
-    mentions: list[Mention] = []
+    cued: list[tuple[int, Mention]] = []
     seen: set[str] = set()
     skipped = 0
     for sentence in re.split(r"(?<=[.!?;])\s+|\n\s*\n", text):
-        for phrase in _phrases(sentence, max_words):
+        for phrase, strength in _cued_phrases(sentence, max_words):
             if phrase.lower() in seen:
                 continue
             seen.add(phrase.lower())
-            if len(mentions) < MAX_CONTEXT_MENTIONS:
+            if len(cued) < MAX_CONTEXT_MENTIONS:
                 # "під Черніговом": the gazetteer knows Чернігів, so the dictionary forms follow.
                 readings = (phrase, *dictionary_forms(phrase))
-                mentions.append(Mention(readings=readings, kind="context", source=source))
+                cued.append((strength, Mention(readings=readings, kind="context", source=source)))
             else:
                 skipped += 1
+    # The names a caption ties to the photo's place come first ("Фото зроблено під Черніговом"
+    # before "in a statement from Kyiv"); otherwise in the order written (the lede first).
+    mentions = [m for _strength, m in sorted(cued, key=lambda sm: -sm[0])]
     if skipped:
         log.warning("%s: %d more names than the %d looked up were left out", source, skipped, MAX_CONTEXT_MENTIONS)
     borders: list[str] = []
