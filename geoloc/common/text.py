@@ -216,7 +216,7 @@ REGION_WORDS = frozenset(
     """
 oblast oblast' oblasti region regione province provincia state krai kray territory voblasts
 voblasts' voblast county parish borough raion rayon district governorate prefecture okrug
-municipality область обл регион регіон край краю вобласць губерния округ район
+municipality область обл регион регіон край краю края крае краї вобласць губерния округ район
 """.split()
 )
 REGION_STEMS = ("област", "облас", "territor", "respubli", "республ")

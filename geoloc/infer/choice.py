@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from geoloc.common.geodesy import haversine_km
-from geoloc.common.text import SCRIPT_CYRILLIC, SCRIPT_LATIN, is_common_word, is_everyday_text, is_word, script_of
+from geoloc.common.text import (
+    SCRIPT_CYRILLIC,
+    SCRIPT_LATIN,
+    has_region_word,
+    is_common_word,
+    is_everyday_text,
+    is_word,
+    script_of,
+)
 from geoloc.infer.rings import Ring, ring_consistency
 from geoloc.model import ContextFacts, Mention, Metadata, Place, union_box
 from geoloc.places.offline import SPELLING_MATCH
@@ -71,6 +79,10 @@ IMPORTANT_POPULATION = 100_000
 """A sign reading made only of everyday words ("Суми", "Bar", "Gare") is taken as a place only when
 it names, exactly, a place at least this large: such a town is named on signs and in talk across a
 region, while a village that shares a shop word's name is far less likely than the word."""
+CAPTION_WORD_POPULATION = 50_000
+"""The same for a caption, where a word is capitalised because it is a name far more often than
+on a shop sign: a town this large is written about ("Мукачево", 85,000, is also zipf 3.9; "Азов"
+4.3), while "Thursday" (Thursday Island, 2,600) and "Фото" (Fotö) are not."""
 DESTINATION_POPULATION = 10_000
 """The same, for a row of a distance sign (a name and its distance among other such rows on one
 panel): that is how destinations are listed, so a smaller town is enough ("Берегове 40 / Долина
@@ -120,7 +132,7 @@ def resolve_context(context: ContextFacts | None, gazetteer: Gazetteer) -> list[
     """Places a caption names: exact matches only, so ordinary capitalised words are not places.
 
     A capitalised everyday word ("Thursday", "Photo", "Фото") names a place only when the place
-    is a country, a region or a town of ``IMPORTANT_POPULATION``: prose starts sentences and
+    is a country, a region or a town of ``CAPTION_WORD_POPULATION``: prose starts sentences and
     names days with such words far more often than it names Thursday Island (2,600 people).
     """
     if context is None:
@@ -136,8 +148,12 @@ def resolve_context(context: ContextFacts | None, gazetteer: Gazetteer) -> list[
             ]
             if found_here and is_everyday_text(reading):
                 found_here = [
-                    p for p in found_here if p.kind in ("country", "admin1") or p.population >= IMPORTANT_POPULATION
+                    p for p in found_here if p.kind in ("country", "admin1") or p.population >= CAPTION_WORD_POPULATION
                 ]
+            if found_here and found_here[0].kind == "admin1" and not has_region_word(reading):
+                # "у Мінську" names the city; the region of the same name needs "область"
+                city = next((p for p in found_here if p.kind == "city"), None)
+                found_here = [city, *(p for p in found_here if p is not city)] if city else found_here
             # The reading that names a place best: "России" is Rossi only once romanised, "Россия" is Russia.
             if found_here and (not hits or found_here[0].match > hits[0].match):
                 hits = found_here

@@ -184,7 +184,7 @@ def _strip_possessive(word: str) -> str:
 
 def _phrases(sentence: str, max_words: int) -> list[str]:
     """Capitalised runs of words; a possessive ("Russia's") ends a run, a region word extends it."""
-    return [phrase for phrase, _cued in _cued_phrases(sentence, max_words)]
+    return [phrase for phrase, _strength in _cued_phrases(sentence, max_words)]
 
 
 LOCATION_CUES = frozenset(
@@ -214,25 +214,56 @@ def _about_photo(text: str) -> bool:
     return any(m.group(0).lower().startswith(PHOTO_WORDS) for m in _WORD_RE.finditer(text))
 
 
+EVENT_WORDS = (
+    "strike", "struck", "hit", "shell", "attack", "explos", "drone",
+    "удар", "обстріл", "атак", "вибух", "обстрел", "взрыв",
+)  # fmt: skip
+"""Word beginnings of what happened at the photo's place ("the strike hit X", "удар по X")."""
+REPORTING_WORDS = (
+    "speak", "working", "said", "statement", "journalist", "talks", "negotiat", "press", "told",
+    "виступ", "журналіст", "переговор", "заяв", "повідом",
+    "выступ", "журналист", "сообщ",
+)  # fmt: skip
+"""Word beginnings of where something was said or checked, not where the photo was taken
+("speaking in Kyiv", "журналісти в Бахчисараї", "на переговорах у Вашингтоні")."""
+NEAR_TOKENS = 3
+"""How many words before a name are looked at for a photo, event or reporting word."""
+
+
 def _cued_phrases(sentence: str, max_words: int) -> list[tuple[str, int]]:
     """Capitalised runs of words, clause by clause, each with how strongly the text ties it to the
     photo's place: two points for a location word right before it, two for a clause about the
-    photo, one for a sentence about it. Names never run across a comma ("Sumy, Kharkiv")."""
+    photo, one for a sentence about it, three for a photo or event word just before it ("footage
+    from X", "Фото з X", "удар по X"), three fewer for a reporting word ("speaking in X").
+    Names never run across a comma ("Sumy, Kharkiv")."""
     in_sentence = int(_about_photo(sentence))
     out: list[tuple[str, int]] = []
     for clause in _CLAUSE_RE.split(sentence):
         bonus = in_sentence + 2 * int(_about_photo(clause))
-        out += [(phrase, 2 * cued + bonus) for phrase, cued in _clause_phrases(clause, max_words)]
+        for phrase, cued, before in _clause_phrases(clause, max_words):
+            near = [w.lower() for w in before]
+            strength = 2 * cued + bonus
+            strength += 3 * any(w.startswith(PHOTO_WORDS + EVENT_WORDS) for w in near)
+            strength -= 3 * any(w.startswith(REPORTING_WORDS) for w in near)
+            out.append((phrase, strength))
     return out
 
 
-def _clause_phrases(clause: str, max_words: int) -> list[tuple[str, bool]]:
-    """Capitalised runs of words of one clause, each with whether a location word precedes it."""
+_REGION_ADJECTIVE_RE = re.compile(r"(?:ськ|цьк|зьк|ск|цк|н)(?:ої|ій|а|ого|ому|ий|ая|ой|ом|ый)$")
+"""The endings of a Ukrainian or Russian region adjective in any case ("Гродненської",
+"Харьковской", "Приморского")."""
+
+
+def _clause_phrases(clause: str, max_words: int) -> list[tuple[str, bool, list[str]]]:
+    """Capitalised runs of words of one clause, each with whether a location word precedes it and
+    the ``NEAR_TOKENS`` words before it."""
     tokens = [m.group(0) for m in _WORD_RE.finditer(clause)]
-    phrases: list[tuple[str, bool]] = []
+    phrases: list[tuple[str, bool, list[str]]] = []
     i = 0
     while i < len(tokens):
-        if not tokens[i][:1].isupper() or is_common_word(_strip_possessive(tokens[i])):
+        word = _strip_possessive(tokens[i])
+        # A sentence's first word is capitalised: "Поблизу Асіно" is a location word and a name.
+        if not tokens[i][:1].isupper() or is_common_word(word) or word.lower() in LOCATION_CUES:
             i += 1
             continue
         j = i
@@ -241,10 +272,17 @@ def _clause_phrases(clause: str, max_words: int) -> list[tuple[str, bool]]:
             if _strip_possessive(tokens[j - 1]) != tokens[j - 1]:
                 break
         words = [_strip_possessive(t) for t in tokens[i:j]]
+        cued = i > 0 and tokens[i - 1].lower() in LOCATION_CUES
+        before = tokens[max(0, i - NEAR_TOKENS) : i]
         if j < len(tokens) and words[-1] == tokens[j - 1] and is_region_word(tokens[j]):
+            # "у Гродні Гродненської області": the town, then its region, as two names (a
+            # Slavic region's name before "область" is one adjective; "Nizhny Novgorod region" stays)
+            if len(words) > 1 and _REGION_ADJECTIVE_RE.search(words[-1].lower()):
+                phrases.append((" ".join(words[:-1]), cued, before))
+                words, cued = words[-1:], False
             words.append(tokens[j])
             j += 1
-        phrases.append((" ".join(words), i > 0 and tokens[i - 1].lower() in LOCATION_CUES))
+        phrases.append((" ".join(words), cued, before))
         i = j
     return phrases
 
