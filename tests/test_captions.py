@@ -119,3 +119,16 @@ def test_the_place_the_caption_ties_to_the_photo_wins_over_other_places_it_names
     _code, report = _locate(blank, caption, tmp_path)
     e = report["photos"][0]["estimate"]
     assert e is not None and haversine_km(e["lat"], e["lon"], *CHERNIHIV) <= 40
+
+
+@pytest.mark.parametrize(
+    ("caption", "country"),
+    [
+        ("Фото зроблено біля білоруського кордону, під Черніговом.", "Belarus"),
+        ("Снимок сделан под Черниговом, у российской границы.", "Russia"),
+    ],
+)
+def test_a_border_named_by_its_adjective_is_a_reported_area(blank, tmp_path, caption, country) -> None:
+    _code, report = _locate(blank, caption, tmp_path)
+    names = [a["name"] for a in report["photos"][0]["areas"]]
+    assert any(country in name for name in names)

@@ -178,6 +178,24 @@ _BORDER_RE = re.compile(
 )
 
 
+BORDER_ADJECTIVES = {
+    "російськ": "Russia", "россий": "Russia", "білорус": "Belarus", "белорус": "Belarus",
+    "польськ": "Poland", "польск": "Poland", "угорськ": "Hungary", "венгерск": "Hungary",
+    "румунськ": "Romania", "румынск": "Romania", "молдовськ": "Moldova", "молдавск": "Moldova",
+    "словацьк": "Slovakia", "словацк": "Slovakia", "литовськ": "Lithuania", "литовск": "Lithuania",
+    "латвійськ": "Latvia", "латвийск": "Latvia", "естонськ": "Estonia", "эстонск": "Estonia",
+    "українськ": "Ukraine", "украинск": "Ukraine", "казахстанськ": "Kazakhstan",
+    "казахстанск": "Kazakhstan", "грузинськ": "Georgia", "грузинск": "Georgia",
+    "фінськ": "Finland", "финск": "Finland", "норвезьк": "Norway", "норвежск": "Norway",
+    "китайськ": "China", "китайск": "China", "монгольськ": "Mongolia", "монгольск": "Mongolia",
+}  # fmt: skip
+"""Ukrainian and Russian adjectives of the countries that border Ukraine, Russia and Belarus, by
+stem: "біля російського кордону" is the border with Russia. (English needs none: "the Russian
+border" names Russia through its demonym in the gazetteer.)"""
+
+_BORDER_ADJECTIVE_RE = re.compile(r"\b([^\W\d_]+)\s+(?:кордон|границ)\w*", re.IGNORECASE | re.UNICODE)
+
+
 def _strip_possessive(word: str) -> str:
     return re.sub(r"['’]s$", "", word)
 
@@ -325,4 +343,8 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
             phrases = _phrases(part, max_words)
             if phrases:
                 borders.append(phrases[-1])  # "Russia's Bryansk region" -> "Bryansk region"
+    for m in _BORDER_ADJECTIVE_RE.finditer(text):  # "біля російського кордону", "the Polish border"
+        stem = next((st for st in BORDER_ADJECTIVES if m.group(1).lower().startswith(st)), None)
+        if stem is not None and BORDER_ADJECTIVES[stem] not in borders:
+            borders.append(BORDER_ADJECTIVES[stem])
     return ContextFacts(mentions=tuple(mentions), border_with=tuple(borders), text=text)
