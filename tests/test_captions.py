@@ -132,3 +132,18 @@ def test_a_border_named_by_its_adjective_is_a_reported_area(blank, tmp_path, cap
     _code, report = _locate(blank, caption, tmp_path)
     names = [a["name"] for a in report["photos"][0]["areas"]]
     assert any(country in name for name in names)
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "The drone was filmed 60 km from Chernihiv.",
+        "Фото зроблено за 60 км від Чернігова.",
+        "Снимок сделан в 60 км от Чернигова.",
+    ],
+)
+def test_a_distance_from_a_town_widens_the_caption_estimate_to_hold_it(blank, tmp_path, caption) -> None:
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert e is not None and haversine_km(e["lat"], e["lon"], *CHERNIHIV) < 15
+    assert e["radius_km"] >= 60

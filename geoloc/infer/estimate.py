@@ -141,8 +141,7 @@ def infer(
 
     rings = _rings(kept, chosen)
     contradictions = ring_contradictions(rings)
-    caption = context.text if context else ""
-    estimate = _estimate(kept, chosen, rings, bool(contradictions), metadata.gps, context_places, home, caption)
+    estimate = _estimate(kept, chosen, rings, bool(contradictions), metadata.gps, context_places, home, context)
     if estimate is not None and estimate.basis != "gps" and choice.support < 1.0:
         # Another split of the readings into places and misreadings is also plausible: the
         # estimate holds only if this split is the true one.
@@ -201,7 +200,7 @@ def _estimate(
     gps: GPS | None,
     context_places: Sequence[Place],
     home: str | None,
-    caption: str = "",
+    context: ContextFacts | None = None,
 ) -> Estimate | None:
     if gps is not None:
         return Estimate(
@@ -333,7 +332,13 @@ def _estimate(
         # "під Черніговом", "near Chernihiv", "the outskirts of": a caption places a photo about a
         # town, not in it; a region or a country is already as vague as its own reach.
         radius = place_radius_km(p) + (CAPTION_NEAR_KM if p.kind == "city" else 0.0)
-        sentence = _sentence_naming(caption, p)
+        km = next(
+            (m.distance_km for m in (context.mentions if context else ()) if m.distance_km and p.matched in m.readings),
+            None,
+        )
+        if km:  # "25 km from Chernihiv": the camera about that far from the town, any direction
+            radius = max(radius, km + place_radius_km(p))
+        sentence = _sentence_naming(context.text if context else "", p)
         said = f'"{sentence}" names' if sentence else "it names"
         return Estimate(
             lat=p.lat,

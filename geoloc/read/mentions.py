@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from geoloc.common.text import is_common_word, is_region_word
 from geoloc.model import ContextFacts, Mention, TextSpan, union_box
@@ -196,6 +197,29 @@ border" names Russia through its demonym in the gazetteer.)"""
 _BORDER_ADJECTIVE_RE = re.compile(r"\b([^\W\d_]+)\s+(?:кордон|границ)\w*", re.IGNORECASE | re.UNICODE)
 
 
+_DISTANCE_FROM_RE = re.compile(
+    r"(\d{1,3})\s*(?:km|kilomet(?:er|re)s?|км|кілометр\w*|километр\w*)\.?\s+"
+    r"(?:from|outside|north|south|east|west|від|од|от|до|на\s+\w+\s+від|к\s+\w+\s+от)\s+"
+    r"(?:(?:the\s+)?(?:town|city|village)\s+of\s+|міста\s+|села\s+|города\s+|села\s+|of\s+)?"
+    r"([^\W\d_][\w'’\-]*)",
+    re.IGNORECASE | re.UNICODE,
+)
+"""A caption's "25 km from Chernihiv", "за 25 км від Чернігова", "в 25 км от Чернигова": the
+distance and the first word of the place it is measured from."""
+
+
+def _with_distances(mentions: Sequence[Mention], text: str) -> list[Mention]:
+    """The mentions, those a caption gives a distance from ("25 km from X") carrying it."""
+    out = list(mentions)
+    for m in _DISTANCE_FROM_RE.finditer(text):
+        word = m.group(2)
+        for k, mention in enumerate(out):
+            if mention.distance_km is None and mention.text.split()[0] == word:
+                out[k] = replace(mention, distance_km=float(m.group(1)))
+                break
+    return out
+
+
 def _strip_possessive(word: str) -> str:
     return re.sub(r"['’]s$", "", word)
 
@@ -343,6 +367,7 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
             phrases = _phrases(part, max_words)
             if phrases:
                 borders.append(phrases[-1])  # "Russia's Bryansk region" -> "Bryansk region"
+    mentions = _with_distances(mentions, text)
     for m in _BORDER_ADJECTIVE_RE.finditer(text):  # "біля російського кордону", "the Polish border"
         stem = next((st for st in BORDER_ADJECTIVES if m.group(1).lower().startswith(st)), None)
         if stem is not None and BORDER_ADJECTIVES[stem] not in borders:
