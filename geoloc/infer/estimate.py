@@ -44,10 +44,10 @@ CONFLICT_KM = 50.0
 """Evidence farther than this beyond its own reach from the file's GPS is a stated conflict."""
 GPS_CONFIDENCE = 0.95
 GPS_RADIUS_KM = 0.1
-RINGS_HOLD = 0.92
-"""Share of regions where rings meet (the whole region, ``REGION_MASS`` of the grid) that hold the
-camera when every name is read right: 92-93% on generated signs with road factors 1.05-1.6
-(benchmarks/locate_scenes.py); the radius covers 90% of the cells, the cells nearly all of it."""
+RINGS_HOLD = 0.95
+"""Share of regions where rings meet (the whole region, ``REGION_MASS`` of the grid) whose circle
+holds the camera when every name is read right: about 95% on generated signs with road factors
+1.05-1.6 (benchmarks/locate_scenes.py, text mode); the circle holds every cell of the region."""
 RINGS_CONF_MIN = 0.3
 RINGS_LOGLIK_FLOOR = -10.0
 """Rings that fit no worse than this meet; worse, they barely agree (a misread distance or a
@@ -237,6 +237,8 @@ def _estimate(
         read = sum(factors) / len(factors)
         held = best.probability / REGION_MASS * RINGS_HOLD
         conf = held * read if fit.loglik > RINGS_LOGLIK_FLOOR else min(RINGS_CONF_MIN, held)
+        if others:  # one of several places: no more than this place's own share
+            conf = min(conf, best.probability)
         conf = round(conf, 2)
         if others:
             named = " or ".join(f"{_where(m, pairs)} ({m.probability:.0%})" for m in fit.modes)

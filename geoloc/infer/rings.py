@@ -92,7 +92,7 @@ def _grid(rings: Sequence[Ring], steps: int = GRID_STEPS) -> tuple[np.ndarray, n
 
 @dataclass(frozen=True)
 class Mode:
-    """One separated piece of the region: its centre, the radius holding 90% of its cells, and the
+    """One separated piece of the region: its centre, the radius holding all of its cells, and the
     probability that the camera lies in it."""
 
     lat: float
@@ -121,7 +121,9 @@ def _mode(lat: np.ndarray, lon: np.ndarray, w: np.ndarray, probability: float, c
     """The centre and radius of one mode's cells, weighted by likelihood ``w``.
 
     The weighted mean of a crescent can fall off the crescent; then the mode's own cell nearest
-    that mean is the centre, so a centre always lies where the camera can be.
+    that mean is the centre, so a centre always lies where the camera can be. The radius reaches
+    the mode's farthest cell: a long arc of nearly concentric rings gets a circle that holds it,
+    not one that holds most of its cells and misses the camera at its end.
     """
     clat, clon = float(np.average(lat, weights=w)), float(np.average(lon, weights=w))
     dist = haversine_km_array(lat, lon, clat, clon)
@@ -129,7 +131,7 @@ def _mode(lat: np.ndarray, lon: np.ndarray, w: np.ndarray, probability: float, c
         k = int(np.argmin(dist))
         clat, clon = float(lat[k]), float(lon[k])
         dist = haversine_km_array(lat, lon, clat, clon)
-    radius = max(MIN_RADIUS_KM, float(np.percentile(dist, 90)))
+    radius = max(MIN_RADIUS_KM, float(dist.max()))
     hull = MultiPoint(list(zip(lon, lat, strict=True))).convex_hull
     polygon = tuple(hull.exterior.coords) if hull.geom_type == "Polygon" else ()
     return Mode(clat, clon, radius, probability, polygon)
