@@ -13,10 +13,9 @@ from functools import lru_cache
 from geoloc.areas import country_at, measure, resolve_areas
 from geoloc.common.photo import load_image
 from geoloc.errors import PhotoError
-from geoloc.infer import EXACT_MATCH, infer, resolve_context
+from geoloc.infer import border_places, infer, resolve_context
 from geoloc.model import Area, ContextFacts, Inference, Mention, PhotoReport, Place, Report
 from geoloc.places import get_gazetteer
-from geoloc.read.lemmas import dictionary_forms
 from geoloc.read.mentions import context_facts, mentions_from_spans
 from geoloc.read.metadata import read_metadata
 from geoloc.read.ocr.reader import DEFAULT_LANGS, read_text
@@ -131,24 +130,14 @@ def reported_areas(
     from its estimate to each area, and whether it lies inside.
     """
     ctx = settings.context()
-    gz = settings.gazetteer()
     named: list[Place] = []
     near_borders: list[Place] = []
     if ctx is not None:
         named = named_places(settings)
-        for name in ctx.border_with:
-            hits = [
-                p
-                for reading in (name, *dictionary_forms(name))  # "з Білоруссю": Білорусь
-                for p in gz.search(reading, limit=1, fuzzy=False)
-                if p.match >= EXACT_MATCH
-            ]
-            if not hits:
-                continue
-            hit = max(hits, key=lambda p: p.match)  # stable: the form as written wins a tie
+        for hit in border_places(ctx, settings.gazetteer()):
             if hit.kind == "country":
                 near_borders.append(hit)
-            elif hit.kind == "admin1" and hit not in named:
+            elif hit not in named:
                 named.append(hit)
     first = next((p.estimate for p in report.photos if p.estimate), None)
     home = settings.country or (country_at(first.lat, first.lon) if first else None)

@@ -147,3 +147,15 @@ def test_a_distance_from_a_town_widens_the_caption_estimate_to_hold_it(blank, tm
     e = report["photos"][0]["estimate"]
     assert e is not None and haversine_km(e["lat"], e["lon"], *CHERNIHIV) < 15
     assert e["radius_km"] >= 60
+
+
+def test_a_caption_naming_only_a_country_and_its_border_is_the_band_along_that_border(blank, tmp_path) -> None:
+    _code, report = _locate(blank, "The video was filmed in northern Ukraine near the border with Belarus.", tmp_path)
+    (photo,) = report["photos"]
+    e = photo["estimate"]
+    assert e is not None and e["basis"] == "context" and "border" in e["explanation"]
+    areas = {a["name"]: a for a in photo["areas"]}
+    assert areas["Ukraine"]["inside"] and areas["Belarus"]["distance_km"] <= 30  # on the caption's side, near it
+    # every point of the shared border lies within the stated radius: Chernihiv's end and Volhynia's
+    for end in ((51.9, 31.3), (51.6, 24.0)):
+        assert haversine_km(e["lat"], e["lon"], *end) <= e["radius_km"]

@@ -5,7 +5,15 @@
 """
 
 from geoloc.infer.candidates import at_estimate, place_radius_km
-from geoloc.infer.choice import EXACT_MATCH, resolve_context, sign_country
+from geoloc.infer.choice import EXACT_MATCH, border_places, resolve_context, sign_country
 from geoloc.infer.estimate import infer
 
-__all__ = ["EXACT_MATCH", "at_estimate", "infer", "place_radius_km", "resolve_context", "sign_country"]
+__all__ = [
+    "EXACT_MATCH",
+    "at_estimate",
+    "border_places",
+    "infer",
+    "place_radius_km",
+    "resolve_context",
+    "sign_country",
+]

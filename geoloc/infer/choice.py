@@ -28,6 +28,7 @@ from geoloc.model import ContextFacts, Mention, Metadata, Place, union_box
 from geoloc.places.offline import SPELLING_MATCH
 from geoloc.places.protocol import Gazetteer, Priors
 from geoloc.places.tables import CYRILLIC_COUNTRIES
+from geoloc.read.lemmas import dictionary_forms
 
 MIN_MATCH = 0.8
 """Fuzzy matches below this are not taken as places (OCR junk and common words land lower)."""
@@ -159,6 +160,27 @@ def resolve_context(context: ContextFacts | None, gazetteer: Gazetteer) -> list[
                 hits = found_here
         if hits and hits[0].geonameid not in {p.geonameid for p in found}:
             found.append(hits[0])
+    return found
+
+
+def border_places(context: ContextFacts | None, gazetteer: Gazetteer) -> list[Place]:
+    """What each "border with X" of a caption names: a country, or a region ("Bryansk region").
+
+    Each name is looked up as written and in its dictionary forms ("з Білоруссю": Білорусь); the
+    form that names a place best wins, the form as written on a tie.
+    """
+    found: list[Place] = []
+    for name in context.border_with if context else ():
+        hits = [
+            p
+            for reading in (name, *dictionary_forms(name))
+            for p in gazetteer.search(reading, limit=1, fuzzy=False)
+            if p.match >= EXACT_MATCH and p.kind in ("country", "admin1")
+        ]
+        if hits:
+            best = max(hits, key=lambda p: p.match)
+            if best.geonameid not in {q.geonameid for q in found}:
+                found.append(best)
     return found
 
 

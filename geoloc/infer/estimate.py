@@ -14,11 +14,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geoloc.areas import resolve_areas
-from geoloc.common.geodesy import haversine_km
+from geoloc.common.geodesy import buffer_km, haversine_km
 from geoloc.common.text import text_zipf
+from geoloc.errors import RegionError
 from geoloc.infer.candidates import place_radius_km, rank_candidates
 from geoloc.infer.choice import (
     ANCHOR_KM_CAP,
@@ -29,6 +31,7 @@ from geoloc.infer.choice import (
     MIN_MATCH,
     NAMESAKE_LIMIT,
     Resolved,
+    border_places,
     choose,
     dominant_country,
     metadata_mentions,
@@ -37,7 +40,7 @@ from geoloc.infer.choice import (
     sign_country,
 )
 from geoloc.infer.rings import REGION_MASS, ROAD_FACTOR, Mode, Ring, fit_rings, ring_contradictions
-from geoloc.model import GPS, Alternative, ContextFacts, Estimate, Inference, Mention, Metadata, Place
+from geoloc.model import GPS, Alternative, Area, ContextFacts, Estimate, Inference, Mention, Metadata, Place
 from geoloc.places.protocol import Gazetteer, Priors
 
 CONFLICT_KM = 50.0
@@ -141,7 +144,8 @@ def infer(
 
     rings = _rings(kept, chosen)
     contradictions = ring_contradictions(rings)
-    estimate = _estimate(kept, chosen, rings, bool(contradictions), metadata.gps, context_places, home, context)
+    border = _caption_border(context, gazetteer, context_places)
+    estimate = _estimate(kept, chosen, rings, bool(contradictions), metadata.gps, context_places, home, context, border)
     if estimate is not None and estimate.basis != "gps" and choice.support < 1.0:
         # Another split of the readings into places and misreadings is also plausible: the
         # estimate holds only if this split is the true one.
@@ -201,6 +205,7 @@ def _estimate(
     context_places: Sequence[Place],
     home: str | None,
     context: ContextFacts | None = None,
+    border: Area | None = None,
 ) -> Estimate | None:
     if gps is not None:
         return Estimate(
@@ -331,6 +336,8 @@ def _estimate(
         )
     if context_places:
         p = min(context_places, key=lambda q: {"city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(q.kind, 4))
+        if p.kind == "country" and border is not None:
+            return _along_border(border, context.text if context else "")
         # "під Черніговом", "near Chernihiv", "the outskirts of": a caption places a photo about a
         # town, not in it; a region or a country is already as vague as its own reach.
         radius = place_radius_km(p) + (CAPTION_NEAR_KM if p.kind == "city" else 0.0)
@@ -353,6 +360,47 @@ def _estimate(
     return None
 
 
+def _caption_border(context: ContextFacts | None, gazetteer: Gazetteer, context_places: Sequence[Place]) -> Area | None:
+    """The band along the border a caption places the photo near ("in Ukraine, near the border
+    with Belarus"), on the side of the country it names; None when it names not both, or when
+    they share no border."""
+    neighbours = [p for p in border_places(context, gazetteer) if p.kind == "country"]
+    codes = {n.country_code for n in neighbours}
+    homes = [p for p in context_places if p.kind == "country" and p.country_code not in codes]
+    if not neighbours or not homes:
+        return None
+    try:
+        line, home = resolve_areas(
+            borders=[f"{homes[0].country_code}-{neighbours[0].country_code}"], regions=[homes[0].country_code]
+        )
+    except (RegionError, ValueError):
+        return None
+    band = buffer_km(line.geometry, CAPTION_NEAR_KM).intersection(home.geometry)
+    return None if band.is_empty else Area(name=line.name, kind="border", geometry=band, code=line.code)
+
+
+def _along_border(border: Area, caption: str) -> Estimate:
+    """A caption-only estimate along a border: the band within ``CAPTION_NEAR_KM`` of the shared
+    line on the caption's side, its centre inside it and a radius that reaches all of it, as
+    vague as "near the border" is."""
+    centre = border.geometry.centroid
+    if not border.geometry.covers(centre):
+        centre = border.geometry.representative_point()
+    corners = shapely.get_coordinates(border.geometry)
+    radius = max(haversine_km(centre.y, centre.x, lat, lon) for lon, lat in corners)
+    mid = centre
+    sentence = _sentence_naming(caption, border.name.split("–")[-1].replace(" border", ""))
+    said = f'"{sentence}" says' if sentence else "it says"
+    return Estimate(
+        lat=mid.y,
+        lon=mid.x,
+        radius_km=radius,
+        confidence=CAPTION_ONLY_CONF,
+        basis="context",
+        explanation=f"only the caption: {said} near the {border.name}",
+    )
+
+
 CAPTION_NEAR_KM = 25.0
 """Added to a town's reach for an estimate from a caption alone: captions say "near", "під",
 "outside" or "the outskirts of" a town at about the distance of its suburbs and next villages."""
@@ -360,10 +408,10 @@ QUOTE_CHARS = 160
 """Longest piece of the caption quoted in an explanation: the sentence, cut around the name."""
 
 
-def _sentence_naming(caption: str, place: Place) -> str:
+def _sentence_naming(caption: str, place: Place | str) -> str:
     """The caption's sentence that names ``place`` (as matched, or by the first letters of its
     declined form), cut to ``QUOTE_CHARS`` around the name; "" when none is found."""
-    word = (place.matched or place.name).split()[0]
+    word = (place if isinstance(place, str) else place.matched or place.name).split()[0]
     stem = word[: max(4, len(word) - 3)].lower()  # "Чернігів" finds "Черніговом"
     for sentence in re.split(r"(?<=[.!?;])\s+", caption):
         at = sentence.lower().find(stem)
