@@ -30,6 +30,9 @@ location in the metadata, or only the caption."""
 PlaceKind = Literal["city", "admin2", "admin1", "country", "continent"]
 """What a gazetteer entry is: a populated place, a county/district, a region, a country."""
 
+Compass = Literal["N", "S", "E", "W"]
+"""The part of a country or region a text means: "northern Ukraine", "на сході України"."""
+
 AreaKind = Literal["country", "admin1", "border", "user"]
 """What a reported area is: a country, a region, the border between two countries, a user polygon."""
 
@@ -97,6 +100,7 @@ class Mention:
     source: str = ""
     routes: tuple[str, ...] = ()  # route numbers on the same line (М01, E95): kept as evidence
     place_kind: PlaceKind | None = None  # the kind of place named, when the source says (a country field)
+    part: Compass | None = None  # the part of the named area a caption means ("northern Ukraine")
 
     @property
     def text(self) -> str:

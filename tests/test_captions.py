@@ -159,3 +159,13 @@ def test_a_caption_naming_only_a_country_and_its_border_is_the_band_along_that_b
     # every point of the shared border lies within the stated radius: Chernihiv's end and Volhynia's
     for end in ((51.9, 31.3), (51.6, 24.0)):
         assert haversine_km(e["lat"], e["lon"], *end) <= e["radius_km"]
+
+
+@pytest.mark.parametrize("caption", ["The footage was filmed in eastern Ukraine.", "Відео знято на сході України."])
+def test_the_part_of_a_country_a_caption_names_is_where_the_estimate_lies(blank, tmp_path, caption) -> None:
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert e is not None and "eastern Ukraine" in e["explanation"]
+    assert e["lon"] > 34.0  # the eastern third of Ukraine, not its centre (31.2 E)
+    for city in ((49.99, 36.23), (48.0, 37.8)):  # Kharkiv, Donetsk
+        assert haversine_km(e["lat"], e["lon"], *city) <= e["radius_km"]

@@ -336,8 +336,10 @@ def _estimate(
         )
     if context_places:
         p = min(context_places, key=lambda q: {"city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(q.kind, 4))
-        if p.kind == "country" and border is not None:
-            return _along_border(border, context.text if context else "")
+        region = _caption_region(p, context, border)
+        if region is not None:
+            shape, what = region
+            return _within(shape, what, _sentence_naming(context.text if context else "", p))
         # "під Черніговом", "near Chernihiv", "the outskirts of": a caption places a photo about a
         # town, not in it; a region or a country is already as vague as its own reach.
         radius = place_radius_km(p) + (CAPTION_NEAR_KM if p.kind == "city" else 0.0)
@@ -379,25 +381,53 @@ def _caption_border(context: ContextFacts | None, gazetteer: Gazetteer, context_
     return None if band.is_empty else Area(name=line.name, kind="border", geometry=band, code=line.code)
 
 
-def _along_border(border: Area, caption: str) -> Estimate:
-    """A caption-only estimate along a border: the band within ``CAPTION_NEAR_KM`` of the shared
-    line on the caption's side, its centre inside it and a radius that reaches all of it, as
-    vague as "near the border" is."""
-    centre = border.geometry.centroid
-    if not border.geometry.covers(centre):
-        centre = border.geometry.representative_point()
-    corners = shapely.get_coordinates(border.geometry)
-    radius = max(haversine_km(centre.y, centre.x, lat, lon) for lon, lat in corners)
-    mid = centre
-    sentence = _sentence_naming(caption, border.name.split("–")[-1].replace(" border", ""))
+PART_SHARE = 1 / 3
+"""Share of a country's or region's north-south (or east-west) extent that "northern X" ("на
+півночі X") means: its outer third."""
+_PART_NAMES = {"N": "northern", "S": "southern", "E": "eastern", "W": "western"}
+
+
+def _caption_region(place: Place, context: ContextFacts | None, border: Area | None) -> tuple[BaseGeometry, str] | None:
+    """The area a caption defines when it names no town: the part of a country or region it
+    names ("northern Ukraine"), the band along a border it names, or where both meet."""
+    if place.kind not in ("country", "admin1") or context is None:
+        return None
+    part = next((m.part for m in context.mentions if m.part and place.matched in m.readings), None)
+    shape: BaseGeometry | None = None
+    what = ""
+    if part is not None:
+        try:
+            (area,) = resolve_areas(named=[place]) or (None,)
+        except RegionError:
+            area = None
+        if area is not None:
+            x0, y0, x1, y1 = area.geometry.bounds
+            w, h = (x1 - x0) * PART_SHARE, (y1 - y0) * PART_SHARE
+            rect = {"N": (x0, y1 - h, x1, y1), "S": (x0, y0, x1, y0 + h), "E": (x1 - w, y0, x1, y1)}
+            clipped = shapely.clip_by_rect(area.geometry, *rect.get(part, (x0, y0, x0 + w, y1)))
+            if not clipped.is_empty:
+                shape, what = clipped, f"{_PART_NAMES[part]} {place.name}"
+    if border is not None and place.kind == "country":
+        near = border.geometry if shape is None else border.geometry.intersection(shape)
+        if not near.is_empty:
+            shape, what = near, f"{what + ', ' if what else ''}near the {border.name}"
+    return (shape, what) if shape is not None else None
+
+
+def _within(shape: BaseGeometry, what: str, sentence: str) -> Estimate:
+    """A caption-only estimate over an area: its centre inside it, a radius that reaches all of it."""
+    centre = shape.centroid
+    if not shape.covers(centre):
+        centre = shape.representative_point()
+    radius = max(haversine_km(centre.y, centre.x, lat, lon) for lon, lat in shapely.get_coordinates(shape))
     said = f'"{sentence}" says' if sentence else "it says"
     return Estimate(
-        lat=mid.y,
-        lon=mid.x,
+        lat=centre.y,
+        lon=centre.x,
         radius_km=radius,
         confidence=CAPTION_ONLY_CONF,
         basis="context",
-        explanation=f"only the caption: {said} near the {border.name}",
+        explanation=f"only the caption: {said} {what}",
     )
 
 
@@ -408,10 +438,10 @@ QUOTE_CHARS = 160
 """Longest piece of the caption quoted in an explanation: the sentence, cut around the name."""
 
 
-def _sentence_naming(caption: str, place: Place | str) -> str:
+def _sentence_naming(caption: str, place: Place) -> str:
     """The caption's sentence that names ``place`` (as matched, or by the first letters of its
     declined form), cut to ``QUOTE_CHARS`` around the name; "" when none is found."""
-    word = (place if isinstance(place, str) else place.matched or place.name).split()[0]
+    word = (place.matched or place.name).split()[0]
     stem = word[: max(4, len(word) - 3)].lower()  # "Чернігів" finds "Черніговом"
     for sentence in re.split(r"(?<=[.!?;])\s+", caption):
         at = sentence.lower().find(stem)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from geoloc.common.text import is_common_word, is_region_word
-from geoloc.model import ContextFacts, Mention, TextSpan, union_box
+from geoloc.model import Compass, ContextFacts, Mention, TextSpan, union_box
 from geoloc.read.lemmas import dictionary_forms
 
 ROUTE_RE = re.compile(r"^(?:[MМPРHНTТEЕAА])-?\d{1,3}(?:-\d{1,2}){0,2}$", re.IGNORECASE)
@@ -226,7 +226,7 @@ def _strip_possessive(word: str) -> str:
 
 def _phrases(sentence: str, max_words: int) -> list[str]:
     """Capitalised runs of words; a possessive ("Russia's") ends a run, a region word extends it."""
-    return [phrase for phrase, _strength in _cued_phrases(sentence, max_words)]
+    return [phrase for phrase, _strength, _part in _cued_phrases(sentence, max_words)]
 
 
 LOCATION_CUES = frozenset(
@@ -272,14 +272,25 @@ NEAR_TOKENS = 3
 """How many words before a name are looked at for a photo, event or reporting word."""
 
 
-def _cued_phrases(sentence: str, max_words: int) -> list[tuple[str, int]]:
+PART_WORDS: dict[str, Compass] = {
+    "northern": "N", "southern": "S", "eastern": "E", "western": "W",
+    "півночі": "N", "півдні": "S", "сході": "E", "заході": "W",
+    "північ": "N", "південь": "S", "схід": "E", "захід": "W",
+    "севере": "N", "юге": "S", "востоке": "E", "западе": "W",
+    "север": "N", "юг": "S", "восток": "E", "запад": "W",
+}  # fmt: skip
+"""Words right before a country or region that name a part of it: "northern Ukraine", "на
+півночі України", "на востоке Украины"."""
+
+
+def _cued_phrases(sentence: str, max_words: int) -> list[tuple[str, int, Compass | None]]:
     """Capitalised runs of words, clause by clause, each with how strongly the text ties it to the
     photo's place: two points for a location word right before it, two for a clause about the
     photo, one for a sentence about it, three for a photo or event word just before it ("footage
     from X", "Фото з X", "удар по X"), three fewer for a reporting word ("speaking in X").
     Names never run across a comma ("Sumy, Kharkiv")."""
     in_sentence = int(_about_photo(sentence))
-    out: list[tuple[str, int]] = []
+    out: list[tuple[str, int, Compass | None]] = []
     for clause in _CLAUSE_RE.split(sentence):
         bonus = in_sentence + 2 * int(_about_photo(clause))
         for phrase, cued, before in _clause_phrases(clause, max_words):
@@ -287,7 +298,7 @@ def _cued_phrases(sentence: str, max_words: int) -> list[tuple[str, int]]:
             strength = 2 * cued + bonus
             strength += 3 * any(w.startswith(PHOTO_WORDS + EVENT_WORDS) for w in near)
             strength -= 3 * any(w.startswith(REPORTING_WORDS) for w in near)
-            out.append((phrase, strength))
+            out.append((phrase, strength, PART_WORDS.get(near[-1]) if near else None))
     return out
 
 
@@ -342,14 +353,14 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     seen: set[str] = set()
     skipped = 0
     for sentence in re.split(r"(?<=[.!?;])\s+|\n\s*\n", text):
-        for phrase, strength in _cued_phrases(sentence, max_words):
+        for phrase, strength, part in _cued_phrases(sentence, max_words):
             if phrase.lower() in seen:
                 continue
             seen.add(phrase.lower())
             if len(cued) < MAX_CONTEXT_MENTIONS:
                 # "під Черніговом": the gazetteer knows Чернігів, so the dictionary forms follow.
                 readings = (phrase, *dictionary_forms(phrase))
-                cued.append((strength, Mention(readings=readings, kind="context", source=source)))
+                cued.append((strength, Mention(readings=readings, kind="context", source=source, part=part)))
             else:
                 skipped += 1
     # The names a caption ties to the photo's place come first ("Фото зроблено під Черніговом"
