@@ -40,7 +40,18 @@ from geoloc.infer.choice import (
     sign_country,
 )
 from geoloc.infer.rings import REGION_MASS, ROAD_FACTOR, Mode, Ring, fit_rings, ring_contradictions
-from geoloc.model import GPS, Alternative, Area, ContextFacts, Estimate, Inference, Mention, Metadata, Place
+from geoloc.model import (
+    GPS,
+    Alternative,
+    Area,
+    ContextFacts,
+    Estimate,
+    EstimateBasis,
+    Inference,
+    Mention,
+    Metadata,
+    Place,
+)
 from geoloc.places.protocol import Gazetteer, Priors
 
 CONFLICT_KM = 50.0
@@ -144,8 +155,9 @@ def infer(
 
     rings = _rings(kept, chosen)
     contradictions = ring_contradictions(rings)
-    border = _caption_border(context, gazetteer, context_places)
-    estimate = _estimate(kept, chosen, rings, bool(contradictions), metadata.gps, context_places, home, context, border)
+    estimate = _estimate(
+        kept, chosen, rings, bool(contradictions), metadata.gps, context_places, home, context, gazetteer
+    )
     if estimate is not None and estimate.basis != "gps" and choice.support < 1.0:
         # Another split of the readings into places and misreadings is also plausible: the
         # estimate holds only if this split is the true one.
@@ -204,8 +216,8 @@ def _estimate(
     gps: GPS | None,
     context_places: Sequence[Place],
     home: str | None,
-    context: ContextFacts | None = None,
-    border: Area | None = None,
+    context: ContextFacts | None,
+    gazetteer: Gazetteer,
 ) -> Estimate | None:
     if gps is not None:
         return Estimate(
@@ -275,27 +287,15 @@ def _estimate(
         r = next(r for r, q in zip(resolved, chosen, strict=True) if q is p and r.mention.distance_km)
         # Same-named destinations farther apart than the distance are different answers.
         share, others = _namesake_shares(p, r.namesakes, home, list(context_places), same_km=d)
-        explanation = f"sign: {p.name} {d:g} km -> within {d:g} km of {p.name}"
-        if share < 1.0:
-            explanation += f" ({share:.0%}: other places share the name)"
-        return Estimate(
-            lat=p.lat,
-            lon=p.lon,
+        return _among_namesakes(
+            p,
             radius_km=d,
-            confidence=round(ONE_RING_CONF * _reading_factor(r, p) * _lone_word_factor(r, p) * share, 2),
+            confidence=ONE_RING_CONF * _reading_factor(r, p) * _lone_word_factor(r, p),
             basis="distance",
-            explanation=explanation,
-            probability=share if share < 1.0 else None,
-            alternatives=tuple(
-                Alternative(
-                    lat=q.lat,
-                    lon=q.lon,
-                    radius_km=d,
-                    probability=w,
-                    explanation=f"or within {d:g} km of {q.name} ({q.country_code}), {w:.0%}",
-                )
-                for q, w in others
-            ),
+            explanation=f"sign: {p.name} {d:g} km -> within {d:g} km of {p.name}",
+            share=share,
+            others=others,
+            ring_km=d,
         )
     named = [(r, p) for r, p in zip(resolved, chosen, strict=True)]
     heading = _destinations(resolved, chosen)
@@ -312,34 +312,21 @@ def _estimate(
         anchors = list(context_places) + [q for q in chosen if q is not p]
         share, others = _namesake_shares(p, r.namesakes, home, anchors)
         what = {"ocr": "sign reads", "xmp": "XMP location", "iptc": "IPTC location"}.get(r.mention.kind, "names")
-        explanation = f"{what} '{r.mention.text}' -> {p.name} ({p.country_code}), within {radius:.0f} km"
-        if share < 1.0:
-            explanation += f" ({share:.0%}: other places share the name)"
-        return Estimate(
-            lat=p.lat,
-            lon=p.lon,
+        return _among_namesakes(
+            p,
             radius_km=radius,
-            confidence=round(conf * share, 2),
+            confidence=conf,
             basis=r.mention.kind,
-            explanation=explanation,
-            probability=share if share < 1.0 else None,
-            alternatives=tuple(
-                Alternative(
-                    lat=q.lat,
-                    lon=q.lon,
-                    radius_km=place_radius_km(q),
-                    probability=w,
-                    explanation=f"or {q.name} ({q.country_code}), {w:.0%}",
-                )
-                for q, w in others
-            ),
+            explanation=f"{what} '{r.mention.text}' -> {p.name} ({p.country_code}), within {radius:.0f} km",
+            share=share,
+            others=others,
         )
     if context_places:
         p = min(context_places, key=lambda q: {"city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(q.kind, 4))
-        region = _caption_region(p, context, border)
+        sentence = _sentence_naming(context.text if context else "", p)
+        region = _caption_region(p, context, gazetteer, context_places)
         if region is not None:
-            shape, what = region
-            return _within(shape, what, _sentence_naming(context.text if context else "", p))
+            return _within(*region, sentence)
         # "під Черніговом", "near Chernihiv", "the outskirts of": a caption places a photo about a
         # town, not in it; a region or a country is already as vague as its own reach.
         radius = place_radius_km(p) + (CAPTION_NEAR_KM if p.kind == "city" else 0.0)
@@ -349,17 +336,59 @@ def _estimate(
         )
         if km:  # "25 km from Chernihiv": the camera about that far from the town, any direction
             radius = max(radius, km + place_radius_km(p))
-        sentence = _sentence_naming(context.text if context else "", p)
-        said = f'"{sentence}" names' if sentence else "it names"
-        return Estimate(
-            lat=p.lat,
-            lon=p.lon,
-            radius_km=radius,
-            confidence=CAPTION_ONLY_CONF,
-            basis="context",
-            explanation=f"only the caption: {said} {p.name}",
-        )
+        return _from_caption(p.lat, p.lon, radius, sentence, f"names {p.name}")
     return None
+
+
+def _among_namesakes(
+    place: Place,
+    *,
+    radius_km: float,
+    confidence: float,
+    basis: EstimateBasis,
+    explanation: str,
+    share: float,
+    others: Sequence[tuple[Place, float]],
+    ring_km: float | None = None,
+) -> Estimate:
+    """An estimate at a place that others share the name of (``_namesake_shares``): its share is
+    the probability and multiplies the confidence; each namesake worth naming is an alternative,
+    within ``ring_km`` of it when a distance sign named it, else within its own reach."""
+    if share < 1.0:
+        explanation += f" ({share:.0%}: other places share the name)"
+    within = f"within {ring_km:g} km of " if ring_km else ""
+    return Estimate(
+        lat=place.lat,
+        lon=place.lon,
+        radius_km=radius_km,
+        confidence=round(confidence * share, 2),
+        basis=basis,
+        explanation=explanation,
+        probability=share if share < 1.0 else None,
+        alternatives=tuple(
+            Alternative(
+                lat=q.lat,
+                lon=q.lon,
+                radius_km=ring_km or place_radius_km(q),
+                probability=w,
+                explanation=f"or {within}{q.name} ({q.country_code}), {w:.0%}",
+            )
+            for q, w in others
+        ),
+    )
+
+
+def _from_caption(lat: float, lon: float, radius_km: float, sentence: str, claim: str) -> Estimate:
+    """An estimate from the caption alone, quoting the sentence it rests on when one was found."""
+    said = f'"{sentence}" {claim}' if sentence else f"it {claim}"
+    return Estimate(
+        lat=lat,
+        lon=lon,
+        radius_km=radius_km,
+        confidence=CAPTION_ONLY_CONF,
+        basis="context",
+        explanation=f"only the caption: {said}",
+    )
 
 
 def _caption_border(context: ContextFacts | None, gazetteer: Gazetteer, context_places: Sequence[Place]) -> Area | None:
@@ -387,11 +416,15 @@ PART_SHARE = 1 / 3
 _PART_NAMES = {"N": "northern", "S": "southern", "E": "eastern", "W": "western"}
 
 
-def _caption_region(place: Place, context: ContextFacts | None, border: Area | None) -> tuple[BaseGeometry, str] | None:
+def _caption_region(
+    place: Place, context: ContextFacts | None, gazetteer: Gazetteer, context_places: Sequence[Place]
+) -> tuple[BaseGeometry, str] | None:
     """The area a caption defines when it names no town: the part of a country or region it
-    names ("northern Ukraine"), the band along a border it names, or where both meet."""
+    names ("northern Ukraine"), the band along a border it names, or where both meet. Worked out
+    only here, where no other evidence placed the photo: a border's band costs a buffer."""
     if place.kind not in ("country", "admin1") or context is None:
         return None
+    border = _caption_border(context, gazetteer, context_places) if place.kind == "country" else None
     part = next((m.part for m in context.mentions if m.part and place.matched in m.readings), None)
     shape: BaseGeometry | None = None
     what = ""
@@ -407,7 +440,7 @@ def _caption_region(place: Place, context: ContextFacts | None, border: Area | N
             clipped = shapely.clip_by_rect(area.geometry, *rect.get(part, (x0, y0, x0 + w, y1)))
             if not clipped.is_empty:
                 shape, what = clipped, f"{_PART_NAMES[part]} {place.name}"
-    if border is not None and place.kind == "country":
+    if border is not None:
         near = border.geometry if shape is None else border.geometry.intersection(shape)
         if not near.is_empty:
             shape, what = near, f"{what + ', ' if what else ''}near the {border.name}"
@@ -420,15 +453,7 @@ def _within(shape: BaseGeometry, what: str, sentence: str) -> Estimate:
     if not shape.covers(centre):
         centre = shape.representative_point()
     radius = max(haversine_km(centre.y, centre.x, lat, lon) for lon, lat in shapely.get_coordinates(shape))
-    said = f'"{sentence}" says' if sentence else "it says"
-    return Estimate(
-        lat=centre.y,
-        lon=centre.x,
-        radius_km=radius,
-        confidence=CAPTION_ONLY_CONF,
-        basis="context",
-        explanation=f"only the caption: {said} {what}",
-    )
+    return _from_caption(centre.y, centre.x, radius, sentence, f"says {what}")
 
 
 CAPTION_NEAR_KM = 25.0
