@@ -88,11 +88,8 @@ import difflib
 import functools
 import json
 import math
-import os
-import platform
 import random
 import re
-import shlex
 import statistics
 import sys
 import time
@@ -106,6 +103,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.support.header import header_line  # noqa: E402
 from geoloc.common.geodesy import haversine_km  # noqa: E402
 from geoloc.common.text import COMMON_WORDS, REGION_WORDS  # noqa: E402
 from geoloc.infer import resolve_context  # noqa: E402
@@ -815,13 +813,6 @@ def _miss_line(row: Row) -> str:
     )
 
 
-def _command() -> str:
-    script = Path(sys.argv[0]).resolve()
-    shown = script.relative_to(ROOT) if script.is_relative_to(ROOT) else script.name
-    env = f"OMP_THREAD_LIMIT={os.environ['OMP_THREAD_LIMIT']} " if "OMP_THREAD_LIMIT" in os.environ else ""
-    return f"{env}python {shlex.join([str(shown), *sys.argv[1:]])}"
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
@@ -860,10 +851,7 @@ def main() -> None:
 
     named = {lang: sum(lang in t.forms for t in pool) for lang in ("uk", "ru")}
     guessed = {lang: sum(t.sources.get(lang) == "guessed" for t in pool) for lang in ("uk", "ru")}
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}; "
-        f"date {time.strftime('%Y-%m-%d %H:%M')}; command: {_command()}"
-    )
+    print(header_line())
     print(
         f"{len(pool)} towns of {MIN_POPULATION:,}+ ("
         + ", ".join(f"{c} {sum(t.country == c for t in pool)}" for c in COUNTRIES)

@@ -78,9 +78,6 @@ import argparse
 import io
 import json
 import math
-import os
-import platform
-import shlex
 import statistics
 import sys
 import tempfile
@@ -98,6 +95,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.support.header import header_line  # noqa: E402
 from geoloc.common.geodesy import haversine_km, haversine_km_array  # noqa: E402
 from geoloc.common.text import COMMON_WORDS, REGION_WORDS, is_everyday_text  # noqa: E402
 from geoloc.model import GPS, Estimate, Metadata, PhotoReport, TextSpan  # noqa: E402
@@ -1103,13 +1101,6 @@ def ece(rows: Sequence[Row]) -> float:
 # ---------------------------------------------------------------------------------------------
 
 
-def _command() -> str:
-    script = Path(sys.argv[0]).resolve()
-    shown = script.relative_to(ROOT) if script.is_relative_to(ROOT) else script.name
-    env = f"OMP_THREAD_LIMIT={os.environ['OMP_THREAD_LIMIT']} " if "OMP_THREAD_LIMIT" in os.environ else ""
-    return f"{env}python {shlex.join([str(shown), *sys.argv[1:]])}"
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
@@ -1175,10 +1166,7 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=1), encoding="utf-8")
 
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}; "
-        f"date {time.strftime('%Y-%m-%d %H:%M')}; command: {_command()}"
-    )
+    print(header_line())
     print(f"mode {args.mode}; {words_note}\n")
     print_tables(rows, kinds, seeds)
     what = "photo (locate_photo: OCR and inference)" if args.mode == "image" else "scene (conclude: inference only)"

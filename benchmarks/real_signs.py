@@ -47,10 +47,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import re
-import shlex
 import sys
 import tempfile
 import time
@@ -64,6 +61,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure the tree the script is in
 
+from benchmarks.support.header import header_line  # noqa: E402
 from geoloc.areas import country_at  # noqa: E402
 from geoloc.common.geodesy import haversine_km  # noqa: E402
 from geoloc.common.photo import load_image  # noqa: E402
@@ -364,11 +362,7 @@ def main() -> None:
                     messenger_copy(src, path)
                 rows.append(run_one(path, photo, form, t, settings))
                 print(f"{photo} [{form}]: {rows[-1].seconds:.1f} s", file=sys.stderr)
-    print(
-        f"machine: {platform.machine()} {os.cpu_count()} cores, python {platform.python_version()}, "
-        f"tesseract {pytesseract.get_tesseract_version()}; date {time.strftime('%Y-%m-%d')}; "
-        f"command: {shlex.join(['python', 'benchmarks/real_signs.py', *sys.argv[1:]])}\n"
-    )
+    print(header_line(f", tesseract {pytesseract.get_tesseract_version()}") + "\n")
     print_rows(rows)
     print()
     print_summary(rows, forms)

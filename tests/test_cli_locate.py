@@ -12,14 +12,13 @@ import socket
 import struct
 import subprocess
 import termios
-import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from geoloc.cli.main import cli
-from tests.support.limits import GEOLOC, write_sign_photos
+from tests.support.limits import GEOLOC, first_line, write_sign_photos
 
 
 @pytest.fixture(scope="module")
@@ -155,19 +154,6 @@ def test_offline_opens_no_socket(folder, tmp_path, monkeypatch) -> None:
     assert (tmp_path / "offline.html").stat().st_size > 0
 
 
-def _wait_for_line(proc: subprocess.Popen, timeout: float) -> bytes:
-    deadline = time.monotonic() + timeout
-    buf = b""
-    while time.monotonic() < deadline and b"\n" not in buf:
-        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
-        if ready:
-            chunk = os.read(proc.stdout.fileno(), 65536)
-            if not chunk:
-                break
-            buf += chunk
-    return buf
-
-
 @pytest.mark.slow
 def test_ctrl_c_stops_cleanly_keeps_lines_and_writes_whole_outputs(folder, tmp_path) -> None:
     out = tmp_path / "out"
@@ -190,7 +176,7 @@ def test_ctrl_c_stops_cleanly_keeps_lines_and_writes_whole_outputs(folder, tmp_p
         start_new_session=True,
     )
     try:
-        first = _wait_for_line(proc, timeout=240)
+        first = first_line(proc, timeout=240)
         assert b"\n" in first, proc.stderr.read().decode() if proc.poll() is not None else "no line"
         os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
         rest, err = proc.communicate(timeout=120)

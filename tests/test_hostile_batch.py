@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import multiprocessing.forkserver
 import os
-import select
 import signal
 import subprocess
 import threading
@@ -25,7 +24,7 @@ import pytest
 
 from geoloc.batch import run_batch
 from geoloc.pipeline import Settings
-from tests.support.limits import GEOLOC, deadline, write_sign_photos
+from tests.support.limits import GEOLOC, deadline, first_line, write_sign_photos
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see processes")
 
@@ -97,21 +96,6 @@ def _readers(root: int) -> list[int]:
     return [pid for pid, (ppid, state, _) in table.items() if ppid in children and state != "Z"]
 
 
-def _first_line(proc: subprocess.Popen, timeout: float) -> bytes:
-    """Read stdout until the first whole line (or ``timeout`` seconds, or its end)."""
-    assert proc.stdout is not None
-    deadline = time.monotonic() + timeout
-    buf = b""
-    while b"\n" not in buf and time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
-        if ready:
-            chunk = os.read(proc.stdout.fileno(), 65536)
-            if not chunk:
-                break
-            buf += chunk
-    return buf
-
-
 def _start(*args: str) -> subprocess.Popen:
     """``geoloc locate`` in its own session, so that no signal of the test reaches pytest."""
     return subprocess.Popen(
@@ -142,7 +126,7 @@ def test_one_job_a_stalled_photo_fails_alone_in_one_line_and_the_run_goes_on(fol
     proc = _start(str(folder), *one_job, "--jsonl", "--no-cache", "--map", str(tmp_path / "m.html"))
     stalled: dict[int, int] = {}
     try:
-        first = _first_line(proc, timeout=120)
+        first = first_line(proc, timeout=120)
         assert b"\n" in first, proc.stderr.read().decode() if proc.poll() is not None else "no line"
         readers = _readers(proc.pid)
         assert len(readers) == 1  # --jobs 1 still reads in a child process, which can be ended
@@ -206,7 +190,7 @@ def test_sigkill_of_geoloc_ends_its_forkserver_resource_tracker_and_readers(fold
     proc = _start(str(folder), "--jobs", "2", "--jsonl", "--no-cache")
     below: dict[int, int] = {}
     try:
-        first = _first_line(proc, timeout=120)
+        first = first_line(proc, timeout=120)
         assert b"\n" in first, proc.stderr.read().decode() if proc.poll() is not None else "no line"
         below = _descendants(proc.pid)
         readers = _readers(proc.pid)
@@ -237,7 +221,7 @@ def test_sigterm_stops_like_ctrl_c_exit_143_outputs_written_and_no_process_left(
     )
     below: dict[int, int] = {}
     try:
-        first = _first_line(proc, timeout=120)
+        first = first_line(proc, timeout=120)
         assert b"\n" in first, proc.stderr.read().decode() if proc.poll() is not None else "no line"
         below = _descendants(proc.pid)
         os.kill(proc.pid, signal.SIGTERM)  # as `kill` or a service manager sends it: geoloc alone

@@ -1,11 +1,16 @@
-"""Shared by the tests that feed geoloc hostile input: the CLI as a subprocess, the sign scenes of
-the batch tests, and bounds on the time and memory of a block of test code."""
+"""Shared by the tests that feed geoloc hostile input: the CLI as a subprocess and its first line
+of output, the sign scenes of the batch tests, and bounds on the time and memory of a block of
+test code."""
 
 from __future__ import annotations
 
+import os
 import resource
+import select
 import signal
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +22,23 @@ from tests.support.scenes import SignLine, SignSpec, render_scene
 
 GEOLOC = [sys.executable, "-c", "import sys; from geoloc.cli.main import cli; sys.exit(cli())"]
 """``geoloc`` run by the test's own interpreter, whatever the PATH holds."""
+
+
+def first_line(proc: subprocess.Popen, timeout: float) -> bytes:
+    """Read a child's stdout until its first whole line (or ``timeout`` seconds, or its end):
+    how a test knows a batch has started before it interrupts or stalls it."""
+    assert proc.stdout is not None
+    deadline = time.monotonic() + timeout
+    buf = b""
+    while b"\n" not in buf and time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
+        if ready:
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            buf += chunk
+    return buf
+
 
 SIGNS = [
     ("Чернігів", "Chernihiv", 25),
