@@ -54,3 +54,21 @@ def test_readings_that_fit_together_are_all_kept(gz):
     inf = run(gz, sign(*rows))
     assert inf.left_out == []
     assert inf.estimate is not None and inf.estimate.confidence >= 0.5
+
+
+def test_letters_that_differ_in_several_places_are_no_other_spelling_of_a_name(gz):
+    # The loose keys equate y, j and i and drop doubled letters: "JIYKONJI" (the Latin pass of the
+    # shop sign "ЛУКОЙЛ") has the key of Ikoni (Comoros), the car-wash word "MYJNIA" that of Minya.
+    for reading, far_away in (("JIYKONJI", "Ikoni"), ("MYJNIA", "Minya")):
+        for p in gz.search(reading, limit=10):
+            if p.name == far_away:
+                assert p.match < 0.85, (reading, p.matched, p.match)
+    # One difference stays a spelling: "Jalta" is Yalta, "Tallin" Tallinn, "Kiev" Kyiv.
+    for reading, name in (("Jalta", "Yalta"), ("Tallin", "Tallinn"), ("Kiev", "Kyiv")):
+        top = gz.search(reading, limit=1)[0]
+        assert top.name == name and top.match >= 0.95
+
+
+def test_a_shop_word_read_by_the_latin_pass_gives_no_confident_place(gz):
+    inf = run(gz, sign(("JIYKONJI", None)))
+    assert inf.estimate is None or inf.estimate.confidence < 0.3

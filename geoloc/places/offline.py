@@ -28,7 +28,7 @@ from typing import Any
 
 from geoloc.common.files import open_cache_file, read_cache_file
 from geoloc.common.geodesy import haversine_km
-from geoloc.common.text import has_cyrillic, normalise, script_of
+from geoloc.common.text import fold_ascii, has_cyrillic, normalise, script_of
 from geoloc.errors import GazetteerError
 from geoloc.model import Place
 from geoloc.places.index import DB_NAME, FZ_HASH, FZ_KID, INFO_NAME, MIN_FUZZY_LEN, build
@@ -36,6 +36,7 @@ from geoloc.places.names import abbreviation_expansions, keys, skeleton
 from geoloc.places.protocol import Priors
 from geoloc.places.sources import source_fingerprint
 from geoloc.places.tables import CYRILLIC_COUNTRIES
+from geoloc.places.translit import romanisations
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,30 @@ _INDEX_QUERIES = (
 )
 """One query per table the lookups read, naming the columns they unpack: a database without them
 is refused when opened rather than failing in the middle of a search."""
+
+
+def _letters_match(query: str, name: str) -> float:
+    """The most a Latin reading can match a Latin name whose letters differ from it in more than one place.
+
+    The loose key equates y, j and i and drops doubled letters, and the fuzzy key also takes OCR
+    look-alikes as one letter: each step alone is a fair guess ("Jalta" for "Yalta", "Tallin"),
+    but stacked they make "JIYKONJI" (ЛУКОЙЛ read by the Latin pass) the key of Ikoni and the
+    car-wash word "MYJNIA" that of Minia ("Мінья"). Beyond one free difference, the letters as
+    written (a Cyrillic name as any of its romanisations) cost what a fuzzy edit costs. Both
+    arguments are normalised names.
+    """
+    from rapidfuzz.distance import Levenshtein  # imported on first use: keeps start-up fast
+
+    a = fold_ascii(query).replace(" ", "")
+    forms = romanisations(name) if has_cyrillic(name) else [name]
+    best = 0.0
+    for form in forms:
+        b = fold_ascii(form).replace(" ", "")
+        if a == b:
+            return 1.0
+        edits = Levenshtein.distance(a, b)
+        best = max(best, SPELLING_MATCH - FUZZY_PENALTY * max(0, edits - 1) / max(len(a), len(b), 1))
+    return best
 
 
 def prior_bonus(place: Place, priors: Priors | None, country_code: str | None = None) -> float:
@@ -412,6 +437,8 @@ class OfflineGazetteer:
                     m = min(q, SPELLING_MATCH)  # same name in another spelling or script
                 else:
                     m *= q
+                if not cyrillic_query:
+                    m = min(m, _letters_match(norm, nnorm))
                 if pid not in out or out[pid][0] < m or (out[pid][0] == m and nnorm == norm):
                     out[pid] = (m, name)
         return out
