@@ -72,3 +72,9 @@ def test_letters_that_differ_in_several_places_are_no_other_spelling_of_a_name(g
 def test_a_shop_word_read_by_the_latin_pass_gives_no_confident_place(gz):
     inf = run(gz, sign(("JIYKONJI", None)))
     assert inf.estimate is None or inf.estimate.confidence < 0.3
+
+
+def test_a_town_named_in_both_scripts_outranks_a_city_that_once_bore_the_name(gz):
+    # "Ставрополь" is Stavropol today and Tolyatti's name until 1964; Tolyatti is the larger city.
+    top = gz.search("Ставрополь", limit=2)
+    assert top[0].name == "Stavropol" and top[1].name == "Tolyatti"

@@ -31,7 +31,7 @@ from geoloc.common.geodesy import haversine_km
 from geoloc.common.text import fold_ascii, has_cyrillic, normalise, script_of
 from geoloc.errors import GazetteerError
 from geoloc.model import Place
-from geoloc.places.index import DB_NAME, FZ_HASH, FZ_KID, INFO_NAME, MIN_FUZZY_LEN, build
+from geoloc.places.index import ALTERNATE, DB_NAME, FZ_HASH, FZ_KID, INFO_NAME, MIN_FUZZY_LEN, build
 from geoloc.places.names import abbreviation_expansions, keys, skeleton
 from geoloc.places.protocol import Priors
 from geoloc.places.sources import source_fingerprint
@@ -424,6 +424,7 @@ class OfflineGazetteer:
             return {}
         db = self._open()
         out: dict[int, tuple[float, str]] = {}
+        own_spelled: set[int] = set()  # places whose own name is the query in another script
         ids = list(kid_match)
         for i in range(0, len(ids), 900):
             chunk = ids[i : i + 900]
@@ -435,12 +436,20 @@ class OfflineGazetteer:
                 m = kid_match[kid]
                 if m >= 1.0 and nnorm != norm:
                     m = min(q, SPELLING_MATCH)  # same name in another spelling or script
+                    if q >= 1.0 and has_cyrillic(norm) != has_cyrillic(nnorm):
+                        own_spelled.add(pid)
                 else:
                     m *= q
                 if not cyrillic_query:
                     m = min(m, _letters_match(norm, nnorm))
                 if pid not in out or out[pid][0] < m or (out[pid][0] == m and nnorm == norm):
                     out[pid] = (m, name)
+        # "Ставрополь" is Stavropol's name in its own script and a former name of Tolyatti: a place
+        # named exactly in the query's script and whose own name is that name in the other script is
+        # named as exactly as by its own name, and outranks one holding the query as an old name.
+        for pid in own_spelled:
+            if pid in out and out[pid][0] >= ALTERNATE:
+                out[pid] = (1.0, out[pid][1])
         return out
 
     def _country_code(self, priors: Priors | None) -> str | None:
