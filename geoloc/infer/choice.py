@@ -323,9 +323,12 @@ def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors
         # Shop and notice words ("ПРОДУКТИ", "ЗНИЖКИ", "SALE") are far likelier than the village
         # that shares their name; only an exact name of an important place outweighs them. A
         # destination row among others with distances may name a smaller town ("Долина 115");
-        # a word and a number alone ("gare 55", "24 ГОДИНИ") are no such list.
+        # a word and a number alone ("gare 55", "24 ГОДИНИ") are no such list. Once a place that
+        # large lets the word through, it is a name, and its smaller namesakes stay in the choice
+        # ("Киров" is Kirov of 500,000 people and Kirov of 40,000 beside Bryansk).
         floor = DESTINATION_POPULATION if listed else IMPORTANT_POPULATION
-        hits = [p for p in hits if p.match >= EXACT_MATCH and p.population >= floor]
+        exact = [p for p in hits if p.match >= EXACT_MATCH]
+        hits = exact if any(p.population >= floor for p in exact) else []
     return hits
 
 
