@@ -75,6 +75,7 @@ Run:  nice -n 10 env OMP_THREAD_LIMIT=1 .venv/bin/python benchmarks/locate_scene
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import math
@@ -98,6 +99,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.support.header import header_line  # noqa: E402
 from geoloc.common.geodesy import haversine_km, haversine_km_array  # noqa: E402
 from geoloc.common.text import COMMON_WORDS, REGION_WORDS, is_everyday_text  # noqa: E402
+from geoloc.infer.calibration import uncalibrated  # noqa: E402
 from geoloc.model import GPS, Estimate, Metadata, PhotoReport, TextSpan  # noqa: E402
 from geoloc.pipeline import Settings, conclude, locate_photo  # noqa: E402
 from geoloc.places.translit import SYSTEMS, romanise  # noqa: E402
@@ -1113,6 +1115,11 @@ def main() -> None:
     ap.add_argument("--kinds", default=",".join(KINDS), help="comma-separated subset of " + ", ".join(KINDS))
     ap.add_argument("--verbose", action="store_true", help="print each miss on one line (stderr)")
     ap.add_argument("--json", type=Path, metavar="FILE", help="write every scene's row to FILE")
+    ap.add_argument(
+        "--raw",
+        action="store_true",
+        help="the estimate rules' own confidences, without the calibration table (its baseline)",
+    )
     args = ap.parse_args()
     kinds = [k for k in args.kinds.split(",") if k]
     unknown = [k for k in kinds if k not in KINDS]
@@ -1124,7 +1131,7 @@ def main() -> None:
     settings = Settings()
     rows: list[Row] = []
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, uncalibrated() if args.raw else contextlib.nullcontext():
         for seed in seeds:
             for kind in kinds:
                 for i in range(args.per_kind):
@@ -1167,7 +1174,7 @@ def main() -> None:
         args.json.write_text(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=1), encoding="utf-8")
 
     print(header_line())
-    print(f"mode {args.mode}; {words_note}\n")
+    print(f"mode {args.mode}{'; confidences uncalibrated (--raw)' if args.raw else ''}; {words_note}\n")
     print_tables(rows, kinds, seeds)
     what = "photo (locate_photo: OCR and inference)" if args.mode == "image" else "scene (conclude: inference only)"
     print(

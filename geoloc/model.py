@@ -27,6 +27,21 @@ EstimateBasis = Literal["gps", "ocr", "distance", "iptc", "xmp", "context"]
 """What an estimate rests on: the file's GPS, a name or distance signs read in the photo, a written
 location in the metadata, or only the caption."""
 
+EstimateRule = Literal[
+    "gps",
+    "distance_signs",
+    "distance_sign",
+    "direction_sign",
+    "place_sign",
+    "written_location",
+    "caption",
+    "contradiction",
+]
+"""Which rule drew an estimate, and so what its confidence was calibrated against: the file's GPS,
+distance signs that meet, one distance sign, a direction sign without distances, a place's own
+sign, a location written in the metadata, the caption alone, or distance signs that cannot all be
+true."""
+
 PlaceKind = Literal["city", "admin2", "admin1", "country", "continent"]
 """What a gazetteer entry is: a populated place, a county/district, a region, a country."""
 
@@ -331,6 +346,7 @@ class Estimate:
     polygon: tuple[tuple[float, float], ...] = ()  # (lon, lat) ring of the region, when not a circle
     probability: float | None = None  # this region's share when the evidence was weighed over regions
     alternatives: tuple[Alternative, ...] = ()  # the other regions, most probable first
+    rule: EstimateRule | None = None  # None only for estimates made outside geoloc's rules
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -339,6 +355,7 @@ class Estimate:
             "radius_km": round(self.radius_km, 1),
             "confidence": round(self.confidence, 2),
             "basis": self.basis,
+            "rule": self.rule,
             "explanation": self.explanation,
             "probability": None if self.probability is None else round(self.probability, 2),
             "alternatives": [a.to_dict() for a in self.alternatives],

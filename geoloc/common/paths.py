@@ -1,4 +1,4 @@
-"""Where geoloc keeps its files: one cache root for every component, and the bundled assets.
+"""Where geoloc keeps its files: one cache root for every component, the assets, the fitted data.
 
 All caches (observations, the gazetteer index, boundaries, online answers) live in sub-folders of
 one root, so ``geoloc cache clear --all`` and ``$GEOLOC_CACHE_DIR`` cover them all.
@@ -16,6 +16,9 @@ CACHE_ENV = "GEOLOC_CACHE_DIR"
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 """Files fetched at set-up (boundaries, map scripts, the text-detection model): see scripts/."""
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+"""Files kept in the repository that geoloc's own benchmarks fitted (the confidence calibration)."""
 
 
 def default_cache_root() -> Path:

@@ -21,6 +21,7 @@ from geoloc.areas import resolve_areas
 from geoloc.common.geodesy import buffer_km, haversine_km
 from geoloc.common.text import text_zipf
 from geoloc.errors import RegionError
+from geoloc.infer.calibration import calibrate
 from geoloc.infer.candidates import place_radius_km, rank_candidates
 from geoloc.infer.choice import (
     ANCHOR_KM_CAP,
@@ -47,6 +48,7 @@ from geoloc.model import (
     ContextFacts,
     Estimate,
     EstimateBasis,
+    EstimateRule,
     Inference,
     Mention,
     Metadata,
@@ -162,6 +164,11 @@ def infer(
         # Another split of the readings into places and misreadings is also plausible: the
         # estimate holds only if this split is the true one.
         estimate = replace(estimate, confidence=round(estimate.confidence * choice.support, 2))
+    if estimate is not None and estimate.rule is not None:
+        # What the rule stated, as often as such estimates were measured to hold the camera.
+        exact = all(p.match >= EXACT_MATCH for p in chosen)
+        conf = calibrate(estimate.rule, estimate.confidence, exact=exact, split=bool(estimate.alternatives))
+        estimate = replace(estimate, confidence=round(conf, 2))
     candidates = rank_candidates(
         resolved,
         picks,
@@ -226,6 +233,7 @@ def _estimate(
             radius_km=GPS_RADIUS_KM,
             confidence=GPS_CONFIDENCE,
             basis="gps",
+            rule="gps",
             explanation=f"{gps.source.upper()} GPS {gps.lat:.5f}, {gps.lon:.5f}",
         )
     parts = ", ".join(f"{p.name} {d:g} km" for p, d, _ in pairs)
@@ -241,6 +249,7 @@ def _estimate(
             radius_km=radius,
             confidence=CONTRADICTION_CONF,
             basis="distance",
+            rule="contradiction",
             explanation=f"{len(pairs)} distance signs that cannot all be true: {parts} -> no single region",
         )
     if len(pairs) >= 2:
@@ -268,6 +277,7 @@ def _estimate(
             radius_km=best.radius_km,
             confidence=conf,
             basis="distance",
+            rule="distance_signs",
             polygon=best.polygon,
             explanation=f"{len(pairs)} distance signs: {parts} -> {outcome}",
             probability=best.probability,
@@ -292,6 +302,7 @@ def _estimate(
             radius_km=d,
             confidence=ONE_RING_CONF * _reading_factor(r, p) * _lone_word_factor(r, p),
             basis="distance",
+            rule="distance_sign",
             explanation=f"sign: {p.name} {d:g} km -> within {d:g} km of {p.name}",
             share=share,
             others=others,
@@ -317,6 +328,7 @@ def _estimate(
             radius_km=radius,
             confidence=conf,
             basis=r.mention.kind,
+            rule="place_sign" if r.mention.kind == "ocr" else "written_location",
             explanation=f"{what} '{r.mention.text}' -> {p.name} ({p.country_code}), within {radius:.0f} km",
             share=share,
             others=others,
@@ -346,6 +358,7 @@ def _among_namesakes(
     radius_km: float,
     confidence: float,
     basis: EstimateBasis,
+    rule: EstimateRule,
     explanation: str,
     share: float,
     others: Sequence[tuple[Place, float]],
@@ -363,6 +376,7 @@ def _among_namesakes(
         radius_km=radius_km,
         confidence=round(confidence * share, 2),
         basis=basis,
+        rule=rule,
         explanation=explanation,
         probability=share if share < 1.0 else None,
         alternatives=tuple(
@@ -387,6 +401,7 @@ def _from_caption(lat: float, lon: float, radius_km: float, sentence: str, claim
         radius_km=radius_km,
         confidence=CAPTION_ONLY_CONF,
         basis="context",
+        rule="caption",
         explanation=f"only the caption: {said}",
     )
 
@@ -547,6 +562,7 @@ def _towards(named: Sequence[tuple[Resolved, Place]], heading: set[int]) -> Esti
         radius_km=radius,
         confidence=DESTINATION_CONF if len({p.geonameid for p in places}) > 1 else ONE_DESTINATION_CONF,
         basis="ocr",
+        rule="direction_sign",
         explanation=(
             f"direction sign to {names}, no distances: the camera is on a road towards "
             f"{'them' if len(places) > 1 else 'it'}, within about {radius:.0f} km"

@@ -1,0 +1,82 @@
+"""Confidence calibration: the shipped table is sound, and it never turns weak evidence into a confident answer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from geoloc.infer import infer
+from geoloc.infer.calibration import (
+    CALIBRATED_MAX,
+    CALIBRATED_RULES,
+    RAISE_FLOOR,
+    CalibrationError,
+    calibrate,
+    parse_table,
+    table,
+    uncalibrated,
+)
+from geoloc.model import Metadata
+from tests.test_infer import sign
+
+RULES = ("distance_signs", "distance_sign", "direction_sign")
+
+
+def test_the_shipped_table_covers_the_sign_rules_with_rising_knots():
+    knots = table()
+    for rule in RULES:
+        assert len(knots[rule]) >= 2, rule
+        xs = [a for a, _ in knots[rule]]
+        ys = [b for _, b in knots[rule]]
+        assert xs == sorted(xs) and ys == sorted(ys)
+    assert set(knots) == set(CALIBRATED_RULES)
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_calibration_never_lifts_weak_or_fuzzy_evidence_and_keeps_order(rule):
+    grid = [i / 100 for i in range(101)]
+    out = [calibrate(rule, c, exact=True, split=False) for c in grid]
+    assert out == sorted(out), "a higher stated confidence must never map lower"
+    for c, got in zip(grid, out, strict=True):
+        assert 0.0 <= got <= 1.0
+        if c < RAISE_FLOOR:
+            assert got <= c, (rule, c, got)
+        if got > c:
+            assert got <= CALIBRATED_MAX
+        assert calibrate(rule, c, exact=False, split=False) <= c  # a fuzzy match is never lifted
+        assert calibrate(rule, c, exact=True, split=True) == c  # one of several places keeps its own
+
+
+@pytest.mark.parametrize("rule", ["gps", "contradiction", "place_sign", "written_location", "caption"])
+def test_rules_the_scenes_cannot_measure_keep_their_stated_confidence(rule):
+    for c in (0.05, 0.1, 0.3, 0.5, 0.68, 0.95):
+        assert calibrate(rule, c, exact=True, split=False) == c
+
+
+def test_two_distance_signs_that_meet_state_what_such_regions_were_measured_to_hold(gz):
+    mentions = sign(("Чернігів", 14.0), ("Київ", 157.0))
+    with uncalibrated():
+        raw = infer(mentions, Metadata(), None, gz).estimate
+    est = infer(mentions, Metadata(), None, gz).estimate
+    assert raw is not None and est is not None and est.rule == raw.rule == "distance_signs"
+    assert (est.lat, est.lon, est.radius_km) == (raw.lat, raw.lon, raw.radius_km)
+    assert est.confidence == round(calibrate("distance_signs", raw.confidence, exact=True, split=False), 2)
+    assert est.confidence > raw.confidence  # such regions held the camera more often than stated
+    assert est.to_dict()["rule"] == "distance_signs"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not json",
+        json.dumps({"rules": {"place_sign": {"knots": [[0.2, 0.5], [0.1, 0.6]]}}}),  # stated values fall
+        json.dumps({"rules": {"place_sign": {"knots": [[0.2, 0.7], [0.5, 0.6]]}}}),  # fitted values fall
+        json.dumps({"rules": {"place_sign": {"knots": [[0.2, 1.5]]}}}),  # not a probability
+        json.dumps({"rules": {"place_sign": {"knots": []}}}),
+        json.dumps({"table": {}}),
+    ],
+)
+def test_a_malformed_table_is_refused_with_its_reason(text):
+    with pytest.raises(CalibrationError, match="not a calibration table"):
+        parse_table(text)
