@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from geoloc.common.geodesy import haversine_km
 from geoloc.common.text import COMMON_WORDS, is_everyday_text
 from geoloc.infer import infer
 from geoloc.infer.choice import resolve_mentions
@@ -214,3 +215,55 @@ def test_a_name_that_is_also_a_word_still_names_the_place_by_its_other_names(gz)
     # "Kiev" is an English word list's entry and Kyiv's other name: a word, and still the city.
     inf = run(gz, [line("KIEV")])
     assert inf.estimate is not None and inf.candidates[0].place.name == "Kyiv"
+
+
+def test_a_subway_notice_reading_at_this_is_not_athis_mons(gz):
+    # A New York subway entrance: the vending-machine plate below reads "... At This" at 95.
+    # Folded and loosened, "At This" is the key of Athis-Mons (France, 30,000 people).
+    spans = [
+        span("MetroCard Vending Machines", 10, 0, LATIN_PASS),
+        span("At This", 10, 1, LATIN_PASS),
+        span("Bryant Park Station", 10, 2, LATIN_PASS),
+    ]
+    inf = run(gz, mentions_from_spans(spans))
+    assert inf.estimate is None or inf.estimate.confidence < 0.3
+    assert all(c.place.country_code != "FR" for c in inf.candidates)
+
+
+def test_a_latin_misreading_that_names_a_finnish_village_does_not_move_a_ukrainian_sign(gz):
+    # "Знам'янка 116 / Миргород 79" on a hard photo: the first line's Cyrillic reading is damaged
+    # and the Latin pass read it as the name of a village in Finland.
+    spans = [
+        span("Зиам'яика", 10, 0),
+        span("Jokiniemi", 10, 0, LATIN_PASS),
+        span("116", 300, 0),
+        span("Миргород", 10, 1),
+        span("Mypropoa", 10, 1, LATIN_PASS),
+        span("79", 300, 1),
+    ]
+    inf = run(gz, mentions_from_spans(spans))
+    e = inf.estimate
+    # Either line may be the misread one: geoloc may say the two cannot both be true, but it never
+    # builds a confident answer on the Finnish reading.
+    assert e is not None
+    assert "Jokiniemi" not in e.explanation or e.confidence < 0.3
+    if "Jokiniemi" not in e.explanation:
+        myrhorod = next(c.place for c in inf.candidates if c.place.name == "Myrhorod")
+        assert haversine_km(e.lat, e.lon, myrhorod.lat, myrhorod.lon) <= 79 + 10  # within the sign's reach
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ("EPPING", "Twinned with Eppingen, Germany"),
+        ("EPPING", "Twinned", "with Eppingen", "Germany"),
+        ("EPPING", "Twinned with", "EPPINGEN", "GERMANY"),
+    ],
+)
+def test_a_town_signs_twinning_line_names_no_destination(gz, lines):
+    # "EPPING / Twinned with Eppingen, Germany": the partner town is 700 km away and says nothing
+    # of where the sign stands; the sign is Epping's own, whichever Epping.
+    inf = run(gz, mentions_from_spans([span(text, 10, i, LATIN_PASS) for i, text in enumerate(lines)]))
+    e = inf.estimate
+    assert e is not None and e.rule == "place_sign" and "Epping" in e.explanation
+    assert all(c.place.country_code != "DE" for c in inf.candidates)

@@ -9,6 +9,7 @@ destination read twice. A caption is prose: capitalised phrases, "X region/oblas
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -33,10 +34,30 @@ is read in seconds; where a text says where, it says it early."""
 _WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
 
 
+TWIN_CUE_RE = re.compile(
+    r"(?:twinned\b|twin towns?\b|jumel[ée]e?s? avec|villes? jumel|partnerst[äa]dt|partnergemeinde|"
+    r"miasta? partnersk|gemellat[ao] con|hermanad[ao] con|město partnersk|місто-побратим|міста-побратим|"
+    r"город-побратим|города-побратим)",
+    re.IGNORECASE,
+)
+"""The start of a town sign's twinning line ("EPPING / Twinned with Eppingen, Germany"): it and
+the lines under it name partner towns far away, which say nothing of where the sign stands."""
+
 ROW_OVERLAP = 0.5
 """Share of the shorter box's height two spans must share to be on one sign row. OCR passes can
 merge two rows into one text line (a skewed panel, a distance printed between a Cyrillic row and
 its Latin row); a row below shares none of a name's height, a number beside it most."""
+
+
+def _is_twinning(row: Sequence[TextSpan]) -> bool:
+    """True when some OCR pass reads the row as beginning with a twinning cue."""
+    passes: dict[str, list[TextSpan]] = {}
+    for s in row:
+        passes.setdefault(s.lang, []).append(s)
+    return any(
+        TWIN_CUE_RE.match(" ".join(s.text.strip() for s in sorted(spans, key=lambda t: t.box[0])))
+        for spans in passes.values()
+    )
 
 
 def _rows(spans: Sequence[TextSpan]) -> list[list[TextSpan]]:
@@ -100,12 +121,18 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
         lines.setdefault((s.region, s.line), []).append(s)
 
     out: list[Mention] = []
+    twinning_at: dict[int, float] = {}  # per sign panel, the top of its twin-town line
     for (region, _line), line_spans in lines.items():
         for row in _rows(line_spans):
+            if _is_twinning(row):
+                top = min(s.box[1] for s in row)
+                twinning_at[region] = min(top, twinning_at.get(region, top))
+                continue
             mention = _row_mention(row, region, source)
             if mention is not None:
                 out.append(mention)
-    return out
+    # The towns named on and under a twinning line are partner towns abroad, not destinations.
+    return [m for m in out if m.box is None or m.box[1] < twinning_at.get(m.region or 0, math.inf)]
 
 
 SAME_TEXT_OVERLAP = 0.5
