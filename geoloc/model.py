@@ -129,6 +129,7 @@ class ContextFacts:
     mentions: tuple[Mention, ...] = ()
     border_with: tuple[str, ...] = ()  # names following "border with/between"
     text: str = ""
+    border_km: float | None = None  # "10 km from the border": how far from it the text puts the photo
 
 
 @dataclass(frozen=True)

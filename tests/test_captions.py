@@ -169,3 +169,38 @@ def test_the_part_of_a_country_a_caption_names_is_where_the_estimate_lies(blank,
     assert e["lon"] > 34.0  # the eastern third of Ukraine, not its centre (31.2 E)
     for city in ((49.99, 36.23), (48.0, 37.8)):  # Kharkiv, Donetsk
         assert haversine_km(e["lat"], e["lon"], *city) <= e["radius_km"]
+
+
+@pytest.mark.parametrize(
+    ("caption", "region", "neighbour"),
+    [
+        ("The shelling hit a village 10 km from the border with Belarus in Ukraine's Chernihiv region.",
+         "Chernihiv Oblast", "Belarus"),
+        ("Обстріл села у Чернігівській області, за 10 км від кордону з Білоруссю.", "Chernihiv Oblast", "Belarus"),
+        ("Село в 10 км от границы с Украиной в Брянской области.", "Bryansk Oblast", "Ukraine"),
+    ],
+    ids=["en", "uk", "ru"],
+)  # fmt: skip
+def test_a_distance_from_the_border_in_a_named_region_is_that_regions_stretch_of_the_band(
+    blank, tmp_path, caption, region, neighbour
+) -> None:
+    code, report = _locate(blank, caption, tmp_path)
+    assert code == 0
+    (photo,) = report["photos"]
+    e = photo["estimate"]
+    assert e is not None and e["basis"] == "context" and e["confidence"] <= 0.5
+    areas = {a["name"]: a["distance_km"] for a in photo["areas"]}
+    # The estimate's centre lies in the named region, within the caption's distance (and its
+    # rounding) of the border, not at the region's centre 50-100 km inland.
+    assert areas[region] == 0.0
+    assert areas[neighbour] <= 15.0
+    assert "border" in e["explanation"]
+
+
+def test_the_neighbours_of_a_border_end_where_the_sentence_says_where_the_photo_is() -> None:
+    from geoloc.read.mentions import context_facts
+
+    facts = context_facts("A village 10 km from the border with Belarus in Ukraine's Chernihiv region.")
+    assert facts.border_with == ("Belarus",) and facts.border_km == 10.0
+    facts = context_facts("near the border with Belarus and Russia's Bryansk region, officials said.")
+    assert facts.border_with == ("Belarus", "Bryansk region") and facts.border_km is None

@@ -77,6 +77,9 @@ def _border(reg: Boundaries, a: int, b: int) -> Area:
     line: BaseGeometry | None = None
     if rect[0] < rect[2] and rect[1] < rect[3]:
         ca, cb = shapely.clip_by_rect(ga, *rect), shapely.clip_by_rect(gb, *rect)
+    else:
+        ca = cb = shapely.GeometryCollection()
+    if not (ca.is_empty or cb.is_empty):  # an empty clip has no boundary at all
         shared = ca.boundary.intersection(cb.buffer(BORDER_SNAP_DEG, quad_segs=2))
         shared = shapely.line_merge(
             shapely.union_all([g for g in shapely.get_parts(shared) if g.geom_type in ("LineString", "LinearRing")])

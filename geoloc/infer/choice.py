@@ -155,8 +155,10 @@ def resolve_context(context: ContextFacts | None, gazetteer: Gazetteer) -> list[
                 # "у Мінську" names the city; the region of the same name needs "область"
                 city = next((p for p in found_here if p.kind == "city"), None)
                 found_here = [city, *(p for p in found_here if p is not city)] if city else found_here
-            # The reading that names a place best: "России" is Rossi only once romanised, "Россия" is Russia.
-            if found_here and (not hits or found_here[0].match > hits[0].match):
+            # The reading that names a place best, by the gazetteer's score (match and size):
+            # "России" is Rossi only once romanised, "Россия" is Russia; "Борисовом" is Barysaw
+            # ("Борисов", 134,000 people), not a hamlet its guessed form "Борисово" names exactly.
+            if found_here and (not hits or found_here[0].score > hits[0].score):
                 hits = found_here
         if hits and hits[0].geonameid not in {p.geonameid for p in found}:
             found.append(hits[0])

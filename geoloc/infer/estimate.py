@@ -406,23 +406,25 @@ def _from_caption(lat: float, lon: float, radius_km: float, sentence: str, claim
     )
 
 
-def _caption_border(context: ContextFacts | None, gazetteer: Gazetteer, context_places: Sequence[Place]) -> Area | None:
+def _caption_border(context: ContextFacts | None, gazetteer: Gazetteer, home: str) -> Area | None:
     """The band along the border a caption places the photo near ("in Ukraine, near the border
-    with Belarus"), on the side of the country it names; None when it names not both, or when
-    they share no border."""
-    neighbours = [p for p in border_places(context, gazetteer) if p.kind == "country"]
-    codes = {n.country_code for n in neighbours}
-    homes = [p for p in context_places if p.kind == "country" and p.country_code not in codes]
-    if not neighbours or not homes:
+    with Belarus"), on the side of the country ``home``; as wide as the caption says ("10 km from
+    the border", with ``CAPTION_DISTANCE_SLACK``), else ``CAPTION_NEAR_KM``. None when it names
+    no neighbour of ``home``."""
+    neighbours = [p for p in border_places(context, gazetteer) if p.kind == "country" and p.country_code != home]
+    if not neighbours or context is None:
         return None
     try:
-        line, home = resolve_areas(
-            borders=[f"{homes[0].country_code}-{neighbours[0].country_code}"], regions=[homes[0].country_code]
-        )
+        line, country = resolve_areas(borders=[f"{home}-{neighbours[0].country_code}"], regions=[home])
     except (RegionError, ValueError):
         return None
-    band = buffer_km(line.geometry, CAPTION_NEAR_KM).intersection(home.geometry)
+    km = context.border_km * CAPTION_DISTANCE_SLACK if context.border_km else CAPTION_NEAR_KM
+    band = buffer_km(line.geometry, km).intersection(country.geometry)
     return None if band.is_empty else Area(name=line.name, kind="border", geometry=band, code=line.code)
+
+
+CAPTION_DISTANCE_SLACK = 1.5
+"""A caption's distance from a border is rounded and often by road: the band reaches half again as far."""
 
 
 PART_SHARE = 1 / 3
@@ -439,15 +441,19 @@ def _caption_region(
     only here, where no other evidence placed the photo: a border's band costs a buffer."""
     if place.kind not in ("country", "admin1") or context is None:
         return None
-    border = _caption_border(context, gazetteer, context_places) if place.kind == "country" else None
+    homes = [p.country_code for p in context_places if p.kind == "country"]
+    home = place.country_code if place.kind == "admin1" else (homes[0] if homes else None)
+    border = _caption_border(context, gazetteer, home) if home else None
     part = next((m.part for m in context.mentions if m.part and place.matched in m.readings), None)
     shape: BaseGeometry | None = None
     what = ""
-    if part is not None:
+    area = None
+    if part is not None or (border is not None and place.kind == "admin1"):
         try:
             (area,) = resolve_areas(named=[place]) or (None,)
         except RegionError:
             area = None
+    if part is not None:
         if area is not None:
             x0, y0, x1, y1 = area.geometry.bounds
             w, h = (x1 - x0) * PART_SHARE, (y1 - y0) * PART_SHARE
@@ -456,9 +462,13 @@ def _caption_region(
             if not clipped.is_empty:
                 shape, what = clipped, f"{_PART_NAMES[part]} {place.name}"
     if border is not None:
-        near = border.geometry if shape is None else border.geometry.intersection(shape)
+        # A region's own stretch of the border ("10 km from the border in Chernihiv region"), or
+        # the part of a country near it.
+        within = shape if shape is not None else (area.geometry if area is not None else None)
+        near = border.geometry if within is None else border.geometry.intersection(within)
         if not near.is_empty:
-            shape, what = near, f"{what + ', ' if what else ''}near the {border.name}"
+            where = what or (place.name if within is not None else "")
+            shape, what = near, f"{where + ', ' if where else ''}near the {border.name}"
     return (shape, what) if shape is not None else None
 
 

@@ -45,6 +45,11 @@ _DOTTED_RE = re.compile(r"(?:[A-Z]\.\s?){2,3}|[A-Z][a-z]\.")  # "U.S.", "Ky.": a
 MATCH_WEIGHT = 32.0  # one point of score (10x population) per 0.03 of match
 COMMON_WORD_MATCH = 0.4
 SPELLING_MATCH = 0.95  # the name in another romanisation or script ("Stryi" for "Стрий")
+OWN_NAME_MATCH = (ALTERNATE + 1.0) / 2
+"""A place named exactly in the query's script whose own name is the query in the other script:
+half-way between another name and its own, worth 3x population (``MATCH_WEIGHT``). Enough for
+Stavropol to outrank Tolyatti (once "Ставрополь", 1.6x larger); not for a Russian village
+"Ternovka" to outrank the Ukrainian town of 27,000 that Russian calls "Терновка"."""
 FUZZY_PENALTY = 0.9  # match lost per edit, relative to length: one edit in 7+ letters stays >= 0.8
 NEAR_BONUS = 4.0  # inside the caller's circle a hamlet outranks a city 10,000 times larger
 MAX_INFO_BYTES = 1_000_000
@@ -445,11 +450,11 @@ class OfflineGazetteer:
                 if pid not in out or out[pid][0] < m or (out[pid][0] == m and nnorm == norm):
                     out[pid] = (m, name)
         # "Ставрополь" is Stavropol's name in its own script and a former name of Tolyatti: a place
-        # named exactly in the query's script and whose own name is that name in the other script is
-        # named as exactly as by its own name, and outranks one holding the query as an old name.
+        # named exactly in the query's script and whose own name is that name in the other script
+        # outranks a city of similar size holding the query as another name (OWN_NAME_MATCH).
         for pid in own_spelled:
             if pid in out and out[pid][0] >= ALTERNATE:
-                out[pid] = (1.0, out[pid][1])
+                out[pid] = (OWN_NAME_MATCH, out[pid][1])
         return out
 
     def _country_code(self, priors: Priors | None) -> str | None:

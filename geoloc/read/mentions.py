@@ -206,6 +206,13 @@ _BORDER_RE = re.compile(
 )
 
 
+_NOT_NEIGHBOURS_RE = re.compile(
+    r"\s(?:in|inside|near|at|on|within|close to|у|в|на|біля|поблизу|возле|около|под)\s", re.IGNORECASE
+)
+"""Where the list of a border's neighbours ends: "the border with Belarus in Ukraine's Chernihiv
+region" names Belarus; Chernihiv region is where the photo is, not across the border."""
+
+
 BORDER_ADJECTIVES = {
     "російськ": "Russia", "россий": "Russia", "білорус": "Belarus", "белорус": "Belarus",
     "польськ": "Poland", "польск": "Poland", "угорськ": "Hungary", "венгерск": "Hungary",
@@ -233,6 +240,15 @@ _DISTANCE_FROM_RE = re.compile(
 )
 """A caption's "25 km from Chernihiv", "за 25 км від Чернігова", "в 25 км от Чернигова": the
 distance and the first word of the place it is measured from."""
+
+
+_BORDER_DISTANCE_RE = re.compile(
+    r"(\d{1,3})\s*(?:km|kilomet(?:er|re)s?|км|кілометр\w*|километр\w*)\.?\s+"
+    r"(?:(?:away\s+)?from|off|від|од|от|до)\s+(?:the\s+)?(?:[^\W\d_]+\s+)?"
+    r"(?:border|frontier|кордон\w*|границ\w*)",
+    re.IGNORECASE | re.UNICODE,
+)
+"""A caption's "10 km from the border", "за 10 км від кордону", "в 10 км от границы"."""
 
 
 def _with_distances(mentions: Sequence[Mention], text: str) -> list[Mention]:
@@ -397,7 +413,7 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
         log.warning("%s: %d more names than the %d looked up were left out", source, skipped, MAX_CONTEXT_MENTIONS)
     borders: list[str] = []
     for m in _BORDER_RE.finditer(text):
-        tail = m.group(1) or m.group(2) or ""
+        tail = _NOT_NEIGHBOURS_RE.split(m.group(1) or m.group(2) or "", maxsplit=1)[0]
         for part in re.split(r",|\band\b|\bі\b|\bи\b|\bта\b", tail):
             words = [w for w in _WORD_RE.findall(part) if w.lower() not in ("the", "its")]
             if not words or not words[0][:1].isupper():
@@ -410,4 +426,10 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
         stem = next((st for st in BORDER_ADJECTIVES if m.group(1).lower().startswith(st)), None)
         if stem is not None and BORDER_ADJECTIVES[stem] not in borders:
             borders.append(BORDER_ADJECTIVES[stem])
-    return ContextFacts(mentions=tuple(mentions), border_with=tuple(borders), text=text)
+    near = _BORDER_DISTANCE_RE.search(text)
+    return ContextFacts(
+        mentions=tuple(mentions),
+        border_with=tuple(borders),
+        text=text,
+        border_km=float(near.group(1)) if near else None,
+    )
