@@ -78,3 +78,12 @@ def test_a_town_named_in_both_scripts_outranks_a_city_that_once_bore_the_name(gz
     # "Ставрополь" is Stavropol today and Tolyatti's name until 1964; Tolyatti is the larger city.
     top = gz.search("Ставрополь", limit=2)
     assert top[0].name == "Stavropol" and top[1].name == "Tolyatti"
+
+
+def test_a_hamlet_whose_own_name_romanises_to_a_citys_other_name_does_not_become_the_city(gz):
+    # "Москва 388": Moscow's own name is the exonym "Moscow", "Москва" another name; hamlets named
+    # "Moskva" have it as their own. The sign still means the city.
+    inf = run(gz, sign(("Москва", 388.0)))
+    e = inf.estimate
+    assert e is not None and e.explanation.startswith("sign: Moscow 388 km")
+    assert inf.candidates[0].place.population > 10_000_000

@@ -25,6 +25,7 @@ from geoloc.common.text import (
 )
 from geoloc.infer.rings import Ring, ring_consistency
 from geoloc.model import ContextFacts, Mention, Metadata, Place, union_box
+from geoloc.places.index import ALTERNATE
 from geoloc.places.offline import SPELLING_MATCH
 from geoloc.places.protocol import Gazetteer, Priors
 from geoloc.places.tables import CYRILLIC_COUNTRIES
@@ -226,7 +227,10 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             # Signs and written locations name settlements; "Chernihiv" there is the city.
             best = {k: p for k, p in best.items() if p.kind == "city"}
         if best:
-            ordered = sorted(best.values(), key=lambda p: -p.match)  # stable: gazetteer rank breaks ties
+            # By match, then the gazetteer's rank (size, priors). A place's own name in the other
+            # script ranks with its other names: a hamlet whose own name is "Moskva" must not come
+            # before Moscow, which has "Москва" as another name.
+            ordered = sorted(best.values(), key=lambda p: -(ALTERNATE if ALTERNATE <= p.match < 1.0 else p.match))
             namesakes = tuple(p for p in ordered if p.match >= EXACT_MATCH)[:NAMESAKE_LIMIT]
             resolved.append(
                 Resolved(replace(m, readings=tuple(useful)), ordered[:TOP_PER_MENTION], left_out, namesakes)
