@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Install the system packages geoloc needs, only those whose command or data is missing:
-# Tesseract with the eng/ukr/rus/bel language data (and deu/pol/ces for accented Latin names
-# with --lang), the DejaVu fonts, npm (to fetch map assets) and Chromium (for the browser tests).
+# Tesseract with the eng/ukr/rus/bel language data (deu/pol/ces for accented Latin names with
+# --lang, kor/jpn/tha/chi_sim for signs in those scripts), the DejaVu fonts, npm (to fetch map assets) and Chromium (for the browser tests).
 # Uses apt-get (with sudo when not root).
 set -euo pipefail
 missing=()
 command -v tesseract >/dev/null || missing+=(tesseract-ocr)
 langs=$(tesseract --list-langs 2>/dev/null || true)
-for l in eng ukr rus bel deu pol ces; do  # deu/pol/ces: accented Latin names (--lang)
-  grep -qx "$l" <<<"$langs" || missing+=("tesseract-ocr-$l")
+# deu/pol/ces: accented Latin names (--lang); kor/jpn/tha/chi_sim: lines the recognition network
+# cannot read are tried with the other scripts' models installed here
+for l in eng ukr rus bel deu pol ces kor jpn tha chi_sim; do
+  grep -qx "$l" <<<"$langs" || missing+=("tesseract-ocr-${l//_/-}")
 done
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 command -v npm >/dev/null || missing+=(npm)

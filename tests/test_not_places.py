@@ -267,3 +267,22 @@ def test_a_town_signs_twinning_line_names_no_destination(gz, lines):
     e = inf.estimate
     assert e is not None and e.rule == "place_sign" and "Epping" in e.explanation
     assert all(c.place.country_code != "DE" for c in inf.candidates)
+
+
+def test_a_lone_three_letter_reading_is_no_confident_village(gz):
+    # "oer" off a weathered hiking board is another name of Or (Sweden, 6,500 people): half of all
+    # three-letter strings name some town. A large city with a short name keeps its confidence.
+    e = run(gz, mentions_from_spans([span("oer", 10, 0, LATIN_PASS)])).estimate
+    assert e is None or e.confidence < 0.3
+    e = run(gz, mentions_from_spans([span("Ulm", 10, 0, LATIN_PASS)])).estimate
+    assert e is not None and e.confidence >= 0.5 and "Ulm" in e.explanation
+
+
+def test_a_direction_sign_read_only_fuzzily_says_less_than_one_read_exactly(gz):
+    def towards(*names: str) -> float:
+        spans = [span(n, 10, i, LATIN_PASS) for i, n in enumerate(names)]
+        e = run(gz, mentions_from_spans(spans)).estimate
+        assert e is not None and e.rule == "direction_sign"
+        return e.confidence
+
+    assert towards("Șerel", "CRCNA") <= towards("Șerel", "Crocna") - 0.1  # "CRCNA": a letter lost

@@ -31,6 +31,7 @@ from geoloc.infer.choice import (
     MAX_PRIOR_PLACES,
     MIN_MATCH,
     NAMESAKE_LIMIT,
+    SHORT_NAME_LETTERS,
     Resolved,
     border_places,
     choose,
@@ -101,6 +102,11 @@ SMALL_PLACE_POPULATION = 2_000
 """Below this (or unknown) a place is a hamlet: the gazetteer holds about ten of them for every
 town, so a lone word, brand or surname that spells one is far likelier than for a town."""
 SMALL_PLACE_FACTOR = 0.3
+SHORT_NAME_FACTOR = 0.3
+"""Confidence kept by a lone reading of fewer than ``SHORT_NAME_LETTERS`` letters naming a place
+under ``IMPORTANT_POPULATION``: half of all three-letter Latin strings (8,517 of 17,576) are the
+name of some GeoNames town of 500 people or more, so such a reading ("oer" off a weathered
+board: Or, Sweden) names a village by chance as easily as by design."""
 OFF_PRIOR_FACTOR = 0.05
 """Weight kept by a namesake outside the country the evidence gives (``--country``, the sign's
 alphabet, the metadata, the caption) and far from every place named with it: such a prior is
@@ -527,6 +533,9 @@ def _lone_word_factor(r: Resolved, p: Place) -> float:
         factor *= WORD_NAME_FACTOR
     if p.population < SMALL_PLACE_POPULATION:
         factor *= SMALL_PLACE_FACTOR
+    letters = max(sum(ch.isalpha() for ch in reading) for reading in r.mention.readings)
+    if letters < SHORT_NAME_LETTERS and p.population < IMPORTANT_POPULATION:
+        factor *= SHORT_NAME_FACTOR
     return factor
 
 
@@ -559,9 +568,11 @@ def _towards(named: Sequence[tuple[Resolved, Place]], heading: set[int]) -> Esti
     """Where a direction sign without distances leaves the camera: on a road towards its places.
 
     Each destination lies within ``DESTINATION_REACH_KM`` of the camera, so the camera lies within
-    that reach of the places' centre plus the places' own spread; no point on a destination.
+    that reach of the places' centre plus the places' own spread; no point on a destination. As
+    sure as its names were read: fuzzy matches ("SSEREL", "CROCA" off a hiking sign) say less.
     """
     places = [p for r, p in named if id(r) in heading]
+    read = sum(_reading_factor(r, p) for r, p in named if id(r) in heading) / len(places)
     lat = sum(p.lat for p in places) / len(places)
     lon = sum(p.lon for p in places) / len(places)
     radius = max(haversine_km(lat, lon, p.lat, p.lon) for p in places) + DESTINATION_REACH_KM
@@ -570,7 +581,7 @@ def _towards(named: Sequence[tuple[Resolved, Place]], heading: set[int]) -> Esti
         lat=lat,
         lon=lon,
         radius_km=radius,
-        confidence=DESTINATION_CONF if len({p.geonameid for p in places}) > 1 else ONE_DESTINATION_CONF,
+        confidence=(DESTINATION_CONF if len({p.geonameid for p in places}) > 1 else ONE_DESTINATION_CONF) * read,
         basis="ocr",
         rule="direction_sign",
         explanation=(
