@@ -7,7 +7,9 @@ direction signs, city-limit signs, shop and warning distractors; 1600x1200, cap 
 rotation, perspective, blur, JPEG quality 50-95, day or overcast), saves each as the JPEG a user
 would have, and reads it twice:
 
-* **geoloc**: ``load_image`` + ``geoloc.read.ocr.read_text`` (default languages eng+ukr+rus+bel);
+* **geoloc**: ``load_image`` + ``geoloc.read.ocr.read_text`` (default languages eng+ukr+rus+bel;
+  ``--readers`` picks Tesseract's passes over cleaned crops, the recognition network over the
+  detector's lines, or both, the default);
 * **baseline**: what a user would write, ``pytesseract.image_to_string(Image.open(p),
   lang="eng+ukr+rus")``.
 
@@ -39,6 +41,7 @@ from PIL import Image  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 import geoloc.read.ocr.reader  # noqa: E402
+from benchmarks.support.header import header_line  # noqa: E402
 from geoloc.common.photo import load_image  # noqa: E402
 from geoloc.read.ocr.reader import DEFAULT_LANGS, read_text  # noqa: E402
 from tests.support.scenes import random_scenes  # noqa: E402
@@ -105,9 +108,10 @@ def _false_words(read_words: list[str], truth_words: set[str]) -> int:
     return bad
 
 
-def _one(args: tuple[int, int, str, bool, tuple[str, ...], str]) -> dict:
-    i, seed, tmp, baseline, detectors, langs = args
+def _one(args: tuple[int, int, str, bool, tuple[str, ...], str, tuple[str, ...]]) -> dict:
+    i, seed, tmp, baseline, detectors, langs, readers = args
     geoloc.read.ocr.reader.DETECTORS = detectors
+    geoloc.read.ocr.reader.READERS = readers
     scene = next(iter(random_scenes(1, seed + i * 1000003)))
     path = Path(tmp) / f"scene_{i:04d}.jpg"
     scene.save(path)
@@ -188,29 +192,36 @@ def main() -> None:
     ap.add_argument(
         "--detectors", default="panels,lines", help="region finders for geoloc: panels, lines or panels,lines (default)"
     )
+    ap.add_argument(
+        "--readers",
+        default="tesseract,rec",
+        help="readers for geoloc: tesseract, rec (the recognition network) or tesseract,rec (default)",
+    )
     ap.add_argument("--no-baseline", action="store_true", help="skip the baseline (faster)")
     ap.add_argument("--no-real", action="store_true", help="skip the real photos")
     ap.add_argument("--lang", default=DEFAULT_LANGS, help=f"geoloc's OCR languages (default {DEFAULT_LANGS})")
     args = ap.parse_args()
     detectors = tuple(args.detectors.split(","))
+    readers = tuple(args.readers.split(","))
     with tempfile.TemporaryDirectory() as tmp:
-        work = [(i, args.seed, tmp, not args.no_baseline, detectors, args.lang) for i in range(args.n)]
+        work = [(i, args.seed, tmp, not args.no_baseline, detectors, args.lang, readers) for i in range(args.n)]
         if args.jobs > 1:
             with Pool(args.jobs) as pool:
                 rows = pool.map(_one, work, chunksize=1)
         else:
             rows = [_one(w) for w in work]
     n_names = sum(r["names"] for r in rows)
+    print(header_line(f", tesseract {pytesseract.get_tesseract_version()}") + "\n")
     print(
         f"{args.n} scenes, {n_names} place names, seed {args.seed}, jobs {args.jobs}, "
-        f"detectors {args.detectors}, languages {args.lang}\n"
+        f"detectors {args.detectors}, readers {args.readers}, languages {args.lang}\n"
     )
     print(
         "| Pipeline | exact recall | exact, accents folded | recall (edit distance <= 1) | "
         "false words / image | median s / image |"
     )
     print("|---|---|---|---|---|---|")
-    pipes = [(f"geoloc ({'+'.join(detectors)}; cleaned crops; Cyrillic and Latin passes)", "geo")]
+    pipes = [(f"geoloc ({'+'.join(detectors)}; {'+'.join(readers)})", "geo")]
     if not args.no_baseline:
         pipes.append((f"baseline: image_to_string(whole photo, {BASELINE_LANG})", "base"))
     for label, k in pipes:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from geoloc.common.photo import load_image
 from geoloc.errors import OCRError
 from geoloc.read.ocr import reader as ocr
+from geoloc.read.ocr import recognise
 from geoloc.read.ocr.reader import DEFAULT_LANGS, read_text
 from tests.conftest import MODEL_STEP, require
-from tests.support.scenes import SignLine, SignSpec, render_scene
+from tests.support.scenes import SignLine, SignSpec, font_file, render_scene
 
 IMAGES = Path(__file__).resolve().parents[1] / "images"
 
@@ -42,7 +44,7 @@ def test_chernihiv_sample_reads_both_names_and_the_distance_on_their_line():
     assert "Чернігів" in by_text and "Chernihiv" in by_text
     assert "Київ" in by_text and "Kyiv" in by_text
     cyr, lat = by_text["Чернігів"], by_text["Chernihiv"]
-    assert cyr.lang == "ukr+rus+bel" and lat.lang == "eng"
+    assert cyr.lang == "ukr+rus+bel" and lat.lang in ("eng", ocr.REC_LANG)  # a Latin reader read it
     assert cyr.confidence > 80
     same_line = [s.text for s in spans if s.line == cyr.line]
     assert "14" in same_line and "157" not in same_line  # each distance with its own name
@@ -185,3 +187,77 @@ def test_real_photos_with_place_text(name, expected):
     # these texts are not on colour panels: only the text-line model finds them
     require(ocr.DET_MODEL.is_file(), f"text-line model {ocr.DET_MODEL.name}", MODEL_STEP)
     assert expected <= {s.text for s in read_text(load_image(path))}
+
+
+def _require_recogniser():
+    require(recognise.recogniser_ready(recognise.REC_MODEL), f"text-line model {recognise.REC_MODEL.name}", MODEL_STEP)
+
+
+def _line_image(text: str, cap_px: int, blur: float = 0.0) -> np.ndarray:
+    """One dark line of text on a light plate, as a detector line crop would give it."""
+    font = ImageFont.truetype(font_file(False), int(cap_px / 0.73))
+    x0, y0, x1, y1 = font.getbbox(text)
+    pad = cap_px // 2
+    img = Image.new("RGB", (x1 - x0 + 2 * pad, y1 - y0 + 2 * pad), (236, 236, 228))
+    ImageDraw.Draw(img).text((pad - x0, pad - y0), text, font=font, fill=(25, 25, 30))
+    if blur:
+        img = img.filter(ImageFilter.GaussianBlur(blur))
+    return np.asarray(img)
+
+
+def test_recogniser_reads_a_small_blurred_line_word_by_word():
+    _require_recogniser()
+    (reading,) = recognise.read_lines([_line_image("Half Moon Bay 42", 11, blur=0.8)], recognise.REC_MODEL)
+    words = [w[0] for w in reading.words]
+    assert words == ["Half", "Moon", "Bay", "42"], words
+    xs = [(w[2], w[3]) for w in reading.words]
+    assert all(a[1] <= b[0] + 2 for a, b in itertools.pairwise(xs))  # left to right, not overlapping
+
+
+@pytest.mark.parametrize(
+    "before,after,split",
+    [("Bryant", "P", True), ("42", "S", True), ("Mc", "C", False), ("88", "t", False), ("MOTTE", "D", False)],
+)
+def test_words_the_network_ran_together_are_split_where_the_letters_show_a_boundary(before, after, split):
+    assert recognise._case_break(before, after) is split
+
+
+def test_a_small_sign_in_a_4k_frame_is_read():
+    spec = SignSpec("eu_direction", (SignLine(None, "Darmstadt", 38), SignLine(None, "Heppenheim", 12)), cap_px=16)
+    image, truth = render_scene([spec], seed=5, size=(3840, 2160), blur=0.6)
+    spans = read_text(image)
+    read = _texts(spans)
+    assert {"darmstadt", "heppenheim"} <= read, read
+    want = next(t for t in truth if t.text == "Darmstadt")
+    assert max(_iou(s.box, want.box) for s in spans if s.text.casefold() == "darmstadt") > 0.4
+
+
+def test_distances_are_read_as_digits_on_their_names_line():
+    spec = SignSpec("ua_direction", (SignLine("Прилуки", "Pryluky", 87), SignLine("Ромни", "Romny", 143)), cap_px=18)
+    image, truth = render_scene([spec], seed=21, blur=0.7)
+    spans = read_text(image)
+    for t in truth:
+        if t.role != "distance":
+            continue
+        hits = [s for s in spans if _iou(s.box, t.box) > 0.3]
+        assert hits and all(s.text.isdigit() for s in hits), (t.text, [s.text for s in hits])
+        assert t.text in {s.text for s in hits}
+
+
+def test_without_the_recognition_model_tesseract_still_reads(monkeypatch, tmp_path, caplog):
+    monkeypatch.setattr(recognise, "REC_MODEL", tmp_path / "absent.onnx")
+    ocr._recogniser_ready.cache_clear()
+    try:
+        spans = read_text(load_image(IMAGES / "chernihiv_sign.jpg"))
+    finally:
+        ocr._recogniser_ready.cache_clear()
+    assert {"Чернігів", "Chernihiv"} <= {s.text for s in spans}
+    assert all(s.lang != ocr.REC_LANG for s in spans)
+    assert "recognition model missing" in caplog.text
+
+
+def test_a_decimal_distance_stays_one_number():
+    _require_recogniser()
+    (reading,) = recognise.read_lines([_line_image("Lacs de Cristol 1.3 km", 10, blur=0.8)], recognise.REC_MODEL)
+    words = [w[0] for w in reading.words]
+    assert "1.3" in words, words

@@ -1,24 +1,30 @@
-"""Find the text in a photo first, then read it: sign panels -> clean crops -> Tesseract.
+"""Find the text in a photo first, then read it: sign panels and text lines -> crops -> readers.
 
 Tesseract reads a clean, cropped sign well and a whole street scene badly: on a full frame it
 spends its time on foliage and misses small text. So ``read_text``
 
-1. finds text regions at a bounded working resolution (``geoloc.read.ocr.detect``): uniform sign
-   panels by colour, and text lines found by the PP-OCRv4 text-detection network (run with
-   onnxruntime; its model is fetched at set-up, and without it only panels are read);
+1. finds text regions (``geoloc.read.ocr.detect``): uniform sign panels by colour, and text
+   lines found by the PP-OCRv4 text-detection network (run with onnxruntime; its model is fetched
+   at set-up, and without it only panels are read), a small photo enlarged for it and a frame
+   above ``ZOOM_SIDE`` searched a second time at that size for small text;
 2. cuts each region out of the full-resolution image along its rotated rectangle (deskew),
    makes the text dark on white, scales it to a cap height Tesseract likes, binarises it and
    whitens the sign's border;
 3. stacks all crops into one page per script and reads it with Tesseract once per script
    ("ukr+rus+bel" and "eng" separately: one mixed pass swaps look-alike letters, Brovary read as
-   "Вгоуагу"), the two passes running in parallel;
-4. maps every word back to original-image pixels, groups words into lines and phrases, and
-   merges the readings of the two passes (identical readings become one span; different ones
-   are both kept on the same line, for the gazetteer to decide which is a place).
+   "Вгоуагу"), and beside them reads every detector line with the PP-OCRv4 recognition network
+   (``geoloc.read.ocr.recognise``: photographed Latin text and Chinese); the lines the network
+   reads nothing sure on are read once more, line by line, with the installed Tesseract
+   languages of other scripts (Korean, Japanese, Thai...);
+4. maps every word back to original-image pixels, groups words into lines and phrases, lines
+   outside panels into signs, and merges the readings of the passes (identical readings become
+   one span; a reading another pass read much more surely is dropped as the wrong script; other
+   different ones are kept on the same line, for the gazetteer to decide which is a place).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
@@ -36,24 +42,30 @@ from PIL import Image
 
 from geoloc.common.paths import ASSETS
 from geoloc.common.photo import photo_scale
+from geoloc.common.text import is_cyrillic_letter
 from geoloc.errors import OCRError
 from geoloc.model import TextSpan
 from geoloc.read.ocr import detect as textdetect
+from geoloc.read.ocr import recognise
 from geoloc.read.ocr.detect import Region, detect_regions, detect_text_lines
 from geoloc.read.ocr.langs import CYRILLIC_LANGS, DEFAULT_LANGS
+from geoloc.read.ocr.recognise import read_lines, recogniser_ready
 
 log = logging.getLogger(__name__)
 
 
 TESSERACT_CONFIG = "--oem 1 --psm 6 -c load_system_dawg=0 -c load_freq_dawg=0"
 """A block of text, no dictionaries: place names are not dictionary words."""
+LINE_CONFIG = TESSERACT_CONFIG.replace("--psm 6", "--psm 7")
+"""One text line: how a single detector line is read on its own (a block mode splits Hangul
+syllables and Thai clusters of a lone line into fragments)."""
 
 TARGET_LETTER_PX = 28  # median letter height the crops are scaled to (34 and 42 read fewer)
 MAX_REGIONS = 16  # sign panels read per photo, largest first (keeps a cluttered photo bounded)
 MAX_LINES = 24  # detected text lines outside panels read per photo
 DET_MODEL = ASSETS / "ch_PP-OCRv4_det_infer.onnx"
 MIN_WORD_CONF = 25.0  # Tesseract word confidence below which a reading is noise
-WEAK_CONF, STRONG_CONF = 50.0, 85.0  # see _outvoted
+SCRIPT_MARGIN = 10.0  # see _outvoted
 MAX_CROP_SIDE = 2400  # a scaled crop larger than this costs Tesseract time and reads no better
 _GAP = 36  # white pixels between crops stacked into one page
 LIGHT_TEXT = {"blue": True, "green": True, "red": True, "white": False, "yellow": False}
@@ -77,8 +89,7 @@ class _Word:
     box: tuple[int, int, int, int]  # original pixels
     crop: int
     line_key: tuple[int, int, int, int]  # (crop, block, par, line) within one pass
-    top: float  # y range in page pixels, for matching lines across passes
-    bottom: float
+    region: int  # the region (sign) its crop belongs to
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,19 +135,28 @@ def split_passes(langs: list[str]) -> list[str]:
 # cutting and cleaning regions
 
 
-def _cut(rgb: np.ndarray, region: Region, index: int) -> _Crop | None:
-    """Cut a rotated rectangle out at full resolution, upright, cleaned and binarised."""
+def _cut_colour(rgb: np.ndarray, region: Region) -> tuple[np.ndarray, np.ndarray]:
+    """A rotated rectangle cut out upright at full resolution, and its 2x3 affine back to the
+    original pixels."""
     (cx, cy), (w, h), angle = region.rect
-    w, h = w + 2 * region.pad, h + 2 * region.pad
-    if w < 8 or h < 6:
-        return None
+    w, h = max(2.0, w + 2 * region.pad), max(2.0, h + 2 * region.pad)
     # crop pixels (u, v) -> original: rotate by angle about the rectangle's centre
     a = np.deg2rad(angle)
     ca, sa = np.cos(a), np.sin(a)
     to_orig = np.array([[ca, -sa, cx - ca * w / 2 + sa * h / 2], [sa, ca, cy - sa * w / 2 - ca * h / 2]], np.float64)
     to_crop = cv2.invertAffineTransform(to_orig)
-    W, H = int(round(w)), int(round(h))
-    crop = cv2.warpAffine(rgb, to_crop, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    size = (int(round(w)), int(round(h)))
+    crop = cv2.warpAffine(rgb, to_crop, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return crop, to_orig
+
+
+def _cut(rgb: np.ndarray, region: Region, index: int) -> _Crop | None:
+    """Cut a rotated rectangle out at full resolution, upright, cleaned and binarised."""
+    (_, (w, h), _) = region.rect
+    if w + 2 * region.pad < 8 or h + 2 * region.pad < 6:
+        return None
+    crop, to_orig = _cut_colour(rgb, region)
+    H, W = crop.shape[:2]
     gray = _best_gray(crop)
     light = LIGHT_TEXT.get(region.kind)
     scale = min(_text_scale(gray, light), MAX_CROP_SIDE / max(W, H))
@@ -228,12 +248,12 @@ def _stack(crops: list[_Crop]) -> np.ndarray:
     return page
 
 
-def _read_page(page: np.ndarray, crops: list[_Crop], lang: str) -> list[_Word]:
+def _read_page(page: np.ndarray, crops: list[_Crop], lang: str, config: str = TESSERACT_CONFIG) -> list[_Word]:
     """One Tesseract call for all crops; each word mapped back to original pixels."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # passes run in parallel; no oversubscription
     try:
         data = pytesseract.image_to_data(
-            Image.fromarray(page), lang=lang, config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT
+            Image.fromarray(page), lang=lang, config=config, output_type=pytesseract.Output.DICT
         )
     except pytesseract.TesseractError as exc:
         raise OCRError(f"tesseract failed on language {lang!r}: {exc.message}") from None
@@ -270,7 +290,7 @@ def _read_page(page: np.ndarray, crops: list[_Crop], lang: str) -> list[_Word]:
             max(1, int(round(hi[1] - lo[1]))),
         )
         key = (idx, data["block_num"][i], data["par_num"][i], data["line_num"][i])
-        words.append(_Word(text, conf, box, idx, key, y, y + h))
+        words.append(_Word(text, conf, box, idx, key, c.region))
     return words
 
 
@@ -321,13 +341,14 @@ def _overlap_1d(a0: float, a1: float, b0: float, b1: float) -> float:
     return max(0.0, inter) / max(1e-6, min(a1 - a0, b1 - b0))
 
 
-def _merge_passes(passes: list[tuple[str, list[_Word]]], crops: list[_Crop]) -> list[TextSpan]:
+def _merge_passes(passes: list[tuple[str, list[_Word]]], n_panels: int = 0) -> list[TextSpan]:
     """Lines of all passes and crops on shared line ids; identical readings merged.
 
     A text line may be read twice per pass (in its sign panel's crop and in the detector's line
     crop) and once per pass: lines are matched in original-image pixels, so every reading of one
     line gets one line id and the region of the crop that read it first. Identical readings of
-    one box become one span (the most confident); different readings are all kept.
+    one box become one span (the most confident); different readings are all kept. Lines outside
+    the ``n_panels`` sign panels are grouped into signs by their layout (``_group_lines``).
     """
     lines: list[tuple[int, tuple[int, int, int, int]]] = []  # (region, box) by line id
     spans: list[TextSpan] = []
@@ -335,11 +356,11 @@ def _merge_passes(passes: list[tuple[str, list[_Word]]], crops: list[_Crop]) -> 
         by_key: dict[tuple[int, int, int, int], list[_Word]] = {}
         for w in words:
             by_key.setdefault(w.line_key, []).append(w)
-        for key, ws in by_key.items():
+        for ws in by_key.values():
             box = _union([w.box for w in ws])
             line_id = next((i for i, (_, b) in enumerate(lines) if _same_line(b, box)), None)
             if line_id is None:
-                lines.append((crops[key[0]].region, box))
+                lines.append((ws[0].region, box))
                 line_id = len(lines) - 1
             region = lines[line_id][0]
             for phrase in _phrases(ws):
@@ -359,9 +380,42 @@ def _merge_passes(passes: list[tuple[str, list[_Word]]], crops: list[_Crop]) -> 
                         new.text, new.confidence, new.box, spans[twin].line, spans[twin].region, new.lang
                     )
     spans = [s for s in spans if not _outvoted(s, spans)]
+    lines = _group_lines(lines, n_panels)
     order = sorted(range(len(lines)), key=lambda i: (lines[i][0], lines[i][1][1]))
     renumber = {old: new for new, old in enumerate(order)}
-    return [TextSpan(s.text, s.confidence, s.box, renumber[s.line], s.region, s.lang) for s in spans]
+    return [TextSpan(s.text, s.confidence, s.box, renumber[s.line], lines[s.line][0], s.lang) for s in spans]
+
+
+SAME_SIGN_HEIGHT = 1.6  # letter heights of two lines of one sign differ by less than this factor
+SAME_SIGN_GAP = 0.8  # and the lines are closer than this share of their height
+
+
+def _group_lines(
+    lines: list[tuple[int, tuple[int, int, int, int]]], n_panels: int
+) -> list[tuple[int, tuple[int, int, int, int]]]:
+    """Give lines found outside every sign panel the region of the lines stacked with them: a
+    plate, a subway frieze or lettering on a wall is one sign whose lines the detector finds one
+    by one ("42 St-Bryant Park" over "Station"), and a name may run over two of them."""
+    parent = list(range(len(lines)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    loose = [i for i, (region, _) in enumerate(lines) if region >= n_panels]
+    for a, b in itertools.combinations(loose, 2):
+        (ax, ay, aw, ah), (bx, by, bw, bh) = lines[a][1], lines[b][1]
+        if max(ah, bh) > SAME_SIGN_HEIGHT * min(ah, bh):
+            continue
+        gap = max(ay, by) - min(ay + ah, by + bh)
+        overlap = min(ax + aw, bx + bw) - max(ax, bx)
+        if gap <= SAME_SIGN_GAP * min(ah, bh) and overlap > 0:
+            parent[root(a)] = root(b)
+    region = {}
+    for i in loose:
+        region.setdefault(root(i), min(lines[j][0] for j in loose if root(j) == root(i)))
+    return [(region[root(i)] if i in loose else r, box) for i, (r, box) in enumerate(lines)]
 
 
 def _union(boxes: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
@@ -381,15 +435,16 @@ def _same_line(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bo
 
 
 def _outvoted(span: TextSpan, spans: list[TextSpan]) -> bool:
-    """A weak reading of a box another pass read with high confidence: the wrong script.
+    """A reading of a box another pass read with much higher confidence: the wrong script.
 
     "Чернігів" read by the Latin pass comes out as "Yepnuiris" at confidence 35 while the
     Cyrillic pass reads it at 93; such a reading is noise, not a second opinion.
     """
-    if span.confidence >= WEAK_CONF:
-        return False
     return any(
-        o is not span and o.lang != span.lang and o.confidence >= STRONG_CONF and _box_overlap(o.box, span.box) > 0.6
+        o is not span
+        and o.lang != span.lang
+        and o.confidence >= span.confidence + SCRIPT_MARGIN
+        and _box_overlap(o.box, span.box) > 0.6
         for o in spans
     )
 
@@ -410,27 +465,42 @@ def read_text(image: Image.Image, langs: str = DEFAULT_LANGS, *, debug_dir: Path
     """Read the text in an upright RGB photo: spans with boxes in original-image pixels.
 
     Spans read on the same text line share ``line``; spans of one sign share ``region``. When the
-    Cyrillic and the Latin pass read a line differently, both readings are kept (same line), and
-    ``lang`` says which pass read each. Raises OCRError when Tesseract or a language is missing.
+    passes read a line differently, each reading is kept (same line) unless another pass read it
+    much more surely, and ``lang`` says which pass read each: the Tesseract languages, or
+    ``REC_LANG`` for the recognition network. Raises OCRError when Tesseract or a language is
+    missing.
     """
     passes = split_passes(_check_langs(langs))
     rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
-    regions = find_regions(rgb)
+    panels, lines = _find(rgb)
+    regions = panels + _lines_to_read(panels, lines)
     crops = [c for i, r in enumerate(regions) if (c := _cut(rgb, r, i)) is not None]
     for c in crops:  # a photo read reduced: boxes are still given in the photo's own pixels
         c.to_original *= photo_scale(image)
+        if c.region >= len(panels):  # a small line read again inside its panel belongs to it
+            c.region = next((k for k, p in enumerate(panels) if _inside(regions[c.region].rect[0], p)), c.region)
     if debug_dir is not None:
         _write_debug(Path(debug_dir), rgb, regions, crops)
-    if not crops:
+    rec_lines = lines[:MAX_REC_LINES] if "rec" in READERS and _recogniser_ready() else []
+    if not crops and not rec_lines:
         return []
-    page = _stack(crops)
-    if debug_dir is not None:
-        cv2.imwrite(str(Path(debug_dir) / "page.png"), page)
-    with ThreadPoolExecutor(max_workers=min(len(passes), _threads)) as pool:
-        results = list(pool.map(lambda lang: (lang, _read_page(page, crops, lang)), passes))
-    spans = _merge_passes(results, crops)
+    jobs: list = []
+    if crops and "tesseract" in READERS:
+        page = _stack(crops)
+        if debug_dir is not None:
+            cv2.imwrite(str(Path(debug_dir) / "page.png"), page)
+        jobs += [lambda lang=lang: (lang, _read_page(page, crops, lang)) for lang in passes]
+    weak: list[int] = []
+    if rec_lines:
+        jobs.append(lambda: (REC_LANG, _recognise(rgb, rec_lines, panels, photo_scale(image), weak)))
+    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), _threads))) as pool:
+        results = list(pool.map(lambda job: job(), jobs))
+    other = _other_script_langs()
+    if weak and other:
+        results.append((other, _read_other_scripts(rgb, [rec_lines[i] for i in weak], weak, panels, other, image)))
+    spans = _merge_passes(results, len(panels))
     spans.sort(key=lambda s: (s.line, s.box[0]))
-    log.debug("read %d spans in %d regions", len(spans), len(crops))
+    log.debug("read %d spans in %d regions and %d lines", len(spans), len(crops), len(rec_lines))
     return spans
 
 
@@ -438,14 +508,15 @@ _threads = 2
 
 
 def use_one_thread() -> None:
-    """Read with one thread (passes one after the other, a one-thread detector).
+    """Read with one thread (passes one after the other, one-thread networks).
 
-    A single photo reads faster with the two script passes side by side; a batch with one worker
-    per core reads more photos per second when no worker competes with itself for the cores.
+    A single photo reads faster with the passes side by side; a batch with one worker per core
+    reads more photos per second when no worker competes with itself for the cores.
     """
     global _threads
     _threads = 1
     textdetect.DET_THREADS = 1
+    recognise.REC_THREADS = 1
 
 
 SMALL_LINE_PX = 36.0
@@ -454,21 +525,144 @@ a second, tighter crop of small text reads names the whole-panel crop loses."""
 DETECTORS: tuple[str, ...] = ("panels", "lines")
 """Which region finders run: colour sign "panels", detector text "lines" (the benchmark compares
 them; both together read the most names)."""
+READERS: tuple[str, ...] = ("tesseract", "rec")
+"""Which readers run: Tesseract over panels and lines, the recognition network ("rec") over the
+detector's lines (the benchmarks compare them)."""
+REC_LANG = "rec"
+"""The ``lang`` of spans read by the recognition network (Latin without accents, and Chinese)."""
+MAX_REC_LINES = 32
+"""Detector lines the network reads per photo, largest first (about 15 ms each)."""
+
+
+ZOOM_SIDE = 2048
+"""A frame whose longest side is above this is searched for text lines twice: whole at
+``DET_MAX_SIDE`` (large text), then at this side (street blades of 15-20 px in a 3840 px frame
+are 5 px at 1024, under what the detector finds, and 9 px at 2048). The second search costs
+about four times the first (0.6-1.1 s on two shared cores), which bounds the time of a 4K frame."""
+
+
+def _find(rgb: np.ndarray) -> tuple[list[Region], list[Region]]:
+    """Sign panels and the detector's text lines (all of them, largest first)."""
+    panels = detect_regions(rgb)[:MAX_REGIONS] if "panels" in DETECTORS else []
+    if "lines" not in DETECTORS or not _line_detector_ready():
+        return panels, []
+    lines = detect_text_lines(rgb, DET_MODEL)
+    if max(rgb.shape[:2]) > ZOOM_SIDE:
+        small = [
+            r for r in detect_text_lines(rgb, DET_MODEL, ZOOM_SIDE) if not any(_inside(r.rect[0], k) for k in lines)
+        ]
+        lines = sorted(lines + small, key=lambda r: -r.score)
+    return panels, lines
+
+
+def _inside(point: tuple[float, float], region: Region) -> bool:
+    poly = cv2.boxPoints(region.rect).reshape(-1, 1, 2).astype(np.float32)
+    return cv2.pointPolygonTest(poly, point, False) >= 0
+
+
+def _lines_to_read(panels: list[Region], lines: list[Region]) -> list[Region]:
+    """The detector lines Tesseract reads: those outside every panel, or small enough to be worth
+    a second, tighter read."""
+    extra = [r for r in lines if r.rect[1][1] < SMALL_LINE_PX or not any(_inside(r.rect[0], p) for p in panels)]
+    return extra[:MAX_LINES]
 
 
 def find_regions(rgb: np.ndarray) -> list[Region]:
     """Sign panels, plus the detector's text lines outside every panel or small enough to be
     worth a second, tighter read."""
-    panels = detect_regions(rgb)[:MAX_REGIONS] if "panels" in DETECTORS else []
-    if "lines" not in DETECTORS or not _line_detector_ready():
-        return panels
-    polys = [cv2.boxPoints(p.rect).reshape(-1, 1, 2).astype(np.float32) for p in panels]
-    extra = [
-        r
-        for r in detect_text_lines(rgb, DET_MODEL)
-        if r.rect[1][1] < SMALL_LINE_PX or not any(cv2.pointPolygonTest(poly, r.rect[0], False) >= 0 for poly in polys)
-    ]
-    return panels + extra[:MAX_LINES]
+    panels, lines = _find(rgb)
+    return panels + _lines_to_read(panels, lines)
+
+
+OTHER_SCRIPTS = ("kor", "jpn", "tha", "ara", "heb", "ell", "kat", "hye")
+"""Tesseract languages of scripts neither the network (Latin, Chinese) nor the Cyrillic pass
+reads; those installed read, line by line, the lines the network read nothing sure on."""
+OTHER_SCRIPT_BELOW = 70.0
+"""A line whose best network word is below this confidence goes to the other-scripts pass."""
+OTHER_SCRIPT_LINES = 4
+"""Weak lines read that way per photo, largest first: each is a Tesseract call (0.05-0.1 s)."""
+OTHER_SCRIPT_MIN_CONF = 75.0
+"""A word of that pass is kept at this confidence, and only when it is written in one of those
+scripts: on a blurred Latin or Cyrillic line the pass writes look-alike letters of its own."""
+
+
+@lru_cache(maxsize=1)
+def _other_script_langs() -> str:
+    """The installed languages of ``OTHER_SCRIPTS``, as a Tesseract language string ("" if none)."""
+    try:
+        available = _available_langs()
+    except OCRError:
+        return ""
+    return "+".join(lang for lang in OTHER_SCRIPTS if lang in available)
+
+
+def _other_letter(ch: str) -> bool:
+    """A letter of a script other than Latin and Cyrillic (Hangul, kana, Thai, Arabic...)."""
+    return ch.isalpha() and not ch.isascii() and not ("\u00c0" <= ch <= "\u024f") and not is_cyrillic_letter(ch)
+
+
+def _read_other_scripts(
+    rgb: np.ndarray, lines: list[Region], index: list[int], panels: list[Region], langs: str, image: Image.Image
+) -> list[_Word]:
+    """Read weak detector lines (the largest ``OTHER_SCRIPT_LINES``) one by one with the other
+    scripts' languages; keep sure words in them."""
+    words = []
+    for line, i in list(zip(lines, index, strict=True))[:OTHER_SCRIPT_LINES]:
+        c = _cut(rgb, line, _line_region(line, i, panels))
+        if c is None:
+            continue
+        c.to_original *= photo_scale(image)
+        for w in _read_page(_stack([c]), [c], langs, LINE_CONFIG):
+            if w.conf >= OTHER_SCRIPT_MIN_CONF and sum(map(_other_letter, w.text)) >= 2:
+                w.line_key = (-1000 - i, *w.line_key[1:])
+                words.append(w)
+    return words
+
+
+def _line_region(line: Region, i: int, panels: list[Region]) -> int:
+    """The region of detector line ``i``: the panel around it, or one of its own after the panels."""
+    return next((k for k, p in enumerate(panels) if _inside(line.rect[0], p)), len(panels) + i)
+
+
+def _recognise(rgb: np.ndarray, lines: list[Region], panels: list[Region], scale: int, weak: list[int]) -> list[_Word]:
+    """Read detector lines with the recognition network; words in original pixels, each line in
+    the region of ``_line_region``. The lines it reads nothing sure on are added to ``weak``."""
+    cuts = [_cut_colour(rgb, r) for r in lines]
+    words: list[_Word] = []
+    for i, ((_, to_orig), reading) in enumerate(
+        zip(cuts, read_lines([c for c, _ in cuts], recognise.REC_MODEL), strict=True)
+    ):
+        if max((w[1] for w in reading.words), default=0.0) < OTHER_SCRIPT_BELOW:
+            weak.append(i)
+        region = _line_region(lines[i], i, panels)
+        top, bottom = reading.band
+        for text, conf, x0, x1 in reading.words:
+            token = _clean_token(text)
+            if not token or conf < MIN_WORD_CONF:
+                continue
+            pts = np.array([[x0, top], [x1, top], [x1, bottom], [x0, bottom]], np.float64)
+            orig = (pts @ to_orig[:, :2].T + to_orig[:, 2]) * scale
+            lo, hi = orig.min(0), orig.max(0)
+            box = (
+                int(round(lo[0])),
+                int(round(lo[1])),
+                max(1, int(round(hi[0] - lo[0]))),
+                max(1, int(round(hi[1] - lo[1]))),
+            )
+            words.append(_Word(token, conf, box, -1 - i, (-1 - i, 0, 0, 0), region))
+    return words
+
+
+@lru_cache(maxsize=1)
+def _recogniser_ready() -> bool:
+    """True when the text-line recognition model is installed; else say so, once."""
+    if recogniser_ready(recognise.REC_MODEL):
+        return True
+    log.warning(
+        "text-line recognition model missing (%s; make setup fetches it): reading with Tesseract only",
+        recognise.REC_MODEL.name,
+    )
+    return False
 
 
 @lru_cache(maxsize=1)
