@@ -103,6 +103,7 @@ from geoloc.infer.calibration import uncalibrated  # noqa: E402
 from geoloc.model import GPS, Estimate, Metadata, PhotoReport, TextSpan  # noqa: E402
 from geoloc.pipeline import Settings, conclude, locate_photo  # noqa: E402
 from geoloc.places.translit import SYSTEMS, romanise  # noqa: E402
+from geoloc.read.mentions import SIGNPOST_WORDS  # noqa: E402
 from geoloc.read.ocr.langs import DEFAULT_LANGS  # noqa: E402
 from geoloc.read.ocr.reader import split_passes  # noqa: E402
 from tests.support import scenes as scene_kit  # noqa: E402
@@ -966,7 +967,7 @@ def _est_text(est: dict[str, Any] | None) -> str:
 
 def check_words() -> str:
     """Stop when a distractor entry is in the code's word lists; say how many share a word."""
-    code = {_fold(w) for w in COMMON_WORDS | REGION_WORDS}
+    code = {_fold(w) for w in COMMON_WORDS | REGION_WORDS | SIGNPOST_WORDS}
     tests = [*scene_kit._SHOP_WORDS, *scene_kit._WARNING_PLATES]
     code |= {_fold(t) for t in tests} | {_fold(w) for t in tests for w in t.split()}
     words = [w for group in distractor_words().values() for w in group]
@@ -976,8 +977,9 @@ def check_words() -> str:
     sharing = sum(any(_fold(x) in code for x in w.split()) for w in words)
     everyday = sum(is_everyday_text(w) for w in words)
     return (
-        f"distractor list: {len(words)} entries, 0 in the code's word lists (COMMON_WORDS, REGION_WORDS, the test "
-        f'scenes\' shop and warning words); {sharing} contain such a word beside others ("VAPE SHOP"); '
+        f"distractor list: {len(words)} entries, 0 in the code's word lists (COMMON_WORDS, REGION_WORDS, "
+        "SIGNPOST_WORDS, the test scenes' shop and warning words); "
+        f'{sharing} contain such a word beside others ("VAPE SHOP"); '
         f"{everyday} ({everyday / len(words):.0%}) pass the code's everyday-word test (wordfreq zipf >= 3.8)"
     )
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from geoloc.common.geodesy import haversine_km
-from geoloc.model import Mention
+from geoloc.infer import infer
+from geoloc.model import Mention, Metadata, TextSpan
+from geoloc.read.mentions import mentions_from_spans
 from tests.test_infer import _place, run, sign
 
 MOSCOW = (55.7558, 37.6173)
@@ -87,3 +89,26 @@ def test_an_arrow_read_as_letters_before_a_name_does_not_hide_the_name(gz, read)
     # A junction sign's arrow drawn left of the name, read by OCR as one or two letters.
     inf = run(gz, sign((read, 40.0), ("Київ", 150.0)))
     assert any(c.place.name == "Nizhyn" for c in inf.candidates)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        ("BORDEAUX", "gare SNCF"),
+        ("ПСКОВ", "ЦЕНТР"),
+        ("München", "Flughafen"),
+    ],
+)
+def test_a_town_beside_a_station_or_centre_on_one_panel_is_a_destination(gz, rows):
+    # "BORDEAUX / gare SNCF" near Arcachon, 50 km from Bordeaux: the panel points to the station
+    # and to the city, so the city is where the road goes, not where the camera is.
+    spans = [TextSpan(t, 92.0, (10, 10 + 40 * i, 200, 30), line=i, region=0, lang="eng") for i, t in enumerate(rows)]
+    e = infer(mentions_from_spans(spans), Metadata(), None, gz).estimate
+    assert e is not None and e.rule == "direction_sign"
+    assert e.radius_km >= 300
+
+
+def test_a_town_sign_without_a_service_row_stays_the_towns_own(gz):
+    spans = [TextSpan("BORDEAUX", 92.0, (10, 10, 200, 30), line=0, region=0, lang="eng")]
+    e = infer(mentions_from_spans(spans), Metadata(), None, gz).estimate
+    assert e is not None and e.rule == "place_sign"

@@ -543,8 +543,9 @@ def _destinations(resolved: Sequence[Resolved], chosen: Sequence[Place]) -> set[
     """The sign rows, by ``id`` of their ``Resolved``, that name where a road goes, not where the camera is.
 
     A city-limit sign names one place (in one or two alphabets, merged into one mention). A row
-    with a route number ("ПСКОВ E22"), or a panel that names two or more separate places, is a
-    direction sign: its places are destinations, often far ahead.
+    with a route number ("ПСКОВ E22"), a panel that names two or more separate places, or one
+    that also points to a service ("BORDEAUX / gare SNCF"), is a direction sign: its places are
+    destinations, often far ahead.
     """
     panels: dict[int, list[Place]] = {}
     for r, p in zip(resolved, chosen, strict=True):
@@ -560,7 +561,8 @@ def _destinations(resolved: Sequence[Resolved], chosen: Sequence[Place]) -> set[
     return {
         id(r)
         for r in resolved
-        if r.mention.kind == "ocr" and (r.mention.routes or separate(panels[r.mention.region or 0]))
+        if r.mention.kind == "ocr"
+        and (r.mention.routes or r.mention.signpost or separate(panels[r.mention.region or 0]))
     }
 
 

@@ -43,6 +43,18 @@ TWIN_CUE_RE = re.compile(
 """The start of a town sign's twinning line ("EPPING / Twinned with Eppingen, Germany"): it and
 the lines under it name partner towns far away, which say nothing of where the sign stands."""
 
+SIGNPOST_WORDS = frozenset(
+    {
+        "gare", "centre", "centre-ville", "aéroport", "aeroport", "hôpital", "hopital", "toutes", "autres",
+        "zentrum", "bahnhof", "hauptbahnhof", "flughafen", "centrum", "dworzec", "lotnisko", "centro", "stazione",
+        "aeropuerto", "airport", "центр", "вокзал", "аэропорт", "аеропорт", "лікарня", "больница", "мкад",
+    }
+)  # fmt: skip
+"""First words of a direction sign's rows that point to a service, not a place: the station, the
+centre, the airport, "toutes directions", Moscow's ring road. A panel naming a town beside one
+("BORDEAUX / gare SNCF", "ПСКОВ E22 / МКАД / ЦЕНТР") tells where a road goes, not where the
+camera is."""
+
 ROW_OVERLAP = 0.5
 """Share of the shorter box's height two spans must share to be on one sign row. OCR passes can
 merge two rows into one text line (a skewed panel, a distance printed between a Cyrillic row and
@@ -122,8 +134,11 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
 
     out: list[Mention] = []
     twinning_at: dict[int, float] = {}  # per sign panel, the top of its twin-town line
+    signposts: set[int] = set()  # sign panels with a row pointing to a service
     for (region, _line), line_spans in lines.items():
         for row in _rows(line_spans):
+            if any(_first_word(s.text) in SIGNPOST_WORDS for s in row):
+                signposts.add(region)
             if _is_twinning(row):
                 top = min(s.box[1] for s in row)
                 twinning_at[region] = min(top, twinning_at.get(region, top))
@@ -132,7 +147,13 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
             if mention is not None:
                 out.append(mention)
     # The towns named on and under a twinning line are partner towns abroad, not destinations.
-    return [m for m in out if m.box is None or m.box[1] < twinning_at.get(m.region or 0, math.inf)]
+    out = [m for m in out if m.box is None or m.box[1] < twinning_at.get(m.region or 0, math.inf)]
+    return [replace(m, signpost=True) if m.region in signposts else m for m in out]
+
+
+def _first_word(text: str) -> str:
+    words = _WORD_RE.findall(text.lower())
+    return words[0] if words else ""
 
 
 SAME_TEXT_OVERLAP = 0.5
