@@ -116,7 +116,7 @@ class Mention:
     routes: tuple[str, ...] = ()  # route numbers on the same line (М01, E95): kept as evidence
     place_kind: PlaceKind | None = None  # the kind of place named, when the source says (a country field)
     part: Compass | None = None  # the part of the named area a caption means ("northern Ukraine")
-    signpost: bool = False  # its sign panel also points to a service ("gare SNCF", "ЦЕНТР"): a direction sign
+    signpost: bool = False  # its panel points elsewhere too (a distance, "gare SNCF", "ЦЕНТР"): a direction sign
 
     @property
     def text(self) -> str:

@@ -112,3 +112,15 @@ def test_a_town_sign_without_a_service_row_stays_the_towns_own(gz):
     spans = [TextSpan("BORDEAUX", 92.0, (10, 10, 200, 30), line=0, region=0, lang="eng")]
     e = infer(mentions_from_spans(spans), Metadata(), None, gz).estimate
     assert e is not None and e.rule == "place_sign"
+
+
+def test_a_name_without_a_distance_on_a_panel_with_distances_is_a_destination(gz):
+    # "→Схід 210 / ←Південне 128" with the second distance lost: "Схід" (east) names no place,
+    # "Pivdenne" alone is left; the panel's distance says it is a distance sign, not a town's own.
+    spans = [
+        TextSpan("Схід", 92.0, (10, 10, 120, 30), line=0, region=0, lang="ukr+rus+bel"),
+        TextSpan("210", 95.0, (300, 10, 60, 30), line=0, region=0, lang="ukr+rus+bel"),
+        TextSpan("Pivdenne", 92.0, (10, 90, 160, 30), line=2, region=0, lang="eng"),
+    ]
+    e = infer(mentions_from_spans(spans), Metadata(), None, gz).estimate
+    assert e is None or (e.rule == "direction_sign" and e.confidence < 0.3)

@@ -137,8 +137,8 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
     signposts: set[int] = set()  # sign panels with a row pointing to a service
     for (region, _line), line_spans in lines.items():
         for row in _rows(line_spans):
-            if any(_first_word(s.text) in SIGNPOST_WORDS for s in row):
-                signposts.add(region)
+            if any(_first_word(s.text) in SIGNPOST_WORDS for s in row) or _row_distance(row) is not None:
+                signposts.add(region)  # a service, or a distance on any row ("Схід 210"): a direction sign
             if _is_twinning(row):
                 top = min(s.box[1] for s in row)
                 twinning_at[region] = min(top, twinning_at.get(region, top))
