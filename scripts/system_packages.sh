@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system packages geoloc needs, only those whose command or data is missing:
 # Tesseract with the eng/ukr/rus/bel language data (deu/pol/ces for accented Latin names with
-# --lang, kor/jpn/tha/chi_sim for signs in those scripts), the DejaVu fonts, npm (to fetch map assets) and Chromium (for the browser tests).
+# --lang, kor/jpn/tha/chi_sim for signs in those scripts), the DejaVu and WenQuanYi fonts, npm
+# (to fetch map assets) and Chromium (for the browser tests).
 # Uses apt-get (with sudo when not root).
 set -euo pipefail
 missing=()
@@ -13,6 +14,8 @@ for l in eng ukr rus bel deu pol ces kor jpn tha chi_sim; do
   grep -qx "$l" <<<"$langs" || missing+=("tesseract-ocr-${l//_/-}")
 done
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# a CJK font for the tests that draw Korean, Japanese and Chinese sign names
+[ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing+=(fonts-wqy-zenhei)
 command -v npm >/dev/null || missing+=(npm)
 command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
