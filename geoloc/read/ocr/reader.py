@@ -272,26 +272,27 @@ def _read_page(page: np.ndarray, crops: list[_Crop], lang: str, config: str = TE
         if idx is None:
             continue
         c = crops[idx]
-        pts = np.array(
-            [
-                [x - _GAP, y - c.offset_y],
-                [x + w - _GAP, y - c.offset_y],
-                [x + w - _GAP, y + h - c.offset_y],
-                [x - _GAP, y + h - c.offset_y],
-            ],
-            np.float64,
-        )
-        orig = pts @ c.to_original[:, :2].T + c.to_original[:, 2]
-        lo, hi = orig.min(0), orig.max(0)
-        box = (
-            int(round(lo[0])),
-            int(round(lo[1])),
-            max(1, int(round(hi[0] - lo[0]))),
-            max(1, int(round(hi[1] - lo[1]))),
-        )
+        box = _original_box(x - _GAP, y - c.offset_y, x + w - _GAP, y + h - c.offset_y, c.to_original)
         key = (idx, data["block_num"][i], data["par_num"][i], data["line_num"][i])
         words.append(_Word(text, conf, box, idx, key, c.region))
     return words
+
+
+def _original_box(
+    x0: float, y0: float, x1: float, y1: float, to_original: np.ndarray, scale: float = 1.0
+) -> tuple[int, int, int, int]:
+    """A rectangle of a crop as ``[x, y, width, height]`` in original-photo pixels: its corners
+    through the crop's affine map (times ``scale`` when the crop was cut from a resized photo),
+    then the box around them (a straightened crop maps to a tilted quadrilateral)."""
+    pts = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float64)
+    orig = (pts @ to_original[:, :2].T + to_original[:, 2]) * scale
+    lo, hi = orig.min(0), orig.max(0)
+    return (
+        int(round(lo[0])),
+        int(round(lo[1])),
+        max(1, int(round(hi[0] - lo[0]))),
+        max(1, int(round(hi[1] - lo[1]))),
+    )
 
 
 _EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
@@ -640,15 +641,7 @@ def _recognise(rgb: np.ndarray, lines: list[Region], panels: list[Region], scale
             token = _clean_token(text)
             if not token or conf < MIN_WORD_CONF:
                 continue
-            pts = np.array([[x0, top], [x1, top], [x1, bottom], [x0, bottom]], np.float64)
-            orig = (pts @ to_orig[:, :2].T + to_orig[:, 2]) * scale
-            lo, hi = orig.min(0), orig.max(0)
-            box = (
-                int(round(lo[0])),
-                int(round(lo[1])),
-                max(1, int(round(hi[0] - lo[0]))),
-                max(1, int(round(hi[1] - lo[1]))),
-            )
+            box = _original_box(x0, top, x1, bottom, to_orig, scale)
             words.append(_Word(token, conf, box, -1 - i, (-1 - i, 0, 0, 0), region))
     return words
 
