@@ -87,3 +87,33 @@ def test_a_hamlet_whose_own_name_romanises_to_a_citys_other_name_does_not_become
     e = inf.estimate
     assert e is not None and e.explanation.startswith("sign: Moscow 388 km")
     assert inf.candidates[0].place.population > 10_000_000
+
+
+def _held(e, lat: float, lon: float) -> bool:
+    """Whether the camera lies in the estimate or one of its alternatives."""
+    regions = [(e.lat, e.lon, e.radius_km)] + [(a.lat, a.lon, a.radius_km) for a in e.alternatives]
+    return any(haversine_km(la, lo, lat, lon) <= r for la, lo, r in regions)
+
+
+def test_a_misread_number_beside_a_name_read_well_is_left_out_and_the_place_kept(gz):
+    # At Khorol a sign reads "Poltava 118"; the "1" is read as "7". The name is sure, its number
+    # is not: the number is left out, not the place, and no "Poltavka" 700 km away is taken to
+    # make the misread ring fit.
+    cam = _place(gz, "Khorol")
+    rows = _road_lines(gz, "Khorol", ("Myrhorod", "Lubny"), factor=1.15) + [("Poltava", 718.0)]
+    inf = run(gz, sign(*rows))
+    e = inf.estimate
+    assert e is not None and "Poltavka" not in e.explanation
+    assert any(x.startswith("'718' beside 'Poltava'") and "misread number" in x for x in inf.left_out)
+    assert any(c.place.name == "Poltava" for c in inf.candidates)
+    assert _held(e, cam.lat, cam.lon)
+
+
+def test_a_number_read_far_too_small_is_left_out_rather_than_the_two_names_that_agree(gz):
+    cam = _place(gz, "Nizhyn")
+    rows = _road_lines(gz, "Nizhyn", ("Kozelets", "Chernihiv")) + [("Pryluky", 16.0)]  # 76 read as 16
+    inf = run(gz, sign(*rows))
+    e = inf.estimate
+    assert e is not None
+    assert any(x.startswith("'16' beside 'Pryluky'") for x in inf.left_out)
+    assert _held(e, cam.lat, cam.lon)

@@ -286,3 +286,30 @@ def test_a_direction_sign_read_only_fuzzily_says_less_than_one_read_exactly(gz):
         return e.confidence
 
     assert towards("Șerel", "CRCNA") <= towards("Șerel", "Crocna") - 0.1  # "CRCNA": a letter lost
+
+
+def test_a_near_miss_of_a_word_read_on_the_same_line_is_that_word(gz):
+    # Two Latin passes over a bakery board: "BAKERY" names no place, its near miss "BAKEY" is a
+    # letter from Bakel (Senegal). The line says the word; no place is taken from it.
+    inf = run(gz, [line("BAKERY", readings=("BAKEY",))])
+    assert inf.estimate is None
+    assert not any(c.place.name == "Bakel" for c in inf.candidates)
+
+
+def test_an_exact_place_name_beside_a_word_reading_of_its_line_is_kept(gz):
+    # One pass reads the city-limit sign "LVIV" as the word "LIVE": the exact name is not dropped.
+    inf = run(gz, [line("LVIV", readings=("LIVE",))])
+    assert inf.estimate is not None
+    assert haversine_km(inf.estimate.lat, inf.estimate.lon, 49.8397, 24.0297) < 15
+
+
+def test_a_word_with_a_lost_first_letter_is_not_an_arrow_glued_to_a_name(gz):
+    # "CAR WASH" read once as "AR WASH": "AR " looks like an arrow read as letters, and "WASH"
+    # alone is "Wash.", the abbreviation of the state of Washington. An arrow points to a town,
+    # not to a state's abbreviation; the direction sign to Sibiu and Teiuș places the photo.
+    sibiu = Mention(readings=("Sibiu",), kind="ocr", box=(600, 80, 109, 39), confidence=97.0, region=1)
+    teius = Mention(readings=("Teiuş",), kind="ocr", box=(600, 156, 109, 39), confidence=83.0, region=1)
+    wash = Mention(readings=("CAR WASH", "AR WASH"), kind="ocr", box=(1120, 80, 131, 31), confidence=93.0, region=2)
+    inf = run(gz, [sibiu, teius, wash])
+    assert inf.estimate is not None and "Washington" not in inf.estimate.explanation
+    assert haversine_km(inf.estimate.lat, inf.estimate.lon, 45.8, 24.15) < 300

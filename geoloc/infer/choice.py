@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from geoloc.common.geodesy import haversine_km
 from geoloc.common.text import (
@@ -208,7 +209,7 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             m = replace(m, distance_km=None)
         listed = bool(m.distance_km) and with_distance.get(m.region, 0) >= 2
         found = {reading: _reading_hits(m, reading, gazetteer, priors, listed) for reading in m.readings}
-        left_out = _cross_pass_misreadings(m, found) + number_left_out
+        left_out = _cross_pass_misreadings(m, found) + _word_misreadings(m, found, gazetteer, priors) + number_left_out
         misread = {reading for reading, _why in left_out}
         best: dict[int, Place] = {}
         useful: list[str] = []  # readings that name a place; the others are misreadings
@@ -308,8 +309,14 @@ def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors
     bare = _ARROW_PREFIX.sub("", reading, count=1) if m.kind == "ocr" else reading
     if bare != reading and not any(p.match >= EXACT_MATCH for p in hits):
         # A junction sign's arrow read as letters glued to the name ("ФБогучаны", "ANysa",
-        # "Фе Березанская"): the name without them, when that is a name exactly.
-        exact = [p for p in gazetteer.search(bare, priors=priors, limit=TOP_PER_MENTION * 2) if p.match >= EXACT_MATCH]
+        # "Фе Березанская"): the name without them, when that is a town's name exactly (a
+        # direction sign points to towns: "AR WASH", "CAR WASH" with a letter lost, is not
+        # "Wash.", the state of Washington).
+        exact = [
+            p
+            for p in gazetteer.search(bare, priors=priors, limit=TOP_PER_MENTION * 2)
+            if p.match >= EXACT_MATCH and p.kind == "city"
+        ]
         hits = exact or hits
     if m.kind != "ocr":
         return hits
@@ -324,7 +331,7 @@ def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors
         # of that name or other name ("KIEV"), not one it resembles once respelt (SPELLING_MATCH:
         # "BAKERY" is not "Bakri"); a Cyrillic one may name a place through its romanisation
         # ("КОРМА", Korma).
-        hits = [p for p in hits if (p.match >= EXACT_MATCH if cyrillic else p.match > SPELLING_MATCH)]
+        hits = [p for p in hits if _names(reading, p)]
     if hits and is_everyday_text(reading):
         # Shop and notice words ("ПРОДУКТИ", "ЗНИЖКИ", "SALE") are far likelier than the village
         # that shares their name; only an exact name of an important place outweighs them. A
@@ -380,6 +387,60 @@ def _cross_pass_misreadings(m: Mention, found: dict[str, list[Place]]) -> tuple[
 _SCRIPT_NAMES = {SCRIPT_CYRILLIC: "Cyrillic", SCRIPT_LATIN: "Latin"}
 
 
+def _names(word: str, p: Place) -> bool:
+    """Whether a word of its language is a name of ``p``, as ``_reading_hits`` judges words: a
+    Latin word only as written ("BAKERY" is not "Bakeri", Bakri), a Cyrillic one also through its
+    romanisation ("КОРМА", Korma)."""
+    return p.match > SPELLING_MATCH if script_of(word) == SCRIPT_LATIN else p.match >= EXACT_MATCH
+
+
+WORD_MISREAD_EDITS = 2
+"""A reading this many letters or fewer away from a word read on the same line, in the same
+alphabet, is that word misread: OCR passes disagree by a letter or two on one line ("BAKERY" and
+"BAKEY"), and a place whose name is a letter off a shop word is no likelier for it."""
+
+
+def _word_misreadings(
+    m: Mention, found: dict[str, list[Place]], gazetteer: Gazetteer, priors: Priors
+) -> tuple[tuple[str, str], ...]:
+    """Readings of a line that another reading of it spells as a word of its language, naming no place.
+
+    Two passes over a board reading "BAKERY" return "BAKERY" and "BAKEY"; the word is no place's
+    name, but the near miss matches Bakel in Senegal. The word was read as written and the other
+    reading names a place only within OCR tolerance: the line says the word. A reading that is a
+    place's exact name ("Lviv" beside a pass's "Live") is left to the choice, and so is a word that
+    is also a town's name ("Kirchen" beside "Kirchn"), which the line may well say.
+    """
+    if m.kind != "ocr":
+        return ()
+    from rapidfuzz.distance import Levenshtein  # imported on first use: keeps start-up fast
+
+    words = [
+        r
+        for r, hits in found.items()
+        if not hits
+        and is_word(r)
+        and not any(_names(r, p) for p in gazetteer.search(r, priors=priors, limit=1, fuzzy=False))
+    ]
+    out: list[tuple[str, str]] = []
+    for r, hits in found.items():
+        if not hits or max(p.match for p in hits) >= EXACT_MATCH:
+            continue
+        word = next(
+            (
+                w
+                for w in words
+                if script_of(w) == script_of(r)
+                and Levenshtein.distance(w.casefold(), r.casefold(), score_cutoff=WORD_MISREAD_EDITS)
+                <= WORD_MISREAD_EDITS
+            ),
+            None,
+        )
+        if word is not None:
+            out.append((r, f"a misreading of the word '{word}' read on the same line"))
+    return tuple(out)
+
+
 def _legible(m: Mention) -> bool:
     """Whether an OCR line is read well enough to be a name: short junk needs high confidence.
 
@@ -423,6 +484,11 @@ SURE_READING_COST = 3.0
 with at least ``SURE_READING_LETTERS`` letters: such a reading is seldom a misreading, so it is
 dropped only when it fits nowhere near the rest (a pair over 900 km apart, or rings far apart)."""
 SURE_READING_LETTERS = 6
+NUMBER_MISREAD_COST = MISREAD_COST
+"""Cost of keeping a destination but taking the distance read beside it as misread. A number's
+digits are misread apart from its name's letters ("111" as "711", "3" as "8", a digit lost): a
+name read surely says nothing of its number, so a ring that fits nowhere may be a sure name with
+a wrong number as well as a misread name, and neither is cheaper to assume."""
 
 
 @dataclass(frozen=True)
@@ -437,6 +503,8 @@ class Choice:
 
     places: tuple[Place | None, ...]
     support: float
+    misread_numbers: tuple[bool, ...] = ()
+    """Per mention: its place is kept but the distance read beside it is taken as misread."""
 
 
 def _misread_cost(r: Resolved) -> float:
@@ -460,49 +528,83 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
     cannot drag the others across a continent. Exhaustive over the few top options of the first
     mentions; written locations and captions are never dropped (they are typed, not read).
     """
-    distances = [r.mention.distance_km for r in resolved]
     signs = [r.mention.region or 0 for r in resolved]
     ring_cost: dict[tuple[int, ...], float] = {}  # the same rings recur across combinations
 
-    def cost(combo: Sequence[tuple[float, Place | None]]) -> float:
-        c = sum(penalty for penalty, _ in combo)
-        picked = [(i, p) for i, (_, p) in enumerate(combo) if p is not None]
-        for (i, a), (j, b) in itertools.combinations(picked, 2):
-            if not (distances[i] and distances[j]):  # rings judge the pairs that have distances
-                panel = signs[i] == signs[j] and not (distances[i] or distances[j])
+    def cost(combo: Sequence[_Option]) -> float:
+        c = sum(o.penalty for o in combo)
+        picked = [(i, o.place, o.km) for i, o in enumerate(combo) if o.place is not None]
+        for (i, a, da), (j, b, db) in itertools.combinations(picked, 2):
+            if not (da and db):  # rings judge the pairs that have distances
+                panel = signs[i] == signs[j] and not (da or db)
                 c += min(haversine_km(a.lat, a.lon, b.lat, b.lon), PAIR_KM_CAP) / (
                     PANEL_KM_SCALE if panel else PAIR_KM_SCALE
                 )
-        rings = [Ring(p, distances[i], signs[i]) for i, p in picked if distances[i]]
+        rings = [Ring(p, km, signs[i]) for i, p, km in picked if km]
         if len(rings) >= 2:
-            key = tuple(p.geonameid for i, p in picked if distances[i]) + tuple(i for i, _ in picked if distances[i])
+            key = tuple(p.geonameid for i, p, km in picked if km) + tuple(i for i, _, km in picked if km)
             if key not in ring_cost:
                 ring_cost[key] = min(-ring_consistency(rings), RING_COST_CAP) / 2.0
             c += ring_cost[key]
-        for _, p in picked:
+        for _, p, _ in picked:
             if anchors:
                 near = min(haversine_km(p.lat, p.lon, q.lat, q.lon) for q in anchors)
                 c += min(near, ANCHOR_KM_CAP) / ANCHOR_KM_SCALE
         return c
 
     head, tail = list(resolved[:MAX_JOINT]), list(resolved[MAX_JOINT:])
-    options: list[list[tuple[float, Place | None]]] = []
+    options: list[list[_Option]] = []
     for r in head:
-        opts: list[tuple[float, Place | None]] = [
-            (RANK_COST * k + MATCH_COST * (1 - p.match), p) for k, p in enumerate(r.options)
+        km = r.mention.distance_km
+        # A place the reading names only within OCR tolerance, when it names another exactly,
+        # supposes the reading wrong ("Poltava" taken as "Poltavka", 700 km away, to fit a
+        # misread distance): it costs what calling the reading a misreading costs.
+        exact = any(p.match >= EXACT_MATCH for p in r.options)
+        opts = [
+            _Option(
+                RANK_COST * k
+                + MATCH_COST * (1 - p.match)
+                + (_misread_cost(r) if exact and p.match < EXACT_MATCH else 0.0),
+                p,
+                km,
+            )
+            for k, p in enumerate(r.options)
         ]
         if r.mention.kind == "ocr" and len(head) >= 2:
-            opts.append((_misread_cost(r), None))
+            opts.append(_Option(_misread_cost(r), None, None))
+            if km:  # the likeliest place with its number misread; the others rarely matter
+                opts.append(_Option(opts[0].penalty + NUMBER_MISREAD_COST, opts[0].place, None))
         options.append(opts)
     combos = [(cost(combo), combo) for combo in itertools.product(*options)] if options else [(0.0, ())]
     best_cost, best = min(combos, key=lambda cc: cc[0])
-    pattern = tuple(p is None for _, p in best)
+
+    def pattern(combo: Sequence[_Option]) -> tuple[bool, ...]:
+        """What a combination believes of each mention: its ring if it has a distance (a misread
+        number and a misread line leave the same rings), else whether it names a place."""
+        return tuple(
+            (o.km is not None) if r.mention.distance_km else (o.place is not None)
+            for o, r in zip(combo, head, strict=True)
+        )
+
     total = sum(math.exp(best_cost - c) for c, _ in combos)
-    same = sum(math.exp(best_cost - c) for c, combo in combos if tuple(p is None for _, p in combo) == pattern)
-    chosen: list[Place | None] = [p for _, p in best]
+    same = sum(math.exp(best_cost - c) for c, combo in combos if pattern(combo) == pattern(best))
+    chosen: list[Place | None] = [o.place for o in best]
+    numbers = [
+        o.place is not None and o.km is None and bool(r.mention.distance_km) for o, r in zip(best, head, strict=True)
+    ]
     kept = [p for p in chosen if p is not None]
     for r in tail:  # greedily: nearest to what is already chosen
         pick = min(r.options, key=lambda p: min((haversine_km(p.lat, p.lon, q.lat, q.lon) for q in kept), default=0.0))
         chosen.append(pick)
+        numbers.append(False)
         kept.append(pick)
-    return Choice(tuple(chosen), same / total)
+    return Choice(tuple(chosen), same / total, tuple(numbers))
+
+
+class _Option(NamedTuple):
+    """One way to take a mention: a place with its distance, a place whose distance was misread
+    (``km`` None), or a misreading (``place`` None), at a cost."""
+
+    penalty: float
+    place: Place | None
+    km: float | None

@@ -151,13 +151,24 @@ def infer(
         g = metadata.gps
         anchors.append(Place(geonameid=0, name="GPS", lat=g.lat, lon=g.lon, country_code=""))
     choice = choose(resolved, anchors)
-    picks = list(choice.places)
+    picks, numbers = list(choice.places), list(choice.misread_numbers)
     if choice.support < CLEAR_SPLIT and any(
-        p is None and r.mention.distance_km for r, p in zip(resolved, picks, strict=True)
+        (p is None and r.mention.distance_km) or misread for r, p, misread in zip(resolved, picks, numbers, strict=True)
     ):
         # Distance signs exclude each other and either may be the misread one: keep them all and
         # say that they cannot all be true, rather than guess which to believe.
         picks = [p if p is not None else r.options[0] for r, p in zip(resolved, picks, strict=True)]
+        numbers = [False] * len(picks)
+    misread_numbers = [
+        f"'{r.mention.distance_km:g}' beside '{r.mention.text}': the distance does not fit the other signs: "
+        "taken as a misread number"
+        for r, misread in zip(resolved, numbers, strict=True)
+        if misread
+    ]
+    resolved = [
+        replace(r, mention=replace(r.mention, distance_km=None)) if misread else r
+        for r, misread in zip(resolved, numbers, strict=True)
+    ]
     kept = [r for r, p in zip(resolved, picks, strict=True) if p is not None]
     chosen = [p for p in picks if p is not None]
 
@@ -173,7 +184,10 @@ def infer(
     if estimate is not None and estimate.rule is not None:
         # What the rule stated, as often as such estimates were measured to hold the camera.
         exact = all(p.match >= EXACT_MATCH for p in chosen)
-        conf = calibrate(estimate.rule, estimate.confidence, exact=exact, split=bool(estimate.alternatives))
+        misread = any(p is None for p in picks) or any(numbers)
+        conf = calibrate(
+            estimate.rule, estimate.confidence, exact=exact, split=bool(estimate.alternatives), misread=misread
+        )
         estimate = replace(estimate, confidence=round(conf, 2))
     candidates = rank_candidates(
         resolved,
@@ -187,6 +201,7 @@ def infer(
     left_out += [
         f"'{r.mention.text}': {_misread_reason(r, chosen)}" for r, p in zip(resolved, picks, strict=True) if p is None
     ]
+    left_out += misread_numbers
     return Inference(
         candidates=candidates, estimate=estimate, conflicts=conflicts, context_places=context_places, left_out=left_out
     )
