@@ -32,6 +32,9 @@ def test_km_suffix_and_route_numbers_are_not_names_or_distances():
     assert m.text == "Chernihiv" and m.distance_km == 25.0
     assert is_route_number("E95") and is_route_number("Р56") and is_route_number("T-25-01")
     assert not is_route_number("Chernihiv") and not is_route_number("25")
+    # the route lines of French, German, Polish, Czech and Spanish signs are no place names
+    assert all(is_route_number(r) for r in ("D217", "N10", "B96", "S8", "D1", "AP-7", "SS1", "L308"))
+    assert not any(is_route_number(r) for r in ("Dax", "Bonn", "SNCF", "SS"))
 
 
 def test_two_passes_reading_one_line_give_two_readings_of_one_mention():

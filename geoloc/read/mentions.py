@@ -18,8 +18,11 @@ from geoloc.common.text import is_common_word, is_region_word
 from geoloc.model import Compass, ContextFacts, Mention, TextSpan, union_box
 from geoloc.read.lemmas import dictionary_forms
 
-ROUTE_RE = re.compile(r"^(?:[MМPРHНTТEЕAА])-?\d{1,3}(?:-\d{1,2}){0,2}$", re.IGNORECASE)
-"""Ukrainian/Russian/European route numbers: М01, M-01, Р56, H07, T-25-01, E95, А-240."""
+ROUTE_RE = re.compile(r"^(?:AP|SS|SP|[MМPРHНTТEЕAАNDBSL])-?\d{1,3}(?:-\d{1,2}){0,2}$", re.IGNORECASE)
+"""Route numbers on signs: Ukrainian and Russian (М01, M-01, Р56, H07, T-25-01, А-240), European
+(E95), and the national letters of the signs' other countries: motorways A/M/D/S (A7, M6, D1,
+S8), national and federal roads N/B (N10, B96), departmental and state roads D/L/SS/SP (D217,
+L308, SS1), Spain's AP-7."""
 
 DISTANCE_RE = re.compile(r"^(\d{1,3})(?:\s*(?:km|км|kм))?$", re.IGNORECASE)
 UNIT_RE = re.compile(r"^(?:km|км|kм)\.?$", re.IGNORECASE)
