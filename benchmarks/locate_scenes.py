@@ -902,6 +902,7 @@ class Row:
     signs: str
     readings: list[str]
     estimate: dict[str, Any] | None
+    left_out: list[str]  # readings and numbers taken as misread, with the reason
     right: bool
     error_km: float | None
     inside: bool | None  # the camera within the estimate's radius
@@ -1153,6 +1154,7 @@ def main() -> None:
                         sign_text(case.signs),
                         [f"{t.text}@{t.lang}" for t in report.texts],
                         report.estimate.to_dict() if report.estimate else None,
+                        list(report.left_out),
                         right,
                         err,
                         inside,
