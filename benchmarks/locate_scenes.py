@@ -64,6 +64,10 @@ Text mode takes milliseconds a scene: use it for large counts (calibration), the
 the headline. Both modes draw the same scenes for a seed, so their figures can be compared
 scene by scene.
 
+Each scene is "hard" when the sign it is scored by has names under 20 px high (``HARD_CAP_PX``:
+a sign 40-60 m away; text mode damages such names more) and "clear" otherwise, and a table gives
+each kind's share right for both.
+
 Confidence is meant as the probability that the camera lies within ``radius_km`` of the
 estimate; the reliability table bins it and prints the expected calibration error (ECE), and a
 second table says how often the camera lies in the estimate or one of its ``alternatives``.
@@ -164,6 +168,9 @@ CAP_PX = (12.0, 40.0)
 """Cap height of a sign's smallest name in the photo: a far sign to a near one."""
 ROWS_CAP_BUDGET = 120.0
 """A sign of k rows gets at most this / k px of cap height, so it fits the frame."""
+HARD_CAP_PX = 20.0
+"""A scene is "hard" when its place sign's names are smaller than this (a sign 40-60 m away in a
+1600 px frame); text mode also damages such names more (``DAMAGE_BY_CAP``). The others are "clear"."""
 JPEG_QUALITY = (55, 95)
 IMAGE_SIZE = (1600, 1200)
 
@@ -405,6 +412,14 @@ class Case:
     gps: bool = False
     style: str = ""
 
+    @property
+    def difficulty(self) -> str:
+        """ "hard" when the names of the sign it is scored by are small, else "clear" (distractor
+        scenes: their boards)."""
+        scored = [s for s in self.signs if s.kind not in BOARD_KINDS] or self.signs
+        caps = [s.cap_px for s in scored if s.cap_px is not None]
+        return "hard" if caps and min(caps) < HARD_CAP_PX else "clear"
+
 
 def _destinations(
     rng: np.random.Generator,
@@ -557,6 +572,10 @@ def _number_text(rng: np.random.Generator) -> str:
     if form == 4:
         return f"{int(rng.integers(5, 999))},{int(rng.integers(0, 99)):02d}"
     return "24/7"
+
+
+BOARD_KINDS = ("shop", "warning")
+"""The sign kinds ``_board`` draws: shop, service and notice boards, no place sign."""
 
 
 def _board(rng: np.random.Generator, country: str) -> SignSpec:
@@ -898,6 +917,7 @@ class Row:
     index: int
     rule: str
     style: str
+    difficulty: str  # "clear" or "hard" (``HARD_CAP_PX``)
     truth: tuple[float, float]
     signs: str
     readings: list[str]
@@ -1036,6 +1056,28 @@ def print_tables(rows: Sequence[Row], kinds: Sequence[str], seeds: Sequence[int]
         "nothing about; 'right at conf >= 0.5' counts scenes with such an estimate.)"
     )
 
+    print(f"\nClear and hard scenes (hard: the scored sign's names under {HARD_CAP_PX:.0f} px)\n")
+    print("| kind | clear scenes | clear right | hard scenes | hard right | > 500 km at conf >= 0.3 (clear / hard) |")
+    print("|---|---|---|---|---|---|")
+    for kind in [*kinds, "all"]:
+        cells = []
+        far = []
+        for level in ("clear", "hard"):
+            b = [r for r in rows if (kind == "all" or r.kind == kind) and r.difficulty == level]
+            right = sum(r.right for r in b)
+            cells += [str(len(b)), _share(right, len(b))]
+            far.append(
+                sum(
+                    1
+                    for r in b
+                    if r.rule != "distractor"
+                    and r.error_km is not None
+                    and r.error_km > FAR_KM
+                    and (r.confidence or 0) >= CLAIM_CONF
+                )
+            )
+        print(f"| {kind} | " + " | ".join(cells) + f" | {far[0]} / {far[1]} |")
+
     scored = [r for r in rows if r.rule != "distractor" and r.estimate is not None]
     print("\nReliability: the camera inside the estimate's radius, by confidence (all kinds but distractor)\n")
     print("| confidence | estimates | mean confidence | camera inside radius | gap |")
@@ -1150,6 +1192,7 @@ def main() -> None:
                         i,
                         case.rule,
                         case.style,
+                        case.difficulty,
                         case.truth,
                         sign_text(case.signs),
                         [f"{t.text}@{t.lang}" for t in report.texts],
