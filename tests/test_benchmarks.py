@@ -22,3 +22,25 @@ def test_benchmark_help_runs(script: Path, tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     assert "usage:" in run.stdout and len(run.stdout) > 200  # says what it measures, not only its flags
+
+
+@pytest.mark.slow
+def test_ring_ceiling_tiny_run(tmp_path: Path) -> None:
+    """The Bayes ceiling replays two scenes of each multi-destination kind and prints its table."""
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ring_ceiling.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--per-kind", "2", "--seeds", "1"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    top = lines.index(next(line for line in lines if line.startswith("| kind | scenes | **Bayes ceiling**")))
+    for kind, line in zip(("distance_sign", "junction_sign"), lines[top + 2 : top + 4], strict=True):
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        assert cells[:2] == [kind, "2"], line
+        ceiling = float(cells[2].strip("*").split("%")[0])
+        assert 0 < ceiling <= 100, line  # the best estimate's chance is a probability, and a sign says something
+        assert cells[6].endswith("/2)"), line  # geoloc's own answer on the same two scenes
