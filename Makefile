@@ -14,7 +14,7 @@ system-packages:
 $(BIN)/geoloc: pyproject.toml
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[test]"
+	$(BIN)/pip install -q -e ".[test,archive,cluster]"
 	@touch $@
 
 venv: $(BIN)/geoloc

@@ -13,6 +13,11 @@ would have, and reads it twice:
 * **baseline**: what a user would write, ``pytesseract.image_to_string(Image.open(p),
   lang="eng+ukr+rus")``.
 
+``--hard`` draws harder scenes from the same sign generator: capitals of 12-24 px, dim light and
+low contrast, blur of 1-2 px, JPEG quality 40-70, perspective tilt 0.15-0.35 and, where the
+real-data folder has them, real camera photos behind the signs (``exif-mdx/images``, read in
+place, never copied; the two photos with text are left out, as their text is not in the truth).
+
 It prints Markdown tables: place-name recall (exact after case folding; within edit distance 1),
 false words per image (words of 3+ characters that match no drawn text within edit distance 1),
 median seconds per image, recall by sign kind and by cap height; then what both read on the real
@@ -44,11 +49,54 @@ import geoloc.read.ocr.reader  # noqa: E402
 from benchmarks.support.header import header_line  # noqa: E402
 from geoloc.common.photo import load_image  # noqa: E402
 from geoloc.read.ocr.reader import DEFAULT_LANGS, read_text  # noqa: E402
-from tests.support.scenes import random_scenes  # noqa: E402
+from tests.support.scenes import Scene, random_scenes, random_signs, render_scene  # noqa: E402
 
 REAL = ROOT / ".." / "shared" / "realdata" / "exif-mdx" / "images"
 REAL_PHOTOS = {"Sony DSC-HX5V (2).jpg": ["Alt Hammoor", "Hammoor"], "FujiFilm FinePixS1Pro (5).jpg": ["104", "Poole"]}
 BASELINE_LANG = "eng+ukr+rus"
+BACKGROUNDS = ROOT / ".." / "shared" / "realdata" / "exif-mdx" / "images"
+HARD_CAP_PX = (12.0, 24.0)  # capitals of a sign 40-80 m away in a phone photo
+HARD_BLUR = (1.0, 2.0)  # Gaussian sigma: camera shake, focus on the foreground
+HARD_JPEG = (40, 71)  # a re-compressed copy (messengers, social networks)
+HARD_TILT = (0.15, 0.35)  # a sign seen from the roadside, not head on
+HARD_CONTRAST = (0.45, 0.7)  # dusk, haze, shade: the whole frame's contrast around its mean
+HARD_LIGHT = (0.5, 0.8)  # and its brightness
+
+
+def _backgrounds() -> list[Path]:
+    """The camera photos behind hard scenes, in name order (none when the folder is absent)."""
+    if not BACKGROUNDS.is_dir():
+        return []
+    return sorted(p for p in BACKGROUNDS.glob("*.jpg") if p.name not in REAL_PHOTOS)
+
+
+def hard_scene(i: int, seed: int, backgrounds: list[Path]) -> Scene:
+    """Hard scene ``i``: the signs of a random scene made small, tilted, dim, blurred and
+    compressed, over a real photo when there are some. Depends only on ``(seed, i)``."""
+    import dataclasses
+
+    import numpy as np
+
+    rng = np.random.default_rng([seed, i, 1])
+    signs = [
+        dataclasses.replace(s, cap_px=float(rng.uniform(*HARD_CAP_PX)), tilt=float(rng.uniform(*HARD_TILT)))
+        for s in random_signs(rng)
+    ]
+    background = None
+    if backgrounds:
+        with Image.open(backgrounds[int(rng.integers(len(backgrounds)))]) as photo:
+            photo.draft("RGB", (1600, 1200))  # a large JPEG decodes at a reduced size
+            background = np.asarray(photo.convert("RGB"))
+    scene_seed = int(rng.integers(2**31))
+    image, texts = render_scene(
+        signs, seed=scene_seed, lighting="overcast", blur=float(rng.uniform(*HARD_BLUR)), background=background
+    )
+    arr = np.asarray(image, np.float32)
+    mean = arr.mean()
+    arr = (mean + (arr - mean) * rng.uniform(*HARD_CONTRAST)) * rng.uniform(*HARD_LIGHT)
+    image = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB")
+    quality = int(rng.integers(*HARD_JPEG))
+    return Scene(image=image, texts=texts, signs=signs, jpeg_quality=quality, seed=scene_seed, lighting="dim")
 
 
 def _fold(s: str) -> str:
@@ -108,11 +156,14 @@ def _false_words(read_words: list[str], truth_words: set[str]) -> int:
     return bad
 
 
-def _one(args: tuple[int, int, str, bool, tuple[str, ...], str, tuple[str, ...]]) -> dict:
-    i, seed, tmp, baseline, detectors, langs, readers = args
+def _one(args: tuple[int, int, str, bool, tuple[str, ...], str, tuple[str, ...], bool]) -> dict:
+    i, seed, tmp, baseline, detectors, langs, readers, hard = args
     geoloc.read.ocr.reader.DETECTORS = detectors
     geoloc.read.ocr.reader.READERS = readers
-    scene = next(iter(random_scenes(1, seed + i * 1000003)))
+    if hard:
+        scene = hard_scene(i, seed, _backgrounds())
+    else:
+        scene = next(iter(random_scenes(1, seed + i * 1000003)))
     path = Path(tmp) / f"scene_{i:04d}.jpg"
     scene.save(path)
     names = scene.place_names
@@ -197,6 +248,9 @@ def main() -> None:
         default="tesseract,rec",
         help="readers for geoloc: tesseract, rec (the recognition network) or tesseract,rec (default)",
     )
+    ap.add_argument(
+        "--hard", action="store_true", help="hard scenes: small, dim, blurred, compressed, real backgrounds"
+    )
     ap.add_argument("--no-baseline", action="store_true", help="skip the baseline (faster)")
     ap.add_argument("--no-real", action="store_true", help="skip the real photos")
     ap.add_argument("--lang", default=DEFAULT_LANGS, help=f"geoloc's OCR languages (default {DEFAULT_LANGS})")
@@ -204,7 +258,9 @@ def main() -> None:
     detectors = tuple(args.detectors.split(","))
     readers = tuple(args.readers.split(","))
     with tempfile.TemporaryDirectory() as tmp:
-        work = [(i, args.seed, tmp, not args.no_baseline, detectors, args.lang, readers) for i in range(args.n)]
+        work = [
+            (i, args.seed, tmp, not args.no_baseline, detectors, args.lang, readers, args.hard) for i in range(args.n)
+        ]
         if args.jobs > 1:
             with Pool(args.jobs) as pool:
                 rows = pool.map(_one, work, chunksize=1)
@@ -213,7 +269,9 @@ def main() -> None:
     n_names = sum(r["names"] for r in rows)
     print(header_line(f", tesseract {pytesseract.get_tesseract_version()}") + "\n")
     print(
-        f"{args.n} scenes, {n_names} place names, seed {args.seed}, jobs {args.jobs}, "
+        f"{args.n} {'hard' if args.hard else 'clear'} scenes"
+        + (f" ({len(_backgrounds())} real backgrounds)" if args.hard else "")
+        + f", {n_names} place names, seed {args.seed}, jobs {args.jobs}, "
         f"detectors {args.detectors}, readers {args.readers}, languages {args.lang}\n"
     )
     print(

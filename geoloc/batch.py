@@ -13,6 +13,9 @@ Each reader process takes one photo at a time, so the photo it reads is always k
 over the time limit fails alone (its reader is ended and replaced), and a reader that dies names
 its photo. Readers end when this process ends, even when it is killed (``_end_with_parent``), and
 SIGTERM stops a batch as Ctrl-C does, keeping the photos done.
+
+The readers are a backend (``Readers``): these local processes, or the workers of a Dask cluster
+(``geoloc.cluster``); either way this module alone decides the order, the cache and the errors.
 """
 
 from __future__ import annotations
@@ -30,19 +33,23 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from typing import Protocol
 
+import cv2
 from tqdm import tqdm
 
 from geoloc.cache import ObservationCache, file_digest
 from geoloc.common.photo import check_path
 from geoloc.common.text import decodable
 from geoloc.errors import GeolocError, PhotoError, PhotoIOError
-from geoloc.model import Metadata, PhotoReport, TextSpan
+from geoloc.model import Metadata, PhotoInput, PhotoReport, TextSpan
 from geoloc.pipeline import Settings, conclude, observe
 from geoloc.read.ocr.reader import use_one_thread
+from geoloc.read.video import MAX_FRAMES_READ, is_video
 
 log = logging.getLogger("geoloc.batch")
 
@@ -58,6 +65,13 @@ A real photo takes 0.4-4 s on a 2-core machine (a 24 MP frame 2.2 s; a reader's 
 4 s, loading the OCR models), and batch benchmarks under a load average of 8-10 ran 3 times slower:
 120 s is 30 times the slowest real photo and 10 times that under load, so a busy machine does not
 fail real photos, while a file built to be slow holds one reader for two minutes, not the run."""
+
+READER_THREADS = 1
+"""Threads of each pool in a reader when several readers share the cores (``--jobs`` 2 or more):
+one per reader, as many readers as cores. Threads of one photo hand work to each other and wait:
+on 20 generated scenes a reader spent 0.98 CPU seconds a photo with two threads per pool, 0.92
+with one OCR thread and 0.90 with OpenCV's pool at one thread too, so one-thread readers leave
+their cores to each other rather than compete for them."""
 
 PR_SET_PDEATHSIG = 1
 """Linux ``prctl`` option (linux/prctl.h): the signal the kernel sends a process when its parent ends."""
@@ -128,13 +142,40 @@ def _read_photo(path: str, settings: Settings, key: str | None, cache_dir: str |
     return reading
 
 
+VIDEO_FRAMES_PER_LIMIT = 50
+"""Frames of a video read within one photo's time limit (``--timeout``): a frame costs about what
+a photo costs, and 120 s over 50 frames leaves the same margin under load that photos have. A
+video's limit grows with the frames it may read (``MAX_FRAMES_READ``), never with its bytes."""
+
+
+def time_limit(path: str, timeout: float) -> float:
+    """Seconds ``path`` may take to read: ``timeout`` for a photo; for a video, as many such
+    limits as the frames it may read need."""
+    return timeout * max(1.0, MAX_FRAMES_READ / VIDEO_FRAMES_PER_LIMIT) if is_video(path) else timeout
+
+
+def too_slow(path: str, timeout: float) -> PhotoError:
+    """The error of a photo or video whose reading ran over its time limit."""
+    what = "video" if is_video(path) else "photo"
+    return PhotoError(
+        f"not read: took longer than {time_limit(path, timeout):g} s, the time limit per {what} (--timeout)",
+        path=decodable(path),
+    )
+
+
+def _reading_key(path: str, settings: Settings) -> str:
+    """What besides a file's bytes changes what is read from it: the OCR languages, and for a
+    video the frames read per minute."""
+    return f"{settings.langs} {settings.frames_per_minute}/min" if is_video(path) else settings.langs
+
+
 def _lookup(path: str, settings: Settings, cache: ObservationCache | None) -> tuple[_Reading | None, str | None]:
     """Check the path and look its bytes up in the cache: (reading or error if known, cache key)."""
     try:
         check_path(path)
         if cache is None:
             return None, None
-        key = cache.key(file_digest(path), settings.langs)
+        key = cache.key(file_digest(path), _reading_key(path, settings))
     except GeolocError as exc:
         return _Reading(error=_error(exc, path)), None
     except OSError as exc:
@@ -146,9 +187,13 @@ def _lookup(path: str, settings: Settings, cache: ObservationCache | None) -> tu
     return _Reading(texts=texts, metadata=metadata, cached=True), key
 
 
-def _conclude(path: str, reading: _Reading, settings: Settings) -> PhotoReport:
-    """Decide where the photo was taken from what was read (always re-run: it is cheap)."""
-    return conclude(PhotoReport(path=decodable(path), texts=reading.texts, metadata=reading.metadata), settings)
+def _conclude(photo: PhotoInput, reading: _Reading, settings: Settings) -> PhotoReport:
+    """Decide where the photo was taken from what was read and its own words (always re-run: it
+    is cheap, and the same picture may be in several posts, each with its text)."""
+    report = PhotoReport(
+        path=decodable(photo.shown), texts=reading.texts, metadata=reading.metadata, context=photo.context
+    )
+    return conclude(report, settings)
 
 
 def _copied(reading: _Reading, path: str) -> _Reading:
@@ -213,7 +258,14 @@ def _reader_init(one_thread: bool) -> None:
     its Tesseract processes with it, and a terminal's Ctrl-C reaches geoloc alone, which alone
     decides and ends the readers (cache entries are written atomically, so a reader ended
     mid-write leaves no damaged entry); where there are no process groups, the reader ignores
-    Ctrl-C. ``one_thread``: one OCR thread each, when several readers share the cores.
+    Ctrl-C.
+
+    ``one_thread`` (several readers share the cores): every pool a photo's reading runs on gets
+    ``READER_THREADS``, each reader's share of the cores, so readers do not take cores from each
+    other: the detector and recogniser networks and the Tesseract passes (``use_one_thread``),
+    Tesseract's OpenMP (set, not defaulted: a limit the user exported for one process would
+    have every reader start that many threads), and OpenCV's own pool, which otherwise starts a
+    thread per core in every reader for resizing, colour masks and contours.
     """
     if hasattr(os, "setpgid"):
         with contextlib.suppress(OSError):
@@ -221,8 +273,9 @@ def _reader_init(one_thread: bool) -> None:
     _end_with_parent()
     signal.signal(signal.SIGINT, _ignore)
     if one_thread:
-        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+        os.environ["OMP_THREAD_LIMIT"] = str(READER_THREADS)
         use_one_thread()
+        cv2.setNumThreads(READER_THREADS)
 
 
 def _serve(conn: Connection, settings: Settings, cache_dir: str | None, one_thread: bool) -> None:
@@ -344,12 +397,7 @@ class _Readers:
                 elif now >= reader.deadline:
                     self._busy.remove(reader)
                     _end(reader)
-                    reading = _Reading(
-                        error=PhotoError(
-                            f"not read: took longer than {self._timeout:g} s, the time limit per photo (--timeout)",
-                            path=decodable(paths[i]),
-                        )
-                    )
+                    reading = _Reading(error=too_slow(paths[i], self._timeout or 0.0))
                 else:
                     continue
                 readings[i] = reading
@@ -366,7 +414,8 @@ class _Readers:
     def _send(self, reader: _Reader, task: tuple[int, str | None], paths: Sequence[str]) -> None:
         """Give ``reader`` a photo to read and start its clock."""
         reader.task = task
-        reader.deadline = math.inf if self._timeout is None else time.monotonic() + self._timeout
+        limit = None if self._timeout is None else time_limit(paths[task[0]], self._timeout)
+        reader.deadline = math.inf if limit is None else time.monotonic() + limit
         self._busy.append(reader)
         with contextlib.suppress(OSError):  # a reader that died waiting is found dead by the wait, with this photo
             reader.conn.send((paths[task[0]], task[1]))
@@ -375,6 +424,24 @@ class _Readers:
         """Seconds until the nearest deadline of a busy reader (None: no time limit)."""
         deadline = min(r.deadline for r in self._busy)
         return None if deadline == math.inf else max(0.0, deadline - time.monotonic())
+
+
+class Readers(Protocol):
+    """Where the photos that are not in the cache are read: local reader processes (``_Readers``)
+    or a Dask cluster (``geoloc.cluster``). A backend only turns (index, cache key) into readings,
+    storing each in the cache; ``run_batch`` keeps the order, the cache look-ups, copies and errors."""
+
+    def read(
+        self,
+        todo: list[tuple[int, str | None]],
+        paths: Sequence[str],
+        readings: dict[int, _Reading],
+        on_each: Callable[[], object],
+    ) -> None: ...
+
+
+ReadersFactory = Callable[[Settings, str | None, float | None], AbstractContextManager[Readers]]
+"""Opens a reader backend for one batch from its settings, cache folder and time limit per photo."""
 
 
 class _Terminated(KeyboardInterrupt):
@@ -405,7 +472,7 @@ def _sigterm_stops() -> Iterator[None]:
 
 
 def run_batch(
-    paths: Sequence[str],
+    photos: Sequence[str | PhotoInput],
     settings: Settings,
     *,
     on_result: Callable[[PhotoReport], None] | None = None,
@@ -414,8 +481,12 @@ def run_batch(
     cache: ObservationCache | None = None,
     progress: bool = False,
     timeout: float | None = None,
+    backend: ReadersFactory | None = None,
 ) -> BatchResult:
-    """Locate every photo in ``paths``; call ``on_result``/``on_error`` for each, in input order.
+    """Locate every photo in ``photos``; call ``on_result``/``on_error`` for each, in input order.
+
+    A photo is a path, or a ``PhotoInput`` carrying its own words (a caption, a post) and the name
+    the report gives it; its words are applied when concluding, so the cache stays keyed by bytes.
 
     ``jobs`` reader processes read photos in parallel. With ``timeout`` (seconds), a photo whose
     reading takes longer fails, its reader is ended and the batch goes on; so with a timeout even
@@ -427,8 +498,11 @@ def run_batch(
     ``if __name__ == "__main__":`` guard of any program that starts processes.
     ``progress`` draws a progress bar on stderr. Ctrl-C or SIGTERM stops the batch cleanly: the
     photos done so far are in the result, with ``interrupted`` set to the signal.
+    ``backend`` reads the photos elsewhere (``geoloc.cluster.Cluster.readers``); ``jobs`` is then unused.
     """
     result = BatchResult()
+    inputs = [p if isinstance(p, PhotoInput) else PhotoInput(p) for p in photos]
+    paths = [p.path for p in inputs]
     n = len(paths)
     readings: dict[int, _Reading] = {}
     bar = tqdm(total=n, disable=not progress, file=sys.stderr, unit="photo", dynamic_ncols=True, leave=False)
@@ -442,7 +516,7 @@ def run_batch(
         """Hand out every finished photo whose predecessors are all handed out."""
         nonlocal done, cache_warned
         while done in readings or done in copy_of:
-            path = paths[done]
+            path, photo = paths[done], inputs[done]
             if done in copy_of:
                 reading = _copied(shared[copy_of[done]], path)
             else:
@@ -459,12 +533,14 @@ def run_batch(
                 log.debug("internal error on %s:\n%s", decodable(path), reading.trace)
             if error is None:
                 try:
-                    report = _conclude(path, reading, settings)
+                    report = _conclude(photo, reading, settings)
                 except GeolocError as exc:
                     error = _error(exc, path)
                 except Exception as exc:  # noqa: BLE001 - one photo's bug must not end the batch
                     log.debug("internal error on %s:\n%s", decodable(path), _trace(exc))
                     error = _internal(exc, path)
+            if error is not None and photo.name:  # named as the report names it, not its temporary file
+                error = type(error)(error.message, path=decodable(photo.name))
             if error is not None:
                 result.errors.append(error)
                 if on_error:
@@ -498,7 +574,10 @@ def run_batch(
             cache_dir = str(cache.directory) if cache is not None else None
             workers = min(jobs, len(todo))
             emit_ready()
-            if workers == 1 and timeout is None:
+            if backend is not None and todo:
+                with backend(settings, cache_dir, timeout) as elsewhere:
+                    elsewhere.read(todo, paths, readings, lambda: (bar.update(), emit_ready()))
+            elif workers == 1 and timeout is None:
                 for i, key in todo:
                     readings[i] = _read_photo(paths[i], settings, key, cache_dir)
                     bar.update()

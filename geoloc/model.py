@@ -52,6 +52,11 @@ AreaKind = Literal["country", "admin1", "border", "user"]
 """What a reported area is: a country, a region, the border between two countries, a user polygon."""
 
 Box = tuple[int, int, int, int]
+
+Arrow = Literal["left", "up-left", "up", "up-right", "right"]
+"""The arrow drawn beside a destination on a junction sign."""
+ARROW_DEG: dict[str, float] = {"left": -90.0, "up-left": -45.0, "up": 0.0, "up-right": 45.0, "right": 90.0}
+"""Where each arrow points, in degrees clockwise from straight ahead (the arrow drawn upright)."""
 """``(x, y, width, height)`` in pixels of the original (orientation-corrected) image."""
 
 
@@ -64,9 +69,32 @@ def union_box(boxes: Iterable[Box | None]) -> Box | None:
     return (x0, y0, max(b[0] + b[2] for b in bs) - x0, max(b[1] + b[3] for b in bs) - y0)
 
 
+def box_within(inner: Box, outer: Box) -> bool:
+    """Whether box ``inner`` lies within ``outer``, a pixel of slack for rounding (a span in the
+    box of the row or sign it was joined into)."""
+    return (
+        inner[0] >= outer[0] - 1
+        and inner[1] >= outer[1] - 1
+        and inner[0] + inner[2] <= outer[0] + outer[2] + 1
+        and inner[1] + inner[3] <= outer[1] + outer[3] + 1
+    )
+
+
+def clock(seconds: float) -> str:
+    """A time in a video as players show it: "0:12", "1:02:05" (whole seconds)."""
+    whole = int(seconds)
+    hours, minutes, secs = whole // 3600, whole // 60 % 60, whole % 60
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def clock_range(first: float, last: float) -> str:
+    """When a video showed something: "0:12-0:15", or "0:12" within one second."""
+    return clock(first) if clock(first) == clock(last) else f"{clock(first)}-{clock(last)}"
+
+
 @dataclass(frozen=True)
 class TextSpan:
-    """One piece of text read in a photo."""
+    """One piece of text read in a photo, or in a video's frames (then with the frame's time)."""
 
     text: str
     confidence: float  # 0-100, as Tesseract reports it
@@ -74,15 +102,31 @@ class TextSpan:
     line: int = 0  # spans sharing a line number were read on the same text line
     region: int = 0  # index of the detected text region (sign panel) they came from
     lang: str = ""  # the Tesseract languages of the pass that read it
+    time_s: float | None = None  # video: seconds from its start to the frame the box is on
+    time_range: tuple[float, float] | None = None  # video: the first and last time the text was seen
+    arrow: Arrow | None = None  # the arrow drawn left of a sign row's text, when one was seen
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "text": self.text,
             "confidence": round(self.confidence, 1),
             "box": list(self.box),
             "line": self.line,
             "region": self.region,
         }
+        if self.time_s is not None:
+            d["time_s"] = round(self.time_s, 2)
+        if self.time_range is not None:
+            d["time_range"] = [round(t, 2) for t in self.time_range]
+        if self.arrow is not None:
+            d["arrow"] = self.arrow
+        return d
+
+    def when(self) -> str | None:
+        """When a video showed the text, as players count: "0:12-0:15", "0:12"; None for a photo."""
+        if self.time_s is None:
+            return None
+        return clock_range(*(self.time_range or (self.time_s, self.time_s)))
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TextSpan:
@@ -99,6 +143,9 @@ class TextSpan:
             line=_integer(d.get("line", 0), "line"),
             region=_integer(d.get("region", 0), "region"),
             lang=_text(d.get("lang", ""), "lang"),
+            time_s=None if d.get("time_s") is None else _number(d["time_s"], "time_s", 0.0, math.inf),
+            time_range=None if d.get("time_range") is None else _time_range(d["time_range"]),
+            arrow=None if d.get("arrow") is None else _arrow(d["arrow"]),
         )
 
 
@@ -117,6 +164,7 @@ class Mention:
     place_kind: PlaceKind | None = None  # the kind of place named, when the source says (a country field)
     part: Compass | None = None  # the part of the named area a caption means ("northern Ukraine")
     signpost: bool = False  # its panel points elsewhere too (a distance, "gare SNCF", "ЦЕНТР"): a direction sign
+    arrow: Arrow | None = None  # the arrow drawn beside it on a junction sign: which way it lies
 
     @property
     def text(self) -> str:
@@ -393,6 +441,60 @@ class Area:
     code: str = ""  # "BY", "RU.10", "UA-BY"
 
 
+ContextUse = Literal["text", "wider", "context_file"]
+"""Which words inference took as the photo's context: its own (a caption, a post), the wider text
+around it (the article), or the ``--context`` file of the run."""
+
+
+@dataclass(frozen=True)
+class PhotoContext:
+    """The words published with one photo, and where they came from, so a reader can check them.
+
+    A photo from a saved page has its caption as ``text`` and the article as ``wider``; a photo
+    from a Telegram export has its post's text, date and link. Inference takes the most specific
+    of these that names a place (``used`` says which), because a caption speaks of its photo and
+    an article of many things.
+    """
+
+    source: str  # where ``text`` came from: "post 4211", "saved/article.html (figure caption)", a file
+    text: str = ""
+    wider: str = ""  # the text around the photo (the article), weaker: used when ``text`` names no place
+    wider_source: str = ""
+    date: str | None = None  # when it was published, as the source writes it (ISO 8601 for Telegram)
+    link: str | None = None  # the post or page on the web, when the source names it
+    forwarded_from: str | None = None  # a forwarded post: whom it was forwarded from
+    used: ContextUse | None = None  # set by inference; None when no text named a place
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "text": self.text,
+            "wider": self.wider,
+            "wider_source": self.wider_source,
+            "date": self.date,
+            "link": self.link,
+            "forwarded_from": self.forwarded_from,
+            "used": self.used,
+        }
+
+
+@dataclass(frozen=True)
+class PhotoInput:
+    """A photo to read, with its own words, as the inputs a user named were expanded into.
+
+    ``name`` is what the report calls it when that is not ``path``: an image taken out of a saved
+    ``.mhtml`` is read from a temporary file, but reported as ``page.mhtml#photo.jpg``.
+    """
+
+    path: str
+    context: PhotoContext | None = None
+    name: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.name or self.path
+
+
 @dataclass
 class PhotoReport:
     """Everything geoloc concluded about one photo."""
@@ -406,6 +508,7 @@ class PhotoReport:
     conflicts: list[str] = field(default_factory=list)
     areas: list[dict[str, Any]] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)  # readings not taken as places, and why
+    context: PhotoContext | None = None  # the words published with this photo
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -418,6 +521,7 @@ class PhotoReport:
             "left_out": list(self.left_out),
             "areas": list(self.areas),
             "errors": list(self.errors),
+            "context": self.context.to_dict() if self.context else None,
         }
 
 
@@ -495,8 +599,25 @@ def _integer(value: Any, what: str, low: int | None = None) -> int:
     return value
 
 
+def _time_range(value: Any) -> tuple[float, float]:
+    """A span's ``time_range``: two finite times from the video's start, the first not after the second."""
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise TypeError("time_range is not a pair of times")
+    first, last = (_number(v, "time_range", 0.0, math.inf) for v in value)
+    if first > last:
+        raise ValueError(f"time_range {first:g}-{last:g} runs backwards")
+    return first, last
+
+
 def _text(value: Any, what: str) -> str:
     """``value`` when it is a string; else TypeError."""
     if not isinstance(value, str):
         raise TypeError(f"{what} is not text")
+    return value
+
+
+def _arrow(value: Any) -> Arrow:
+    """``value`` when it names an arrow in ``ARROW_DEG``; else ValueError."""
+    if not isinstance(value, str) or value not in ARROW_DEG:
+        raise ValueError("arrow is not one of " + ", ".join(ARROW_DEG))
     return value

@@ -7,6 +7,7 @@ import json
 import os
 import pty
 import select
+import shutil
 import signal
 import socket
 import struct
@@ -249,3 +250,75 @@ def test_the_headline_follows_the_gps_not_a_caption_region_far_from_it(tmp_path:
     headline = res.output.splitlines()[0]
     assert "GPS position" in headline and "Bryansk" not in headline, res.output
     assert "conflict: caption 'Bryansk" in res.output
+
+
+def test_resume_appends_each_line_and_a_rerun_skips_what_is_written(tmp_path: Path, cache: Path) -> None:
+    from tests.support.published import message, telegram_export
+
+    posts = [
+        message(1, "Харків, ринок", photo="photos/1.jpg"),
+        message(2, "Sumy station", photo="photos/2.jpg", date="2026-11-30T11:00:00"),
+        message(3, "Chernihiv, the old town", photo="photos/missing_3.jpg", date="2026-11-30T12:00:00"),
+    ]
+    export = telegram_export(tmp_path / "ChatExport", posts)
+    out = tmp_path / "channel.jsonl"
+    args = [str(export), "--resume", str(out), "--offline", "--jobs", "1", "--timeout", "0"]
+    first = _run(*args, "--map", str(tmp_path / "1.html"))
+    assert first.exit_code == 1  # post 3's photo is missing: a line with its error
+    lines = out.read_bytes().splitlines(keepends=True)
+    assert [json.loads(ln)["context"]["source"] for ln in lines] == ["post 1", "post 2", "post 3"]
+    assert json.loads(lines[2])["errors"] == ["no such file"]
+
+    cut = lines[0] + lines[1][: len(lines[1]) // 2]  # a run killed while writing its second line
+    out.write_bytes(cut)
+    second = _run(*args, "--map", str(tmp_path / "2.html"))
+    assert f"geoloc: {out}: 1 of 3 photos already there; skipped" in second.stderr
+    written = out.read_bytes()
+    assert written.startswith(cut + b"\n")  # nothing written before is lost or rewritten
+    redone = [json.loads(ln) for ln in written[len(cut) + 1 :].splitlines()]
+    assert [(r["context"]["source"], bool(r["errors"])) for r in redone] == [("post 2", False), ("post 3", True)]
+
+    shutil.copyfile(export / "photos" / "1.jpg", export / "photos" / "missing_3.jpg")  # the photo turned up
+    third = _run(*args, "--map", str(tmp_path / "3.html"))
+    assert third.exit_code == 0, third.stderr
+    assert f"geoloc: {out}: 2 of 3 photos already there; skipped" in third.stderr
+    last = json.loads(out.read_bytes().splitlines()[-1])
+    assert last["context"]["source"] == "post 3" and not last["errors"] and last["estimate"] is not None
+    fourth = _run(*args, "--map", str(tmp_path / "4.html"))
+    assert fourth.exit_code == 0 and f"{out}: 3 of 3 photos already there; skipped" in fourth.stderr
+    assert not (tmp_path / "4.html").exists()  # nothing left to do: nothing read, nothing written
+
+
+def test_resume_refuses_stdout_and_an_input(tmp_path: Path) -> None:
+    photo = tmp_path / "a.jpg"
+    photo.write_bytes(b"")
+    for target, words in (("-", "--resume needs a file"), (str(photo), "--resume would overwrite this input")):
+        result = CliRunner().invoke(cli, ["locate", str(photo), "--resume", target])
+        assert result.exit_code == 2 and words in result.stderr, result.stderr
+    assert photo.read_bytes() == b""
+
+
+def test_context_file_is_for_photos_named_and_pages_keep_their_captions(tmp_path: Path, cache: Path) -> None:
+    from tests.support.published import FIGURES, blank_photo, saved_page
+
+    page = saved_page(tmp_path / "saved", figures=FIGURES[:1])  # its caption names Chernihiv
+    photo = blank_photo(tmp_path / "loose.jpg", seed=7)
+    caption = tmp_path / "caption.txt"
+    caption.write_text("Taken in Kharkiv on Tuesday.", encoding="utf-8")
+    result = _run(
+        str(photo), str(page), "--context", str(caption), "--offline", "--json", "--map", str(tmp_path / "m.html")
+    )
+    assert result.exit_code == 0, result.stderr
+    loose, figure = json.loads(result.stdout)["photos"]
+    assert loose["context"] == {
+        "source": str(caption),
+        "text": "Taken in Kharkiv on Tuesday.",
+        "wider": "",
+        "wider_source": "",
+        "date": None,
+        "link": None,
+        "forwarded_from": None,
+        "used": "text",
+    }
+    assert "Kharkiv" in loose["estimate"]["explanation"]
+    assert figure["context"]["used"] == "text" and "Chernihiv" in figure["estimate"]["explanation"]

@@ -68,3 +68,31 @@ def test_help_teaches_with_examples():
     assert result.exit_code == 0
     assert "geoloc ocr images/chernihiv_sign.jpg" in result.output
     assert "--debug-dir" in result.output and "--lang" in result.output
+
+
+def test_debug_dir_shows_where_text_was_looked_for_and_why_readings_were_dropped(tmp_path):
+    """A small photo is enlarged for the search; the report says so, lists the regions and the
+    readings with why each was kept or dropped, and the page escapes the file name."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.support.scenes import font_file
+
+    im = Image.new("RGB", (640, 420), (90, 120, 90))
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((120, 130, 520, 290), fill=(30, 90, 170))
+    draw.text((320, 210), "Chernihiv", font=ImageFont.truetype(font_file(), 48), fill="white", anchor="mm")
+    photo = tmp_path / "<img src=x onerror=alert(1)>.png"
+    im.save(photo)
+    result = CliRunner().invoke(cli, ["ocr", str(photo), "--debug-dir", str(tmp_path / "dbg")])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "dbg" / photo.stem
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    lines = [s for s in report["searches"] if s["finder"].startswith("text lines")]
+    assert lines and "enlarged" in lines[0]["finder"] and lines[0]["scale"] > 1
+    assert any(r["kind"] == "text" and r["read"] for r in report["regions"])
+    kept = [r for r in report["readings"] if r["why"] == "kept"]
+    assert any(r["text"] == "Chernihiv" for r in kept)
+    assert any(r["why"] != "kept" for r in report["readings"])  # the Cyrillic pass's look-alikes
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert (folder / "regions.jpg").is_file()

@@ -1,4 +1,5 @@
-"""``geoloc locate``: photos in, a ranked estimate per photo, a map and a JSON report out."""
+"""``geoloc locate``: photos, saved pages and Telegram exports in; a ranked estimate per photo, a map
+and a JSON report out."""
 
 from __future__ import annotations
 
@@ -12,19 +13,24 @@ import click
 from geoloc.areas import load_area_file, map_geography, resolve_areas
 from geoloc.batch import DEFAULT_TIMEOUT_S, default_jobs, run_batch
 from geoloc.cache import ObservationCache
+from geoloc.cluster import Cluster, check_address, connect
 from geoloc.common.files import STDOUT, check_outputs, is_stdout, write_output
 from geoloc.common.text import decodable, printable
 from geoloc.errors import GeolocError
 from geoloc.infer import at_estimate
-from geoloc.model import PhotoReport, Report
+from geoloc.model import PhotoContext, PhotoInput, PhotoReport, Report
 from geoloc.pipeline import Settings, locate_scene, reported_areas
 from geoloc.read.context import read_context_file
+from geoloc.read.sources import Inputs, expanded
+from geoloc.read.video import DEFAULT_FRAMES_PER_MINUTE, seen_at
+from geoloc.render.jsonl import JsonLinesFile
 from geoloc.render.jsontext import dumps
 
 from .options import (
     EXIT_OK,
     EXIT_SIGNALLED,
     EXIT_SOME_FAILED,
+    EXIT_USAGE,
     Kilometres,
     country_option,
     json_flag,
@@ -39,41 +45,46 @@ from .options import (
 
 log = logging.getLogger("geoloc")
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".heic", ".heif", ".gif", ".bmp"}
+EXCERPT_CHARS = 100
+"""How much of a photo's own text the summary quotes: enough to recognise the post or caption."""
+
+_USED = {
+    "wider": "its own words name no place; the article's text was used",
+    "context_file": "its own words name no place; --context was used",
+}
+"""The summary's line when a photo's estimate rests on words other than its own."""
 
 
-def expand_inputs(inputs: tuple[str, ...]) -> list[str]:
-    """Photos in the order given; a directory stands for the images directly inside it, sorted.
-
-    A directory holding no image is named on stderr: a mistyped folder should not pass silently.
-    """
-    out: list[str] = []
-    for item in inputs:
-        p = Path(item)
-        if p.is_dir():
-            found = [
-                str(c) for c in sorted(p.iterdir()) if c.suffix.lower() in IMAGE_SUFFIXES and not c.name.startswith(".")
-            ]
-            if not found:
-                note(f"{item}: no photos in this folder; skipped")
-            out.extend(found)
-        else:
-            out.append(item)
-    return out
+def _excerpt(text: str) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= EXCERPT_CHARS else one_line[: EXCERPT_CHARS - 1] + "…"
 
 
-def summary_line(photo: PhotoReport) -> str:
+def context_lines(photo: PhotoReport, shared_source: str | None = None) -> list[str]:
+    """Where a photo's own words came from (a post, a page's caption), quoted, and which words its
+    estimate used; nothing for the ``--context`` every photo shares (``shared_source``)."""
+    c = photo.context
+    if c is None or c.source == shared_source:
+        return []
+    bits = [c.source, c.date or "", f"forwarded from {c.forwarded_from}" if c.forwarded_from else "", c.link or ""]
+    head = "    context: " + ", ".join(b for b in bits if b)
+    lines = [head + (f": “{_excerpt(c.text)}”" if c.text.strip() else "")]
+    if c.used in _USED:
+        lines.append(f"    {_USED[c.used]}")
+    return lines
+
+
+def summary_line(photo: PhotoReport, shared_source: str | None = None) -> str:
     """A few lines a person reads: the best estimate and its basis, each other place the evidence
-    allows ("or: ..."), or why there is none.
+    allows ("or: ..."), or why there is none, and the photo's own words with their source.
 
     Each line is made printable: file names, place names, metadata and caption text in it
     came from outside.
     """
     if photo.estimate is None:
         texts = len(photo.texts)
-        return printable(
-            f"{photo.path}: no location evidence ({texts} text span{'s' * (texts != 1)} read, none a place)"
-        )
+        lines = [f"{photo.path}: no location evidence ({texts} text span{'s' * (texts != 1)} read, none a place)"]
+        return "\n".join(printable(line) for line in lines + context_lines(photo, shared_source))
     e = photo.estimate
     at = at_estimate(photo.candidates, e)  # a candidate away from the estimate never headlines it
     best = at.place if at is not None else None
@@ -89,6 +100,9 @@ def summary_line(photo: PhotoReport) -> str:
         f"{photo.path}: {where}  ({e.lat:.4f}, {e.lon:.4f}) ± {e.radius_km:.0f} km, confidence {e.confidence:.2f}",
         f"    basis: {e.explanation or e.basis}",
     ]
+    when = seen_at(photo.texts, [ev.box for ev in at.evidence] if at is not None else ())
+    if when:  # a video: when its evidence was on screen
+        lines.append(f"    {when}")
     lines += [
         f"    or: ({a.lat:.4f}, {a.lon:.4f}) ± {a.radius_km:.0f} km, probability {a.probability:.2f}"
         for a in e.alternatives
@@ -97,6 +111,7 @@ def summary_line(photo: PhotoReport) -> str:
     for area in photo.areas:
         where = "inside" if area["inside"] else f"{area['distance_km']:.0f} km from"
         lines.append(f"    {where} {area['name']}")
+    lines += context_lines(photo, shared_source)
     return "\n".join(printable(line) for line in lines)
 
 
@@ -112,7 +127,7 @@ def summary_line(photo: PhotoReport) -> str:
     "--map",
     "map_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the HTML map [default: maps/<first photo>.html].",
+    help="Where to write the HTML map [default: maps/<first page, export or photo>.html].",
 )
 @click.option(
     "--geojson",
@@ -126,6 +141,13 @@ def summary_line(photo: PhotoReport) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the JSON report to this file; - for stdout.",
 )
+@click.option(
+    "--parquet",
+    "parquet_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write one row per photo as GeoParquet (the estimate as its point), and the evidence in "
+    "<stem>.evidence.parquet: for GeoPandas, DuckDB, QGIS (needs geoloc[archive]).",
+)
 @json_flag
 @click.option(
     "--jsonl",
@@ -133,6 +155,14 @@ def summary_line(photo: PhotoReport) -> str:
     is_flag=True,
     help="Stream: print each photo's report as one JSON line as soon as it is done "
     "(input order; a failed photo is a line with its error).",
+)
+@click.option(
+    "--resume",
+    "resume_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.jsonl",
+    help="Append each photo's JSON line to FILE as soon as it is done (never truncated), and skip "
+    "the photos FILE already holds a line without errors for: run the same command again to go on.",
 )
 @click.option(
     "-j",
@@ -148,7 +178,28 @@ def summary_line(photo: PhotoReport) -> str:
     default=DEFAULT_TIMEOUT_S,
     show_default=True,
     metavar="SECONDS",
-    help="A photo whose reading takes longer fails (one line) and the others go on; 0: no limit.",
+    help="A photo whose reading takes longer fails (one line) and the others go on; a video gets this "
+    "for every 50 frames it may read; 0: no limit.",
+)
+@click.option(
+    "--frames-per-minute",
+    type=click.IntRange(min=1),
+    default=DEFAULT_FRAMES_PER_MINUTE,
+    show_default=True,
+    help="Video: frames read per minute of video (the sharpest of each stretch, near-duplicates skipped).",
+)
+@click.option(
+    "--cluster",
+    "cluster_address",
+    callback=lambda ctx, param, value: _cluster_address(value),
+    metavar="tcp://HOST:PORT|local:N",
+    help="Read the photos on a Dask cluster: its scheduler's address, or local:N to start N worker processes "
+    "here (needs geoloc[cluster]; --jobs is then unused).",
+)
+@click.option(
+    "--send-bytes",
+    is_flag=True,
+    help="With --cluster: send each photo's bytes to the workers, for workers that do not share these folders.",
 )
 @click.option(
     "--no-cache",
@@ -207,10 +258,15 @@ def command(
     map_path: Path | None,
     geojson_path: Path | None,
     report_path: Path | None,
+    parquet_path: Path | None,
     as_json: bool,
     as_jsonl: bool,
+    resume_path: Path | None,
     jobs: int,
     timeout: int,
+    frames_per_minute: int,
+    cluster_address: str | None,
+    send_bytes: bool,
     no_cache: bool,
     open_map: bool,
     offline: bool,
@@ -229,9 +285,13 @@ def command(
 ) -> None:
     """Estimate where each PHOTO was taken and draw it on a map.
 
-    PHOTO may be files or folders (their images are taken in name order). For each photo geoloc
-    reads EXIF GPS and IPTC/XMP location, OCRs signs in the picture (Latin and Cyrillic), looks the
-    names up in the offline GeoNames gazetteer, and ranks the candidate places with their evidence.
+    PHOTO may be files or folders (their images are taken in name order), saved article pages
+    (page.html saved with its files, or page.mhtml: each article image with its own caption, the
+    article as wider context) and Telegram Desktop JSON exports (the folder with result.json: each
+    post's photos with the post's text, date and link). For each photo geoloc reads EXIF GPS and
+    IPTC/XMP location, OCRs signs in the picture (Latin and Cyrillic), looks the names up in the
+    offline GeoNames gazetteer, and ranks the candidate places with their evidence. A photo's own
+    words come first; the article's text, then --context, only when they name no place.
 
     \b
     Examples:
@@ -239,9 +299,13 @@ def command(
       geoloc locate photos/ --border BY --within-km 20 --offline
       geoloc locate a.jpg b.jpg --together --json > report.json
       geoloc locate photos/ --jobs 2 --jsonl > reports.jsonl
+      geoloc locate archive/ --cluster tcp://scheduler:8786 --jsonl > reports.jsonl
+      geoloc locate saved/article.html saved/other.mhtml --offline
+      geoloc locate ChatExport_2026-11-30/ --resume channel.jsonl -q
 
     What was read from each photo (metadata, OCR text) is cached by the photo's content, so a
     re-run, or a run that was interrupted, reads only new photos; --no-cache reads all again.
+    With --resume FILE.jsonl a re-run also skips the photos already written to FILE.
 
     Exit status: 0 all photos done, 1 some photos failed (each said on stderr), 2 bad usage,
     130 interrupted (Ctrl-C: lines already printed stay, map and report cover the photos done),
@@ -252,53 +316,187 @@ def command(
         raise click.UsageError("--json and --jsonl both print on stdout; choose one")
     if offline and geocoder != "geonames":
         raise click.UsageError("--offline uses the built-in gazetteer; drop --geocoder or --offline")
+    if send_bytes and not cluster_address:
+        raise click.UsageError("--send-bytes sends the photos to a cluster's workers; add --cluster")
+    context_text = read_context_file(context_file) if context_file else ""
     settings = Settings(
         langs=lang,
         country=country,
         near=near,
-        context_text=read_context_file(context_file) if context_file else "",
+        context_text=context_text,
         context_source=str(context_file or ""),
         geocoder=geocoder,
         geocoder_url=geocoder_url,
         offline=offline or geocoder == "geonames",
+        frames_per_minute=frames_per_minute,
+        progress=not quiet and sys.stderr.isatty(),
     )
-    paths = expand_inputs(photos)
-    if not paths:
-        raise click.UsageError("no photos found in " + ", ".join(photos))
-    map_path = map_path or Path("maps") / f"{decodable(Path(paths[0]).stem)[:100] or 'geoloc'}.html"
-    outputs: dict[str, str | Path | None] = {"--map": map_path, "--geojson": geojson_path, "--report": report_path}
+    run_context = PhotoContext(source=str(context_file), text=context_text) if context_file else None
+    with expanded(photos, run_context) as inputs:
+        _locate(
+            inputs,
+            photos,
+            settings,
+            context_file=context_file,
+            map_path=map_path,
+            geojson_path=geojson_path,
+            report_path=report_path,
+            parquet_path=parquet_path,
+            resume_path=resume_path,
+            as_json=as_json,
+            as_jsonl=as_jsonl,
+            jobs=jobs,
+            timeout=timeout,
+            cluster_address=cluster_address,
+            send_bytes=send_bytes,
+            no_cache=no_cache,
+            open_map=open_map,
+            offline=offline,
+            borders=borders,
+            regions=regions,
+            area_files=area_files,
+            within_km=within_km,
+            together=together,
+            quiet=quiet,
+        )
+
+
+def _cluster_address(value: str | None) -> str | None:
+    """``--cluster``'s address, checked for its form before anything is read (Dask is not imported)."""
+    try:
+        return None if value is None else check_address(value)
+    except GeolocError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+def _connect(address: str, send_bytes: bool) -> Cluster:
+    """The cluster ``--cluster`` names, reached and checked; else its problem in one line, exit 2."""
+    try:
+        return connect(address, send_bytes=send_bytes)
+    except GeolocError as err:
+        report_error(err)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def _shown(photo: str | PhotoInput) -> str:
+    """The name a photo has in the report and on the terminal."""
+    return decodable(photo if isinstance(photo, str) else photo.shown)
+
+
+def _locate(
+    inputs: Inputs,
+    named: tuple[str, ...],
+    settings: Settings,
+    *,
+    context_file: Path | None,
+    map_path: Path | None,
+    geojson_path: Path | None,
+    report_path: Path | None,
+    parquet_path: Path | None,
+    resume_path: Path | None,
+    as_json: bool,
+    as_jsonl: bool,
+    jobs: int,
+    timeout: int,
+    cluster_address: str | None,
+    send_bytes: bool,
+    no_cache: bool,
+    open_map: bool,
+    offline: bool,
+    borders: tuple[str, ...],
+    regions: tuple[str, ...],
+    area_files: tuple[str, ...],
+    within_km: float | None,
+    together: bool,
+    quiet: int,
+) -> None:
+    """The run, once the inputs are expanded (their temporary files live until it returns)."""
+    for line in inputs.notes:
+        note(line)
+    for err in inputs.errors:
+        report_error(err)
+    if not inputs.photos:
+        if inputs.errors:  # each said above: a broken page or export is a failed input, not bad usage
+            raise SystemExit(EXIT_SOME_FAILED)
+        raise click.UsageError("no photos found in " + ", ".join(named))
+    paths = [p if isinstance(p, str) else p.path for p in inputs.photos]
+    map_path = map_path or Path("maps") / f"{decodable(inputs.title)[:100] or 'geoloc'}.html"
+    outputs: dict[str, str | Path | None] = {
+        "--map": map_path,
+        "--geojson": geojson_path,
+        "--report": report_path,
+        "--resume": resume_path,
+    }
     if as_json or as_jsonl:
         outputs["--json" if as_json else "--jsonl"] = STDOUT
     try:  # every option is checked before the first photo is read: a typo costs no OCR
-        check_outputs(outputs, [*paths, *([context_file] if context_file else []), *area_files])
+        if resume_path is not None and str(resume_path) == STDOUT:
+            raise GeolocError("--resume needs a file to append to and read back, not stdout", path=STDOUT)
+        if parquet_path:
+            from geoloc.render.parquet import evidence_path, require_pyarrow
+
+            require_pyarrow()  # without it: one line before any photo is read
+            outputs["--parquet"], outputs["--parquet evidence"] = parquet_path, evidence_path(parquet_path)
+        check_outputs(outputs, [*paths, *inputs.read, *([context_file] if context_file else []), *area_files])
         user_areas = [area for f in area_files for area in load_area_file(Path(f))]  # read once
         if regions:
             resolve_areas(regions=regions, home_country=settings.country)
+        resume = JsonLinesFile(resume_path) if resume_path else None
+        done = resume.done() if resume else set()
     except GeolocError as err:
         raise click.UsageError(str(err)) from None
+    todo = [p for p in inputs.photos if _shown(p) not in done]
+    if len(todo) < len(inputs.photos):
+        skipped, total = len(inputs.photos) - len(todo), len(inputs.photos)
+        note(f"{resume_path}: {skipped:,} of {total:,} photos already there; skipped")
+    if not todo:
+        raise SystemExit(EXIT_SOME_FAILED if inputs.errors else EXIT_OK)
+    contexts = {_shown(p): p.context for p in todo if isinstance(p, PhotoInput)}
     summary_to_stderr = any(is_stdout(p) for p in outputs.values() if p is not None)
+
+    def stream(photo: PhotoReport) -> None:
+        line = dumps(photo.to_dict())
+        if as_jsonl:
+            click.echo(line)
+        if resume is not None:
+            resume.append(line)
+
+    failed_photos: list[PhotoReport] = []  # rows of the Parquet file, after the photos done
 
     def stream_error(err: GeolocError) -> None:
         report_error(err)
-        if as_jsonl:
-            failed_photo = PhotoReport(path=err.path or "", errors=[err.message])
-            click.echo(dumps(failed_photo.to_dict()))
+        failed_photo = PhotoReport(path=err.path or "", errors=[err.message], context=contexts.get(err.path or ""))
+        failed_photos.append(failed_photo)
+        if as_jsonl or resume is not None:
+            stream(failed_photo)
 
-    batch = run_batch(
-        paths,
-        settings,
-        jobs=jobs,
-        timeout=timeout or None,
-        cache=None if no_cache else ObservationCache(),
-        progress=not quiet and sys.stderr.isatty(),
-        on_error=stream_error,
-        on_result=(lambda r: click.echo(dumps(r.to_dict()))) if as_jsonl else None,
-    )
-    report, failed = Report(photos=batch.reports), len(batch.errors)
+    cluster: Cluster | None = None
+    try:
+        cluster = _connect(cluster_address, send_bytes) if cluster_address else None
+        batch = run_batch(
+            todo,
+            settings,
+            jobs=jobs,
+            timeout=timeout or None,
+            cache=None if no_cache else ObservationCache(),
+            progress=not quiet and sys.stderr.isatty(),
+            on_error=stream_error,
+            on_result=stream if as_jsonl or resume is not None else None,
+            backend=cluster.readers if cluster else None,
+        )
+    except GeolocError as err:  # the --resume file cannot be written, or the cluster was lost: stop
+        report_error(err)
+        raise SystemExit(EXIT_SOME_FAILED) from None
+    finally:
+        if resume is not None:
+            resume.close()
+        if cluster is not None:
+            cluster.close()
+    report, failed = Report(photos=batch.reports), len(batch.errors) + len(inputs.errors)
     stopped_code = EXIT_SIGNALLED + batch.interrupted  # 130 after Ctrl-C, 143 after SIGTERM
     done_code = stopped_code if batch.interrupted else EXIT_SOME_FAILED if failed else EXIT_OK
     if batch.interrupted:
-        note(f"interrupted after {len(report.photos) + failed} of {len(paths)} photos")
+        note(f"interrupted after {len(report.photos) + len(batch.errors)} of {len(todo)} photos")
     if not report.photos:
         raise SystemExit(stopped_code if batch.interrupted else EXIT_SOME_FAILED)
 
@@ -320,15 +518,20 @@ def command(
             written.append(write_geojson(report, geojson_path, areas=areas))
         if report_path:
             written.append(write_output(report_path, (dumps(data, indent=2) + "\n").encode("utf-8")))
+        if parquet_path:
+            from geoloc.render.parquet import write_parquet
+
+            written += write_parquet(report, parquet_path, failed=failed_photos)
     except GeolocError as err:
         report_error(err)
         raise SystemExit(EXIT_SOME_FAILED) from None
 
+    shared = str(context_file) if context_file else None
     if as_json:
         click.echo(dumps(data, indent=2))
     elif not as_jsonl:
         for photo in report.photos:
-            click.echo(summary_line(photo), err=summary_to_stderr)
+            click.echo(summary_line(photo, shared), err=summary_to_stderr)
         if report.scene is not None and report.scene.estimate is not None:
             e = report.scene.estimate
             click.echo(

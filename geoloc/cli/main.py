@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "cache": "cache",
     "exif": "exif",
     "ocr": "ocr",
+    "summarize": "summarize",
+    "proof": "proof",
 }
 
 

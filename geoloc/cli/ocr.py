@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
+from geoloc.common.files import atomic_write_text
 from geoloc.common.photo import load_image
 from geoloc.common.text import decodable, printable
-from geoloc.errors import GeolocError
+from geoloc.errors import GeolocError, OCRError
 from geoloc.model import TextSpan
 from geoloc.read.ocr.reader import read_text
 from geoloc.render.jsontext import dumps
+from geoloc.render.map.escape import esc
 
 from .options import (
     EXIT_OK,
@@ -44,6 +47,44 @@ def _summary(path: str, spans: list[TextSpan]) -> str:
     return "\n".join(printable(line) for line in lines)
 
 
+def _debug_page(folder: Path, photo: str) -> None:
+    """Write ``index.html`` beside the debug report: the overlay, then the searches, the regions
+    and every reading with why it was kept or dropped (all text escaped: it comes from the photo
+    and its file name)."""
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+
+    def table(rows: list[dict], columns: list[str], numbered: bool = False) -> str:
+        head = "".join(f"<th>{esc(c)}</th>" for c in (["#"] if numbered else []) + columns)
+        body = "".join(
+            "<tr>"
+            + (f"<td>{i}</td>" if numbered else "")
+            + "".join(f"<td>{esc(row.get(c, ''))}</td>" for c in columns)
+            + "</tr>"
+            for i, row in enumerate(rows)
+        )
+        return f"<table><tr>{head}</tr>{body}</table>"
+
+    page = (
+        '<!doctype html><meta charset="utf-8"><title>geoloc ocr: '
+        + esc(photo)
+        + "</title><style>td,th{border:1px solid #ccc;padding:2px 6px}table{border-collapse:collapse}"
+        "img{max-width:100%}</style>"
+        + f"<h1>{esc(photo)}</h1>"
+        + "<p>Blue: colour panels; yellow: text lines; magenta: lines only the second search found; "
+        "green: readings kept; red: readings dropped (numbers as in the last table).</p>"
+        + '<img src="regions.jpg" alt="regions">'
+        + "<h2>Where text was looked for</h2>"
+        + table(report["searches"], ["finder", "side", "scale", "found"])
+        + "<h2>Regions</h2>"
+        + table(report["regions"], ["kind", "found_by", "centre", "size", "angle", "read", "crop"], True)
+        + "<h2>Lines read again with other scripts' models</h2>"
+        + table(report["other_scripts"], ["langs", "lines", "why"])
+        + "<h2>Readings</h2>"
+        + table(report["readings"], ["text", "confidence", "lang", "box", "why"], True)
+    )
+    atomic_write_text(folder / "index.html", page + "\n")
+
+
 @click.command("ocr")
 @photos_argument
 @json_flag
@@ -51,7 +92,9 @@ def _summary(path: str, spans: list[TextSpan]) -> str:
     "--debug-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Save the detected regions and the binarised crops here (one folder per photo), to see why a sign was missed.",
+    help="Save, per photo (one folder each), where text was looked for at which scale, the regions and their "
+    "binarised crops, and why each reading was kept or dropped (index.html, report.json, regions.jpg), "
+    "to see why a sign was missed.",
 )
 @lang_option
 @verbosity
@@ -84,6 +127,11 @@ def command(
             image = load_image(path)
             sub = debug_dir / Path(path).stem if debug_dir is not None else None
             spans = read_text(image, lang, debug_dir=sub)
+            if sub is not None:
+                try:
+                    _debug_page(sub, decodable(path))
+                except OSError as exc:
+                    raise OCRError(f"cannot write the debug page: {exc}", path=str(sub)) from None
         except GeolocError as err:
             if err.path is None:
                 err.path = decodable(path)

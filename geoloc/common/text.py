@@ -14,7 +14,22 @@ from types import ModuleType
 
 SCRIPT_CYRILLIC = "Cyrl"
 SCRIPT_LATIN = "Latn"
-"""ISO 15924 codes, the values ``script_of`` returns."""
+"""ISO 15924 codes, the values ``script_of`` returns (with those of ``OTHER_SCRIPTS``)."""
+
+OTHER_SCRIPTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("Grek", (("\u0370", "\u03ff"), ("\u1f00", "\u1fff"))),
+    ("Armn", (("\u0530", "\u058f"),)),
+    ("Hebr", (("\u0590", "\u05ff"),)),
+    ("Arab", (("\u0600", "\u06ff"), ("\u0750", "\u077f"), ("\ufb50", "\ufdff"), ("\ufe70", "\ufeff"))),
+    ("Thai", (("\u0e00", "\u0e7f"),)),
+    ("Geor", (("\u10a0", "\u10ff"), ("\u1c90", "\u1cbf"), ("\u2d00", "\u2d2f"))),
+    ("Hang", (("\u1100", "\u11ff"), ("\u3130", "\u318f"), ("\uac00", "\ud7af"))),
+    ("Jpan", (("\u3040", "\u30ff"),)),
+    ("Hani", (("\u4e00", "\u9fff"), ("\u3400", "\u4dbf"))),
+)
+"""The other scripts geoloc reads signs in (besides Latin and Cyrillic), by their Unicode blocks:
+a Greek or Georgian reading is looked up among the names written in its own script, and is no
+Latin text to judge with English word lists. Kana stands for Japanese (kanji are Han)."""
 
 # Latin letters that look like Cyrillic ones and back: OCR and hurried typing mix them in a word.
 _LAT2CYR = str.maketrans("aceiopxyABCEHIKMOPTXY", "асеіорхуАВСЕНІКМОРТХУ")
@@ -82,7 +97,8 @@ def _strip_marks(text: str) -> str:
 def normalise(text: str) -> str:
     """Case-, diacritics- and punctuation-folded form, script kept: the test for an exact match."""
     text = fix_homoglyphs(unicodedata.normalize("NFKC", text))
-    text = _strip_marks(text.translate(_SPECIAL)).lower()
+    # Greek final sigma folded: lowering a sign in capitals ("ΠΑΤΡΑΣ") may give either form
+    text = _strip_marks(text.translate(_SPECIAL)).lower().replace("ς", "σ")
     text = _APOS_RE.sub("", text)
     return " ".join(_SEP_RE.sub(" ", text).split())
 
@@ -97,16 +113,35 @@ def has_cyrillic(text: str) -> bool:
     return any(is_cyrillic_letter(ch) for ch in text)
 
 
+def letter_script(ch: str) -> str:
+    """The script of one letter: ``SCRIPT_CYRILLIC``, a code of ``OTHER_SCRIPTS``, else ``SCRIPT_LATIN``."""
+    if is_cyrillic_letter(ch):
+        return SCRIPT_CYRILLIC
+    if ch.isascii():
+        return SCRIPT_LATIN
+    for code, blocks in OTHER_SCRIPTS:
+        if any(lo <= ch <= hi for lo, hi in blocks):
+            return code
+    return SCRIPT_LATIN
+
+
 def script_of(text: str) -> str:
-    """``SCRIPT_CYRILLIC``, ``SCRIPT_LATIN`` or "" by majority of letters.
+    """``SCRIPT_CYRILLIC``, ``SCRIPT_LATIN``, another script's code or "" by majority of letters.
 
     A hint for ranking: a name written in Cyrillic is most likely in a country that writes it.
+    A reading half Cyrillic is Cyrillic (look-alike Latin letters slip into Cyrillic words).
     """
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return ""
     cyr = sum(is_cyrillic_letter(c) for c in letters)
-    return SCRIPT_CYRILLIC if cyr * 2 >= len(letters) else SCRIPT_LATIN
+    if cyr * 2 >= len(letters):
+        return SCRIPT_CYRILLIC
+    counts: dict[str, int] = {}
+    for c in letters:
+        code = letter_script(c)
+        counts[code] = counts.get(code, 0) + 1
+    return max(counts, key=lambda code: (counts[code], code == SCRIPT_LATIN))
 
 
 # Words on shop fronts, warning and traffic signs, and in prose, that are never place names even

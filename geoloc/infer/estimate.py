@@ -220,7 +220,7 @@ def _misread_reason(r: Resolved, kept: Sequence[Place]) -> str:
 def _rings(resolved: Sequence[Resolved], chosen: Sequence[Place]) -> list[Ring]:
     """The distance signs read in the photo, each with the place chosen for it."""
     return [
-        Ring(p, r.mention.distance_km, r.mention.region or 0)
+        Ring(p, r.mention.distance_km, r.mention.region or 0, r.mention.arrow)
         for r, p in zip(resolved, chosen, strict=True)
         if r.mention.distance_km and r.mention.kind == "ocr"
     ]
@@ -257,13 +257,13 @@ def _estimate(
             rule="gps",
             explanation=f"{gps.source.upper()} GPS {gps.lat:.5f}, {gps.lon:.5f}",
         )
-    parts = ", ".join(f"{p.name} {d:g} km" for p, d, _ in pairs)
+    parts = ", ".join(f"{p.name} {d:g} km" for p, d, *_ in pairs)
     if contradicted:
         # No camera position fits every sign: a misreading or a wrongly chosen place. Say so with
         # a region wide enough to hold every ring, at the lowest confidence, never a tidy point.
-        lat = sum(p.lat for p, _, _ in pairs) / len(pairs)
-        lon = sum(p.lon for p, _, _ in pairs) / len(pairs)
-        radius = max(haversine_km(lat, lon, p.lat, p.lon) + d for p, d, _ in pairs)
+        lat = sum(p.lat for p, *_ in pairs) / len(pairs)
+        lon = sum(p.lon for p, *_ in pairs) / len(pairs)
+        radius = max(haversine_km(lat, lon, p.lat, p.lon) + d for p, d, *_ in pairs)
         return Estimate(
             lat=lat,
             lon=lon,
@@ -314,7 +314,7 @@ def _estimate(
             ),
         )
     if len(pairs) == 1:
-        p, d, _ = pairs[0]
+        p, d, *_ = pairs[0]
         r = next(r for r, q in zip(resolved, chosen, strict=True) if q is p and r.mention.distance_km)
         # Same-named destinations farther apart than the distance are different answers.
         share, others = _namesake_shares(p, r.namesakes, home, list(context_places), same_km=d)

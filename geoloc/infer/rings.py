@@ -10,6 +10,7 @@ probability, centre and radius, and no centre is ever drawn between two of them.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -21,7 +22,7 @@ from shapely.geometry import MultiPoint
 from shapely.geometry.base import BaseGeometry
 
 from geoloc.common.geodesy import ROAD_FACTOR_MIN, LocalProjection, haversine_km, haversine_km_array
-from geoloc.model import Place
+from geoloc.model import ARROW_DEG, Arrow, Place
 
 ROAD_FACTOR = (ROAD_FACTOR_MIN, 0.83, 1.02)
 """Straight-line / road distance: lowest plausible, most likely, highest (with reading slack)."""
@@ -43,11 +44,69 @@ MIN_RADIUS_KM = 3.0
 
 
 class Ring(NamedTuple):
-    """A destination read on a sign with its road distance; ``sign`` groups one panel's lines."""
+    """A destination read on a sign with its road distance; ``sign`` groups one panel's lines, and
+    ``arrow`` is the arrow drawn beside it on a junction sign, when one was read."""
 
     place: Place
     road_km: float
     sign: int = 0
+    arrow: Arrow | None = None
+
+
+ARROW_SECTOR_DEG = 45.0
+"""How far either side of where an arrow points its destination may lie (bearings relative to the
+unknown heading): a sign draws only five arrows, so each stands for a 90-degree sector, and a
+sideways arrow for everything from the diagonal back to behind (a road that turns off and bends)."""
+ARROW_RAMP_DEG = 15.0
+"""Degrees outside the arrows' sectors over which the arrow penalty grows to its full size: the
+straight-line bearing of a town and its road's first direction differ by a little."""
+ARROW_PENALTY = 3.0
+"""Log-likelihood lost where the arrows of one sign cannot all be true for any heading (about 95%
+of a mirror place's probability): an arrow may be misread (2 of 60 rows on generated junction
+signs), so the place they rule out keeps a little."""
+HEADING_STEP_DEG = 5.0
+"""Step of the headings tried: the arrows' sectors are 90 degrees wide, so 5 degrees loses little."""
+
+
+def _bearings_deg(lat: np.ndarray, lon: np.ndarray, lat2: float, lon2: float) -> np.ndarray:
+    """Initial great-circle bearing from each (lat, lon) to (lat2, lon2), degrees clockwise from north."""
+    p1, p2, dl = np.radians(lat), math.radians(lat2), np.radians(lon2 - lon)
+    y = np.sin(dl) * math.cos(p2)
+    x = np.cos(p1) * math.sin(p2) - np.sin(p1) * math.cos(p2) * np.cos(dl)
+    return np.degrees(np.arctan2(y, x))
+
+
+def _sector(arrow: Arrow) -> tuple[float, float]:
+    """Relative bearings (clockwise from ahead) an arrow stands for: its sector, and to behind for
+    a sideways arrow."""
+    a = ARROW_DEG[arrow]
+    lo, hi = a - ARROW_SECTOR_DEG, a + ARROW_SECTOR_DEG
+    return (lo, 180.0) if a >= 90.0 else (-180.0, hi) if a <= -90.0 else (lo, hi)
+
+
+def _arrow_loglik(lat: np.ndarray, lon: np.ndarray, rings: Sequence[Ring]) -> np.ndarray:
+    """Log-likelihood of camera positions given the arrows drawn beside one sign's destinations.
+
+    Two rings meet in two mirror-image places, and there the left/right order of the destinations
+    flips: the arrows say which place it is. The camera's heading is not known, so a place is
+    fine when some heading puts every destination of a sign within its arrow's sector; the
+    penalty grows with how far the best heading still leaves one outside. One arrow alone says
+    nothing (any heading fits it), and a sign without arrows assumes nothing about directions.
+    """
+    total = np.zeros(lat.shape)
+    signs: dict[int, list[tuple[Place, Arrow]]] = {}
+    for r in rings:
+        if r.arrow is not None:
+            signs.setdefault(r.sign, []).append((r.place, r.arrow))
+    headings = np.arange(0.0, 360.0, HEADING_STEP_DEG)[:, None]
+    for rows in (rows for rows in signs.values() if len(rows) >= 2):
+        worst = np.zeros((headings.shape[0], lat.size))  # per heading, the largest miss of any row
+        for place, arrow in rows:
+            lo, hi = _sector(arrow)
+            rel = (_bearings_deg(lat, lon, place.lat, place.lon)[None, :] - headings + 180.0) % 360.0 - 180.0
+            worst = np.maximum(worst, np.maximum(lo - rel, rel - hi).clip(min=0.0))
+        total -= ARROW_PENALTY * np.minimum(1.0, worst.min(axis=0) / ARROW_RAMP_DEG)
+    return total
 
 
 def _ring_loglik(lat: np.ndarray, lon: np.ndarray, rings: Sequence[Ring]) -> np.ndarray:
@@ -146,7 +205,7 @@ def fit_rings(rings: Sequence[Ring], home: BaseGeometry | None) -> RingFit:
     apart, each with its share, never averaged into a point between them where the camera cannot be.
     """
     lat, lon = _grid(rings)
-    ll = _ring_loglik(lat, lon, rings)
+    ll = _ring_loglik(lat, lon, rings) + _arrow_loglik(lat, lon, rings)
     if home is not None:  # a sign stands in the country whose alphabet it uses
         ll = ll + np.where(shapely.contains_xy(home, lon, lat), 0.0, -OUTSIDE_HOME_PENALTY)
     best = float(ll.max())

@@ -23,10 +23,10 @@ from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from geoloc.common.text import has_region_word, is_region_word, normalise
+from geoloc.common.text import has_region_word, is_region_word, letter_script, normalise
 from geoloc.errors import GazetteerError
 from geoloc.places import sources
-from geoloc.places.names import common_words, keys, skeleton
+from geoloc.places.names import SIGN_SCRIPTS, common_words, keys, skeleton
 from geoloc.places.tables import (
     AU_STATE_ABBREVIATIONS,
     COUNTRY_ALIASES,
@@ -71,13 +71,21 @@ def _country_centre(
     return factbook or outline
 
 
+CASELESS_SCRIPTS = frozenset({"Geor", "Hebr", "Arab"})
+"""Scripts without capitals: the lowercase-romanisation test below says nothing about them."""
+
+
 def _usable_alternate(name: str) -> bool:
-    """Latin or Cyrillic alternate names that are names, not codes or transliteration junk."""
+    """Latin, Cyrillic or ``SIGN_SCRIPTS`` alternate names that are names, not codes or
+    transliteration junk."""
     if not name or len(name) > 80:
         return False
     letters = [c for c in name if c.isalpha()]
     if not letters:
         return False
+    own = {letter_script(c) for c in letters}
+    if len(own) == 1 and own <= SIGN_SCRIPTS:
+        return bool(own & CASELESS_SCRIPTS) or any(c.isupper() for c in letters)
     for c in letters:
         if not ("a" <= c.lower() <= "z" or "\u00c0" <= c <= "\u024f" or "\u0400" <= c <= "\u04ff"):
             return False

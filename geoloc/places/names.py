@@ -21,10 +21,15 @@ import functools
 import re
 import unicodedata
 
-from geoloc.common.text import COMMON_WORDS, fix_homoglyphs, fold_ascii, has_cyrillic, normalise
+from geoloc.common.text import COMMON_WORDS, fix_homoglyphs, fold_ascii, has_cyrillic, normalise, script_of
 from geoloc.places.translit import romanisations
 
 _REPEAT_RE = re.compile(r"(.)\1+")
+
+SIGN_SCRIPTS = frozenset({"Grek", "Armn", "Geor", "Hebr", "Arab"})
+"""Alphabets besides Latin and Cyrillic whose alternate names are kept: signs in them are read
+("Αθήνα" finds Athens). Han, kana, Hangul and Thai names are left out: two-character names are
+below the shortest query looked up, and shop words of those scripts would find places."""
 
 
 def loosen(folded: str) -> str:
@@ -46,6 +51,8 @@ def keys(text: str) -> set[str]:
     else:
         forms = [text]
     out = {loosen(fold_ascii(f)) for f in forms}
+    if script_of(text) in SIGN_SCRIPTS:  # a Greek or Hebrew name is its own key: no ASCII form
+        out.add(normalise(text).replace(" ", ""))
     out.discard("")
     return out
 

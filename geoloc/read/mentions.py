@@ -221,6 +221,7 @@ def _row_mention(row: Sequence[TextSpan], region: int, source: str) -> Mention |
         region=region,
         source=source,
         routes=tuple(routes),
+        arrow=next((s.arrow for s in sorted(row, key=lambda t: t.box[0]) if s.arrow is not None), None),
     )
 
 

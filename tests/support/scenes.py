@@ -650,6 +650,15 @@ def _warp_box(H: np.ndarray, box: tuple[float, float, float, float]) -> Box:
     return (int(round(lo[0])), int(round(lo[1])), int(round(hi[0] - lo[0])), int(round(hi[1] - lo[1])))
 
 
+def _cover(photo: np.ndarray, w: int, h: int) -> np.ndarray:
+    """``photo`` scaled to cover ``w`` x ``h`` and cropped to its middle, as float32 RGB."""
+    ph, pw = photo.shape[:2]
+    k = max(w / pw, h / ph)
+    big = cv2.resize(photo[..., :3], (max(w, round(pw * k)), max(h, round(ph * k))), interpolation=cv2.INTER_AREA)
+    y0, x0 = (big.shape[0] - h) // 2, (big.shape[1] - w) // 2
+    return big[y0 : y0 + h, x0 : x0 + w].astype(np.float32)
+
+
 def render_scene(
     signs: Sequence[SignSpec],
     *,
@@ -659,8 +668,12 @@ def render_scene(
     blur: float | None = None,
     jpeg_quality: int | None = None,
     street: bool = False,
+    background: np.ndarray | None = None,
 ) -> tuple[Image.Image, list[GroundTruthText]]:
     """Draw ``signs`` into a road scene (a house front when ``street``); return image and truth.
+
+    ``background`` (an RGB photo, scaled and cropped to ``size``) replaces the drawn road and its
+    clutter behind the signs: a real scene's textures, which a drawn one lacks.
 
     ``lighting`` is "day" or "overcast" (random when None); ``blur`` the Gaussian sigma in pixels
     (random 0-1.2 when None); ``jpeg_quality`` compresses the returned image in memory when given
@@ -671,7 +684,9 @@ def render_scene(
     w, h = size
     lighting = lighting or ("day" if rng.random() < 0.6 else "overcast")
     img, horizon, road_x = _backdrop(rng, w, h, lighting, street)
-    if not street:
+    if background is not None:
+        img = _cover(background, w, h)
+    elif not street:
         _clutter(img, rng, horizon)
     truth: list[GroundTruthText] = []
     taken: list[tuple[int, int, int, int]] = []

@@ -3,6 +3,9 @@
 JPEG (APP1 Exif / XMP / extended XMP, APP13 Photoshop IPTC), PNG (eXIf, iTXt XMP, ImageMagick raw
 profiles), TIFF, WebP (EXIF / XMP chunks), HEIF / HEIC / AVIF (ISO-BMFF items) and the JPEG XL
 container (Exif / xml boxes). Only the metadata bytes are touched; pixels are never decoded.
+Movies in the same box format (MP4, MOV, 3GP: ``collect_movie``) give their position tags (QuickTime
+``©xyz``, Apple's ``com.apple.quicktime.location.ISO6709`` key, 3GPP ``loci``), dates, camera
+names and XMP.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import warnings as pywarnings
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 from PIL import Image, UnidentifiedImageError
@@ -20,6 +24,7 @@ from PIL import Image, UnidentifiedImageError
 from geoloc.common.photo import MAX_CHUNKS
 from geoloc.errors import PhotoError
 from geoloc.read.metadata.malformed import PARSE_ERRORS, Malformed, OverBudget, why
+from geoloc.read.metadata.text import clean
 
 MAX_METADATA_BYTES = 16 * 1024 * 1024
 """Most metadata read from one file, over all its blocks and counted after decompression. Photos
@@ -63,6 +68,9 @@ class Raw:
     iptc: list[bytes] = field(default_factory=list)  # bare IPTC IIM streams
     warnings: list[str] = field(default_factory=list)
     spent: int = 0  # metadata bytes taken so far, against MAX_METADATA_BYTES
+    iso6709: list[tuple[str, str]] = field(default_factory=list)  # a movie's positions: (tag, ISO 6709 text)
+    tags: dict[str, str] = field(default_factory=dict)  # a movie's make, model, software, creation_date, created_utc
+    boxes: int = 0  # ISO-BMFF boxes walked in a movie, against MAX_CHUNKS
 
     def take(self, size: int) -> None:
         """Count ``size`` more bytes of metadata, or raise OverBudget if the file's share is spent."""
@@ -448,3 +456,193 @@ def _jxl(data: Any, raw: Raw) -> None:
         elif btype == b"brob":
             inner = bytes(data[s : s + 4]).decode("latin-1")
             raw.warnings.append(f"JPEG XL '{inner}' metadata is Brotli-compressed and was not read")
+
+
+# ---------------------------------------------------------------------------------------------
+# movies: MP4, MOV and 3GP carry their metadata in the same boxes as HEIF
+
+_EBML_MAGIC = b"\x1a\x45\xdf\xa3"
+"""The first bytes of a Matroska or WebM file (an EBML header)."""
+_BARE_QUICKTIME = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
+"""Boxes an old QuickTime movie may begin with, before ``ftyp`` existed."""
+_XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
+"""The ``uuid`` box type under which MP4 files carry an XMP packet."""
+_UDTA_TAGS = {b"\xa9day": "creation_date", b"\xa9mak": "make", b"\xa9mod": "model", b"\xa9swr": "software"}
+"""QuickTime user-data texts read besides ``©xyz``, by the name ``Metadata.camera`` gives them."""
+_APPLE_KEYS = {
+    "com.apple.quicktime.creationdate": "creation_date",
+    "com.apple.quicktime.make": "make",
+    "com.apple.quicktime.model": "model",
+    "com.apple.quicktime.software": "software",
+}
+"""Apple's ``mdta`` keys read besides the location, by the name ``Metadata.camera`` gives them."""
+APPLE_LOCATION_KEY = "com.apple.quicktime.location.ISO6709"
+"""The ``mdta`` key an iPhone writes its position under, as ISO 6709 text."""
+_MAC_EPOCH_TO_UNIX = 2_082_844_800
+"""Seconds from 1904-01-01, where QuickTime counts time from, to 1970-01-01."""
+
+
+def movie_container(head: bytes) -> str | None:
+    """The container a file's first bytes (4 kB is ample) announce: "quicktime" (MP4, MOV, 3GP),
+    "matroska" (MKV, WebM), or None for anything else, HEIF photos included."""
+    if head.startswith(_EBML_MAGIC):
+        return "matroska"
+    if len(head) >= 16 and head[4:8] == b"ftyp":
+        return None if _is_heif(head) else "quicktime"
+    if len(head) >= 8 and head[4:8] in _BARE_QUICKTIME:
+        return "quicktime"
+    return None
+
+
+def collect_movie(data: Any) -> Raw:
+    """A QuickTime / MP4 movie's metadata: positions, dates, camera names and XMP, bounds-checked.
+
+    Only ``moov`` and its ``udta`` and ``meta`` boxes are walked (a top-level ``uuid`` box may hold
+    XMP): the sample tables and the media data are skipped by their sizes, so a movie of gigabytes
+    costs a few box headers. At most ``MAX_CHUNKS`` boxes are walked; what is broken or beyond the
+    caps becomes a warning, and what was read before it is kept.
+    """
+    raw = Raw(fmt="QuickTime")
+    try:
+        for btype, s, e in _movie_boxes(data, 0, len(data), raw):
+            if btype == b"moov":
+                _moov(data, s, e, raw)
+            elif btype == b"uuid" and bytes(data[s : s + 16]) == _XMP_UUID:
+                raw.take(e - s - 16)
+                raw.xmp.append(bytes(data[s + 16 : e]))
+    except OverBudget as exc:
+        raw.warnings.append(str(exc))
+    except PARSE_ERRORS as exc:
+        raw.warnings.append(f"QuickTime structure is malformed ({why(exc)}); read what came before it")
+    return raw
+
+
+def _movie_boxes(data: Any, start: int, end: int, raw: Raw) -> Iterator[tuple[bytes, int, int]]:
+    """``_boxes``, counted against ``MAX_CHUNKS`` for the whole movie: a tree of millions of empty
+    boxes would otherwise cost a Python step each."""
+    for box in _boxes(data, start, end):
+        raw.boxes += 1
+        if raw.boxes > MAX_CHUNKS:
+            raise Malformed(f"more than {MAX_CHUNKS:,} boxes")
+        yield box
+
+
+def _moov(data: Any, s: int, e: int, raw: Raw) -> None:
+    """The movie box: its header's creation time, its user data and its metadata."""
+    for btype, bs, be in _movie_boxes(data, s, e, raw):
+        if btype == b"mvhd":
+            _mvhd(data, bs, be, raw)
+        elif btype == b"udta":
+            _udta(data, bs, be, raw)
+        elif btype == b"meta":
+            _meta(data, bs, be, raw)
+
+
+def _mvhd(data: Any, s: int, e: int, raw: Raw) -> None:
+    """The movie's creation time: seconds since 1904 in UTC (0 when the writer left it unset)."""
+    version = data[s]
+    created = struct.unpack_from(">Q" if version == 1 else ">I", data, s + 4)[0]
+    if created:
+        try:
+            when = datetime.fromtimestamp(created - _MAC_EPOCH_TO_UNIX, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raw.warnings.append(f"QuickTime creation time {created} is out of range; ignored")
+            return
+        raw.tags.setdefault("created_utc", when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def _udta(data: Any, s: int, e: int, raw: Raw) -> None:
+    """QuickTime user data: ``©xyz`` and other texts, 3GPP ``loci``, ``XMP_``, an iTunes ``meta``."""
+    for btype, bs, be in _movie_boxes(data, s, e, raw):
+        if btype == b"\xa9xyz" or btype in _UDTA_TAGS:
+            value = _udta_text(data, bs, be)
+            if value and btype == b"\xa9xyz":
+                raw.iso6709.append(("QuickTime ©xyz", value))
+            elif value:
+                raw.tags.setdefault(_UDTA_TAGS[btype], value)
+        elif btype == b"loci":
+            value = _loci(data, bs, be)
+            if value:
+                raw.iso6709.append(("3GPP loci", value))
+        elif btype == b"XMP_":
+            raw.take(be - bs)
+            raw.xmp.append(bytes(data[bs:be]))
+        elif btype == b"meta":
+            _meta(data, bs, be, raw)
+
+
+def _udta_text(data: Any, s: int, e: int) -> str | None:
+    """A QuickTime user-data text: a 16-bit length and language, then the text (some writers put
+    an iTunes-style ``data`` box there instead)."""
+    if e - s >= 16 and bytes(data[s + 4 : s + 8]) == b"data":
+        return clean(bytes(data[s + 16 : e]))
+    if e - s < 4:
+        return None
+    length = struct.unpack_from(">H", data, s)[0]
+    return clean(bytes(data[s + 4 : min(e, s + 4 + length)]))
+
+
+def _loci(data: Any, s: int, e: int) -> str | None:
+    """A 3GPP location box (TS 26.244) as ISO 6709 text: after a name, a role byte, then longitude,
+    latitude and altitude as signed 16.16 fixed-point numbers."""
+    name_end = bytes(data[s + 6 : e]).find(b"\x00")
+    if name_end < 0:
+        raise Malformed("3GPP loci box has no end to its place name")
+    pos = s + 6 + name_end + 2  # the name's terminator, then the role
+    if pos + 12 > e:
+        raise Malformed("3GPP loci box cut off")
+    lon, lat, alt = (v / 65536 for v in struct.unpack_from(">iii", data, pos))
+    return f"{lat:+.5f}{lon:+.5f}{alt:+.1f}/"
+
+
+def _meta(data: Any, s: int, e: int, raw: Raw) -> None:
+    """A ``meta`` box: Apple's ``mdta`` keys with their ``ilst`` values, or an iTunes ``ilst``.
+
+    Apple writes ``meta`` as a plain box, ISO as a full box (4 more bytes of version and flags):
+    which one it is shows in where the ``hdlr`` box starts.
+    """
+    start = s if bytes(data[s + 4 : s + 8]) == b"hdlr" else s + 4
+    keys: list[str] = []
+    for btype, bs, be in _movie_boxes(data, start, e, raw):
+        if btype == b"keys":
+            keys = _keys(data, bs, be, raw)
+        elif btype == b"ilst":
+            _ilst(data, bs, be, keys, raw)
+
+
+def _keys(data: Any, s: int, e: int, raw: Raw) -> list[str]:
+    """The names of an ``mdta`` key table, in order (an ``ilst`` item names its key by position)."""
+    pos, keys = s + 8, []  # version, flags and the entry count, which the box size bounds anyway
+    while pos + 8 <= e:
+        size = struct.unpack_from(">I", data, pos)[0]
+        if size < 8 or pos + size > e:
+            raise Malformed(f"metadata key of size {size}")
+        raw.boxes += 1
+        if raw.boxes > MAX_CHUNKS:
+            raise Malformed(f"more than {MAX_CHUNKS:,} boxes")
+        keys.append(bytes(data[pos + 8 : pos + size]).decode("utf-8", "replace"))
+        pos += size
+    return keys
+
+
+def _ilst(data: Any, s: int, e: int, keys: list[str], raw: Raw) -> None:
+    """Metadata items: each names its key (a position in ``keys``, or a four-letter iTunes code)
+    and holds its value in a ``data`` box (type, locale, then UTF-8 text for the keys read here)."""
+    for btype, bs, be in _movie_boxes(data, s, e, raw):
+        index = struct.unpack(">I", btype)[0]
+        key = keys[index - 1] if 0 < index <= len(keys) else btype.decode("latin-1")
+        for dtype, ds, de in _movie_boxes(data, bs, be, raw):
+            if dtype != b"data" or de - ds < 8:
+                continue
+            value = clean(bytes(data[ds + 8 : de]))
+            if not value:
+                continue
+            if key == APPLE_LOCATION_KEY:
+                raw.iso6709.append(("QuickTime location key", value))
+            elif key == "©xyz":
+                raw.iso6709.append(("QuickTime ©xyz", value))
+            elif key in _APPLE_KEYS:
+                raw.tags.setdefault(_APPLE_KEYS[key], value)
+            elif btype in _UDTA_TAGS:
+                raw.tags.setdefault(_UDTA_TAGS[btype], value)
+            break

@@ -13,9 +13,10 @@ spends its time on foliage and misses small text. So ``read_text``
 3. stacks all crops into one page per script and reads it with Tesseract once per script
    ("ukr+rus+bel" and "eng" separately: one mixed pass swaps look-alike letters, Brovary read as
    "Вгоуагу"), and beside them reads every detector line with the PP-OCRv4 recognition network
-   (``geoloc.read.ocr.recognise``: photographed Latin text and Chinese); the lines the network
-   reads nothing sure on are read once more, line by line, with the installed Tesseract
-   languages of other scripts (Korean, Japanese, Thai...);
+   (``geoloc.read.ocr.recognise``: photographed Latin text and Chinese); the lines no pass read
+   surely are read once more with the other scripts' Tesseract models (``_read_other_scripts``:
+   the Greek, Georgian, Armenian, Hebrew and Arabic ones together, which decides the script, then
+   Korean, Japanese and Thai), each set of lines in one call;
 4. maps every word back to original-image pixels, groups words into lines and phrases, lines
    outside panels into signs, and merges the readings of the passes (identical readings become
    one span; a reading another pass read much more surely is dropped as the wrong script; other
@@ -29,9 +30,10 @@ import logging
 import os
 import re
 import shutil
+import tempfile
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,14 +44,16 @@ from PIL import Image
 
 from geoloc.common.paths import ASSETS
 from geoloc.common.photo import photo_scale
-from geoloc.common.text import is_cyrillic_letter
+from geoloc.common.text import SCRIPT_CYRILLIC, SCRIPT_LATIN, letter_script
 from geoloc.errors import OCRError
 from geoloc.model import TextSpan
 from geoloc.read.ocr import detect as textdetect
 from geoloc.read.ocr import recognise
+from geoloc.read.ocr.arrows import with_arrows
 from geoloc.read.ocr.detect import Region, detect_regions, detect_text_lines
 from geoloc.read.ocr.langs import CYRILLIC_LANGS, DEFAULT_LANGS
 from geoloc.read.ocr.recognise import read_lines, recogniser_ready
+from geoloc.read.ocr.trace import Trace, write_debug, write_page
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +84,7 @@ class _Crop:
     image: np.ndarray  # binarised, text black on white, uint8
     to_original: np.ndarray  # 2x3 affine: crop pixels -> original image pixels
     offset_y: int = 0  # where it sits in the stacked page
+    number: int = -1  # its region's index among the regions cut (the debug files' numbering)
 
 
 @dataclass
@@ -166,7 +171,7 @@ def _cut(rgb: np.ndarray, region: Region, index: int) -> _Crop | None:
         )
         to_orig = to_orig @ np.array([[1 / scale, 0, 0], [0, 1 / scale, 0], [0, 0, 1]])
     bw = _binarise(gray, light)
-    bw = _whiten_border(bw)
+    bw = _whiten_border(bw, keep_edge_letters=region.kind == "text")
     if (bw == 0).sum() < 20:
         return None
     m = 10
@@ -215,16 +220,20 @@ def _binarise(gray: np.ndarray, light: bool | None) -> np.ndarray:
     return 255 - bw if light else bw
 
 
-def _whiten_border(bw: np.ndarray) -> np.ndarray:
-    """Remove dark blobs that touch the crop edge or span it: the sign's frame, not letters."""
+def _whiten_border(bw: np.ndarray, keep_edge_letters: bool = False) -> np.ndarray:
+    """Remove dark blobs that touch the crop edge or span it: the sign's frame, not letters.
+
+    On a detector line's crop (``keep_edge_letters``) only a blob spanning its width goes: the
+    detector's box hugs the text, so its first and last letters touch the edge and its tall ones
+    ("Ф", Georgian ascenders) span its height, and a line's crop holds no frame."""
     ink = (bw == 0).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     h, w = bw.shape
     out = bw.copy()
     for i in range(1, n):
         x, y, cw, ch, area = stats[i]
-        touches = x <= 1 or y <= 1 or x + cw >= w - 1 or y + ch >= h - 1
-        frame = cw > 0.85 * w or ch > 0.85 * h
+        touches = not keep_edge_letters and (x <= 1 or y <= 1 or x + cw >= w - 1 or y + ch >= h - 1)
+        frame = cw > 0.85 * w or (ch > 0.85 * h and not keep_edge_letters)
         speck = area < 6
         if touches or frame or speck:
             out[labels == i] = 255
@@ -248,8 +257,11 @@ def _stack(crops: list[_Crop]) -> np.ndarray:
     return page
 
 
-def _read_page(page: np.ndarray, crops: list[_Crop], lang: str, config: str = TESSERACT_CONFIG) -> list[_Word]:
-    """One Tesseract call for all crops; each word mapped back to original pixels."""
+def _read_page(
+    page: np.ndarray, crops: list[_Crop], lang: str, config: str = TESSERACT_CONFIG, trace: Trace | None = None
+) -> list[_Word]:
+    """One Tesseract call for all crops; each word mapped back to original pixels (the words
+    dropped as noise are told to ``trace``)."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # passes run in parallel; no oversubscription
     try:
         data = pytesseract.image_to_data(
@@ -261,7 +273,7 @@ def _read_page(page: np.ndarray, crops: list[_Crop], lang: str, config: str = TE
     for i, raw in enumerate(data["text"]):
         text = _clean_token(raw)
         conf = float(data["conf"][i])
-        if not text or conf < MIN_WORD_CONF:
+        if not raw.strip() or (trace is None and (not text or conf < MIN_WORD_CONF)):
             continue
         x, y, w, h = (data[k][i] for k in ("left", "top", "width", "height"))
         cy = y + h / 2
@@ -273,6 +285,10 @@ def _read_page(page: np.ndarray, crops: list[_Crop], lang: str, config: str = TE
             continue
         c = crops[idx]
         box = _original_box(x - _GAP, y - c.offset_y, x + w - _GAP, y + h - c.offset_y, c.to_original)
+        if not text or conf < MIN_WORD_CONF:
+            if trace is not None:
+                trace.reading(raw.strip(), conf, lang, box, _noise_why(text, conf))
+            continue
         key = (idx, data["block_num"][i], data["par_num"][i], data["line_num"][i])
         words.append(_Word(text, conf, box, idx, key, c.region))
     return words
@@ -309,6 +325,11 @@ def _clean_token(raw: str) -> str:
     return t
 
 
+def _noise_why(token: str, conf: float) -> str:
+    """Why a word was dropped as noise, for the debug report."""
+    return "not a word (punctuation or a lone letter)" if not token else f"confidence under {MIN_WORD_CONF:.0f}"
+
+
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
@@ -342,7 +363,9 @@ def _overlap_1d(a0: float, a1: float, b0: float, b1: float) -> float:
     return max(0.0, inter) / max(1e-6, min(a1 - a0, b1 - b0))
 
 
-def _merge_passes(passes: list[tuple[str, list[_Word]]], n_panels: int = 0) -> list[TextSpan]:
+def _merge_passes(
+    passes: list[tuple[str, list[_Word]]], n_panels: int = 0, trace: Trace | None = None
+) -> list[TextSpan]:
     """Lines of all passes and crops on shared line ids; identical readings merged.
 
     A text line may be read twice per pass (in its sign panel's crop and in the detector's line
@@ -380,6 +403,11 @@ def _merge_passes(passes: list[tuple[str, list[_Word]]], n_panels: int = 0) -> l
                     spans[twin] = TextSpan(
                         new.text, new.confidence, new.box, spans[twin].line, spans[twin].region, new.lang
                     )
+    if trace is not None:
+        for s in spans:
+            winner = _outvoted(s, spans)
+            why = f"outvoted by {winner.text!r} ({winner.lang}, {winner.confidence:.0f})" if winner else "kept"
+            trace.reading(s.text, s.confidence, s.lang, s.box, why)
     spans = [s for s in spans if not _outvoted(s, spans)]
     lines = _group_lines(lines, n_panels)
     order = sorted(range(len(lines)), key=lambda i: (lines[i][0], lines[i][1][1]))
@@ -435,18 +463,23 @@ def _same_line(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bo
     return vertical > 0.5 and horizontal > -3 * min(a[3], b[3])
 
 
-def _outvoted(span: TextSpan, spans: list[TextSpan]) -> bool:
-    """A reading of a box another pass read with much higher confidence: the wrong script.
+def _outvoted(span: TextSpan, spans: list[TextSpan]) -> TextSpan | None:
+    """The reading of the same box another pass read with much higher confidence, if any: then
+    ``span`` is in the wrong script.
 
     "Чернігів" read by the Latin pass comes out as "Yepnuiris" at confidence 35 while the
     Cyrillic pass reads it at 93; such a reading is noise, not a second opinion.
     """
-    return any(
-        o is not span
-        and o.lang != span.lang
-        and o.confidence >= span.confidence + SCRIPT_MARGIN
-        and _box_overlap(o.box, span.box) > 0.6
-        for o in spans
+    return next(
+        (
+            o
+            for o in spans
+            if o is not span
+            and o.lang != span.lang
+            and o.confidence >= span.confidence + SCRIPT_MARGIN
+            and _box_overlap(o.box, span.box) > 0.6
+        ),
+        None,
     )
 
 
@@ -473,34 +506,34 @@ def read_text(image: Image.Image, langs: str = DEFAULT_LANGS, *, debug_dir: Path
     """
     passes = split_passes(_check_langs(langs))
     rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
-    panels, lines = _find(rgb)
+    trace = Trace(size=image.size) if debug_dir is not None else None
+    panels, lines = _find(rgb, trace)
     regions = panels + _lines_to_read(panels, lines)
     crops = [c for i, r in enumerate(regions) if (c := _cut(rgb, r, i)) is not None]
     for c in crops:  # a photo read reduced: boxes are still given in the photo's own pixels
         c.to_original *= photo_scale(image)
+        c.number = c.region
         if c.region >= len(panels):  # a small line read again inside its panel belongs to it
-            c.region = next((k for k, p in enumerate(panels) if _inside(regions[c.region].rect[0], p)), c.region)
-    if debug_dir is not None:
-        _write_debug(Path(debug_dir), rgb, regions, crops)
+            c.region = next((k for k, p in enumerate(panels) if _in_panel(regions[c.region], p)), c.region)
     rec_lines = lines[:MAX_REC_LINES] if "rec" in READERS and _recogniser_ready() else []
-    if not crops and not rec_lines:
-        return []
+    results: list[tuple[str, list[_Word]]] = []
     jobs: list = []
     if crops and "tesseract" in READERS:
         page = _stack(crops)
         if debug_dir is not None:
-            cv2.imwrite(str(Path(debug_dir) / "page.png"), page)
-        jobs += [lambda lang=lang: (lang, _read_page(page, crops, lang)) for lang in passes]
-    weak: list[int] = []
+            write_page(Path(debug_dir), page)
+        jobs += [lambda lang=lang: (lang, _read_page(page, crops, lang, trace=trace)) for lang in passes]
     if rec_lines:
-        jobs.append(lambda: (REC_LANG, _recognise(rgb, rec_lines, panels, photo_scale(image), weak)))
-    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), _threads))) as pool:
-        results = list(pool.map(lambda job: job(), jobs))
-    other = _other_script_langs()
-    if weak and other:
-        results.append((other, _read_other_scripts(rgb, [rec_lines[i] for i in weak], weak, panels, other, image)))
-    spans = _merge_passes(results, len(panels))
+        jobs.append(lambda: (REC_LANG, _recognise(rgb, rec_lines, panels, photo_scale(image), trace)))
+    if jobs:
+        with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), _threads))) as pool:
+            results = list(pool.map(lambda job: job(), jobs))
+        results += _read_other_scripts(rgb, rec_lines, panels, results, photo_scale(image), trace)
+    spans = with_arrows(rgb, _merge_passes(results, len(panels), trace))
     spans.sort(key=lambda s: (s.line, s.box[0]))
+    if trace is not None and debug_dir is not None:
+        _trace_regions(trace, panels, lines, regions, crops)
+        write_debug(Path(debug_dir), rgb, trace, [(c.number, c.image) for c in crops])
     log.debug("read %d spans in %d regions and %d lines", len(spans), len(crops), len(rec_lines))
     return spans
 
@@ -542,18 +575,63 @@ are 5 px at 1024, under what the detector finds, and 9 px at 2048). The second s
 about four times the first (0.6-1.1 s on two shared cores), which bounds the time of a 4K frame."""
 
 
-def _find(rgb: np.ndarray) -> tuple[list[Region], list[Region]]:
-    """Sign panels and the detector's text lines (all of them, largest first)."""
+def _find(rgb: np.ndarray, trace: Trace | None = None) -> tuple[list[Region], list[Region]]:
+    """Sign panels and the detector's text lines (all of them, largest first); each search, its
+    scale and what it found are told to ``trace``."""
     panels = detect_regions(rgb)[:MAX_REGIONS] if "panels" in DETECTORS else []
+    longest = max(rgb.shape[:2])
+    if trace is not None and "panels" in DETECTORS:
+        trace.search("colour panels", longest, 1.0, len(panels))
     if "lines" not in DETECTORS or not _line_detector_ready():
         return panels, []
     lines = detect_text_lines(rgb, DET_MODEL)
-    if max(rgb.shape[:2]) > ZOOM_SIDE:
+    if trace is not None:
+        scale = min(textdetect.DET_MAX_UPSCALE, textdetect.DET_MAX_SIDE / longest)
+        trace.search(
+            "text lines" + (" (photo enlarged)" if scale > 1 else ""), round(longest * scale), scale, len(lines)
+        )
+    if longest > ZOOM_SIDE:
         small = [
             r for r in detect_text_lines(rgb, DET_MODEL, ZOOM_SIDE) if not any(_inside(r.rect[0], k) for k in lines)
         ]
+        if trace is not None:
+            trace.search("text lines, second search for small text", ZOOM_SIDE, ZOOM_SIDE / longest, len(small))
+            trace.zoomed.update(r.rect for r in small)
         lines = sorted(lines + small, key=lambda r: -r.score)
     return panels, lines
+
+
+def _trace_regions(
+    trace: Trace, panels: list[Region], lines: list[Region], regions: list[Region], crops: list[_Crop]
+) -> None:
+    """Tell ``trace`` every region found and whether Tesseract read it (and why, or why not)."""
+    cropped = {c.number for c in crops}
+    read = {r.rect: i for i, r in enumerate(regions)}
+    for i, r in enumerate(panels):
+        why = "read: a colour panel" if i in cropped else "not read: too small or no ink after binarising"
+        trace.region(r.kind, "colour panel", r.rect, why, i if i in cropped else None)
+    for k, r in enumerate(lines):
+        found_by = "text lines, second search" if r.rect in trace.zoomed else "text lines"
+        i = read.get(r.rect)
+        if i is not None and i in cropped:
+            inside = any(_in_panel(r, p) for p in panels)
+            why = "read again: a small line inside a panel" if inside else "read: a line outside every panel"
+        elif i is not None:
+            why = "not read by Tesseract: too small or no ink after binarising"
+        elif any(_in_panel(r, p) for p in panels):
+            why = "read in its panel's crop"
+        else:
+            why = f"not read by Tesseract: beyond the {MAX_LINES} lines read per photo"
+        if k >= MAX_REC_LINES:
+            why += f"; beyond the {MAX_REC_LINES} lines the network reads"
+        trace.region("text", found_by, r.rect, why, i if i is not None and i in cropped else None)
+
+
+def _in_panel(line: Region, panel: Region) -> bool:
+    """A detector line lies on a sign panel: its centre is inside the panel, and the panel is no
+    smaller than the line (a white "panel" can be the counter of a letter, the hole of "Ф" or "о"
+    in the middle of the line, and the line must still be read)."""
+    return panel.rect[1][0] * panel.rect[1][1] >= line.rect[1][0] * line.rect[1][1] and _inside(line.rect[0], panel)
 
 
 def _inside(point: tuple[float, float], region: Region) -> bool:
@@ -564,7 +642,7 @@ def _inside(point: tuple[float, float], region: Region) -> bool:
 def _lines_to_read(panels: list[Region], lines: list[Region]) -> list[Region]:
     """The detector lines Tesseract reads: those outside every panel, or small enough to be worth
     a second, tighter read."""
-    extra = [r for r in lines if r.rect[1][1] < SMALL_LINE_PX or not any(_inside(r.rect[0], p) for p in panels)]
+    extra = [r for r in lines if r.rect[1][1] < SMALL_LINE_PX or not any(_in_panel(r, p) for p in panels)]
     return extra[:MAX_LINES]
 
 
@@ -575,73 +653,190 @@ def find_regions(rgb: np.ndarray) -> list[Region]:
     return panels + _lines_to_read(panels, lines)
 
 
-OTHER_SCRIPTS = ("kor", "jpn", "tha", "ara", "heb", "ell", "kat", "hye")
-"""Tesseract languages of scripts neither the network (Latin, Chinese) nor the Cyrillic pass
-reads; those installed read, line by line, the lines the network read nothing sure on."""
+ALPHABET_LANGS = ("ell", "kat", "hye", "heb", "ara")
+"""Greek, Georgian, Armenian, Hebrew and Arabic: alphabets the network reads as Latin look-alikes
+("Αθήνα" as "Aonvα" at 74) and the Cyrillic pass as Cyrillic ones ("Адпуа" at 76). Their models are
+small (each loads in under 0.1 s), so they read together in one Tesseract call: its multi-language
+reading keeps, word by word, the model surest of it, which is the script decision. Tesseract's own
+script detection (OSD, ``--psm 0``) decided 8 of 12 single sign lines right, at 0.35 s a line."""
+ASIAN_LANGS = ("kor", "jpn", "tha")
+"""Korean, Japanese and Thai: scripts the network reads nothing sure on (it reads Chinese)."""
+SURE_CONF = 85.0
+"""A line no pass read a word on at this confidence or more is unsure: it goes to the alphabets'
+call. Latin and Cyrillic sign lines are read at 90-96 by one pass or another."""
 OTHER_SCRIPT_BELOW = 70.0
-"""A line whose best network word is below this confidence goes to the other-scripts pass."""
-OTHER_SCRIPT_LINES = 4
-"""Weak lines read that way per photo, largest first: each is a Tesseract call (0.05-0.1 s)."""
+"""A line whose best network word is below this confidence goes to the Korean, Japanese and Thai
+call (a Greek or Cyrillic line the network reads as look-alikes stays above it)."""
+OTHER_SCRIPT_LINES = 6
+"""Lines each of the two calls reads per photo, largest first: the lines go to one Tesseract call
+as pages of one file (a call costs its models' loading, 0.1-0.4 s, and each line 0.03-0.1 s)."""
 OTHER_SCRIPT_MIN_CONF = 75.0
-"""A word of that pass is kept at this confidence, and only when it is written in one of those
-scripts: on a blurred Latin or Cyrillic line the pass writes look-alike letters of its own."""
+"""A word of those calls is kept at this confidence, and only when it is written in one of their
+scripts: on a blurred Latin or Cyrillic line they write look-alike letters of their own."""
+LINE_PAD = 0.25
+"""Margin, as a share of a detector line's height, added on each side of it when the other
+scripts' models read it: the detector's box hugs the letters, and Georgian ascenders and
+descenders reach past it. (The main passes keep the tight box and its edge letters instead: a
+margin there brings pieces of the neighbouring lines in, and read fewer names on real photos.)"""
 
 
-@lru_cache(maxsize=1)
-def _other_script_langs() -> str:
-    """The installed languages of ``OTHER_SCRIPTS``, as a Tesseract language string ("" if none)."""
+def _padded(line: Region) -> Region:
+    """A detector line with the margin ``LINE_PAD`` around it."""
+    return replace(line, pad=max(line.pad, LINE_PAD * line.rect[1][1]))
+
+
+@lru_cache(maxsize=2)
+def _installed(langs: tuple[str, ...]) -> str:
+    """The installed ones of ``langs``, as a Tesseract language string ("" if none)."""
     try:
         available = _available_langs()
     except OCRError:
         return ""
-    return "+".join(lang for lang in OTHER_SCRIPTS if lang in available)
+    return "+".join(lang for lang in langs if lang in available)
 
 
-def _other_letter(ch: str) -> bool:
-    """A letter of a script other than Latin and Cyrillic (Hangul, kana, Thai, Arabic...)."""
-    return ch.isalpha() and not ch.isascii() and not ("\u00c0" <= ch <= "\u024f") and not is_cyrillic_letter(ch)
+def _other_script_word(text: str) -> bool:
+    """Two or more letters, all of scripts other than Latin and Cyrillic (Hangul, kana, Thai,
+    Arabic...): a word is written in one script, and these models write look-alikes of their own
+    letters into a Latin or Cyrillic line ("CიდM9" for a bold "София")."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 2 and all(letter_script(ch) not in (SCRIPT_LATIN, SCRIPT_CYRILLIC) for ch in letters)
 
 
 def _read_other_scripts(
-    rgb: np.ndarray, lines: list[Region], index: list[int], panels: list[Region], langs: str, image: Image.Image
+    rgb: np.ndarray,
+    lines: list[Region],
+    panels: list[Region],
+    results: list[tuple[str, list[_Word]]],
+    scale: int,
+    trace: Trace | None = None,
+) -> list[tuple[str, list[_Word]]]:
+    """Read the lines no pass is sure of with the other scripts' models: first the unsure ones
+    with the alphabets (``ALPHABET_LANGS``), then those the network read nothing sure on, and the
+    alphabets did not read, with the Asian scripts (``ASIAN_LANGS``: after, because the Thai
+    model reads a Hebrew line as Thai at 91). Each set of lines is one Tesseract call."""
+    best = _best_conf(lines, results)
+    rec = dict(results).get(REC_LANG, [])
+    rec_best = [max((w.conf for w in rec if w.crop == -1 - i), default=0.0) for i in range(len(lines))]
+    out: list[tuple[str, list[_Word]]] = []
+    read: set[int] = set()
+    alphabets = _installed(ALPHABET_LANGS)
+    unsure = [i for i, b in enumerate(best) if b < SURE_CONF][:OTHER_SCRIPT_LINES]
+    if alphabets and unsure:
+        words = _read_lines_in(rgb, lines, unsure, panels, alphabets, scale, trace)
+        if trace is not None:
+            trace.other_scripts.append({"langs": alphabets, "lines": unsure, "why": f"no pass read {SURE_CONF:.0f}+"})
+        out.append((alphabets, words))
+        read = {-1000 - w.crop for w in words}
+    asian = _installed(ASIAN_LANGS)
+    weak = [i for i, b in enumerate(rec_best) if b < OTHER_SCRIPT_BELOW and i not in read][:OTHER_SCRIPT_LINES]
+    if asian and weak:
+        out.append((asian, _read_lines_in(rgb, lines, weak, panels, asian, scale, trace)))
+        if trace is not None:
+            why = f"the network read under {OTHER_SCRIPT_BELOW:.0f}"
+            trace.other_scripts.append({"langs": asian, "lines": weak, "why": why})
+    return out
+
+
+def _best_conf(lines: list[Region], results: list[tuple[str, list[_Word]]]) -> list[float]:
+    """For each detector line, the highest confidence of a word any pass read inside it."""
+    best = [0.0] * len(lines)
+    for _, words in results:
+        for w in words:
+            centre = (w.box[0] + w.box[2] / 2, w.box[1] + w.box[3] / 2)
+            for i, line in enumerate(lines):
+                if w.conf > best[i] and (w.crop == -1 - i or _inside(centre, line)):
+                    best[i] = w.conf
+    return best
+
+
+def _read_lines_in(
+    rgb: np.ndarray,
+    lines: list[Region],
+    index: list[int],
+    panels: list[Region],
+    langs: str,
+    scale: int,
+    trace: Trace | None = None,
 ) -> list[_Word]:
-    """Read weak detector lines (the largest ``OTHER_SCRIPT_LINES``) one by one with the other
-    scripts' languages; keep sure words in them."""
+    """Read detector lines ``index`` with ``langs``, each as one line (a page of its own in one
+    Tesseract call); keep sure words written in a script other than Latin and Cyrillic."""
+    crops = []
+    for i in index:
+        c = _cut(rgb, _padded(lines[i]), _line_region(lines[i], i, panels))
+        if c is not None:
+            c.to_original *= scale
+            crops.append((i, c))
+    if not crops:
+        return []
     words = []
-    for line, i in list(zip(lines, index, strict=True))[:OTHER_SCRIPT_LINES]:
-        c = _cut(rgb, line, _line_region(line, i, panels))
-        if c is None:
-            continue
-        c.to_original *= photo_scale(image)
-        for w in _read_page(_stack([c]), [c], langs, LINE_CONFIG):
-            if w.conf >= OTHER_SCRIPT_MIN_CONF and sum(map(_other_letter, w.text)) >= 2:
-                w.line_key = (-1000 - i, *w.line_key[1:])
-                words.append(w)
+    pages = [_stack([c]) for _, c in crops]
+    for page_no, w in _read_pages(pages, langs):
+        i, c = crops[page_no]
+        x, y, ww, hh = w.box
+        box = _original_box(x - _GAP, y - c.offset_y, x + ww - _GAP, y + hh - c.offset_y, c.to_original)
+        if not _other_script_word(w.text):
+            if trace is not None:
+                trace.reading(w.text, w.conf, langs, box, "other-script pass: not written in those scripts")
+        elif w.conf < OTHER_SCRIPT_MIN_CONF:
+            if trace is not None:
+                trace.reading(
+                    w.text, w.conf, langs, box, f"other-script pass: confidence under {OTHER_SCRIPT_MIN_CONF:.0f}"
+                )
+        else:
+            words.append(_Word(w.text, w.conf, box, -1000 - i, (-1000 - i, *w.line_key[1:]), c.region))
     return words
+
+
+def _read_pages(pages: list[np.ndarray], lang: str) -> list[tuple[int, _Word]]:
+    """Read each page as one text line, all in one Tesseract call (the pages of one TIFF file):
+    words with their page number and their box in page pixels."""
+    with tempfile.TemporaryDirectory(prefix="geoloc-ocr-") as tmp:
+        path = Path(tmp) / "lines.tif"
+        first, *rest = (Image.fromarray(p) for p in pages)
+        first.save(path, save_all=True, append_images=rest, compression="tiff_lzw")
+        try:
+            data = pytesseract.image_to_data(
+                str(path), lang=lang, config=LINE_CONFIG, output_type=pytesseract.Output.DICT
+            )
+        except pytesseract.TesseractError as exc:
+            raise OCRError(f"tesseract failed on language {lang!r}: {exc.message}") from None
+    out = []
+    for i, raw in enumerate(data["text"]):
+        text = _clean_token(raw)
+        conf = float(data["conf"][i])
+        if not text or conf < MIN_WORD_CONF:
+            continue
+        box = (data["left"][i], data["top"][i], data["width"][i], data["height"][i])
+        key = (0, data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        out.append((data["page_num"][i] - 1, _Word(text, conf, box, 0, key, 0)))
+    return out
 
 
 def _line_region(line: Region, i: int, panels: list[Region]) -> int:
     """The region of detector line ``i``: the panel around it, or one of its own after the panels."""
-    return next((k for k, p in enumerate(panels) if _inside(line.rect[0], p)), len(panels) + i)
+    return next((k for k, p in enumerate(panels) if _in_panel(line, p)), len(panels) + i)
 
 
-def _recognise(rgb: np.ndarray, lines: list[Region], panels: list[Region], scale: int, weak: list[int]) -> list[_Word]:
+def _recognise(
+    rgb: np.ndarray, lines: list[Region], panels: list[Region], scale: int, trace: Trace | None = None
+) -> list[_Word]:
     """Read detector lines with the recognition network; words in original pixels, each line in
-    the region of ``_line_region``. The lines it reads nothing sure on are added to ``weak``."""
+    the region of ``_line_region`` (the words dropped as noise are told to ``trace``)."""
     cuts = [_cut_colour(rgb, r) for r in lines]
     words: list[_Word] = []
     for i, ((_, to_orig), reading) in enumerate(
         zip(cuts, read_lines([c for c, _ in cuts], recognise.REC_MODEL), strict=True)
     ):
-        if max((w[1] for w in reading.words), default=0.0) < OTHER_SCRIPT_BELOW:
-            weak.append(i)
         region = _line_region(lines[i], i, panels)
         top, bottom = reading.band
         for text, conf, x0, x1 in reading.words:
             token = _clean_token(text)
-            if not token or conf < MIN_WORD_CONF:
-                continue
             box = _original_box(x0, top, x1, bottom, to_orig, scale)
+            if not token or conf < MIN_WORD_CONF:
+                if trace is not None and text.strip():
+                    trace.reading(text.strip(), conf, REC_LANG, box, _noise_why(token, conf))
+                continue
             words.append(_Word(token, conf, box, -1 - i, (-1 - i, 0, 0, 0), region))
     return words
 
@@ -673,27 +868,3 @@ def _line_detector_ready() -> bool:
         log.warning("onnxruntime is not installed: reading colour sign panels only")
         return False
     return True
-
-
-def _write_debug(debug_dir: Path, rgb: np.ndarray, regions: list[Region], crops: list[_Crop]) -> None:
-    """Save the detected regions drawn on the photo and each binarised crop."""
-    try:
-        debug_dir.mkdir(parents=True, exist_ok=True)
-        overlay = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR).copy()
-        for i, r in enumerate(regions):
-            pts = cv2.boxPoints(r.rect).astype(np.int32)
-            cv2.polylines(overlay, [pts], True, (0, 0, 255), 3)
-            cv2.putText(
-                overlay,
-                f"{i}:{r.kind}",
-                tuple(int(v) for v in pts.min(0)),
-                cv2.FONT_HERSHEY_SIMPLEX,
-                1.0,
-                (0, 0, 255),
-                2,
-            )
-        cv2.imwrite(str(debug_dir / "regions.jpg"), overlay)
-        for c in crops:
-            cv2.imwrite(str(debug_dir / f"crop_{c.region:02d}.png"), c.image)
-    except OSError as exc:
-        raise OCRError(f"cannot write debug images: {exc}", path=str(debug_dir)) from None

@@ -91,7 +91,7 @@ def render_map(
     ]
     for pi, photo in enumerate(report.photos):
         prefix = f"{esc(photo_label(photo))}: " if several else ""
-        thumbs = Thumbnails(photo.path)  # shared by the photo's popups: decoded once
+        thumbs = Thumbnails(photo.path, photo.texts)  # shared by the photo's popups: decoded once
         distances = [d for d in geography.distances if d.photo == pi]
         drawn += [
             layers.distance_lines(photo, distances, geography.areas, prefix),

@@ -10,11 +10,15 @@ import base64
 import io
 import logging
 import os
+from collections.abc import Sequence
 from typing import Any
 
+from PIL import Image, ImageDraw, ImageFont
+
 from geoloc.common.photo import load_image, photo_scale
+from geoloc.common.video import frame_at
 from geoloc.errors import GeolocError
-from geoloc.model import Box, Candidate, Evidence, PhotoReport
+from geoloc.model import Box, Candidate, Evidence, PhotoReport, TextSpan, box_within, clock
 from geoloc.render.map.escape import esc
 
 log = logging.getLogger(__name__)
@@ -25,6 +29,9 @@ THUMB_QUALITY = 72
 """JPEG quality of thumbnails: legible text at a few kB each."""
 POPUP_WIDTH_PX = 340
 """Widest a popup grows: a thumbnail and a line of evidence side by side."""
+POPUP_TEXT_CHARS = 400
+"""How much of a photo's own words (a caption, a post) a popup quotes: a post or two sentences;
+the whole text is in the JSON report."""
 
 
 def photo_label(photo: PhotoReport) -> str:
@@ -32,13 +39,25 @@ def photo_label(photo: PhotoReport) -> str:
     return os.path.basename(photo.path) or photo.path or "photo"
 
 
-class Thumbnails:
-    """Small JPEG crops of a photo, as data URIs; the photo is decoded once, on first need."""
+THUMB_FRAMES = 8
+"""Most frames of one video decoded for its thumbnails: each costs up to a group of pictures, and
+a video's evidence rarely sits on more than a few frames (the spans of a sign share one)."""
 
-    def __init__(self, path: str) -> None:
+
+class Thumbnails:
+    """Small JPEG crops of a photo, or of a video's frames, as data URIs, decoded on first need.
+
+    For a video, ``texts`` (its spans) tell which frame a box is on: the frame at the span's
+    ``time_s`` is decoded (``geoloc.common.video.frame_at``) and cropped, and the time is written
+    under the thumbnail, as the frame is only one moment of the video.
+    """
+
+    def __init__(self, path: str, texts: Sequence[TextSpan] = ()) -> None:
         self.path = path
+        self._timed = [t for t in texts if t.time_s is not None]
         self._image: Any = None
         self._failed = False
+        self._frames: dict[float, Image.Image | None] = {}
 
     def _load(self) -> Any:
         if self._image is None and not self._failed:
@@ -49,13 +68,37 @@ class Thumbnails:
                 self._failed = True
         return self._image
 
+    def _frame(self, time_s: float) -> Image.Image | None:
+        """The video's frame at ``time_s`` (None once ``THUMB_FRAMES`` are decoded, or unreadable)."""
+        if time_s not in self._frames and len(self._frames) < THUMB_FRAMES:
+            try:
+                self._frames[time_s] = frame_at(self.path, time_s)
+            except GeolocError as exc:
+                log.info("no thumbnail at %.1f s: %s", time_s, exc)
+                self._frames[time_s] = None
+        return self._frames.get(time_s)
+
+    def _span(self, box: Box | None) -> TextSpan | None:
+        """The video span a box shows (an evidence box may join several spans of one row: the
+        largest); for no box, the largest text of the video: its frame stands for the video."""
+        inside = [s for s in self._timed if box is None or box_within(s.box, box)]
+        return max(inside, key=lambda s: (s.box[2] * s.box[3], s.confidence), default=None)
+
     def crop(self, box: Box | None) -> str | None:
         """The region ``box`` with a margin of context around it (the whole photo for None)."""
-        im = self._load()
+        label = None
+        if self._timed:
+            span = self._span(box)
+            if span is None or span.time_s is None:
+                return None
+            im, scale, label = self._frame(span.time_s), 1, clock(span.time_s)
+        else:
+            im = self._load()
+            scale = photo_scale(im) if im is not None else 1
         if im is None:
             return None
         if box is not None:
-            x, y, w, h = (v // photo_scale(im) for v in box)  # boxes are in the photo's pixels
+            x, y, w, h = (v // scale for v in box)  # boxes are in the photo's pixels
             m = int(0.25 * max(w, h)) + 4  # enough of the sign around the text to recognise it
             x0, y0 = max(0, x - m), max(0, y - m)
             x1, y1 = min(im.width, x + w + m), min(im.height, y + h + m)
@@ -65,9 +108,23 @@ class Thumbnails:
         else:
             im = im.copy()
         im.thumbnail((THUMB_PX, THUMB_PX))
+        if label is not None:
+            im = _captioned(im, f"at {label}")
         buf = io.BytesIO()
         im.save(buf, "JPEG", quality=THUMB_QUALITY)
         return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+CAPTION_PX = 14
+"""Height of the strip under a video thumbnail that says when the frame shows."""
+
+
+def _captioned(im: Image.Image, text: str) -> Image.Image:
+    """``im`` with ``text`` (our own words: a time) written in a white strip under it."""
+    out = Image.new("RGB", (max(im.width, 48), im.height + CAPTION_PX), "white")
+    out.paste(im.convert("RGB"), (0, 0))
+    ImageDraw.Draw(out).text((2, im.height + 1), text, fill="black", font=ImageFont.load_default())
+    return out
 
 
 def _evidence_html(ev: Evidence, thumbs: Thumbnails) -> str:
@@ -102,6 +159,38 @@ def candidate_html(c: Candidate, photo: PhotoReport, thumbs: Thumbnails) -> str:
     )
 
 
+def _link_html(link: str) -> str:
+    """A link to the post or page, only when it is a web address (a page may name any scheme)."""
+    if link.startswith(("https://", "http://")):
+        return f'<a href="{esc(link)}" target="_blank" rel="noopener noreferrer">{esc(link)}</a>'
+    return esc(link)
+
+
+def context_html(photo: PhotoReport) -> str:
+    """Where the photo's own words came from ("context: post 4211"), when, its link, and the words,
+    quoted; and which words the estimate used when they were not its own ("" without words)."""
+    context = photo.context
+    if context is None:
+        return ""
+    bits = [f"context: <b>{esc(context.source)}</b>"]
+    if context.date:
+        bits.append(esc(context.date))
+    if context.forwarded_from:
+        bits.append(f"forwarded from {esc(context.forwarded_from)}")
+    if context.link:
+        bits.append(_link_html(context.link))
+    rows = [", ".join(bits)]
+    text = " ".join(context.text.split())
+    if text:
+        cut = text if len(text) <= POPUP_TEXT_CHARS else text[: POPUP_TEXT_CHARS - 1] + "…"
+        rows.append(f"<i>“{esc(cut)}”</i>")
+    if context.used == "wider":
+        rows.append(f"its own words name no place; the estimate used {esc(context.wider_source or 'the article')}")
+    elif context.used == "context_file":
+        rows.append("its own words name no place; the estimate used --context")
+    return "<br>".join(rows)
+
+
 def estimate_html(photo: PhotoReport, thumbs: Thumbnails) -> str:
     """A photo's estimate with what the metadata says, its distances to the areas, and the photo."""
     e = photo.estimate
@@ -124,6 +213,8 @@ def estimate_html(photo: PhotoReport, thumbs: Thumbnails) -> str:
             rows.append(f"{esc(md.location.source)} location: {loc}")
     if md.camera:
         rows.append("camera: " + "; ".join(f"{esc(k)}: {esc(v)}" for k, v in md.camera.items()))
+    if photo.context is not None:
+        rows.append(context_html(photo))
     for a in photo.areas:
         where = "inside" if a.get("inside") else f"{a.get('distance_km')} km from"
         rows.append(f"{where} {esc(a.get('name', ''))}")
