@@ -1022,14 +1022,23 @@ def _stats_cells(rows: Sequence[Row]) -> list[str]:
     errors = [r.error_km for r in with_est if r.error_km is not None and r.rule != "distractor"]
     if errors:
         far = sum(e > FAR_KM for e in errors)
-        far_claimed = sum(
-            r.error_km > FAR_KM for r in with_est if r.rule != "distractor" and (r.confidence or 0) >= CLAIM_CONF
-        )
-        cells += [f"{np.percentile(errors, 90):.0f}", str(far), str(far_claimed)]
+        cells += [f"{np.percentile(errors, 90):.0f}", str(far), str(_far_claimed(with_est))]
     else:
         cells += ["-", "-", "-"]
     cells.append(f"{_share(sum(r.right for r in confident), len(confident))} ({len(confident)})")
     return cells
+
+
+def _far_claimed(rows: Sequence[Row]) -> int:
+    """Estimates over ``FAR_KM`` off stated at ``CLAIM_CONF`` or more (distractor boards aside)."""
+    return sum(
+        1
+        for r in rows
+        if r.rule != "distractor"
+        and r.error_km is not None
+        and r.error_km > FAR_KM
+        and (r.confidence or 0) >= CLAIM_CONF
+    )
 
 
 def print_tables(rows: Sequence[Row], kinds: Sequence[str], seeds: Sequence[int]) -> None:
@@ -1066,16 +1075,7 @@ def print_tables(rows: Sequence[Row], kinds: Sequence[str], seeds: Sequence[int]
             b = [r for r in rows if (kind == "all" or r.kind == kind) and r.difficulty == level]
             right = sum(r.right for r in b)
             cells += [str(len(b)), _share(right, len(b))]
-            far.append(
-                sum(
-                    1
-                    for r in b
-                    if r.rule != "distractor"
-                    and r.error_km is not None
-                    and r.error_km > FAR_KM
-                    and (r.confidence or 0) >= CLAIM_CONF
-                )
-            )
+            far.append(_far_claimed(b))
         print(f"| {kind} | " + " | ".join(cells) + f" | {far[0]} / {far[1]} |")
 
     scored = [r for r in rows if r.rule != "distractor" and r.estimate is not None]

@@ -273,9 +273,15 @@ def _reader_init(one_thread: bool) -> None:
     _end_with_parent()
     signal.signal(signal.SIGINT, _ignore)
     if one_thread:
-        os.environ["OMP_THREAD_LIMIT"] = str(READER_THREADS)
-        use_one_thread()
-        cv2.setNumThreads(READER_THREADS)
+        use_reader_threads()
+
+
+def use_reader_threads() -> None:
+    """Give every pool a photo's reading runs on ``READER_THREADS``: a local reader process's or
+    a cluster worker's share of the cores (see ``_reader_init`` for the pools and why)."""
+    os.environ["OMP_THREAD_LIMIT"] = str(READER_THREADS)
+    use_one_thread()
+    cv2.setNumThreads(READER_THREADS)
 
 
 def _serve(conn: Connection, settings: Settings, cache_dir: str | None, one_thread: bool) -> None:

@@ -45,15 +45,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import cv2
-
 from geoloc import __version__, batch
-from geoloc.batch import READER_THREADS, _internal, _read_photo, _Reading, time_limit, too_slow
+from geoloc.batch import _internal, _read_photo, _Reading, time_limit, too_slow, use_reader_threads
 from geoloc.cache import ObservationCache, reader_fingerprint
 from geoloc.common.text import decodable
 from geoloc.errors import GeolocError, PhotoError, PhotoIOError
 from geoloc.pipeline import Settings
-from geoloc.read.ocr.reader import use_one_thread
 
 log = logging.getLogger("geoloc.cluster")
 
@@ -183,9 +180,7 @@ def _use_worker_threads(one_thread: bool) -> None:
         return
     _worker_threads_set = True
     if one_thread:
-        os.environ["OMP_THREAD_LIMIT"] = str(READER_THREADS)
-        use_one_thread()
-        cv2.setNumThreads(READER_THREADS)
+        use_reader_threads()
 
 
 def _sent_suffix(path: str) -> str:

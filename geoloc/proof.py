@@ -30,7 +30,7 @@ from geoloc.model import Area, PhotoContext, PhotoInput, PhotoReport, Report
 from geoloc.pipeline import Settings, reported_areas
 from geoloc.provenance import changed_since, input_file, provenance
 from geoloc.read.context import read_context_file
-from geoloc.read.sources import Inputs, expanded
+from geoloc.read.sources import Inputs, expanded, shown
 from geoloc.read.video import is_video
 from geoloc.render.proof import FILES, InputFile, Options, Recorded, make_proof
 from geoloc.render.proof.record import MAX_RECORD_BYTES, parse_record
@@ -150,11 +150,6 @@ def _settings(options: Options, context_file: Path | str | None) -> tuple[Settin
     return settings, PhotoContext(source=str(context_file), text=text) if context_file else None
 
 
-def _shown(photo: str | PhotoInput) -> str:
-    """The name a photo has in the report (a page's image: ``page.mhtml#photo.jpg``)."""
-    return decodable(photo if isinstance(photo, str) else photo.shown)
-
-
 def make_proofs(
     named: tuple[str, ...],
     options: Options,
@@ -188,10 +183,10 @@ def make_proofs(
         photos: dict[str, str | PhotoInput] = {}
         for p in inputs.photos:
             if is_video(p if isinstance(p, str) else p.path):  # a proof draws one picture; a video has many
-                on_error(GeolocError("a video: proofs are drawn for photos (use geoloc locate)", path=_shown(p)))
+                on_error(GeolocError("a video: proofs are drawn for photos (use geoloc locate)", path=shown(p)))
                 failed += 1
             else:
-                photos.setdefault(_shown(p), p)  # one photo named twice gets one proof
+                photos.setdefault(shown(p), p)  # one photo named twice gets one proof
         if not photos:
             if failed:
                 return ProofRun(failed=failed)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from geoloc.areas import load_area_file, map_geography, resolve_areas
-from geoloc.batch import DEFAULT_TIMEOUT_S, default_jobs, run_batch
+from geoloc.batch import run_batch
 from geoloc.cache import ObservationCache
 from geoloc.cluster import Cluster, check_address, connect
 from geoloc.common.files import STDOUT, check_outputs, is_stdout, write_output
@@ -21,7 +21,7 @@ from geoloc.infer import at_estimate
 from geoloc.model import PhotoContext, PhotoInput, PhotoReport, Report
 from geoloc.pipeline import Settings, locate_scene, reported_areas
 from geoloc.read.context import read_context_file
-from geoloc.read.sources import Inputs, expanded
+from geoloc.read.sources import Inputs, expanded, shown
 from geoloc.read.video import DEFAULT_FRAMES_PER_MINUTE, seen_at
 from geoloc.render.jsonl import JsonLinesFile
 from geoloc.render.jsontext import dumps
@@ -32,6 +32,7 @@ from .options import (
     EXIT_SOME_FAILED,
     EXIT_USAGE,
     Kilometres,
+    batch_options,
     country_option,
     json_flag,
     lang_option,
@@ -164,22 +165,9 @@ def summary_line(photo: PhotoReport, shared_source: str | None = None) -> str:
     help="Append each photo's JSON line to FILE as soon as it is done (never truncated), and skip "
     "the photos FILE already holds a line without errors for: run the same command again to go on.",
 )
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=default_jobs,
-    show_default="CPUs",
-    help="Read this many photos at once, in worker processes.",
-)
-@click.option(
-    "--timeout",
-    type=click.IntRange(min=0),
-    default=DEFAULT_TIMEOUT_S,
-    show_default=True,
-    metavar="SECONDS",
-    help="A photo whose reading takes longer fails (one line) and the others go on; a video gets this "
-    "for every 50 frames it may read; 0: no limit.",
+@batch_options(
+    "A photo whose reading takes longer fails (one line) and the others go on; a video gets this "
+    "for every 50 frames it may read; 0: no limit."
 )
 @click.option(
     "--frames-per-minute",
@@ -200,12 +188,6 @@ def summary_line(photo: PhotoReport, shared_source: str | None = None) -> str:
     "--send-bytes",
     is_flag=True,
     help="With --cluster: send each photo's bytes to the workers, for workers that do not share these folders.",
-)
-@click.option(
-    "--no-cache",
-    "no_cache",
-    is_flag=True,
-    help="Read every photo again instead of reusing what earlier runs read (see geoloc cache).",
 )
 @click.option(
     "--open/--no-open", "open_map", default=False, show_default=True, help="Open the map in the web browser when done."
@@ -378,11 +360,6 @@ def _connect(address: str, send_bytes: bool) -> Cluster:
         raise SystemExit(EXIT_USAGE) from None
 
 
-def _shown(photo: str | PhotoInput) -> str:
-    """The name a photo has in the report and on the terminal."""
-    return decodable(photo if isinstance(photo, str) else photo.shown)
-
-
 def _locate(
     inputs: Inputs,
     named: tuple[str, ...],
@@ -445,13 +422,13 @@ def _locate(
         done = resume.done() if resume else set()
     except GeolocError as err:
         raise click.UsageError(str(err)) from None
-    todo = [p for p in inputs.photos if _shown(p) not in done]
+    todo = [p for p in inputs.photos if shown(p) not in done]
     if len(todo) < len(inputs.photos):
         skipped, total = len(inputs.photos) - len(todo), len(inputs.photos)
         note(f"{resume_path}: {skipped:,} of {total:,} photos already there; skipped")
     if not todo:
         raise SystemExit(EXIT_SOME_FAILED if inputs.errors else EXIT_OK)
-    contexts = {_shown(p): p.context for p in todo if isinstance(p, PhotoInput)}
+    contexts = {shown(p): p.context for p in todo if isinstance(p, PhotoInput)}
     summary_to_stderr = any(is_stdout(p) for p in outputs.values() if p is not None)
 
     def stream(photo: PhotoReport) -> None:

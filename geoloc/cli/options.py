@@ -156,3 +156,44 @@ def country_option(help_text: str) -> Callable[[F], F]:
 def near_option(help_text: str) -> Callable[[F], F]:
     """--near LAT,LON[,KM], parsed into a (lat, lon, km) prior."""
     return click.option("--near", metavar="LAT,LON[,KM]", callback=_parse_near, help=help_text)
+
+
+def batch_options(timeout_help: str) -> Callable[[F], F]:
+    """-j/--jobs, --timeout and --no-cache: how a command that reads photos runs its batch.
+
+    ``geoloc.batch`` (and with it the OCR stack) is imported here, when a command that reads
+    photos is defined, not by every command that imports this module.
+    """
+    from geoloc.batch import DEFAULT_TIMEOUT_S, default_jobs
+
+    options = (
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=1),
+            default=default_jobs,
+            show_default="CPUs",
+            help="Read this many photos at once, in worker processes.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.IntRange(min=0),
+            default=DEFAULT_TIMEOUT_S,
+            show_default=True,
+            metavar="SECONDS",
+            help=timeout_help,
+        ),
+        click.option(
+            "--no-cache",
+            "no_cache",
+            is_flag=True,
+            help="Read every photo again instead of reusing what earlier runs read (see geoloc cache).",
+        ),
+    )
+
+    def decorate(f: F) -> F:
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return decorate

@@ -17,7 +17,6 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from geoloc.batch import DEFAULT_TIMEOUT_S, default_jobs
 from geoloc.common.text import printable
 from geoloc.model import PhotoReport
 from geoloc.proof import ProofRefused, RecordCheck, check_record, make_proofs, read_record
@@ -31,6 +30,7 @@ from .options import (
     EXIT_SOME_FAILED,
     MAX_KM,
     Kilometres,
+    batch_options,
     country_option,
     lang_option,
     near_option,
@@ -118,25 +118,7 @@ def _regular_file(path: Path, option: str) -> Path:
     help="Re-run a proof's record.json instead: check the inputs' SHA-256, locate again with the recorded "
     "options, and say whether the estimate is the same. Writes nothing.",
 )
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=default_jobs,
-    show_default="CPUs",
-    help="Read this many photos at once, in worker processes.",
-)
-@click.option(
-    "--timeout",
-    type=click.IntRange(min=0),
-    default=DEFAULT_TIMEOUT_S,
-    show_default=True,
-    metavar="SECONDS",
-    help="A photo whose reading takes longer fails (one line) and the others go on; 0: no limit.",
-)
-@click.option(
-    "--no-cache", "no_cache", is_flag=True, help="Read every photo again instead of reusing earlier readings."
-)
+@batch_options("A photo whose reading takes longer fails (one line) and the others go on; 0: no limit.")
 @verbosity
 def command(
     photos: tuple[str, ...],

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geoloc.common.text import decodable
 from geoloc.errors import GeolocError
 from geoloc.model import PhotoContext, PhotoInput
 from geoloc.read import pages, telegram
@@ -40,6 +41,12 @@ class Inputs:
     errors: list[GeolocError] = field(default_factory=list)  # pages and exports that could not be read
     read: list[str] = field(default_factory=list)  # files read to list the photos: no output may replace them
     title: str = ""  # what the run is called by default (its map's name): the first page or export, else photo
+
+
+def shown(photo: str | PhotoInput) -> str:
+    """The name a photo has in the report and on the terminal (a page's image:
+    ``page.mhtml#photo.jpg``), made decodable."""
+    return decodable(photo if isinstance(photo, str) else photo.shown)
 
 
 @contextmanager

@@ -465,7 +465,7 @@ class MapPanel:
             arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 2, "mutation_scale": 18},
             zorder=10,
         )
-        self.ax.text(
+        self._label(
             0.955,
             0.85,
             self.t("N"),
@@ -474,14 +474,13 @@ class MapPanel:
             va="top",
             fontsize=12,
             fontweight="bold",
-            parse_math=False,
             zorder=10,
             bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.75},
         )
 
     def attribution(self) -> None:
         """Whose data the map shows, at the lower right."""
-        self.ax.text(
+        self._label(
             0.995,
             0.008,
             self.t("Map: Natural Earth, GeoNames"),
@@ -490,7 +489,6 @@ class MapPanel:
             va="bottom",
             fontsize=8.5,
             color="#333",
-            parse_math=False,
             zorder=10,
             bbox={"boxstyle": "square,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.75},
         )
