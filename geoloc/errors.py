@@ -53,3 +53,9 @@ class RegionError(GeolocError, ValueError):
 
 class OutputError(GeolocError, OSError):
     """A report or map cannot be written."""
+
+
+class ProofRefused(GeolocError, ValueError):
+    """A proof cannot be made or a record checked as asked (an output in the way, an area that
+    cannot be resolved, a record that is unusable or does not fit the files given): bad usage,
+    said before any proof is written."""

@@ -24,7 +24,7 @@ from geoloc.cache import ObservationCache, file_digest
 from geoloc.common.files import atomic_write_bytes, check_outputs, read_at_most
 from geoloc.common.photo import load_image
 from geoloc.common.text import decodable
-from geoloc.errors import GeolocError
+from geoloc.errors import GeolocError, ProofRefused
 from geoloc.infer import at_estimate
 from geoloc.model import Area, PhotoContext, PhotoInput, PhotoReport, Report
 from geoloc.pipeline import Settings, reported_areas
@@ -41,12 +41,6 @@ ROLE_NAMES = {"photo": "photo", "context": "caption", "area": "area file", "sour
 """An input's role (``record.ROLES``) as a message names it."""
 _UNSAFE_RE = re.compile(r"[^\w.\-]+")
 """Characters left out of a folder name: separators, controls, spaces, shell and markup characters."""
-
-
-class ProofRefused(GeolocError, ValueError):
-    """A proof cannot be made or a record checked as asked (an output in the way, an area that
-    cannot be resolved, a record that is unusable or does not fit the files given): bad usage,
-    said before any proof is written."""
 
 
 def _refused(err: GeolocError, path: str | None = None) -> ProofRefused:

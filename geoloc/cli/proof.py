@@ -18,8 +18,9 @@ import click
 from click.core import ParameterSource
 
 from geoloc.common.text import printable
+from geoloc.errors import ProofRefused
 from geoloc.model import PhotoReport
-from geoloc.proof import ProofRefused, RecordCheck, check_record, make_proofs, read_record
+from geoloc.proof import RecordCheck, check_record, make_proofs, read_record
 from geoloc.render.proof import Options
 from geoloc.render.proof.i18n import UI_LANGUAGES
 
