@@ -49,7 +49,7 @@ from geoloc import __version__, batch
 from geoloc.batch import _internal, _read_photo, _Reading, time_limit, too_slow, use_reader_threads
 from geoloc.cache import ObservationCache, reader_fingerprint
 from geoloc.common.text import decodable
-from geoloc.errors import GeolocError, PhotoError, PhotoIOError
+from geoloc.errors import ClusterError, GeolocError, PhotoError, PhotoIOError
 from geoloc.pipeline import Settings
 
 log = logging.getLogger("geoloc.cluster")
@@ -108,17 +108,17 @@ _ADDRESS_RE = re.compile(r"(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[0-9A-Fa-f:.]+\]
 
 def check_address(text: str) -> str:
     """``text`` as a scheduler address Dask accepts (``tcp://HOST:PORT``; ``HOST:PORT`` means tcp)
-    or ``local:N``; raises GeolocError saying what is expected. Dask is not imported."""
+    or ``local:N``; raises ClusterError saying what is expected. Dask is not imported."""
     text = text.strip()
     if text.startswith(LOCAL_PREFIX):
         n = text[len(LOCAL_PREFIX) :]
         if not n.isdigit() or not 1 <= int(n) <= MAX_LOCAL_WORKERS:
-            raise GeolocError(f"{text!r}: local:N needs a number of worker processes from 1 to {MAX_LOCAL_WORKERS}")
+            raise ClusterError(f"{text!r}: local:N needs a number of worker processes from 1 to {MAX_LOCAL_WORKERS}")
         return f"{LOCAL_PREFIX}{int(n)}"
     match = _ADDRESS_RE.fullmatch(text)
     scheme = match and (match["scheme"] or "tcp")
     if match is None or scheme not in SCHEMES or not 0 < int(match["port"]) < 65536:
-        raise GeolocError(
+        raise ClusterError(
             f"{text!r} is not a Dask scheduler address: give tcp://HOST:PORT (the port `dask scheduler` "
             f"prints, 8786 by default) or local:N"
         )
@@ -211,7 +211,7 @@ def _read_task(
     worker.log_event(STARTED_TOPIC, {"key": str(worker.get_current_task()), "worker": worker.address})
     differs = _differences(identity(), expected)
     if differs:
-        return _Reading(error=GeolocError(f"not read: {_mismatch(worker.address, differs)}", path=decodable(path)))
+        return _Reading(error=ClusterError(f"not read: {_mismatch(worker.address, differs)}", path=decodable(path)))
     _use_worker_threads(one_thread)
     hit = ObservationCache(cache_dir).get(key) if key is not None else None
     if hit is not None:
@@ -300,7 +300,7 @@ def _ctrl_c_stays_here() -> Iterator[None]:
 def connect(address: str, *, send_bytes: bool = False) -> Cluster:
     """Connect to the scheduler at ``address`` (or start ``local:N``) and check its workers.
 
-    Raises GeolocError, in one line, when Dask is not installed, the scheduler does not answer
+    Raises ClusterError, in one line, when Dask is not installed, the scheduler does not answer
     within ``CONNECT_TIMEOUT_S``, it has no worker, or a worker would read differently (another
     geoloc, Tesseract, Python or Dask).
     """
@@ -308,7 +308,7 @@ def connect(address: str, *, send_bytes: bool = False) -> Cluster:
     try:
         import distributed
     except ImportError:
-        raise GeolocError(f"--cluster needs Dask, which is not installed: {INSTALL_HINT}") from None
+        raise ClusterError(f"--cluster needs Dask, which is not installed: {INSTALL_HINT}") from None
     level = _quiet_distributed()
     local = None
     try:
@@ -330,7 +330,7 @@ def connect(address: str, *, send_bytes: bool = False) -> Cluster:
     except (OSError, TimeoutError):
         if local is not None:
             local.close()
-        raise GeolocError(
+        raise ClusterError(
             f"no Dask scheduler answered within {CONNECT_TIMEOUT_S} s: is `dask scheduler` running there, "
             "and its port open?",
             path=address,
@@ -340,7 +340,7 @@ def connect(address: str, *, send_bytes: bool = False) -> Cluster:
     except Exception as exc:  # noqa: BLE001 - Dask's own failures: one line, not a traceback
         if local is not None:
             local.close()
-        raise GeolocError(f"could not start or reach the cluster ({_first_line(exc)})", path=address) from None
+        raise ClusterError(f"could not start or reach the cluster ({_first_line(exc)})", path=address) from None
     cluster = Cluster(address, client, local, send_bytes=send_bytes)
     try:
         cluster.check_workers()
@@ -353,7 +353,7 @@ def connect(address: str, *, send_bytes: bool = False) -> Cluster:
 def _probe(address: str) -> None:
     """Ask what answers at ``address`` before a Dask client is made there: a client whose start
     fails lingers and, when collected, waits and prints a traceback. Raises OSError when nothing
-    answers in time, GeolocError when something that is not a Dask scheduler does."""
+    answers in time, ClusterError when something that is not a Dask scheduler does."""
     import asyncio
 
     from distributed.comm import connect as open_comm
@@ -363,7 +363,7 @@ def _probe(address: str) -> None:
     try:
         socket.getaddrinfo(host, None)
     except (socket.gaierror, UnicodeError) as exc:
-        raise GeolocError(f"no such host ({_first_line(exc)})", path=address) from None
+        raise ClusterError(f"no such host ({_first_line(exc)})", path=address) from None
 
     async def ask() -> object:
         comm = await open_comm(address, timeout=CONNECT_TIMEOUT_S)
@@ -377,10 +377,10 @@ def _probe(address: str) -> None:
     except (OSError, TimeoutError):
         raise
     except Exception as exc:  # noqa: BLE001 - whatever a stranger on that port sends
-        raise GeolocError(f"what answers there is not a Dask scheduler ({_first_line(exc)})", path=address) from None
+        raise ClusterError(f"what answers there is not a Dask scheduler ({_first_line(exc)})", path=address) from None
     kind = answer.get("type") if isinstance(answer, dict) else None
     if kind != "Scheduler":
-        raise GeolocError(
+        raise ClusterError(
             f"what answers there is not a Dask scheduler but {kind or 'something else'}: give the address "
             "`dask scheduler` prints",
             path=address,
@@ -416,7 +416,7 @@ class Cluster:
         try:
             self.client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
         except (TimeoutError, OSError):
-            raise GeolocError(
+            raise ClusterError(
                 f"the scheduler has no worker after {CONNECT_TIMEOUT_S} s: start `dask worker {self.address}` "
                 "on the machines that should read",
                 path=self.address,
@@ -427,16 +427,16 @@ class Cluster:
             log.warning("not every worker answered within %d s; each is checked as it reads", CONNECT_TIMEOUT_S)
             found = {}
         except Exception as exc:  # noqa: BLE001 - a client and a scheduler of other Dask versions
-            raise GeolocError(f"could not ask the workers ({_first_line(exc)})", path=self.address) from None
+            raise ClusterError(f"could not ask the workers ({_first_line(exc)})", path=self.address) from None
         for worker, there in sorted(found.items()):
             if isinstance(there, (OSError, TimeoutError)):  # lost on the way: it is checked as it reads
                 continue
             if isinstance(there, BaseException):
                 problem = f"cannot run geoloc ({_first_line(there)}); run `make setup` there"
-                raise GeolocError(f"worker {worker} {problem}", path=self.address)
+                raise ClusterError(f"worker {worker} {problem}", path=self.address)
             differs = _differences(there, self.expected)
             if differs:
-                raise GeolocError(_mismatch(worker, differs), path=self.address)
+                raise ClusterError(_mismatch(worker, differs), path=self.address)
         per_host: dict[str, int] = {}
         for worker, n in self.client.nthreads().items():
             host = worker.split("://", 1)[-1].rsplit(":", 1)[0]
@@ -580,14 +580,14 @@ class ClusterReaders:
             reading = task.future.result()
         except KilledWorker:
             reading = _Reading(
-                error=GeolocError(
+                error=ClusterError(
                     "not read: the workers reading this photo died each time (a decoder crash, or out of memory)",
                     path=decodable(path),
                 )
             )
         except FutureCancelledError as exc:
             self._check_connected()
-            reading = _Reading(error=GeolocError(f"not read: the cluster cancelled it ({exc})", path=decodable(path)))
+            reading = _Reading(error=ClusterError(f"not read: the cluster cancelled it ({exc})", path=decodable(path)))
         except Exception as exc:  # noqa: BLE001 - one photo's failure must not end the batch
             reading = _Reading(error=_internal(exc, path))
         finally:
@@ -639,7 +639,7 @@ class ClusterReaders:
     def _check_connected(self) -> None:
         """Stop the batch, in one line, when the scheduler is gone: no photo can be read then."""
         if self._client.status in ("closing", "closed"):
-            raise GeolocError(
+            raise ClusterError(
                 "lost the connection to the Dask scheduler; run the same command again to go on "
                 "(what was read is in the cache)",
                 path=self._cluster.address,

@@ -59,3 +59,13 @@ class ProofRefused(GeolocError, ValueError):
     """A proof cannot be made or a record checked as asked (an output in the way, an area that
     cannot be resolved, a record that is unusable or does not fit the files given): bad usage,
     said before any proof is written."""
+
+
+class ClusterError(GeolocError, ConnectionError):
+    """``--cluster`` cannot be used: a bad address, nothing or no Dask scheduler listening, Dask not
+    installed, a worker running other code, or the cluster lost while reading."""
+
+
+class ReportFileError(GeolocError, ValueError):
+    """A file given to ``summarize`` is not a readable geoloc output (not JSON, JSONL or Parquet of a
+    report, cut short, a folder), or some of its lines or rows are not."""

@@ -4,7 +4,7 @@ band, and which photos gave no location evidence or failed.
 
 The files were written by geoloc but may have been cut short, edited or swapped, so every photo
 record is checked before it counts; a bad line, a file that is not geoloc's, or a Parquet file
-without geoloc's columns is one ``GeolocError`` handed to ``on_problem`` (naming the file and
+without geoloc's columns is one ``ReportFileError`` handed to ``on_problem`` (naming the file and
 line), and the rest is read. Memory stays bounded whatever the archive's size: JSONL is read a
 line at a time and Parquet a batch of rows at a time, the tallies are per country and region,
 and the lists of photos keep their first ``MAX_LISTED`` entries (their counts stay exact).
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from geoloc.areas import country_at
-from geoloc.errors import GeolocError
+from geoloc.errors import GeolocError, ReportFileError
 from geoloc.infer import at_estimate
 from geoloc.model import Candidate, Estimate, Place
 
@@ -249,13 +249,13 @@ class _Problems:
         self.summary.problems += 1
         self.count += 1
         if self.count <= MAX_PROBLEMS_SHOWN:
-            self.on_problem(GeolocError(message, path=where))
+            self.on_problem(ReportFileError(message, path=where))
 
     def close(self) -> None:
         """Say how many bad lines were not named."""
         if self.count > MAX_PROBLEMS_SHOWN:
             more = self.count - MAX_PROBLEMS_SHOWN
-            self.on_problem(GeolocError(f"{more} more bad lines or rows skipped", path=self.shown))
+            self.on_problem(ReportFileError(f"{more} more bad lines or rows skipped", path=self.shown))
 
 
 def _read_jsonl(fh: IO[bytes], first: bytes, shown: str, summary: Summary, problem: _Problems) -> None:
@@ -276,13 +276,13 @@ def _read_jsonl(fh: IO[bytes], first: bytes, shown: str, summary: Summary, probl
 def _read_document(fh: IO[bytes], first: bytes, shown: str, summary: Summary, problem: _Problems) -> None:
     data = first + fh.read(MAX_REPORT_BYTES + 1 - len(first))
     if len(data) > MAX_REPORT_BYTES:
-        raise GeolocError(
+        raise ReportFileError(
             f"a JSON report over {MAX_REPORT_BYTES // 2**20} MiB; write archives with --jsonl or --parquet", path=shown
         )
     try:
         doc = json.loads(data)
     except (ValueError, RecursionError):
-        raise GeolocError("not valid JSON (cut short?)", path=shown) from None
+        raise ReportFileError("not valid JSON (cut short?)", path=shown) from None
     _read_report(doc, shown, summary, problem)
 
 
@@ -290,7 +290,7 @@ def _read_report(doc: Any, shown: str, summary: Summary, problem: _Problems) -> 
     """The photos of a whole JSON report (``geoloc locate --json`` or ``--report``)."""
     schema = doc.get("schema") if isinstance(doc, dict) else None
     if not isinstance(schema, str) or not schema.startswith("geoloc.report/") or not isinstance(doc["photos"], list):
-        raise GeolocError("not a geoloc report (no geoloc.report schema and photos list)", path=shown)
+        raise ReportFileError("not a geoloc report (no geoloc.report schema and photos list)", path=shown)
     for i, photo in enumerate(doc["photos"]):
         try:
             _add(summary, photo)
@@ -303,12 +303,12 @@ def _parquet_photos(path: str, shown: str) -> Iterator[dict[str, Any]]:
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise GeolocError("reading Parquet needs pyarrow: pip install 'geoloc[archive]'", path=shown) from None
+        raise ReportFileError("reading Parquet needs pyarrow: pip install 'geoloc[archive]'", path=shown) from None
     try:
         pf = pq.ParquetFile(path)
         missing = [c for c in PARQUET_COLUMNS if c not in pf.schema_arrow.names]
         if missing:
-            raise GeolocError(f"not a geoloc Parquet file (no column {', '.join(missing)})", path=shown)
+            raise ReportFileError(f"not a geoloc Parquet file (no column {', '.join(missing)})", path=shown)
         for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=list(PARQUET_COLUMNS)):
             for row in batch.to_pylist():
                 has = row["lat"] is not None
@@ -322,7 +322,7 @@ def _parquet_photos(path: str, shown: str) -> Iterator[dict[str, Any]]:
     except GeolocError:
         raise
     except Exception as exc:  # noqa: BLE001 - pyarrow's errors on a damaged file have no common base
-        raise GeolocError(f"not a readable Parquet file ({type(exc).__name__}: {exc})", path=shown) from None
+        raise ReportFileError(f"not a readable Parquet file ({type(exc).__name__}: {exc})", path=shown) from None
 
 
 def _read_parquet(path: str, shown: str, summary: Summary, problem: _Problems) -> None:
@@ -340,7 +340,7 @@ def _read_stream(fh: IO[bytes], shown: str, summary: Summary, problem: _Problems
     photo or a log given by mistake would otherwise be a bad line per line)."""
     first = fh.readline(MAX_LINE_BYTES + 1)
     if not first.strip():
-        raise GeolocError("empty file", path=shown)
+        raise ReportFileError("empty file", path=shown)
     if first.strip() == b"{":
         _read_document(fh, first, shown, summary, problem)
         return
@@ -353,14 +353,14 @@ def _read_stream(fh: IO[bytes], shown: str, summary: Summary, problem: _Problems
     elif isinstance(head, dict) and "path" in head:
         _read_jsonl(fh, first, shown, summary, problem)
     else:
-        raise GeolocError("not a geoloc report or JSONL stream (its first line is neither)", path=shown)
+        raise ReportFileError("not a geoloc report or JSONL stream (its first line is neither)", path=shown)
 
 
 def read_file(path: str, summary: Summary, on_problem: Callable[[GeolocError], None], shown: str = "") -> None:
     """Count the photos of one geoloc output file into ``summary``; ``-`` is standard input.
 
     A bad line or row goes to ``on_problem`` and the rest is read; a file that cannot be read at
-    all raises GeolocError naming it. ``shown`` is the printable name to give in messages.
+    all raises ReportFileError naming it. ``shown`` is the printable name to give in messages.
     """
     shown = shown or path
     summary.files += 1
@@ -374,9 +374,9 @@ def read_file(path: str, summary: Summary, on_problem: Callable[[GeolocError], N
             with open(path, "rb") as fh:
                 _read_stream(fh, shown, summary, problem)
     except IsADirectoryError:
-        raise GeolocError("a folder, not a geoloc output file", path=shown) from None
+        raise ReportFileError("a folder, not a geoloc output file", path=shown) from None
     except OSError as exc:
-        raise GeolocError(f"cannot read ({exc.strerror or exc})", path=shown) from None
+        raise ReportFileError(f"cannot read ({exc.strerror or exc})", path=shown) from None
     finally:
         problem.close()
 
