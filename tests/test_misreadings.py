@@ -6,6 +6,8 @@ letters, a letter swapped for its look-alike), given directly as mentions of one
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from geoloc.common.geodesy import haversine_km
 from tests.test_infer import _place, run, sign
 
@@ -116,4 +118,31 @@ def test_a_number_read_far_too_small_is_left_out_rather_than_the_two_names_that_
     e = inf.estimate
     assert e is not None
     assert any(x.startswith("'16' beside 'Pryluky'") for x in inf.left_out)
+    assert _held(e, cam.lat, cam.lon)
+
+
+def test_a_number_out_of_a_distance_signs_order_is_the_misread_one(gz):
+    # A distance sign lists the places along its road nearest first. At Dubno: Radyvyliv 60,
+    # Brody 70, Lviv 174; the top row's "60" is read "760". Rings alone cannot tell which row is
+    # wrong (the two others also meet); the order can: the number above smaller ones is misread.
+    cam = _place(gz, "Dubno")
+    rows = sorted(_road_lines(gz, "Dubno", ("Radyvyliv", "Brody", "Lviv")), key=lambda r: r[1])
+    (top, km), rest = rows[0], rows[1:]
+    inf = run(gz, sign((top, float(f"7{km:g}")), *rest))
+    e = inf.estimate
+    assert e is not None
+    assert any(x.startswith(f"'7{km:g}' beside '{top}'") and "misread number" in x for x in inf.left_out)
+    assert all(name in e.explanation for name, _ in rest)
+    assert _held(e, cam.lat, cam.lon)
+
+
+def test_a_junction_sign_with_arrows_may_list_its_places_in_any_order(gz):
+    # The same places listed farthest first, each with its arrow: a junction sign, where the order
+    # says nothing, so every row is kept.
+    cam = _place(gz, "Dubno")
+    rows = sorted(_road_lines(gz, "Dubno", ("Radyvyliv", "Brody", "Lviv")), key=lambda r: -r[1])
+    inf = run(gz, [replace(m, arrow="up") for m in sign(*rows)])
+    e = inf.estimate
+    assert inf.left_out == []
+    assert e is not None and e.explanation.startswith("3 distance signs")
     assert _held(e, cam.lat, cam.lon)

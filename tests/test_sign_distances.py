@@ -119,3 +119,24 @@ def test_twins_that_disagree_keep_the_distance_of_the_row_that_names_the_place(g
     ]
     (r,) = resolve_mentions(mentions, gz, Priors())
     assert r.options[0].name == "Ovruch" and r.mention.distance_km == 138
+
+
+def test_a_sign_seen_at_an_angle_keeps_each_rows_number_with_its_name():
+    # Photographed from the left, each row's right end sits lower than its left end: the number
+    # 200 px right of the name shares less than half of the name's height, on the same OCR line.
+    spans = [
+        span("Eppelheim", 100, 50, line=0, lang=ENG, height=36),
+        span("199", 300, 75, line=0, lang=ENG, height=30),
+        span("Pradl", 100, 95, line=1, lang=ENG, height=36),
+        span("140", 300, 125, line=1, lang=ENG, height=30),
+    ]
+    assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Eppelheim": 199.0, "Pradl": 140.0}
+
+
+def test_a_number_a_whole_row_away_is_not_a_names_distance():
+    # A number read on the same OCR line but two rows lower, or left of the name, is not beside it.
+    below = [span("Pradl", 100, 50, line=0, lang=ENG, height=36), span("140", 300, 140, line=0, lang=ENG, height=30)]
+    left = [span("Pradl", 300, 50, line=0, lang=ENG, height=36), span("140", 100, 75, line=0, lang=ENG, height=30)]
+    for spans in (below, left):
+        (m,) = mentions_from_spans(spans)
+        assert m.distance_km is None

@@ -484,6 +484,14 @@ SURE_READING_COST = 3.0
 with at least ``SURE_READING_LETTERS`` letters: such a reading is seldom a misreading, so it is
 dropped only when it fits nowhere near the rest (a pair over 900 km apart, or rings far apart)."""
 SURE_READING_LETTERS = 6
+ROW_ORDER_COST = 2.0
+"""Cost of each pair of rows on one sign without arrows whose distances run against the order
+they are read in (top to bottom). A distance sign lists the places along its road nearest first,
+so a number larger than one below it is often a misread digit ("111" read "711"); a junction sign
+whose arrows were not read may list them in any order, so an inversion is evidence, not proof."""
+ROW_ORDER_SLACK = 1.25
+"""An upper row's distance up to this times the lower one's is no inversion: places listed by
+their straight-line distance, or a road that bends, may swap rows a few percent apart."""
 NUMBER_MISREAD_COST = MISREAD_COST
 """Cost of keeping a destination but taking the distance read beside it as misread. A number's
 digits are misread apart from its name's letters ("111" as "711", "3" as "8", a digit lost): a
@@ -529,6 +537,20 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
     mentions; written locations and captions are never dropped (they are typed, not read).
     """
     signs = [r.mention.region or 0 for r in resolved]
+    arrowed = {signs[i] for i, r in enumerate(resolved) if r.mention.arrow is not None}
+    tops = [r.mention.box[1] if r.mention.box else None for r in resolved]
+
+    def inversions(rows: Sequence[tuple[int, float]]) -> int:
+        """Pairs of rows of one sign without arrows listed farther first."""
+        count = 0
+        for (i, a), (j, b) in itertools.combinations(rows, 2):
+            ti, tj = tops[i], tops[j]
+            if signs[i] != signs[j] or signs[i] in arrowed or ti is None or tj is None or ti == tj:
+                continue
+            upper, lower = (a, b) if ti < tj else (b, a)
+            count += upper > ROW_ORDER_SLACK * lower
+        return count
+
     ring_cost: dict[tuple[int, ...], float] = {}  # the same rings recur across combinations
 
     def cost(combo: Sequence[_Option]) -> float:
@@ -536,11 +558,13 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
         picked = [(i, o.place, o.km) for i, o in enumerate(combo) if o.place is not None]
         for (i, a, da), (j, b, db) in itertools.combinations(picked, 2):
             if not (da and db):  # rings judge the pairs that have distances
-                panel = signs[i] == signs[j] and not (da or db)
+                # Destinations of one sign lie apart, with or without a distance read (a misread
+                # number leaves its place on the panel with the others).
                 c += min(haversine_km(a.lat, a.lon, b.lat, b.lon), PAIR_KM_CAP) / (
-                    PANEL_KM_SCALE if panel else PAIR_KM_SCALE
+                    PANEL_KM_SCALE if signs[i] == signs[j] else PAIR_KM_SCALE
                 )
         rings = [Ring(p, km, signs[i]) for i, p, km in picked if km]
+        c += ROW_ORDER_COST * inversions([(i, km) for i, _, km in picked if km])
         if len(rings) >= 2:
             key = tuple(p.geonameid for i, p, km in picked if km) + tuple(i for i, _, km in picked if km)
             if key not in ring_cost:

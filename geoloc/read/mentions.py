@@ -90,6 +90,50 @@ def _rows(spans: Sequence[TextSpan]) -> list[list[TextSpan]]:
     return [members for _, _, members in rows]
 
 
+NUMBER_ROW_REACH = 1.5
+"""How far, in the name's heights, the middle of a number read alone may lie below or above the
+middle of a name on the same OCR line and still be its distance. A photo taken at an angle puts
+the right end of a sign row lower or higher than its left end (a number 200 px right of the name
+sits 20-30 px lower at 7-8 degrees), so the number shares too little of the name's height to fall
+on its row; a number a whole row away is another row's."""
+
+
+def _with_lone_numbers(rows: list[list[TextSpan]]) -> list[list[TextSpan]]:
+    """Rows of one OCR line, each number that stands on a row of its own joined to its name.
+
+    The OCR line already says the number and the name were read side by side; the split by height
+    (``_rows``) parted them because the sign is seen at an angle. A number joins the lettered row
+    without a distance whose middle is nearest its own, when it stands right of that row's name
+    and within ``NUMBER_ROW_REACH``; anything else stays as it was (no name takes two numbers).
+    """
+    lettered = [i for i, row in enumerate(rows) if any(c.isalpha() for s in row for c in s.text)]
+    lone = [
+        i
+        for i, row in enumerate(rows)
+        if i not in lettered and all(DISTANCE_RE.match(_clean_token(t)) for s in row for t in s.text.split())
+    ]
+    if not lettered or not lone:
+        return rows
+    taken = {i for i in lettered if _row_distance(rows[i]) is not None}
+    joined: dict[int, list[int]] = {}
+    for i in lone:
+        box = union_box(s.box for s in rows[i])
+        middle = box[1] + box[3] / 2
+        best: tuple[float, int] | None = None
+        for j in lettered:
+            if j in taken:
+                continue
+            name = union_box(s.box for s in rows[j] if any(c.isalpha() for c in s.text))
+            gap = abs(name[1] + name[3] / 2 - middle)
+            if box[0] >= name[0] + name[2] - name[3] / 2 and gap <= NUMBER_ROW_REACH * name[3]:
+                best = min(best or (gap, j), (gap, j))
+        if best is not None:
+            taken.add(best[1])
+            joined.setdefault(best[1], []).append(i)
+    gone = {i for parts in joined.values() for i in parts}
+    return [row + [s for k in joined.get(i, []) for s in rows[k]] for i, row in enumerate(rows) if i not in gone]
+
+
 def _row_distance(row: Sequence[TextSpan]) -> float | None:
     """The distance written beside the name on one sign row, or None.
 
@@ -139,7 +183,7 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
     twinning_at: dict[int, float] = {}  # per sign panel, the top of its twin-town line
     signposts: set[int] = set()  # sign panels with a row pointing to a service
     for (region, _line), line_spans in lines.items():
-        for row in _rows(line_spans):
+        for row in _with_lone_numbers(_rows(line_spans)):
             if any(_first_word(s.text) in SIGNPOST_WORDS for s in row) or _row_distance(row) is not None:
                 signposts.add(region)  # a service, or a distance on any row ("Схід 210"): a direction sign
             if _is_twinning(row):
