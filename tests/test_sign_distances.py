@@ -140,3 +140,10 @@ def test_a_number_a_whole_row_away_is_not_a_names_distance():
     for spans in (below, left):
         (m,) = mentions_from_spans(spans)
         assert m.distance_km is None
+
+
+def test_an_arrow_read_as_a_lone_digit_is_no_distance():
+    # A mark right of the name, read as "4" on the name's OCR line but lower than the name.
+    spans = [span("Pradl", 100, 50, line=0, lang=ENG, height=36), span("4", 300, 75, line=0, lang=ENG, height=30)]
+    (m,) = mentions_from_spans(spans)
+    assert m.distance_km is None

@@ -98,19 +98,32 @@ sits 20-30 px lower at 7-8 degrees), so the number shares too little of the name
 on its row; a number a whole row away is another row's."""
 
 
+LONE_NUMBER_DIGITS = 2
+"""Fewest digits of a number on a row of its own that may join a name: a lone single digit is far
+likelier a junction arrow or a panel mark read as "4" or "1" than a distance under 10 km."""
+
+
 def _with_lone_numbers(rows: list[list[TextSpan]]) -> list[list[TextSpan]]:
     """Rows of one OCR line, each number that stands on a row of its own joined to its name.
 
-    The OCR line already says the number and the name were read side by side; the split by height
-    (``_rows``) parted them because the sign is seen at an angle. A number joins the lettered row
-    without a distance whose middle is nearest its own, when it stands right of that row's name
-    and within ``NUMBER_ROW_REACH``; anything else stays as it was (no name takes two numbers).
+    The OCR line says the number and the name were read side by side; a sign seen at an angle puts
+    the number lower or higher than its name, and the split by height (``_rows``) parts them. A
+    number joins the lettered row without a distance whose middle is nearest its own, when it
+    stands right of that row's name and within ``NUMBER_ROW_REACH``; anything else stays as it was
+    (no name takes two numbers, and a row that has its number keeps it). Numbers the reader put on
+    lines of their own are left there: across lines, a slanted sign's number sits as near the next
+    row's name as its own, and joining by distance gave names their neighbours' numbers.
     """
     lettered = [i for i, row in enumerate(rows) if any(c.isalpha() for s in row for c in s.text)]
     lone = [
         i
         for i, row in enumerate(rows)
-        if i not in lettered and all(DISTANCE_RE.match(_clean_token(t)) for s in row for t in s.text.split())
+        if i not in lettered
+        and all(
+            (m := DISTANCE_RE.match(_clean_token(t))) and len(m.group(1)) >= LONE_NUMBER_DIGITS
+            for s in row
+            for t in s.text.split()
+        )
     ]
     if not lettered or not lone:
         return rows
