@@ -95,4 +95,5 @@ def test_debug_dir_shows_where_text_was_looked_for_and_why_readings_were_dropped
     assert any(r["why"] != "kept" for r in report["readings"])  # the Cyrillic pass's look-alikes
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<p>Levels: " in page  # whether the photo's levels were stretched before the search
     assert (folder / "regions.jpg").is_file()

@@ -47,6 +47,16 @@ def _summary(path: str, spans: list[TextSpan]) -> str:
     return "\n".join(printable(line) for line in lines)
 
 
+def _levels_line(levels: dict | None) -> str:
+    """Whether the photo's levels were stretched before text was looked for (a dim or hazy photo)."""
+    if not levels:
+        return "<p>Levels: the photo already spans black to white; read as it is.</p>"
+    return (
+        f"<p>Levels: grey {esc(levels['black'])} to {esc(levels['white'])} stretched to black and white "
+        "before text was looked for (a dim or low-contrast photo).</p>"
+    )
+
+
 def _debug_page(folder: Path, photo: str) -> None:
     """Write ``index.html`` beside the debug report: the overlay, then the searches, the regions
     and every reading with why it was kept or dropped (all text escaped: it comes from the photo
@@ -73,6 +83,7 @@ def _debug_page(folder: Path, photo: str) -> None:
         + "<p>Blue: colour panels; yellow: text lines; magenta: lines only the second search found; "
         "green: readings kept; red: readings dropped (numbers as in the last table).</p>"
         + '<img src="regions.jpg" alt="regions">'
+        + _levels_line(report.get("levels"))
         + "<h2>Where text was looked for</h2>"
         + table(report["searches"], ["finder", "side", "scale", "found"])
         + "<h2>Regions</h2>"

@@ -3,7 +3,8 @@
 Tesseract reads a clean, cropped sign well and a whole street scene badly: on a full frame it
 spends its time on foliage and misses small text. So ``read_text``
 
-1. finds text regions (``geoloc.read.ocr.detect``): uniform sign panels by colour, and text
+1. stretches the levels of a dim or hazy photo (``_stretched``), then finds text regions
+   (``geoloc.read.ocr.detect``): uniform sign panels by colour, and text
    lines found by the PP-OCRv4 text-detection network (run with onnxruntime; its model is fetched
    at set-up, and without it only panels are read), a small photo enlarged for it and a frame
    above ``ZOOM_SIDE`` searched a second time at that size for small text;
@@ -19,8 +20,9 @@ spends its time on foliage and misses small text. So ``read_text``
    Korean, Japanese and Thai), each set of lines in one call;
 4. maps every word back to original-image pixels, groups words into lines and phrases, lines
    outside panels into signs, and merges the readings of the passes (identical readings become
-   one span; a reading another pass read much more surely is dropped as the wrong script; other
-   different ones are kept on the same line, for the gazetteer to decide which is a place).
+   one span; a reading in another script that another pass read much more surely is dropped as
+   the wrong script; other different ones are kept on the same line, for the gazetteer to decide
+   which is a place).
 """
 
 from __future__ import annotations
@@ -41,10 +43,11 @@ import cv2
 import numpy as np
 import pytesseract
 from PIL import Image
+from rapidfuzz.distance import Levenshtein
 
 from geoloc.common.paths import ASSETS
 from geoloc.common.photo import photo_scale
-from geoloc.common.text import SCRIPT_CYRILLIC, SCRIPT_LATIN, letter_script
+from geoloc.common.text import SCRIPT_CYRILLIC, SCRIPT_LATIN, letter_script, normalise, script_of
 from geoloc.errors import OCRError
 from geoloc.model import TextSpan
 from geoloc.read.ocr import detect as textdetect
@@ -70,6 +73,14 @@ MAX_LINES = 24  # detected text lines outside panels read per photo
 DET_MODEL = ASSETS / "ch_PP-OCRv4_det_infer.onnx"
 MIN_WORD_CONF = 25.0  # Tesseract word confidence below which a reading is noise
 SCRIPT_MARGIN = 10.0  # see _outvoted
+SAME_LETTERS = 0.75
+"""Share of their letters (1 - normalised edit distance, spaces and accents folded) two readings
+of one box in one script share when they are two opinions on the same letters ("Corps St Rocn" and
+"Co rps vSt Roch": 0.83); a reading of another line that overlaps the box shares a fifth."""
+OPINION_CONF = 50.0
+"""...and the less sure of the two is read at this confidence or more: under it Tesseract is
+guessing letter by letter ("Térdkbalint" at 26 beside the network's "Torokbalint" at 99), and
+the guess is noise however many letters it shares."""
 MAX_CROP_SIDE = 2400  # a scaled crop larger than this costs Tesseract time and reads no better
 _GAP = 36  # white pixels between crops stacked into one page
 LIGHT_TEXT = {"blue": True, "green": True, "red": True, "white": False, "yellow": False}
@@ -178,6 +189,32 @@ def _cut(rgb: np.ndarray, region: Region, index: int) -> _Crop | None:
     bw = cv2.copyMakeBorder(bw, m, m, m, m, cv2.BORDER_CONSTANT, value=255)
     to_orig = to_orig @ np.array([[1, 0, -m], [0, 1, -m], [0, 0, 1]], np.float64)
     return _Crop(index, bw, to_orig)
+
+
+STRETCH_PERCENTILES = (1.0, 99.0)
+"""The photo's levels are stretched so that these percentiles of its pixel values become black and
+white: the darkest and brightest 1% (deep shade, glare) may clip. A dim, hazy or backlit photo has
+its whole scene in a narrow band of grey levels, where the text detector finds no lines and the
+colour-panel finder no panel (on dim, low-contrast generated scenes the lines and panels found
+covered 76 of 104 names, stretched 102); a photo already using the full range is left as it is."""
+STRETCH_SAMPLE = 4
+"""Every this-many-th pixel of each row and column is sampled for the percentiles (a 1600 px photo
+in a few milliseconds; the levels of a photo do not need every pixel)."""
+MIN_STRETCH_GAIN = 1.1
+"""A stretch that widens the levels by less than this is skipped: it would change nothing a
+reader sees, only cost a pass over the pixels."""
+
+
+def _stretched(rgb: np.ndarray) -> tuple[np.ndarray, tuple[float, float] | None]:
+    """The photo with its levels stretched over the full range (``STRETCH_PERCENTILES``), the
+    same for all three channels so that panel colours keep their hue; and the grey levels that
+    became black and white (None when it was left as it is)."""
+    sample = rgb[::STRETCH_SAMPLE, ::STRETCH_SAMPLE]
+    lo, hi = (float(v) for v in np.percentile(sample, STRETCH_PERCENTILES))
+    if hi - lo < 1.0 or 255.0 / (hi - lo) < MIN_STRETCH_GAIN:
+        return rgb, None
+    lut = np.clip((np.arange(256, dtype=np.float32) - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8)
+    return lut[rgb], (lo, hi)
 
 
 def _best_gray(crop: np.ndarray) -> np.ndarray:
@@ -409,7 +446,7 @@ def _merge_passes(
             why = f"outvoted by {winner.text!r} ({winner.lang}, {winner.confidence:.0f})" if winner else "kept"
             trace.reading(s.text, s.confidence, s.lang, s.box, why)
     spans = [s for s in spans if not _outvoted(s, spans)]
-    lines = _group_lines(lines, n_panels)
+    lines = _group_lines(lines, n_panels, _line_boxes(spans, len(lines)))
     order = sorted(range(len(lines)), key=lambda i: (lines[i][0], lines[i][1][1]))
     renumber = {old: new for new, old in enumerate(order)}
     return [TextSpan(s.text, s.confidence, s.box, renumber[s.line], lines[s.line][0], s.lang) for s in spans]
@@ -419,12 +456,43 @@ SAME_SIGN_HEIGHT = 1.6  # letter heights of two lines of one sign differ by less
 SAME_SIGN_GAP = 0.8  # and the lines are closer than this share of their height
 
 
+def _line_boxes(spans: list[TextSpan], n_lines: int) -> list[list[tuple[int, int, int, int]]]:
+    """For each line id, the box of each pass's reading of it (its spans joined)."""
+    by_pass: dict[tuple[int, str], list[tuple[int, int, int, int]]] = {}
+    for s in spans:
+        by_pass.setdefault((s.line, s.lang), []).append(s.box)
+    out: list[list[tuple[int, int, int, int]]] = [[] for _ in range(n_lines)]
+    for (line, _), boxes in by_pass.items():
+        out[line].append(_union(boxes))
+    return out
+
+
+def _stacked(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Two line boxes of one sign: letters of a like height, one just above the other, and
+    sharing some columns."""
+    (ax, ay, aw, ah), (bx, by, bw, bh) = a, b
+    if max(ah, bh) > SAME_SIGN_HEIGHT * min(ah, bh):
+        return False
+    gap = max(ay, by) - min(ay + ah, by + bh)
+    overlap = min(ax + aw, bx + bw) - max(ax, bx)
+    return gap <= SAME_SIGN_GAP * min(ah, bh) and overlap > 0
+
+
 def _group_lines(
-    lines: list[tuple[int, tuple[int, int, int, int]]], n_panels: int
+    lines: list[tuple[int, tuple[int, int, int, int]]],
+    n_panels: int,
+    readings: list[list[tuple[int, int, int, int]]] | None = None,
 ) -> list[tuple[int, tuple[int, int, int, int]]]:
     """Give lines found outside every sign panel the region of the lines stacked with them: a
     plate, a subway frieze or lettering on a wall is one sign whose lines the detector finds one
-    by one ("42 St-Bryant Park" over "Station"), and a name may run over two of them."""
+    by one ("42 St-Bryant Park" over "Station"), and a name may run over two of them.
+
+    Each pass draws its own box around a line (Tesseract's takes in descenders and stray marks,
+    a junk reading of the wrong script may be a digit's box), so two lines are stacked when any
+    of their boxes are: the line's first box, or that of a reading kept on it (``readings``, by
+    line id). Judged by the first box alone, "CHEMIN" / "DES" / "PRATS" on a guidepost were three
+    signs because the first box on "DES" was that of a "23" beside it."""
+    boxes = [[box, *(readings[i] if readings else [])] for i, (_, box) in enumerate(lines)]
     parent = list(range(len(lines)))
 
     def root(i: int) -> int:
@@ -434,12 +502,7 @@ def _group_lines(
 
     loose = [i for i, (region, _) in enumerate(lines) if region >= n_panels]
     for a, b in itertools.combinations(loose, 2):
-        (ax, ay, aw, ah), (bx, by, bw, bh) = lines[a][1], lines[b][1]
-        if max(ah, bh) > SAME_SIGN_HEIGHT * min(ah, bh):
-            continue
-        gap = max(ay, by) - min(ay + ah, by + bh)
-        overlap = min(ax + aw, bx + bw) - max(ax, bx)
-        if gap <= SAME_SIGN_GAP * min(ah, bh) and overlap > 0:
+        if any(_stacked(p, q) for p in boxes[a] for q in boxes[b]):
             parent[root(a)] = root(b)
     region = {}
     for i in loose:
@@ -464,11 +527,15 @@ def _same_line(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bo
 
 
 def _outvoted(span: TextSpan, spans: list[TextSpan]) -> TextSpan | None:
-    """The reading of the same box another pass read with much higher confidence, if any: then
-    ``span`` is in the wrong script.
+    """The reading of the same box in another script that another pass read with much higher
+    confidence, if any: then ``span`` is in the wrong script.
 
     "Чернігів" read by the Latin pass comes out as "Yepnuiris" at confidence 35 while the
-    Cyrillic pass reads it at 93; such a reading is noise, not a second opinion.
+    Cyrillic pass reads it at 93; such a reading is noise, not a second opinion. Two readings in
+    the same script that share most letters (``SAME_LETTERS``), the less sure of them read at
+    ``OPINION_CONF`` or more, are two opinions on the letters and both stay, for the gazetteer to
+    decide: the network writes no accents and reads "Musée du LOUVRE" as "Musee du Lou VRE" at
+    90, which outvoted Tesseract's exact reading at 77.
     """
     return next(
         (
@@ -478,9 +545,19 @@ def _outvoted(span: TextSpan, spans: list[TextSpan]) -> TextSpan | None:
             and o.lang != span.lang
             and o.confidence >= span.confidence + SCRIPT_MARGIN
             and _box_overlap(o.box, span.box) > 0.6
+            and not (span.confidence >= OPINION_CONF and _same_letters(o.text, span.text))
         ),
         None,
     )
+
+
+def _same_letters(a: str, b: str) -> bool:
+    """Two readings in one script that share at least ``SAME_LETTERS`` of their letters."""
+    script = script_of(a)
+    if not script or script_of(b) != script:
+        return False
+    fa, fb = (normalise(t).replace(" ", "") for t in (a, b))
+    return Levenshtein.normalized_similarity(fa, fb) >= SAME_LETTERS
 
 
 def _box_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -505,8 +582,8 @@ def read_text(image: Image.Image, langs: str = DEFAULT_LANGS, *, debug_dir: Path
     missing.
     """
     passes = split_passes(_check_langs(langs))
-    rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
-    trace = Trace(size=image.size) if debug_dir is not None else None
+    rgb, levels = _stretched(np.asarray(image if image.mode == "RGB" else image.convert("RGB")))
+    trace = Trace(size=image.size, levels=levels) if debug_dir is not None else None
     panels, lines = _find(rgb, trace)
     regions = panels + _lines_to_read(panels, lines)
     crops = [c for i, r in enumerate(regions) if (c := _cut(rgb, r, i)) is not None]

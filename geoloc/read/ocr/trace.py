@@ -40,6 +40,7 @@ class Trace:
     """The reader's record of one photo (filled by ``reader.read_text`` when asked to debug)."""
 
     size: tuple[int, int] = (0, 0)  # width, height of the photo as read
+    levels: tuple[float, float] | None = None  # grey levels stretched to black and white, if any
     searches: list[dict[str, Any]] = field(default_factory=list)
     regions: list[dict[str, Any]] = field(default_factory=list)
     readings: list[dict[str, Any]] = field(default_factory=list)
@@ -75,6 +76,7 @@ class Trace:
     def as_dict(self) -> dict[str, Any]:
         return {
             "size": list(self.size),
+            "levels": None if self.levels is None else {"black": round(self.levels[0]), "white": round(self.levels[1])},
             "searches": self.searches,
             "regions": self.regions,
             "other_scripts": self.other_scripts,

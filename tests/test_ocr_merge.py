@@ -1,0 +1,114 @@
+"""How the passes' readings are merged (which one a vote drops, which lines form one sign); dim photos."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from geoloc.read.ocr import reader as ocr
+from geoloc.read.ocr import recognise
+from geoloc.read.ocr.reader import read_text
+from tests.conftest import MODEL_STEP, require
+from tests.support.scenes import SignLine, SignSpec, font_file, render_scene
+
+
+def _plate_photo(text: str, cap_px: int, quality: int) -> Image.Image:
+    """A light plate with one dark line on a noisy wall, as a messenger re-compresses it."""
+    rng = np.random.default_rng(3)
+    wall = np.clip(np.full((500, 900, 3), (120, 110, 100), float) + rng.normal(0, 6, (500, 900, 3)), 0, 255)
+    img = Image.fromarray(wall.astype(np.uint8))
+    font = ImageFont.truetype(font_file(False), int(cap_px / 0.73))
+    x0, y0, x1, _ = font.getbbox(text)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((150, 150, 150 + x1 - x0 + 2 * cap_px, 150 + int(2.6 * cap_px)), fill=(236, 236, 228))
+    draw.text((150 + cap_px - x0, 150 + cap_px // 2 - y0), text, font=font, fill=(25, 25, 30))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+@pytest.mark.parametrize(
+    "name,cap_px,quality",
+    [("Musée du Louvre", 11, 25), ("Évreux Vélizy", 11, 30), ("Évreux Vélizy", 13, 25), ("Évreux Vélizy", 13, 30)],
+)
+def test_an_accented_reading_stays_beside_the_networks_unaccented_one(name, cap_px, quality):
+    word = next(w for w in name.split() if not w.isascii() and w[0].isascii())  # Tesseract drops "É"'s accent
+    # the network reads the line without its accents at 96-99, Tesseract the exact name at 73-82:
+    # two readings in one script that share most letters are two opinions, not a wrong script,
+    # and the accented one is the name
+    require(ocr.DET_MODEL.is_file(), f"text-line model {ocr.DET_MODEL.name}", MODEL_STEP)
+    require(recognise.recogniser_ready(recognise.REC_MODEL), f"text-line model {recognise.REC_MODEL.name}", MODEL_STEP)
+    spans = read_text(_plate_photo(name, cap_px, quality))
+    texts = {s.text for s in spans}
+    exact = next((s for s in spans if word in s.text.split()), None)
+    assert exact is not None, texts
+    unaccented = [s for s in spans if s.lang == ocr.REC_LANG and ocr._box_overlap(s.box, exact.box) > 0.6]
+    assert unaccented and all(s.text.isascii() for s in unaccented), [s.text for s in unaccented]
+
+
+def _word_boxes(rows: list[str], cap_px: int, left: int = 100, top: int = 80) -> list[tuple[int, int, int, int]]:
+    """Where each row of a guidepost board lands when drawn: its ink box, as a pass reads it."""
+    font = ImageFont.truetype(font_file(True), int(cap_px / 0.73))
+    img = Image.new("L", (900, 80 + len(rows) * 2 * cap_px + 80), 255)
+    draw = ImageDraw.Draw(img)
+    boxes = []
+    for i, row in enumerate(rows):
+        x0, y0, x1, y1 = draw.textbbox((left, top + i * int(1.5 * cap_px)), row, font=font)
+        draw.text((left, top + i * int(1.5 * cap_px)), row, font=font, fill=0)
+        boxes.append((x0, y0, x1 - x0, y1 - y0))
+    ink = np.asarray(img) < 128
+    assert ink.any()  # the rows were drawn where their boxes say
+    return boxes
+
+
+def test_lines_stacked_by_any_passes_box_are_one_sign():
+    # "CHEMIN" / "DES 23" / "PRATS" on a wooden board (no colour panel): the first box a pass
+    # drew on the middle line is that of the small "23" beside "DES"; the network's box on "DES"
+    # shows the three lines are stacked, so they are one sign and "Chemin des Prats" one name
+    chemin, des, prats, number = _word_boxes(["CHEMIN", "DES", "PRATS", "23"], 30)
+    number = (des[0] + des[2] + 30, des[1] + des[3] - 12, 20, 12)  # small print at the row's foot
+    lines = [(0, chemin), (1, number), (2, prats)]
+    readings = [[chemin], [number, des], [prats]]
+    grouped = ocr._group_lines(lines, 0, readings)
+    assert {region for region, _ in grouped} == {0}, grouped
+    # judged by the first box alone, the middle line is not stacked with the others
+    assert len({region for region, _ in ocr._group_lines(lines, 0)}) == 3
+
+
+@pytest.mark.parametrize("contrast,light", [(0.5, 0.6), (0.45, 0.55)])
+def test_a_dim_low_contrast_photo_is_stretched_and_its_sign_read(contrast, light, tmp_path):
+    # dusk or haze: the whole frame in a narrow band of dark greys, where the detector found no
+    # line and the panel finder no panel; stretched to the full range, the sign is read
+    require(ocr.DET_MODEL.is_file(), f"text-line model {ocr.DET_MODEL.name}", MODEL_STEP)
+    lines = (SignLine("Теребовля", "Terebovlia", 8), SignLine("Сахновщина", "Sakhnovshchyna", 4))
+    spec = SignSpec("ua_direction", lines, cap_px=16, tilt=0.2, angle_deg=2)
+    image, _ = render_scene([spec], seed=4, lighting="overcast", blur=1.2)
+    arr = np.asarray(image, np.float32)
+    arr = (arr.mean() + (arr - arr.mean()) * contrast) * light
+    buf = io.BytesIO()
+    Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).save(buf, "JPEG", quality=60)
+    dim = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    assert np.percentile(np.asarray(dim), 99) < 150  # the photo is dim: no pixel near white
+    texts = {s.text for s in read_text(dim, debug_dir=tmp_path)}
+    assert {"Теребовля", "Сахновщина", "Sakhnovshchyna", "8", "4"} <= texts, texts
+    levels = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["levels"]
+    assert levels["white"] - levels["black"] < 150  # the debug report says the levels were stretched
+
+
+def test_a_photo_using_the_full_range_is_read_as_it_is():
+    rgb = np.zeros((60, 80, 3), np.uint8)
+    rgb[:, 40:] = 255
+    rgb[20:40, 10:30] = (30, 90, 200)
+    out, levels = ocr._stretched(rgb)
+    assert levels is None and out is rgb
+    dim = (rgb.astype(np.float32) * 0.4 + 40).astype(np.uint8)
+    out, levels = ocr._stretched(dim)
+    assert levels == (40.0, 142.0)
+    assert out.min() == 0 and out.max() == 255
+    # one curve for all three channels: the blue panel stays blue
+    r, g, b = (int(v) for v in out[30, 20])
+    assert b > g > r
