@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geoloc.areas import load_area_file, map_geography, resolve_areas
+from geoloc.areas import load_area_file, map_geography
 from geoloc.batch import run_batch
 from geoloc.cache import ObservationCache, file_digest
 from geoloc.common.files import atomic_write_bytes, check_outputs, read_at_most
@@ -26,6 +26,7 @@ from geoloc.common.photo import load_image
 from geoloc.common.text import decodable
 from geoloc.errors import GeolocError, ProofRefused
 from geoloc.infer import at_estimate
+from geoloc.locate import read_areas
 from geoloc.model import Area, PhotoContext, PhotoInput, PhotoReport, Report
 from geoloc.pipeline import Settings, reported_areas
 from geoloc.provenance import changed_since, input_file, provenance
@@ -191,9 +192,7 @@ def make_proofs(
             folders, [*paths, *inputs.read, *([str(context_file)] if context_file else []), *area_files], force
         )
         try:
-            user_areas = [area for f in area_files for area in load_area_file(Path(f))]
-            if options.regions:
-                resolve_areas(regions=options.regions, home_country=settings.country)
+            user_areas = read_areas(area_files, options.regions, settings.country)
         except GeolocError as err:
             raise _refused(err) from None
 

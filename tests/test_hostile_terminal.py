@@ -359,7 +359,7 @@ def no_reading(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         calls.append((list(paths), settings))
         return BatchResult()
 
-    monkeypatch.setattr("geoloc.cli.locate.run_batch", fake_batch)
+    monkeypatch.setattr("geoloc.locate.run_batch", fake_batch)
     return calls
 
 

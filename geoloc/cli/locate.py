@@ -3,27 +3,22 @@ and a JSON report out."""
 
 from __future__ import annotations
 
-import logging
 import sys
 import webbrowser
 from pathlib import Path
 
 import click
 
-from geoloc.areas import load_area_file, map_geography, resolve_areas
-from geoloc.batch import run_batch
-from geoloc.cache import ObservationCache
-from geoloc.cluster import Cluster, check_address, connect
-from geoloc.common.files import STDOUT, check_outputs, is_stdout, write_output
-from geoloc.common.text import decodable, printable
+from geoloc.cluster import check_address
+from geoloc.common.text import printable
 from geoloc.errors import GeolocError
 from geoloc.infer import at_estimate
-from geoloc.model import PhotoContext, PhotoInput, PhotoReport, Report
-from geoloc.pipeline import Settings, locate_scene, reported_areas
+from geoloc.locate import AreaOptions, BatchOptions, LocateRun, Outcome, Outputs, default_map, locate_photos
+from geoloc.model import PhotoContext, PhotoReport
+from geoloc.pipeline import Settings
 from geoloc.read.context import read_context_file
-from geoloc.read.sources import Inputs, expanded, shown
+from geoloc.read.sources import expanded
 from geoloc.read.video import DEFAULT_FRAMES_PER_MINUTE, seen_at
-from geoloc.render.jsonl import JsonLinesFile
 from geoloc.render.jsontext import dumps
 
 from .options import (
@@ -43,8 +38,6 @@ from .options import (
     setup_logging,
     verbosity,
 )
-
-log = logging.getLogger("geoloc")
 
 EXCERPT_CHARS = 100
 """How much of a photo's own text the summary quotes: enough to recognise the post or caption."""
@@ -314,33 +307,45 @@ def command(
         progress=not quiet and sys.stderr.isatty(),
     )
     run_context = PhotoContext(source=str(context_file), text=context_text) if context_file else None
-    with expanded(photos, run_context) as inputs:
-        _locate(
-            inputs,
-            photos,
-            settings,
-            context_file=context_file,
-            map_path=map_path,
-            geojson_path=geojson_path,
-            report_path=report_path,
-            parquet_path=parquet_path,
-            resume_path=resume_path,
-            as_json=as_json,
-            as_jsonl=as_jsonl,
-            jobs=jobs,
-            timeout=timeout,
-            cluster_address=cluster_address,
-            send_bytes=send_bytes,
-            no_cache=no_cache,
-            open_map=open_map,
+    with expanded(photos, run_context) as inputs:  # their temporary files live until the run is done
+        for line in inputs.notes:
+            note(line)
+        for err in inputs.errors:
+            report_error(err)
+        if not inputs.photos:
+            if inputs.errors:  # each said above: a broken page or export is a failed input, not bad usage
+                raise SystemExit(EXIT_SOME_FAILED)
+            raise click.UsageError("no photos found in " + ", ".join(photos))
+        outputs = Outputs(
+            map=map_path or default_map(inputs.title),
+            geojson=geojson_path,
+            report=report_path,
+            parquet=parquet_path,
+            resume=resume_path,
+            json=as_json,
+            jsonl=as_jsonl,
             offline=offline,
-            borders=borders,
-            regions=regions,
-            area_files=area_files,
-            within_km=within_km,
-            together=together,
-            quiet=quiet,
         )
+        run = locate_photos(
+            inputs,
+            settings,
+            outputs,
+            AreaOptions(borders=borders, regions=regions, files=area_files, within_km=within_km),
+            BatchOptions(
+                jobs=jobs,
+                timeout=timeout,
+                no_cache=no_cache,
+                progress=settings.progress,
+                cluster=cluster_address,
+                send_bytes=send_bytes,
+            ),
+            context_file=context_file,
+            together=together,
+            on_note=note,
+            on_error=report_error,
+            on_line=click.echo,
+        )
+        raise SystemExit(_finish(run, outputs, shared=str(context_file) if context_file else None, open_map=open_map))
 
 
 def _cluster_address(value: str | None) -> str | None:
@@ -351,162 +356,24 @@ def _cluster_address(value: str | None) -> str | None:
         raise click.BadParameter(str(err)) from None
 
 
-def _connect(address: str, send_bytes: bool) -> Cluster:
-    """The cluster ``--cluster`` names, reached and checked; else its problem in one line, exit 2."""
-    try:
-        return connect(address, send_bytes=send_bytes)
-    except GeolocError as err:
-        report_error(err)
-        raise SystemExit(EXIT_USAGE) from None
-
-
-def _locate(
-    inputs: Inputs,
-    named: tuple[str, ...],
-    settings: Settings,
-    *,
-    context_file: Path | None,
-    map_path: Path | None,
-    geojson_path: Path | None,
-    report_path: Path | None,
-    parquet_path: Path | None,
-    resume_path: Path | None,
-    as_json: bool,
-    as_jsonl: bool,
-    jobs: int,
-    timeout: int,
-    cluster_address: str | None,
-    send_bytes: bool,
-    no_cache: bool,
-    open_map: bool,
-    offline: bool,
-    borders: tuple[str, ...],
-    regions: tuple[str, ...],
-    area_files: tuple[str, ...],
-    within_km: float | None,
-    together: bool,
-    quiet: int,
-) -> None:
-    """The run, once the inputs are expanded (their temporary files live until it returns)."""
-    for line in inputs.notes:
-        note(line)
-    for err in inputs.errors:
-        report_error(err)
-    if not inputs.photos:
-        if inputs.errors:  # each said above: a broken page or export is a failed input, not bad usage
-            raise SystemExit(EXIT_SOME_FAILED)
-        raise click.UsageError("no photos found in " + ", ".join(named))
-    paths = [p if isinstance(p, str) else p.path for p in inputs.photos]
-    map_path = map_path or Path("maps") / f"{decodable(inputs.title)[:100] or 'geoloc'}.html"
-    outputs: dict[str, str | Path | None] = {
-        "--map": map_path,
-        "--geojson": geojson_path,
-        "--report": report_path,
-        "--resume": resume_path,
-    }
-    if as_json or as_jsonl:
-        outputs["--json" if as_json else "--jsonl"] = STDOUT
-    try:  # every option is checked before the first photo is read: a typo costs no OCR
-        if resume_path is not None and str(resume_path) == STDOUT:
-            raise GeolocError("--resume needs a file to append to and read back, not stdout", path=STDOUT)
-        if parquet_path:
-            from geoloc.render.parquet import evidence_path, require_pyarrow
-
-            require_pyarrow()  # without it: one line before any photo is read
-            outputs["--parquet"], outputs["--parquet evidence"] = parquet_path, evidence_path(parquet_path)
-        check_outputs(outputs, [*paths, *inputs.read, *([context_file] if context_file else []), *area_files])
-        user_areas = [area for f in area_files for area in load_area_file(Path(f))]  # read once
-        if regions:
-            resolve_areas(regions=regions, home_country=settings.country)
-        resume = JsonLinesFile(resume_path) if resume_path else None
-        done = resume.done() if resume else set()
-    except GeolocError as err:
-        raise click.UsageError(str(err)) from None
-    todo = [p for p in inputs.photos if shown(p) not in done]
-    if len(todo) < len(inputs.photos):
-        skipped, total = len(inputs.photos) - len(todo), len(inputs.photos)
-        note(f"{resume_path}: {skipped:,} of {total:,} photos already there; skipped")
-    if not todo:
-        raise SystemExit(EXIT_SOME_FAILED if inputs.errors else EXIT_OK)
-    contexts = {shown(p): p.context for p in todo if isinstance(p, PhotoInput)}
-    summary_to_stderr = any(is_stdout(p) for p in outputs.values() if p is not None)
-
-    def stream(photo: PhotoReport) -> None:
-        line = dumps(photo.to_dict())
-        if as_jsonl:
-            click.echo(line)
-        if resume is not None:
-            resume.append(line)
-
-    failed_photos: list[PhotoReport] = []  # rows of the Parquet file, after the photos done
-
-    def stream_error(err: GeolocError) -> None:
-        report_error(err)
-        failed_photo = PhotoReport(path=err.path or "", errors=[err.message], context=contexts.get(err.path or ""))
-        failed_photos.append(failed_photo)
-        if as_jsonl or resume is not None:
-            stream(failed_photo)
-
-    cluster: Cluster | None = None
-    try:
-        cluster = _connect(cluster_address, send_bytes) if cluster_address else None
-        batch = run_batch(
-            todo,
-            settings,
-            jobs=jobs,
-            timeout=timeout or None,
-            cache=None if no_cache else ObservationCache(),
-            progress=not quiet and sys.stderr.isatty(),
-            on_error=stream_error,
-            on_result=stream if as_jsonl or resume is not None else None,
-            backend=cluster.readers if cluster else None,
-        )
-    except GeolocError as err:  # the --resume file cannot be written, or the cluster was lost: stop
-        report_error(err)
-        raise SystemExit(EXIT_SOME_FAILED) from None
-    finally:
-        if resume is not None:
-            resume.close()
-        if cluster is not None:
-            cluster.close()
-    report, failed = Report(photos=batch.reports), len(batch.errors) + len(inputs.errors)
-    stopped_code = EXIT_SIGNALLED + batch.interrupted  # 130 after Ctrl-C, 143 after SIGTERM
-    done_code = stopped_code if batch.interrupted else EXIT_SOME_FAILED if failed else EXIT_OK
-    if batch.interrupted:
-        note(f"interrupted after {len(report.photos) + len(batch.errors)} of {len(todo)} photos")
-    if not report.photos:
-        raise SystemExit(stopped_code if batch.interrupted else EXIT_SOME_FAILED)
-
-    try:
-        areas = reported_areas(report, settings, borders=borders, regions=regions, user_areas=user_areas)
-    except GeolocError as err:
-        raise click.UsageError(str(err)) from None
-    if together and len(report.photos) > 1:
-        report.scene = locate_scene(report.photos, settings)
-
-    from geoloc.render.geojson import write_geojson
-    from geoloc.render.map import render_map
-
-    data = report.to_dict()
-    try:
-        html = render_map(report, map_geography(report, areas), offline=offline, within_km=within_km)
-        written = [write_output(map_path, html.encode("utf-8"))]
-        if geojson_path:
-            written.append(write_geojson(report, geojson_path, areas=areas))
-        if report_path:
-            written.append(write_output(report_path, (dumps(data, indent=2) + "\n").encode("utf-8")))
-        if parquet_path:
-            from geoloc.render.parquet import write_parquet
-
-            written += write_parquet(report, parquet_path, failed=failed_photos)
-    except GeolocError as err:
-        report_error(err)
-        raise SystemExit(EXIT_SOME_FAILED) from None
-
-    shared = str(context_file) if context_file else None
-    if as_json:
-        click.echo(dumps(data, indent=2))
-    elif not as_jsonl:
+def _finish(run: LocateRun, outputs: Outputs, *, shared: str | None, open_map: bool) -> int:
+    """Print what a run concluded and wrote (on stderr when stdout carries an output), open the
+    map if asked; return the exit status."""
+    stopped_code = EXIT_SIGNALLED + run.interrupted  # 130 after Ctrl-C, 143 after SIGTERM
+    if run.outcome is Outcome.REFUSED:
+        raise click.UsageError(str(run.refused))
+    if run.outcome is Outcome.NO_CLUSTER:
+        return EXIT_USAGE
+    if run.outcome is Outcome.BROKEN:
+        return EXIT_SOME_FAILED
+    if run.outcome is Outcome.NOTHING_LEFT:
+        return EXIT_SOME_FAILED if run.failed else EXIT_OK
+    if run.outcome is Outcome.NONE_DONE:
+        return stopped_code if run.interrupted else EXIT_SOME_FAILED
+    report, summary_to_stderr = run.report, outputs.stdout_taken
+    if outputs.json:
+        click.echo(dumps(report.to_dict(), indent=2))
+    elif not outputs.jsonl:
         for photo in report.photos:
             click.echo(summary_line(photo, shared), err=summary_to_stderr)
         if report.scene is not None and report.scene.estimate is not None:
@@ -516,8 +383,10 @@ def _locate(
                 + printable(f"    basis: {e.explanation}"),
                 err=summary_to_stderr,
             )
-    for path in written:
+    for path in run.written:
         click.echo(f"wrote {printable(path)}", err=summary_to_stderr)
-    if open_map and written[0].is_file():
-        webbrowser.open(written[0].resolve().as_uri())
-    raise SystemExit(done_code)
+    if open_map and run.written[0].is_file():
+        webbrowser.open(run.written[0].resolve().as_uri())
+    if run.interrupted:
+        return stopped_code
+    return EXIT_SOME_FAILED if run.failed else EXIT_OK
