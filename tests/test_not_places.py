@@ -313,3 +313,12 @@ def test_a_word_with_a_lost_first_letter_is_not_an_arrow_glued_to_a_name(gz):
     inf = run(gz, [sibiu, teius, wash])
     assert inf.estimate is not None and "Washington" not in inf.estimate.explanation
     assert haversine_km(inf.estimate.lat, inf.estimate.lon, 45.8, 24.15) < 300
+
+
+def test_texture_read_as_letters_around_a_three_letter_name_is_no_confident_place(gz):
+    # A panorama's texture read "ieEio" at 55: with "ie" taken for an arrow glued to a name, the
+    # rest, "Eio", romanises the three-letter Russian name of Aigio, Greece. A three-letter match
+    # names some town by chance as easily as by design, however long the reading around it.
+    m = Mention(readings=("ieEio",), kind="ocr", box=(127, 209, 30, 6), confidence=55.0)
+    inf = infer([m], Metadata(), None, gz)
+    assert inf.estimate is None or inf.estimate.confidence < 0.3

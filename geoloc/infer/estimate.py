@@ -106,7 +106,9 @@ SHORT_NAME_FACTOR = 0.3
 """Confidence kept by a lone reading of fewer than ``SHORT_NAME_LETTERS`` letters naming a place
 under ``IMPORTANT_POPULATION``: half of all three-letter Latin strings (8,517 of 17,576) are the
 name of some GeoNames town of 500 people or more, so such a reading ("oer" off a weathered
-board: Or, Sweden) names a village by chance as easily as by design."""
+board: Or, Sweden) names a village by chance as easily as by design. The letters counted are those
+of the shorter of the reading and the name it matched: "ieEio" off a panorama's texture matched
+"Эйо" (Aígio) once "ie" was taken for an arrow glued to it, a three-letter match."""
 OFF_PRIOR_FACTOR = 0.05
 """Weight kept by a namesake outside the country the evidence gives (``--country``, the sign's
 alphabet, the metadata, the caption) and far from every place named with it: such a prior is
@@ -549,6 +551,8 @@ def _lone_word_factor(r: Resolved, p: Place) -> float:
     if p.population < SMALL_PLACE_POPULATION:
         factor *= SMALL_PLACE_FACTOR
     letters = max(sum(ch.isalpha() for ch in reading) for reading in r.mention.readings)
+    if p.matched:  # the name that matched, when shorter: letters glued to it were left aside
+        letters = min(letters, sum(ch.isalpha() for ch in p.matched))
     if letters < SHORT_NAME_LETTERS and p.population < IMPORTANT_POPULATION:
         factor *= SHORT_NAME_FACTOR
     return factor
