@@ -29,8 +29,9 @@ priors geoloc's inference uses (geoloc/infer/rings.py, estimate.py, choice.py, c
 |---|---|---|
 | road / straight-line km | 0.98-1.67 (1/1.02-1/0.6), mode 1.2 | uniform 1.05-1.6 per sign, no mode |
 | one sign's factors agree | sigma 0.05 about their mean | each road km x uniform 0.95-1.05 |
-| directions on one panel | within ~45 deg (soft, capped) | distance_sign +-5..50 deg of a heading; |
-| | | junction_sign 60-180 deg apart, arrows |
+| directions on one panel | nothing without arrows; with arrows, | distance_sign +-5..50 deg of a heading; |
+| | +-45 deg sectors, sideways to behind | junction_sign 60-180 deg apart, arrows |
+| | (soft: 3 outside, 15 deg ramp) | by +-22.5 deg sectors |
 | destination distance | any ring | straight 10-350 km, ~uniform in km |
 | which towns a sign names | namesakes by population^0.5 | uniform over towns >= 5,000, or by |
 | | | population (half the signs each) |
