@@ -86,7 +86,7 @@ import math
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -733,24 +733,25 @@ def _mean_ci(values: Sequence[float], rng: np.random.Generator) -> str:
     return f"{statistics.fmean(values):.0%} ({lo:.0%}-{hi:.0%})"
 
 
+def _by_kind(results: Sequence[Result]) -> Iterator[tuple[str, list[Result]]]:
+    """Each kind that has results, in ``KINDS`` order, with its results."""
+    for kind in KINDS:
+        rs = [r for r in results if r.scene.kind == kind]
+        if rs:
+            yield kind, rs
+
+
 def print_tables(results: Sequence[Result]) -> None:
     rng = np.random.default_rng(0)
     flat_rng = np.random.default_rng(1)  # its own stream: the other intervals stay those of a run without it
-    flat_ceiling = {
-        kind: _mean_ci([r.flat.ceiling for r in results if r.scene.kind == kind], flat_rng)
-        for kind in KINDS
-        if any(r.scene.kind == kind for r in results)
-    }
+    flat_ceiling = {kind: _mean_ci([r.flat.ceiling for r in rs], flat_rng) for kind, rs in _by_kind(results)}
     print(
         "| kind | scenes | **Bayes ceiling** (95% interval) | Bayes decision right (95% interval) "
         "| camera in the 90% region | median 90% region km2 | ceiling, no camera prior (95% interval) "
         "| geoloc right, text mode |"
     )
     print("|---|---|---|---|---|---|---|---|")
-    for kind in KINDS:
-        rs = [r for r in results if r.scene.kind == kind]
-        if not rs:
-            continue
+    for kind, rs in _by_kind(results):
         geo = [r.geoloc_right for r in rs if r.geoloc_right is not None]
         geo_cell = f"{sum(geo) / len(geo):.0%} ({sum(geo)}/{len(geo)})" if geo else "-"
         print(
@@ -766,10 +767,7 @@ def print_tables(results: Sequence[Result]) -> None:
         "| ceiling, sign only |"
     )
     print("|---|---|---|---|---|---|")
-    for kind in KINDS:
-        rs = [r for r in results if r.scene.kind == kind]
-        if not rs:
-            continue
+    for kind, rs in _by_kind(results):
         print(
             f"| {kind} | {len(rs)} | {_mean_ci([r.told_f.ceiling for r in rs], rng)} "
             f"| {sum(r.told_f.right for r in rs) / len(rs):.0%} "
@@ -785,10 +783,7 @@ def print_tables(results: Sequence[Result]) -> None:
         "| camera in its 90% region | median 90% region km2 | ceiling, sign only |"
     )
     print("|---|---|---|---|---|---|---|")
-    for kind in KINDS:
-        rs = [r for r in results if r.scene.kind == kind]
-        if not rs:
-            continue
+    for kind, rs in _by_kind(results):
         print(
             f"| {kind} | {len(rs)} | {flat_ceiling[kind]} "
             f"| {_mean_ci([float(r.flat.right) for r in rs], flat_rng)} "
@@ -838,10 +833,8 @@ def print_check(results: Sequence[Result]) -> bool:
     fine = True
     oracles = (("sign", lambda r: r.sign, True), ("sign + f", lambda r: r.told_f, True))
     for name, pick, judged in (*oracles, ("sign, no camera prior", lambda r: r.flat, False)):
-        for kind in KINDS:
-            rs = [pick(r) for r in results if r.scene.kind == kind]
-            if not rs:
-                continue
+        for kind, of_kind in _by_kind(results):
+            rs = [pick(r) for r in of_kind]
             n = len(rs)
             shares = {s: sum(o.holds(s) for o in rs) / n for s in REGIONS}
             ceiling = statistics.fmean(o.ceiling for o in rs)

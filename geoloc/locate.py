@@ -24,7 +24,7 @@ from geoloc.common.text import decodable
 from geoloc.errors import GeolocError
 from geoloc.model import Area, PhotoInput, PhotoReport, Report
 from geoloc.pipeline import Settings, locate_scene, reported_areas
-from geoloc.read.sources import Inputs, shown
+from geoloc.read.sources import Inputs, file_of, shown
 from geoloc.render.jsonl import JsonLinesFile
 from geoloc.render.jsontext import dumps
 
@@ -152,7 +152,7 @@ def locate_photos(
     ends a run (``on_error``), and with ``outputs.jsonl`` each photo's JSON line (``on_line``), as
     it happens.
     """
-    paths = [p if isinstance(p, str) else p.path for p in inputs.photos]
+    paths = [file_of(p) for p in inputs.photos]
     try:  # every option is checked before the first photo is read: a typo costs no OCR
         if outputs.resume is not None and str(outputs.resume) == STDOUT:
             raise GeolocError("--resume needs a file to append to and read back, not stdout", path=STDOUT)

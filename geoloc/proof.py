@@ -31,7 +31,7 @@ from geoloc.model import Area, PhotoContext, PhotoInput, PhotoReport, Report
 from geoloc.pipeline import Settings, reported_areas
 from geoloc.provenance import changed_since, input_file, provenance
 from geoloc.read.context import read_context_file
-from geoloc.read.sources import Inputs, expanded, shown
+from geoloc.read.sources import Inputs, expanded, file_of, shown
 from geoloc.read.video import is_video
 from geoloc.render.proof import FILES, InputFile, Options, Recorded, make_proof
 from geoloc.render.proof.record import MAX_RECORD_BYTES, parse_record
@@ -177,7 +177,7 @@ def make_proofs(
         failed = len(inputs.errors)
         photos: dict[str, str | PhotoInput] = {}
         for p in inputs.photos:
-            if is_video(p if isinstance(p, str) else p.path):  # a proof draws one picture; a video has many
+            if is_video(file_of(p)):  # a proof draws one picture; a video has many
                 on_error(GeolocError("a video: proofs are drawn for photos (use geoloc locate)", path=shown(p)))
                 failed += 1
             else:
@@ -187,7 +187,7 @@ def make_proofs(
                 return ProofRun(failed=failed)
             raise ProofRefused("no photos found in " + ", ".join(named))
         folders = proof_folders(list(photos), out_dir)
-        paths = [p if isinstance(p, str) else p.path for p in photos.values()]
+        paths = [file_of(p) for p in photos.values()]
         check_proof_outputs(
             folders, [*paths, *inputs.read, *([str(context_file)] if context_file else []), *area_files], force
         )

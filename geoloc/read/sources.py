@@ -49,6 +49,11 @@ def shown(photo: str | PhotoInput) -> str:
     return decodable(photo if isinstance(photo, str) else photo.shown)
 
 
+def file_of(photo: str | PhotoInput) -> str:
+    """The file a photo is read from: the path named, or a page's or export's image on disk."""
+    return photo if isinstance(photo, str) else photo.path
+
+
 @contextmanager
 def expanded(named: Sequence[str], context: PhotoContext | None = None) -> Iterator[Inputs]:
     """The photos of every input named, for the duration of the block.
