@@ -282,6 +282,16 @@ def _quiet_distributed() -> int:
     return level
 
 
+def _local_level(level: int) -> int:
+    """The log level of the processes a ``local:N`` cluster starts (they print to this terminal).
+
+    Without -v only their critical failures: after Ctrl-C, or when a busy machine stops them late,
+    a worker whose scheduler is already gone logs its failed heartbeat as an error with a
+    traceback, which says nothing about the photos. Every failure that matters reaches the user as
+    geoloc's own line (a photo's error, a ClusterError)."""
+    return level if level <= logging.WARNING else logging.CRITICAL
+
+
 @contextlib.contextmanager
 def _ctrl_c_stays_here() -> Iterator[None]:
     """While ``local:N`` starts its processes, ignore Ctrl-C, so that they inherit that: a
@@ -321,7 +331,7 @@ def connect(address: str, *, send_bytes: bool = False) -> Cluster:
                     host="127.0.0.1",
                     dashboard_address=None,
                     scheduler_kwargs={"dashboard_address": LOCAL_HTTP},
-                    silence_logs=level,
+                    silence_logs=_local_level(level),
                 )
             client = distributed.Client(local, set_as_default=False, timeout=CONNECT_TIMEOUT_S)
         else:

@@ -17,6 +17,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -333,6 +334,28 @@ def _group(pgid: int) -> list[int]:
             if int(fields[2]) == pgid and fields[0] != "Z":
                 alive.append(int(entry))
     return alive
+
+
+WORKER_LOGS = """
+import logging, sys
+from geoloc.cluster import connect
+if sys.argv[1] == "-v":
+    logging.getLogger("geoloc").setLevel(logging.INFO)
+with connect("local:1") as cluster:
+    def fail_heartbeat():  # what a worker logs when its scheduler is gone before it
+        logging.getLogger("distributed.worker").error("Failed to communicate with scheduler during heartbeat.")
+    cluster.client.run(fail_heartbeat)
+"""
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_local_workers_keep_their_errors_off_the_terminal_unless_verbose(verbose: bool) -> None:
+    # after Ctrl-C a worker may outlive its scheduler and log a failed heartbeat with a traceback
+    proc = subprocess.run(
+        [sys.executable, "-c", WORKER_LOGS, "-v" if verbose else "-q"], capture_output=True, timeout=RUN_S
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert ("Failed to communicate with scheduler" in proc.stderr.decode()) is verbose
 
 
 def test_a_bad_address_is_bad_usage(photos) -> None:
