@@ -8,8 +8,9 @@ goes through geoloc's own pipeline, and every kind is scored on its own:
   city_limit     the town's limit sign (Ukrainian Cyrillic + Latin, Russian or Belarusian
                  Cyrillic, EU Latin); right: estimate within 10 km of the camera
   distance_sign  2-4 destinations along one road with road distances; right: within 25 km
-  junction_sign  2-3 destinations in different directions, each row with an arrow (a drawn
-                 shape) and a distance; right: within 25 km
+  junction_sign  2-3 destinations in different directions, each with an arrow (a drawn shape)
+                 and a distance: one per row, or (30%) side by side in columns, each distance
+                 under its name with its arrow on the side it points to; right: within 25 km
   one_distance   one destination with its distance; right: the estimate's circle holds the
                  camera and its radius is at most 1.6 d + 10 km (honest in size)
   names_only     1-3 destinations without distances, 10-350 km ahead; right: the camera lies
@@ -46,6 +47,9 @@ priors geoloc's inference uses (geoloc/infer/rings.py, estimate.py, choice.py, c
 | | (soft: 2 per pair over 1.25x) | may swap; junction rows in any order |
 | numbers beside words | a number right of a name is its km | prices right of board words, hours, |
 | | | phones, -30%, "24 ..."; arrows as "1" |
+| sign layout | names PHRASE_GAP (1.5 word heights) | junction signs in columns 1-4 cap |
+| | apart are two; a row of numbers alone | heights apart (30%), a right arrow |
+| | takes the names above it | right of its number |
 
 Sign names are the GeoNames forms: Ukrainian signs the Ukrainian Cyrillic alternate name and its
 national romanisation, Russian and Belarusian signs a Cyrillic alternate name, Latin signs the
@@ -108,7 +112,7 @@ from benchmarks.support.header import header_line  # noqa: E402
 from geoloc.common.geodesy import haversine_km, haversine_km_array  # noqa: E402
 from geoloc.common.text import COMMON_WORDS, REGION_WORDS, is_everyday_text  # noqa: E402
 from geoloc.infer.calibration import uncalibrated  # noqa: E402
-from geoloc.model import GPS, Estimate, Metadata, PhotoReport, TextSpan  # noqa: E402
+from geoloc.model import GPS, PHRASE_GAP, Estimate, Metadata, PhotoReport, TextSpan  # noqa: E402
 from geoloc.pipeline import Settings, conclude, locate_photo  # noqa: E402
 from geoloc.places.translit import SYSTEMS, romanise  # noqa: E402
 from geoloc.read.mentions import SIGNPOST_WORDS  # noqa: E402
@@ -162,6 +166,13 @@ JUNCTION_JITTER_DEG = 30.0
 JUNCTION_MIN_APART_DEG = 60.0
 JUNCTION_CONE_DEG = 15.0
 """A junction destination lies within this of its direction's bearing."""
+COLUMN_SIGN_RATE = 0.3
+"""Share of junction signs drawn with their destinations side by side, each distance under its
+name and its arrow beside it on the side it points to (Korean, Japanese, French and Alpine
+junction signs), instead of one per row. Drawn from a stream of its own, so that every other
+draw of a scene stays as it was."""
+COLUMN_GAP_CAPS = (1.0, 4.0)
+"""Gap between the columns of such a sign, in cap heights: from tight to wide."""
 ARROW_SECTOR_DEG = (22.5, 67.5)
 """Relative bearings where an arrow turns from "up" to "up-right", and to "right"."""
 ROAD_CAMERA_KM = 15.0
@@ -618,6 +629,9 @@ def make_case(kind: str, seed: int, index: int) -> Case:
         return Case(kind, seed, index, kind, cam, boards, style=style)
     rule = str(rng.choice(PLACE_KINDS)) if kind == "mixed" else ("distance_sign" if kind == "exif_gps" else kind)
     spec, cam, country, road_km = _place_sign(rule, rng, style)
+    layout = np.random.default_rng([seed, KINDS.index(kind), index, 4])
+    if rule == "junction_sign" and layout.random() < COLUMN_SIGN_RATE:
+        spec = replace(spec, column_gap=float(layout.uniform(*COLUMN_GAP_CAPS)))
     signs = [spec]
     if kind == "mixed":
         signs += [_board(rng, country) for _ in range(int(rng.integers(1, 3)))]
@@ -747,23 +761,32 @@ class _Reader:
     def text_line(self, text: str, region: int, x: float, y: float, cap: float, prefix: str = "") -> None:
         """Read one drawn text line: all its phrases, by both passes; ``prefix`` is what the own
         pass reads for an arrow left of it, glued to its first phrase."""
+        self.text_cells([(text, x)], region, y, cap, prefix)
+
+    def text_cells(
+        self, cells: Sequence[tuple[str, float]], region: int, y: float, cap: float, prefix: str = ""
+    ) -> None:
+        """Read one drawn text line made of texts starting at the given x (the names of a sign's
+        columns, side by side); texts closer than the reader's ``PHRASE_GAP`` run into one phrase."""
         line = self.line
         self.line += 1
         h = 1.3 * cap
         # phrases as the reader cuts them: runs of words, each number alone
-        x1 = x
         phrases: list[tuple[str, float, float]] = []
-        for token in text.split():
-            w = 0.72 * cap * len(token)
-            if phrases and not _is_number(token) and not _is_number(phrases[-1][0].split()[-1]):
-                t, x0, _ = phrases[-1]
-                phrases[-1] = (f"{t} {token}", x0, x1 + w)
-            else:
-                phrases.append((token, x1, x1 + w))
-            x1 += w + 0.4 * cap
+        for text, x in cells:
+            x1 = x
+            for token in text.split():
+                w = 0.72 * cap * len(token)
+                near = bool(phrases) and x1 - phrases[-1][2] < PHRASE_GAP * h
+                if near and not _is_number(token) and not _is_number(phrases[-1][0].split()[-1]):
+                    t, x0, _ = phrases[-1]
+                    phrases[-1] = (f"{t} {token}", x0, x1 + w)
+                else:
+                    phrases.append((token, x1, x1 + w))
+                x1 += w + 0.4 * cap
         if self.rng.random() < MISSED_LINE_RATE * _cap_factor(cap):
             return
-        own, other = (CYR_PASS, LAT_PASS) if _is_cyrillic(text) else (LAT_PASS, CYR_PASS)
+        own, other = (CYR_PASS, LAT_PASS) if _is_cyrillic(cells[0][0]) else (LAT_PASS, CYR_PASS)
         for phrase, p0, p1 in phrases:
             box = (int(p0), int(y), max(1, int(p1 - p0)), int(h))
             if _is_number(phrase):
@@ -831,6 +854,53 @@ class _Reader:
         )
 
 
+def _column_spans(
+    reader: _Reader,
+    rng: np.random.Generator,
+    arrow_rng: np.random.Generator,
+    spec: SignSpec,
+    region: int,
+    at: tuple[float, float],
+    caps: tuple[float, float],
+    shown: tuple[bool, bool],
+) -> None:
+    """The spans of a sign with columns (``SignSpec.column_gap``): each level of names one text
+    line across the columns, the distances one line under them, each with its arrow beside it
+    (right of the number for a right turn, where the reader also looks)."""
+    (x, y), (cap_cyr, cap_lat), (show_cyr, show_lat) = at, caps, shown
+    arrow_w = 1.4 * cap_cyr if any(line.arrow for line in spec.lines) else 0.0
+    starts: list[float] = []
+    for line in spec.lines:
+        starts.append(x)
+        names = [
+            0.72 * c * len(t)
+            for t, c, ok in ((line.name_cyr, cap_cyr, show_cyr), (line.name_lat, cap_lat, show_lat))
+            if t and ok
+        ]
+        km_w = 0.7 * cap_cyr * len(str(line.distance_km)) if line.distance_km is not None else 0.0
+        x += max([*names, arrow_w + km_w]) + (spec.column_gap or 0.0) * cap_cyr
+    for attr, c, ok in (("name_cyr", cap_cyr, show_cyr), ("name_lat", cap_lat, show_lat)):
+        cells = [(getattr(line, attr), sx) for line, sx in zip(spec.lines, starts, strict=True) if getattr(line, attr)]
+        if ok and cells:
+            reader.text_cells(cells, region, y, c)
+            y += 1.8 * c
+    own = CYR_PASS if show_cyr else LAT_PASS
+    line_id = reader.line
+    reader.line += 1
+    for line, sx in zip(spec.lines, starts, strict=True):
+        if line.distance_km is None:
+            continue
+        right_arrow = line.arrow is not None and scene_kit.ARROWS[line.arrow] > 0
+        km_x = sx if right_arrow or line.arrow is None else sx + arrow_w
+        if line.arrow and not right_arrow and rng.random() < ARROW_AS_DIGIT_RATE:
+            reader.stray_digit(region, line_id, km_x, y, cap_cyr, own)
+        reader.number(
+            line.distance_km, region, line_id, km_x + 0.7 * cap_cyr * len(str(line.distance_km)), y, cap_cyr, own
+        )
+        if line.arrow and arrow_rng.random() < ARROW_SEEN_RATE:
+            reader.spans[-1] = replace(reader.spans[-1], arrow=line.arrow)
+
+
 def ocr_spans(case: Case) -> list[TextSpan]:
     """The spans geoloc's reader would return for the scene's signs, with OCR-like damage."""
     rng = np.random.default_rng([case.seed, KINDS.index(case.kind), case.index, 1])
@@ -857,6 +927,9 @@ def ocr_spans(case: Case) -> list[TextSpan]:
         cap_cyr = cap / 0.85 if both else cap
         show_cyr, show_lat = spec.kind != "eu_direction", spec.kind != "ru_direction"
         arrow_w = 1.4 * cap_cyr if any(line.arrow for line in spec.lines) else 0.0
+        if spec.column_gap is not None:
+            _column_spans(reader, rng, arrow_rng, spec, region, (x0, y0), (cap_cyr, cap), (show_cyr, show_lat))
+            continue
         widest = max(0.72 * cap_cyr * len(t) for line in spec.lines for t in (line.name_cyr, line.name_lat) if t)
         right = x0 + arrow_w + widest + 2.5 * cap_cyr
         y = y0

@@ -92,6 +92,12 @@ def clock_range(first: float, last: float) -> str:
     return clock(first) if clock(first) == clock(last) else f"{clock(first)}-{clock(last)}"
 
 
+PHRASE_GAP = 1.5
+"""Words of one text line farther apart than this many heights of the lower word are separate
+phrases, and lettered phrases that far apart are separate names: the words of a name stand well
+under one height apart, the destinations of a sign with columns ("Чернігів   Ніжин") several."""
+
+
 @dataclass(frozen=True)
 class TextSpan:
     """One piece of text read in a photo, or in a video's frames (then with the frame's time)."""
@@ -104,7 +110,7 @@ class TextSpan:
     lang: str = ""  # the Tesseract languages of the pass that read it
     time_s: float | None = None  # video: seconds from its start to the frame the box is on
     time_range: tuple[float, float] | None = None  # video: the first and last time the text was seen
-    arrow: Arrow | None = None  # the arrow drawn left of a sign row's text, when one was seen
+    arrow: Arrow | None = None  # the arrow drawn beside a sign row's text or its distance, when one was seen
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {

@@ -158,3 +158,14 @@ def test_a_planted_arrow_in_a_saved_span_is_refused(bad):
     d = TextSpan("Брянск", 90.0, (10, 10, 80, 20)).to_dict() | {"arrow": bad}
     with pytest.raises((ValueError, TypeError)):
         TextSpan.from_dict(d)
+
+
+def test_a_sign_with_columns_reads_each_distance_under_its_name_with_the_arrow_beside_it():
+    # Destinations side by side; each distance under its name, its arrow on the side it points to.
+    for seed, (first, second) in enumerate([("left", "up"), ("up-left", "right")]):
+        lines = (SignLine("Ніжин", "Nizhyn", 40, first), SignLine("Прилуки", "Pryluky", 87, second))
+        spec = SignSpec("ua_direction", lines, cap_px=28, angle_deg=0, tilt=0, column_gap=2.5)
+        image, _ = render_scene([spec], seed=5 + seed)
+        mentions = mentions_from_spans(read_text(image))
+        found = {m.distance_km: m.arrow for m in mentions if m.distance_km is not None}
+        assert found == {40.0: first, 87.0: second}, [(m.readings, m.distance_km, m.arrow) for m in mentions]

@@ -147,3 +147,31 @@ def test_an_arrow_read_as_a_lone_digit_is_no_distance():
     spans = [span("Pradl", 100, 50, line=0, lang=ENG, height=36), span("4", 300, 75, line=0, lang=ENG, height=30)]
     (m,) = mentions_from_spans(spans)
     assert m.distance_km is None
+
+
+def test_a_sign_with_columns_gives_each_name_the_distance_written_under_it():
+    # Destinations side by side, as on Korean and Alpine junction signs: the names far apart on one
+    # line, the distances on a line of their own under them ("56Km" read whole, "205" "Km" apart).
+    spans = [
+        span("Seoul", 176, 186, line=1, lang=ENG, height=38),
+        span("Pyeongyang", 356, 199, line=1, lang=ENG, height=58),  # descenders make its box taller
+        span("56Km", 197, 285, line=2, lang=ENG, height=43),
+        span("205", 354, 296, line=2, lang=ENG, height=39),
+        span("Km", 404, 300, line=2, lang=ENG, height=38),
+    ]
+    assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Seoul": 56.0, "Pyeongyang": 205.0}
+
+
+def test_the_words_of_one_name_and_its_far_distance_stay_one_destination():
+    spans = [
+        span("Rožnov", 100, 50, line=0, lang=ENG, height=30),
+        span("pod", 170, 56, line=0, lang=ENG, height=24),
+        span("Radhoštěm", 205, 50, line=0, lang=ENG, height=30),
+        span("86", 600, 50, line=0, lang=ENG, height=30),  # right-aligned in the sign's number column
+    ]
+    assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Rožnov pod Radhoštěm": 86.0}
+
+
+def test_a_name_with_its_own_distance_does_not_take_a_number_under_it():
+    spans = [span("Київ", 100, 50, line=0), span("125", 300, 50, line=0), span("30", 100, 100, line=1)]
+    assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Київ": 125.0}

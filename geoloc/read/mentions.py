@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from geoloc.common.text import is_common_word, is_region_word
-from geoloc.model import Compass, ContextFacts, Mention, TextSpan, union_box
+from geoloc.model import PHRASE_GAP, Compass, ContextFacts, Mention, TextSpan, union_box
 from geoloc.read.lemmas import dictionary_forms
 
 ROUTE_RE = re.compile(r"^(?:AP|SS|SP|[MМPРHНTТEЕAАNDBSL])-?\d{1,3}(?:-\d{1,2}){0,2}$", re.IGNORECASE)
@@ -64,6 +64,15 @@ merge two rows into one text line (a skewed panel, a distance printed between a 
 its Latin row); a row below shares none of a name's height, a number beside it most."""
 
 
+def _names_something(s: TextSpan) -> bool:
+    """Whether a span holds a word: not only distances ("56Km"), units and route numbers."""
+    for tok in s.text.split():
+        tok = _clean_token(tok)
+        if any(c.isalpha() for c in tok) and not (UNIT_RE.match(tok) or DISTANCE_RE.match(tok) or is_route_number(tok)):
+            return True
+    return False
+
+
 def _is_twinning(row: Sequence[TextSpan]) -> bool:
     """True when some OCR pass reads the row as beginning with a twinning cue."""
     passes: dict[str, list[TextSpan]] = {}
@@ -103,6 +112,19 @@ LONE_NUMBER_DIGITS = 2
 likelier a junction arrow or a panel mark read as "4" or "1" than a distance under 10 km."""
 
 
+def _number_only(row: Sequence[TextSpan]) -> bool:
+    """Whether a row holds only a distance ("56Km", "205", "km"), of at least ``LONE_NUMBER_DIGITS``."""
+    numbers = 0
+    for s in row:
+        for t in s.text.split():
+            t = _clean_token(t)
+            if (m := DISTANCE_RE.match(t)) and len(m.group(1)) >= LONE_NUMBER_DIGITS:
+                numbers += 1
+            elif not UNIT_RE.match(t):
+                return False
+    return numbers > 0
+
+
 def _with_lone_numbers(rows: list[list[TextSpan]]) -> list[list[TextSpan]]:
     """Rows of one OCR line, each number that stands on a row of its own joined to its name.
 
@@ -114,17 +136,8 @@ def _with_lone_numbers(rows: list[list[TextSpan]]) -> list[list[TextSpan]]:
     lines of their own are left there: across lines, a slanted sign's number sits as near the next
     row's name as its own, and joining by distance gave names their neighbours' numbers.
     """
-    lettered = [i for i, row in enumerate(rows) if any(c.isalpha() for s in row for c in s.text)]
-    lone = [
-        i
-        for i, row in enumerate(rows)
-        if i not in lettered
-        and all(
-            (m := DISTANCE_RE.match(_clean_token(t))) and len(m.group(1)) >= LONE_NUMBER_DIGITS
-            for s in row
-            for t in s.text.split()
-        )
-    ]
+    lettered = [i for i, row in enumerate(rows) if any(_names_something(s) for s in row)]
+    lone = [i for i, row in enumerate(rows) if i not in lettered and _number_only(row)]
     if not lettered or not lone:
         return rows
     taken = {i for i in lettered if _row_distance(rows[i]) is not None}
@@ -136,7 +149,7 @@ def _with_lone_numbers(rows: list[list[TextSpan]]) -> list[list[TextSpan]]:
         for j in lettered:
             if j in taken:
                 continue
-            name = union_box(s.box for s in rows[j] if any(c.isalpha() for c in s.text))
+            name = union_box(s.box for s in rows[j] if _names_something(s))
             gap = abs(name[1] + name[3] / 2 - middle)
             if box[0] >= name[0] + name[2] - name[3] / 2 and gap <= NUMBER_ROW_REACH * name[3]:
                 best = min(best or (gap, j), (gap, j))
@@ -147,6 +160,97 @@ def _with_lone_numbers(rows: list[list[TextSpan]]) -> list[list[TextSpan]]:
     return [row + [s for k in joined.get(i, []) for s in rows[k]] for i, row in enumerate(rows) if i not in gone]
 
 
+def _columns(row: list[TextSpan]) -> list[list[TextSpan]]:
+    """Split one sign row into the destinations written side by side on it, left to right.
+
+    A sign with columns ("서울 | 평양" over "Seoul | Pyeongyang" over "← 56Km | 205Km") sets its
+    names ``PHRASE_GAP`` or more word heights apart. A number stays with the name on its left (its
+    distance) or, before any name, with the name on its right; passes that read the same words
+    overlap and stay together.
+    """
+    if sum(_names_something(s) for s in row) < 2:
+        return [row]
+    cells: list[list[TextSpan]] = []
+    last: TextSpan | None = None  # the current column's rightmost words
+    for s in sorted(row, key=lambda t: t.box[0]):
+        has_words = _names_something(s)
+        if (
+            cells
+            and has_words
+            and last is not None
+            and s.box[0] - (last.box[0] + last.box[2]) >= PHRASE_GAP * min(s.box[3], last.box[3])
+        ):
+            cells.append([s])
+            last = s
+            continue
+        if not cells:
+            cells.append([])
+        cells[-1].append(s)
+        if has_words and (last is None or s.box[0] + s.box[2] > last.box[0] + last.box[2]):
+            last = s
+    return cells
+
+
+COLUMN_REACH = 3.0
+"""How far under a name, in its letter heights, a distance on a row of its own may stand and
+still be that name's: a sign with columns writes each distance under its name, or under the name
+and its spelling in another script; a row further down is another sign's."""
+COLUMN_OVERLAP = 0.5
+"""Share of a distance's width that must lie under a name's words for it to be that name's."""
+
+
+def _number_groups(row: list[TextSpan]) -> list[list[TextSpan]]:
+    """The distances of a row without words, each with the spans that read it ("56Km", "56", "Km")."""
+    groups: list[list[TextSpan]] = []
+    end = -math.inf
+    for s in sorted(row, key=lambda t: t.box[0]):
+        if groups and s.box[0] - end < s.box[3]:
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+        end = max(end, s.box[0] + s.box[2]) if len(groups[-1]) > 1 else s.box[0] + s.box[2]
+    return groups
+
+
+def _with_column_numbers(cells: list[list[TextSpan]]) -> list[list[TextSpan]]:
+    """One sign panel's rows and columns, each distance written under a name joined to it.
+
+    Only a row that holds nothing but distances is read this way, and each of its distances goes
+    to the nearest name above it that has none, when at least ``COLUMN_OVERLAP`` of the number
+    lies under that name's words and it stands within ``COLUMN_REACH`` of it; a distance beside
+    a name (``_with_lone_numbers``) or under nothing stays where it was.
+    """
+    named = [i for i, cell in enumerate(cells) if any(_names_something(s) for s in cell)]
+    numbers = [i for i, cell in enumerate(cells) if i not in named and _number_only(cell)]
+    if not named or not numbers:
+        return cells
+    free = {i for i in named if _row_distance(cells[i]) is None}
+    joined: dict[int, list[TextSpan]] = {}
+    gone: set[int] = set()
+    for i in numbers:
+        groups = _number_groups(cells[i])
+        placed = 0
+        for group in groups:
+            box = union_box(s.box for s in group)
+            best: tuple[float, int] | None = None
+            for j in free:
+                words = union_box(s.box for s in cells[j] if _names_something(s))
+                below = box[1] - (words[1] + words[3])
+                under = min(box[0] + box[2], words[0] + words[2]) - max(box[0], words[0])
+                if -words[3] / 2 <= below <= COLUMN_REACH * words[3] and under >= COLUMN_OVERLAP * box[2]:
+                    best = min(best or (below, j), (below, j))
+            if best is not None:
+                free.discard(best[1])
+                joined.setdefault(best[1], []).extend(group)
+                placed += 1
+        if placed == len(groups):
+            gone.add(i)
+        elif placed:  # part of the row found its names: the rest stays a row of its own
+            taken = {id(s) for group in joined.values() for s in group}
+            cells[i] = [s for s in cells[i] if id(s) not in taken]
+    return [cell + joined.get(i, []) for i, cell in enumerate(cells) if i not in gone]
+
+
 def _row_distance(row: Sequence[TextSpan]) -> float | None:
     """The distance written beside the name on one sign row, or None.
 
@@ -155,20 +259,22 @@ def _row_distance(row: Sequence[TextSpan]) -> float | None:
     wins, then the nearest: OCR loses digits of a number far more often than it invents them, and a
     stray mark reads as a single "1" or "7".
     """
-    lettered = [s.box[0] for s in row if any(c.isalpha() for c in s.text)]
+    lettered = [s.box[0] for s in row if _names_something(s)]
     name_left = min(lettered) if lettered else None
     candidates: list[tuple[int, int, float]] = []  # (-digits, x, km)
     for s in row:
         seen_letters = False
         for tok in s.text.split():
             tok = _clean_token(tok)
-            if any(c.isalpha() for c in tok) and not is_route_number(tok) and not UNIT_RE.match(tok):
+            m = DISTANCE_RE.match(tok)
+            if m is None and any(c.isalpha() for c in tok) and not is_route_number(tok) and not UNIT_RE.match(tok):
                 seen_letters = True
                 continue
-            m = DISTANCE_RE.match(tok)
             if not m or is_route_number(tok):
                 continue
-            if seen_letters or (name_left is not None and s.box[0] >= name_left):
+            # right of the name's start: beside it, or under it in a column (a short name over a
+            # longer "125 km" starts right of the number)
+            if seen_letters or (name_left is not None and s.box[0] + s.box[2] / 2 >= name_left):
                 candidates.append((-len(m.group(1).lstrip("0") or "0"), s.box[0], float(m.group(1))))
     return min(candidates)[2] if candidates else None
 
@@ -192,11 +298,16 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
     for s in spans:
         lines.setdefault((s.region, s.line), []).append(s)
 
+    panels: dict[int, list[list[TextSpan]]] = {}  # per sign panel, its rows cut into columns
+    for (region, _line), line_spans in lines.items():
+        for row in _with_lone_numbers(_rows(line_spans)):
+            panels.setdefault(region, []).extend(_columns(row))
+
     out: list[Mention] = []
     twinning_at: dict[int, float] = {}  # per sign panel, the top of its twin-town line
     signposts: set[int] = set()  # sign panels with a row pointing to a service
-    for (region, _line), line_spans in lines.items():
-        for row in _with_lone_numbers(_rows(line_spans)):
+    for region, cells in panels.items():
+        for row in _with_column_numbers(cells):
             if any(_first_word(s.text) in SIGNPOST_WORDS for s in row) or _row_distance(row) is not None:
                 signposts.add(region)  # a service, or a distance on any row ("Схід 210"): a direction sign
             if _is_twinning(row):

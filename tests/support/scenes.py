@@ -79,6 +79,9 @@ class SignSpec:
     fractions of the scene's width and height; ``None`` puts it on the roadside. ``angle_deg``
     (in-plane rotation) and ``tilt`` (perspective, 0-0.3) are random when ``None``.
     ``colour`` picks an EU or Russian colour scheme ("blue", "green", "yellow", "white").
+    ``column_gap`` draws a direction sign's destinations side by side instead of one per row, this
+    many cap heights apart: each column holds the names, and under them the distance with its
+    arrow on the side it points to (left of the number, right of it for a right arrow).
     """
 
     kind: str
@@ -88,6 +91,7 @@ class SignSpec:
     angle_deg: float | None = None
     tilt: float | None = None
     colour: str | None = None
+    column_gap: float | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in SIGN_KINDS:
@@ -254,13 +258,76 @@ def _frame(
     return im
 
 
+def _column_panel(
+    spec: SignSpec, rng: np.random.Generator, cap: float, bg: tuple[int, ...], fg: tuple[int, ...], cyr: bool, lat: bool
+) -> _Panel:
+    """Destinations side by side, ``spec.column_gap`` cap heights apart: in each column the names
+    (Latin under Cyrillic), and under them the distance with its arrow beside it."""
+    s = _SUPERSAMPLE
+    cap_cyr = cap / 0.85 if (cyr and lat) else cap
+    f_cyr = _font_for_cap(cap_cyr * s)
+    f_lat = _font_for_cap(cap * s, bold=bool(rng.random() < 0.5))
+    f_km = _font_for_cap(cap_cyr * s)
+    unit = cap_cyr * s
+    pad = 0.75 * unit
+    arrow_w = _ARROW_COLUMN * unit if any(line.arrow for line in spec.lines) else 0.0
+    columns = []
+    for line in spec.lines:
+        names = [
+            (t, f, c, sc)
+            for t, f, c, sc, shown in (
+                (line.name_cyr, f_cyr, cap_cyr, "cyr", cyr),
+                (line.name_lat, f_lat, cap, "lat", lat),
+            )
+            if t and shown
+        ]
+        if not names:
+            continue
+        km_w = f_km.getlength(str(line.distance_km)) if line.distance_km is not None else 0.0
+        width = max(max(font.getlength(t) for t, font, _, _ in names), arrow_w + km_w)
+        columns.append((names, line.distance_km, line.arrow, width, km_w))
+    gap = (spec.column_gap or 2.0) * unit
+    layout = _Layout()
+    arrows: list[tuple[str, float, float]] = []
+    x = pad
+    bottom = 0.0
+    for i, (names, km, arrow, width, km_w) in enumerate(columns):
+        y = pad
+        for level, (text, font, c, script) in enumerate(names):
+            y += c * s
+            layout.add(text, "place", font, x, y, "left", level, script, c)
+            y += 0.45 * c * s
+        if km is not None:
+            y += 0.25 * unit + cap_cyr * s
+            right_arrow = arrow is not None and ARROWS[arrow] > 0  # drawn on the side it points to
+            km_x = x if right_arrow or arrow is None else x + arrow_w
+            layout.add(str(km), "distance", f_km, km_x, y, "left", len(names), "num", cap_cyr)
+            if arrow is not None:
+                ax = km_x + km_w + 0.55 * arrow_w if right_arrow else x + 0.45 * arrow_w
+                arrows.append((arrow, ax, y - 0.5 * cap_cyr * s))
+            y += 0.45 * cap_cyr * s
+        bottom = max(bottom, y)
+        x += width + (gap if i < len(columns) - 1 else 0.0)
+    if any(a is not None and ARROWS[a] > 0 for _, _, a, _, _ in columns):
+        x += arrow_w  # room for a right arrow beside the last number
+    im = _frame((int(x + pad), int(bottom + pad)), bg, fg, unit)
+    for arrow, ax, ay in arrows:
+        _draw_arrow(im, arrow, ax, ay, _ARROW_LENGTH * unit, (*fg, 255))
+    panel = _Panel(im)
+    layout.draw(im, (*fg, 255), panel)
+    return panel
+
+
 def _direction_panel(
     spec: SignSpec, rng: np.random.Generator, cap: float, bg: tuple[int, ...], fg: tuple[int, ...], cyr: bool, lat: bool
 ) -> _Panel:
     """Rows of destinations: name left, distance right; Latin name under the Cyrillic one.
 
     When any row has an ``arrow``, a column at the left holds each row's arrow beside its name.
+    A sign with ``column_gap`` is drawn by ``_column_panel``.
     """
+    if spec.column_gap is not None:
+        return _column_panel(spec, rng, cap, bg, fg, cyr, lat)
     s = _SUPERSAMPLE
     cap_lat = cap
     cap_cyr = cap / 0.85 if (cyr and lat) else cap

@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from geoloc.model import Arrow, TextSpan
+from geoloc.read.mentions import DISTANCE_RE
 
 LOOK_LEFT = 2.5
 """How far left of a row's text to look for its arrow, in row heights: an arrow column and a gap."""
@@ -169,28 +170,67 @@ def arrow_left_of(rgb: np.ndarray, box: tuple[int, int, int, int]) -> Arrow | No
     return min(found)[1] if found else None
 
 
+MIRRORED: dict[Arrow, Arrow] = {
+    "left": "right",
+    "right": "left",
+    "up-left": "up-right",
+    "up-right": "up-left",
+    "up": "up",
+}
+RIGHT_SIDE: frozenset[Arrow] = frozenset({"right", "up-right"})
+"""Arrows a sign draws right of a distance ("Ніжин 40 →", "205Km →"): those pointing right. Any
+other arrow found there is the next column's, drawn left of its own distance."""
+
+
+def arrow_right_of(rgb: np.ndarray, box: tuple[int, int, int, int]) -> Arrow | None:
+    """The right-pointing arrow drawn right of a distance whose digits lie in ``box``, or None: the
+    search of ``arrow_left_of`` in the mirrored picture."""
+    x, y, w, h = box
+    found = arrow_left_of(rgb[:, ::-1], (rgb.shape[1] - (x + w), y, w, h))
+    arrow = MIRRORED[found] if found is not None else None
+    return arrow if arrow in RIGHT_SIDE else None
+
+
 def with_arrows(rgb: np.ndarray, spans: Sequence[TextSpan]) -> list[TextSpan]:
     """The spans, with ``arrow`` set on each that starts a row of text and has an arrow left of it.
 
-    Only a span with letters that no other lettered span of its line lies left of is searched: an
-    arrow stands left of a row's name. At most ``MAX_ROWS`` rows are searched, the first read.
+    An arrow stands left of a row's name, so a span with letters that no other lettered span of its
+    line lies left of is searched; on a line of distances alone, every distance is: a sign with
+    columns writes each distance under its name, with its arrow beside it ("← 56 km"). A right
+    turn's arrow is often drawn right of the distance ("Ніжин 40 →"), so the row's last distance
+    is searched on its right too. At most ``MAX_ROWS`` rows are searched, the first read.
     """
     lines: dict[tuple[int, int], list[TextSpan]] = {}
     for s in spans:
-        if any(c.isalpha() for c in s.text):
-            lines.setdefault((s.region, s.line), []).append(s)
-    first = [id(s) for line in lines.values() for s in line if not any(_left_of(o, s) for o in line)]
-    starts = set(first[:MAX_ROWS])
-    seen: dict[tuple[int, int, int, int], Arrow | None] = {}
+        lines.setdefault((s.region, s.line), []).append(s)
+    left: list[int] = []  # spans searched on their left, then (distances) on their right
+    right: list[int] = []  # distances searched on their right
+    for line in lines.values():
+        distances = [s for s in line if DISTANCE_RE.match(s.text.strip())]
+        lettered = [s for s in line if any(c.isalpha() for c in s.text) and s not in distances]
+        if lettered:
+            left += [id(s) for s in lettered if not any(_left_of(o, s) for o in lettered)]
+            right += [id(s) for s in distances if not any(_left_of(s, o) for o in line)]  # the row's last
+        else:
+            left += [id(s) for s in distances]
+            right += [id(s) for s in distances]
+    starts = set(left[:MAX_ROWS])
+    ends = set(right[:MAX_ROWS])
+    seen: dict[tuple[str, tuple[int, int, int, int]], Arrow | None] = {}
     out: list[TextSpan] = []
     for s in spans:
+        arrow = None
         if id(s) in starts:
-            key = s.box
+            key = ("left", s.box)
             if key not in seen:
                 seen[key] = arrow_left_of(rgb, s.box)
-            if seen[key] is not None:
-                s = replace(s, arrow=seen[key])
-        out.append(s)
+            arrow = seen[key]
+        if arrow is None and id(s) in ends:
+            key = ("right", s.box)
+            if key not in seen:
+                seen[key] = arrow_right_of(rgb, s.box)
+            arrow = seen[key]
+        out.append(replace(s, arrow=arrow) if arrow is not None else s)
     return out
 
 

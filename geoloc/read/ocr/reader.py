@@ -49,7 +49,7 @@ from geoloc.common.paths import ASSETS
 from geoloc.common.photo import photo_scale
 from geoloc.common.text import SCRIPT_CYRILLIC, SCRIPT_LATIN, letter_script, normalise, script_of
 from geoloc.errors import OCRError
-from geoloc.model import TextSpan
+from geoloc.model import PHRASE_GAP, TextSpan
 from geoloc.read.ocr import detect as textdetect
 from geoloc.read.ocr import recognise
 from geoloc.read.ocr.arrows import with_arrows
@@ -379,7 +379,8 @@ def _phrases(words: list[_Word]) -> list[list[_Word]]:
         if out and not numeric and not _NUMBER.fullmatch(out[-1][-1].text):
             prev = out[-1][-1]
             gap = w.box[0] - (prev.box[0] + prev.box[2])
-            if gap < 1.5 * max(w.box[3], prev.box[3]):
+            # by the lower word: the upright box of a long word on a turned sign is much taller than its letters
+            if gap < PHRASE_GAP * min(w.box[3], prev.box[3]):
                 out[-1].append(w)
                 continue
         out.append([w])
