@@ -827,10 +827,14 @@ class _Reader:
                 shifted = (box[0] + 1, box[1] + 1, box[2], box[3])
                 self.spans.append(TextSpan(worse, float(self.rng.uniform(40, 65)), shifted, line, region, own))
 
-    def number(self, km: int, region: int, line: int, right: float, y: float, cap: float, own: str) -> None:
+    def number(
+        self, km: int, region: int, line: int, right: float, y: float, cap: float, own: str, prefix: str = ""
+    ) -> None:
+        """A distance, ending at ``right``; ``prefix`` is what the pass reads for an arrow glued to it."""
         text = str(km)
         if self.rng.random() < DIGIT_ERROR_RATE:
             text = _digit_error(text, self.rng)
+        text = prefix + text
         w = 0.7 * cap * len(text)
         box = (int(right - w), int(y + 0.3 * cap), int(w), int(0.95 * cap))
         self.spans.append(TextSpan(text, float(self.rng.uniform(88, 97)), box, line, region, own))
@@ -892,11 +896,16 @@ def _column_spans(
             continue
         right_arrow = line.arrow is not None and scene_kit.ARROWS[line.arrow] > 0
         km_x = sx if right_arrow or line.arrow is None else sx + arrow_w
-        if line.arrow and not right_arrow and rng.random() < ARROW_AS_DIGIT_RATE:
-            reader.stray_digit(region, line_id, km_x, y, cap_cyr, own)
-        reader.number(
-            line.distance_km, region, line_id, km_x + 0.7 * cap_cyr * len(str(line.distance_km)), y, cap_cyr, own
-        )
+        prefix = ""
+        if line.arrow and not right_arrow:  # an arrow left of the number: read as a digit, or as letters glued on
+            u = rng.random()
+            if u < ARROW_AS_DIGIT_RATE:
+                reader.stray_digit(region, line_id, km_x, y, cap_cyr, own)
+            elif u < ARROW_AS_DIGIT_RATE + ARROW_AS_LETTERS_RATE:
+                glyphs = ARROW_LETTERS["cyr" if show_cyr else "lat"]
+                prefix = glyphs[int(rng.integers(len(glyphs)))].strip()
+        right = km_x + 0.7 * cap_cyr * len(str(line.distance_km))
+        reader.number(line.distance_km, region, line_id, right, y, cap_cyr, own, prefix)
         if line.arrow and arrow_rng.random() < ARROW_SEEN_RATE:
             reader.spans[-1] = replace(reader.spans[-1], arrow=line.arrow)
 

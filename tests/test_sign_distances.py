@@ -175,3 +175,19 @@ def test_the_words_of_one_name_and_its_far_distance_stay_one_destination():
 def test_a_name_with_its_own_distance_does_not_take_a_number_under_it():
     spans = [span("Київ", 100, 50, line=0), span("125", 300, 50, line=0), span("30", 100, 100, line=1)]
     assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Київ": 125.0}
+
+
+def test_a_column_distance_keeps_its_number_when_its_arrow_is_read_as_a_letter():
+    # The arrow drawn left of a column's distance read as a letter glued to it ("K131").
+    spans = [
+        span("Княгинино", 100, 50, line=0, height=30),
+        span("Починки", 400, 50, line=0, height=30),
+        span("55", 100, 100, line=1, height=30),
+        span("K131", 400, 100, line=1, lang=ENG, height=30),
+    ]
+    assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Княгинино": 55.0, "Починки": 131.0}
+
+
+def test_a_route_number_under_a_name_is_not_its_distance():
+    spans = [span("Житомир", 100, 50, line=0, height=30), span("M06", 100, 100, line=1, lang=ENG, height=30)]
+    assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Житомир": None}

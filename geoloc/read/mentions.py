@@ -112,17 +112,41 @@ LONE_NUMBER_DIGITS = 2
 likelier a junction arrow or a panel mark read as "4" or "1" than a distance under 10 km."""
 
 
-def _number_only(row: Sequence[TextSpan]) -> bool:
-    """Whether a row holds only a distance ("56Km", "205", "km"), of at least ``LONE_NUMBER_DIGITS``."""
+ARROW_NUMBER_RE = re.compile(r"^[^\W\d_]{1,2}(\d{2,3})$", re.UNICODE)
+"""A distance with the arrow drawn left of it read as one or two letters glued on ("K131", "т93"),
+as happens on a line of distances alone under a sign's columns (``_column_numbers``)."""
+
+
+def _distance_token(token: str, glued_arrow: bool = False) -> str | None:
+    """The digits of a distance token ("56Km", "205"), or with ``glued_arrow`` of one whose arrow
+    was read as letters ("K131"; never a route number such as "M06")."""
+    if m := DISTANCE_RE.match(token):
+        return m.group(1)
+    if glued_arrow and (m := ARROW_NUMBER_RE.match(token)) and not is_route_number(token):
+        return m.group(1)
+    return None
+
+
+def _number_only(row: Sequence[TextSpan], glued_arrow: bool = False) -> bool:
+    """Whether a row holds only distances ("56Km", "205", "km"), one at least ``LONE_NUMBER_DIGITS``
+    long; a single digit beside it is a mark or an arrow read as a digit."""
     numbers = 0
     for s in row:
         for t in s.text.split():
             t = _clean_token(t)
-            if (m := DISTANCE_RE.match(t)) and len(m.group(1)) >= LONE_NUMBER_DIGITS:
-                numbers += 1
-            elif not UNIT_RE.match(t):
+            digits = _distance_token(t, glued_arrow)
+            if digits is None and not UNIT_RE.match(t):
                 return False
+            numbers += digits is not None and len(digits) >= LONE_NUMBER_DIGITS
     return numbers > 0
+
+
+def _column_numbers(row: Sequence[TextSpan]) -> list[TextSpan]:
+    """A line of distances alone with each arrow read as letters taken off its number ("K131" ->
+    "131"): the arrow itself is found by its shape (``read.ocr.arrows``)."""
+    return [
+        replace(s, text=" ".join(_distance_token(t, True) or t for t in map(_clean_token, s.text.split()))) for s in row
+    ]
 
 
 def _with_lone_numbers(rows: list[list[TextSpan]]) -> list[list[TextSpan]]:
@@ -220,10 +244,11 @@ def _with_column_numbers(cells: list[list[TextSpan]]) -> list[list[TextSpan]]:
     lies under that name's words and it stands within ``COLUMN_REACH`` of it; a distance beside
     a name (``_with_lone_numbers``) or under nothing stays where it was.
     """
-    named = [i for i, cell in enumerate(cells) if any(_names_something(s) for s in cell)]
-    numbers = [i for i, cell in enumerate(cells) if i not in named and _number_only(cell)]
+    numbers = [i for i, cell in enumerate(cells) if _number_only(cell, glued_arrow=True)]
+    named = [i for i, cell in enumerate(cells) if i not in numbers and any(_names_something(s) for s in cell)]
     if not named or not numbers:
         return cells
+    cells = [_column_numbers(cell) if i in numbers else cell for i, cell in enumerate(cells)]
     free = {i for i in named if _row_distance(cells[i]) is None}
     joined: dict[int, list[TextSpan]] = {}
     gone: set[int] = set()
