@@ -49,8 +49,9 @@ ROW_PX = 40
 """A window is reduced so the row is at most this many pixels high: the shape tests need no more,
 and the cost of a row stays a few ms however large the photo."""
 MAX_ROWS = 64
-"""Rows searched per photo at most: a junction sign has a few, and a photo full of text (a
-newspaper page) must not cost a search per word."""
+"""Rows searched per photo at most, left of their text and again right of their distance: a
+junction sign has a few, and a photo full of text (a newspaper page) must not cost a search per
+word."""
 MAX_BLOBS = 12
 """Arrow-sized blobs shape-tested per row at most (a busy background breaks into many)."""
 
@@ -198,7 +199,8 @@ def with_arrows(rgb: np.ndarray, spans: Sequence[TextSpan]) -> list[TextSpan]:
     line lies left of is searched; on a line of distances alone, every distance is: a sign with
     columns writes each distance under its name, with its arrow beside it ("← 56 km"). A right
     turn's arrow is often drawn right of the distance ("Ніжин 40 →"), so the row's last distance
-    is searched on its right too. At most ``MAX_ROWS`` rows are searched, the first read.
+    is searched on its right too. At most ``MAX_ROWS`` rows are searched on each side, the first
+    read.
     """
     lines: dict[tuple[int, int], list[TextSpan]] = {}
     for s in spans:
