@@ -919,7 +919,7 @@ def ocr_spans(case: Case) -> list[TextSpan]:
     for region, spec in enumerate(case.signs):
         x0, y0 = 80.0 + 520.0 * (region % 3), 80.0 + 450.0 * (region // 3)
         cap = spec.cap_px or CAP_PX[0]
-        if spec.kind in ("shop", "warning"):
+        if spec.kind in BOARD_KINDS:
             texts = [t for line in spec.lines for t in (line.name_cyr, line.name_lat) if t]
             for k, text in enumerate(texts[:1] if spec.kind == "warning" else texts):
                 reader.text_line(text, region, x0, y0 + 1.5 * cap * k, cap)
@@ -988,8 +988,12 @@ def _exif_gps_jpeg(image: Image.Image, lat: float, lon: float, quality: int) -> 
 
 
 def run_image(case: Case, settings: Settings, tmp: Path) -> tuple[PhotoReport, float]:
+    """Render the scene as a photo and locate it. The place sign is drawn first: the renderer leaves
+    out a sign that finds no free spot beside the others, and a scene whose scored sign is not in
+    the picture cannot be answered (7 of 60 mixed scenes when the boards went first)."""
     rng = np.random.default_rng([case.seed, KINDS.index(case.kind), case.index, 2])
-    image, _ = render_scene(case.signs, seed=int(rng.integers(2**31)), size=IMAGE_SIZE)
+    signs = sorted(case.signs, key=lambda spec: spec.kind in BOARD_KINDS)  # stable: boards keep their order
+    image, _ = render_scene(signs, seed=int(rng.integers(2**31)), size=IMAGE_SIZE)
     quality = int(rng.integers(JPEG_QUALITY[0], JPEG_QUALITY[1] + 1))
     path = tmp / f"{case.kind}_{case.seed}_{case.index}.jpg"
     if case.gps:
