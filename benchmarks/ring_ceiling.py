@@ -57,7 +57,15 @@ but does not judge it: its posterior is not that of cameras drawn from the gener
 its regions and ceiling need not match how often they hold those cameras, and a mismatch would
 say nothing about the code; its likelihood is the first oracle's, which is judged.
 
-All three oracles are also told which town of a shared name a row means (the generator's pick),
+A fourth oracle knows only the sign's geometry, "sign geometry only": the road km with the factor
+integrated, the 10-350 km range, a distance sign's row order and a junction sign's arrows (the
+share of headings, uniform over the circle, for which every arrow's sector holds its row's
+bearing), under the flat prior, and not the towns' choice: how the generator picks which towns a
+sign names (nearer and larger towns in a cone about the heading are likelier) is the generator's
+model of signs, which geoloc does not assume either. Its ceiling is what a reader that uses only
+what the sign says can expect; like the third oracle's, it is printed but not judged by ``--check``.
+
+All the oracles are also told which town of a shared name a row means (the generator's pick),
 so each ceiling is an upper bound for a reader of the names too.
 
 Numerics (named constants below): f by FACTOR_NODES midpoints over the part of ROAD_FACTOR every
@@ -75,7 +83,7 @@ OCR-like text of the same scenes, calibration as shipped) and scores it with ``j
 
 Run:  nice -n 10 env OMP_THREAD_LIMIT=1 .venv/bin/python benchmarks/ring_ceiling.py --per-kind 100
       nice -n 10 env OMP_THREAD_LIMIT=1 .venv/bin/python benchmarks/ring_ceiling.py --check --per-kind 100
-(about 0.5-0.6 s a scene with the three oracles on 2 shared cores: 9-10 and 6 minutes)
+(about 0.5-0.6 s a scene with the four oracles on 2 shared cores: 9-10 and 6 minutes)
 """
 
 from __future__ import annotations
@@ -87,7 +95,7 @@ import statistics
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -137,6 +145,10 @@ BOOTSTRAP = 2000
 """Resamples of the scenes for the 95% intervals."""
 CHECK_SEEDS = "901,902"
 """Seeds of the ``--check`` scenes: not the benchmark's 1-3, nor the calibration fit's 101-108."""
+HEADINGS_DEG = np.arange(0.0, 360.0, 1.0)
+"""Headings the geometry-only oracle tries for a junction sign's arrows (sectors are 45 degrees)."""
+ARROW_CHUNK = 4000
+"""Cells whose arrow fit is taken at once (cells x headings x rows booleans)."""
 ROUND_HALF = 0.5
 """A road km is rounded to a whole km: the straight x f x u that print ``km`` lie within +-0.5."""
 
@@ -199,13 +211,15 @@ def replay(kind: str, seed: int, index: int) -> Scene:
     """Scene ``index`` of ``kind`` for ``seed``, drawn by the generator's own code, with its hidden draws.
 
     ``make_case`` draws the style, then ``_place_sign``; this repeats those calls on the same
-    random stream through ``_Tap`` and stops when the result differs from ``make_case``'s."""
+    random stream through ``_Tap`` and stops when the result differs from ``make_case``'s. A
+    junction sign's layout (rows or columns) is drawn on a stream of its own and says nothing of
+    the towns, distances or arrows, so it is left aside in the comparison."""
     case = gen.make_case(kind, seed, index)
     rng = np.random.default_rng([seed, gen.KINDS.index(kind), index])
     style = str(rng.choice(list(gen.STYLES)))
     tap = _Tap(rng)
     spec, cam, _, _ = gen._place_sign(kind, tap, style)  # type: ignore[arg-type]
-    if cam != case.truth or [spec] != case.signs or tap.factor is None:
+    if cam != case.truth or [spec] != [replace(s, column_gap=None) for s in case.signs] or tap.factor is None:
         sys.exit(f"{kind} {seed}#{index}: replaying locate_scenes' draws no longer gives its scene")
     pool = gen.pools()[style]
     left, towns = list(tap.picks), []
@@ -609,9 +623,27 @@ class Outcome:
         return self.rank <= share
 
 
-def posteriors(scene: Scene) -> tuple[Outcome, Outcome, Outcome]:
-    """The scene under the sign-only oracle, the oracle also told the factor, and the sign-only
-    oracle without the generator's camera prior (every cell the same prior mass).
+def arrow_fit(beta: np.ndarray, arrows: Sequence[str | None]) -> np.ndarray:
+    """Per cell, the share of headings (uniform over the circle) for which every row with an arrow
+    has its bearing (``beta``, cells x rows) in that arrow's sector: the geometry-only oracle's
+    P(arrows | camera), without the generator's left/ahead/right directions or its towns' choice."""
+    rows = [(j, ARROW_SECTORS[a]) for j, a in enumerate(arrows) if a]
+    out = np.ones(beta.shape[0])
+    if not rows:
+        return out
+    for s in range(0, beta.shape[0], ARROW_CHUNK):
+        fits = np.ones((min(ARROW_CHUNK, beta.shape[0] - s), HEADINGS_DEG.size), bool)
+        for j, (lo, hi) in rows:
+            rel = (beta[s : s + ARROW_CHUNK, j, None] - HEADINGS_DEG[None, :] + 180.0) % 360.0 - 180.0
+            fits &= (rel >= lo) & (rel <= hi)
+        out[s : s + ARROW_CHUNK] = fits.mean(axis=1)
+    return out
+
+
+def posteriors(scene: Scene) -> tuple[Outcome, Outcome, Outcome, Outcome]:
+    """The scene under the sign-only oracle, the oracle also told the factor, the sign-only
+    oracle without the generator's camera prior (every cell the same prior mass), and the oracle
+    of the sign's geometry alone (no camera prior, no towns' choice).
 
     The sign's likelihood is computed once over every cell some oracle can hold (the flat prior
     reaches cells far from any pool town, which the generator's prior gives no mass) and weighed
@@ -671,6 +703,7 @@ def posteriors(scene: Scene) -> tuple[Outcome, Outcome, Outcome]:
         decide(scene, grid, active[in_prior], base * road[in_prior]),
         decide(scene, grid, active[in_prior], base * oracle[in_prior]),
         decide(scene, grid, active, choice * road),  # equal-area cells: a flat prior is a constant
+        decide(scene, grid, active, road * arrow_fit(beta[active], scene.arrows)),
     )
 
 
@@ -717,6 +750,7 @@ class Result:
     sign: Outcome
     told_f: Outcome
     flat: Outcome  # the sign-only oracle without the generator's camera prior
+    geometry: Outcome  # the sign's geometry alone: no camera prior, no towns' choice
     geoloc_right: bool | None
     seconds: float
 
@@ -791,12 +825,31 @@ def print_tables(results: Sequence[Result]) -> None:
             f"| {statistics.median(r.flat.area90 for r in rs):,.0f} "
             f"| {statistics.fmean(r.sign.ceiling for r in rs):.0%} |"
         )
+    geometry_rng = np.random.default_rng(2)  # its own stream, as the no-prior oracle's
+    print(
+        "\nThe sign's geometry alone: road km, range, row order, arrows; no camera prior and not the "
+        "generator's choice of towns, as geoloc reads signs:\n"
+    )
+    print(
+        "| kind | scenes | ceiling, sign geometry only (95% interval) | its decision right (95% interval) "
+        "| camera in its 90% region | median 90% region km2 | geoloc right, text mode |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for kind, rs in _by_kind(results):
+        geo = [r.geoloc_right for r in rs if r.geoloc_right is not None]
+        print(
+            f"| {kind} | {len(rs)} | {_mean_ci([r.geometry.ceiling for r in rs], geometry_rng)} "
+            f"| {_mean_ci([float(r.geometry.right) for r in rs], geometry_rng)} "
+            f"| {sum(r.geometry.holds(0.9) for r in rs) / len(rs):.0%} "
+            f"| {statistics.median(r.geometry.area90 for r in rs):,.0f} "
+            f"| {f'{sum(geo) / len(geo):.0%}' if geo else '-'} |"
+        )
     print("\nBy number of rows, and how many scenes could reach the goal's 90% at all:\n")
     print(
         "| kind | rows | scenes | Bayes ceiling | scenes with ceiling >= 0.9 | >= 0.5 | told f "
-        "| ceiling, no camera prior | its decision right | geoloc right |"
+        "| ceiling, no camera prior | its decision right | ceiling, sign geometry only | geoloc right |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for kind in KINDS:
         for k in sorted({len(r.scene.towns) for r in results if r.scene.kind == kind}):
             rs = [r for r in results if r.scene.kind == kind and len(r.scene.towns) == k]
@@ -808,6 +861,7 @@ def print_tables(results: Sequence[Result]) -> None:
                 f"| {statistics.fmean(r.told_f.ceiling for r in rs):.0%} "
                 f"| {statistics.fmean(r.flat.ceiling for r in rs):.0%} "
                 f"| {sum(r.flat.right for r in rs) / len(rs):.0%} "
+                f"| {statistics.fmean(r.geometry.ceiling for r in rs):.0%} "
                 f"| {f'{sum(geo) / len(geo):.0%}' if geo else '-'} |"
             )
 
@@ -822,9 +876,9 @@ def print_check(results: Sequence[Result]) -> bool:
     """The posterior's calibration on scenes it never saw: regions hold the camera as often as
     they say, and the decision is right as often as the ceiling says. True when all agree.
 
-    The no-prior oracle is printed but not judged: the cameras come from the generator's prior,
-    not from a flat one, so its posterior need not hold them at its stated rates (its likelihood
-    is the sign oracle's, which is judged)."""
+    The no-prior and geometry-only oracles are printed but not judged: the cameras come from the
+    generator's prior, not from a flat one, so their posteriors need not hold them at their stated
+    rates (the no-prior oracle's likelihood is the sign oracle's, which is judged)."""
     print(
         "| oracle | kind | scenes | camera in 50% region | in 90% region | mean ceiling | decision right "
         "| agree (99%) |"
@@ -832,7 +886,8 @@ def print_check(results: Sequence[Result]) -> bool:
     print("|---|---|---|---|---|---|---|---|")
     fine = True
     oracles = (("sign", lambda r: r.sign, True), ("sign + f", lambda r: r.told_f, True))
-    for name, pick, judged in (*oracles, ("sign, no camera prior", lambda r: r.flat, False)):
+    unjudged = (("sign, no camera prior", lambda r: r.flat, False), ("sign geometry only", lambda r: r.geometry, False))
+    for name, pick, judged in (*oracles, *unjudged):
         for kind, of_kind in _by_kind(results):
             rs = [pick(r) for r in of_kind]
             n = len(rs)
@@ -877,13 +932,13 @@ def run(kinds: Sequence[str], seeds: Sequence[int], per_kind: int, with_geoloc: 
             for i in range(per_kind):
                 t0 = time.perf_counter()
                 scene = replay(kind, seed, i)
-                sign, told, flat = posteriors(scene)
+                sign, told, flat, geometry = posteriors(scene)
                 seconds = time.perf_counter() - t0
                 geo = None
                 if with_geoloc:
                     report, _ = gen.run_text(scene.case, settings)
                     geo = gen.judge(scene.case, report.estimate)[0]
-                results.append(Result(scene, sign, told, flat, geo, seconds))
+                results.append(Result(scene, sign, told, flat, geometry, geo, seconds))
             done = [r for r in results if r.scene.seed == seed and r.scene.kind == kind]
             print(
                 f"  seed {seed} {kind}: mean ceiling {statistics.fmean(r.sign.ceiling for r in done):.2f}, "
@@ -922,7 +977,7 @@ def main() -> None:
         print_tables(results)
         fine = True
     print(
-        f"\nmedian seconds per scene (all three oracles): {statistics.median(r.seconds for r in results):.2f}; "
+        f"\nmedian seconds per scene (all four oracles): {statistics.median(r.seconds for r in results):.2f}; "
         f"wall time {time.perf_counter() - started:.0f} s"
     )
     if not fine:
