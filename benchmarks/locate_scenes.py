@@ -47,7 +47,7 @@ priors geoloc's inference uses (geoloc/infer/rings.py, estimate.py, choice.py, c
 | | (soft: 2 per pair over 1.25x) | may swap; junction rows in any order |
 | numbers beside words | a number right of a name is its km | prices right of board words, hours, |
 | | | phones, -30%, "24 ..."; arrows as "1" |
-| sign layout | names PHRASE_GAP (1.5 word heights) | junction signs in columns 1-4 cap |
+| sign layout | names PHRASE_GAP (1 word height) | junction signs in columns 1-4 cap |
 | | apart are two; a row of numbers alone | heights apart (30%), a right arrow |
 | | takes the names above it | right of its number |
 

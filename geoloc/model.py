@@ -92,10 +92,11 @@ def clock_range(first: float, last: float) -> str:
     return clock(first) if clock(first) == clock(last) else f"{clock(first)}-{clock(last)}"
 
 
-PHRASE_GAP = 1.5
+PHRASE_GAP = 1.0
 """Words of one text line farther apart than this many heights of the lower word are separate
-phrases, and lettered phrases that far apart are separate names: the words of a name stand well
-under one height apart, the destinations of a sign with columns ("Чернігів   Ніжин") several."""
+phrases, and lettered phrases that far apart are separate names: a word space is a third to a half
+of a capital's height, so the words of a name stand well under one height apart, while the
+destinations of a sign with columns ("Чернігів   Ніжин") stand one to several apart."""
 
 
 @dataclass(frozen=True)
