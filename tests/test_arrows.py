@@ -14,7 +14,7 @@ from geoloc.model import Mention, TextSpan
 from geoloc.read.mentions import mentions_from_spans
 from geoloc.read.ocr.arrows import arrow_left_of, classify_blob, with_arrows
 from geoloc.read.ocr.reader import read_text
-from tests.support.scenes import ARROWS, SignLine, SignSpec, font_file, random_scenes, render_scene
+from tests.support.scenes import ARROWS, SignLine, SignSpec, _draw_arrow, font_file, random_scenes, render_scene
 from tests.test_infer import _place, run
 
 
@@ -169,3 +169,36 @@ def test_a_sign_with_columns_reads_each_distance_under_its_name_with_the_arrow_b
         mentions = mentions_from_spans(read_text(image))
         found = {m.distance_km: m.arrow for m in mentions if m.distance_km is not None}
         assert found == {40.0: first, 87.0: second}, [(m.readings, m.distance_km, m.arrow) for m in mentions]
+
+
+def _row_with_arrow_after(arrow: str | None) -> tuple[Image.Image, list[TextSpan]]:
+    """A blue panel row "Київ 150" in white, with ``arrow`` drawn right of the number (or none),
+    and the spans an OCR pass would return for it."""
+    im = Image.new("RGB", (520, 120), (20, 60, 160))
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.truetype(font_file(), 48)
+    draw.text((30, 30), "Київ", font=font, fill="white")
+    draw.text((260, 30), "150", font=font, fill="white")
+    name, number = draw.textbbox((30, 30), "Київ", font=font), draw.textbbox((260, 30), "150", font=font)
+    if arrow is not None:
+        _draw_arrow(im, arrow, number[2] + 45, (number[1] + number[3]) / 2, 52, (255, 255, 255))
+
+    def box(b: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        return (b[0], b[1], b[2] - b[0], b[3] - b[1])
+
+    return im, [TextSpan("Київ", 95.0, box(name), 0, 0), TextSpan("150", 95.0, box(number), 0, 0)]
+
+
+@pytest.mark.parametrize("arrow", ["right", "up-right"])
+def test_a_right_turn_arrow_drawn_after_the_distance_is_read_on_the_distance(arrow):
+    image, spans = _row_with_arrow_after(arrow)
+    found = {s.text: s.arrow for s in with_arrows(_rgb(image), spans)}
+    assert found == {"Київ": None, "150": arrow}
+    assert mentions_from_spans(with_arrows(_rgb(image), spans))[0].arrow == arrow
+
+
+@pytest.mark.parametrize("arrow", [None, "left", "up"])
+def test_no_arrow_or_one_not_pointing_right_is_taken_from_right_of_a_distance(arrow):
+    # a left or up arrow right of a number is the next column's, drawn left of its own text
+    image, spans = _row_with_arrow_after(arrow)
+    assert [s.arrow for s in with_arrows(_rgb(image), spans)] == [None, None]
