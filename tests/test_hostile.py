@@ -275,3 +275,36 @@ def test_a_photo_with_a_very_long_name_gets_its_default_map(tmp_path: Path, monk
     maps = list((tmp_path / "maps").glob("*.html"))
     assert len(maps) == 1 and maps[0].name.startswith("д" * 100)
     assert f"wrote {Path('maps') / maps[0].name}" in result.stdout
+
+
+def _heic_decoder_out_of_limits(tmp_path: Path) -> Path:
+    """A HEIC whose HEVC parameter set declares a picture larger than libheif's security limit:
+    the low bit of one byte of its sequence parameter set flipped, the one a fuzzer found (64 x 64
+    declared as 64 x 5722). The bytes are searched, not hard-coded, so another encoder's output
+    still gives such a file; none found means this test no longer covers the case, and it fails."""
+    import pillow_heif
+
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(buf, "HEIF", quality=30)
+    data = buf.getvalue()
+    box = data.find(b"hvcC")
+    for at in range(box, min(len(data), box + 0x75)):
+        mutated = bytearray(data)
+        mutated[at] ^= 1
+        try:
+            pillow_heif.open_heif(io.BytesIO(bytes(mutated))).to_pillow().load()
+        except RuntimeError as exc:
+            if "limit" in str(exc).lower():
+                path = tmp_path / "limits.heic"
+                path.write_bytes(bytes(mutated))
+                return path
+        except Exception:  # noqa: BLE001 - other damage to the parameters: not the case looked for
+            continue
+    raise AssertionError("no single-bit change of the HEVC parameters exceeds libheif's limits any more")
+
+
+def test_a_heic_beyond_the_decoders_limits_is_refused_with_one_line(tmp_path: Path) -> None:
+    path = _heic_decoder_out_of_limits(tmp_path)
+    with pytest.raises(PhotoError) as err:
+        load_image(path)
+    assert str(path) in str(err.value) and "\n" not in str(err.value) and "limit" in str(err.value)

@@ -140,8 +140,10 @@ def load_image(path: str | os.PathLike[str]) -> Image.Image:
         raise PhotoError("not an image (unknown or unsupported format)", path=shown) from None
     except PermissionError:
         raise PhotoIOError("permission denied", path=shown) from None
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        msg = str(exc) or type(exc).__name__
+    except (OSError, SyntaxError, ValueError, EOFError, RuntimeError) as exc:
+        # RuntimeError: pillow-heif's word for libheif's other failures ("Memory allocation error:
+        # Security limit exceeded" for a picture size that a corrupt parameter set declares)
+        msg = (str(exc) or type(exc).__name__).splitlines()[0]
         if "truncated" in msg.lower():
             msg = f"truncated {fmt} data"
         raise PhotoError(f"not an image ({msg})", path=shown) from None
