@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -258,29 +259,52 @@ def _frame(
     return im
 
 
+class _DirectionFonts(NamedTuple):
+    """A direction sign's type: the Cyrillic names 1/0.85 larger than the Latin ones beside them,
+    distances at the Cyrillic size, and the layout unit (a Cyrillic cap height, supersampled)."""
+
+    cap_cyr: float
+    cap_lat: float
+    cyr: ImageFont.FreeTypeFont
+    lat: ImageFont.FreeTypeFont
+    km: ImageFont.FreeTypeFont
+    unit: float
+
+
+def _direction_fonts(rng: np.random.Generator, cap: float, cyr: bool, lat: bool) -> _DirectionFonts:
+    """The fonts of a direction sign whose smallest names have capitals ``cap`` px high; the Latin
+    names are bold or regular at random."""
+    cap_cyr = cap / 0.85 if (cyr and lat) else cap
+    f_cyr = _font_for_cap(cap_cyr * _SUPERSAMPLE)
+    f_lat = _font_for_cap(cap * _SUPERSAMPLE, bold=bool(rng.random() < 0.5))
+    return _DirectionFonts(cap_cyr, cap, f_cyr, f_lat, _font_for_cap(cap_cyr * _SUPERSAMPLE), cap_cyr * _SUPERSAMPLE)
+
+
+def _line_names(
+    line: SignLine, fonts: _DirectionFonts, cyr: bool, lat: bool
+) -> list[tuple[str, ImageFont.FreeTypeFont, float, str]]:
+    """The names a direction sign shows for one destination, Cyrillic first: (text, font, cap, script)."""
+    names = []
+    if cyr and line.name_cyr:
+        names.append((line.name_cyr, fonts.cyr, fonts.cap_cyr, "cyr"))
+    if lat and line.name_lat:
+        names.append((line.name_lat, fonts.lat, fonts.cap_lat, "lat"))
+    return names
+
+
 def _column_panel(
     spec: SignSpec, rng: np.random.Generator, cap: float, bg: tuple[int, ...], fg: tuple[int, ...], cyr: bool, lat: bool
 ) -> _Panel:
     """Destinations side by side, ``spec.column_gap`` cap heights apart: in each column the names
     (Latin under Cyrillic), and under them the distance with its arrow beside it."""
     s = _SUPERSAMPLE
-    cap_cyr = cap / 0.85 if (cyr and lat) else cap
-    f_cyr = _font_for_cap(cap_cyr * s)
-    f_lat = _font_for_cap(cap * s, bold=bool(rng.random() < 0.5))
-    f_km = _font_for_cap(cap_cyr * s)
-    unit = cap_cyr * s
+    fonts = _direction_fonts(rng, cap, cyr, lat)
+    cap_cyr, f_km, unit = fonts.cap_cyr, fonts.km, fonts.unit
     pad = 0.75 * unit
     arrow_w = _ARROW_COLUMN * unit if any(line.arrow for line in spec.lines) else 0.0
     columns = []
     for line in spec.lines:
-        names = [
-            (t, f, c, sc)
-            for t, f, c, sc, shown in (
-                (line.name_cyr, f_cyr, cap_cyr, "cyr", cyr),
-                (line.name_lat, f_lat, cap, "lat", lat),
-            )
-            if t and shown
-        ]
+        names = _line_names(line, fonts, cyr, lat)
         if not names:
             continue
         km_w = f_km.getlength(str(line.distance_km)) if line.distance_km is not None else 0.0
@@ -329,12 +353,8 @@ def _direction_panel(
     if spec.column_gap is not None:
         return _column_panel(spec, rng, cap, bg, fg, cyr, lat)
     s = _SUPERSAMPLE
-    cap_lat = cap
-    cap_cyr = cap / 0.85 if (cyr and lat) else cap
-    f_cyr = _font_for_cap(cap_cyr * s)
-    f_lat = _font_for_cap(cap_lat * s, bold=bool(rng.random() < 0.5))
-    f_km = _font_for_cap(cap_cyr * s)
-    unit = cap_cyr * s
+    fonts = _direction_fonts(rng, cap, cyr, lat)
+    cap_cyr, cap_lat, f_km, unit = fonts.cap_cyr, fonts.cap_lat, fonts.km, fonts.unit
     pad = 0.75 * unit
     gap_row = 0.55 * unit
     arrow_w = _ARROW_COLUMN * unit if any(line.arrow for line in spec.lines) else 0.0
@@ -344,11 +364,7 @@ def _direction_panel(
     km_w = 0.0
     rows = []
     for line in spec.lines:
-        names = []
-        if cyr and line.name_cyr:
-            names.append((line.name_cyr, f_cyr, cap_cyr, "cyr"))
-        if lat and line.name_lat:
-            names.append((line.name_lat, f_lat, cap_lat, "lat"))
+        names = _line_names(line, fonts, cyr, lat)
         if not names:
             continue
         rows.append((names, line.distance_km, line.arrow))

@@ -209,7 +209,7 @@ def with_arrows(rgb: np.ndarray, spans: Sequence[TextSpan]) -> list[TextSpan]:
     right: list[int] = []  # distances searched on their right
     for line in lines.values():
         distances = [s for s in line if DISTANCE_RE.match(s.text.strip())]
-        lettered = [s for s in line if any(c.isalpha() for c in s.text) and s not in distances]
+        lettered = [s for s in line if any(c.isalpha() for c in s.text) and not DISTANCE_RE.match(s.text.strip())]
         if lettered:
             left += [id(s) for s in lettered if not any(_left_of(o, s) for o in lettered)]
             right += [id(s) for s in distances if not any(_left_of(s, o) for o in line)]  # the row's last
