@@ -30,9 +30,11 @@ priors geoloc's inference uses (geoloc/infer/rings.py, estimate.py, choice.py, c
 |---|---|---|
 | road / straight-line km | 0.98-1.67 (1/1.02-1/0.6), mode 1.2 | uniform 1.05-1.6 per sign, no mode |
 | one sign's factors agree | sigma 0.05 about their mean | each road km x uniform 0.95-1.05 |
-| directions on one panel | nothing without arrows; with arrows, | distance_sign +-5..50 deg of a heading; |
-| | +-45 deg sectors, sideways to behind | junction_sign 60-180 deg apart, arrows |
-| | (soft: 3 outside, 15 deg ramp) | by +-22.5 deg sectors |
+| directions on one panel | without arrows, half: one road (all | distance_sign +-5..80 deg of a heading; |
+| | within 120 deg, 20 deg ramp), half: | junction_sign 60-180 deg apart, arrows |
+| | anywhere; with arrows, +-45 deg | by +-22.5 deg sectors |
+| | sectors, sideways to behind (soft: | |
+| | 3 outside, 15 deg ramp) | |
 | destination distance | any ring | straight 10-350 km, ~uniform in km |
 | which towns a sign names | namesakes by population^0.5 | uniform over towns >= 5,000, or by |
 | | | population (half the signs each) |
@@ -158,7 +160,7 @@ ROAD_JITTER = 0.05
 """Each destination's road distance varies by up to this share around the sign's factor."""
 DESTINATION_KM = (10.0, 350.0)
 """Straight-line distance of a signposted destination: the next town to a far city."""
-SPREAD_DEG = (5.0, 50.0)
+SPREAD_DEG = (5.0, 80.0)
 """Half-width of the cone, about one heading, that a distance sign's destinations lie in."""
 JUNCTION_OFFSETS = {"left": -90.0, "up": 0.0, "right": 90.0}
 JUNCTION_JITTER_DEG = 30.0

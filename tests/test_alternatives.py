@@ -13,6 +13,7 @@ from geoloc.areas import map_geography
 from geoloc.cli.locate import summary_line
 from geoloc.common.geodesy import LocalProjection, haversine_km
 from geoloc.infer import infer
+from geoloc.infer.rings import Ring, ring_consistency
 from geoloc.model import GPS, Inference, Mention, Metadata, PhotoReport, Place, Report
 from geoloc.places.protocol import Gazetteer
 from geoloc.render.geojson import features
@@ -141,3 +142,23 @@ def test_summary_geojson_and_map_show_the_alternative(gz: Gazetteer) -> None:
     page = render_map(report, map_geography(report), offline=True)
     assert f"or here, probability {alt.probability:.2f}" in page
     assert "another place the evidence allows" in page
+
+
+def _town(geonameid: int, lat: float, lon: float) -> Place:
+    return Place(geonameid=geonameid, name=f"T{geonameid}", lat=lat, lon=lon, country_code="UA", population=20_000)
+
+
+@pytest.mark.parametrize(("far", "one_way"), [((51.8, 30.0), True), ((47.7, 30.0), False)])
+def test_a_sign_without_arrows_favours_places_from_which_its_towns_lie_one_way(
+    far: tuple[float, float], one_way: bool
+) -> None:
+    # "B 120 / A 350": with A 200 km beyond B to the north, the rings meet south of B, where both
+    # lie ahead; with A 250 km the other way, they meet only between the two, back to back. A
+    # sign without arrows is most often a distance sign listing one road's towns, so the first
+    # fits it better; with arrows read the sign says where its towns lie, and neither is favoured.
+    near = _town(1, 50.0, 30.0)
+    a = _town(2, *far)
+    d = 350.0 if one_way else 150.0
+    plain = ring_consistency([Ring(near, 120.0, 0), Ring(a, d, 0)])
+    arrowed = ring_consistency([Ring(near, 120.0, 0, "up"), Ring(a, d, 0, "up" if one_way else "left")])
+    assert (plain > arrowed) if one_way else (plain < arrowed)

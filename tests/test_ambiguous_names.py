@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from geoloc.common.geodesy import haversine_km
 from geoloc.infer import infer
 from geoloc.infer.estimate import FULL_CONF_OCR, NAME_EXACT_CONF, OCR_NAME_FACTOR
 from geoloc.model import Estimate, Mention, Metadata
@@ -117,3 +118,25 @@ def test_a_destination_many_places_share_is_weighed_over_them_too(gz):
     assert e is not None and e.basis == "distance"
     assert e.probability is not None and e.probability < 0.9
     assert e.alternatives and e.confidence < 0.6
+
+
+def test_a_sign_whose_name_has_namesakes_the_rings_allow_names_them_as_alternatives(gz: Gazetteer) -> None:
+    # "Лесной 413 / Кирс 458 / Омутнинск 523": Kirs and Omutninsk are one each, 75 km apart in
+    # Kirov Oblast; Lesnoy is a closed town of 55,000 in the Urals, another of 24,000 there, and
+    # one of 7,000 some 50 km from Kirs. With road factors up to 1.6 the rings meet for several of
+    # them, far apart: the answer names them, and is never stated as if Lesnoy were one place.
+    rows = [("Лесной", 413.0), ("Кирс", 458.0), ("Омутнинск", 523.0)]
+    mentions = [
+        Mention(readings=(name,), kind="ocr", box=(10, 10 + 40 * i, 120, 30), confidence=92.0, region=0, distance_km=km)
+        for i, (name, km) in enumerate(rows)
+    ]
+    e = infer(mentions, Metadata(), None, gz).estimate
+    assert e is not None and e.rule == "distance_signs"
+    _shares_add_up(e)
+    assert e.confidence < 0.8
+    # A camera 278 km from the Lesnoy near Kirs, 300 from Kirs and 334 from Omutninsk reads the
+    # sign with every road 1.49-1.57 times the straight line: one of the regions must hold it.
+    camera = (60.3037, 47.2307)
+    regions = [(e.lat, e.lon, e.radius_km), *((a.lat, a.lon, a.radius_km) for a in e.alternatives)]
+    assert any(haversine_km(lat, lon, *camera) <= r for lat, lon, r in regions)
+    assert any("Лесной" in a.explanation for a in e.alternatives)

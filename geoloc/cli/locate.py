@@ -99,6 +99,7 @@ def summary_line(photo: PhotoReport, shared_source: str | None = None) -> str:
         lines.append(f"    {when}")
     lines += [
         f"    or: ({a.lat:.4f}, {a.lon:.4f}) ± {a.radius_km:.0f} km, probability {a.probability:.2f}"
+        + (f": {a.explanation}" if a.explanation else "")
         for a in e.alternatives
     ]
     lines += [f"    conflict: {conflict}" for conflict in photo.conflicts]

@@ -47,6 +47,28 @@ name's share of the probability must count them, not the few the joint choice we
 
 MAX_JOINT = 6  # mentions resolved jointly by exhaustive search; the rest greedily
 
+NAMESAKE_POPULATION_EXPONENT = 0.5
+"""Same-named places weigh population to this power: a bigger town is photographed and named on
+signs more often, but not in proportion (every town has its limit sign, and a city's destination
+signs stand in a region that grows slower than its population). Linear weights would make a
+5-million city certain over a 160,000 one (97%); logarithms would put them near even."""
+NAMESAKE_MIN_POPULATION = 1_000
+"""Namesakes with no population in the gazetteer weigh as a village of this size, never zero."""
+RIVAL_MIN_SHARE = 0.1
+"""Other places for a photo's distance rows are reported when they hold at least this share."""
+RING_NAMESAKES = 4
+"""Namesakes beyond the gazetteer's first options weighed for a row with a distance, when another
+row's place lies within reach of them (the two road distances together): the first options are
+the largest namesakes, and a sign listing "Лесной 413 / Кирс 458" means the Lesnoy of 7,000 people
+50 km from Kirs, not the three larger ones hundreds of km away that the rings also allow."""
+
+
+def namesake_weight(p: Place) -> float:
+    """How likely a name on a sign or in a caption means ``p`` rather than a namesake, before any
+    other evidence: its population to ``NAMESAKE_POPULATION_EXPONENT``."""
+    return max(p.population, NAMESAKE_MIN_POPULATION) ** NAMESAKE_POPULATION_EXPONENT
+
+
 MAX_PRIOR_PLACES = 20
 """Places named first that weigh the choice among same-named ones: the lede's places anchor the
 rest, and scoring each look-up against every place found would make long texts quadratic."""
@@ -513,6 +535,14 @@ class Choice:
     support: float
     misread_numbers: tuple[bool, ...] = ()
     """Per mention: its place is kept but the distance read beside it is taken as misread."""
+    share: float = 1.0
+    """The share of the split's probability held by the places chosen for the rows with distances:
+    below 1.0 when same-named places elsewhere fit the same readings ("Лесной" near Kirs, or in
+    the Urals)."""
+    rivals: tuple[tuple[tuple[Place | None, ...], float], ...] = ()
+    """Other places for those rows, each set with its share, likeliest first, down to
+    ``RIVAL_MIN_SHARE``: a place per mention, as ``places``, but None for every mention whose
+    distance is not taken as a ring."""
 
 
 def _misread_cost(r: Resolved) -> float:
@@ -577,23 +607,12 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
         return c
 
     head, tail = list(resolved[:MAX_JOINT]), list(resolved[MAX_JOINT:])
+    ringed = [r for r in head if r.mention.distance_km]
     options: list[list[_Option]] = []
     for r in head:
         km = r.mention.distance_km
-        # A place the reading names only within OCR tolerance, when it names another exactly,
-        # supposes the reading wrong ("Poltava" taken as "Poltavka", 700 km away, to fit a
-        # misread distance): it costs what calling the reading a misreading costs.
-        exact = any(p.match >= EXACT_MATCH for p in r.options)
-        opts = [
-            _Option(
-                RANK_COST * k
-                + MATCH_COST * (1 - p.match)
-                + (_misread_cost(r) if exact and p.match < EXACT_MATCH else 0.0),
-                p,
-                km,
-            )
-            for k, p in enumerate(r.options)
-        ]
+        places = list(r.options) + (_reachable_namesakes(r, ringed) if km else [])
+        opts = [_Option(_place_penalty(r, k, p), p, km) for k, p in enumerate(places)]
         if r.mention.kind == "ocr" and len(head) >= 2:
             opts.append(_Option(_misread_cost(r), None, None))
             if km:  # the likeliest place with its number misread; the others rarely matter
@@ -610,8 +629,17 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
             for o, r in zip(combo, head, strict=True)
         )
 
+    def ring_places(combo: Sequence[_Option]) -> tuple[int, ...]:
+        return tuple(o.place.geonameid if o.place is not None and o.km else 0 for o in combo)
+
     total = sum(math.exp(best_cost - c) for c, _ in combos)
-    same = sum(math.exp(best_cost - c) for c, combo in combos if pattern(combo) == pattern(best))
+    split = [(c, combo) for c, combo in combos if pattern(combo) == pattern(best)]
+    same = sum(math.exp(best_cost - c) for c, _ in split)
+    by_places: dict[tuple[int, ...], tuple[float, Sequence[_Option]]] = {}  # weight, likeliest combo
+    for c, combo in sorted(split, key=lambda cc: cc[0]):
+        key = ring_places(combo)
+        weight, first = by_places.get(key, (0.0, combo))
+        by_places[key] = (weight + math.exp(best_cost - c), first)
     chosen: list[Place | None] = [o.place for o in best]
     numbers = [
         o.place is not None and o.km is None and bool(r.mention.distance_km) for o, r in zip(best, head, strict=True)
@@ -622,7 +650,47 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
         chosen.append(pick)
         numbers.append(False)
         kept.append(pick)
-    return Choice(tuple(chosen), same / total, tuple(numbers))
+    rivals = sorted(
+        (
+            (tuple(o.place if o.km else None for o in combo) + (None,) * len(tail), weight / same)
+            for key, (weight, combo) in by_places.items()
+            if key != ring_places(best) and weight / same >= RIVAL_MIN_SHARE
+        ),
+        key=lambda ps: -ps[1],
+    )
+    share = by_places[ring_places(best)][0] / same
+    return Choice(tuple(chosen), same / total, tuple(numbers), share, tuple(rivals))
+
+
+def _place_penalty(r: Resolved, k: int, p: Place) -> float:
+    """What taking ``p``, the mention's ``k``-th option, costs against its first.
+
+    Each rank down costs ``RANK_COST``, but a smaller place named exactly as the first, in its
+    country, costs no more than its size says (``namesake_weight``, as a lone name's namesakes are
+    weighed): the fifth of five Lesnoys, of 7,000 people, is a fifth as likely as one of 55,000,
+    not a tenth. How well the reading matches counts too. A place the reading names only within
+    OCR tolerance, when it names another exactly, supposes the reading wrong ("Poltava" taken as
+    "Poltavka", 700 km away, to fit a misread distance): it costs what a misreading costs.
+    """
+    top = r.options[0]
+    rank = RANK_COST * k
+    if p.match == top.match >= EXACT_MATCH and p.country_code == top.country_code and p.population <= top.population:
+        rank = min(rank, math.log(namesake_weight(top) / namesake_weight(p)))
+    misread = p.match < EXACT_MATCH and any(q.match >= EXACT_MATCH for q in r.options)
+    return rank + MATCH_COST * (1 - p.match) + (_misread_cost(r) if misread else 0.0)
+
+
+def _reachable_namesakes(r: Resolved, ringed: Sequence[Resolved]) -> list[Place]:
+    """Up to ``RING_NAMESAKES`` more of a row's namesakes that another row's places lie within reach
+    of: no farther apart than the two road distances together, which bound the straight line."""
+    known = {p.geonameid for p in r.options}
+    km = r.mention.distance_km or 0.0
+    others = [(o, o_km) for q in ringed if q is not r for o in q.options if (o_km := q.mention.distance_km)]
+    return [
+        p
+        for p in r.namesakes
+        if p.geonameid not in known and any(haversine_km(p.lat, p.lon, o.lat, o.lon) <= km + d for o, d in others)
+    ][:RING_NAMESAKES]
 
 
 class _Option(NamedTuple):

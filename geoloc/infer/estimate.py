@@ -32,11 +32,13 @@ from geoloc.infer.choice import (
     MIN_MATCH,
     NAMESAKE_LIMIT,
     SHORT_NAME_LETTERS,
+    Choice,
     Resolved,
     border_places,
     choose,
     dominant_country,
     metadata_mentions,
+    namesake_weight,
     resolve_context,
     resolve_mentions,
     sign_country,
@@ -82,13 +84,6 @@ at the bottom of the tolerance and matches some village as easily as a misread n
 OCR_NAME_FACTOR = 0.9
 METADATA_NAME_FACTOR = 0.8
 """A sign read in the photo is surer than a location someone typed into the metadata."""
-NAMESAKE_POPULATION_EXPONENT = 0.5
-"""A lone name's namesakes weigh population to this power: a bigger town is photographed and
-named on signs more often, but not in proportion (every town has its limit sign, and a city's
-destination signs stand in a region that grows slower than its population). Linear weights would
-make a 5-million city certain over a 160,000 one (97%); logarithms would put them near even."""
-NAMESAKE_MIN_POPULATION = 1_000
-"""Namesakes with no population in the gazetteer weigh as a village of this size, never zero."""
 NAMESAKE_MIN_SHARE = 0.1
 """A namesake with at least this share of the probability is listed as an alternative."""
 MAX_NAMESAKE_ALTERNATIVES = 3
@@ -179,6 +174,8 @@ def infer(
     estimate = _estimate(
         kept, chosen, rings, bool(contradictions), metadata.gps, context_places, home, context, gazetteer
     )
+    if estimate is not None and estimate.rule == "distance_signs" and choice.rivals:
+        estimate = _with_rivals(estimate, choice, resolved, picks, home)
     if estimate is not None and estimate.basis != "gps" and choice.support < 1.0:
         # Another split of the readings into places and misreadings is also plausible: the
         # estimate holds only if this split is the true one.
@@ -206,6 +203,55 @@ def infer(
     left_out += misread_numbers
     return Inference(
         candidates=candidates, estimate=estimate, conflicts=conflicts, context_places=context_places, left_out=left_out
+    )
+
+
+def _with_rivals(
+    estimate: Estimate, choice: Choice, resolved: Sequence[Resolved], picks: Sequence[Place | None], home: str | None
+) -> Estimate:
+    """The region where the chosen places' rings meet, beside where same-named places' rings meet.
+
+    "Лесной 413 / Кирс 458 / Омутнинск 523" fits a Lesnoy in the Urals as well as the one near
+    Kirs: each set of places is weighed by its share (``Choice.share``, ``Choice.rivals``). The
+    estimate keeps its own region at its set's share; a rival's region that overlaps it adds to
+    it, and each other one is an alternative, so the answer never rests on one namesake alone.
+    """
+    own = estimate.probability or 1.0
+    held = choice.share * own  # the estimate's probability, before overlapping rivals add theirs
+    alternatives = [replace(a, probability=a.probability * choice.share) for a in estimate.alternatives]
+    for places, share in choice.rivals:
+        kept = [(r, q) for r, q in zip(resolved, places, strict=True) if q is not None]
+        rings = _rings([r for r, _ in kept], [q for _, q in kept])
+        if len(rings) < 2 or ring_contradictions(rings):
+            continue  # its share is lost: it supposes a road that cannot be
+        which = "; ".join(
+            f"'{r.mention.text}' is the {q.name} ({q.country_code}) of {q.population:,} people"
+            for r, q, p in zip(resolved, places, picks, strict=True)
+            if q is not None and p is not None and q.geonameid != p.geonameid
+        )
+        for m in fit_rings(rings, _home_geometry(home)).modes:
+            if haversine_km(m.lat, m.lon, estimate.lat, estimate.lon) <= estimate.radius_km:
+                held += m.probability * share
+            else:
+                alternatives.append(
+                    Alternative(
+                        m.lat,
+                        m.lon,
+                        m.radius_km,
+                        m.probability * share,
+                        f"if {which}: the distance signs meet {_where(m, rings)}",
+                    )
+                )
+    kept_alternatives = sorted(
+        (a for a in alternatives if a.probability >= NAMESAKE_MIN_SHARE), key=lambda a: -a.probability
+    )
+    said = f" ({held:.0%}: same-named places elsewhere fit the signs too)" if round(held, 2) < 1.0 else ""
+    return replace(
+        estimate,
+        confidence=round(estimate.confidence * held / own, 2),
+        probability=held,
+        alternatives=tuple(kept_alternatives),
+        explanation=estimate.explanation + said,
     )
 
 
@@ -618,7 +664,7 @@ def _namesake_shares(
     """The chosen place's share of a lone name's probability, and the namesakes worth naming.
 
     "Epping" alone is a town in England and two suburbs in Australia: each exact namesake weighs
-    its population (``NAMESAKE_POPULATION_EXPONENT``) times its match; OCR-tolerant guesses weigh
+    its size (``namesake_weight``) times its match; OCR-tolerant guesses weigh
     nothing. Where the evidence gives a country, or other places are named with it, a namesake in
     neither keeps ``OFF_PRIOR_FACTOR`` of its weight. Entries lying within one another's built-up
     area (or within ``same_km``: a distance sign's ring holds both) are one place. When the
@@ -628,7 +674,7 @@ def _namesake_shares(
     prior = bool(home) or bool(anchors)
 
     def weight(q: Place) -> float:
-        w = max(q.population, NAMESAKE_MIN_POPULATION) ** NAMESAKE_POPULATION_EXPONENT * q.match
+        w = namesake_weight(q) * q.match
         near = q.country_code == home or any(haversine_km(q.lat, q.lon, a.lat, a.lon) <= ANCHOR_KM_CAP for a in anchors)
         return w if near or not prior else w * OFF_PRIOR_FACTOR
 

@@ -109,6 +109,44 @@ def _arrow_loglik(lat: np.ndarray, lon: np.ndarray, rings: Sequence[Ring]) -> np
     return total
 
 
+ONE_ROAD_SHARE = 0.5
+"""Prior share of signs without arrows whose destinations lie along one road ahead (a distance
+sign) rather than anywhere (a junction sign whose arrows were not read): nothing in the text
+says which, so neither is favoured."""
+ONE_ROAD_SPREAD_DEG = 120.0
+"""Widest arc of bearings from the camera that holds a distance sign's destinations: the towns
+along one road ahead, which winds, lie within about 60 degrees either side of where it leads."""
+ONE_ROAD_RAMP_DEG = 20.0
+"""Degrees beyond ``ONE_ROAD_SPREAD_DEG`` over which the one-road reading fades out."""
+
+
+def _one_road_loglik(lat: np.ndarray, lon: np.ndarray, rings: Sequence[Ring]) -> np.ndarray:
+    """Log-likelihood of camera positions given that a sign without arrows may list one road's towns.
+
+    A sign listing "Лесной 413 / Кирс 458 / Омутнинск 523" without arrows is most often a
+    distance sign: its towns lie ahead along one road, within ``ONE_ROAD_SPREAD_DEG`` of each
+    other seen from the camera. It may also be a junction sign whose arrows were not read, with
+    its towns anywhere. The mixture of the two (``ONE_ROAD_SHARE``) favours positions from which
+    the towns lie one way, by the chance of that happening with towns anywhere, and rules none
+    out: the Lesnoy in the Urals fits the rings, but from there it lies opposite Kirs.
+    """
+    total = np.zeros(lat.shape)
+    signs: dict[int, list[Place]] = {}
+    arrowed = {r.sign for r in rings if r.arrow is not None}
+    for r in rings:
+        if r.sign not in arrowed:
+            signs.setdefault(r.sign, []).append(r.place)
+    for places in (places for places in signs.values() if len(places) >= 2):
+        bearings = np.sort(np.stack([_bearings_deg(lat, lon, p.lat, p.lon) for p in places]) % 360.0, axis=0)
+        gaps = np.concatenate([np.diff(bearings, axis=0), (bearings[:1] + 360.0 - bearings[-1:])], axis=0)
+        spread = 360.0 - gaps.max(axis=0)  # the narrowest arc holding every destination
+        along = 1.0 - ((spread - ONE_ROAD_SPREAD_DEG) / ONE_ROAD_RAMP_DEG).clip(0.0, 1.0)
+        width = ONE_ROAD_SPREAD_DEG + ONE_ROAD_RAMP_DEG / 2
+        chance = len(places) * (width / 360.0) ** (len(places) - 1)  # towns anywhere lying within it
+        total += np.log(ONE_ROAD_SHARE * along / chance + (1.0 - ONE_ROAD_SHARE))
+    return total
+
+
 def _ring_loglik(lat: np.ndarray, lon: np.ndarray, rings: Sequence[Ring]) -> np.ndarray:
     """Log-likelihood of camera positions given the rings read on signs.
 
@@ -116,9 +154,10 @@ def _ring_loglik(lat: np.ndarray, lon: np.ndarray, rings: Sequence[Ring]) -> np.
     road ratios share one factor: the ratios must agree with each other closely (sigma 0.05),
     while the common factor itself is only loosely known (mode 0.83, sigma 0.12). Together these
     turn two nearly concentric rings into a point rather than a long arc. Where the destinations
-    lie is not assumed: a distance sign lists places along the road ahead, but a junction sign's
-    arrows point them in different directions, and assuming one direction put the camera in the
-    wrong one of two mirror-image places on junction signs (benchmarks/locate_scenes.py).
+    lie is left to ``_arrow_loglik`` and ``_one_road_loglik``: a distance sign lists places along
+    the road ahead, but a junction sign's arrows point them in different directions, and assuming
+    one direction outright put the camera in the wrong one of two mirror-image places on junction
+    signs (benchmarks/locate_scenes.py).
     """
     lo, mode, hi = ROAD_FACTOR
     ratios = np.stack([haversine_km_array(lat, lon, r.place.lat, r.place.lon) / r.road_km for r in rings])
@@ -205,7 +244,7 @@ def fit_rings(rings: Sequence[Ring], home: BaseGeometry | None) -> RingFit:
     apart, each with its share, never averaged into a point between them where the camera cannot be.
     """
     lat, lon = _grid(rings)
-    ll = _ring_loglik(lat, lon, rings) + _arrow_loglik(lat, lon, rings)
+    ll = _ring_loglik(lat, lon, rings) + _arrow_loglik(lat, lon, rings) + _one_road_loglik(lat, lon, rings)
     if home is not None:  # a sign stands in the country whose alphabet it uses
         ll = ll + np.where(shapely.contains_xy(home, lon, lat), 0.0, -OUTSIDE_HOME_PENALTY)
     best = float(ll.max())
@@ -228,7 +267,7 @@ def fit_rings(rings: Sequence[Ring], home: BaseGeometry | None) -> RingFit:
 def ring_consistency(rings: Sequence[Ring]) -> float:
     """Best log-likelihood of any camera position for these rings (on a coarse grid)."""
     lat, lon = _grid(rings, steps=41)
-    return float(np.max(_ring_loglik(lat, lon, rings)))
+    return float(np.max(_ring_loglik(lat, lon, rings) + _one_road_loglik(lat, lon, rings)))
 
 
 def ring_contradictions(rings: Sequence[Ring]) -> list[str]:
