@@ -3,6 +3,7 @@ the confidence its namesakes leave, and the runners-up are named as alternatives
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -140,3 +141,24 @@ def test_a_sign_whose_name_has_namesakes_the_rings_allow_names_them_as_alternati
     regions = [(e.lat, e.lon, e.radius_km), *((a.lat, a.lon, a.radius_km) for a in e.alternatives)]
     assert any(haversine_km(lat, lon, *camera) <= r for lat, lon, r in regions)
     assert any("Лесной" in a.explanation for a in e.alternatives)
+
+
+def test_a_sign_of_common_names_with_distances_is_weighed_in_bounded_time(gz: Gazetteer) -> None:
+    # Five of the commonest village names, each with dozens of namesakes, and distances: the
+    # namesakes added for rows with distances stay within a budget of combinations (a minute
+    # without it), and the signs, which fit no one place, are said to contradict each other.
+    rows = [
+        ("Михайловка", 50.0),
+        ("Ивановка", 80.0),
+        ("Петровка", 120.0),
+        ("Александровка", 150.0),
+        ("Николаевка", 190.0),
+    ]
+    mentions = [
+        Mention(readings=(name,), kind="ocr", box=(10, 10 + 40 * i, 160, 30), confidence=92.0, region=0, distance_km=km)
+        for i, (name, km) in enumerate(rows)
+    ]
+    start = time.monotonic()
+    e = infer(mentions, Metadata(), None, gz).estimate
+    assert time.monotonic() - start < 20.0
+    assert e is not None and e.confidence < 0.3

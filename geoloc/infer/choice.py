@@ -54,6 +54,10 @@ signs stand in a region that grows slower than its population). Linear weights w
 5-million city certain over a 160,000 one (97%); logarithms would put them near even."""
 NAMESAKE_MIN_POPULATION = 1_000
 """Namesakes with no population in the gazetteer weigh as a village of this size, never zero."""
+RING_COMBOS = 2_000
+"""Most combinations the namesakes added for rows with distances (``RING_NAMESAKES``) may bring
+the exhaustive choice to: each new set of places costs a fit of its rings, and a sign of five
+common names ("Михайловка 50 / Ивановка 80 / Петровка 120 / ...") took a minute without it."""
 RIVAL_MIN_SHARE = 0.1
 """Other places for a photo's distance rows are reported when they hold at least this share."""
 RING_NAMESAKES = 4
@@ -611,13 +615,20 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
     options: list[list[_Option]] = []
     for r in head:
         km = r.mention.distance_km
-        places = list(r.options) + (_reachable_namesakes(r, ringed) if km else [])
-        opts = [_Option(_place_penalty(r, k, p), p, km) for k, p in enumerate(places)]
+        opts = [_Option(_place_penalty(r, k, p), p, km) for k, p in enumerate(r.options)]
         if r.mention.kind == "ocr" and len(head) >= 2:
             opts.append(_Option(_misread_cost(r), None, None))
             if km:  # the likeliest place with its number misread; the others rarely matter
                 opts.append(_Option(opts[0].penalty + NUMBER_MISREAD_COST, opts[0].place, None))
         options.append(opts)
+    extra = [_reachable_namesakes(r, ringed) if r.mention.distance_km else [] for r in head]
+    for j in range(RING_NAMESAKES):  # one more namesake a row at a time, within the budget
+        for i, r in enumerate(head):
+            if j < len(extra[i]) and math.prod(map(len, options)) // len(options[i]) * (len(options[i]) + 1) <= (
+                RING_COMBOS
+            ):
+                p = extra[i][j]
+                options[i].append(_Option(_place_penalty(r, len(r.options) + j, p), p, r.mention.distance_km))
     combos = [(cost(combo), combo) for combo in itertools.product(*options)] if options else [(0.0, ())]
     best_cost, best = min(combos, key=lambda cc: cc[0])
 

@@ -136,8 +136,16 @@ def _one_road_loglik(lat: np.ndarray, lon: np.ndarray, rings: Sequence[Ring]) ->
     for r in rings:
         if r.sign not in arrowed:
             signs.setdefault(r.sign, []).append(r.place)
-    for places in (places for places in signs.values() if len(places) >= 2):
-        bearings = np.sort(np.stack([_bearings_deg(lat, lon, p.lat, p.lon) for p in places]) % 360.0, axis=0)
+    # Bearings in a plane about the first destination (a few degrees off at 500 km, well inside
+    # the ramp): the choice among namesakes evaluates this for thousands of sets of places.
+    groups = [places for places in signs.values() if len(places) >= 2]
+    if not groups:
+        return total
+    plane = LocalProjection(groups[0][0].lat, groups[0][0].lon)
+    x, y = plane.to_km(lon, lat)
+    for places in groups:
+        towns = [plane.to_km(p.lon, p.lat) for p in places]
+        bearings = np.sort(np.stack([np.degrees(np.arctan2(tx - x, ty - y)) for tx, ty in towns]) % 360.0, axis=0)
         gaps = np.concatenate([np.diff(bearings, axis=0), (bearings[:1] + 360.0 - bearings[-1:])], axis=0)
         spread = 360.0 - gaps.max(axis=0)  # the narrowest arc holding every destination
         along = 1.0 - ((spread - ONE_ROAD_SPREAD_DEG) / ONE_ROAD_RAMP_DEG).clip(0.0, 1.0)
