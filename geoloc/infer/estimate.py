@@ -225,7 +225,8 @@ def _with_rivals(
         if len(rings) < 2 or ring_contradictions(rings):
             continue  # its share is lost: it supposes a road that cannot be
         which = "; ".join(
-            f"'{r.mention.text}' is the {q.name} ({q.country_code}) of {q.population:,} people"
+            f"'{r.mention.text}' is the {q.name} ({q.country_code}) "
+            + (f"of {q.population:,} people" if q.population else f"at {q.lat:.2f}, {q.lon:.2f}")
             for r, q, p in zip(resolved, places, picks, strict=True)
             if q is not None and p is not None and q.geonameid != p.geonameid
         )
