@@ -58,8 +58,9 @@ RING_COMBOS = 2_000
 """Most combinations the namesakes added for rows with distances (``RING_NAMESAKES``) may bring
 the exhaustive choice to: each new set of places costs a fit of its rings, and a sign of five
 common names ("Михайловка 50 / Ивановка 80 / Петровка 120 / ...") took a minute without it."""
-RIVAL_MIN_SHARE = 0.1
-"""Other places for a photo's distance rows are reported when they hold at least this share."""
+NAMESAKE_MIN_SHARE = 0.1
+"""A namesake, or another set of places for a photo's distance rows, with at least this share of
+the probability is listed as an alternative."""
 RING_NAMESAKES = 4
 """Namesakes beyond the gazetteer's first options weighed for a row with a distance, when another
 row's place lies within reach of them (the two road distances together): the first options are
@@ -545,7 +546,7 @@ class Choice:
     the Urals)."""
     rivals: tuple[tuple[tuple[Place | None, ...], float], ...] = ()
     """Other places for those rows, each set with its share, likeliest first, down to
-    ``RIVAL_MIN_SHARE``: a place per mention, as ``places``, but None for every mention whose
+    ``NAMESAKE_MIN_SHARE``: a place per mention, as ``places``, but None for every mention whose
     distance is not taken as a ring."""
 
 
@@ -624,9 +625,8 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
     extra = [_reachable_namesakes(r, ringed) if r.mention.distance_km else [] for r in head]
     for j in range(RING_NAMESAKES):  # one more namesake a row at a time, within the budget
         for i, r in enumerate(head):
-            if j < len(extra[i]) and math.prod(map(len, options)) // len(options[i]) * (len(options[i]) + 1) <= (
-                RING_COMBOS
-            ):
+            grown = math.prod(map(len, options)) // len(options[i]) * (len(options[i]) + 1)
+            if j < len(extra[i]) and grown <= RING_COMBOS:
                 p = extra[i][j]
                 options[i].append(_Option(_place_penalty(r, len(r.options) + j, p), p, r.mention.distance_km))
     combos = [(cost(combo), combo) for combo in itertools.product(*options)] if options else [(0.0, ())]
@@ -661,15 +661,16 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
         chosen.append(pick)
         numbers.append(False)
         kept.append(pick)
+    best_places = ring_places(best)
     rivals = sorted(
         (
             (tuple(o.place if o.km else None for o in combo) + (None,) * len(tail), weight / same)
             for key, (weight, combo) in by_places.items()
-            if key != ring_places(best) and weight / same >= RIVAL_MIN_SHARE
+            if key != best_places and weight / same >= NAMESAKE_MIN_SHARE
         ),
         key=lambda ps: -ps[1],
     )
-    share = by_places[ring_places(best)][0] / same
+    share = by_places[best_places][0] / same
     return Choice(tuple(chosen), same / total, tuple(numbers), share, tuple(rivals))
 
 
@@ -678,7 +679,7 @@ def _place_penalty(r: Resolved, k: int, p: Place) -> float:
 
     Each rank down costs ``RANK_COST``, but a smaller place named exactly as the first, in its
     country, costs no more than its size says (``namesake_weight``, as a lone name's namesakes are
-    weighed): the fifth of five Lesnoys, of 7,000 people, is a fifth as likely as one of 55,000,
+    weighed): the fifth of five Lesnoys, of 7,000 people, is a third as likely as one of 55,000,
     not a tenth. How well the reading matches counts too. A place the reading names only within
     OCR tolerance, when it names another exactly, supposes the reading wrong ("Poltava" taken as
     "Poltavka", 700 km away, to fit a misread distance): it costs what a misreading costs.

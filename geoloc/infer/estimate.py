@@ -31,6 +31,7 @@ from geoloc.infer.choice import (
     MAX_PRIOR_PLACES,
     MIN_MATCH,
     NAMESAKE_LIMIT,
+    NAMESAKE_MIN_SHARE,
     SHORT_NAME_LETTERS,
     Choice,
     Resolved,
@@ -84,8 +85,6 @@ at the bottom of the tolerance and matches some village as easily as a misread n
 OCR_NAME_FACTOR = 0.9
 METADATA_NAME_FACTOR = 0.8
 """A sign read in the photo is surer than a location someone typed into the metadata."""
-NAMESAKE_MIN_SHARE = 0.1
-"""A namesake with at least this share of the probability is listed as an alternative."""
 MAX_NAMESAKE_ALTERNATIVES = 3
 WORD_NAME_ZIPF = 3.5
 """A lone name spelled as a word used at least three times per million words ("КОРМА" 3.6,
@@ -219,6 +218,7 @@ def _with_rivals(
     own = estimate.probability or 1.0
     held = choice.share * own  # the estimate's probability, before overlapping rivals add theirs
     alternatives = [replace(a, probability=a.probability * choice.share) for a in estimate.alternatives]
+    home_area = _home_geometry(home)  # looked up once for every rival's fit
     for places, share in choice.rivals:
         kept = [(r, q) for r, q in zip(resolved, places, strict=True) if q is not None]
         rings = _rings([r for r, _ in kept], [q for _, q in kept])
@@ -230,7 +230,7 @@ def _with_rivals(
             for r, q, p in zip(resolved, places, picks, strict=True)
             if q is not None and p is not None and q.geonameid != p.geonameid
         )
-        for m in fit_rings(rings, _home_geometry(home)).modes:
+        for m in fit_rings(rings, home_area).modes:
             if haversine_km(m.lat, m.lon, estimate.lat, estimate.lon) <= estimate.radius_km:
                 held += m.probability * share
             else:
