@@ -162,3 +162,29 @@ def test_a_sign_of_common_names_with_distances_is_weighed_in_bounded_time(gz: Ga
     e = infer(mentions, Metadata(), None, gz).estimate
     assert time.monotonic() - start < 20.0
     assert e is not None and e.confidence < 0.3
+
+
+def test_a_line_its_passes_read_as_two_places_is_one_of_them(gz: Gazetteer) -> None:
+    # A lone Romanian panel "Iaşi": one pass reads "tasi", a spelling of Teshi Old Town (Ghana),
+    # the other "lasi", Iaşi with its I read as l. Neither reading settles the line, so the answer
+    # is the larger of the two with the other as an alternative, and not stated at a confidence an
+    # analyst would publish on (it was Ghana at 0.68).
+    m = Mention(readings=("tasi", "lasi"), kind="ocr", box=(10, 10, 100, 30), confidence=READ_CONF, region=0)
+    e = infer([m], Metadata(), None, gz).estimate
+    assert e is not None
+    _shares_add_up(e)
+    assert _country(e) == "RO" and e.probability is not None and e.probability > 0.5
+    assert e.confidence < 0.3
+    assert any("(GH)" in a.explanation for a in e.alternatives)
+    assert "'tasi' / 'lasi'" in e.explanation
+    # Either reading alone is no dispute: each names its own place.
+    alone = _lone(gz, "lasi")
+    assert _country(alone) == "RO"
+
+
+def test_passes_that_agree_on_the_place_split_nothing(gz: Gazetteer) -> None:
+    # "Chernihiv" and a pass's "Chernihlv" name the same city: one place, at full share.
+    m = Mention(readings=("Chernihiv", "Chernihlv"), kind="ocr", box=(10, 10, 100, 30), confidence=READ_CONF, region=0)
+    e = infer([m], Metadata(), None, gz).estimate
+    assert e is not None and _country(e) == "UA"
+    assert not e.alternatives and e.probability is None

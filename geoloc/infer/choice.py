@@ -136,7 +136,8 @@ class Resolved:
     left_out: tuple[tuple[str, str], ...] = ()
     """Readings of the mention not taken as names, each with the reason."""
     namesakes: tuple[Place, ...] = ()
-    """Every place the name is exactly (up to ``NAMESAKE_LIMIT``): how ambiguous the name alone is."""
+    """Every place the name is exactly (up to ``NAMESAKE_LIMIT``), and the place each reading of the
+    line names best when its readings disagree (``_disputed_readings``): how ambiguous the line is."""
 
 
 def sign_country(mentions: Sequence[Mention]) -> str | None:
@@ -260,6 +261,7 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             # before Moscow, which has "Москва" as another name.
             ordered = sorted(best.values(), key=lambda p: -(ALTERNATE if ALTERNATE <= p.match < 1.0 else p.match))
             namesakes = tuple(p for p in ordered if p.match >= EXACT_MATCH)[:NAMESAKE_LIMIT]
+            namesakes += _disputed_readings(found, misread, best, namesakes)
             resolved.append(
                 Resolved(replace(m, readings=tuple(useful)), ordered[:TOP_PER_MENTION], left_out, namesakes)
             )
@@ -294,6 +296,29 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             routes=tm.routes + tuple(x for x in rm.routes if x not in tm.routes),
         )
     return merged
+
+
+def _disputed_readings(
+    found: dict[str, list[Place]], misread: set[str], best: dict[int, Place], namesakes: Sequence[Place]
+) -> tuple[Place, ...]:
+    """The places that readings of one line name best, when they name different ones, beyond its namesakes.
+
+    Two passes read a lone panel "Iaşi" as "tasi" and "lasi": the first is a spelling of Teshi
+    Old Town (Ghana, "Tassi"), the second Iaşi with its I read as l. The line says one of them, and
+    which is not settled by the reading that happens to match a name exactly; each reading's best
+    place is weighed with the namesakes (size and match), so the line's share is split between
+    them. Readings that agree on their best place, and readings left out as misread, dispute
+    nothing.
+    """
+    tops = {
+        max(kept, key=lambda p: p.match).geonameid
+        for reading, hits in found.items()
+        if reading not in misread and (kept := [p for p in hits if p.geonameid in best])
+    }
+    if len(tops) < 2:
+        return ()
+    known = {p.geonameid for p in namesakes}
+    return tuple(best[g] for g in sorted(tops - known, key=lambda g: -best[g].match))
 
 
 def _stray_digits(mentions: Sequence[Mention]) -> dict[int, str]:

@@ -366,7 +366,7 @@ def _estimate(
         p, d, *_ = pairs[0]
         r = next(r for r, q in zip(resolved, chosen, strict=True) if q is p and r.mention.distance_km)
         # Same-named destinations farther apart than the distance are different answers.
-        share, others = _namesake_shares(p, r.namesakes, home, list(context_places), same_km=d)
+        p, share, others = _likeliest_namesake(p, r.namesakes, home, list(context_places), same_km=d)
         return _among_namesakes(
             p,
             radius_km=d,
@@ -387,11 +387,14 @@ def _estimate(
         # over metadata location over nothing; best match first.
         order = {"ocr": 0, "xmp": 1, "iptc": 1}
         r, p = min(named, key=lambda rp: (id(rp[0]) in heading, order.get(rp[0].mention.kind, 2), -rp[1].match))
+        anchors = list(context_places) + [q for q in chosen if q is not p]
+        picked = p
+        p, share, others = _likeliest_namesake(p, r.namesakes, home, anchors)
+        # Readings that disagree are all quoted: the one that matched best named another place.
+        read = " / ".join(f"'{x}'" for x in r.mention.readings) if p is not picked else f"'{r.mention.text}'"
         radius = place_radius_km(p)
         conf = NAME_EXACT_CONF * _reading_factor(r, p)
         conf *= OCR_NAME_FACTOR * _lone_word_factor(r, p) if r.mention.kind == "ocr" else METADATA_NAME_FACTOR
-        anchors = list(context_places) + [q for q in chosen if q is not p]
-        share, others = _namesake_shares(p, r.namesakes, home, anchors)
         what = {"ocr": "sign reads", "xmp": "XMP location", "iptc": "IPTC location"}.get(r.mention.kind, "names")
         return _among_namesakes(
             p,
@@ -399,7 +402,7 @@ def _estimate(
             confidence=conf,
             basis=r.mention.kind,
             rule="place_sign" if r.mention.kind == "ocr" else "written_location",
-            explanation=f"{what} '{r.mention.text}' -> {p.name} ({p.country_code}), within {radius:.0f} km",
+            explanation=f"{what} {read} -> {p.name} ({p.country_code}), within {radius:.0f} km",
             share=share,
             others=others,
         )
@@ -659,16 +662,37 @@ def _towards(named: Sequence[tuple[Resolved, Place]], heading: set[int]) -> Esti
     )
 
 
+def _likeliest_namesake(
+    chosen: Place, options: Sequence[Place], home: str | None, anchors: Sequence[Place], same_km: float | None = None
+) -> tuple[Place, float, list[tuple[Place, float]]]:
+    """The likeliest of a lone name's places, its share and the namesakes worth naming (``_namesake_shares``).
+
+    The choice takes the place its readings match best, and weighs the exact namesakes there (by
+    rank and by how the name matched: "Олександрівськ" is a town of 6,000 and a former name of
+    Zaporizhzhia). A place only another reading of the line names (``_disputed_readings``) it
+    weighs as a misreading; when such a place weighs more ("tasi" spells Teshi Old Town, 144,000
+    people, as "Tassi"; "lasi" on the same line is Iaşi, 379,000, its I read as l), it is the
+    estimate, and the place matched best an alternative.
+    """
+    share, others = _namesake_shares(chosen, options, home, anchors, same_km)
+    if others and others[0][1] > share and others[0][0].match < EXACT_MATCH:
+        chosen = others[0][0]
+        share, others = _namesake_shares(chosen, options, home, anchors, same_km)
+    return chosen, share, others
+
+
 def _namesake_shares(
     chosen: Place, options: Sequence[Place], home: str | None, anchors: Sequence[Place], same_km: float | None = None
 ) -> tuple[float, list[tuple[Place, float]]]:
     """The chosen place's share of a lone name's probability, and the namesakes worth naming.
 
-    "Epping" alone is a town in England and two suburbs in Australia: each exact namesake weighs
-    its size (``namesake_weight``) times its match; OCR-tolerant guesses weigh
-    nothing. Where the evidence gives a country, or other places are named with it, a namesake in
-    neither keeps ``OFF_PRIOR_FACTOR`` of its weight. Entries lying within one another's built-up
-    area (or within ``same_km``: a distance sign's ring holds both) are one place. When the
+    "Epping" alone is a town in England and two suburbs in Australia: each namesake weighs its
+    size (``namesake_weight``) times its match. ``options`` are the mention's namesakes: the places
+    it names exactly, and the place another reading of the same line names best (an OCR-tolerant
+    guess that no other reading disputes weighs nothing). Where the evidence gives a country, or
+    other places are named with it, a namesake in neither keeps ``OFF_PRIOR_FACTOR`` of its
+    weight. Entries lying within one another's built-up area (or within ``same_km``: a distance
+    sign's ring holds both) are one place. When the
     gazetteer returned as many options as were asked for, more namesakes may exist, none larger
     than the last: one more of its weight stands for them.
     """
@@ -679,7 +703,7 @@ def _namesake_shares(
         near = q.country_code == home or any(haversine_km(q.lat, q.lon, a.lat, a.lon) <= ANCHOR_KM_CAP for a in anchors)
         return w if near or not prior else w * OFF_PRIOR_FACTOR
 
-    pool = [chosen] + [q for q in options if q.geonameid != chosen.geonameid and q.match >= EXACT_MATCH]
+    pool = [chosen] + [q for q in options if q.geonameid != chosen.geonameid]
     places: list[Place] = []  # one per separated region: the chosen place first, then by gazetteer rank
     weights: list[float] = []
     for q in pool:
