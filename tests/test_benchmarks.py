@@ -46,3 +46,29 @@ def test_ring_ceiling_tiny_run(tmp_path: Path) -> None:
         ceiling = float(cells[2].strip("*").split("%")[0])
         assert 0 < ceiling <= 100, line  # the best estimate's chance is a probability, and a sign says something
         assert cells[geoloc_column].endswith("/2)"), line  # geoloc's own answer on the same two scenes
+
+
+@pytest.mark.slow
+def test_chance_signs_tiny_run(tmp_path: Path) -> None:
+    """Distance signs with numbers that are no distances: read and counted per number of rows."""
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "chance_signs.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--per-kind", "6", "--seeds", "1"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    rows = [line for line in run.stdout.splitlines() if line[:4] in ("| 2 ", "| 3 ", "| 4 ")]
+    assert len(rows) == 3
+    signs = 0
+    for line in rows:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        n = int(cells[1])
+        stated = [int(cells[i].split()[0]) for i in (2, 4)]
+        kept = [int(cells[i]) for i in (3, 5)]
+        assert n >= stated[0] >= stated[1] and all(k <= s for k, s in zip(kept, stated, strict=True)), line
+        signs += n
+    assert signs == 6
+    assert "the same signs with their true distances: " in run.stdout and " of 6 (" in run.stdout
