@@ -692,9 +692,9 @@ def _namesake_shares(
     guess that no other reading disputes weighs nothing). Where the evidence gives a country, or
     other places are named with it, a namesake in neither keeps ``OFF_PRIOR_FACTOR`` of its
     weight. Entries lying within one another's built-up area (or within ``same_km``: a distance
-    sign's ring holds both) are one place. When the
-    gazetteer returned as many options as were asked for, more namesakes may exist, none larger
-    than the last: one more of its weight stands for them.
+    sign's ring holds both) are one place. When the gazetteer returned as many exact namesakes as
+    were asked for, more may exist, none larger than the last: one more of its weight stands for
+    them.
     """
     prior = bool(home) or bool(anchors)
 
@@ -721,8 +721,9 @@ def _namesake_shares(
         else:
             weights[same] += weight(q)
     total = sum(weights)
-    if len(options) >= NAMESAKE_LIMIT:
-        total += weight(options[-1])
+    exact = [q for q in options if q.match >= EXACT_MATCH]
+    if len(exact) >= NAMESAKE_LIMIT:
+        total += weight(exact[-1])
     others = sorted(((q, w / total) for q, w in zip(places[1:], weights[1:], strict=True)), key=lambda qw: -qw[1])
     return weights[0] / total, [qw for qw in others if qw[1] >= NAMESAKE_MIN_SHARE][:MAX_NAMESAKE_ALTERNATIVES]
 
