@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-BENCHMARKS = sorted((Path(__file__).resolve().parents[1] / "benchmarks").glob("*.py"))
+BENCHMARK_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
+BENCHMARKS = sorted(BENCHMARK_DIR.glob("*.py"))
+
+
+def _run(script: Path, *args: str, cwd: Path) -> str:
+    """A benchmark script's standard output, run from ``cwd`` (not the project root); it must succeed."""
+    run = subprocess.run([sys.executable, str(script), *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
 
 
 def test_there_are_benchmarks() -> None:
@@ -17,26 +25,14 @@ def test_there_are_benchmarks() -> None:
 
 @pytest.mark.parametrize("script", BENCHMARKS, ids=lambda p: p.name)
 def test_benchmark_help_runs(script: Path, tmp_path: Path) -> None:
-    run = subprocess.run(
-        [sys.executable, str(script), "--help"], cwd=tmp_path, capture_output=True, text=True, timeout=120
-    )
-    assert run.returncode == 0, run.stderr
-    assert "usage:" in run.stdout and len(run.stdout) > 200  # says what it measures, not only its flags
+    out = _run(script, "--help", cwd=tmp_path)
+    assert "usage:" in out and len(out) > 200  # says what it measures, not only its flags
 
 
 @pytest.mark.slow
 def test_ring_ceiling_tiny_run(tmp_path: Path) -> None:
     """The Bayes ceiling replays two scenes of each multi-destination kind and prints its table."""
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ring_ceiling.py"
-    run = subprocess.run(
-        [sys.executable, str(script), "--per-kind", "2", "--seeds", "1"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    lines = run.stdout.splitlines()
+    lines = _run(BENCHMARK_DIR / "ring_ceiling.py", "--per-kind", "2", "--seeds", "1", cwd=tmp_path).splitlines()
     top = lines.index(next(line for line in lines if line.startswith("| kind | scenes | **Bayes ceiling**")))
     header = [c.strip() for c in lines[top].strip("|").split("|")]
     geoloc_column = header.index(next(c for c in header if c.startswith("geoloc right")))
@@ -51,16 +47,8 @@ def test_ring_ceiling_tiny_run(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_chance_signs_tiny_run(tmp_path: Path) -> None:
     """Distance signs with numbers that are no distances: read and counted per number of rows."""
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "chance_signs.py"
-    run = subprocess.run(
-        [sys.executable, str(script), "--per-kind", "6", "--seeds", "1"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    rows = [line for line in run.stdout.splitlines() if line[:4] in ("| 2 ", "| 3 ", "| 4 ")]
+    out = _run(BENCHMARK_DIR / "chance_signs.py", "--per-kind", "6", "--seeds", "1", cwd=tmp_path)
+    rows = [line for line in out.splitlines() if line[:4] in ("| 2 ", "| 3 ", "| 4 ")]
     assert len(rows) == 3
     signs = 0
     for line in rows:
@@ -71,4 +59,4 @@ def test_chance_signs_tiny_run(tmp_path: Path) -> None:
         assert n >= stated[0] >= stated[1] and all(k <= s for k, s in zip(kept, stated, strict=True)), line
         signs += n
     assert signs == 6
-    assert "the same signs with their true distances: " in run.stdout and " of 6 (" in run.stdout
+    assert "the same signs with their true distances: " in out and " of 6 (" in out

@@ -3,9 +3,9 @@
 A road distance d puts the camera between ``ROAD_FACTOR_MIN`` d and about d from the destination
 in a straight line; the destinations of one sign share one road factor; arrows say in which
 directions they lie, and without arrows they may lie along one road. The likelihood over a grid
-gives a 90% region; where that region falls apart into
-separated pieces (two rings meet in two mirror-image places) each piece is a mode with its own
-probability, centre and radius, and no centre is ever drawn between two of them.
+gives a 90% region; where that region falls apart into separated pieces (two rings meet in two
+mirror-image places) each piece is a mode with its own probability, centre and radius, and no
+centre is ever drawn between two of them.
 """
 
 from __future__ import annotations
