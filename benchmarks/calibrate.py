@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.locate_scenes import KINDS, judge, make_case, run_text  # noqa: E402
 from benchmarks.support.header import header_line  # noqa: E402
-from geoloc.infer.calibration import CALIBRATED_RULES, TABLE_FILE, parse_table, uncalibrated  # noqa: E402
+from geoloc.infer.calibration import TABLE_FILE, parse_table, uncalibrated  # noqa: E402
 from geoloc.pipeline import Settings  # noqa: E402
 
 DEFAULT_SEEDS = "101,102,103,104,105,106,107,108"
@@ -86,14 +86,15 @@ def main() -> None:
     settings = Settings()
     points: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     started = time.perf_counter()
-    with uncalibrated():
+    with uncalibrated() as asked:
         for seed in seeds:
             for kind in KINDS:
                 for i in range(args.per_kind):
                     case = make_case(kind, seed, i)
+                    asked.clear()
                     report, _ = run_text(case, settings)
                     est = report.estimate
-                    if est is None or est.rule not in CALIBRATED_RULES or est.alternatives:
+                    if est is None or est.rule is None or not asked or not asked[-1].fitted:
                         continue  # stated, not calibrated (geoloc.infer.calibration)
                     _, _, inside, _ = judge(case, est)
                     points[est.rule].append((est.confidence, bool(inside)))

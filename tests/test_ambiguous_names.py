@@ -164,6 +164,42 @@ def test_a_sign_of_common_names_with_distances_is_weighed_in_bounded_time(gz: Ga
     assert e is not None and e.confidence < 0.3
 
 
+def test_common_village_names_whose_rings_many_namesakes_fit_are_not_stated_as_sure(gz: Gazetteer) -> None:
+    # "Іванівка 7 / Василівка 115": Ukraine has dozens of each. Two rings meet whenever their
+    # places lie between the difference and the sum of the distances apart (times the road
+    # factor), so many pairs of namesakes fit this sign as well as any one pair: the answer must
+    # say so and not be stated as sure (it was 0.89, a 12 km region, with no word of the others).
+    rows = [("Іванівка", 7.0), ("Василівка", 115.0)]
+    mentions = [
+        Mention(readings=(name,), kind="ocr", box=(10, 10 + 40 * i, 160, 30), confidence=92.0, region=0, distance_km=km)
+        for i, (name, km) in enumerate(rows)
+    ]
+    ivanivka = gz.search("Іванівка", limit=24, fuzzy=False)
+    vasylivka = gz.search("Василівка", limit=24, fuzzy=False)
+    fitting = [
+        (a, b)
+        for a in ivanivka
+        for b in vasylivka
+        if a.country_code == b.country_code == "UA" and 0.6 * 108.0 <= haversine_km(a.lat, a.lon, b.lat, b.lon) <= 122.0
+    ]
+    assert len(fitting) >= 5  # the premise: many pairs of namesakes fit the two rings
+    e = infer(mentions, Metadata(), None, gz).estimate
+    assert e is not None and e.rule == "distance_signs"
+    assert e.confidence < 0.5
+    assert "same-named places elsewhere fit the signs too" in e.explanation
+
+
+def test_unique_names_on_a_distance_sign_keep_their_share(gz: Gazetteer) -> None:
+    # "Чернігів 14 / Київ 157": one Chernihiv and one Kyiv; no other set of places fits.
+    mentions = [
+        Mention(readings=(name,), kind="ocr", box=(10, 10 + 40 * i, 160, 30), confidence=92.0, region=0, distance_km=km)
+        for i, (name, km) in enumerate([("Чернігів", 14.0), ("Київ", 157.0)])
+    ]
+    e = infer(mentions, Metadata(), None, gz).estimate
+    assert e is not None and e.rule == "distance_signs"
+    assert "same-named places" not in e.explanation and e.confidence >= 0.8
+
+
 def test_a_line_its_passes_read_as_two_places_is_one_of_them(gz: Gazetteer) -> None:
     # A lone Romanian panel "Iaşi": one pass reads "tasi", a spelling of Teshi Old Town (Ghana),
     # the other "lasi", Iaşi with its I read as l. Neither reading settles the line, so the answer

@@ -60,3 +60,17 @@ def test_chance_signs_tiny_run(tmp_path: Path) -> None:
         signs += n
     assert signs == 6
     assert "the same signs with their true distances: " in out and " of 6 (" in out
+
+
+def test_common_names_tiny_run(tmp_path: Path) -> None:
+    """Signs of common village names with random numbers: read and counted per number of rows."""
+    out = _run(BENCHMARK_DIR / "common_names.py", "--signs", "6", "--seeds", "1", cwd=tmp_path)
+    rows = [line for line in out.splitlines() if line[:4] in ("| 2 ", "| 3 ", "| 4 ")]
+    assert len(rows) == 3
+    signs = 0
+    for line in rows:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        n, at3, at5 = int(cells[1]), int(cells[2].split()[0]), int(cells[3].split()[0])
+        assert n >= at3 >= at5 >= 0, line
+        signs += n
+    assert signs == 6

@@ -56,14 +56,28 @@ def test_rules_the_scenes_cannot_measure_keep_their_stated_confidence(rule):
 
 def test_two_distance_signs_that_meet_state_what_such_regions_were_measured_to_hold(gz):
     mentions = sign(("Чернігів", 14.0), ("Київ", 157.0))
-    with uncalibrated():
+    with uncalibrated() as asked:
         raw = infer(mentions, Metadata(), None, gz).estimate
     est = infer(mentions, Metadata(), None, gz).estimate
     assert raw is not None and est is not None and est.rule == raw.rule == "distance_signs"
+    # The fitter sees exactly what the table is asked to map.
+    assert asked[-1].rule == "distance_signs" and asked[-1].fitted and asked[-1].confidence == raw.confidence
     assert (est.lat, est.lon, est.radius_km) == (raw.lat, raw.lon, raw.radius_km)
     assert est.confidence == round(calibrate("distance_signs", raw.confidence, exact=True, split=False), 2)
     assert est.confidence > raw.confidence  # such regions held the camera more often than stated
     assert est.to_dict()["rule"] == "distance_signs"
+
+
+def test_a_sign_many_sets_of_namesakes_fit_keeps_its_stated_confidence(gz):
+    # Common village names whose rings several sets of namesakes fit: one of several places, so the
+    # table, measured on signs whose places are known, neither raises it nor is fitted on it.
+    mentions = sign(("Іванівка", 7.0), ("Василівка", 115.0))
+    with uncalibrated() as asked:
+        raw = infer(mentions, Metadata(), None, gz).estimate
+    est = infer(mentions, Metadata(), None, gz).estimate
+    assert raw is not None and est is not None and est.rule == "distance_signs"
+    assert not asked[-1].fitted
+    assert est.confidence == raw.confidence
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ import functools
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from geoloc.common.paths import DATA
 from geoloc.model import EstimateRule
@@ -45,6 +46,16 @@ MAX_TABLE_BYTES = 200_000
 
 Knots = tuple[tuple[float, float], ...]
 _enabled = True
+_asked: list[Asked] = []
+
+
+class Asked(NamedTuple):
+    """One estimate's question to the table, as ``uncalibrated`` records it for the fitter."""
+
+    rule: EstimateRule
+    confidence: float
+    fitted: bool
+    """The table would map this confidence (a calibrated rule, not one of several places)."""
 
 
 class CalibrationError(ValueError):
@@ -61,7 +72,10 @@ def calibrate(rule: EstimateRule, confidence: float, *, exact: bool, split: bool
     distance signs 81% against 89%, one distance 78% against 95%), and the table, fitted mostly on
     estimates that keep every reading, cannot vouch for the guess of which reading was wrong.
     """
-    if not _enabled or rule not in CALIBRATED_RULES or split:
+    if not _enabled:
+        _asked.append(Asked(rule, confidence, rule in CALIBRATED_RULES and not split))
+        return confidence
+    if rule not in CALIBRATED_RULES or split:
         return confidence
     knots = table().get(rule)
     if not knots:
@@ -75,12 +89,14 @@ def calibrate(rule: EstimateRule, confidence: float, *, exact: bool, split: bool
 
 
 @contextlib.contextmanager
-def uncalibrated() -> Iterator[None]:
-    """The rules' own confidences, as the table's fitter must measure them."""
+def uncalibrated() -> Iterator[list[Asked]]:
+    """The rules' own confidences, as the table's fitter must measure them; yields the list of what
+    each estimate asked meanwhile, so the fitter fits exactly the confidences the table will map."""
     global _enabled
     before, _enabled = _enabled, False
+    _asked.clear()
     try:
-        yield
+        yield _asked
     finally:
         _enabled = before
 

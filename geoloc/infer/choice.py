@@ -10,11 +10,11 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from geoloc.common.geodesy import haversine_km
+from geoloc.common.geodesy import ROAD_FACTOR_MIN, haversine_km
 from geoloc.common.text import (
     SCRIPT_CYRILLIC,
     SCRIPT_LATIN,
@@ -61,6 +61,12 @@ common names ("Михайловка 50 / Ивановка 80 / Петровка 
 NAMESAKE_MIN_SHARE = 0.1
 """A namesake, or another set of places for a photo's distance rows, with at least this share of
 the probability is listed as an alternative."""
+SET_BUDGET = 300
+"""Most sets of namesakes (``_namesake_sets``) weighed beyond the search's: the likeliest first, each
+a fit of its rings (a few ms)."""
+SET_PENALTY_SPAN = 8.0
+"""Sets whose namesakes' prior costs exceed the chosen set's by more than this weigh under e^-8 of
+it each: not weighed."""
 RING_NAMESAKES = 4
 """Namesakes beyond the gazetteer's first options weighed for a row with a distance, when another
 row's place lies within reach of them (the two road distances together): the first options are
@@ -676,6 +682,14 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
         key = ring_places(combo)
         weight, first = by_places.get(key, (0.0, combo))
         by_places[key] = (weight + math.exp(best_cost - c), first)
+    # The search weighs only a row's first namesakes: its other ones that would fit as well
+    # ("Іванівка" names dozens of villages, several within reach of any other row's place) share
+    # the probability too, or a set of common names fitting by chance is stated as sure.
+    for c, combo in _namesake_sets(best, head, options, cost):
+        weight = math.exp(best_cost - c)
+        by_places[ring_places(combo)] = (weight, combo)
+        same += weight
+        total += weight
     chosen: list[Place | None] = [o.place for o in best]
     numbers = [
         o.place is not None and o.km is None and bool(r.mention.distance_km) for o, r in zip(best, head, strict=True)
@@ -702,19 +716,84 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
 def _place_penalty(r: Resolved, k: int, p: Place) -> float:
     """What taking ``p``, the mention's ``k``-th option, costs against its first.
 
-    Each rank down costs ``RANK_COST``, but a smaller place named exactly as the first, in its
-    country, costs no more than its size says (``namesake_weight``, as a lone name's namesakes are
-    weighed): the fifth of five Lesnoys, of 7,000 people, is a third as likely as one of 55,000,
-    not a tenth. How well the reading matches counts too. A place the reading names only within
-    OCR tolerance, when it names another exactly, supposes the reading wrong ("Poltava" taken as
+    Each rank down costs ``RANK_COST``, but a smaller place named exactly as the likeliest of its
+    namesakes in the same country costs no more than that one's rank and its size say
+    (``namesake_weight``, as a lone name's namesakes are weighed): the fifth of five Lesnoys, of
+    7,000 people, is a third as likely as one of 55,000, not a tenth; and the twentieth Ivanivka
+    in Ukraine is weighed by its size against the first one there, whatever ranks between them.
+    How well the reading matches counts too. A place the reading names only within OCR
+    tolerance, when it names another exactly, supposes the reading wrong ("Poltava" taken as
     "Poltavka", 700 km away, to fit a misread distance): it costs what a misreading costs.
     """
-    top = r.options[0]
     rank = RANK_COST * k
-    if p.match == top.match >= EXACT_MATCH and p.country_code == top.country_code and p.population <= top.population:
-        rank = min(rank, math.log(namesake_weight(top) / namesake_weight(p)))
+    if p.match >= EXACT_MATCH:
+        known = {q.geonameid for q in r.options}
+        ranked = list(r.options) + [q for q in r.namesakes if q.geonameid not in known]
+        j, first = next(
+            ((j, q) for j, q in enumerate(ranked) if q.country_code == p.country_code and q.match == p.match), (k, p)
+        )
+        if j < k and first.population >= p.population:
+            rank = min(rank, RANK_COST * j + math.log(namesake_weight(first) / namesake_weight(p)))
     misread = p.match < EXACT_MATCH and any(q.match >= EXACT_MATCH for q in r.options)
     return rank + MATCH_COST * (1 - p.match) + (_misread_cost(r) if misread else 0.0)
+
+
+def _namesake_sets(
+    best: Sequence[_Option],
+    head: Sequence[Resolved],
+    options: Sequence[Sequence[_Option]],
+    cost: Callable[[Sequence[_Option]], float],
+) -> list[tuple[float, list[_Option]]]:
+    """Other sets of exact namesakes for the best combination's ring rows that the search never weighed.
+
+    A sign of common names ("Іванівка 38 / Василівка 110 / Степанівка 142") fits some set of
+    their dozens of namesakes almost whatever its numbers; the search weighs only a few per row,
+    so the set it finds would be stated as sure. Every set whose places lie pairwise as two rings
+    allow (no farther apart than the two distances together, no nearer than ``ROAD_FACTOR_MIN``
+    times their difference) is a rival, and each is costed as the search costs its combinations,
+    the likeliest first: namesakes by their prior (``_place_penalty``), at most ``SET_BUDGET``.
+    """
+    rings = [(i, o.km) for i, o in enumerate(best) if o.place is not None and o.km]
+    if len(rings) < 2:
+        return []
+    base = sum(o.penalty for i, o in enumerate(best) if i in dict(rings))
+    rows: list[list[_Option]] = []
+    for i, km in rings:
+        r = head[i]
+        known = {q.geonameid for q in r.options}
+        ranked = list(r.options) + [q for q in r.namesakes if q.geonameid not in known]
+        row = [_Option(_place_penalty(r, k, q), q, km) for k, q in enumerate(ranked) if q.match >= EXACT_MATCH]
+        rows.append(sorted(row, key=lambda o: o.penalty))
+    searched = [{o.place.geonameid for o in options[i] if o.place is not None and o.km} for i, _ in rings]
+
+    def apart(a: _Option, b: _Option) -> bool:
+        assert a.place is not None and b.place is not None and a.km and b.km
+        km = haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
+        return ROAD_FACTOR_MIN * abs(a.km - b.km) <= km <= a.km + b.km
+
+    found: list[list[_Option]] = []
+
+    def grow(chosen: list[_Option], penalty: float) -> None:
+        if len(found) >= SET_BUDGET:
+            return
+        if len(chosen) == len(rows):
+            if not all(o.place is not None and o.place.geonameid in s for o, s in zip(chosen, searched, strict=True)):
+                found.append(chosen)
+            return
+        for o in rows[len(chosen)]:
+            if penalty + o.penalty > base + SET_PENALTY_SPAN:
+                break  # sorted: the rest weigh less still
+            if all(apart(o, c) for c in chosen):
+                grow([*chosen, o], penalty + o.penalty)
+
+    grow([], 0.0)
+    sets = []
+    for picked in found:
+        combo = list(best)
+        for (i, _), o in zip(rings, picked, strict=True):
+            combo[i] = o
+        sets.append((cost(combo), combo))
+    return sets
 
 
 def _reachable_namesakes(r: Resolved, ringed: Sequence[Resolved]) -> list[Place]:

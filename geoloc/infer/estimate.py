@@ -123,6 +123,9 @@ CLEAR_SPLIT = 2 / 3
 twice as likely as every other split together; below, the signs are reported as contradicting."""
 CONTRADICTION_CONF = 0.1
 """Confidence when the distance signs read cannot all be true: below any answer worth publishing."""
+SHARED_PLACES = 1.0 - NAMESAKE_MIN_SHARE
+"""Largest share of the chosen places at which the estimate is one of several sets of places:
+other sets hold at least what one alternative would, even when none alone is worth listing."""
 
 
 def infer(
@@ -173,7 +176,7 @@ def infer(
     estimate = _estimate(
         kept, chosen, rings, bool(contradictions), metadata.gps, context_places, home, context, gazetteer
     )
-    if estimate is not None and estimate.rule == "distance_signs" and choice.rivals:
+    if estimate is not None and estimate.rule == "distance_signs" and choice.share < 1.0:
         estimate = _with_rivals(estimate, choice, resolved, picks, home)
     if estimate is not None and estimate.basis != "gps" and choice.support < 1.0:
         # Another split of the readings into places and misreadings is also plausible: the
@@ -183,9 +186,10 @@ def infer(
         # What the rule stated, as often as such estimates were measured to hold the camera.
         exact = all(p.match >= EXACT_MATCH for p in chosen)
         misread = any(p is None for p in picks) or any(numbers)
-        conf = calibrate(
-            estimate.rule, estimate.confidence, exact=exact, split=bool(estimate.alternatives), misread=misread
-        )
+        # One of several places: regions listed as alternatives, or sets of same-named places
+        # elsewhere that the distance signs fit too, each too small to list but together not.
+        several = bool(estimate.alternatives) or (estimate.rule == "distance_signs" and choice.share <= SHARED_PLACES)
+        conf = calibrate(estimate.rule, estimate.confidence, exact=exact, split=several, misread=misread)
         estimate = replace(estimate, confidence=round(conf, 2))
     candidates = rank_candidates(
         resolved,
