@@ -716,24 +716,17 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
 def _place_penalty(r: Resolved, k: int, p: Place) -> float:
     """What taking ``p``, the mention's ``k``-th option, costs against its first.
 
-    Each rank down costs ``RANK_COST``, but a smaller place named exactly as the likeliest of its
-    namesakes in the same country costs no more than that one's rank and its size say
-    (``namesake_weight``, as a lone name's namesakes are weighed): the fifth of five Lesnoys, of
-    7,000 people, is a third as likely as one of 55,000, not a tenth; and the twentieth Ivanivka
-    in Ukraine is weighed by its size against the first one there, whatever ranks between them.
-    How well the reading matches counts too. A place the reading names only within OCR
-    tolerance, when it names another exactly, supposes the reading wrong ("Poltava" taken as
+    Each rank down costs ``RANK_COST``, but a smaller place named exactly as the first, in its
+    country, costs no more than its size says (``namesake_weight``, as a lone name's namesakes are
+    weighed): the fifth of five Lesnoys, of 7,000 people, is a third as likely as one of 55,000,
+    not a tenth. How well the reading matches counts too. A place the reading names only within
+    OCR tolerance, when it names another exactly, supposes the reading wrong ("Poltava" taken as
     "Poltavka", 700 km away, to fit a misread distance): it costs what a misreading costs.
     """
+    top = r.options[0]
     rank = RANK_COST * k
-    if p.match >= EXACT_MATCH:
-        known = {q.geonameid for q in r.options}
-        ranked = list(r.options) + [q for q in r.namesakes if q.geonameid not in known]
-        j, first = next(
-            ((j, q) for j, q in enumerate(ranked) if q.country_code == p.country_code and q.match == p.match), (k, p)
-        )
-        if j < k and first.population >= p.population:
-            rank = min(rank, RANK_COST * j + math.log(namesake_weight(first) / namesake_weight(p)))
+    if p.match == top.match >= EXACT_MATCH and p.country_code == top.country_code and p.population <= top.population:
+        rank = min(rank, math.log(namesake_weight(top) / namesake_weight(p)))
     misread = p.match < EXACT_MATCH and any(q.match >= EXACT_MATCH for q in r.options)
     return rank + MATCH_COST * (1 - p.match) + (_misread_cost(r) if misread else 0.0)
 
@@ -751,7 +744,7 @@ def _namesake_sets(
     so the set it finds would be stated as sure. Every set whose places lie pairwise as two rings
     allow (no farther apart than the two distances together, no nearer than ``ROAD_FACTOR_MIN``
     times their difference) is a rival, and each is costed as the search costs its combinations,
-    the likeliest first: namesakes by their prior (``_place_penalty``), at most ``SET_BUDGET``.
+    the likeliest first: namesakes by their prior (``_namesake_penalty``), at most ``SET_BUDGET``.
     """
     rings = [(i, o.km) for i, o in enumerate(best) if o.place is not None and o.km]
     if len(rings) < 2:
@@ -759,10 +752,15 @@ def _namesake_sets(
     base = sum(o.penalty for i, o in enumerate(best) if i in dict(rings))
     rows: list[list[_Option]] = []
     for i, km in rings:
-        r = head[i]
+        r, chosen = head[i], best[i]
+        assert chosen.place is not None
         known = {q.geonameid for q in r.options}
         ranked = list(r.options) + [q for q in r.namesakes if q.geonameid not in known]
-        row = [_Option(_place_penalty(r, k, q), q, km) for k, q in enumerate(ranked) if q.match >= EXACT_MATCH]
+        row = [
+            _Option(_namesake_penalty(r, k, q, chosen.place, chosen.penalty), q, km)
+            for k, q in enumerate(ranked)
+            if q.match >= EXACT_MATCH
+        ]
         rows.append(sorted(row, key=lambda o: o.penalty))
     searched = [{o.place.geonameid for o in options[i] if o.place is not None and o.km} for i, _ in rings]
 
@@ -794,6 +792,20 @@ def _namesake_sets(
             combo[i] = o
         sets.append((cost(combo), combo))
     return sets
+
+
+def _namesake_penalty(r: Resolved, k: int, q: Place, chosen: Place, penalty: float) -> float:
+    """What taking namesake ``q`` (the ``k``-th) costs, given the place chosen for its row at ``penalty``.
+
+    A smaller namesake in the chosen place's country costs no more than its size says against the
+    chosen one: the twentieth Ivanivka of Ukraine is weighed by its size, not by the ranks of the
+    namesakes listed before it (``RANK_COST`` each); namesakes elsewhere cost what the search
+    costs them.
+    """
+    own = _place_penalty(r, k, q)
+    if q.country_code == chosen.country_code and q.population <= chosen.population:
+        own = min(own, penalty + math.log(namesake_weight(chosen) / namesake_weight(q)))
+    return own
 
 
 def _reachable_namesakes(r: Resolved, ringed: Sequence[Resolved]) -> list[Place]:
