@@ -28,7 +28,7 @@ priors geoloc's inference uses (geoloc/infer/rings.py, estimate.py, choice.py, c
 
 | quantity | model assumes | benchmark draws |
 |---|---|---|
-| road / straight-line km | 0.98-1.67 (1/1.02-1/0.6), mode 1.2 | uniform 1.05-1.6 per sign, no mode |
+| road / straight-line km | 0.98-1.67 (1/1.02-1/0.6), mode 1.3 | uniform 1.05-1.6 per sign, no mode |
 | one sign's factors agree | sigma 0.05 about their mean | each road km x uniform 0.95-1.05 |
 | directions on one panel | without arrows, half: one road (all | distance_sign +-5..80 deg of a heading; |
 | | within 120 deg, 20 deg ramp), half: | junction_sign 60-180 deg apart, arrows |
@@ -155,7 +155,7 @@ from far away."""
 
 ROAD_FACTOR = (1.05, 1.6)
 """Road / straight-line distance, drawn per sign: motorways run nearly straight, mountain and
-lake roads wind; wider than the model's 1/1.02-1/0.6 with its mode at 1.2."""
+lake roads wind; wider than the model's 1/1.02-1/0.6 with its mode at 1.3."""
 ROAD_JITTER = 0.05
 """Each destination's road distance varies by up to this share around the sign's factor."""
 DESTINATION_KM = (10.0, 350.0)

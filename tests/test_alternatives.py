@@ -21,7 +21,7 @@ from geoloc.render.jsontext import dumps
 from geoloc.render.map import render_map
 from tests.support.limits import deadline
 
-ROAD_PER_STRAIGHT = 1.2
+ROAD_PER_STRAIGHT = 1.3
 """Road distances on the test signs: the straight line times this (the model's most likely factor)."""
 NEAR_KM = 15.0
 """How close a reported centre must come to the intersection of the rings it stands for."""

@@ -27,7 +27,9 @@ def test_a_misread_destination_with_a_distance_is_left_out_and_the_others_place_
     inf = run(gz, sign(*rows, ("Beperose", 40.0)))
     e = inf.estimate
     assert e is not None and e.basis == "distance"
-    assert haversine_km(e.lat, e.lon, cam.lat, cam.lon) <= e.radius_km
+    # Two rings left meet in two mirror-image places (Khorol lies 30 km off the line through
+    # Myrhorod and Poltava, and the sign has no arrows): one of them holds the camera.
+    assert _held(e, cam.lat, cam.lon)
     assert any(x.startswith("'Beperose'") and "misreading" in x for x in inf.left_out)
     assert "Beperose" not in e.explanation
 

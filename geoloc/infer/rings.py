@@ -25,8 +25,10 @@ from shapely.geometry.base import BaseGeometry
 from geoloc.common.geodesy import ROAD_FACTOR_MIN, LocalProjection, haversine_km, haversine_km_array
 from geoloc.model import ARROW_DEG, Arrow, Place
 
-ROAD_FACTOR = (ROAD_FACTOR_MIN, 0.83, 1.02)
-"""Straight-line / road distance: lowest plausible, most likely, highest (with reading slack)."""
+ROAD_FACTOR = (ROAD_FACTOR_MIN, 0.77, 1.02)
+"""Straight-line / road distance: lowest plausible, most likely (roads 1.3 times the straight line:
+measured road networks detour 1.34 on average between European city centres), highest (with
+reading slack)."""
 
 FACTOR_SIGMA = 0.12
 """How loosely the common road factor of one sign is known about its mode."""
@@ -161,7 +163,7 @@ def _ring_loglik(lat: np.ndarray, lon: np.ndarray, rings: Sequence[Ring]) -> np.
 
     The destinations of one sign are reached by the same road network, so their straight-line /
     road ratios share one factor: the ratios must agree with each other closely (sigma 0.05),
-    while the common factor itself is only loosely known (mode 0.83, sigma 0.12). Together these
+    while the common factor itself is only loosely known (mode 0.77, sigma 0.12). Together these
     turn two nearly concentric rings into a point rather than a long arc. Where the destinations
     lie is left to ``_arrow_loglik`` and ``_one_road_loglik``: a distance sign lists places along
     the road ahead, but a junction sign's arrows point them in different directions, and assuming
@@ -220,6 +222,10 @@ class RingFit:
     modes: tuple[Mode, ...]
 
 
+SADDLE_SHARE = 0.5
+"""Two mirror places joined across the line through their destinations are cut apart where the
+likelihood on that line is below this share of the peak on either side: a valley between two
+places, not one place that the line runs through."""
 OFF_MODE_CELLS = 1.5
 """A weighted mean farther than this many grid cells from every cell of its mode lies off it."""
 
@@ -263,14 +269,56 @@ def fit_rings(rings: Sequence[Ring], home: BaseGeometry | None) -> RingFit:
     keep = order[: int(np.searchsorted(np.cumsum(p[order]), REGION_MASS)) + 1]
     inside = np.zeros(p.size, dtype=np.uint8)
     inside[keep] = 1
-    count, labels = cv2.connectedComponents(inside.reshape(GRID_STEPS, GRID_STEPS), connectivity=8)
-    labels = labels.ravel()
+    cell_km = haversine_km(float(lat[0]), float(lon[0]), float(lat[1]), float(lon[1]))  # one grid step
+    count, labels = _pieces(inside, lat, lon, w, rings, cell_km)
     mass = np.bincount(labels, weights=p * inside, minlength=count)  # label 0 is outside the region
     ranked = [int(k) for k in np.argsort(-mass) if k != 0]
     ranked = ranked[:1] + [k for k in ranked[1:] if mass[k] >= MIN_MODE_PROBABILITY]
-    cell_km = haversine_km(float(lat[0]), float(lon[0]), float(lat[1]), float(lon[1]))  # one grid step
     modes = tuple(_mode(lat[labels == k], lon[labels == k], w[labels == k], float(mass[k]), cell_km) for k in ranked)
     return RingFit(best, modes)
+
+
+def _pieces(
+    inside: np.ndarray, lat: np.ndarray, lon: np.ndarray, w: np.ndarray, rings: Sequence[Ring], cell_km: float
+) -> tuple[int, np.ndarray]:
+    """The region's separated pieces: connected cells, and two mirror places cut apart along the line
+    through their two destinations.
+
+    Two rings meet in two places mirrored in that line. Where roads may wind, the two places can
+    grow into one crescent across it, whose centre lies between them, where the camera cannot
+    be. Where the likelihood on the line falls below ``SADDLE_SHARE`` of each side's peak, the
+    piece is cut there and each side is a place of its own. A piece as likely on the line as off
+    it (the camera nearly in a row with the two places) is one place, and stays whole.
+    """
+    count, labels = cv2.connectedComponents(inside.reshape(GRID_STEPS, GRID_STEPS), connectivity=8)
+    labels = labels.ravel()
+    places = list({r.place.geonameid: r.place for r in rings}.values())
+    if len(places) != 2:
+        return count, labels
+    a, b = places
+    plane = LocalProjection(a.lat, a.lon)
+    bx, by = plane.to_km(b.lon, b.lat)
+    x, y = plane.to_km(lon, lat)
+    side = bx * y - by * x
+    left, on_line = side > 0.0, np.abs(side) / math.hypot(bx, by) <= cell_km
+    cut = False
+    for k in range(1, count):
+        cells = labels == k
+        peaks = [float(w[cells & half].max(initial=0.0)) for half in (left, ~left)]
+        saddle = float(w[cells & on_line].max(initial=0.0))
+        if min(peaks) > 0.0 and saddle < SADDLE_SHARE * min(peaks):
+            labels[cells & left] = count + k  # a label of its own, made consecutive below
+            cut = True
+    if not cut:
+        return count, labels
+    # Each side of a cut may fall into pieces of its own: label every label's pieces afresh.
+    pieces, total = np.zeros_like(labels), 1
+    for k in np.unique(labels[labels > 0]):
+        n, sub = cv2.connectedComponents((labels == k).astype(np.uint8).reshape(GRID_STEPS, GRID_STEPS), connectivity=8)
+        sub = sub.ravel()
+        pieces[sub > 0] = sub[sub > 0] + total - 1
+        total += n - 1
+    return total, pieces
 
 
 def ring_consistency(rings: Sequence[Ring]) -> float:
