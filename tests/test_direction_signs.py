@@ -108,6 +108,27 @@ def test_a_town_beside_a_station_or_centre_on_one_panel_is_a_destination(gz, row
     assert e.radius_km >= 300
 
 
+def test_a_service_row_the_reader_put_in_another_region_still_makes_the_panel_a_direction_sign(gz):
+    # A messenger's copy of "BORDEAUX / gare SNCF": the reader cut the panel in two, the town in
+    # one region and the station row, right under it, in another. They are still one panel.
+    spans = [
+        TextSpan("BORDEAUX", 98.0, (305, 141, 44, 8), line=0, region=2, lang="rec"),
+        TextSpan("gare SNCF", 84.0, (312, 158, 36, 10), line=1, region=0, lang="rec"),
+    ]
+    e = infer(mentions_from_spans(spans), Metadata(), None, gz).estimate
+    assert e is not None and e.rule == "direction_sign" and e.confidence < 0.3
+
+
+def test_a_service_row_on_a_sign_elsewhere_in_the_photo_leaves_a_town_sign_alone(gz):
+    # The same two rows far apart (another sign across the street): the town sign stays one.
+    spans = [
+        TextSpan("BORDEAUX", 98.0, (305, 141, 44, 8), line=0, region=2, lang="rec"),
+        TextSpan("gare SNCF", 84.0, (40, 300, 36, 10), line=1, region=0, lang="rec"),
+    ]
+    e = infer(mentions_from_spans(spans), Metadata(), None, gz).estimate
+    assert e is not None and e.rule == "place_sign"
+
+
 def test_a_town_sign_without_a_service_row_stays_the_towns_own(gz):
     spans = [TextSpan("BORDEAUX", 92.0, (10, 10, 200, 30), line=0, region=0, lang="eng")]
     e = infer(mentions_from_spans(spans), Metadata(), None, gz).estimate

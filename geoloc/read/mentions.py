@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from geoloc.common.text import is_common_word, is_region_word
-from geoloc.model import PHRASE_GAP, Compass, ContextFacts, Mention, TextSpan, union_box
+from geoloc.model import PHRASE_GAP, Box, Compass, ContextFacts, Mention, TextSpan, union_box
 from geoloc.read.lemmas import dictionary_forms
 
 ROUTE_RE = re.compile(r"^(?:AP|SS|SP|[MМPРHНTТEЕAАNDBSL])-?\d{1,3}(?:-\d{1,2}){0,2}$", re.IGNORECASE)
@@ -331,9 +331,13 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
     out: list[Mention] = []
     twinning_at: dict[int, float] = {}  # per sign panel, the top of its twin-town line
     signposts: set[int] = set()  # sign panels with a row pointing to a service
+    services: list[Box] = []  # the rows that point to a service, wherever the reader put them
     for region, cells in panels.items():
         for row in _with_column_numbers(cells):
-            if any(_first_word(s.text) in SIGNPOST_WORDS for s in row) or _row_distance(row) is not None:
+            service = any(_first_word(s.text) in SIGNPOST_WORDS for s in row)
+            if service and (box := union_box(s.box for s in row)) is not None:
+                services.append(box)
+            if service or _row_distance(row) is not None:
                 signposts.add(region)  # a service, or a distance on any row ("Схід 210"): a direction sign
             if _is_twinning(row):
                 top = min(s.box[1] for s in row)
@@ -344,7 +348,23 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
                 out.append(mention)
     # The towns named on and under a twinning line are partner towns abroad, not destinations.
     out = [m for m in out if m.box is None or m.box[1] < twinning_at.get(m.region or 0, math.inf)]
+    # A service row set right above or below a name is on its panel, even where the reader cut the
+    # panel in two (a messenger's copy of "BORDEAUX / gare SNCF" read as two regions).
+    signposts |= {m.region or 0 for m in out if m.box is not None and any(_stacked(m.box, b) for b in services)}
     return [replace(m, signpost=True) if m.region in signposts else m for m in out]
+
+
+STACK_GAP = 1.5
+"""Widest gap between two rows of one panel, in heights of the taller: a panel sets its rows about
+a line apart, and a separate sign stacked on the same pole adds its own border and margins."""
+
+
+def _stacked(a: Box, b: Box) -> bool:
+    """Whether two rows lie one right above the other: a gap of at most ``STACK_GAP`` line heights,
+    and at least ``COLUMN_OVERLAP`` of the narrower one's width shared."""
+    gap = max(a[1], b[1]) - min(a[1] + a[3], b[1] + b[3])
+    shared = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    return gap <= STACK_GAP * max(a[3], b[3]) and shared >= COLUMN_OVERLAP * min(a[2], b[2])
 
 
 def _first_word(text: str) -> str:
