@@ -21,7 +21,7 @@ from geoloc.areas import resolve_areas
 from geoloc.common.geodesy import buffer_km, haversine_km
 from geoloc.common.text import text_zipf
 from geoloc.errors import RegionError
-from geoloc.infer.calibration import calibrate
+from geoloc.infer.calibration import CALIBRATED_MAX, calibrate
 from geoloc.infer.candidates import place_radius_km, rank_candidates
 from geoloc.infer.choice import (
     ANCHOR_KM_CAP,
@@ -176,8 +176,9 @@ def infer(
     estimate = _estimate(
         kept, chosen, rings, bool(contradictions), metadata.gps, context_places, home, context, gazetteer
     )
+    share = 1.0  # of the places the estimate rests on, among same-named ones whose rings meet too
     if estimate is not None and estimate.rule == "distance_signs" and choice.share < 1.0:
-        estimate = _with_rivals(estimate, choice, resolved, picks, home)
+        estimate, share = _with_rivals(estimate, choice, resolved, picks, home)
     if estimate is not None and estimate.basis != "gps" and choice.support < 1.0:
         # Another split of the readings into places and misreadings is also plausible: the
         # estimate holds only if this split is the true one.
@@ -188,8 +189,9 @@ def infer(
         misread = any(p is None for p in picks) or any(numbers)
         # One of several places: regions listed as alternatives, or sets of same-named places
         # elsewhere that the distance signs fit too, each too small to list but together not.
-        several = bool(estimate.alternatives) or (estimate.rule == "distance_signs" and choice.share <= SHARED_PLACES)
+        several = bool(estimate.alternatives) or share <= SHARED_PLACES
         conf = calibrate(estimate.rule, estimate.confidence, exact=exact, split=several, misread=misread)
+        conf = min(conf, CALIBRATED_MAX * share)  # the table measures the rings, not which places they are
         estimate = replace(estimate, confidence=round(conf, 2))
     candidates = rank_candidates(
         resolved,
@@ -211,13 +213,15 @@ def infer(
 
 def _with_rivals(
     estimate: Estimate, choice: Choice, resolved: Sequence[Resolved], picks: Sequence[Place | None], home: str | None
-) -> Estimate:
+) -> tuple[Estimate, float]:
     """The region where the chosen places' rings meet, beside where same-named places' rings meet.
 
     "Лесной 413 / Кирс 458 / Омутнинск 523" fits a Lesnoy in the Urals as well as the one near
     Kirs: each set of places is weighed by its share (``Choice.share``, ``Choice.rivals``). The
     estimate keeps its own region at its set's share; a rival's region that overlaps it adds to
     it, and each other one is an alternative, so the answer never rests on one namesake alone.
+    Also returns the share of the probability the estimate's region keeps, rivals that overlap it
+    included.
     """
     own = estimate.probability or 1.0
     held = choice.share * own  # the estimate's probability, before overlapping rivals add theirs
@@ -257,7 +261,7 @@ def _with_rivals(
         probability=held,
         alternatives=tuple(kept_alternatives),
         explanation=estimate.explanation + said,
-    )
+    ), min(1.0, held / own)
 
 
 def _misread_reason(r: Resolved, kept: Sequence[Place]) -> str:
