@@ -574,7 +574,7 @@ class Choice:
     share: float = 1.0
     """The share of the split's probability held by the places chosen for the rows with distances:
     below 1.0 when same-named places elsewhere fit the same readings ("Лесной" near Kirs, or in
-    the Urals)."""
+    the Urals), among the sets the search weighed and those ``_namesake_sets`` adds."""
     rivals: tuple[tuple[tuple[Place | None, ...], float], ...] = ()
     """Other places for those rows, each set with its share, likeliest first, down to
     ``NAMESAKE_MIN_SHARE``: a place per mention, as ``places``, but None for every mention whose
