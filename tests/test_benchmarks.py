@@ -19,6 +19,13 @@ def _run(script: Path, *args: str, cwd: Path) -> str:
     return run.stdout
 
 
+def _rows_by_count(out: str) -> list[list[str]]:
+    """The cells of a sign benchmark's table rows for signs of 2, 3 and 4 rows; all three must be there."""
+    lines = [line for line in out.splitlines() if line[:4] in ("| 2 ", "| 3 ", "| 4 ")]
+    assert len(lines) == 3, out
+    return [[c.strip() for c in line.strip("|").split("|")] for line in lines]
+
+
 def test_there_are_benchmarks() -> None:
     assert len(BENCHMARKS) >= 8
 
@@ -48,29 +55,21 @@ def test_ring_ceiling_tiny_run(tmp_path: Path) -> None:
 def test_chance_signs_tiny_run(tmp_path: Path) -> None:
     """Distance signs with numbers that are no distances: read and counted per number of rows."""
     out = _run(BENCHMARK_DIR / "chance_signs.py", "--per-kind", "6", "--seeds", "1", cwd=tmp_path)
-    rows = [line for line in out.splitlines() if line[:4] in ("| 2 ", "| 3 ", "| 4 ")]
-    assert len(rows) == 3
-    signs = 0
-    for line in rows:
-        cells = [c.strip() for c in line.strip("|").split("|")]
+    rows = _rows_by_count(out)
+    for cells in rows:
         n = int(cells[1])
         stated = [int(cells[i].split()[0]) for i in (2, 4)]
         kept = [int(cells[i]) for i in (3, 5)]
-        assert n >= stated[0] >= stated[1] and all(k <= s for k, s in zip(kept, stated, strict=True)), line
-        signs += n
-    assert signs == 6
+        assert n >= stated[0] >= stated[1] and all(k <= s for k, s in zip(kept, stated, strict=True)), cells
+    assert sum(int(cells[1]) for cells in rows) == 6
     assert "the same signs with their true distances: " in out and " of 6 (" in out
 
 
 def test_common_names_tiny_run(tmp_path: Path) -> None:
     """Signs of common village names with random numbers: read and counted per number of rows."""
     out = _run(BENCHMARK_DIR / "common_names.py", "--signs", "6", "--seeds", "1", cwd=tmp_path)
-    rows = [line for line in out.splitlines() if line[:4] in ("| 2 ", "| 3 ", "| 4 ")]
-    assert len(rows) == 3
-    signs = 0
-    for line in rows:
-        cells = [c.strip() for c in line.strip("|").split("|")]
+    rows = _rows_by_count(out)
+    for cells in rows:
         n, at3, at5 = int(cells[1]), int(cells[2].split()[0]), int(cells[3].split()[0])
-        assert n >= at3 >= at5 >= 0, line
-        signs += n
-    assert signs == 6
+        assert n >= at3 >= at5 >= 0, cells
+    assert sum(int(cells[1]) for cells in rows) == 6

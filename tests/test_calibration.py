@@ -11,13 +11,14 @@ from geoloc.infer.calibration import (
     CALIBRATED_MAX,
     CALIBRATED_RULES,
     RAISE_FLOOR,
+    Asked,
     CalibrationError,
     calibrate,
     parse_table,
     table,
     uncalibrated,
 )
-from geoloc.model import Metadata
+from geoloc.model import Estimate, Metadata
 from tests.test_infer import sign
 
 RULES = ("distance_signs", "distance_sign", "direction_sign")
@@ -54,12 +55,20 @@ def test_rules_the_scenes_cannot_measure_keep_their_stated_confidence(rule):
         assert calibrate(rule, c, exact=True, split=False) == c
 
 
-def test_two_distance_signs_that_meet_state_what_such_regions_were_measured_to_hold(gz):
-    mentions = sign(("Чернігів", 14.0), ("Київ", 157.0))
+def _raw_and_stated(gz, *rows: tuple[str, float]) -> tuple[Estimate, Estimate, list[Asked]]:
+    """One distance sign's estimate with its rule's own confidence, the same estimate as stated, and
+    what it asked the table; both estimates from the distance-signs rule."""
+    mentions = sign(*rows)
     with uncalibrated() as asked:
         raw = infer(mentions, Metadata(), None, gz).estimate
     est = infer(mentions, Metadata(), None, gz).estimate
-    assert raw is not None and est is not None and est.rule == raw.rule == "distance_signs"
+    assert raw is not None and est is not None and est.rule == "distance_signs"
+    return raw, est, list(asked)
+
+
+def test_two_distance_signs_that_meet_state_what_such_regions_were_measured_to_hold(gz):
+    raw, est, asked = _raw_and_stated(gz, ("Чернігів", 14.0), ("Київ", 157.0))
+    assert raw.rule == "distance_signs"
     # The fitter sees exactly what the table is asked to map.
     assert asked[-1].rule == "distance_signs" and asked[-1].fitted and asked[-1].confidence == raw.confidence
     assert (est.lat, est.lon, est.radius_km) == (raw.lat, raw.lon, raw.radius_km)
@@ -71,11 +80,7 @@ def test_two_distance_signs_that_meet_state_what_such_regions_were_measured_to_h
 def test_a_sign_many_sets_of_namesakes_fit_keeps_its_stated_confidence(gz):
     # Common village names whose rings several sets of namesakes fit: one of several places, so the
     # table, measured on signs whose places are known, neither raises it nor is fitted on it.
-    mentions = sign(("Іванівка", 7.0), ("Василівка", 115.0))
-    with uncalibrated() as asked:
-        raw = infer(mentions, Metadata(), None, gz).estimate
-    est = infer(mentions, Metadata(), None, gz).estimate
-    assert raw is not None and est is not None and est.rule == "distance_signs"
+    raw, est, asked = _raw_and_stated(gz, ("Іванівка", 7.0), ("Василівка", 115.0))
     assert not asked[-1].fitted
     assert est.confidence == raw.confidence
 
@@ -84,11 +89,7 @@ def test_the_table_never_lifts_a_sign_above_the_share_of_its_places(gz):
     # "Сосновка 132 / Михайловка 145": a few other sets of same-named places fit too, together
     # under a tenth, too little to list. The table, measured on how often such rings hold the
     # camera, would lift the estimate to 0.95; which places they are is not what it measures.
-    mentions = sign(("Сосновка", 132.0), ("Михайловка", 145.0))
-    with uncalibrated() as asked:
-        raw = infer(mentions, Metadata(), None, gz).estimate
-    est = infer(mentions, Metadata(), None, gz).estimate
-    assert raw is not None and est is not None and est.rule == "distance_signs"
+    raw, est, asked = _raw_and_stated(gz, ("Сосновка", 132.0), ("Михайловка", 145.0))
     assert "same-named places elsewhere fit the signs too" in est.explanation
     assert asked[-1].fitted  # not one of several places: the table is asked
     lifted = calibrate("distance_signs", raw.confidence, exact=True, split=False)

@@ -749,7 +749,7 @@ def _namesake_sets(
     rings = [(i, o.km) for i, o in enumerate(best) if o.place is not None and o.km]
     if len(rings) < 2:
         return []
-    base = sum(o.penalty for i, o in enumerate(best) if i in dict(rings))
+    base = sum(best[i].penalty for i, _ in rings)
     rows: list[list[_Option]] = []
     for i, km in rings:
         r, chosen = head[i], best[i]
