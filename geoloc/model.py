@@ -69,6 +69,13 @@ def union_box(boxes: Iterable[Box | None]) -> Box | None:
     return (x0, y0, max(b[0] + b[2] for b in bs) - x0, max(b[1] + b[3] for b in bs) - y0)
 
 
+def shared_extent(a: Box, b: Box, axis: int) -> int:
+    """How far two boxes overlap along one axis (0: across, 1: down), in pixels; negative, the gap
+    between them. Sign layout asks it both ways: words of one row share their height, rows of one
+    panel share columns. Each caller measures the result against the size that matters to it."""
+    return min(a[axis] + a[axis + 2], b[axis] + b[axis + 2]) - max(a[axis], b[axis])
+
+
 def box_within(inner: Box, outer: Box) -> bool:
     """Whether box ``inner`` lies within ``outer``, a pixel of slack for rounding (a span in the
     box of the row or sign it was joined into)."""

@@ -9,11 +9,22 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from geoloc.model import shared_extent
 from geoloc.read.ocr import reader as ocr
 from geoloc.read.ocr import recognise
 from geoloc.read.ocr.reader import read_text
 from tests.conftest import MODEL_STEP, require
 from tests.support.scenes import SignLine, SignSpec, font_file, render_scene
+
+
+def test_two_boxes_share_an_extent_along_either_axis_and_a_gap_counts_negative():
+    """The one measure every layout rule builds on: rows of a panel share columns, words of a row
+    share height, and a gap between boxes is a negative overlap."""
+    upper, lower = (10, 0, 100, 20), (60, 30, 100, 20)  # x 10-110 over x 60-160, 10 px apart
+    assert shared_extent(upper, lower, 0) == 50 == shared_extent(lower, upper, 0)
+    assert shared_extent(upper, lower, 1) == -10 == shared_extent(lower, upper, 1)
+    assert shared_extent(upper, upper, 1) == 20
+    assert shared_extent((0, 0, 10, 10), (30, 0, 10, 10), 0) == -20
 
 
 def _plate_photo(text: str, cap_px: int, quality: int) -> Image.Image:

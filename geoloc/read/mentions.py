@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from geoloc.common.text import is_common_word, is_region_word
-from geoloc.model import PHRASE_GAP, Box, Compass, ContextFacts, Mention, TextSpan, union_box
+from geoloc.model import PHRASE_GAP, Box, Compass, ContextFacts, Mention, TextSpan, shared_extent, union_box
 from geoloc.read.lemmas import dictionary_forms
 
 ROUTE_RE = re.compile(r"^(?:AP|SS|SP|[MМPРHНTТEЕAАNDBSL])-?\d{1,3}(?:-\d{1,2}){0,2}$", re.IGNORECASE)
@@ -261,7 +261,7 @@ def _with_column_numbers(cells: list[list[TextSpan]]) -> list[list[TextSpan]]:
             for j in free:
                 words = union_box(s.box for s in cells[j] if _names_something(s))
                 below = box[1] - (words[1] + words[3])
-                under = min(box[0] + box[2], words[0] + words[2]) - max(box[0], words[0])
+                under = shared_extent(box, words, 0)
                 if -words[3] / 2 <= below <= COLUMN_REACH * words[3] and under >= COLUMN_OVERLAP * box[2]:
                     best = min(best or (below, j), (below, j))
             if best is not None:
@@ -362,8 +362,7 @@ a line apart, and a separate sign stacked on the same pole adds its own border a
 def _stacked(a: Box, b: Box) -> bool:
     """Whether two rows lie one right above the other: a gap of at most ``STACK_GAP`` line heights,
     and at least ``COLUMN_OVERLAP`` of the narrower one's width shared."""
-    gap = max(a[1], b[1]) - min(a[1] + a[3], b[1] + b[3])
-    shared = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    gap, shared = -shared_extent(a, b, 1), shared_extent(a, b, 0)
     return gap <= STACK_GAP * max(a[3], b[3]) and shared >= COLUMN_OVERLAP * min(a[2], b[2])
 
 
@@ -388,8 +387,7 @@ def _tracks(spans: Sequence[TextSpan]) -> list[list[TextSpan]]:
     for s in sorted(spans, key=lambda t: t.box[0]):
         for track in tracks:
             last = track[-1]
-            shared = min(last.box[0] + last.box[2], s.box[0] + s.box[2]) - max(last.box[0], s.box[0])
-            if shared < SAME_TEXT_OVERLAP * max(1, min(last.box[2], s.box[2])):
+            if shared_extent(last.box, s.box, 0) < SAME_TEXT_OVERLAP * max(1, min(last.box[2], s.box[2])):
                 track.append(s)
                 break
         else:

@@ -20,7 +20,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from geoloc.model import Arrow, TextSpan
+from geoloc.model import Arrow, TextSpan, shared_extent
 from geoloc.read.mentions import DISTANCE_RE
 
 LOOK_LEFT = 2.5
@@ -241,7 +241,5 @@ def _left_of(other: TextSpan, span: TextSpan) -> bool:
     starts clearly left of it."""
     if other is span:
         return False
-    ox, oy, _, oh = other.box
-    sx, sy, _, sh = span.box
-    shared = min(oy + oh, sy + sh) - max(oy, sy)
-    return shared >= 0.5 * min(oh, sh) and ox + 0.5 * min(oh, sh) < sx
+    height = min(other.box[3], span.box[3])
+    return shared_extent(other.box, span.box, 1) >= 0.5 * height and other.box[0] + 0.5 * height < span.box[0]

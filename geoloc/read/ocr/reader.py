@@ -49,7 +49,7 @@ from geoloc.common.paths import ASSETS
 from geoloc.common.photo import photo_scale
 from geoloc.common.text import SCRIPT_CYRILLIC, SCRIPT_LATIN, letter_script, normalise, script_of
 from geoloc.errors import OCRError
-from geoloc.model import PHRASE_GAP, TextSpan
+from geoloc.model import PHRASE_GAP, Box, TextSpan, shared_extent, union_box
 from geoloc.read.ocr import detect as textdetect
 from geoloc.read.ocr import recognise
 from geoloc.read.ocr.arrows import with_arrows
@@ -102,7 +102,7 @@ class _Crop:
 class _Word:
     text: str
     conf: float
-    box: tuple[int, int, int, int]  # original pixels
+    box: Box  # original pixels
     crop: int
     line_key: tuple[int, int, int, int]  # (crop, block, par, line) within one pass
     region: int  # the region (sign) its crop belongs to
@@ -331,9 +331,7 @@ def _read_page(
     return words
 
 
-def _original_box(
-    x0: float, y0: float, x1: float, y1: float, to_original: np.ndarray, scale: float = 1.0
-) -> tuple[int, int, int, int]:
+def _original_box(x0: float, y0: float, x1: float, y1: float, to_original: np.ndarray, scale: float = 1.0) -> Box:
     """A rectangle of a crop as ``[x, y, width, height]`` in original-photo pixels: its corners
     through the crop's affine map (times ``scale`` when the crop was cut from a resized photo),
     then the box around them (a straightened crop maps to a tilted quadrilateral)."""
@@ -388,17 +386,8 @@ def _phrases(words: list[_Word]) -> list[list[_Word]]:
 
 
 def _span(words: list[_Word], line: int, region: int, lang: str) -> TextSpan:
-    x0 = min(w.box[0] for w in words)
-    y0 = min(w.box[1] for w in words)
-    x1 = max(w.box[0] + w.box[2] for w in words)
-    y1 = max(w.box[1] + w.box[3] for w in words)
     conf = float(np.mean([w.conf for w in words]))
-    return TextSpan(" ".join(w.text for w in words), conf, (x0, y0, x1 - x0, y1 - y0), line, region, lang)
-
-
-def _overlap_1d(a0: float, a1: float, b0: float, b1: float) -> float:
-    inter = min(a1, b1) - max(a0, b0)
-    return max(0.0, inter) / max(1e-6, min(a1 - a0, b1 - b0))
+    return TextSpan(" ".join(w.text for w in words), conf, _union([w.box for w in words]), line, region, lang)
 
 
 def _merge_passes(
@@ -412,7 +401,7 @@ def _merge_passes(
     one box become one span (the most confident); different readings are all kept. Lines outside
     the ``n_panels`` sign panels are grouped into signs by their layout (``_group_lines``).
     """
-    lines: list[tuple[int, tuple[int, int, int, int]]] = []  # (region, box) by line id
+    lines: list[tuple[int, Box]] = []  # (region, box) by line id
     spans: list[TextSpan] = []
     for lang, words in passes:
         by_key: dict[tuple[int, int, int, int], list[_Word]] = {}
@@ -457,33 +446,32 @@ SAME_SIGN_HEIGHT = 1.6  # letter heights of two lines of one sign differ by less
 SAME_SIGN_GAP = 0.8  # and the lines are closer than this share of their height
 
 
-def _line_boxes(spans: list[TextSpan], n_lines: int) -> list[list[tuple[int, int, int, int]]]:
+def _line_boxes(spans: list[TextSpan], n_lines: int) -> list[list[Box]]:
     """For each line id, the box of each pass's reading of it (its spans joined)."""
-    by_pass: dict[tuple[int, str], list[tuple[int, int, int, int]]] = {}
+    by_pass: dict[tuple[int, str], list[Box]] = {}
     for s in spans:
         by_pass.setdefault((s.line, s.lang), []).append(s.box)
-    out: list[list[tuple[int, int, int, int]]] = [[] for _ in range(n_lines)]
+    out: list[list[Box]] = [[] for _ in range(n_lines)]
     for (line, _), boxes in by_pass.items():
         out[line].append(_union(boxes))
     return out
 
 
-def _stacked(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+def _stacked(a: Box, b: Box) -> bool:
     """Two line boxes of one sign: letters of a like height, one just above the other, and
     sharing some columns."""
-    (ax, ay, aw, ah), (bx, by, bw, bh) = a, b
+    ah, bh = a[3], b[3]
     if max(ah, bh) > SAME_SIGN_HEIGHT * min(ah, bh):
         return False
-    gap = max(ay, by) - min(ay + ah, by + bh)
-    overlap = min(ax + aw, bx + bw) - max(ax, bx)
-    return gap <= SAME_SIGN_GAP * min(ah, bh) and overlap > 0
+    gap, shared = -shared_extent(a, b, 1), shared_extent(a, b, 0)
+    return gap <= SAME_SIGN_GAP * min(ah, bh) and shared > 0
 
 
 def _group_lines(
-    lines: list[tuple[int, tuple[int, int, int, int]]],
+    lines: list[tuple[int, Box]],
     n_panels: int,
-    readings: list[list[tuple[int, int, int, int]]] | None = None,
-) -> list[tuple[int, tuple[int, int, int, int]]]:
+    readings: list[list[Box]] | None = None,
+) -> list[tuple[int, Box]]:
     """Give lines found outside every sign panel the region of the lines stacked with them: a
     plate, a subway frieze or lettering on a wall is one sign whose lines the detector finds one
     by one ("42 St-Bryant Park" over "Station"), and a name may run over two of them.
@@ -511,20 +499,17 @@ def _group_lines(
     return [(region[root(i)] if i in loose else r, box) for i, (r, box) in enumerate(lines)]
 
 
-def _union(boxes: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
-    x0 = min(b[0] for b in boxes)
-    y0 = min(b[1] for b in boxes)
-    x1 = max(b[0] + b[2] for b in boxes)
-    y1 = max(b[1] + b[3] for b in boxes)
-    return (x0, y0, x1 - x0, y1 - y0)
+def _union(boxes: list[Box]) -> Box:
+    """The box around a non-empty list of boxes (``union_box``, which also takes none)."""
+    box = union_box(boxes)
+    assert box is not None, "a line has at least one box"
+    return box
 
 
-def _same_line(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+def _same_line(a: Box, b: Box) -> bool:
     """Two line boxes are one line when they share most of their height and are close sideways
     (a place name and its distance, read as two detector lines, stay on one line)."""
-    vertical = _overlap_1d(a[1], a[1] + a[3], b[1], b[1] + b[3])
-    horizontal = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
-    return vertical > 0.5 and horizontal > -3 * min(a[3], b[3])
+    return shared_extent(a, b, 1) > 0.5 * min(a[3], b[3]) and shared_extent(a, b, 0) > -3 * min(a[3], b[3])
 
 
 def _outvoted(span: TextSpan, spans: list[TextSpan]) -> TextSpan | None:
@@ -561,9 +546,8 @@ def _same_letters(a: str, b: str) -> bool:
     return Levenshtein.normalized_similarity(fa, fb) >= SAME_LETTERS
 
 
-def _box_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    ix = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
-    iy = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+def _box_overlap(a: Box, b: Box) -> float:
+    ix, iy = shared_extent(a, b, 0), shared_extent(a, b, 1)
     if ix <= 0 or iy <= 0:
         return 0.0
     return ix * iy / max(1, min(a[2] * a[3], b[2] * b[3]))
