@@ -34,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.locate_scenes import KINDS, judge, make_case, run_text  # noqa: E402
+from benchmarks.support.claims import add_seeds  # noqa: E402
 from benchmarks.support.header import header_line  # noqa: E402
 from geoloc.infer.calibration import TABLE_FILE, parse_table, uncalibrated  # noqa: E402
 from geoloc.pipeline import Settings  # noqa: E402
@@ -76,12 +77,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
     )
-    ap.add_argument("--seeds", default=DEFAULT_SEEDS, help=f"comma-separated seeds (default {DEFAULT_SEEDS})")
+    add_seeds(ap, DEFAULT_SEEDS)
     ap.add_argument("--per-kind", type=int, default=100, help="scenes per kind and seed (default 100)")
     ap.add_argument("--knots", type=int, default=12, help="most knots per rule (default 12)")
     ap.add_argument("--write", action="store_true", help=f"write the table to geoloc/data/{TABLE_FILE.name}")
     args = ap.parse_args()
-    seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    seeds = args.seeds
 
     settings = Settings()
     points: dict[str, list[tuple[float, bool]]] = defaultdict(list)
@@ -102,7 +103,8 @@ def main() -> None:
 
     rules = {}
     print(header_line())
-    print(f"\n{sum(len(v) for v in points.values())} estimates from seeds {args.seeds}, {args.per_kind} per kind\n")
+    total = sum(len(v) for v in points.values())
+    print(f"\n{total} estimates from seeds {','.join(map(str, seeds))}, {args.per_kind} per kind\n")
     print("| rule | estimates | mean stated | held the camera | knots (stated -> measured, count) |")
     print("|---|---|---|---|---|")
     for rule, pts in sorted(points.items()):

@@ -103,6 +103,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.support.claims import add_seeds  # noqa: E402
 from benchmarks.support.header import header_line  # noqa: E402
 from geoloc.common.geodesy import haversine_km  # noqa: E402
 from geoloc.common.text import COMMON_WORDS, REGION_WORDS  # noqa: E402
@@ -818,7 +819,7 @@ def main() -> None:
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
     )
     ap.add_argument("--per-lang", type=int, default=100, help="captions per language and seed (default 100)")
-    ap.add_argument("--seeds", default="1,2,3", help="comma-separated seeds (default 1,2,3)")
+    add_seeds(ap)
     ap.add_argument(
         "--verbose",
         action="store_true",
@@ -827,7 +828,7 @@ def main() -> None:
     )
     ap.add_argument("--json", type=Path, metavar="FILE", help="write every caption's row to FILE")
     args = ap.parse_args()
-    seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    seeds = args.seeds
 
     words_note = check_words()
     started = time.perf_counter()

@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import locate_scenes as gen  # noqa: E402
+from benchmarks.support.claims import LEVELS, add_seeds  # noqa: E402
 from benchmarks.support.header import header_line  # noqa: E402
 from geoloc.model import Estimate  # noqa: E402
 from geoloc.pipeline import Settings  # noqa: E402
@@ -41,8 +42,6 @@ ROWS = (2, 3, 4)
 """Destinations per sign, as ``locate_scenes`` draws distance signs."""
 KM = gen.DESTINATION_KM
 """Each row's road distance, drawn on its own over the benchmark's range of destinations."""
-LEVELS = (0.3, 0.5)
-"""Confidences counted: 0.3 is where an answer starts to be worth stating, 0.5 a claim."""
 STREAM = 7
 """The random stream of this benchmark (``locate_scenes`` uses 0-4 per scene)."""
 CHANCE_INDEX = 100_000
@@ -74,11 +73,11 @@ def main() -> None:
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
     )
     ap.add_argument("--per-kind", type=int, default=100, help="signs per seed (default 100, as locate_scenes)")
-    ap.add_argument("--seeds", default="1,2,3", help="comma-separated seeds (default 1,2,3)")
+    add_seeds(ap)
     args = ap.parse_args()
-    seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
-    if not seeds or args.per_kind < 1:
-        ap.error("give at least one seed and one sign per seed")
+    seeds = args.seeds
+    if args.per_kind < 1:
+        ap.error("give at least one sign per seed")
     settings = Settings()
     started = time.perf_counter()
     count: collections.Counter[tuple[int, str]] = collections.Counter()

@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.support.claims import LEVELS, add_seeds  # noqa: E402
 from benchmarks.support.header import header_line  # noqa: E402
 from geoloc.infer import infer  # noqa: E402
 from geoloc.model import Mention, Metadata  # noqa: E402
@@ -44,8 +45,6 @@ RUSSIAN = (
 ROWS = (2, 3, 4)
 KM = (5.0, 150.0)
 """Each row's road distance, drawn on its own: the villages a sign lists lie this near."""
-LEVELS = (0.3, 0.5)
-"""Confidences counted: 0.3 is where an answer starts to be worth stating, 0.5 a claim."""
 
 
 def chance_sign(rng: random.Random) -> list[Mention]:
@@ -63,12 +62,14 @@ def main() -> None:
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
     )
     ap.add_argument("--signs", type=int, default=200, help="signs per seed (default 200)")
-    ap.add_argument("--seeds", default="1,2,3", help="comma-separated seeds (default 1,2,3)")
+    add_seeds(ap)
     args = ap.parse_args()
+    if args.signs < 1:
+        ap.error("give at least one sign per seed")
     gz = get_gazetteer()
     started = time.perf_counter()
     count: collections.Counter[tuple[int, str]] = collections.Counter()
-    for seed in (int(s) for s in args.seeds.split(",") if s.strip()):
+    for seed in args.seeds:
         rng = random.Random(seed)
         for _ in range(args.signs):
             mentions = chance_sign(rng)
@@ -78,7 +79,7 @@ def main() -> None:
             for level in LEVELS:
                 count[rows, f"{level}"] += est is not None and est.confidence >= level
     print(header_line())
-    print(f"seeds {args.seeds}, {args.signs} signs per seed\n")
+    print(f"seeds {','.join(map(str, args.seeds))}, {args.signs} signs per seed\n")
     print("| rows | signs | stated >= 0.3 | stated >= 0.5 |")
     print("|---|---|---|---|")
     for rows in ROWS:

@@ -110,6 +110,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.support.claims import CLAIM_CONF, CONFIDENT, add_seeds  # noqa: E402
 from benchmarks.support.header import header_line  # noqa: E402
 from geoloc.common.geodesy import haversine_km, haversine_km_array  # noqa: E402
 from geoloc.common.text import COMMON_WORDS, REGION_WORDS, is_everyday_text  # noqa: E402
@@ -232,10 +233,6 @@ NEAR_KM = {"city_limit": 10.0, "distance_sign": 25.0, "junction_sign": 25.0, "ex
 ONE_DISTANCE_RADIUS = (1.6, 10.0)
 """one_distance: a radius of at most 1.6 d + 10 km is honest about the ring (the camera lies
 within d of the destination, at least d / 1.6 away)."""
-CLAIM_CONF = 0.3
-"""Confidence from which an estimate is an answer a reader may act on (distractors must give none)."""
-CONFIDENT = 0.5
-"""The confidence the README tells readers to treat as an answer rather than a lead."""
 FAR_KM = 500.0
 """An error beyond this is another region or country: the kind of miss that misleads a story."""
 BINS = 10
@@ -1268,7 +1265,7 @@ def main() -> None:
         "--mode", choices=("image", "text"), default="image", help="render photos (default) or build OCR spans"
     )
     ap.add_argument("--per-kind", type=int, default=12, help="scenes per kind and seed (default 12)")
-    ap.add_argument("--seeds", default="1,2,3", help="comma-separated seeds (default 1,2,3)")
+    add_seeds(ap)
     ap.add_argument("--kinds", default=",".join(KINDS), help="comma-separated subset of " + ", ".join(KINDS))
     ap.add_argument("--verbose", action="store_true", help="print each miss on one line (stderr)")
     ap.add_argument("--json", type=Path, metavar="FILE", help="write every scene's row to FILE")
@@ -1282,7 +1279,7 @@ def main() -> None:
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         ap.error(f"unknown kinds {unknown}; expected some of {', '.join(KINDS)}")
-    seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    seeds = args.seeds
 
     words_note = check_words()
     settings = Settings()

@@ -61,6 +61,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure the tree the script is in
 
+from benchmarks.support.claims import CLAIM_CONF, CONFIDENT  # noqa: E402
 from benchmarks.support.header import header_line  # noqa: E402
 from geoloc.areas import country_at  # noqa: E402
 from geoloc.common.geodesy import haversine_km  # noqa: E402
@@ -79,10 +80,6 @@ MESSENGER_QUALITY = 82
 """JPEG quality of that copy: a messenger re-encodes below a camera's own quality (90-98)."""
 NEAR_KM = 25.0
 """Within this of the truth an estimate names the right town or its neighbour: right for a newsroom."""
-CONFIDENT = 0.5
-"""A confidence at which a reader would publish the place: wrong above it is the costly error."""
-HESITANT = 0.3
-"""A lower bar, to see how many wrong estimates sit just under the confident one."""
 
 
 @dataclass
@@ -158,7 +155,7 @@ class Row:
                 "within_25km": self.within(NEAR_KM),
                 "within_radius": self.within(None),
                 "confident_wrong_0.5": self.confidently_wrong(CONFIDENT),
-                "confident_wrong_0.3": self.confidently_wrong(HESITANT),
+                "confident_wrong_0.3": self.confidently_wrong(CLAIM_CONF),
             },
         }
 
@@ -281,7 +278,7 @@ def print_rows(rows: Sequence[Row]) -> None:
             est = f"failed: {r.failure}" if r.failure else "none"
         names = f"{len(r.names_found)}/{len(r.names)}" if r.names else "—"
         km = "—" if r.error_km is None else f"{r.error_km:.0f}"
-        wrong = "YES" if r.confidently_wrong(CONFIDENT) else ("at 0.3" if r.confidently_wrong(HESITANT) else "no")
+        wrong = "YES" if r.confidently_wrong(CONFIDENT) else ("at 0.3" if r.confidently_wrong(CLAIM_CONF) else "no")
         print(
             f"| {_cell(r.photo)} | {r.form} | {r.kind} | {names} | {_cell(est)} | {r.country or '—'} "
             f"| {r.truth_country or '—'} | {_yes(r.country_right)} "
@@ -312,7 +309,7 @@ def print_summary(rows: Sequence[Row], forms: Sequence[str]) -> None:
             f"| {_share(sum(bool(r.within(NEAR_KM)) for r in with_position), len(with_position))} "
             f"| {_share(sum(bool(r.within(None)) for r in with_position), len(with_position))} "
             f"| {_share(sum(r.confidently_wrong(CONFIDENT) for r in rs), made)} "
-            f"| {_share(sum(r.confidently_wrong(HESITANT) for r in rs), made)} "
+            f"| {_share(sum(r.confidently_wrong(CLAIM_CONF) for r in rs), made)} "
             f"| {_share(sum(len(r.names_found) for r in rs), sum(len(r.names) for r in rs))} "
             f"| {median:.1f} |"
         )
@@ -320,7 +317,7 @@ def print_summary(rows: Sequence[Row], forms: Sequence[str]) -> None:
 
 def print_wrong(rows: Sequence[Row]) -> None:
     """Each estimate the truth contradicts at a confidence worth reading, with what it rests on."""
-    wrong = [r for r in rows if r.confidently_wrong(HESITANT)]
+    wrong = [r for r in rows if r.confidently_wrong(CLAIM_CONF)]
     if not wrong:
         return
     print("\nWrong at confidence >= 0.3:\n")

@@ -105,6 +105,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import locate_scenes as gen  # noqa: E402
+from benchmarks.support.claims import add_seeds, seed_list  # noqa: E402
 from benchmarks.support.header import header_line  # noqa: E402
 from geoloc.common.geodesy import from_km, haversine_km, haversine_km_array, to_km  # noqa: E402
 from geoloc.pipeline import Settings  # noqa: E402
@@ -953,7 +954,7 @@ def main() -> None:
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
     )
     ap.add_argument("--per-kind", type=int, default=100, help="scenes per kind and seed (default 100)")
-    ap.add_argument("--seeds", default="1,2,3", help="comma-separated seeds (default 1,2,3, the benchmark's)")
+    add_seeds(ap, note=", the benchmark's")
     ap.add_argument("--kinds", default=",".join(KINDS), help="comma-separated subset of " + ", ".join(KINDS))
     ap.add_argument(
         "--check",
@@ -961,8 +962,7 @@ def main() -> None:
         help=f"check the posterior's calibration on other seeds (default {CHECK_SEEDS}) instead, without geoloc",
     )
     args = ap.parse_args()
-    seeds_text = CHECK_SEEDS if args.check and args.seeds == "1,2,3" else args.seeds
-    seeds = [int(s) for s in seeds_text.split(",") if s.strip()]
+    seeds = seed_list(CHECK_SEEDS) if args.check and args.seeds == seed_list("1,2,3") else args.seeds
     kinds = [k for k in args.kinds.split(",") if k]
     if not kinds or any(k not in KINDS for k in kinds):
         ap.error(f"--kinds takes some of {', '.join(KINDS)}")

@@ -73,3 +73,13 @@ def test_common_names_tiny_run(tmp_path: Path) -> None:
         n, at3, at5 = int(cells[1]), int(cells[2].split()[0]), int(cells[3].split()[0])
         assert n >= at3 >= at5 >= 0, cells
     assert sum(int(cells[1]) for cells in rows) == 6
+
+
+@pytest.mark.parametrize("seeds", ["", " , ", "1,x"])
+@pytest.mark.parametrize("script", [s for s in BENCHMARKS if "add_seeds(" in s.read_text()], ids=lambda p: p.name)
+def test_seeds_that_are_no_seeds_are_a_usage_error(script: Path, seeds: str, tmp_path: Path) -> None:
+    """No seed, or one that is not a number, stops the script with its usage line: never an empty table."""
+    run = subprocess.run(
+        [sys.executable, str(script), "--seeds", seeds], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 2 and "--seeds" in run.stderr and "usage:" in run.stderr, run.stderr
