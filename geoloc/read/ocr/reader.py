@@ -521,7 +521,9 @@ def _outvoted(span: TextSpan, spans: list[TextSpan]) -> TextSpan | None:
     the same script that share most letters (``SAME_LETTERS``), the less sure of them read at
     ``OPINION_CONF`` or more, are two opinions on the letters and both stay, for the gazetteer to
     decide: the network writes no accents and reads "Musée du LOUVRE" as "Musee du Lou VRE" at
-    90, which outvoted Tesseract's exact reading at 77.
+    90, which outvoted Tesseract's exact reading at 77. The other reading must cover most of the
+    span's box: a fragment of it read in the other script ("па", the end of "Sakhnovshchyna", at
+    95) is no reading of the same words.
     """
     return next(
         (
@@ -530,7 +532,7 @@ def _outvoted(span: TextSpan, spans: list[TextSpan]) -> TextSpan | None:
             if o is not span
             and o.lang != span.lang
             and o.confidence >= span.confidence + SCRIPT_MARGIN
-            and _box_overlap(o.box, span.box) > 0.6
+            and _intersection(o.box, span.box) > 0.6 * _area(span.box)
             and not (span.confidence >= OPINION_CONF and _same_letters(o.text, span.text))
         ),
         None,
@@ -546,11 +548,19 @@ def _same_letters(a: str, b: str) -> bool:
     return Levenshtein.normalized_similarity(fa, fb) >= SAME_LETTERS
 
 
-def _box_overlap(a: Box, b: Box) -> float:
+def _area(box: Box) -> int:
+    return max(1, box[2] * box[3])
+
+
+def _intersection(a: Box, b: Box) -> int:
+    """Pixels two boxes share."""
     ix, iy = shared_extent(a, b, 0), shared_extent(a, b, 1)
-    if ix <= 0 or iy <= 0:
-        return 0.0
-    return ix * iy / max(1, min(a[2] * a[3], b[2] * b[3]))
+    return ix * iy if ix > 0 and iy > 0 else 0
+
+
+def _box_overlap(a: Box, b: Box) -> float:
+    """The share of the smaller box that the larger covers."""
+    return _intersection(a, b) / min(_area(a), _area(b))
 
 
 # ---------------------------------------------------------------------------------------------
