@@ -148,3 +148,31 @@ def test_a_junction_sign_with_arrows_may_list_its_places_in_any_order(gz):
     assert inf.left_out == []
     assert e is not None and e.explanation.startswith("3 distance signs")
     assert _held(e, cam.lat, cam.lon)
+
+
+def test_a_name_read_a_letter_short_of_a_capital_is_not_stated_as_the_small_place_it_spells(gz):
+    # A limit sign "Berlin" read with its last letter lost. "Berli" is, exactly, an alternate name
+    # of Burley, Idaho (and of a smaller Burley and Burleigh); Berlin it names only within OCR
+    # tolerance. The premise first: the reading's exact places are those small American towns.
+    exact = [p for p in gz.search("Berli", limit=10) if p.match >= 0.95]
+    assert exact and {p.country_code for p in exact} == {"US"} and max(p.population for p in exact) < 20_000
+    e = run(gz, sign(("Berli", None))).estimate
+    assert e is not None and e.confidence < 0.3
+    berlin = _place(gz, "Berlin")
+    assert any(
+        haversine_km(a.lat, a.lon, berlin.lat, berlin.lon) < 30 and "a letter or two off" in a.explanation
+        for a in e.alternatives
+    ), e.alternatives
+
+
+def test_two_passes_that_agree_on_a_name_keep_it_whatever_larger_town_it_resembles(gz):
+    # "Маньківка" (a town of 7,600) is within OCR tolerance of Makiivka (340,000). Read once, at a
+    # modest confidence, the line may be a misreading of the city; read the same by both passes,
+    # both would have to be wrong, and the town stands alone.
+    once = run(gz, [replace(m, confidence=70.0) for m in sign(("Маньківка", None))]).estimate
+    both = run(gz, [replace(m, confidence=70.0) for m in sign(("Маньківка", None), ("Mankivka", None))]).estimate
+    makiivka = _place(gz, "Makiyivka")
+    assert once is not None and both is not None
+    assert any(haversine_km(a.lat, a.lon, makiivka.lat, makiivka.lon) < 20 for a in once.alternatives)
+    assert both.alternatives == () and both.probability is None
+    assert both.confidence > once.confidence

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -144,6 +144,10 @@ class Resolved:
     namesakes: tuple[Place, ...] = ()
     """Every place the name is exactly (up to ``NAMESAKE_LIMIT``), and the place each reading of the
     line names best when its readings disagree (``_disputed_readings``): how ambiguous the line is."""
+    rivals: tuple[tuple[Place, float], ...] = ()
+    """Places the line names only within OCR tolerance while it names others exactly, each with the
+    odds of the misreading that makes it their name (``_misread_rivals``): "Berli" is an alternate
+    name of Burley, Idaho, and Berlin with its last letter lost."""
 
 
 def sign_country(mentions: Sequence[Mention]) -> str | None:
@@ -268,9 +272,11 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             ordered = sorted(best.values(), key=lambda p: -(ALTERNATE if ALTERNATE <= p.match < 1.0 else p.match))
             namesakes = tuple(p for p in ordered if p.match >= EXACT_MATCH)[:NAMESAKE_LIMIT]
             namesakes += _disputed_readings(found, misread, best, namesakes)
-            resolved.append(
-                Resolved(replace(m, readings=tuple(useful)), ordered[:TOP_PER_MENTION], left_out, namesakes)
-            )
+            r = Resolved(replace(m, readings=tuple(useful)), ordered[:TOP_PER_MENTION], left_out, namesakes)
+            if m.kind == "ocr":
+                exact = sum(any(p.match >= EXACT_MATCH for p in found[x]) for x in useful)
+                r.rivals = _misread_rivals(r, best.values(), exact)
+            resolved.append(r)
     merged: list[Resolved] = []
     for r in resolved:
         twin = next(
@@ -293,6 +299,10 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             distance = rm.distance_km
         known = {q.geonameid for q in twin.namesakes}
         twin.namesakes = (twin.namesakes + tuple(q for q in r.namesakes if q.geonameid not in known))[:NAMESAKE_LIMIT]
+        # Both lines name the place: a rival must be a misreading of each.
+        theirs = {q.geonameid: odds for q, odds in r.rivals}
+        both = [(q, odds * theirs[q.geonameid]) for q, odds in twin.rivals if q.geonameid in theirs]
+        twin.rivals = _worth_naming(twin.namesakes, both)
         twin.mention = replace(
             tm,
             readings=tm.readings + tuple(x for x in rm.readings if x not in tm.readings),
@@ -302,6 +312,40 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             routes=tm.routes + tuple(x for x in rm.routes if x not in tm.routes),
         )
     return merged
+
+
+RIVAL_LIMIT = 3
+"""Most places a line names only within OCR tolerance that are weighed beside its exact namesakes."""
+
+
+def _misread_rivals(r: Resolved, places: Iterable[Place], exact_readings: int) -> tuple[tuple[Place, float], ...]:
+    """The settlements the line's readings name only within OCR tolerance, largest first, when it
+    names some place exactly: the name as read may be a misreading of theirs.
+
+    Each comes with the odds of that misreading (``_misread_cost``: a long, exact, confident reading
+    is seldom one), once for every reading that names a place exactly: two passes that both read
+    "Маньківка" / "Mankivka" would both have to be wrong for the line to say Makiivka. A rival is
+    kept only when its size times those odds weighs at least
+    ``NAMESAKE_MIN_SHARE`` of the heaviest exact namesake, the share at which a place is worth
+    naming: a small look-alike would only shave every share.
+    """
+    if not any(p.match >= EXACT_MATCH for p in r.namesakes):
+        return ()
+    odds = math.exp(-_misread_cost(r) * exact_readings)
+    known = {p.geonameid for p in r.namesakes}
+    fuzzy = [(p, odds) for p in places if p.match < EXACT_MATCH and p.kind == "city" and p.geonameid not in known]
+    return _worth_naming(r.namesakes, fuzzy)
+
+
+def _worth_naming(namesakes: Sequence[Place], rivals: Sequence[tuple[Place, float]]) -> tuple[tuple[Place, float], ...]:
+    """The rivals (place, odds) whose weight reaches ``NAMESAKE_MIN_SHARE`` of the heaviest exact
+    namesake's, heaviest first, at most ``RIVAL_LIMIT``."""
+    exact = [namesake_weight(p) * p.match for p in namesakes if p.match >= EXACT_MATCH]
+    if not exact:
+        return ()
+    floor = NAMESAKE_MIN_SHARE * max(exact)
+    kept = [(p, odds) for p, odds in rivals if namesake_weight(p) * p.match * odds >= floor]
+    return tuple(sorted(kept, key=lambda po: -namesake_weight(po[0]) * po[0].match * po[1])[:RIVAL_LIMIT])
 
 
 def _disputed_readings(
