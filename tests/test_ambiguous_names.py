@@ -14,6 +14,7 @@ from geoloc.infer.estimate import FULL_CONF_OCR, NAME_EXACT_CONF, OCR_NAME_FACTO
 from geoloc.model import Estimate, Mention, Metadata
 from geoloc.places.protocol import Gazetteer
 from tests.support.limits import deadline
+from tests.test_infer import run, sign
 
 TEST_SECONDS = 60
 """No test here may take longer: a regression must fail, not hang the suite."""
@@ -224,3 +225,17 @@ def test_passes_that_agree_on_the_place_split_nothing(gz: Gazetteer) -> None:
     e = infer([m], Metadata(), None, gz).estimate
     assert e is not None and _country(e) == "UA"
     assert not e.alternatives and e.probability is None
+
+
+def test_a_sign_that_also_writes_the_name_in_cyrillic_is_not_the_latin_lines_namesake_abroad(gz):
+    # A Ukrainian limit sign "Одеса / Odesa". Odessa, Texas, shares the Latin line's name (the
+    # premise, checked first), but a sign that writes the name in Cyrillic too stands where
+    # Cyrillic is written: the Latin line must not make the answer less sure than the Cyrillic
+    # line alone.
+    assert any(p.country_code == "US" and p.match >= 0.95 for p in gz.search("Odesa", limit=10))
+    alone = run(gz, sign(("Одеса", None))).estimate
+    for lines in ((("Одеса", None), ("Odesa", None)), (("Odesa", None), ("Одеса", None))):
+        both = run(gz, sign(*lines)).estimate
+        assert both is not None and alone is not None
+        assert haversine_km(both.lat, both.lon, 46.48, 30.73) < 15  # Odesa, Ukraine
+        assert both.confidence >= alone.confidence and both.alternatives == (), both

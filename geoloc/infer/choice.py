@@ -311,7 +311,18 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             confidence=max(tm.confidence or 0, rm.confidence or 0),
             routes=tm.routes + tuple(x for x in rm.routes if x not in tm.routes),
         )
+        if any(script_of(x) == SCRIPT_CYRILLIC for x in twin.mention.readings):
+            # A sign that writes the name in Cyrillic stands where Cyrillic is written, as its
+            # Cyrillic line alone says: the Latin line's namesakes elsewhere ("Одеса / Odesa":
+            # Odessa, Texas) are not its place.
+            twin.namesakes = _in_cyrillic_countries(twin.namesakes)
+            twin.rivals = tuple(qo for qo in twin.rivals if qo[0].country_code in CYRILLIC_COUNTRIES)
     return merged
+
+
+def _in_cyrillic_countries(places: Sequence[Place]) -> tuple[Place, ...]:
+    """The places in countries that write Cyrillic, or all of them when none is."""
+    return tuple(q for q in places if q.country_code in CYRILLIC_COUNTRIES) or tuple(places)
 
 
 RIVAL_LIMIT = 3
