@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from geoloc.model import shared_extent
+from geoloc.model import TextSpan, shared_extent
 from geoloc.read.ocr import reader as ocr
 from geoloc.read.ocr import recognise
 from geoloc.read.ocr.reader import read_text
@@ -25,6 +25,25 @@ def test_two_boxes_share_an_extent_along_either_axis_and_a_gap_counts_negative()
     assert shared_extent(upper, lower, 1) == -10 == shared_extent(lower, upper, 1)
     assert shared_extent(upper, upper, 1) == 20
     assert shared_extent((0, 0, 10, 10), (30, 0, 10, 10), 0) == -20
+
+
+def test_another_scripts_reading_outvotes_a_span_only_when_it_covers_half_of_it():
+    """A surer reading in another script replaces a span when it is a reading of the same words,
+    not when it is a fragment of them: the Cyrillic pass's "па" (95) over the last letters of
+    "Sakhnovshchyna" (86) leaves the name; the network's "299" (100) over the number of "299a"
+    (87, an arrow read as a letter) outvotes it; two surer pieces count together."""
+    name = TextSpan("Sakhnovshchyna", 86.0, (100, 50, 280, 30), 1, 0, "eng")
+    tail = TextSpan("па", 95.0, (340, 52, 40, 28), 1, 0, "ukr+rus+bel")
+    assert ocr._outvoted(name, [name, tail]) is None
+    number = TextSpan("299a", 87.0, (1222, 357, 95, 27), 1, 0, "eng")
+    network = TextSpan("299", 100.0, (1226, 357, 57, 27), 1, 0, "rec")
+    assert ocr._outvoted(number, [number, network]) is network
+    head = TextSpan("Sakh", 97.0, (100, 50, 90, 30), 1, 0, "rec")
+    middle = TextSpan("novsh", 97.0, (190, 50, 80, 30), 1, 0, "rec")
+    assert ocr._outvoted(name, [name, head]) is None  # 32% of its width
+    assert ocr._outvoted(name, [name, head, middle]) is not None  # 61% together
+    below = TextSpan("Sakhnovshchyna", 99.0, (100, 120, 280, 30), 2, 0, "rec")
+    assert ocr._outvoted(name, [name, below]) is None  # another line, however sure
 
 
 def _plate_photo(text: str, cap_px: int, quality: int) -> Image.Image:

@@ -73,6 +73,10 @@ MAX_LINES = 24  # detected text lines outside panels read per photo
 DET_MODEL = ASSETS / "ch_PP-OCRv4_det_infer.onnx"
 MIN_WORD_CONF = 25.0  # Tesseract word confidence below which a reading is noise
 SCRIPT_MARGIN = 10.0  # see _outvoted
+OUTVOTE_COVER = 0.5
+"""Share of a reading's width that surer readings in another script must cover to outvote it: at
+least half, so the words are mostly theirs ("299a", an arrow read as a letter beside the "299"
+another pass read at 100, is the number's reading; "па" at the end of "Sakhnovshchyna" is not)."""
 SAME_LETTERS = 0.75
 """Share of their letters (1 - normalised edit distance, spaces and accents folded) two readings
 of one box in one script share when they are two opinions on the same letters ("Corps St Rocn" and
@@ -521,22 +525,35 @@ def _outvoted(span: TextSpan, spans: list[TextSpan]) -> TextSpan | None:
     the same script that share most letters (``SAME_LETTERS``), the less sure of them read at
     ``OPINION_CONF`` or more, are two opinions on the letters and both stay, for the gazetteer to
     decide: the network writes no accents and reads "Musée du LOUVRE" as "Musee du Lou VRE" at
-    90, which outvoted Tesseract's exact reading at 77. The other reading must cover most of the
-    span's box: a fragment of it read in the other script ("па", the end of "Sakhnovshchyna", at
-    95) is no reading of the same words.
+    90, which outvoted Tesseract's exact reading at 77. The surer readings must together cover
+    half the span's width (``OUTVOTE_COVER``): "2937", a Cyrillic pass's reading of "293" with
+    the arrow beside it as a "7", is outvoted by the network's "293", but a fragment ("па", the end of
+    "Sakhnovshchyna" read in Cyrillic at 95) is no reading of the same words.
     """
-    return next(
-        (
-            o
-            for o in spans
-            if o is not span
-            and o.lang != span.lang
-            and o.confidence >= span.confidence + SCRIPT_MARGIN
-            and _intersection(o.box, span.box) > 0.6 * _area(span.box)
-            and not (span.confidence >= OPINION_CONF and _same_letters(o.text, span.text))
-        ),
-        None,
-    )
+    surer = [
+        o
+        for o in spans
+        if o is not span
+        and o.lang != span.lang
+        and o.confidence >= span.confidence + SCRIPT_MARGIN
+        and shared_extent(o.box, span.box, 1) > 0.5 * min(o.box[3], span.box[3])
+        and shared_extent(o.box, span.box, 0) > 0
+        and not (span.confidence >= OPINION_CONF and _same_letters(o.text, span.text))
+    ]
+    if _covered_width(span.box, [o.box for o in surer]) < OUTVOTE_COVER:
+        return None
+    return max(surer, key=lambda o: shared_extent(o.box, span.box, 0))
+
+
+def _covered_width(box: Box, others: list[Box]) -> float:
+    """The share of the box's width that the other boxes cover together (each counted once)."""
+    x0, x1 = box[0], box[0] + box[2]
+    covered, end = 0, x0
+    for a, b in sorted((max(x0, o[0]), min(x1, o[0] + o[2])) for o in others):
+        a = max(a, end)
+        if b > a:
+            covered, end = covered + b - a, b
+    return covered / max(1, box[2])
 
 
 def _same_letters(a: str, b: str) -> bool:
@@ -548,19 +565,12 @@ def _same_letters(a: str, b: str) -> bool:
     return Levenshtein.normalized_similarity(fa, fb) >= SAME_LETTERS
 
 
-def _area(box: Box) -> int:
-    return max(1, box[2] * box[3])
-
-
-def _intersection(a: Box, b: Box) -> int:
-    """Pixels two boxes share."""
-    ix, iy = shared_extent(a, b, 0), shared_extent(a, b, 1)
-    return ix * iy if ix > 0 and iy > 0 else 0
-
-
 def _box_overlap(a: Box, b: Box) -> float:
     """The share of the smaller box that the larger covers."""
-    return _intersection(a, b) / min(_area(a), _area(b))
+    ix, iy = shared_extent(a, b, 0), shared_extent(a, b, 1)
+    if ix <= 0 or iy <= 0:
+        return 0.0
+    return ix * iy / max(1, min(a[2] * a[3], b[2] * b[3]))
 
 
 # ---------------------------------------------------------------------------------------------
