@@ -463,8 +463,7 @@ def _destinations(
     bearing = _bearings(cam[0], cam[1], pool)
     picks: list[int] = []
     for centre, half in cones:
-        ok = (d >= DESTINATION_KM[0]) & (d <= DESTINATION_KM[1]) & (_angle(bearing, centre) <= half)
-        ok &= (pool.population >= TOWN_POPULATION) | (d <= VILLAGE_SIGN_KM)
+        ok = signposted(pool.population, d) & (_angle(bearing, centre) <= half)
         idx = np.flatnonzero(ok)
         names = {pool.towns[i].name for i in picks}
         idx = np.array([i for i in idx if pool.towns[i].name not in names], int)
@@ -473,6 +472,16 @@ def _destinations(
         w = (pool.population[idx] if by_population else np.ones(idx.size)) / d[idx]
         picks.append(int(rng.choice(idx, p=w / w.sum())))
     return picks
+
+
+def signposted(population: np.ndarray, km: np.ndarray) -> np.ndarray:
+    """Which places a sign may name at these straight distances: 10-350 km away, a village only
+    within ``VILLAGE_SIGN_KM`` (``ring_ceiling`` replays the same rule)."""
+    return (
+        (km >= DESTINATION_KM[0])
+        & (km <= DESTINATION_KM[1])
+        & ((population >= TOWN_POPULATION) | (km <= VILLAGE_SIGN_KM))
+    )
 
 
 def _road_km(rng: np.random.Generator, straight: float, factor: float) -> int:

@@ -18,7 +18,8 @@ posterior of the camera position under the generator's OWN distributions:
              every row; junction signs: left / ahead / right of the heading, each turned by
              U(+-JUNCTION_JITTER_DEG), kept only when JUNCTION_MIN_APART_DEG apart, rows within
              JUNCTION_CONE_DEG), weights (population or 1) / distance over the pool towns in the
-             cone 10-350 km away and not named as an earlier pick, by population on half the
+             cone 10-350 km away (a village within VILLAGE_SIGN_KM, ``signposted``) and not named
+             as an earlier pick, by population on half the
              signs; the pick order is summed over
   arrows     a junction row's arrow is the sector of its bearing relative to the heading
              (``_arrow``); distance-sign rows are listed nearest first, so a place from which the
@@ -41,7 +42,7 @@ A second oracle is told MORE than the sign says, the sign's true factor f: a loo
 which shows what the factor's uncertainty costs.
 
 A third oracle is told LESS, "no camera prior": the same sign likelihood (road km with the
-factor integrated, the towns' choice, arrows, row order, the 10-350 km range) under a flat prior,
+factor integrated, the towns' choice, arrows, row order, the 10-350 km range, 60 for a village) under a flat prior,
 every cell the same prior mass per km2, cells far from any pool town (and off the coast) included.
 The generator's camera prior (a pool town, then 0-15 km from it) is a fact of this benchmark, not
 of the world: a real sign stands anywhere on the road network, and geoloc deliberately assumes
@@ -58,7 +59,7 @@ its regions and ceiling need not match how often they hold those cameras, and a 
 say nothing about the code; its likelihood is the first oracle's, which is judged.
 
 A fourth oracle knows only the sign's geometry, "sign geometry only": the road km with the factor
-integrated, the 10-350 km range, a distance sign's row order and a junction sign's arrows (the
+integrated, the 10-350 km range (60 for a village), a distance sign's row order and a junction sign's arrows (the
 share of headings, uniform over the circle, for which every arrow's sector holds its row's
 bearing), under the flat prior, and not the towns' choice: how the generator picks which towns a
 sign names (nearer and larger towns in a cone about the heading are likelier) is the generator's
@@ -430,7 +431,7 @@ class ConeSums:
         d = np.empty((n, t))
         for j, i in enumerate(towns):
             d[:, j] = haversine_km_array(lat, lon, float(pool.lat[i]), float(pool.lon[i]))
-        ok = (d >= gen.DESTINATION_KM[0]) & (d <= gen.DESTINATION_KM[1])
+        ok = gen.signposted(pool.population[towns][None, :], d)
         b = np.where(
             ok, bearings(lat[:, None], lon[:, None], pool.lat[towns][None, :], pool.lon[towns][None, :]), self.OUT
         )
@@ -483,7 +484,7 @@ def namesakes(scene: Scene, pool: gen.Pool, lat: np.ndarray, lon: np.ndarray) ->
     for t in scene.towns:
         members = [i for i, town in enumerate(pool.towns) if town.name == pool.towns[t].name]
         d = np.stack([haversine_km_array(lat, lon, float(pool.lat[i]), float(pool.lon[i])) for i in members], 1)
-        ok = (d >= gen.DESTINATION_KM[0]) & (d <= gen.DESTINATION_KM[1])
+        ok = gen.signposted(pool.population[members][None, :], d)
         inv = np.where(ok, 1.0 / np.where(ok, d, 1.0), 0.0)
         out_b.append(bearings(lat[:, None], lon[:, None], pool.lat[members][None, :], pool.lon[members][None, :]))
         out_w.append(np.stack([inv * pool.population[members][None, :], inv]))
@@ -658,7 +659,7 @@ def posteriors(scene: Scene) -> tuple[Outcome, Outcome, Outcome, Outcome]:
         [haversine_km_array(grid.lat, grid.lon, float(pool.lat[t]), float(pool.lon[t])) for t in rows], 1
     )
     beta = bearings(grid.lat[:, None], grid.lon[:, None], pool.lat[rows][None, :], pool.lon[rows][None, :])
-    possible = np.all((straight >= gen.DESTINATION_KM[0]) & (straight <= gen.DESTINATION_KM[1]), axis=1)
+    possible = np.all(gen.signposted(pool.population[rows][None, :], straight), axis=1)
     prior = prior_mass(grid, pool)
     # the road-km and row-order terms change within a cell: average them over sub-points
     # cells where some point may fit every row at one factor (and, on a distance sign, the order)
@@ -673,7 +674,7 @@ def posteriors(scene: Scene) -> tuple[Outcome, Outcome, Outcome, Outcome]:
     sub_straight = np.stack(
         [haversine_km_array(sub_lat, sub_lon, float(pool.lat[t]), float(pool.lon[t])) for t in rows], 1
     )
-    allowed = np.all((sub_straight >= gen.DESTINATION_KM[0]) & (sub_straight <= gen.DESTINATION_KM[1]), axis=1)
+    allowed = np.all(gen.signposted(pool.population[rows][None, :], sub_straight), axis=1)
     if scene.kind == "distance_sign":
         allowed &= np.all(np.diff(sub_straight, axis=1) >= 0, axis=1)  # nearest first
     shape = (len(cand), ROAD_SUBSAMPLES**2)
