@@ -315,14 +315,9 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             # A sign that writes the name in Cyrillic stands where Cyrillic is written, as its
             # Cyrillic line alone says: the Latin line's namesakes elsewhere ("Одеса / Odesa":
             # Odessa, Texas) are not its place.
-            twin.namesakes = _in_cyrillic_countries(twin.namesakes)
+            twin.namesakes = tuple(q for q in twin.namesakes if q.country_code in CYRILLIC_COUNTRIES) or twin.namesakes
             twin.rivals = tuple(qo for qo in twin.rivals if qo[0].country_code in CYRILLIC_COUNTRIES)
     return merged
-
-
-def _in_cyrillic_countries(places: Sequence[Place]) -> tuple[Place, ...]:
-    """The places in countries that write Cyrillic, or all of them when none is."""
-    return tuple(q for q in places if q.country_code in CYRILLIC_COUNTRIES) or tuple(places)
 
 
 RIVAL_LIMIT = 3
@@ -330,15 +325,14 @@ RIVAL_LIMIT = 3
 
 
 def _misread_rivals(r: Resolved, places: Iterable[Place], exact_readings: int) -> tuple[tuple[Place, float], ...]:
-    """The settlements the line's readings name only within OCR tolerance, largest first, when it
+    """The settlements the line's readings name only within OCR tolerance, heaviest first, when it
     names some place exactly: the name as read may be a misreading of theirs.
 
     Each comes with the odds of that misreading (``_misread_cost``: a long, exact, confident reading
     is seldom one), once for every reading that names a place exactly: two passes that both read
     "Маньківка" / "Mankivka" would both have to be wrong for the line to say Makiivka. A rival is
-    kept only when its size times those odds weighs at least
-    ``NAMESAKE_MIN_SHARE`` of the heaviest exact namesake, the share at which a place is worth
-    naming: a small look-alike would only shave every share.
+    kept only when its size times those odds is worth naming (``_worth_naming``): a small
+    look-alike would only shave every share.
     """
     if not any(p.match >= EXACT_MATCH for p in r.namesakes):
         return ()

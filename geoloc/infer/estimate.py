@@ -710,13 +710,12 @@ def _namesake_shares(
 
     "Epping" alone is a town in England and two suburbs in Australia: each namesake weighs its
     size (``namesake_weight``) times its match. ``options`` are the mention's namesakes: the places
-    it names exactly, and the place another reading of the same line names best (an OCR-tolerant
-    guess that no other reading disputes weighs nothing). ``rivals``, places the line names only
-    within OCR tolerance while it names others exactly, weigh as much times the odds of that
-    misreading: a reading that lost a letter of a far larger place may be that place. Where
-    the evidence gives a country, or
-    other places are named with it, a namesake in neither keeps ``OFF_PRIOR_FACTOR`` of its
-    weight. Entries lying within one another's built-up area (or within ``same_km``: a distance
+    it names exactly, and the place another reading of the same line names best. Other places it
+    names only within OCR tolerance, while it names some exactly, are ``rivals``: they weigh as
+    much times the odds of that misreading (a reading that lost a letter of a far larger place
+    may be that place), and those too light to name weigh nothing. Where the evidence gives a
+    country, or other places are named with it, a namesake in neither keeps ``OFF_PRIOR_FACTOR``
+    of its weight. Entries lying within one another's built-up area (or within ``same_km``: a distance
     sign's ring holds both) are one place. When the gazetteer returned as many exact namesakes as
     were asked for, more may exist, none larger than the last: one more of its weight stands for
     them.
