@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from geoloc.common.geodesy import haversine_km
@@ -145,3 +147,17 @@ def test_a_name_without_a_distance_on_a_panel_with_distances_is_a_destination(gz
     ]
     e = infer(mentions_from_spans(spans), Metadata(), None, gz).estimate
     assert e is None or (e.rule == "direction_sign" and e.confidence < 0.3)
+
+
+def test_a_lone_name_with_an_arrow_drawn_beside_it_is_where_the_road_goes(gz):
+    # A junction sign "← Житомир 131 / → Київ 25" of which only the first name and its arrow were
+    # read (the distance and the other row lost): the arrow says the road goes there, and the
+    # camera is not at Zhytomyr. The same name with no arrow is a limit sign, the camera there.
+    zhytomyr = _place(gz, "Zhytomyr")
+    read = Mention(readings=("Житомир",), kind="ocr", box=(40, 10, 120, 30), confidence=92.0, region=0)
+    pointed = run(gz, [replace(read, arrow="left")]).estimate
+    here = run(gz, [read]).estimate
+    assert here is not None and here.radius_km < 30 and "sign reads" in here.explanation
+    assert pointed is not None and "direction sign" in pointed.explanation
+    assert pointed.radius_km >= 300 and pointed.confidence < here.confidence
+    assert haversine_km(pointed.lat, pointed.lon, zhytomyr.lat, zhytomyr.lon) <= pointed.radius_km

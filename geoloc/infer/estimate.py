@@ -624,9 +624,10 @@ def _destinations(resolved: Sequence[Resolved], chosen: Sequence[Place]) -> set[
     """The sign rows, by ``id`` of their ``Resolved``, that name where a road goes, not where the camera is.
 
     A city-limit sign names one place (in one or two alphabets, merged into one mention). A row
-    with a route number ("ПСКОВ E22"), a panel that names two or more separate places, or one
-    that also points to a service ("BORDEAUX / gare SNCF"), is a direction sign: its places are
-    destinations, often far ahead.
+    with a route number ("ПСКОВ E22") or an arrow drawn beside it, a panel that names two or more
+    separate places, or one that also points to a service ("BORDEAUX / gare SNCF"), is a
+    direction sign: its places are destinations, often far ahead. A junction sign whose other
+    rows were not read still points its one name somewhere.
     """
     panels: dict[int, list[Place]] = {}
     for r, p in zip(resolved, chosen, strict=True):
@@ -643,7 +644,12 @@ def _destinations(resolved: Sequence[Resolved], chosen: Sequence[Place]) -> set[
         id(r)
         for r in resolved
         if r.mention.kind == "ocr"
-        and (r.mention.routes or r.mention.signpost or separate(panels[r.mention.region or 0]))
+        and (
+            r.mention.routes
+            or r.mention.signpost
+            or r.mention.arrow is not None
+            or separate(panels[r.mention.region or 0])
+        )
     }
 
 
