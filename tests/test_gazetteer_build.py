@@ -7,6 +7,7 @@ rather than the minute of the full index.
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -72,3 +73,17 @@ def test_the_process_that_builds_knows_the_common_words(tmp_path):
     hits = gz.search("bolnitsa")  # "hospital": a letter or two from Molnytsya and Vinnytsya
     assert hits and all(p.match <= 0.5 for p in hits)
     assert gz.search("Чернігів")[0].geonameid == 710735
+
+
+def test_the_sources_fingerprint_follows_their_data_not_the_date_they_were_installed(tmp_path, monkeypatch):
+    """Two installs of the same packages (a released geoloc and a working copy) share one user
+    cache: their files differ only in date, and neither must rebuild the index for the other. A
+    source whose data change (another size) does call for a rebuild."""
+    data = tmp_path / "cities500.json"
+    data.write_text('{"1": "Kyiv"}', encoding="utf-8")
+    monkeypatch.setattr(sources, "_package_file", lambda package, *parts: data if parts else tmp_path)
+    first = sources.source_fingerprint()
+    os.utime(data, (1_000_000_000, 1_000_000_000))  # installed another day
+    assert sources.source_fingerprint() == first
+    data.write_text('{"1": "Kyiv", "2": "Lviv"}', encoding="utf-8")
+    assert sources.source_fingerprint() != first

