@@ -334,8 +334,6 @@ def _misread_rivals(r: Resolved, places: Iterable[Place], exact_readings: int) -
     kept only when its size times those odds is worth naming (``_worth_naming``): a small
     look-alike would only shave every share.
     """
-    if not any(p.match >= EXACT_MATCH for p in r.namesakes):
-        return ()
     odds = math.exp(-_misread_cost(r) * exact_readings)
     known = {p.geonameid for p in r.namesakes}
     fuzzy = [(p, odds) for p in places if p.match < EXACT_MATCH and p.kind == "city" and p.geonameid not in known]

@@ -374,7 +374,7 @@ def _estimate(
         p, d, *_ = pairs[0]
         r = next(r for r, q in zip(resolved, chosen, strict=True) if q is p and r.mention.distance_km)
         # Same-named destinations farther apart than the distance are different answers.
-        p, share, others = _likeliest_namesake(p, r.namesakes, r.rivals, home, list(context_places), same_km=d)
+        p, share, others = _likeliest_namesake(p, r, home, list(context_places), same_km=d)
         return _among_namesakes(
             p,
             radius_km=d,
@@ -397,7 +397,7 @@ def _estimate(
         r, p = min(named, key=lambda rp: (id(rp[0]) in heading, order.get(rp[0].mention.kind, 2), -rp[1].match))
         anchors = list(context_places) + [q for q in chosen if q is not p]
         picked = p
-        p, share, others = _likeliest_namesake(p, r.namesakes, r.rivals, home, anchors)
+        p, share, others = _likeliest_namesake(p, r, home, anchors)
         # Readings that disagree are all quoted: the one that matched best named another place.
         read = " / ".join(f"'{x}'" for x in r.mention.readings) if p is not picked else f"'{r.mention.text}'"
         radius = place_radius_km(p)
@@ -681,12 +681,7 @@ def _towards(named: Sequence[tuple[Resolved, Place]], heading: set[int]) -> Esti
 
 
 def _likeliest_namesake(
-    chosen: Place,
-    options: Sequence[Place],
-    rivals: Sequence[tuple[Place, float]],
-    home: str | None,
-    anchors: Sequence[Place],
-    same_km: float | None = None,
+    chosen: Place, r: Resolved, home: str | None, anchors: Sequence[Place], same_km: float | None = None
 ) -> tuple[Place, float, list[tuple[Place, float]]]:
     """The likeliest of a lone name's places, its share and the namesakes worth naming (``_namesake_shares``).
 
@@ -697,46 +692,41 @@ def _likeliest_namesake(
     people, as "Tassi"; "lasi" on the same line is Iaşi, 379,000, its I read as l), it is the
     estimate, and the place matched best an alternative.
     """
-    share, others = _namesake_shares(chosen, options, rivals, home, anchors, same_km)
+    share, others = _namesake_shares(chosen, r, home, anchors, same_km)
     if others and others[0][1] > share and others[0][0].match < EXACT_MATCH:
         chosen = others[0][0]
-        share, others = _namesake_shares(chosen, options, rivals, home, anchors, same_km)
+        share, others = _namesake_shares(chosen, r, home, anchors, same_km)
     return chosen, share, others
 
 
 def _namesake_shares(
-    chosen: Place,
-    options: Sequence[Place],
-    rivals: Sequence[tuple[Place, float]],
-    home: str | None,
-    anchors: Sequence[Place],
-    same_km: float | None = None,
+    chosen: Place, r: Resolved, home: str | None, anchors: Sequence[Place], same_km: float | None = None
 ) -> tuple[float, list[tuple[Place, float]]]:
     """The chosen place's share of a lone name's probability, and the namesakes worth naming.
 
     "Epping" alone is a town in England and two suburbs in Australia: each namesake weighs its
-    size (``namesake_weight``) times its match. ``options`` are the mention's namesakes: the places
-    it names exactly, and the place another reading of the same line names best. Other places it
-    names only within OCR tolerance, while it names some exactly, are ``rivals``: they weigh as
+    size (``namesake_weight``) times its match. The mention's ``namesakes`` are the places it names
+    exactly, and the place another reading of the same line names best. Other places it names
+    only within OCR tolerance, while it names some exactly, are its ``rivals``: they weigh as
     much times the odds of that misreading (a reading that lost a letter of a far larger place
     may be that place), and those too light to name weigh nothing. Where the evidence gives a
     country, or other places are named with it, a namesake in neither keeps ``OFF_PRIOR_FACTOR``
-    of its weight. Entries lying within one another's built-up area (or within ``same_km``: a distance
-    sign's ring holds both) are one place. When the gazetteer returned as many exact namesakes as
-    were asked for, more may exist, none larger than the last: one more of its weight stands for
-    them.
+    of its weight. Entries lying within one another's built-up area (or within ``same_km``: a
+    distance sign's ring holds both) are one place. When the gazetteer returned as many exact
+    namesakes as were asked for, more may exist, none larger than the last: one more of its weight
+    stands for them.
     """
     prior = bool(home) or bool(anchors)
-
-    named = {q.geonameid for q in options}
-    odds = {q.geonameid: o for q, o in rivals if q.geonameid not in named}
+    named = {q.geonameid for q in r.namesakes}
+    odds = {q.geonameid: o for q, o in r.rivals if q.geonameid not in named}
 
     def weight(q: Place) -> float:
         w = namesake_weight(q) * q.match * odds.get(q.geonameid, 1.0)
         near = q.country_code == home or any(haversine_km(q.lat, q.lon, a.lat, a.lon) <= ANCHOR_KM_CAP for a in anchors)
         return w if near or not prior else w * OFF_PRIOR_FACTOR
 
-    pool = [chosen] + [q for q in (*options, *(q for q, _ in rivals)) if q.geonameid != chosen.geonameid]
+    guesses = [q for q, _ in r.rivals if q.geonameid in odds]
+    pool = [chosen] + [q for q in (*r.namesakes, *guesses) if q.geonameid != chosen.geonameid]
     places: list[Place] = []  # one per separated region: the chosen place first, then by gazetteer rank
     weights: list[float] = []
     for q in pool:
@@ -754,7 +744,7 @@ def _namesake_shares(
         else:
             weights[same] += weight(q)
     total = sum(weights)
-    exact = [q for q in options if q.match >= EXACT_MATCH]
+    exact = [q for q in r.namesakes if q.match >= EXACT_MATCH]
     if len(exact) >= NAMESAKE_LIMIT:
         total += weight(exact[-1])
     others = sorted(((q, w / total) for q, w in zip(places[1:], weights[1:], strict=True)), key=lambda qw: -qw[1])

@@ -434,12 +434,12 @@ def _merge_passes(
                     spans[twin] = TextSpan(
                         new.text, new.confidence, new.box, spans[twin].line, spans[twin].region, new.lang
                     )
+    winners = [_outvoted(s, spans) for s in spans]
     if trace is not None:
-        for s in spans:
-            winner = _outvoted(s, spans)
+        for s, winner in zip(spans, winners, strict=True):
             why = f"outvoted by {winner.text!r} ({winner.lang}, {winner.confidence:.0f})" if winner else "kept"
             trace.reading(s.text, s.confidence, s.lang, s.box, why)
-    spans = [s for s in spans if not _outvoted(s, spans)]
+    spans = [s for s, winner in zip(spans, winners, strict=True) if winner is None]
     lines = _group_lines(lines, n_panels, _line_boxes(spans, len(lines)))
     order = sorted(range(len(lines)), key=lambda i: (lines[i][0], lines[i][1][1]))
     renumber = {old: new for new, old in enumerate(order)}
@@ -513,7 +513,12 @@ def _union(boxes: list[Box]) -> Box:
 def _same_line(a: Box, b: Box) -> bool:
     """Two line boxes are one line when they share most of their height and are close sideways
     (a place name and its distance, read as two detector lines, stay on one line)."""
-    return shared_extent(a, b, 1) > 0.5 * min(a[3], b[3]) and shared_extent(a, b, 0) > -3 * min(a[3], b[3])
+    return _share_height(a, b) and shared_extent(a, b, 0) > -3 * min(a[3], b[3])
+
+
+def _share_height(a: Box, b: Box) -> bool:
+    """Two boxes on one text line: they share more than half the shorter one's height."""
+    return shared_extent(a, b, 1) > 0.5 * min(a[3], b[3])
 
 
 def _outvoted(span: TextSpan, spans: list[TextSpan]) -> TextSpan | None:
@@ -536,7 +541,7 @@ def _outvoted(span: TextSpan, spans: list[TextSpan]) -> TextSpan | None:
         if o is not span
         and o.lang != span.lang
         and o.confidence >= span.confidence + SCRIPT_MARGIN
-        and shared_extent(o.box, span.box, 1) > 0.5 * min(o.box[3], span.box[3])
+        and _share_height(o.box, span.box)
         and shared_extent(o.box, span.box, 0) > 0
         and not (span.confidence >= OPINION_CONF and _same_letters(o.text, span.text))
     ]
