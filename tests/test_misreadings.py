@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from geoloc.common.geodesy import haversine_km
+from geoloc.model import Mention
 from tests.test_infer import _place, run, sign
 
 
@@ -176,3 +177,59 @@ def test_two_passes_that_agree_on_a_name_keep_it_whatever_larger_town_it_resembl
     assert any(haversine_km(a.lat, a.lon, makiivka.lat, makiivka.lon) < 20 for a in once.alternatives)
     assert both.alternatives == () and both.probability is None
     assert both.confidence > once.confidence
+
+
+def _with_readings(rows: list[Mention], *extra: tuple[str, ...]) -> list[Mention]:
+    """The rows with more readings of each line, as another OCR pass returned them."""
+    return [replace(m, readings=m.readings + more) for m, more in zip(rows, extra, strict=True)]
+
+
+def test_the_cyrillic_pass_reading_a_latin_sign_does_not_place_it_in_ukraine(gz):
+    # A Latin distance sign read by the Cyrillic pass too: "Sárospatak" as "5агозраіак", "Jezowe"
+    # as "Ле2оше". Those readings name nothing; their "і", a Ukrainian letter, must not make the
+    # sign Ukrainian. The two rings meet in two mirror-image places, one in Slovakia and one in
+    # Ukraine, and the sign says nothing that tells them apart.
+    rows = sign(("Sárospatak", 398.0), ("Jezowe", 494.0))
+    plain = run(gz, rows).estimate
+    read_twice = run(gz, _with_readings(rows, ("5агозраіак",), ("Ле2оше",))).estimate
+    assert plain is not None and read_twice is not None
+    assert len(plain.alternatives) == 1 and abs(plain.probability - plain.alternatives[0].probability) < 0.1
+    assert (read_twice.lat, read_twice.lon, read_twice.probability, read_twice.confidence) == (
+        plain.lat,
+        plain.lon,
+        plain.probability,
+        plain.confidence,
+    )
+    assert read_twice.alternatives == plain.alternatives
+
+
+def test_a_limit_sign_whose_cyrillic_line_is_misread_names_one_place_not_two(gz):
+    # "НОВОМИКОЛАЇВКА / NOVOMYKOLAIVKA", its Cyrillic line read "НОВОМНКОЛАЇВКА" (И as Н): that
+    # reading names every Новомиколаївка alike, within OCR tolerance, and the Latin line names one
+    # of them first. One name in two alphabets is a town sign, not a direction sign to two towns.
+    rows = _with_readings(sign(("НОВОМНКОЛАЇВКА", None), ("NOVOMYKOLAIVKA", None)), (), ("ИОУОМУКОЦАІУКА",))
+    e = run(gz, rows).estimate
+    assert e is not None and e.rule == "place_sign" and e.radius_km < 10, e
+    # Many villages bear the name: the answer is one of them.
+    assert e.confidence < 0.3 and e.alternatives
+
+
+def test_a_board_in_ukrainian_says_ukraine_where_the_cyrillic_pass_misreading_a_latin_line_does_not(gz):
+    # "Октябрь / Oktiabr" is spelt the Russian way: its letters give no country, and the name is a
+    # village in Crimea, a former name of a town in Kazakhstan, and more. A shop board beside it
+    # written in Ukrainian ("ПАРФУМЕРІЯ", with its "І") says where the photo was taken; the
+    # Cyrillic pass's reading of the Latin line ("ОкііаЬг", its "i" read as "і") says nothing.
+    rows = sign(("Октябрь", None), ("Oktiabr", None))
+    plain = run(gz, rows).estimate
+    misread = run(gz, _with_readings(rows, (), ("ОкііаЬг",))).estimate
+    board = run(gz, rows + sign(("ПАРФУМЕРІЯ", None), region=1)).estimate
+    assert plain is not None and misread is not None and board is not None
+    assert (misread.lat, misread.lon, misread.probability) == (plain.lat, plain.lon, plain.probability)
+    assert "(UA)" in board.explanation and "(UA)" not in plain.explanation, (board.explanation, plain.explanation)
+
+
+def test_two_destinations_in_one_alphabet_stay_two_when_one_is_misread_like_the_other(gz):
+    # A Polish sign "Tuczna 81 / Łęczna 34", the second read "teczna": a letter from Łęczna, and a
+    # letter from Tuczna too. Lines in one alphabet are two destinations, not one name twice.
+    e = run(gz, sign(("Tuczna", 81.0), ("teczna", 34.0))).estimate
+    assert e is not None and e.explanation.startswith("2 distance signs: Tuczna 81 km, Łęczna 34 km"), e.explanation

@@ -285,7 +285,10 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
                 for o in merged
                 if o.mention.region == r.mention.region
                 and o.mention.kind == r.mention.kind == "ocr"
-                and o.options[0].geonameid == r.options[0].geonameid
+                and (
+                    o.options[0].geonameid == r.options[0].geonameid
+                    or (_scripts(o) != _scripts(r) and bool(_best_named(o) & _best_named(r)))
+                )
             ),
             None,
         )
@@ -297,6 +300,9 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
         if None not in (tm.distance_km, rm.distance_km) and r.options[0].match > twin.options[0].match:
             # Two rows disagree on the place's distance: the row that names it better has it.
             distance = rm.distance_km
+        if twin.options[0].match < EXACT_MATCH <= r.options[0].match:
+            # "НОВОМНКОЛАЇВКА" names its places only within OCR tolerance, "NOVOMYKOLAIVKA" exactly.
+            twin.options = r.options
         known = {q.geonameid for q in twin.namesakes}
         twin.namesakes = (twin.namesakes + tuple(q for q in r.namesakes if q.geonameid not in known))[:NAMESAKE_LIMIT]
         # Both lines name the place: a rival must be a misreading of each.
@@ -316,8 +322,23 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             # Cyrillic line alone says: the Latin line's namesakes elsewhere ("Одеса / Odesa":
             # Odessa, Texas) are not its place.
             twin.namesakes = tuple(q for q in twin.namesakes if q.country_code in CYRILLIC_COUNTRIES) or twin.namesakes
+            twin.options = [q for q in twin.options if q.country_code in CYRILLIC_COUNTRIES] or twin.options
             twin.rivals = tuple(qo for qo in twin.rivals if qo[0].country_code in CYRILLIC_COUNTRIES)
     return merged
+
+
+def _best_named(r: Resolved) -> set[int]:
+    """The places a line names as well as it names any: a Cyrillic and a Latin line of one panel
+    naming one of them are the place's name in two alphabets, however OCR spelt each
+    ("НОВОМНКОЛАЇВКА" matches four Новомиколаївки alike, "NOVOMYKOLAIVKA" one of them first). Two
+    lines in one alphabet are two destinations, though a misread one matches the other's place
+    as well as its own ("teczna", Łęczna, is a letter from Tuczna too)."""
+    return {p.geonameid for p in r.options if p.match == r.options[0].match}
+
+
+def _scripts(r: Resolved) -> set[str | None]:
+    """The alphabets of a line's readings kept as names."""
+    return {script_of(x) for x in r.mention.readings}
 
 
 RIVAL_LIMIT = 3

@@ -140,16 +140,27 @@ def infer(
     """Rank candidate places and estimate where the camera was."""
     context_places = resolve_context(context, gazetteer)
     loc_cc = metadata.location.country_code if metadata.location else None
-    home = country or sign_country(mentions) or loc_cc or dominant_country(context_places)
-    # No script here: each reading is looked up with its own alphabet as the prior (a Cyrillic
-    # reading is most likely in a Cyrillic country), since one sign's passes read both alphabets.
-    priors = Priors(country=home, near=near, places=context_places[:MAX_PRIOR_PLACES])
-    resolved = resolve_mentions(list(mentions) + metadata_mentions(metadata), gazetteer, priors)
     anchors = list(context_places)
     if metadata.gps is not None:  # same-named places: the one near the file's GPS
         g = metadata.gps
         anchors.append(Place(geonameid=0, name="GPS", lat=g.lat, lon=g.lon, country_code=""))
-    choice = choose(resolved, anchors)
+
+    def home_given(sign: Sequence[Mention]) -> str | None:
+        return country or sign_country(sign) or loc_cc or dominant_country(context_places)
+
+    def resolve_and_choose(home: str | None) -> tuple[list[Resolved], Choice]:
+        # No script here: each reading is looked up with its own alphabet as the prior (a Cyrillic
+        # reading is most likely in a Cyrillic country), since one sign's passes read both alphabets.
+        priors = Priors(country=home, near=near, places=context_places[:MAX_PRIOR_PLACES])
+        resolved = resolve_mentions(list(mentions) + metadata_mentions(metadata), gazetteer, priors)
+        return resolved, choose(resolved, anchors)
+
+    home = home_given(mentions)
+    resolved, choice = resolve_and_choose(home)
+    held = home_given(_written(mentions, resolved, choice.places))
+    if held != home:
+        home = held
+        resolved, choice = resolve_and_choose(home)
     picks, numbers = list(choice.places), list(choice.misread_numbers)
     if choice.support < CLEAR_SPLIT and any(
         (p is None and r.mention.distance_km) or misread for r, p, misread in zip(resolved, picks, numbers, strict=True)
@@ -209,6 +220,24 @@ def infer(
     return Inference(
         candidates=candidates, estimate=estimate, conflicts=conflicts, context_places=context_places, left_out=left_out
     )
+
+
+def _written(mentions: Sequence[Mention], resolved: Sequence[Resolved], picks: Sequence[Place | None]) -> list[Mention]:
+    """The lines with the readings that show the alphabet they were written in.
+
+    Each OCR pass reads every line, and the Cyrillic pass reads a Latin line as Cyrillic letters
+    ("Sárospatak" as "5агозраіак", an "l" as the Ukrainian "і"). A line read as a place shows its
+    alphabet in the readings that name it; a line taken as a misreading shows nothing; a board
+    that names no place ("ПАРФУМЕРІЯ") shows its letters as read.
+    """
+    named = {x for r, p in zip(resolved, picks, strict=True) if p is not None for x in r.mention.readings}
+    looked_up = {x for r in resolved for x in r.mention.readings}
+    out = []
+    for m in mentions:
+        kept = tuple(x for x in m.readings if x in named)
+        if kept or not looked_up.intersection(m.readings):
+            out.append(replace(m, readings=kept or m.readings))
+    return out
 
 
 def _with_rivals(
