@@ -39,6 +39,10 @@ def cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPa
     return root
 
 
+CTRL_C_COPIES = 4
+"""Copies of the folder's files in the Ctrl-C test (read again each time: no cache)."""
+
+
 def _run(*args: str):
     return CliRunner().invoke(cli, ["locate", *args], catch_exceptions=False)
 
@@ -157,12 +161,19 @@ def test_offline_opens_no_socket(folder, tmp_path, monkeypatch) -> None:
 
 @pytest.mark.slow
 def test_ctrl_c_stops_cleanly_keeps_lines_and_writes_whole_outputs(folder, tmp_path) -> None:
+    # Enough photos that Ctrl-C comes while most are still to read, however slowly the worker
+    # holding the first photo starts on a loaded machine.
+    many = tmp_path / "many"
+    many.mkdir()
+    for copy in range(CTRL_C_COPIES):
+        for photo in folder.iterdir():
+            (many / f"{copy}_{photo.name}").write_bytes(photo.read_bytes())
     out = tmp_path / "out"
     proc = subprocess.Popen(
         [
             *GEOLOC,
             "locate",
-            str(folder),
+            str(many),
             "--jsonl",
             "--jobs",
             "2",
@@ -186,7 +197,7 @@ def test_ctrl_c_stops_cleanly_keeps_lines_and_writes_whole_outputs(folder, tmp_p
             proc.kill()
     assert proc.returncode == 130, err.decode()
     lines = [json.loads(ln) for ln in (first + rest).decode().splitlines()]
-    photos = _photos(folder)
+    photos = _photos(many)
     assert 1 <= len(lines) < len(photos)
     assert [ln["path"] for ln in lines] == photos[: len(lines)]
     assert b"interrupted after" in err and b"Traceback" not in err

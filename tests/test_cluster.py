@@ -45,8 +45,9 @@ CLUSTER_STEP = '`make setup` (pip install -e ".[test,archive,cluster]")'
 PHOTOS = 3
 """Sign photos per batch: enough for both workers to hold tasks while one is killed or stalled."""
 
-COPIES = 4
-"""Copies of each photo in the Ctrl-C test (read again each time: no cache)."""
+COPIES = 12
+"""Copies of each photo in the Ctrl-C test (read again each time: no cache): on a loaded machine the
+worker holding the first photo may start seconds after the other, which must not finish them all."""
 
 LIMIT_S = 8
 """The --timeout of the stalled-worker test: several times what one of these small photos takes on
