@@ -142,3 +142,70 @@ def test_a_photo_using_the_full_range_is_read_as_it_is():
     # one curve for all three channels: the blue panel stays blue
     r, g, b = (int(v) for v in out[30, 20])
     assert b > g > r
+
+
+def _words(*items: tuple[str, tuple[int, int, int, int], int]) -> list[ocr._Word]:
+    """Words one pass read on panel 0: (text, box, line within its crop)."""
+    return [ocr._Word(text, 90.0, box, 0, (0, 1, 1, line), 0) for text, box, line in items]
+
+
+def test_on_a_turned_sign_a_distance_read_alone_joins_the_row_it_stands_on():
+    """A sign "Backnang 158 / Hirschthal 35" turned 6.7 degrees, its right end higher: the lower
+    row's "35" stands as high as the upper row's name. One pass reads "35" alone before any pass
+    has read "Hirschthal"; it must still be Hirschthal's distance, as across the turned panel it
+    is, and as the pass that read "Hirschthal 35" together says."""
+    cyrillic = _words(
+        ("Васкпапд", (291, 455, 102, 28), 1),
+        ("158", (416, 444, 41, 20), 1),
+        ("35", (431, 472, 28, 18), 2),
+        ("хНігьспепа", (295, 476, 107, 38), 3),
+    )
+    latin = _words(
+        ("158", (416, 444, 41, 20), 1), ("RHirschthal", (295, 478, 106, 27), 2), ("35", (431, 472, 28, 18), 2)
+    )
+    spans = ocr._merge_passes([("ukr+rus+bel", cyrillic), ("eng", latin)], [-6.7])
+    line = {s.text: s.line for s in spans}
+    assert line["35"] == line["RHirschthal"] == line["хНігьспепа"] != line["158"] == line["Васкпапд"]
+
+
+def test_a_turned_direction_sign_keeps_each_distance_on_its_own_row():
+    require(ocr.DET_MODEL.is_file(), f"text-line model {ocr.DET_MODEL.name}", MODEL_STEP)
+    require(recognise.recogniser_ready(recognise.REC_MODEL), f"text-line model {recognise.REC_MODEL.name}", MODEL_STEP)
+    sign = SignSpec(
+        "eu_direction",
+        (
+            SignLine("Backnang", "Backnang", 158, arrow="right"),
+            SignLine("Hirschthal", "Hirschthal", 35, arrow="up-left"),
+        ),
+        cap_px=22,
+        position=(0.5, 0.45),
+        angle_deg=-8,
+        tilt=0,
+    )
+    image, _ = render_scene([sign], seed=15, size=(1600, 1200))
+    spans = read_text(image)
+    rows: dict[int, set[str]] = {}
+    for s in spans:
+        rows.setdefault(s.line, set()).update(s.text.split())
+    assert any({"Hirschthal", "35"} <= words for words in rows.values()), rows
+    assert not any({"Backnang", "35"} <= words for words in rows.values()), rows
+
+
+def test_fragments_read_off_arrows_make_no_line_that_a_sign_row_then_misses():
+    """A junction sign with its two destinations side by side, "Heddesheim / Geisingen", each
+    distance under its name with an arrow beside it ("73", "169"), turned 6.6 degrees. A line crop
+    reads the up arrow as "4" beside "169", another the left arrow glued to "73" ("е73"). The
+    distances' row is the one the panel crop reads as "73 2169"; a fragment must not anchor a
+    line of its own that leaves "4 169" on the names' row, where "4" becomes Heddesheim's distance."""
+    cyrillic = [
+        ocr._Word("Неддезпеіт", 90.0, (161, 299, 122, 28), 0, (0, 1, 1, 1), 0),
+        ocr._Word("Сеівіпдеп", 90.0, (331, 280, 106, 31), 0, (0, 1, 1, 1), 0),
+        ocr._Word("73", 90.0, (164, 330, 41, 19), 0, (0, 1, 1, 2), 0),
+        ocr._Word("2169", 90.0, (335, 309, 57, 22), 0, (0, 1, 1, 2), 0),
+        ocr._Word("4", 90.0, (336, 314, 14, 17), 6, (6, 1, 4, 1), 0),
+        ocr._Word("169", 90.0, (354, 309, 38, 19), 6, (6, 1, 4, 1), 0),
+        ocr._Word("е73", 90.0, (164, 330, 41, 19), 7, (7, 1, 5, 1), 0),
+    ]
+    spans = ocr._merge_passes([("ukr+rus+bel", cyrillic)], [-6.6])
+    line = {s.text: s.line for s in spans}
+    assert line["4"] == line["73"] == line["2169"] != line["Неддезпеіт"] == line["Сеівіпдеп"], line

@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import os
 import re
 import shutil
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -395,45 +397,60 @@ def _span(words: list[_Word], line: int, region: int, lang: str) -> TextSpan:
 
 
 def _merge_passes(
-    passes: list[tuple[str, list[_Word]]], n_panels: int = 0, trace: Trace | None = None
+    passes: list[tuple[str, list[_Word]]], panel_tilts: Sequence[float] = (), trace: Trace | None = None
 ) -> list[TextSpan]:
     """Lines of all passes and crops on shared line ids; identical readings merged.
 
     A text line may be read twice per pass (in its sign panel's crop and in the detector's line
     crop) and once per pass: lines are matched in original-image pixels, so every reading of one
-    line gets one line id and the region of the crop that read it first. Identical readings of
-    one box become one span (the most confident); different readings are all kept. Lines outside
-    the ``n_panels`` sign panels are grouped into signs by their layout (``_group_lines``).
+    line gets one line id and the region of the crop that read it first. Readings with a word
+    come first, longest first, and make the lines; numbers and fragments ("ша" or "е73", an arrow
+    read as letters) then join the line they stand on, and make one only where none is. A box
+    that shares the height of two lines is on the one nearest across the lines of its panel,
+    turned as the panel is (``panel_tilts``, degrees, one per sign panel): on a sign turned 7
+    degrees, the distance at the right end of the lower row stands as high as the name of the row
+    above, and a pass that reads that distance alone must not give it to the upper row. Identical
+    readings of one box become one span (the most confident); different readings are all kept.
+    Lines outside the sign panels are grouped into signs by their layout (``_group_lines``).
     """
+    n_panels = len(panel_tilts)
     lines: list[tuple[int, Box]] = []  # (region, box) by line id
     spans: list[TextSpan] = []
+    groups: list[tuple[str, list[_Word]]] = []  # each pass's words, one text line of one crop each
     for lang, words in passes:
         by_key: dict[tuple[int, int, int, int], list[_Word]] = {}
         for w in words:
             by_key.setdefault(w.line_key, []).append(w)
-        for ws in by_key.values():
-            box = _union([w.box for w in ws])
-            line_id = next((i for i, (_, b) in enumerate(lines) if _same_line(b, box)), None)
-            if line_id is None:
-                lines.append((ws[0].region, box))
-                line_id = len(lines) - 1
-            region = lines[line_id][0]
-            for phrase in _phrases(ws):
-                new = _span(phrase, line_id, region, lang)
-                twin = next(
-                    (
-                        k
-                        for k, s in enumerate(spans)
-                        if s.text.casefold() == new.text.casefold() and _box_overlap(s.box, new.box) > 0.3
-                    ),
-                    None,
+        groups += [(lang, ws) for ws in by_key.values()]
+    groups.sort(key=lambda g: (not any(_worded(w.text) for w in g[1]), -sum(len(w.text) for w in g[1])))
+    for lang, ws in groups:
+        box = _union([w.box for w in ws])
+        tilt = panel_tilts[ws[0].region] if 0 <= ws[0].region < n_panels else 0.0
+        line_id = min(
+            (i for i, (_, b) in enumerate(lines) if _same_line(b, box)),
+            key=lambda i: abs(_across(lines[i][1], tilt) - _across(box, tilt)),
+            default=None,
+        )
+        if line_id is None:
+            lines.append((ws[0].region, box))
+            line_id = len(lines) - 1
+        region = lines[line_id][0]
+        for phrase in _phrases(ws):
+            new = _span(phrase, line_id, region, lang)
+            twin = next(
+                (
+                    k
+                    for k, s in enumerate(spans)
+                    if s.text.casefold() == new.text.casefold() and _box_overlap(s.box, new.box) > 0.3
+                ),
+                None,
+            )
+            if twin is None:
+                spans.append(new)
+            elif new.confidence > spans[twin].confidence:
+                spans[twin] = TextSpan(
+                    new.text, new.confidence, new.box, spans[twin].line, spans[twin].region, new.lang
                 )
-                if twin is None:
-                    spans.append(new)
-                elif new.confidence > spans[twin].confidence:
-                    spans[twin] = TextSpan(
-                        new.text, new.confidence, new.box, spans[twin].line, spans[twin].region, new.lang
-                    )
     winners = [_outvoted(s, spans) for s in spans]
     if trace is not None:
         for s, winner in zip(spans, winners, strict=True):
@@ -508,6 +525,22 @@ def _union(boxes: list[Box]) -> Box:
     box = union_box(boxes)
     assert box is not None, "a line has at least one box"
     return box
+
+
+LINE_WORD_LETTERS = 3
+"""Letters a reading needs for a word that makes a text line: an arrow or a panel edge read as
+text gives one or two ("ша", "е73")."""
+
+
+def _worded(text: str) -> bool:
+    return any(sum(ch.isalpha() for ch in token) >= LINE_WORD_LETTERS for token in text.split())
+
+
+def _across(box: Box, tilt_deg: float) -> float:
+    """How far down a panel turned by ``tilt_deg`` (clockwise, as its rectangle's angle) a box's
+    centre lies, across its lines of text rather than down the photo."""
+    t = math.radians(tilt_deg)
+    return (box[1] + box[3] / 2) * math.cos(t) - (box[0] + box[2] / 2) * math.sin(t)
 
 
 def _same_line(a: Box, b: Box) -> bool:
@@ -616,7 +649,7 @@ def read_text(image: Image.Image, langs: str = DEFAULT_LANGS, *, debug_dir: Path
         with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), _threads))) as pool:
             results = list(pool.map(lambda job: job(), jobs))
         results += _read_other_scripts(rgb, rec_lines, panels, results, photo_scale(image), trace)
-    spans = with_arrows(rgb, _merge_passes(results, len(panels), trace))
+    spans = with_arrows(rgb, _merge_passes(results, [p.rect[2] for p in panels], trace))
     spans.sort(key=lambda s: (s.line, s.box[0]))
     if trace is not None and debug_dir is not None:
         _trace_regions(trace, panels, lines, regions, crops)
