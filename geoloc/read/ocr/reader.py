@@ -533,6 +533,7 @@ text gives one or two ("ша", "е73")."""
 
 
 def _worded(text: str) -> bool:
+    """Whether a reading holds a word that can make a text line (``LINE_WORD_LETTERS``)."""
     return any(sum(ch.isalpha() for ch in token) >= LINE_WORD_LETTERS for token in text.split())
 
 
