@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from geoloc.cli.main import cli
-from tests.support.limits import GEOLOC, first_line, write_sign_photos
+from tests.support.limits import GEOLOC, first_line, write_copies, write_sign_photos
 
 
 @pytest.fixture(scope="module")
@@ -163,11 +163,7 @@ def test_offline_opens_no_socket(folder, tmp_path, monkeypatch) -> None:
 def test_ctrl_c_stops_cleanly_keeps_lines_and_writes_whole_outputs(folder, tmp_path) -> None:
     # Enough photos that Ctrl-C comes while most are still to read, however slowly the worker
     # holding the first photo starts on a loaded machine.
-    many = tmp_path / "many"
-    many.mkdir()
-    for copy in range(CTRL_C_COPIES):
-        for photo in folder.iterdir():
-            (many / f"{copy}_{photo.name}").write_bytes(photo.read_bytes())
+    many = write_copies(sorted(folder.iterdir()), tmp_path / "many", CTRL_C_COPIES)
     out = tmp_path / "out"
     proc = subprocess.Popen(
         [

@@ -33,7 +33,7 @@ from geoloc.cluster import LOCAL_HTTP, Cluster, connect
 from geoloc.errors import GeolocError
 from geoloc.pipeline import Settings
 from tests.conftest import require
-from tests.support.limits import GEOLOC, deadline, first_line, write_sign_photos
+from tests.support.limits import GEOLOC, deadline, first_line, write_copies, write_sign_photos
 
 pytestmark = [
     pytest.mark.slow,
@@ -287,12 +287,7 @@ def test_cli_cluster_local_2_gives_the_same_json_as_jobs_2(photos, tmp_path) -> 
 
 
 def test_ctrl_c_cancels_the_tasks_and_writes_what_is_done(photos, tmp_path) -> None:
-    folder = tmp_path / "many"  # enough photos that Ctrl-C comes while most are still to read
-    folder.mkdir()
-    good = [Path(p) for p in photos if "broken" not in p]
-    for copy in range(COPIES):
-        for photo in good:
-            (folder / f"{copy}_{photo.name}").write_bytes(photo.read_bytes())
+    folder = write_copies([Path(p) for p in photos if "broken" not in p], tmp_path / "many", COPIES)
     report = tmp_path / "report.json"
     args = [str(folder), "--cluster", "local:2", "--no-cache", "--jsonl", "--report", str(report)]
     proc = subprocess.Popen(

@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,16 @@ def write_sign_photos(folder: Path, seed: int) -> list[Path]:
         image.save(path, "JPEG", quality=90)
         paths.append(path)
     return paths
+
+
+def write_copies(photos: Sequence[Path], folder: Path, copies: int) -> Path:
+    """``copies`` copies of each photo in a new ``folder``, named ``<copy>_<name>``: a batch long
+    enough that an interrupt comes while most of it is still to read. Returns the folder."""
+    folder.mkdir()
+    for copy in range(copies):
+        for photo in photos:
+            (folder / f"{copy}_{photo.name}").write_bytes(photo.read_bytes())
+    return folder
 
 
 @contextmanager
