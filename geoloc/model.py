@@ -53,6 +53,9 @@ AreaKind = Literal["country", "admin1", "border", "user"]
 
 Box = tuple[int, int, int, int]
 
+DistanceUnit = Literal["km", "mi"]
+"""The unit of a road distance: kilometres, or the miles of the countries that sign in miles."""
+
 Arrow = Literal["left", "up-left", "up", "up-right", "right"]
 """The arrow drawn beside a destination on a junction sign."""
 ARROW_DEG: dict[str, float] = {"left": -90.0, "up-left": -45.0, "up": 0.0, "up-right": 45.0, "right": 90.0}
@@ -169,7 +172,9 @@ class Mention:
 
     readings: tuple[str, ...]  # alternative spellings of one name (Cyrillic and Latin passes)
     kind: MentionKind
-    distance_km: float | None = None  # road distance read beside it on a sign
+    distance_km: float | None = None  # road distance read beside it on a sign, the number as written
+    distance_unit: DistanceUnit | None = None  # the unit written beside it; None: the country's (rings.sign_unit)
+    bearing_deg: float | None = None  # a caption's "25 km north of X": which way from X, clockwise from north
     box: Box | None = None
     confidence: float | None = None
     region: int | None = None  # the OCR text region (sign panel) it came from
@@ -329,7 +334,8 @@ class Evidence:
     confidence: float | None = None  # 0-100 for OCR
     box: Box | None = None
     source: str = ""  # file or caption it came from
-    distance_km: float | None = None  # a road distance read beside a name
+    distance_km: float | None = None  # a road distance read beside a name, in km
+    distance_unit: DistanceUnit = "km"  # the unit the sign gave it in ("mi": ``distance_km`` converted)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"kind": self.kind, "text": self.text}
@@ -341,6 +347,8 @@ class Evidence:
             d["source"] = self.source
         if self.distance_km is not None:
             d["distance_km"] = self.distance_km
+            if self.distance_unit != "km":
+                d["distance_unit"] = self.distance_unit
         return d
 
 

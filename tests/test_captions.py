@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from geoloc.cli.main import cli
-from geoloc.common.geodesy import haversine_km
+from geoloc.common.geodesy import KM_PER_MILE, haversine_km
 from geoloc.read.lemmas import dictionary_forms
 
 CHERNIHIV = (51.5055, 31.2849)
@@ -147,6 +147,14 @@ def test_a_distance_from_a_town_widens_the_caption_estimate_to_hold_it(blank, tm
     e = report["photos"][0]["estimate"]
     assert e is not None and haversine_km(e["lat"], e["lon"], *CHERNIHIV) < 15
     assert e["radius_km"] >= 60
+
+
+def test_a_caption_in_miles_widens_its_estimate_to_hold_the_photo(blank, tmp_path):
+    _code, report = _locate(blank, "The photo was taken about 35 miles from Austin, Texas.", tmp_path)
+    e = report["photos"][0]["estimate"]
+    # Austin, Texas: 30.27 N, 97.74 W; the photo 56 km from it, in any direction.
+    assert e is not None and haversine_km(e["lat"], e["lon"], 30.27, -97.74) < 20
+    assert e["radius_km"] >= 35 * KM_PER_MILE
 
 
 def test_a_caption_naming_only_a_country_and_its_border_is_the_band_along_that_border(blank, tmp_path) -> None:

@@ -18,6 +18,8 @@ from shapely.geometry.base import BaseGeometry
 
 EARTH_RADIUS_KM = 6371.0088
 
+KM_PER_MILE = 1.609344
+"""The international mile, in which some countries sign road distances and English captions give them."""
 ROAD_FACTOR_MIN = 0.6
 """A road distance d puts the destination at least 0.6 d away in a straight line (winding roads)."""
 BUFFER_PIECE_DEG = 5.0
@@ -117,6 +119,13 @@ def _aeqd_inverse(lat0: float, lon0: float):
         return np.column_stack([np.degrees(lam), np.degrees(phi)])
 
     return f
+
+
+def offset_km(lat: float, lon: float, km: float, bearing_deg: float) -> tuple[float, float]:
+    """The point ``km`` from (lat, lon) towards ``bearing_deg`` (clockwise from north), as (lat, lon)."""
+    b = math.radians(bearing_deg)
+    ((lon2, lat2),) = _aeqd_inverse(lat, lon)(np.array([[km * math.sin(b), km * math.cos(b)]]))
+    return float(lat2), float((lon2 + 180.0) % 360.0 - 180.0)
 
 
 def to_km(geom: BaseGeometry, lat0: float, lon0: float) -> BaseGeometry:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from geoloc.common.geodesy import haversine_km
 from geoloc.infer.choice import Resolved
+from geoloc.infer.rings import mention_km, sign_unit
 from geoloc.model import Candidate, Estimate, Evidence, Mention, Place
 
 PLACE_RADIUS_KM = {"continent": 2000.0, "country": 300.0, "admin1": 80.0, "admin2": 30.0}
@@ -35,15 +36,17 @@ def place_radius_km(place: Place) -> float:
     return min(MAX_CITY_RADIUS_KM, 2.0 + 0.6 * math.sqrt(max(place.population, 0) / 1000.0))
 
 
-def mention_evidence(m: Mention) -> list[Evidence]:
-    """The mention as evidence, plus the route numbers read beside it (a road, not a place)."""
+def mention_evidence(m: Mention, place: Place) -> list[Evidence]:
+    """The mention as evidence for ``place``, plus the route numbers read beside it (a road, not a
+    place); its distance in km, as the unit written or the place's country's makes it."""
     main = Evidence(
         kind=m.kind,
         text=" / ".join(m.readings),
         confidence=m.confidence,
         box=m.box,
         source=m.source,
-        distance_km=m.distance_km,
+        distance_km=round(km, 1) if (km := mention_km(m, place)) else None,
+        distance_unit=sign_unit(m.distance_unit, place) if m.distance_km else "km",
     )
     return [main] + [Evidence(kind="route", text=r, box=m.box, source=m.source) for r in m.routes]
 
@@ -65,8 +68,8 @@ def rank_candidates(
     by_id: dict[int, tuple[float, Place, list[Evidence]]] = {}
     for r, pick in zip(resolved, chosen, strict=True):
         conf = (r.mention.confidence or DEFAULT_OCR_CONF) / 100.0
-        ev = mention_evidence(r.mention)
         for k, p in enumerate(r.options):
+            ev = mention_evidence(r.mention, p)
             picked = pick is not None and p.geonameid == pick.geonameid
             score = p.match**2 * (0.4 + 0.6 * conf) * (1.0 if picked else NOT_PICKED / (k + 1))
             if estimate is not None:

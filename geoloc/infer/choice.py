@@ -24,7 +24,7 @@ from geoloc.common.text import (
     is_word,
     script_of,
 )
-from geoloc.infer.rings import Ring, ring_consistency
+from geoloc.infer.rings import Ring, mention_km, ring_consistency
 from geoloc.model import ContextFacts, Mention, Metadata, Place, union_box
 from geoloc.places.index import ALTERNATE
 from geoloc.places.offline import SPELLING_MATCH
@@ -714,11 +714,10 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
     ringed = [r for r in head if r.mention.distance_km]
     options: list[list[_Option]] = []
     for r in head:
-        km = r.mention.distance_km
-        opts = [_Option(_place_penalty(r, k, p), p, km) for k, p in enumerate(r.options)]
+        opts = [_Option(_place_penalty(r, k, p), p, mention_km(r.mention, p)) for k, p in enumerate(r.options)]
         if r.mention.kind == "ocr" and len(head) >= 2:
             opts.append(_Option(_misread_cost(r), None, None))
-            if km:  # the likeliest place with its number misread; the others rarely matter
+            if r.mention.distance_km:  # the likeliest place with its number misread; the others rarely matter
                 opts.append(_Option(opts[0].penalty + NUMBER_MISREAD_COST, opts[0].place, None))
         options.append(opts)
     extra = [_reachable_namesakes(r, ringed) if r.mention.distance_km else [] for r in head]
@@ -727,7 +726,7 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
             grown = math.prod(map(len, options)) // len(options[i]) * (len(options[i]) + 1)
             if j < len(extra[i]) and grown <= RING_COMBOS:
                 p = extra[i][j]
-                options[i].append(_Option(_place_penalty(r, len(r.options) + j, p), p, r.mention.distance_km))
+                options[i].append(_Option(_place_penalty(r, len(r.options) + j, p), p, mention_km(r.mention, p)))
     combos = [(cost(combo), combo) for combo in itertools.product(*options)] if options else [(0.0, ())]
     best_cost, best = min(combos, key=lambda cc: cc[0])
 
@@ -814,23 +813,23 @@ def _namesake_sets(
     times their difference) is a rival, and each is costed as the search costs its combinations,
     the likeliest first: namesakes by their prior (``_namesake_penalty``), at most ``SET_BUDGET``.
     """
-    rings = [(i, o.km) for i, o in enumerate(best) if o.place is not None and o.km]
+    rings = [i for i, o in enumerate(best) if o.place is not None and o.km]
     if len(rings) < 2:
         return []
-    base = sum(best[i].penalty for i, _ in rings)
+    base = sum(best[i].penalty for i in rings)
     rows: list[list[_Option]] = []
-    for i, km in rings:
+    for i in rings:
         r, chosen = head[i], best[i]
         assert chosen.place is not None
         known = {q.geonameid for q in r.options}
         ranked = list(r.options) + [q for q in r.namesakes if q.geonameid not in known]
         row = [
-            _Option(_namesake_penalty(r, k, q, chosen.place, chosen.penalty), q, km)
+            _Option(_namesake_penalty(r, k, q, chosen.place, chosen.penalty), q, mention_km(r.mention, q))
             for k, q in enumerate(ranked)
             if q.match >= EXACT_MATCH
         ]
         rows.append(sorted(row, key=lambda o: o.penalty))
-    searched = [{o.place.geonameid for o in options[i] if o.place is not None and o.km} for i, _ in rings]
+    searched = [{o.place.geonameid for o in options[i] if o.place is not None and o.km} for i in rings]
 
     def apart(a: _Option, b: _Option) -> bool:
         assert a.place is not None and b.place is not None and a.km and b.km
@@ -856,7 +855,7 @@ def _namesake_sets(
     sets = []
     for picked in found:
         combo = list(best)
-        for (i, _), o in zip(rings, picked, strict=True):
+        for i, o in zip(rings, picked, strict=True):
             combo[i] = o
         sets.append((cost(combo), combo))
     return sets
@@ -880,12 +879,12 @@ def _reachable_namesakes(r: Resolved, ringed: Sequence[Resolved]) -> list[Place]
     """Up to ``RING_NAMESAKES`` more of a row's namesakes that another row's places lie within reach
     of: no farther apart than the two road distances together, which bound the straight line."""
     known = {p.geonameid for p in r.options}
-    km = r.mention.distance_km or 0.0
-    others = [(o, o_km) for q in ringed if q is not r for o in q.options if (o_km := q.mention.distance_km)]
+    others = [(o, o_km) for q in ringed if q is not r for o in q.options if (o_km := mention_km(q.mention, o))]
     return [
         p
         for p in r.namesakes
-        if p.geonameid not in known and any(haversine_km(p.lat, p.lon, o.lat, o.lon) <= km + d for o, d in others)
+        if p.geonameid not in known
+        and any(haversine_km(p.lat, p.lon, o.lat, o.lon) <= (mention_km(r.mention, p) or 0.0) + d for o, d in others)
     ][:RING_NAMESAKES]
 
 

@@ -18,7 +18,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geoloc.areas import resolve_areas
-from geoloc.common.geodesy import buffer_km, haversine_km
+from geoloc.common.geodesy import buffer_km, haversine_km, offset_km
 from geoloc.common.text import text_zipf
 from geoloc.errors import RegionError
 from geoloc.infer.calibration import CALIBRATED_MAX, calibrate
@@ -44,7 +44,16 @@ from geoloc.infer.choice import (
     resolve_mentions,
     sign_country,
 )
-from geoloc.infer.rings import REGION_MASS, ROAD_FACTOR, Mode, Ring, fit_rings, ring_contradictions
+from geoloc.infer.rings import (
+    REGION_MASS,
+    ROAD_FACTOR,
+    Mode,
+    Ring,
+    fit_rings,
+    mention_km,
+    mention_ring,
+    ring_contradictions,
+)
 from geoloc.model import (
     GPS,
     Alternative,
@@ -306,9 +315,9 @@ def _misread_reason(r: Resolved, kept: Sequence[Place]) -> str:
 def _rings(resolved: Sequence[Resolved], chosen: Sequence[Place]) -> list[Ring]:
     """The distance signs read in the photo, each with the place chosen for it."""
     return [
-        Ring(p, r.mention.distance_km, r.mention.region or 0, r.mention.arrow)
+        ring
         for r, p in zip(resolved, chosen, strict=True)
-        if r.mention.distance_km and r.mention.kind == "ocr"
+        if r.mention.kind == "ocr" and (ring := mention_ring(r.mention, p)) is not None
     ]
 
 
@@ -343,7 +352,7 @@ def _estimate(
             rule="gps",
             explanation=f"{gps.source.upper()} GPS {gps.lat:.5f}, {gps.lon:.5f}",
         )
-    parts = ", ".join(f"{p.name} {d:g} km" for p, d, *_ in pairs)
+    parts = ", ".join(f"{ring.place.name} {ring.as_signed}" for ring in pairs)
     if contradicted:
         # No camera position fits every sign: a misreading or a wrongly chosen place. Say so with
         # a region wide enough to hold every ring, at the lowest confidence, never a tidy point.
@@ -400,20 +409,22 @@ def _estimate(
             ),
         )
     if len(pairs) == 1:
-        p, d, *_ = pairs[0]
-        r = next(r for r, q in zip(resolved, chosen, strict=True) if q is p and r.mention.distance_km)
+        first = pairs[0]
+        r = next(r for r, q in zip(resolved, chosen, strict=True) if q is first.place and r.mention.distance_km)
         # Same-named destinations farther apart than the distance are different answers.
-        p, share, others = _likeliest_namesake(p, r, home, list(context_places), same_km=d)
+        p, share, others = _likeliest_namesake(first.place, r, home, list(context_places), same_km=first.road_km)
+        ring = mention_ring(r.mention, p)
+        assert ring is not None  # r has a distance
         return _among_namesakes(
             p,
-            radius_km=d,
+            radius_km=ring.road_km,
             confidence=ONE_RING_CONF * _reading_factor(r, p) * _lone_word_factor(r, p),
             basis="distance",
             rule="distance_sign",
-            explanation=f"sign: {p.name} {d:g} km -> within {d:g} km of {p.name}",
+            explanation=f"sign: {p.name} {ring.as_signed} -> within {ring.road_km:.0f} km of {p.name}",
             share=share,
             others=others,
-            ring_km=d,
+            ring=r.mention,
         )
     named = [(r, p) for r, p in zip(resolved, chosen, strict=True)]
     heading = _destinations(resolved, chosen)
@@ -452,10 +463,14 @@ def _estimate(
         # "під Черніговом", "near Chernihiv", "the outskirts of": a caption places a photo about a
         # town, not in it; a region or a country is already as vague as its own reach.
         radius = place_radius_km(p) + (CAPTION_NEAR_KM if p.kind == "city" else 0.0)
-        km = next(
-            (m.distance_km for m in (context.mentions if context else ()) if m.distance_km and p.matched in m.readings),
-            None,
-        )
+        said = context.mentions if context else ()
+        far = next((m for m in said if m.distance_km and p.matched in m.readings), None)
+        km = mention_km(far, p) if far else None
+        if far and km and far.bearing_deg is not None:  # "35 miles south-west of Austin": about there
+            lat, lon = offset_km(p.lat, p.lon, km, far.bearing_deg)
+            way = _COMPASS[round(far.bearing_deg / 45) % 8]
+            reach = place_radius_km(p) + CAPTION_BEARING_SPREAD * km
+            return _from_caption(lat, lon, reach, sentence, f"puts it {km:.0f} km {way} of {p.name}")
         if km:  # "25 km from Chernihiv": the camera about that far from the town, any direction
             radius = max(radius, km + place_radius_km(p))
         return _from_caption(p.lat, p.lon, radius, sentence, f"names {p.name}")
@@ -472,17 +487,18 @@ def _among_namesakes(
     explanation: str,
     share: float,
     others: Sequence[tuple[Place, float]],
-    ring_km: float | None = None,
+    ring: Mention | None = None,
 ) -> Estimate:
     """An estimate at a place that others share the name of (``_namesake_shares``): its share is
     the probability and multiplies the confidence; each namesake worth naming is an alternative,
-    within ``ring_km`` of it when a distance sign named it, else within its own reach. A place the
-    name matches only within OCR tolerance says so: it supposes the reading wrong."""
+    within the distance ``ring`` gives when a distance sign named it (in the unit the namesake's
+    country signs in), else within its own reach. A place the name matches only within OCR
+    tolerance says so: it supposes the reading wrong."""
     misread = [q.match < EXACT_MATCH for q, _ in others]
     if share < 1.0:
         fits = " or a misreading of it" if any(misread) else ""
         explanation += f" ({share:.0%}: other places share the name{fits})"
-    within = f"within {ring_km:g} km of " if ring_km else ""
+    reach = [mention_km(ring, q) if ring else None for q, _ in others]
     off = ", if the reading is a letter or two off"
     return Estimate(
         lat=place.lat,
@@ -497,11 +513,12 @@ def _among_namesakes(
             Alternative(
                 lat=q.lat,
                 lon=q.lon,
-                radius_km=ring_km or place_radius_km(q),
+                radius_km=km or place_radius_km(q),
                 probability=w,
-                explanation=f"or {within}{q.name} ({q.country_code}){off if wrong else ''}, {w:.0%}",
+                explanation=f"or {f'within {km:.0f} km of ' if km else ''}{q.name} ({q.country_code})"
+                f"{off if wrong else ''}, {w:.0%}",
             )
-            for (q, w), wrong in zip(others, misread, strict=True)
+            for (q, w), wrong, km in zip(others, misread, reach, strict=True)
         ),
     )
 
@@ -598,6 +615,11 @@ def _within(shape: BaseGeometry, what: str, sentence: str) -> Estimate:
 CAPTION_NEAR_KM = 25.0
 """Added to a town's reach for an estimate from a caption alone: captions say "near", "під",
 "outside" or "the outskirts of" a town at about the distance of its suburbs and next villages."""
+CAPTION_BEARING_SPREAD = 0.5
+"""Reach, as a share of the distance, about the point a caption's "35 miles south-west of X" gives:
+its direction is one of eight (22.5 degrees either side, 0.38 of the distance sideways) and its
+distance a round figure ("about 35 miles", 20% either way); the farthest corner of that sector
+lies 0.47 of the distance from the point."""
 QUOTE_CHARS = 160
 """Longest piece of the caption quoted in an explanation: the sentence, cut around the name."""
 
@@ -810,7 +832,7 @@ def _conflicts(
     out = []
     for r, p in zip(resolved, chosen, strict=True):
         km = haversine_km(gps.lat, gps.lon, p.lat, p.lon)
-        d = r.mention.distance_km
+        d = mention_km(r.mention, p)
         limit = (d * ROAD_FACTOR[2] if d else place_radius_km(p)) + CONFLICT_KM
         if km > limit:
             out.append(f"{r.mention.kind} '{r.mention.text}' -> {p.name} is {km:.0f} km from the GPS position")

@@ -22,8 +22,8 @@ import shapely
 from shapely.geometry import MultiPoint
 from shapely.geometry.base import BaseGeometry
 
-from geoloc.common.geodesy import ROAD_FACTOR_MIN, LocalProjection, haversine_km, haversine_km_array
-from geoloc.model import ARROW_DEG, Arrow, Place
+from geoloc.common.geodesy import KM_PER_MILE, ROAD_FACTOR_MIN, LocalProjection, haversine_km, haversine_km_array
+from geoloc.model import ARROW_DEG, Arrow, DistanceUnit, Mention, Place
 
 ROAD_FACTOR = (ROAD_FACTOR_MIN, 0.77, 1.02)
 """Straight-line / road distance: lowest plausible, most likely (roads 1.3 times the straight line:
@@ -46,14 +46,58 @@ MIN_RADIUS_KM = 3.0
 """Smallest region radius reported: below it the grid and the road factor are not exact."""
 
 
+MILE_COUNTRIES = frozenset(
+    {"US", "AS", "GU", "MP", "VI", "UM", "GB", "IM", "JE", "GG", "AI", "VG", "KY", "FK", "MS", "TC", "SH"}
+    | {"BS", "BZ", "AG", "DM", "GD", "KN", "LC", "VC", "WS"}
+)
+"""Countries whose road signs give distances in miles, without a unit written ("Oxford 12"): the
+United States and its territories (Puerto Rico signs in km), the United Kingdom, its Crown
+dependencies and overseas territories that sign in miles, and the Caribbean and Pacific states
+whose speed limits are in mph. Liberia and Myanmar sign in both and are left to km: a number read
+in the wrong unit there is a ring 1.6 times off, which no estimate should rest on."""
+
+
+def sign_unit(written: DistanceUnit | None, place: Place) -> DistanceUnit:
+    """The unit of a sign's distance to ``place``: the one written beside it ("56 km", "12 mi"),
+    else the one the place's country signs in."""
+    return written or ("mi" if place.country_code in MILE_COUNTRIES else "km")
+
+
+def mention_km(mention: Mention, place: Place) -> float | None:
+    """The road km of a mention's distance to ``place``, or None when it has none. A British
+    "Oxford 12" is 19 km by road; read as 12 km, its ring would miss every camera more than 12 km
+    from Oxford."""
+    if not mention.distance_km:
+        return None
+    unit = sign_unit(mention.distance_unit, place)
+    return mention.distance_km * KM_PER_MILE if unit == "mi" else mention.distance_km
+
+
+def mention_ring(mention: Mention, place: Place) -> Ring | None:
+    """The ring a mention's distance draws about ``place``, or None when it has none."""
+    km = mention_km(mention, place)
+    if km is None:
+        return None
+    return Ring(place, km, mention.region or 0, mention.arrow, sign_unit(mention.distance_unit, place))
+
+
 class Ring(NamedTuple):
-    """A destination read on a sign with its road distance; ``sign`` groups one panel's lines, and
-    ``arrow`` is the arrow drawn beside it on a junction sign, when one was read."""
+    """A destination read on a sign with its road distance in km; ``sign`` groups one panel's
+    lines, ``arrow`` is the arrow drawn beside it on a junction sign, when one was read, and
+    ``unit`` the unit the sign gave the distance in."""
 
     place: Place
     road_km: float
     sign: int = 0
     arrow: Arrow | None = None
+    unit: DistanceUnit = "km"
+
+    @property
+    def as_signed(self) -> str:
+        """The distance as the sign gives it: "12 mi", "56 km"."""
+        if self.unit == "mi":
+            return f"{round(self.road_km / KM_PER_MILE, 1):g} mi"
+        return f"{self.road_km:g} km"
 
 
 ARROW_SECTOR_DEG = 45.0
@@ -336,7 +380,7 @@ def ring_contradictions(rings: Sequence[Ring]) -> list[str]:
         km = haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
         if km > (a.road_km + b.road_km) * ROAD_FACTOR[2]:
             out.append(
-                f"signs '{a.place.name} {a.road_km:g} km' and '{b.place.name} {b.road_km:g} km' cannot both be "
+                f"signs '{a.place.name} {a.as_signed}' and '{b.place.name} {b.as_signed}' cannot both be "
                 f"true: the places are {km:.0f} km apart"
             )
     return out

@@ -14,8 +14,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from geoloc.common.geodesy import KM_PER_MILE
 from geoloc.common.text import is_common_word, is_region_word
-from geoloc.model import PHRASE_GAP, Box, Compass, ContextFacts, Mention, TextSpan, shared_extent, union_box
+from geoloc.model import (
+    PHRASE_GAP,
+    Box,
+    Compass,
+    ContextFacts,
+    DistanceUnit,
+    Mention,
+    TextSpan,
+    shared_extent,
+    union_box,
+)
 from geoloc.read.lemmas import dictionary_forms
 
 ROUTE_RE = re.compile(r"^(?:AP|SS|SP|[MМPРHНTТEЕAАNDBSL])-?\d{1,3}(?:-\d{1,2}){0,2}$", re.IGNORECASE)
@@ -24,8 +35,10 @@ ROUTE_RE = re.compile(r"^(?:AP|SS|SP|[MМPРHНTТEЕAАNDBSL])-?\d{1,3}(?:-\d{1
 S8), national and federal roads N/B (N10, B96), departmental and state roads D/L/SS/SP (D217,
 L308, SS1), Spain's AP-7."""
 
-DISTANCE_RE = re.compile(r"^(\d{1,3})(?:\s*(?:km|км|kм))?$", re.IGNORECASE)
-UNIT_RE = re.compile(r"^(?:km|км|kм)\.?$", re.IGNORECASE)
+DISTANCE_RE = re.compile(r"^(\d{1,3})(?:\s*(km|км|kм|mi|miles?))?$", re.IGNORECASE)
+UNIT_RE = re.compile(r"^(?:km|км|kм|mi)\.?$", re.IGNORECASE)
+"""A distance's unit read apart from its number ("125 km" read as two words). "Miles" apart is a
+word (a name, "Miles City"), and only a unit glued to its number ("12miles")."""
 
 log = logging.getLogger(__name__)
 
@@ -304,6 +317,18 @@ def _row_distance(row: Sequence[TextSpan]) -> float | None:
     return min(candidates)[2] if candidates else None
 
 
+def _row_unit(row: Sequence[TextSpan]) -> DistanceUnit | None:
+    """The unit written on a sign row beside its distance ("56Km", "12 mi"), or None when the sign
+    gives none (most do not: the country's unit is meant)."""
+    for s in row:
+        for tok in s.text.split():
+            tok = _clean_token(tok)
+            unit = m.group(2) if (m := DISTANCE_RE.match(tok)) else tok if UNIT_RE.match(tok) else None
+            if unit:
+                return "mi" if unit.casefold().startswith("mi") else "km"
+    return None
+
+
 def is_route_number(token: str) -> bool:
     return bool(ROUTE_RE.match(token.strip(".,;:")))
 
@@ -426,7 +451,8 @@ def _row_mention(row: Sequence[TextSpan], region: int, source: str) -> Mention |
     return Mention(
         readings=tuple(readings),
         kind="ocr",
-        distance_km=_row_distance(row),
+        distance_km=(km := _row_distance(row)),
+        distance_unit=_row_unit(row) if km else None,
         box=union_box(s.box for s in row),
         confidence=max(name_conf),
         region=region,
@@ -467,34 +493,61 @@ border" names Russia through its demonym in the gazetteer.)"""
 _BORDER_ADJECTIVE_RE = re.compile(r"\b([^\W\d_]+)\s+(?:кордон|границ)\w*", re.IGNORECASE | re.UNICODE)
 
 
+_UNIT_WORDS = r"(?:(?P<km>km|kilomet(?:er|re)s?|км|кілометр\w*|километр\w*)|(?P<mi>mi|miles?))\.?"
+"""A distance's unit in a caption, in kilometres or in the miles of English-language news."""
+_NUMBER_WORD = r"(?<![\d.,])(?P<n>\d{1,3}(?:[.,]\d)?)\s*"
+"""A caption's distance figure, not the tail of a larger one ("1,200 miles"), one decimal at most."""
+_ALSO_KM = r"(?:\s*\([^()]{0,30}\))?"
+"""A conversion in brackets after the figure ("30 miles (48 km)"), skipped."""
+
 _DISTANCE_FROM_RE = re.compile(
-    r"(\d{1,3})\s*(?:km|kilomet(?:er|re)s?|км|кілометр\w*|километр\w*)\.?\s+"
-    r"(?:from|outside|north|south|east|west|від|од|от|до|на\s+\w+\s+від|к\s+\w+\s+от)\s+"
+    _NUMBER_WORD + _UNIT_WORDS + _ALSO_KM + r"\s+"
+    r"(?:from|outside|(?P<dir>(?:north|south)(?:-?(?:east|west))?|east|west)|від|од|от|до"
+    r"|на\s+(?P<dir_uk>\w+)\s+від|к\s+(?P<dir_ru>[\w-]+)\s+от)\s+"
     r"(?:(?:the\s+)?(?:town|city|village)\s+of\s+|міста\s+|села\s+|города\s+|села\s+|of\s+)?"
-    r"([^\W\d_][\w'’\-]*)",
+    r"(?P<place>[^\W\d_][\w'’\-]*)",
     re.IGNORECASE | re.UNICODE,
 )
-"""A caption's "25 km from Chernihiv", "за 25 км від Чернігова", "в 25 км от Чернигова": the
-distance and the first word of the place it is measured from."""
+"""A caption's "25 km from Chernihiv", "35 miles southwest of Austin", "за 25 км від Чернігова",
+"в 25 км от Чернигова", "в 30 км к северо-западу от Курска": the distance, its unit, the
+direction when it says one, and the first word of the place it is measured from."""
+
+BEARINGS: dict[str, float] = {
+    "north": 0, "northeast": 45, "east": 90, "southeast": 135,
+    "south": 180, "southwest": 225, "west": 270, "northwest": 315,
+    "північ": 0, "схід": 90, "південь": 180, "захід": 270,
+    "северу": 0, "северовостоку": 45, "востоку": 90, "юговостоку": 135,
+    "югу": 180, "югозападу": 225, "западу": 270, "северозападу": 315,
+}  # fmt: skip
+"""Degrees clockwise from north of the directions a caption puts a photo in from a town ("north-east
+of", "на північ від", "к северо-востоку от"), hyphens dropped."""
 
 
 _BORDER_DISTANCE_RE = re.compile(
-    r"(\d{1,3})\s*(?:km|kilomet(?:er|re)s?|км|кілометр\w*|километр\w*)\.?\s+"
+    _NUMBER_WORD + _UNIT_WORDS + _ALSO_KM + r"\s+"
     r"(?:(?:away\s+)?from|off|від|од|от|до)\s+(?:the\s+)?(?:[^\W\d_]+\s+)?"
     r"(?:border|frontier|кордон\w*|границ\w*)",
     re.IGNORECASE | re.UNICODE,
 )
-"""A caption's "10 km from the border", "за 10 км від кордону", "в 10 км от границы"."""
+"""A caption's "10 km from the border", "6 miles from the border", "за 10 км від кордону", "в 10
+км от границы"."""
+
+
+def _figure(m: re.Match[str]) -> tuple[float, DistanceUnit]:
+    """A caption distance's number and unit ("2,5 км": a decimal comma)."""
+    return float(m.group("n").replace(",", ".")), "mi" if m.group("mi") else "km"
 
 
 def _with_distances(mentions: Sequence[Mention], text: str) -> list[Mention]:
     """The mentions, those a caption gives a distance from ("25 km from X") carrying it."""
     out = list(mentions)
     for m in _DISTANCE_FROM_RE.finditer(text):
-        word = m.group(2)
+        word = m.group("place")
         for k, mention in enumerate(out):
             if mention.distance_km is None and mention.text.split()[0] == word:
-                out[k] = replace(mention, distance_km=float(m.group(1)))
+                number, unit = _figure(m)
+                way = (m.group("dir") or m.group("dir_uk") or m.group("dir_ru") or "").casefold().replace("-", "")
+                out[k] = replace(mention, distance_km=number, distance_unit=unit, bearing_deg=BEARINGS.get(way))
                 break
     return out
 
@@ -662,10 +715,8 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
         stem = next((st for st in BORDER_ADJECTIVES if m.group(1).lower().startswith(st)), None)
         if stem is not None and BORDER_ADJECTIVES[stem] not in borders:
             borders.append(BORDER_ADJECTIVES[stem])
-    near = _BORDER_DISTANCE_RE.search(text)
-    return ContextFacts(
-        mentions=tuple(mentions),
-        border_with=tuple(borders),
-        text=text,
-        border_km=float(near.group(1)) if near else None,
-    )
+    border_km = None
+    if near := _BORDER_DISTANCE_RE.search(text):
+        number, unit = _figure(near)
+        border_km = number * KM_PER_MILE if unit == "mi" else number
+    return ContextFacts(mentions=tuple(mentions), border_with=tuple(borders), text=text, border_km=border_km)

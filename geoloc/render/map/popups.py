@@ -15,6 +15,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
+from geoloc.common.geodesy import KM_PER_MILE
 from geoloc.common.photo import load_image, photo_scale
 from geoloc.common.video import frame_at
 from geoloc.errors import GeolocError
@@ -132,7 +133,8 @@ def _evidence_html(ev: Evidence, thumbs: Thumbnails) -> str:
     if ev.confidence is not None:
         bits.append(f"conf. {ev.confidence:.0f}")
     if ev.distance_km is not None:
-        bits.append(f"{ev.distance_km:g} km by road")
+        signed = f" ({ev.distance_km / KM_PER_MILE:.0f} mi on the sign)" if ev.distance_unit == "mi" else ""
+        bits.append(f"{ev.distance_km:g} km by road{signed}")
     if ev.source:
         bits.append(f"<i>{esc(os.path.basename(ev.source) or ev.source)}</i>")
     img = thumbs.crop(ev.box) if ev.box is not None else None

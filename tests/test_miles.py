@@ -1,0 +1,135 @@
+"""Distances in miles: British and American signs, and English captions.
+
+A sign in the United Kingdom or the United States gives its distances in miles without writing the
+unit ("Oxford 12"); read as kilometres, its rings are 1.6 times too small and meet where the camera
+is not. A unit written beside the number ("56 km", "12 mi") says which it is, wherever the place.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from geoloc.common.geodesy import KM_PER_MILE, haversine_km, offset_km
+from geoloc.model import TextSpan
+from geoloc.read.mentions import context_facts, mentions_from_spans
+from tests.test_infer import run, sign
+
+
+def _city(gz, name: str, country: str):
+    return next(p for p in gz.search(name, limit=20) if p.kind == "city" and p.country_code == country)
+
+
+def _miles(gz, camera, names: tuple[str, ...], country: str, factor: float) -> list[tuple[str, float]]:
+    """Sign rows as a sign at ``camera`` prints them in miles: straight line x ``factor``, rounded."""
+    rows = []
+    for n in names:
+        p = _city(gz, n, country)
+        rows.append((n, float(round(factor * haversine_km(camera.lat, camera.lon, p.lat, p.lon) / KM_PER_MILE))))
+    return rows
+
+
+def _holds(e, lat: float, lon: float) -> bool:
+    return haversine_km(e.lat, e.lon, lat, lon) <= e.radius_km
+
+
+@pytest.mark.parametrize("factor", [1.1, 1.3, 1.5])
+def test_a_british_distance_sign_in_miles_puts_the_camera_where_it_is(gz, factor):
+    cam = _city(gz, "Bicester", "GB")
+    rows = _miles(gz, cam, ("Oxford", "Banbury", "Aylesbury"), "GB", factor)
+    inf = run(gz, sign(*rows))
+    e = inf.estimate
+    assert e is not None and e.basis == "distance"
+    assert _holds(e, cam.lat, cam.lon) and e.radius_km < 40
+    assert inf.left_out == []  # no number taken as misread to make the rings meet
+    assert f"Oxford {rows[0][1]:g} mi" in e.explanation
+
+
+def test_one_american_distance_bounds_the_camera_in_miles(gz):
+    cam = _city(gz, "Harrisonburg", "US")
+    ((name, miles),) = _miles(gz, cam, ("Charlottesville",), "US", 1.45)
+    e = run(gz, sign((name, miles))).estimate
+    assert e is not None and e.rule == "distance_sign"
+    assert e.radius_km == pytest.approx(miles * KM_PER_MILE)
+    assert _holds(e, cam.lat, cam.lon)
+
+
+def test_a_unit_written_beside_the_number_is_the_unit_whatever_the_country(gz):
+    # A sign at Bicester that wrote kilometres: its rings are read as written.
+    cam = _city(gz, "Bicester", "GB")
+    rows = [(n, float(round(1.3 * haversine_km(cam.lat, cam.lon, p.lat, p.lon)))) for n in ("Oxford", "Banbury")
+            for p in [_city(gz, n, "GB")]]  # fmt: skip
+    mentions = [replace(m, distance_unit="km") for m in sign(*rows)]
+    e = run(gz, mentions).estimate
+    assert e is not None and _holds(e, cam.lat, cam.lon)
+    assert "km," in e.explanation and " mi" not in e.explanation
+
+
+def _span(text: str, x: int, line: int) -> TextSpan:
+    return TextSpan(text=text, confidence=90.0, box=(x, 20 * line, 10 * len(text), 18), line=line, region=0, lang="eng")
+
+
+def test_the_reader_keeps_the_unit_written_beside_a_distance():
+    ms = mentions_from_spans(
+        [_span("Seoul", 10, 1), _span("56Km", 120, 1), _span("Dover", 10, 2), _span("12", 120, 2)]
+        + [_span("mi", 150, 2), _span("Calais", 10, 3), _span("30", 120, 3)]
+    )
+    assert [(m.text, m.distance_km, m.distance_unit) for m in ms] == [
+        ("Seoul", 56.0, "km"),
+        ("Dover", 12.0, "mi"),
+        ("Calais", 30.0, None),  # no unit: the country of the place it names decides
+    ]
+
+
+def test_a_distance_in_miles_is_reported_in_km_and_says_it_was_miles(gz, tmp_path):
+    cam = _city(gz, "Bicester", "GB")
+    rows = _miles(gz, cam, ("Oxford", "Banbury"), "GB", 1.3)
+    inf = run(gz, sign(*rows))
+    oxford = next(c for c in inf.candidates if c.place.name == "Oxford" and c.place.country_code == "GB")
+    ev = json.loads(json.dumps(oxford.evidence[0].to_dict()))
+    assert ev["distance_unit"] == "mi"
+    assert ev["distance_km"] == pytest.approx(rows[0][1] * KM_PER_MILE, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("caption", "km"),
+    [
+        ("The photo was taken about 35 miles southwest of Austin, police said.", 35 * KM_PER_MILE),
+        ("Deputies found the car 12 miles (19 km) north of Austin.", 12 * KM_PER_MILE),
+        ("The drone was filmed 56 km from Austin.", 56.0),
+    ],
+)
+def test_a_caption_distance_in_miles_is_read_in_miles(caption, km):
+    (austin,) = [m for m in context_facts(caption).mentions if m.text == "Austin"]
+    assert austin.distance_km is not None
+    got = austin.distance_km * (KM_PER_MILE if austin.distance_unit == "mi" else 1.0)
+    assert got == pytest.approx(km)
+
+
+def test_a_border_distance_in_miles_is_converted():
+    facts = context_facts("The shelling hit a village 6 miles from the border with Belarus.")
+    assert facts.border_km == pytest.approx(6 * KM_PER_MILE)
+    # "1,200 miles" is no 200-mile distance
+    assert context_facts("A convoy drove 1,200 miles from the border with Poland.").border_km is None
+
+
+@pytest.mark.parametrize(
+    ("caption", "town", "bearing", "km"),
+    [
+        ("The photo was taken about 35 miles southwest of Austin, Texas.", (30.27, -97.74), 225.0, 35 * KM_PER_MILE),
+        ("Снимок сделан в 30 км к северо-западу от Курска.", (51.73, 36.19), 315.0, 30.0),
+        ("За 20 км на північ від Чернігова помітили колону.", (51.51, 31.29), 0.0, 20.0),
+    ],
+)
+def test_a_caption_distance_with_a_direction_puts_the_photo_that_way(gz, caption, town, bearing, km):
+    e = run(gz, [], caption=caption).estimate
+    assert e is not None and e.basis == "context"
+    # The photo lies about that far that way: every point within 20% of the distance and one
+    # compass point (22.5 degrees) either side is inside the estimate, and the town is not its centre.
+    for way in (bearing - 20.0, bearing, bearing + 20.0):
+        for d in (0.85 * km, km, 1.15 * km):
+            assert _holds(e, *offset_km(*town, d, way)), (way, d)
+    assert haversine_km(e.lat, e.lon, *town) > 0.5 * km
+    assert e.radius_km < km + 10  # narrower than the ring "that far in any direction"
