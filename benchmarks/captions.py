@@ -75,7 +75,14 @@ in English, surnames spelled like towns ("Орлова", "Калинин") and o
 
 A neighbour is drawn uniformly among the real neighbours of the town's country, so it need not
 be near the town: the report names the border either way. Distances in a caption ("12 km north
-of X") are drawn 3-40 km and the place scored is the town itself.
+of X") are drawn 3-40 km and the place scored is the town itself, except in the kind
+
+  direction     the photo 3-40 km from the town at a bearing drawn uniformly, the caption giving
+                the distance rounded (km, or whole miles in English) and the nearest direction
+                word: one of eight in English and Russian ("south-west", "к северо-западу"), one
+                of four in Ukrainian ("на північ"), so a word may be 45 degrees off; the place
+                scored is the photo's point, and "in radius" says how often the estimate's circle
+                holds it (geoloc assumes one of eight directions and a distance 20% off).
 
 Run:  nice -n 10 env OMP_THREAD_LIMIT=1 .venv/bin/python benchmarks/captions.py
       nice -n 10 env OMP_THREAD_LIMIT=1 .venv/bin/python benchmarks/captions.py --per-lang 30 --verbose
@@ -113,7 +120,7 @@ from geoloc.pipeline import Settings, conclude, reported_areas  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "captions"
 LANGS = ("en", "uk", "ru")
-KINDS = ("in", "near", "border", "border_adj", "region", "second_place")
+KINDS = ("in", "near", "border", "border_adj", "region", "second_place", "direction")
 BORDER_KINDS = ("border", "border_adj")
 MODES = ("geoloc", "no lemmas")
 
@@ -552,6 +559,14 @@ class Case:
     border: str | None = None  # the neighbour named
     region: str | None = None  # the region named
     other: str | None = None  # the unrelated city named
+    offset: tuple[float, float] | None = None  # the photo's distance (km) and bearing from the town
+
+    @property
+    def truth(self) -> tuple[float, float]:
+        """Where the photo was taken: the town, or the point the caption's direction gives."""
+        if self.offset is None:
+            return self.town.lat, self.town.lon
+        return _destination(self.town.lat, self.town.lon, *self.offset)
 
 
 _SLOT_RE = re.compile(r"\{(\w+)(?:\.(\w+))?\}")
@@ -571,6 +586,36 @@ def _region_forms(code: str, lang: str) -> dict[str, str] | None:
     if lang == "uk" and "colloquial" in entry:
         forms["colloquial"] = entry["colloquial"]
     return forms
+
+
+MILE_KM = 1.609344
+"""The international mile: English captions give distances in it."""
+
+
+def _destination(lat: float, lon: float, km: float, bearing: float) -> tuple[float, float]:
+    """The point ``km`` from (lat, lon) on the great circle leaving it at ``bearing``."""
+    d, b, p1, l1 = km / 6371.0088, math.radians(bearing), math.radians(lat), math.radians(lon)
+    p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
+    l2 = l1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
+    return math.degrees(p2), (math.degrees(l2) + 180.0) % 360.0 - 180.0
+
+
+DIRECTION_WORDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "en": (("north",), ("north-east", "northeast"), ("east",), ("south-east", "southeast"), ("south",),
+           ("south-west", "southwest"), ("west",), ("north-west", "northwest")),
+    "ru": (("северу",), ("северо-востоку",), ("востоку",), ("юго-востоку",), ("югу",), ("юго-западу",),
+           ("западу",), ("северо-западу",)),
+    "uk": (("північ",), ("схід",), ("південь",), ("захід",)),
+}  # fmt: skip
+"""Direction words of each language, clockwise from north: eight points, or four in Ukrainian
+captions (whose "на північний схід" geoloc does not read), each written any of its ways."""
+
+
+def _direction_word(bearing: float, lang: str, rng: random.Random) -> str:
+    """The word a caption uses for ``bearing``: the nearest of its language's directions."""
+    points = DIRECTION_WORDS[lang]
+    step = 360.0 / len(points)
+    return rng.choice(points[round(bearing / step) % len(points)])
 
 
 def _when(rng: random.Random, lang: str) -> str:
@@ -608,6 +653,8 @@ def make_case(seed: int, lang: str, index: int) -> Case:
         far = [t for t in pool if lang in t.forms and haversine_km(t.lat, t.lon, town.lat, town.lon) >= OTHER_TOWN_KM]
         other = rng.choice(far).forms[lang]
     words = data.words[lang]
+    # The photo's true distance and bearing from the town, drawn only for templates that say it.
+    offset = (rng.uniform(*CAPTION_KM), rng.uniform(0.0, 360.0)) if "{dir}" in template else None
 
     def fill(m: re.Match[str]) -> str:
         slot, attr = m.group(1), m.group(2) or "nomn"
@@ -618,7 +665,9 @@ def make_case(seed: int, lang: str, index: int) -> Case:
             "border": lambda: border[attr],
             "country": lambda: own[attr],
             "other": lambda: other.get(attr, other["nomn"]),
-            "km": lambda: str(rng.randint(*CAPTION_KM)),
+            "km": lambda: str(round(offset[0]) if offset else rng.randint(*CAPTION_KM)),
+            "mi": lambda: str(max(1, round(offset[0] / MILE_KM))) if offset else "",
+            "dir": lambda: _direction_word(offset[1], lang, rng) if offset else "",
             "when": lambda: _when(rng, lang),
             "When": lambda: (lambda w: w[:1].upper() + w[1:])(_when(rng, lang)),
             "person": lambda: rng.choice(words["person"]),
@@ -638,6 +687,7 @@ def make_case(seed: int, lang: str, index: int) -> Case:
         caption,
         border=neighbour if "{border" in template else None,
         region=town.region if "{region" in template else None,
+        offset=offset,
         other=other["nomn"] if "{other" in template else None,
     )
 
@@ -671,6 +721,7 @@ class Row:
     region_found: bool | None
     areas: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    inside: bool | None = None  # the photo's point within the estimate's radius (None: no estimate)
 
 
 def run(case: Case, mode: str) -> Row:
@@ -682,7 +733,7 @@ def run(case: Case, mode: str) -> Row:
     seconds = time.perf_counter() - t0
     ctx = settings.context()
     est = report.estimate
-    err = haversine_km(est.lat, est.lon, case.town.lat, case.town.lon) if est else None
+    err = haversine_km(est.lat, est.lon, *case.truth) if est else None
     border_found = None
     if case.border is not None:
         border_found = any(
@@ -699,7 +750,7 @@ def run(case: Case, mode: str) -> Row:
         case.index,
         case.town.name,
         case.town.country,
-        (case.town.lat, case.town.lon),
+        case.truth,
         case.caption,
         case.border,
         case.region,
@@ -713,6 +764,7 @@ def run(case: Case, mode: str) -> Row:
         region_found,
         [f"{a.kind}:{a.code}" for a in areas],
         seconds,
+        None if est is None else err is not None and err <= est.radius_km,
     )
 
 
@@ -765,9 +817,10 @@ def _median(rows: Sequence[Row]) -> str:
 def print_table(rows: Sequence[Row], seeds: Sequence[int], title: str) -> None:
     print(f"{title}\n")
     print(
-        "| lang | kind | captions | right (seeds) | no estimate | > 500 km | median km | border found | region found |"
+        "| lang | kind | captions | right (seeds) | no estimate | > 500 km | median km | in radius | border found "
+        "| region found |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for lang in LANGS:
         for kind in [*KINDS, "all"]:
             b = [r for r in rows if r.lang == lang and (kind == "all" or r.kind == kind)]
@@ -776,7 +829,8 @@ def print_table(rows: Sequence[Row], seeds: Sequence[int], title: str) -> None:
             name = f"**{kind}**" if kind == "all" else kind
             print(
                 f"| {lang} | {name} | {len(b)} | {_right(b, seeds)} | {_pct(b, lambda r: r.estimate is None)} | "
-                f"{_pct(b, lambda r: r.far)} | {_median(b)} | {_pct(b, lambda r: r.border_found)} | "
+                f"{_pct(b, lambda r: r.far)} | {_median(b)} | {_pct(b, lambda r: r.inside)} | "
+                f"{_pct(b, lambda r: r.border_found)} | "
                 f"{_pct(b, lambda r: r.region_found)} |"
             )
     print()

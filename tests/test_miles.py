@@ -133,3 +133,23 @@ def test_a_caption_distance_with_a_direction_puts_the_photo_that_way(gz, caption
             assert _holds(e, *offset_km(*town, d, way)), (way, d)
     assert haversine_km(e.lat, e.lon, *town) > 0.5 * km
     assert e.radius_km < km + 10  # narrower than the ring "that far in any direction"
+
+
+def test_the_town_a_caption_measures_from_leads_over_a_word_opening_the_sentence(gz):
+    # "Колону" (a column of vehicles, declined) opens the sentence capitalised, and one of its
+    # dictionary forms, "Колон", is what Köln and Colón are called; the caption measures the photo
+    # from Chernihiv.
+    inf = run(gz, [], caption="Колону техніки помітили за 20 км на північ від Чернігова.")
+    e = inf.estimate
+    assert e is not None and "Chernihiv" in e.explanation
+    assert _holds(e, *offset_km(51.51, 31.29, 20.0, 0.0))
+
+
+def test_a_town_the_caption_puts_the_photo_in_leads_over_the_town_it_is_measured_from(gz):
+    for caption in (
+        "The video was filmed in Hostomel, 25 km from Kyiv.",
+        "Відео зняли в Гостомелі, за 25 км від Києва.",
+    ):
+        e = run(gz, [], caption=caption).estimate
+        assert e is not None and "Hostomel" in e.explanation
+        assert haversine_km(e.lat, e.lon, 50.58, 30.26) < 15  # Hostomel, not Kyiv 25 km away

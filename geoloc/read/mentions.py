@@ -600,6 +600,9 @@ REPORTING_WORDS = (
 )  # fmt: skip
 """Word beginnings of where something was said or checked, not where the photo was taken
 ("speaking in Kyiv", "журналісти в Бахчисараї", "на переговорах у Вашингтоні")."""
+DISTANCE_CUE = 2
+"""Strength a name gains when the caption gives the photo's distance from it ("25 km north of X"):
+that of a location word right before it (``_cued_phrases``)."""
 NEAR_TOKENS = 3
 """How many words before a name are looked at for a photo, event or reporting word."""
 
@@ -696,8 +699,12 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
             else:
                 skipped += 1
     # The names a caption ties to the photo's place come first ("Фото зроблено під Черніговом"
-    # before "in a statement from Kyiv"); otherwise in the order written (the lede first).
-    mentions = [m for _strength, m in sorted(cued, key=lambda sm: -sm[0])]
+    # before "in a statement from Kyiv"); otherwise in the order written (the lede first). A name
+    # the caption measures the photo from ("за 20 км на північ від Чернігова") is tied as by a
+    # location word.
+    measured = _with_distances([m for _strength, m in cued], text)
+    strengths = [s + DISTANCE_CUE * (m.distance_km is not None) for (s, _), m in zip(cued, measured, strict=True)]
+    mentions = [m for _strength, m in sorted(zip(strengths, measured, strict=True), key=lambda sm: -sm[0])]
     if skipped:
         log.warning("%s: %d more names than the %d looked up were left out", source, skipped, MAX_CONTEXT_MENTIONS)
     borders: list[str] = []
@@ -710,7 +717,6 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
             phrases = _phrases(part, max_words)
             if phrases:
                 borders.append(phrases[-1])  # "Russia's Bryansk region" -> "Bryansk region"
-    mentions = _with_distances(mentions, text)
     for m in _BORDER_ADJECTIVE_RE.finditer(text):  # "біля російського кордону", "the Polish border"
         stem = next((st for st in BORDER_ADJECTIVES if m.group(1).lower().startswith(st)), None)
         if stem is not None and BORDER_ADJECTIVES[stem] not in borders:
