@@ -121,6 +121,7 @@ def test_a_border_distance_in_miles_is_converted():
         ("The photo was taken about 35 miles southwest of Austin, Texas.", (30.27, -97.74), 225.0, 35 * KM_PER_MILE),
         ("Снимок сделан в 30 км к северо-западу от Курска.", (51.73, 36.19), 315.0, 30.0),
         ("За 20 км на північ від Чернігова помітили колону.", (51.51, 31.29), 0.0, 20.0),
+        ("Дрон збили за 25 км на південний захід від Сум.", (50.91, 34.80), 225.0, 25.0),
     ],
 )
 def test_a_caption_distance_with_a_direction_puts_the_photo_that_way(gz, caption, town, bearing, km):

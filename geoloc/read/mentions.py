@@ -503,7 +503,7 @@ _ALSO_KM = r"(?:\s*\([^()]{0,30}\))?"
 _DISTANCE_FROM_RE = re.compile(
     _NUMBER_WORD + _UNIT_WORDS + _ALSO_KM + r"\s+"
     r"(?:from|outside|(?P<dir>(?:north|south)(?:-?(?:east|west))?|east|west)|від|од|от|до"
-    r"|на\s+(?P<dir_uk>\w+)\s+від|к\s+(?P<dir_ru>[\w-]+)\s+от)\s+"
+    r"|на\s+(?P<dir_uk>\w+(?:\s+(?:схід|захід))?)\s+від|к\s+(?P<dir_ru>[\w-]+)\s+от)\s+"
     r"(?:(?:the\s+)?(?:town|city|village)\s+of\s+|міста\s+|села\s+|города\s+|села\s+|of\s+)?"
     r"(?P<place>[^\W\d_][\w'’\-]*)",
     re.IGNORECASE | re.UNICODE,
@@ -516,11 +516,12 @@ BEARINGS: dict[str, float] = {
     "north": 0, "northeast": 45, "east": 90, "southeast": 135,
     "south": 180, "southwest": 225, "west": 270, "northwest": 315,
     "північ": 0, "схід": 90, "південь": 180, "захід": 270,
+    "північнийсхід": 45, "південнийсхід": 135, "південнийзахід": 225, "північнийзахід": 315,
     "северу": 0, "северовостоку": 45, "востоку": 90, "юговостоку": 135,
     "югу": 180, "югозападу": 225, "западу": 270, "северозападу": 315,
 }  # fmt: skip
 """Degrees clockwise from north of the directions a caption puts a photo in from a town ("north-east
-of", "на північ від", "к северо-востоку от"), hyphens dropped."""
+of", "на північний схід від", "к северо-востоку от"), hyphens and spaces dropped."""
 
 
 _BORDER_DISTANCE_RE = re.compile(
@@ -546,7 +547,7 @@ def _with_distances(mentions: Sequence[Mention], text: str) -> list[Mention]:
         for k, mention in enumerate(out):
             if mention.distance_km is None and mention.text.split()[0] == word:
                 number, unit = _figure(m)
-                way = (m.group("dir") or m.group("dir_uk") or m.group("dir_ru") or "").casefold().replace("-", "")
+                way = re.sub(r"[\s-]", "", (m.group("dir") or m.group("dir_uk") or m.group("dir_ru") or "").casefold())
                 out[k] = replace(mention, distance_km=number, distance_unit=unit, bearing_deg=BEARINGS.get(way))
                 break
     return out
