@@ -112,7 +112,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.support.claims import add_seeds  # noqa: E402
 from benchmarks.support.header import header_line  # noqa: E402
-from geoloc.common.geodesy import haversine_km  # noqa: E402
+from geoloc.common.geodesy import KM_PER_MILE, haversine_km, offset_km  # noqa: E402
 from geoloc.common.text import COMMON_WORDS, REGION_WORDS  # noqa: E402
 from geoloc.infer import resolve_context  # noqa: E402
 from geoloc.model import PhotoReport, Report  # noqa: E402
@@ -566,7 +566,7 @@ class Case:
         """Where the photo was taken: the town, or the point the caption's direction gives."""
         if self.offset is None:
             return self.town.lat, self.town.lon
-        return _destination(self.town.lat, self.town.lon, *self.offset)
+        return offset_km(self.town.lat, self.town.lon, *self.offset)
 
 
 _SLOT_RE = re.compile(r"\{(\w+)(?:\.(\w+))?\}")
@@ -586,18 +586,6 @@ def _region_forms(code: str, lang: str) -> dict[str, str] | None:
     if lang == "uk" and "colloquial" in entry:
         forms["colloquial"] = entry["colloquial"]
     return forms
-
-
-MILE_KM = 1.609344
-"""The international mile: English captions give distances in it."""
-
-
-def _destination(lat: float, lon: float, km: float, bearing: float) -> tuple[float, float]:
-    """The point ``km`` from (lat, lon) on the great circle leaving it at ``bearing``."""
-    d, b, p1, l1 = km / 6371.0088, math.radians(bearing), math.radians(lat), math.radians(lon)
-    p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
-    l2 = l1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
-    return math.degrees(p2), (math.degrees(l2) + 180.0) % 360.0 - 180.0
 
 
 DIRECTION_WORDS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -674,7 +662,7 @@ def make_case(seed: int, lang: str, index: int) -> Case:
             "country": lambda: own[attr],
             "other": lambda: other.get(attr, other["nomn"]),
             "km": lambda: str(round(offset[0]) if offset else rng.randint(*CAPTION_KM)),
-            "mi": lambda: str(max(1, round(offset[0] / MILE_KM))) if offset else "",
+            "mi": lambda: str(max(1, round(offset[0] / KM_PER_MILE))) if offset else "",
             "dir": lambda: _direction_word(offset[1], lang, rng) if offset else "",
             "when": lambda: _when(rng, lang),
             "When": lambda: (lambda w: w[:1].upper() + w[1:])(_when(rng, lang)),

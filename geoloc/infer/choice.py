@@ -880,12 +880,16 @@ def _reachable_namesakes(r: Resolved, ringed: Sequence[Resolved]) -> list[Place]
     of: no farther apart than the two road distances together, which bound the straight line."""
     known = {p.geonameid for p in r.options}
     others = [(o, o_km) for q in ringed if q is not r for o in q.options if (o_km := mention_km(q.mention, o))]
-    return [
-        p
-        for p in r.namesakes
-        if p.geonameid not in known
-        and any(haversine_km(p.lat, p.lon, o.lat, o.lon) <= (mention_km(r.mention, p) or 0.0) + d for o, d in others)
-    ][:RING_NAMESAKES]
+    out: list[Place] = []
+    for p in r.namesakes:
+        if p.geonameid in known:
+            continue
+        km = mention_km(r.mention, p) or 0.0  # in the unit of p's country
+        if any(haversine_km(p.lat, p.lon, o.lat, o.lon) <= km + d for o, d in others):
+            out.append(p)
+            if len(out) == RING_NAMESAKES:
+                break
+    return out
 
 
 class _Option(NamedTuple):
