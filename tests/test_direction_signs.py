@@ -161,3 +161,51 @@ def test_a_lone_name_with_an_arrow_drawn_beside_it_is_where_the_road_goes(gz):
     assert pointed is not None and "direction sign" in pointed.explanation
     assert pointed.radius_km >= 300 and pointed.confidence < here.confidence
     assert haversine_km(pointed.lat, pointed.lon, zhytomyr.lat, zhytomyr.lon) <= pointed.radius_km
+
+
+def test_a_panel_with_another_name_that_names_no_place_is_a_direction_sign(gz):
+    # "Жлобин / Рославль" with the first name misread "Жловин" (Б as В): that row names nothing,
+    # but a second name on the panel says it lists destinations; the camera is not in Roslavl.
+    roslavl = _place(gz, "Roslavl")
+    e = run(gz, sign(("Жловин", None), ("Рославль", None))).estimate
+    assert e is not None and e.rule == "direction_sign" and e.confidence < 0.3
+    assert e.radius_km >= 300 and haversine_km(e.lat, e.lon, roslavl.lat, roslavl.lon) <= e.radius_km
+    alone = run(gz, sign(("Рославль", None))).estimate
+    assert alone is not None and alone.rule == "place_sign" and alone.radius_km < 30
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "Рославль",  # the other alphabet's line of the same name: "Рославль / Roslavl"
+        "Roslawl",  # ... in another spelling
+        "Кгеславль",  # ... misread
+        "Смоленская область",  # its region, as some limit signs carry
+        "Kreis Smolensk",  # its district
+        "ДОБРО ПОЖАЛОВАТЬ",  # a greeting
+        "ПРОДУКТЫ",  # everyday words
+        "Жл",  # too short to be a name
+    ],
+)
+def test_a_limit_sign_with_its_name_twice_or_its_district_stays_the_towns_own(gz, other):
+    rows = sign(("Рославль", None), (other, None))
+    e = run(gz, rows).estimate
+    roslavl = _place(gz, "Roslavl")
+    assert e is not None and e.rule == "place_sign", e
+    assert haversine_km(e.lat, e.lon, roslavl.lat, roslavl.lon) < 15
+
+
+def test_a_weakly_read_other_row_does_not_make_a_direction_sign(gz):
+    rows = sign(("Рославль", None), ("Жловин", None))
+    rows[1] = replace(rows[1], confidence=50.0)  # texture read as letters
+    e = run(gz, rows).estimate
+    assert e is not None and e.rule == "place_sign"
+
+
+def test_other_lettering_far_taller_than_the_name_is_not_another_row_of_the_sign(gz):
+    # A notice "ЗАПРЕЩЕНО / Рославль": its title in letters twice the town's name's height is
+    # not a destination listed beside it.
+    rows = sign(("Рославль", None), ("Жловин", None))
+    rows[1] = replace(rows[1], box=(10, 50, 200, 60))
+    e = run(gz, rows).estimate
+    assert e is not None and e.rule == "place_sign"

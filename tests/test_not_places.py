@@ -15,6 +15,7 @@ from geoloc.infer.choice import resolve_mentions
 from geoloc.model import Mention, Metadata, TextSpan
 from geoloc.places.protocol import Priors
 from geoloc.read.mentions import mentions_from_spans
+from tests.test_infer import sign
 
 CYRILLIC_PASS = "ukr+rus+bel"
 LATIN_PASS = "eng"
@@ -322,3 +323,15 @@ def test_texture_read_as_letters_around_a_three_letter_name_is_no_confident_plac
     m = Mention(readings=("ieEio",), kind="ocr", box=(127, 209, 30, 6), confidence=55.0)
     inf = infer([m], Metadata(), None, gz)
     assert inf.estimate is None or inf.estimate.confidence < 0.3
+
+
+def test_a_word_that_is_also_a_town_is_a_destination_among_named_rows(gz):
+    # "Heide / Mildstedt / Husum": "Heide" (heath) is a German word; alone on a board it stays a
+    # word, listed with two towns it is the town of 21,000 people.
+    heide = next(p for p in gz.search("Heide", limit=10) if p.country_code == "DE" and p.population > 15_000)
+    listed = run(gz, sign(("Heide", None), ("Mildstedt", None), ("Husum", None))).candidates
+    assert any(c.place.geonameid == heide.geonameid for c in listed)
+    alone = run(gz, sign(("Heide", None))).candidates
+    assert not any(c.place.geonameid == heide.geonameid for c in alone)
+    beside_words = run(gz, sign(("Heide", None), ("Angebot", None))).candidates
+    assert not any(c.place.geonameid == heide.geonameid for c in beside_words)

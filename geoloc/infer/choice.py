@@ -121,9 +121,10 @@ on a shop sign: a town this large is written about ("Мукачево", 85,000, 
 4.3), while "Thursday" (Thursday Island, 2,600) and "Фото" (Fotö) are not."""
 DESTINATION_POPULATION = 10_000
 """The same, for a row of a distance sign (a name and its distance among other such rows on one
-panel): that is how destinations are listed, so a smaller town is enough ("Берегове 40 / Долина
-115", 20,000 people). A lone word and number is not such a list: "24 ГОДИНИ" on a grocery, "gare
-55" beside a station sign; they keep ``IMPORTANT_POPULATION``."""
+panel) or of a panel whose other rows name places: that is how destinations are listed, so a
+smaller town is enough ("Берегове 40 / Долина 115", 20,000 people; "Heide / Husum"). A lone
+word and number is not such a list: "24 ГОДИНИ" on a grocery, "gare 55" beside a station sign;
+they keep ``IMPORTANT_POPULATION``."""
 
 
 STRAY_DIGIT_RATIO = 20.0
@@ -237,16 +238,19 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
     for m in mentions:
         if m.kind == "ocr" and m.distance_km and id(m) not in stray:
             with_distance[m.region] = with_distance.get(m.region, 0) + 1
+    legible = [m for m in mentions if m.kind != "ocr" or _legible(m)]
+    found_by: dict[int, dict[str, list[Place]]] = {}
+    for m in legible:
+        listed = bool(m.distance_km) and id(m) not in stray and with_distance.get(m.region, 0) >= 2
+        found_by[id(m)] = {reading: _reading_hits(m, reading, gazetteer, priors, listed) for reading in m.readings}
+    found_by.update(_among_named_rows(legible, found_by, gazetteer, priors))
     resolved: list[Resolved] = []
-    for m in mentions:
-        if m.kind == "ocr" and not _legible(m):
-            continue
+    for m in legible:
+        found = found_by[id(m)]
         number_left_out: tuple[tuple[str, str], ...] = ()
         if id(m) in stray:
             number_left_out = ((f"{m.distance_km:g}", stray[id(m)]),)
             m = replace(m, distance_km=None)
-        listed = bool(m.distance_km) and with_distance.get(m.region, 0) >= 2
-        found = {reading: _reading_hits(m, reading, gazetteer, priors, listed) for reading in m.readings}
         left_out = _cross_pass_misreadings(m, found) + _word_misreadings(m, found, gazetteer, priors) + number_left_out
         misread = {reading for reading, _why in left_out}
         best: dict[int, Place] = {}
@@ -422,7 +426,8 @@ OCR reads an arrow drawn left of the name ("ФБогучаны", "ANysa", "tEssl
 def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors, listed: bool) -> list[Place]:
     """The places one reading may name, best first, with the tests a sign's words must pass.
 
-    ``listed``: the row has a distance and its panel lists at least one more destination with one.
+    ``listed``: the row has a distance and its panel lists at least one more destination with one,
+    or its panel's other rows name places (``_among_named_rows``).
     """
     if len(reading.replace(" ", "")) < 3 or is_common_word(reading):
         return []
@@ -469,6 +474,42 @@ def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors
         exact = [p for p in hits if p.match >= EXACT_MATCH]
         hits = exact if any(p.population >= floor for p in exact) else []
     return hits
+
+
+def _among_named_rows(
+    mentions: Sequence[Mention], found_by: dict[int, dict[str, list[Place]]], gazetteer: Gazetteer, priors: Priors
+) -> dict[int, dict[str, list[Place]]]:
+    """Places of sign rows read as everyday words, on a panel whose other rows name other places.
+
+    "Heide / Mildstedt / Husum": "Heide" (heath) is a German word, and a word alone on a board is
+    likelier than a town of 21,000; a row of a panel whose other rows name places exactly, in
+    words that are no vocabulary, is a destination among them, as a row of a distance sign is, and
+    gets ``DESTINATION_POPULATION``'s floor. Keyed by ``id`` of the mention. A row naming a place
+    the other rows name is their line in another alphabet ("Октябрь / Oktiabr"), not another
+    destination; a shop front's words beside each other name no place, so they stay words.
+    """
+    named: dict[int | None, dict[int, set[int]]] = {}  # per panel and row, places named by a name that is no word
+    for m in mentions:
+        places = {
+            p.geonameid
+            for x, hits in found_by[id(m)].items()
+            if not is_everyday_text(x)
+            for p in hits
+            if p.match >= EXACT_MATCH
+        }
+        if m.kind == "ocr" and places:
+            named.setdefault(m.region, {})[id(m)] = places
+    out: dict[int, dict[str, list[Place]]] = {}
+    for m in mentions:
+        others = {g for i, places in named.get(m.region, {}).items() if i != id(m) for g in places}
+        if m.kind != "ocr" or not others or any(found_by[id(m)].values()):
+            continue
+        if not any(is_everyday_text(x) for x in m.readings):
+            continue
+        found = {reading: _reading_hits(m, reading, gazetteer, priors, True) for reading in m.readings}
+        if not any(p.geonameid in others for hits in found.values() for p in hits):
+            out[id(m)] = found
+    return out
 
 
 def _cross_pass_misreadings(m: Mention, found: dict[str, list[Place]]) -> tuple[tuple[str, str], ...]:

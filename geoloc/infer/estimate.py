@@ -8,6 +8,7 @@ place; a caption narrows ambiguous names; no evidence gives no estimate.
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import math
 import re
@@ -19,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geoloc.areas import resolve_areas
 from geoloc.common.geodesy import buffer_km, haversine_km, offset_km
-from geoloc.common.text import text_zipf
+from geoloc.common.text import is_everyday_text, is_region_word, text_zipf
 from geoloc.errors import RegionError
 from geoloc.infer.calibration import CALIBRATED_MAX, calibrate
 from geoloc.infer.candidates import place_radius_km, rank_candidates
@@ -32,6 +33,7 @@ from geoloc.infer.choice import (
     MIN_MATCH,
     NAMESAKE_LIMIT,
     NAMESAKE_MIN_SHARE,
+    SHORT_NAME_CONF,
     SHORT_NAME_LETTERS,
     Choice,
     Resolved,
@@ -66,8 +68,10 @@ from geoloc.model import (
     Mention,
     Metadata,
     Place,
+    box_within,
 )
 from geoloc.places.protocol import Gazetteer, Priors
+from geoloc.places.translit import romanisations
 
 CONFLICT_KM = 50.0
 """Evidence farther than this beyond its own reach from the file's GPS is a stated conflict."""
@@ -123,6 +127,25 @@ DESTINATION_CONF = 0.85
 """Confidence that the camera lies within reach of a direction sign's places (no distances read)
 when it names two or more: each bounds the camera, and signs name the next towns and regional
 centres within reach."""
+LISTED_ROW_LETTERS = 4
+"""Letters from which a panel's other row may be a destination's name ("Rohr", "Ялта"); shorter
+reads are as often a route shield, an arrow or a border's texture."""
+ROW_HEIGHT_RATIO = 1.6
+"""A direction sign's rows share a letter height (a bilingual sign's second alphabet a little
+smaller); a row far taller or smaller is other lettering in the photo (a notice's title, a plate)."""
+SAME_NAME_RATIO = 0.6
+"""Letter agreement (difflib ratio, romanised) from which a row is a misread line of a kept
+place's name ("Кгетепспик" beside "Kremenchuk") rather than another name."""
+ADMIN_WORDS = frozenset(
+    {
+        "kreis", "landkreis", "stadt", "gemeinde", "ortsteil", "amt", "markt", "gmina", "powiat", "miasto",
+        "województwo", "okres", "obec", "mesto", "město", "comune", "commune", "громада", "місто", "город",
+        "село", "селище", "посёлок", "поселок", "смт", "пгт", "м", "с", "г", "округ", "сельсовет", "поселение",
+        "twinned", "welcome", "ласкаво", "добро",
+    }
+)  # fmt: skip
+"""Words of a city-limit sign's other lines: its district ("Kreis Nordfriesland", "Бахмутський
+район"), its status ("Stadt", "м.", "смт") or a greeting; such a line names no destination."""
 ONE_DESTINATION_CONF = 0.25
 """The same for a single destination (a name with a route number): a trunk road's sign also names
 the end of its route ("ПСКОВ E22" in Moscow, 600 km away), and one place bounds nothing else."""
@@ -194,7 +217,7 @@ def infer(
     rings = _rings(kept, chosen)
     contradictions = ring_contradictions(rings)
     estimate = _estimate(
-        kept, chosen, rings, bool(contradictions), metadata.gps, context_places, home, context, gazetteer
+        kept, chosen, rings, bool(contradictions), metadata.gps, context_places, home, context, gazetteer, mentions
     )
     share = 1.0  # of the places the estimate rests on, among same-named ones whose rings meet too
     if estimate is not None and estimate.rule == "distance_signs" and choice.share < 1.0:
@@ -341,7 +364,9 @@ def _estimate(
     home: str | None,
     context: ContextFacts | None,
     gazetteer: Gazetteer,
+    rows: Sequence[Mention],
 ) -> Estimate | None:
+    """The estimate from the places kept; ``rows``: every line read on the photo, named or not."""
     if gps is not None:
         return Estimate(
             lat=gps.lat,
@@ -427,7 +452,7 @@ def _estimate(
             ring=r.mention,
         )
     named = [(r, p) for r, p in zip(resolved, chosen, strict=True)]
-    heading = _destinations(resolved, chosen)
+    heading = _destinations(resolved, chosen, rows)
     if named and all(id(r) in heading for r, _ in named if r.mention.kind == "ocr") and heading:
         return _towards(named, heading)
     if named:
@@ -671,14 +696,15 @@ def _lone_word_factor(r: Resolved, p: Place) -> float:
     return factor
 
 
-def _destinations(resolved: Sequence[Resolved], chosen: Sequence[Place]) -> set[int]:
+def _destinations(resolved: Sequence[Resolved], chosen: Sequence[Place], rows: Sequence[Mention]) -> set[int]:
     """The sign rows, by ``id`` of their ``Resolved``, that name where a road goes, not where the camera is.
 
     A city-limit sign names one place (in one or two alphabets, merged into one mention). A row
     with a route number ("ПСКОВ E22") or an arrow drawn beside it, a panel that names two or more
-    separate places, or one that also points to a service ("BORDEAUX / gare SNCF"), is a
-    direction sign: its places are destinations, often far ahead. A junction sign whose other
-    rows were not read still points its one name somewhere.
+    separate places, one that also points to a service ("BORDEAUX / gare SNCF"), or one with
+    another row read as some other name (``_listing_panels``), is a direction sign: its places are
+    destinations, often far ahead. A junction sign whose other rows were not read still points
+    its one name somewhere.
     """
     panels: dict[int, list[Place]] = {}
     for r, p in zip(resolved, chosen, strict=True):
@@ -691,6 +717,7 @@ def _destinations(resolved: Sequence[Resolved], chosen: Sequence[Place]) -> set[
             for a, b in itertools.combinations(places, 2)
         )
 
+    listing = _listing_panels(resolved, chosen, rows)
     return {
         id(r)
         for r in resolved
@@ -700,8 +727,59 @@ def _destinations(resolved: Sequence[Resolved], chosen: Sequence[Place]) -> set[
             or r.mention.signpost
             or r.mention.arrow is not None
             or separate(panels[r.mention.region or 0])
+            or (r.mention.region or 0) in listing
         )
     }
+
+
+def _listing_panels(resolved: Sequence[Resolved], chosen: Sequence[Place], rows: Sequence[Mention]) -> set[int]:
+    """Sign panels with a row that reads as another name than the places kept on them.
+
+    A city-limit sign holds one name, in one or two alphabets. A panel with another row spelled
+    as a name (capitalised, ``LISTED_ROW_LETTERS`` letters or more, read with ``SHORT_NAME_CONF``,
+    in letters about as tall as a kept name's, not everyday words nor a district's "Kreis" or
+    "район") lists destinations even when that row names no place the gazetteer finds or was left
+    out as misread: "Жловин / Рославль" (Жлобин with one letter wrong) is a direction sign to
+    Roslavl, not Roslavl's own sign. A row spelled like a kept place's name, in either alphabet, is
+    that sign's other line, not another name.
+    """
+    kept = [r.mention.box for r in resolved if r.mention.kind == "ocr" and r.mention.box is not None]
+    names = [_letters(x) for r in resolved for x in (*r.mention.readings, *(p.name for p in chosen))]
+    ocr = [m for m in rows if m.kind == "ocr" and m.box is not None]
+    heights: dict[int, list[int]] = {}  # per panel, the letter heights of the rows kept as places
+    others: list[Mention] = []
+    for m in ocr:
+        assert m.box is not None
+        if any(box_within(m.box, k) for k in kept):
+            heights.setdefault(m.region or 0, []).append(m.box[3])
+        else:
+            others.append(m)
+    listing: set[int] = set()
+    for m in others:
+        assert m.box is not None
+        region = m.region or 0
+        if region in listing or (m.confidence or 0.0) < SHORT_NAME_CONF:
+            continue
+        if not any(1 / ROW_HEIGHT_RATIO <= m.box[3] / h <= ROW_HEIGHT_RATIO for h in heights.get(region, ())):
+            continue
+        named = [x for x in m.readings if sum(ch.isalpha() for ch in x) >= LISTED_ROW_LETTERS and x[:1].isupper()]
+        if not named or any(is_everyday_text(x) or _admin_row(x) for x in m.readings):
+            continue
+        spelled = {_letters(v) for x in m.readings for v in (x, *romanisations(x))}
+        if any(difflib.SequenceMatcher(None, a, b).ratio() >= SAME_NAME_RATIO for a in spelled for b in names):
+            continue
+        listing.add(region)
+    return listing
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalpha())
+
+
+def _admin_row(text: str) -> bool:
+    """Whether a row names a district or a town's status ("Kreis Nordfriesland", "м. Київ"), as a
+    city-limit sign's second line does, rather than another place."""
+    return any(is_region_word(w) or w.lower().strip(".") in ADMIN_WORDS for w in text.split())
 
 
 def _towards(named: Sequence[tuple[Resolved, Place]], heading: set[int]) -> Estimate:
@@ -709,10 +787,14 @@ def _towards(named: Sequence[tuple[Resolved, Place]], heading: set[int]) -> Esti
 
     Each destination lies within ``DESTINATION_REACH_KM`` of the camera, so the camera lies within
     that reach of the places' centre plus the places' own spread; no point on a destination. As
-    sure as its names were read: fuzzy matches ("SSEREL", "CROCA" off a hiking sign) say less.
+    sure as its names were read: fuzzy matches ("SSEREL", "CROCA" off a hiking sign) say less,
+    and a lone destination as little as a lone name that a word or a hamlet shares
+    (``_lone_word_factor``: "Gro" off "Groß-Umstadt" is a village in Côte d'Ivoire).
     """
     places = [p for r, p in named if id(r) in heading]
     read = sum(_reading_factor(r, p) for r, p in named if id(r) in heading) / len(places)
+    if len({p.geonameid for p in places}) == 1:
+        read *= min(_lone_word_factor(r, p) for r, p in named if id(r) in heading)
     lat = sum(p.lat for p in places) / len(places)
     lon = sum(p.lon for p in places) / len(places)
     radius = max(haversine_km(lat, lon, p.lat, p.lon) for p in places) + DESTINATION_REACH_KM

@@ -362,8 +362,10 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
             service = any(_first_word(s.text) in SIGNPOST_WORDS for s in row)
             if service and (box := union_box(s.box for s in row)) is not None:
                 services.append(box)
-            if service or _row_distance(row) is not None:
-                signposts.add(region)  # a service, or a distance on any row ("Схід 210"): a direction sign
+            if service or _row_distance(row) is not None or _number_only(row):
+                # A service, or a distance on any row ("Схід 210"), its name's row lost or not
+                # beside it ("295" over "Vinkivtsi", the Cyrillic line unread): a direction sign.
+                signposts.add(region)
             if _is_twinning(row):
                 top = min(s.box[1] for s in row)
                 twinning_at[region] = min(top, twinning_at.get(region, top))
