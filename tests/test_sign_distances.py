@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
+from geoloc.common.geodesy import haversine_km
 from geoloc.infer import infer
 from geoloc.infer.choice import resolve_mentions
 from geoloc.model import Mention, Metadata, TextSpan
 from geoloc.places.protocol import Priors
 from geoloc.read.mentions import mentions_from_spans
+from tests.test_infer import _place, run, sign
 
 UKR = "ukr+rus+bel"
 ENG = "eng+deu+fra"
@@ -191,3 +195,23 @@ def test_a_column_distance_keeps_its_number_when_its_arrow_is_read_as_a_letter()
 def test_a_route_number_under_a_name_is_not_its_distance():
     spans = [span("Житомир", 100, 50, line=0, height=30), span("M06", 100, 100, line=1, lang=ENG, height=30)]
     assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Житомир": None}
+
+
+def test_a_distance_on_the_misread_line_of_a_bilingual_row_is_the_names(gz):
+    # "Самбір 140 / Sambir": the Cyrillic line read "амбір" names nothing, its number is Sambir's.
+    sambir = _place(gz, "Sambir")
+    e = run(gz, sign(("амбір", 140.0), ("Sambir", None))).estimate
+    assert e is not None and e.rule == "distance_sign" and abs(e.radius_km - 140) < 1, e
+    assert haversine_km(e.lat, e.lon, sambir.lat, sambir.lon) < 1
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        (("Жловин", 140.0), ("Sambir", None)),  # another name's number
+        (("амбір", 140.0), ("Дрогобич", None), ("Sambir", None)),  # not the next line
+    ],
+)
+def test_a_number_on_another_names_line_is_not_the_places(gz, rows):
+    e = run(gz, sign(*rows)).estimate
+    assert e is None or e.rule != "distance_sign" or "Sambir" not in e.explanation, e

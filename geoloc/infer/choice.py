@@ -7,6 +7,7 @@ pick among them: places named together lie near each other, and distance rings m
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import math
 import re
@@ -25,12 +26,14 @@ from geoloc.common.text import (
     script_of,
 )
 from geoloc.infer.rings import Ring, mention_km, ring_consistency
-from geoloc.model import ContextFacts, Mention, Metadata, Place, union_box
+from geoloc.model import ContextFacts, Mention, Metadata, Place, shared_extent, union_box
 from geoloc.places.index import ALTERNATE
 from geoloc.places.offline import SPELLING_MATCH
 from geoloc.places.protocol import Gazetteer, Priors
 from geoloc.places.tables import CYRILLIC_COUNTRIES
+from geoloc.places.translit import romanisations
 from geoloc.read.lemmas import dictionary_forms
+from geoloc.read.mentions import STACK_GAP
 
 MIN_MATCH = 0.8
 """Fuzzy matches below this are not taken as places (OCR junk and common words land lower)."""
@@ -231,7 +234,8 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
     """Look every reading up; keep each place once with its best match; merge sign lines.
 
     A Cyrillic line and the Latin line under it on one sign resolve to the same place: they become
-    one mention, and the distance read on either belongs to it. A stray digit is no distance.
+    one mention, and the distance read on either belongs to it, also when one line is misread
+    beyond naming anything (``_take_twin_distance``). A stray digit is no distance.
     """
     stray = _stray_digits(mentions)
     with_distance: dict[int | None, int] = {}  # rows with a distance, per sign panel
@@ -245,8 +249,9 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
         found_by[id(m)] = {reading: _reading_hits(m, reading, gazetteer, priors, listed) for reading in m.readings}
     found_by.update(_among_named_rows(legible, found_by, gazetteer, priors))
     resolved: list[Resolved] = []
+    named_rows: set[int] = set()  # rows that name a place, by ``id`` of the mention
     for m in legible:
-        found = found_by[id(m)]
+        row, found = id(m), found_by[id(m)]
         number_left_out: tuple[tuple[str, str], ...] = ()
         if id(m) in stray:
             number_left_out = ((f"{m.distance_km:g}", stray[id(m)]),)
@@ -281,6 +286,8 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
                 exact = sum(any(p.match >= EXACT_MATCH for p in found[x]) for x in useful)
                 r.rivals = _misread_rivals(r, best.values(), exact)
             resolved.append(r)
+            named_rows.add(row)
+    unnamed = [m for m in legible if m.kind == "ocr" and id(m) not in named_rows and id(m) not in stray]
     merged: list[Resolved] = []
     for r in resolved:
         twin = next(
@@ -328,7 +335,52 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             twin.namesakes = tuple(q for q in twin.namesakes if q.country_code in CYRILLIC_COUNTRIES) or twin.namesakes
             twin.options = [q for q in twin.options if q.country_code in CYRILLIC_COUNTRIES] or twin.options
             twin.rivals = tuple(qo for qo in twin.rivals if qo[0].country_code in CYRILLIC_COUNTRIES)
+    for r in merged:
+        _take_twin_distance(r, unnamed)
     return merged
+
+
+def _take_twin_distance(r: Resolved, unnamed: Sequence[Mention]) -> None:
+    """Give a sign row without a distance the distance of its other alphabet's line, misread.
+
+    "Самбір 140 / Sambir": the Cyrillic line read "амбір 140" names no place, the Latin line names
+    Sambir; the number is the place's, as when both lines are read (``resolve_mentions``' merge).
+    The line must be set right above or below (``STACK_GAP``), share columns, and spell the same
+    name up to a letter or two (``spelled_alike``); with two such lines the number stays unused.
+    """
+    m = r.mention
+    if m.kind != "ocr" or m.distance_km is not None or m.box is None:
+        return
+    box = m.box
+    twins = [
+        u
+        for u in unnamed
+        if u.region == m.region
+        and u.distance_km is not None
+        and u.box is not None
+        and -shared_extent(box, u.box, 1) <= STACK_GAP * min(box[3], u.box[3])
+        and shared_extent(box, u.box, 0) > 0
+        and spelled_alike(u.readings, (*m.readings, *(p.name for p in r.options[:1])))
+    ]
+    if len(twins) == 1:
+        u = twins[0]
+        r.mention = replace(m, distance_km=u.distance_km, distance_unit=u.distance_unit, box=union_box((box, u.box)))
+
+
+SAME_NAME_RATIO = 0.6
+"""Letter agreement (difflib ratio, romanised) from which two lines of one sign spell one name, one
+of them misread ("амбір" and "Sambir", "Кгетепспик" and "Kremenchuk"), rather than two names."""
+
+
+def spelled_alike(readings: Sequence[str], names: Sequence[str]) -> bool:
+    """Whether some reading, as written or romanised, spells one of ``names`` up to a misread letter or two."""
+    spelled = {_letters(v) for x in readings for v in (x, *romanisations(x))}
+    targets = {_letters(v) for x in names for v in (x, *romanisations(x))}
+    return any(difflib.SequenceMatcher(None, a, b).ratio() >= SAME_NAME_RATIO for a in spelled for b in targets)
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalpha())
 
 
 def _best_named(r: Resolved) -> set[int]:

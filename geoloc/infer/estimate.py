@@ -8,7 +8,6 @@ place; a caption narrows ambiguous names; no evidence gives no estimate.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import math
 import re
@@ -45,6 +44,7 @@ from geoloc.infer.choice import (
     resolve_context,
     resolve_mentions,
     sign_country,
+    spelled_alike,
 )
 from geoloc.infer.rings import (
     REGION_MASS,
@@ -71,7 +71,6 @@ from geoloc.model import (
     box_within,
 )
 from geoloc.places.protocol import Gazetteer, Priors
-from geoloc.places.translit import romanisations
 
 CONFLICT_KM = 50.0
 """Evidence farther than this beyond its own reach from the file's GPS is a stated conflict."""
@@ -133,9 +132,6 @@ reads are as often a route shield, an arrow or a border's texture."""
 ROW_HEIGHT_RATIO = 1.6
 """A direction sign's rows share a letter height (a bilingual sign's second alphabet a little
 smaller); a row far taller or smaller is other lettering in the photo (a notice's title, a plate)."""
-SAME_NAME_RATIO = 0.6
-"""Letter agreement (difflib ratio, romanised) from which a row is a misread line of a kept
-place's name ("Кгетепспик" beside "Kremenchuk") rather than another name."""
 ADMIN_WORDS = frozenset(
     {
         "kreis", "landkreis", "stadt", "gemeinde", "ortsteil", "amt", "markt", "gmina", "powiat", "miasto",
@@ -744,7 +740,7 @@ def _listing_panels(resolved: Sequence[Resolved], chosen: Sequence[Place], rows:
     that sign's other line, not another name.
     """
     kept = [r.mention.box for r in resolved if r.mention.kind == "ocr" and r.mention.box is not None]
-    names = [_letters(x) for r in resolved for x in (*r.mention.readings, *(p.name for p in chosen))]
+    names = [x for r in resolved for x in r.mention.readings] + [p.name for p in chosen]
     ocr = [m for m in rows if m.kind == "ocr" and m.box is not None]
     heights: dict[int, list[int]] = {}  # per panel, the letter heights of the rows kept as places
     others: list[Mention] = []
@@ -765,15 +761,10 @@ def _listing_panels(resolved: Sequence[Resolved], chosen: Sequence[Place], rows:
         named = [x for x in m.readings if sum(ch.isalpha() for ch in x) >= LISTED_ROW_LETTERS and x[:1].isupper()]
         if not named or any(is_everyday_text(x) or _admin_row(x) for x in m.readings):
             continue
-        spelled = {_letters(v) for x in m.readings for v in (x, *romanisations(x))}
-        if any(difflib.SequenceMatcher(None, a, b).ratio() >= SAME_NAME_RATIO for a in spelled for b in names):
+        if spelled_alike(m.readings, names):
             continue
         listing.add(region)
     return listing
-
-
-def _letters(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalpha())
 
 
 def _admin_row(text: str) -> bool:
