@@ -83,6 +83,52 @@ def test_the_reader_keeps_the_unit_written_beside_a_distance():
     ]
 
 
+@pytest.mark.parametrize(
+    ("printed", "km"),
+    [
+        ("6½", 6.5),
+        ("61/2", 6.5),  # how the recognition network reads "6½"
+        ("¾", 0.75),
+        ("12¼", 12.25),
+        ("4,2", 4.2),
+        ("1.5", 1.5),
+        ("4,2km", 4.2),
+        ("37", 37.0),
+    ],
+)
+def test_the_reader_keeps_a_fraction_or_a_decimal_of_a_distance(printed, km):
+    (m,) = mentions_from_spans([_span("Banbury", 10, 1), _span(printed, 120, 1)])
+    assert (m.text, m.distance_km) == ("Banbury", km)
+
+
+@pytest.mark.parametrize("printed", ["4.99", "1,200", "12,50", "1/2"])
+def test_a_price_or_a_thousand_is_no_distance(printed):
+    ms = mentions_from_spans([_span("Banbury", 10, 1), _span(printed, 120, 1)])
+    assert [m.distance_km for m in ms if m.text == "Banbury"] == [None]
+
+
+def test_a_british_sign_with_half_miles_puts_the_camera_where_it_is(gz):
+    # Bicester: "Oxford 13½ / Banbury 17½ / Aylesbury 19½", each straight line x 1.25 in miles.
+    cam = _city(gz, "Bicester", "GB")
+    rows = [(n, round(2 * d) / 2) for n, d in _miles_exact(gz, cam, ("Oxford", "Banbury", "Aylesbury"), 1.25)]
+    spans = [
+        _span(t, x, line)
+        for line, (n, d) in enumerate(rows, start=1)
+        for t, x in ((n, 10), (f"{int(d)}½" if d % 1 else f"{int(d)}", 140))
+    ]
+    e = run(gz, mentions_from_spans(spans)).estimate
+    assert e is not None and e.rule == "distance_signs" and _holds(e, cam.lat, cam.lon), e
+    assert haversine_km(e.lat, e.lon, cam.lat, cam.lon) < 15
+
+
+def _miles_exact(gz, camera, names: tuple[str, ...], factor: float) -> list[tuple[str, float]]:
+    return [
+        (n, factor * haversine_km(camera.lat, camera.lon, p.lat, p.lon) / KM_PER_MILE)
+        for n in names
+        for p in [_city(gz, n, "GB")]
+    ]
+
+
 def test_a_distance_in_miles_is_reported_in_km_and_says_it_was_miles(gz, tmp_path):
     cam = _city(gz, "Bicester", "GB")
     rows = _miles(gz, cam, ("Oxford", "Banbury"), "GB", 1.3)

@@ -35,7 +35,13 @@ ROUTE_RE = re.compile(r"^(?:AP|SS|SP|[MМPРHНTТEЕAАNDBSL])-?\d{1,3}(?:-\d{1
 S8), national and federal roads N/B (N10, B96), departmental and state roads D/L/SS/SP (D217,
 L308, SS1), Spain's AP-7."""
 
-DISTANCE_RE = re.compile(r"^(\d{1,3})(?:\s*(km|км|kм|mi|miles?))?$", re.IGNORECASE)
+DISTANCE_RE = re.compile(
+    r"^(\d{1,3}(?:[.,]\d)?|\d{0,3}[¼½¾]|\d{1,3}(?:1/2|1/4|3/4))(?:\s*(km|км|kм|mi|miles?))?$", re.IGNORECASE
+)
+"""A distance as signs print it: whole km or miles, one decimal ("4,2 km", "1.5"), or a British
+sign's fraction of a mile ("6½", "¾"; the recognition network reads "6½" as "61/2"). A price's
+two decimals, a "1,200", or a fraction apart from its number ("6 1/2": which number?) is none."""
+FRACTIONS = {"¼": 0.25, "½": 0.5, "¾": 0.75, "1/4": 0.25, "1/2": 0.5, "3/4": 0.75}
 UNIT_RE = re.compile(r"^(?:km|км|kм|mi)\.?$", re.IGNORECASE)
 """A distance's unit read apart from its number ("125 km" read as two words). "Miles" apart is a
 word (a name, "Miles City"), and only a unit glued to its number ("12miles")."""
@@ -128,6 +134,14 @@ likelier a junction arrow or a panel mark read as "4" or "1" than a distance und
 ARROW_NUMBER_RE = re.compile(r"^[^\W\d_]{1,2}(\d{2,3})$", re.UNICODE)
 """A distance with the arrow drawn left of it read as one or two letters glued on ("K131", "т93"),
 as happens on a line of distances alone under a sign's columns (``_column_numbers``)."""
+
+
+def distance_value(number: str) -> float:
+    """The value of a distance ``DISTANCE_RE`` matched ("42", "4,2", "6½")."""
+    for tail in (number[-3:], number[-1:]):
+        if tail in FRACTIONS:
+            return float(number[: -len(tail)] or 0) + FRACTIONS[tail]
+    return float(number.replace(",", "."))
 
 
 def _distance_token(token: str, glued_arrow: bool = False) -> str | None:
@@ -313,7 +327,8 @@ def _row_distance(row: Sequence[TextSpan]) -> float | None:
             # right of the name's start: beside it, or under it in a column (a short name over a
             # longer "125 km" starts right of the number)
             if seen_letters or (name_left is not None and s.box[0] + s.box[2] / 2 >= name_left):
-                candidates.append((-len(m.group(1).lstrip("0") or "0"), s.box[0], float(m.group(1))))
+                digits = sum(ch.isdigit() for ch in m.group(1).lstrip("0"))
+                candidates.append((-digits, s.box[0], distance_value(m.group(1))))
     return min(candidates)[2] if candidates else None
 
 
