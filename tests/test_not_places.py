@@ -14,7 +14,7 @@ from geoloc.infer import infer
 from geoloc.infer.choice import resolve_mentions
 from geoloc.model import Mention, Metadata, TextSpan
 from geoloc.places.protocol import Priors
-from geoloc.read.mentions import mentions_from_spans
+from geoloc.read.mentions import context_facts, mentions_from_spans
 from tests.test_infer import sign
 
 CYRILLIC_PASS = "ukr+rus+bel"
@@ -335,3 +335,25 @@ def test_a_word_that_is_also_a_town_is_a_destination_among_named_rows(gz):
     assert not any(c.place.geonameid == heide.geonameid for c in alone)
     beside_words = run(gz, sign(("Heide", None), ("Angebot", None))).candidates
     assert not any(c.place.geonameid == heide.geonameid for c in beside_words)
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        # "Колонна" (a column) romanised is "Kolona", another name of Colón, Panama; "Колону"'s
+        # guessed dictionary form "Колон" is Colón's Russian name, and romanised, Köln's.
+        ("Колонна военной техники движется через Брянск.", "Bryansk"),
+        ("Колонна техніки рухається через Бровари.", "Brovary"),
+        ("Колону техніки зняли під Черніговом.", "Chernihiv"),
+        ("Колонну техники сняли под Курском.", "Kursk"),
+        # The same caption style naming a town abroad by its own Cyrillic name
+        ("Фото зроблено в Парижі.", "Paris"),
+        ("Снимок сделан в Кёльне.", "Köln"),
+        # A town at home whose name is also a word
+        ("Удар по Сумах.", "Sumy"),
+    ],
+)
+def test_an_everyday_word_of_a_caption_is_no_town_abroad_that_shares_its_letters(gz, caption, town):
+    inf = infer([], Metadata(), context_facts(caption), gz)
+    assert inf.estimate is not None and town in inf.estimate.explanation, inf.estimate
+    assert [c.place.name for c in inf.candidates] == [town]

@@ -185,16 +185,16 @@ def resolve_context(context: ContextFacts | None, gazetteer: Gazetteer) -> list[
     found: list[Place] = []
     for m in context.mentions:
         hits: list[Place] = []
+        # A word is vocabulary as written or in its dictionary form ("Колону": "колона", a column).
+        everyday = any(is_everyday_text(reading) for reading in m.readings)
         for reading in m.readings:  # as written, then its dictionary forms ("Черніговом", "Чернігів")
             found_here = [
                 p
                 for p in gazetteer.search(reading, priors=Priors(places=found[:MAX_PRIOR_PLACES]), limit=3, fuzzy=False)
                 if p.match >= EXACT_MATCH
             ]
-            if found_here and is_everyday_text(reading):
-                found_here = [
-                    p for p in found_here if p.kind in ("country", "admin1") or p.population >= CAPTION_WORD_POPULATION
-                ]
+            if found_here and everyday:
+                found_here = [p for p in found_here if _worth_a_word(p, reading)]
             if found_here and found_here[0].kind == "admin1" and not has_region_word(reading):
                 # "у Мінську" names the city; the region of the same name needs "область"
                 city = next((p for p in found_here if p.kind == "city"), None)
@@ -207,6 +207,21 @@ def resolve_context(context: ContextFacts | None, gazetteer: Gazetteer) -> list[
         if hits and hits[0].geonameid not in {p.geonameid for p in found}:
             found.append(hits[0])
     return found
+
+
+def _worth_a_word(p: Place, reading: str) -> bool:
+    """Whether a caption's everyday word is more likely ``p`` than the word (``CAPTION_WORD_POPULATION``).
+
+    A Cyrillic word names a place abroad only by the place's Cyrillic name: "Колонна" (a column)
+    romanised is "Kolona", another name of Colón in Panama, a coincidence of letters, not a name;
+    and only a large one ("Париж", "Кёльн"), as Ukrainian and Russian prose writes about towns
+    abroad: one under ``IMPORTANT_POPULATION`` is far likelier the word ("Колону": "Колон", Colón).
+    """
+    if p.kind in ("country", "admin1"):
+        return True
+    if script_of(reading) != SCRIPT_CYRILLIC or p.country_code in CYRILLIC_COUNTRIES:
+        return p.population >= CAPTION_WORD_POPULATION
+    return script_of(p.matched or p.name) == SCRIPT_CYRILLIC and p.population >= IMPORTANT_POPULATION
 
 
 def border_places(context: ContextFacts | None, gazetteer: Gazetteer) -> list[Place]:
