@@ -67,18 +67,17 @@ def mention_km(mention: Mention, place: Place) -> float | None:
     """The road km of a mention's distance to ``place``, or None when it has none. A British
     "Oxford 12" is 19 km by road; read as 12 km, its ring would miss every camera more than 12 km
     from Oxford."""
-    if not mention.distance_km:
-        return None
-    unit = sign_unit(mention.distance_unit, place)
-    return mention.distance_km * KM_PER_MILE if unit == "mi" else mention.distance_km
+    ring = mention_ring(mention, place)
+    return ring.road_km if ring else None
 
 
 def mention_ring(mention: Mention, place: Place) -> Ring | None:
     """The ring a mention's distance draws about ``place``, or None when it has none."""
-    km = mention_km(mention, place)
-    if km is None:
+    if not mention.distance_km:
         return None
-    return Ring(place, km, mention.region or 0, mention.arrow, sign_unit(mention.distance_unit, place))
+    unit = sign_unit(mention.distance_unit, place)
+    km = mention.distance_km * KM_PER_MILE if unit == "mi" else mention.distance_km
+    return Ring(place, km, mention.region or 0, mention.arrow, unit)
 
 
 class Ring(NamedTuple):
