@@ -60,6 +60,7 @@ from geoloc.model import (
     GPS,
     Alternative,
     Area,
+    Box,
     ContextFacts,
     Estimate,
     EstimateBasis,
@@ -739,14 +740,17 @@ def _listing_panels(resolved: Sequence[Resolved], chosen: Sequence[Place], rows:
     Roslavl, not Roslavl's own sign. A row spelled like a kept place's name, in either alphabet, is
     that sign's other line, not another name.
     """
-    kept = [r.mention.box for r in resolved if r.mention.kind == "ocr" and r.mention.box is not None]
+    kept: dict[int, list[Box]] = {}  # per panel, the boxes of the rows kept as places
+    for r in resolved:
+        if r.mention.kind == "ocr" and r.mention.box is not None:
+            kept.setdefault(r.mention.region or 0, []).append(r.mention.box)
     names = [x for r in resolved for x in r.mention.readings] + [p.name for p in chosen]
-    ocr = [m for m in rows if m.kind == "ocr" and m.box is not None]
     heights: dict[int, list[int]] = {}  # per panel, the letter heights of the rows kept as places
     others: list[Mention] = []
-    for m in ocr:
-        assert m.box is not None
-        if any(box_within(m.box, k) for k in kept):
+    for m in rows:
+        if m.kind != "ocr" or m.box is None:
+            continue
+        if any(box_within(m.box, k) for k in kept.get(m.region or 0, ())):
             heights.setdefault(m.region or 0, []).append(m.box[3])
         else:
             others.append(m)
@@ -756,7 +760,8 @@ def _listing_panels(resolved: Sequence[Resolved], chosen: Sequence[Place], rows:
         region = m.region or 0
         if region in listing or (m.confidence or 0.0) < SHORT_NAME_CONF:
             continue
-        if not any(1 / ROW_HEIGHT_RATIO <= m.box[3] / h <= ROW_HEIGHT_RATIO for h in heights.get(region, ())):
+        tall = m.box[3]
+        if not any(tall <= ROW_HEIGHT_RATIO * h and h <= ROW_HEIGHT_RATIO * tall for h in heights.get(region, ())):
             continue
         named = [x for x in m.readings if sum(ch.isalpha() for ch in x) >= LISTED_ROW_LETTERS and x[:1].isupper()]
         if not named or any(is_everyday_text(x) or _admin_row(x) for x in m.readings):
