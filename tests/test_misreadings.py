@@ -233,3 +233,23 @@ def test_two_destinations_in_one_alphabet_stay_two_when_one_is_misread_like_the_
     # letter from Tuczna too. Lines in one alphabet are two destinations, not one name twice.
     e = run(gz, sign(("Tuczna", 81.0), ("teczna", 34.0))).estimate
     assert e is not None and e.explanation.startswith("2 distance signs: Tuczna 81 km, Łęczna 34 km"), e.explanation
+
+
+def test_the_latin_pass_reading_of_a_cyrillic_line_that_names_nothing_is_no_place(gz):
+    # "Вологда" read "Влогда" (a letter lost: it names nothing within the tolerance kept) by the
+    # Cyrillic pass and "BonorAa" by the Latin one, which matches Bonorva in Sardinia. The Latin
+    # reading's capital after a small letter is a Cyrillic "д" read as "A": the line is Cyrillic.
+    e = run(gz, _with_readings(sign(("Влогда", None)), ("BonorAa",))).estimate
+    assert e is None or "Bonorva" not in e.explanation, e
+    alone = run(gz, sign(("BonorAa", None))).estimate  # without a Cyrillic reading it is just fuzzy
+    assert alone is not None and "Bonorva" in alone.explanation
+
+
+def test_a_latin_line_read_with_an_l_as_i_or_a_name_prefix_keeps_its_place(gz):
+    # The Cyrillic pass reads Latin lines into Cyrillic junk ("ТаІтасіи"); a Latin reading's "I"
+    # for "l" ("TaImaciu") or a name's own capital ("McDonald") is no sign of a Cyrillic line.
+    tg = _place(gz, "Tălmaciu")
+    e = run(gz, _with_readings(sign(("TaImaciu", None)), ("ТаІтасіи",))).estimate
+    assert e is not None and haversine_km(e.lat, e.lon, tg.lat, tg.lon) < 10, e
+    mc = run(gz, _with_readings(sign(("McDonnald", None)), ("МсОоппаІа",))).estimate  # a letter doubled
+    assert mc is not None and "McDonnald" in mc.explanation, mc  # the Latin reading kept

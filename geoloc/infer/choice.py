@@ -21,6 +21,7 @@ from geoloc.common.text import (
     SCRIPT_LATIN,
     has_region_word,
     is_common_word,
+    is_cyrillic_letter,
     is_everyday_text,
     is_word,
     script_of,
@@ -607,6 +608,8 @@ def _cross_pass_misreadings(m: Mention, found: dict[str, list[Place]]) -> tuple[
     if right is None:
         worded = [s for s in scripts if any(script_of(r) == s and is_word(r) for r in found)]
         right = worded[0] if len(worded) == 1 else None
+    if right is None and _looks_cyrillic_read_as_latin(found):
+        right = SCRIPT_CYRILLIC
     if right is None:
         return ()
     other = SCRIPT_LATIN if right == SCRIPT_CYRILLIC else SCRIPT_CYRILLIC
@@ -619,6 +622,34 @@ def _cross_pass_misreadings(m: Mention, found: dict[str, list[Place]]) -> tuple[
 
 
 _SCRIPT_NAMES = {SCRIPT_CYRILLIC: "Cyrillic", SCRIPT_LATIN: "Latin"}
+
+NAME_PREFIXES = frozenset({"Mc", "Mac", "Fitz", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von", "St", "O'", "O’"})
+"""Starts of Latin names followed by a capital ("McDonald", "DeKalb", "LaSalle", "O'Neill")."""
+
+
+def _looks_cyrillic_read_as_latin(found: dict[str, list[Place]]) -> bool:
+    """Whether a line's readings show a Cyrillic line read by the Latin pass, even where the
+    Cyrillic reading names no place ("Влогда", Вологда with a letter lost).
+
+    The Latin pass reads Cyrillic small letters as look-alike Latin capitals (н as H, в as B, д as
+    A, к as K), so its reading has a capital right after a small letter inside a word
+    ("BonorAa", "KpemeHyyk", "PocnaBnb"), which Latin names seldom have. With a reading of the
+    same line in Cyrillic letters only, the line is Cyrillic.
+    """
+    cyrillic = any(
+        all(is_cyrillic_letter(ch) for ch in r if ch.isalpha()) and script_of(r) == SCRIPT_CYRILLIC for r in found
+    )
+    return cyrillic and any(script_of(r) == SCRIPT_LATIN and _odd_capital(r) for r in found)
+
+
+def _odd_capital(text: str) -> bool:
+    """A capital right after a small letter inside a word, not after a name's prefix ("McDonald"),
+    and not "I", which the Latin pass reads for a Latin "l" ("VaIea", "BokhoIt")."""
+    for word in text.split():
+        for i in range(1, len(word)):
+            if word[i].isupper() and word[i] != "I" and word[i - 1].islower() and word[:i] not in NAME_PREFIXES:
+                return True
+    return False
 
 
 def _names(word: str, p: Place) -> bool:
