@@ -253,3 +253,6 @@ def test_a_latin_line_read_with_an_l_as_i_or_a_name_prefix_keeps_its_place(gz):
     assert e is not None and haversine_km(e.lat, e.lon, tg.lat, tg.lon) < 10, e
     mc = run(gz, _with_readings(sign(("McDonnald", None)), ("МсОоппаІа",))).estimate  # a letter doubled
     assert mc is not None and "McDonnald" in mc.explanation, mc  # the Latin reading kept
+    # An arrow read as a letter glued to the name ("tTalmaciu") is no Cyrillic look-alike either.
+    arrow = run(gz, _with_readings(sign(("tTalmaciu", None)), ("ТТаІтасіи",))).estimate
+    assert arrow is not None and haversine_km(arrow.lat, arrow.lon, tg.lat, tg.lon) < 10, arrow

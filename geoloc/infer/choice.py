@@ -644,9 +644,10 @@ def _looks_cyrillic_read_as_latin(found: dict[str, list[Place]]) -> bool:
 
 def _odd_capital(text: str) -> bool:
     """A capital right after a small letter inside a word, not after a name's prefix ("McDonald"),
-    and not "I", which the Latin pass reads for a Latin "l" ("VaIea", "BokhoIt")."""
+    nor after one or two letters that are an arrow read glued to the name ("tThorngumbald", as
+    ``_ARROW_PREFIX``), and not "I", which the Latin pass reads for a Latin "l" ("VaIea")."""
     for word in text.split():
-        for i in range(1, len(word)):
+        for i in range(3, len(word)):
             if word[i].isupper() and word[i] != "I" and word[i - 1].islower() and word[:i] not in NAME_PREFIXES:
                 return True
     return False
