@@ -623,8 +623,9 @@ def _cross_pass_misreadings(m: Mention, found: dict[str, list[Place]]) -> tuple[
 
 _SCRIPT_NAMES = {SCRIPT_CYRILLIC: "Cyrillic", SCRIPT_LATIN: "Latin"}
 
-NAME_PREFIXES = frozenset({"Mc", "Mac", "Fitz", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von", "St", "O'", "O’"})
-"""Starts of Latin names followed by a capital ("McDonald", "DeKalb", "LaSalle", "O'Neill")."""
+NAME_PREFIXES = frozenset({"Mac", "Fitz", "Van", "Von"})
+"""Starts of Latin names followed by a capital ("MacKenzie", "VanBuren"); shorter ones ("McDonald",
+"DeKalb", "O'Neill") end where an arrow glued before a name does, and are skipped with it."""
 
 
 def _looks_cyrillic_read_as_latin(found: dict[str, list[Place]]) -> bool:
@@ -643,7 +644,7 @@ def _looks_cyrillic_read_as_latin(found: dict[str, list[Place]]) -> bool:
 
 
 def _odd_capital(text: str) -> bool:
-    """A capital right after a small letter inside a word, not after a name's prefix ("McDonald"),
+    """A capital right after a small letter inside a word, not after a name's prefix ("MacKenzie"),
     nor after one or two letters that are an arrow read glued to the name ("tThorngumbald", as
     ``_ARROW_PREFIX``), and not "I", which the Latin pass reads for a Latin "l" ("VaIea")."""
     for word in text.split():
