@@ -209,3 +209,15 @@ def test_other_lettering_far_taller_than_the_name_is_not_another_row_of_the_sign
     rows[1] = replace(rows[1], box=(10, 50, 200, 60))
     e = run(gz, rows).estimate
     assert e is not None and e.rule == "place_sign"
+
+
+def test_a_lone_destination_many_places_share_keeps_them_as_alternatives(gz):
+    # "← Springfield" read alone: the road goes to one of many Springfields, farther apart than a
+    # direction sign's reach; each is an alternative region, and the confidence is the share's.
+    pointed = [replace(m, arrow="left") for m in sign(("Springfield", None))]
+    e = run(gz, pointed).estimate
+    assert e is not None and e.rule == "direction_sign" and e.alternatives, e
+    assert all(a.radius_km >= 300 and "towards" in a.explanation for a in e.alternatives)
+    assert e.probability is not None and e.probability + sum(a.probability for a in e.alternatives) <= 1.0
+    unique = run(gz, [replace(m, arrow="left") for m in sign(("Житомир", None))]).estimate
+    assert unique is not None and not unique.alternatives and e.confidence < unique.confidence

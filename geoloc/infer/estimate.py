@@ -451,7 +451,7 @@ def _estimate(
     named = [(r, p) for r, p in zip(resolved, chosen, strict=True)]
     heading = _destinations(resolved, chosen, rows)
     if named and all(id(r) in heading for r, _ in named if r.mention.kind == "ocr") and heading:
-        return _towards(named, heading)
+        return _towards(named, heading, home, context_places)
     if named:
         # The strongest sign evidence: a place's own sign over a direction sign's destination, OCR
         # over metadata location over nothing; best match first.
@@ -510,12 +510,14 @@ def _among_namesakes(
     share: float,
     others: Sequence[tuple[Place, float]],
     ring: Mention | None = None,
+    reach_km: float | None = None,
 ) -> Estimate:
     """An estimate at a place that others share the name of (``_namesake_shares``): its share is
     the probability and multiplies the confidence; each namesake worth naming is an alternative,
     within the distance ``ring`` gives when a distance sign named it (in the unit the namesake's
-    country signs in), else within its own reach. A place the name matches only within OCR
-    tolerance says so: it supposes the reading wrong."""
+    country signs in), within ``reach_km`` when a direction sign points to it, else within its
+    own reach. A place the name matches only within OCR tolerance says so: it supposes the
+    reading wrong."""
     misread = [q.match < EXACT_MATCH for q, _ in others]
     if share < 1.0:
         fits = " or a misreading of it" if any(misread) else ""
@@ -535,10 +537,10 @@ def _among_namesakes(
             Alternative(
                 lat=q.lat,
                 lon=q.lon,
-                radius_km=km or place_radius_km(q),
+                radius_km=km or reach_km or place_radius_km(q),
                 probability=w,
-                explanation=f"or {f'within {km:.0f} km of ' if km else ''}{q.name} ({q.country_code})"
-                f"{off if wrong else ''}, {w:.0%}",
+                explanation=f"or {f'within {km:.0f} km of ' if km else 'towards ' if reach_km else ''}{q.name}"
+                f" ({q.country_code}){off if wrong else ''}, {w:.0%}",
             )
             for (q, w), wrong, km in zip(others, misread, reach, strict=True)
         ),
@@ -778,19 +780,39 @@ def _admin_row(text: str) -> bool:
     return any(is_region_word(w) or w.lower().strip(".") in ADMIN_WORDS for w in text.split())
 
 
-def _towards(named: Sequence[tuple[Resolved, Place]], heading: set[int]) -> Estimate:
+def _towards(
+    named: Sequence[tuple[Resolved, Place]], heading: set[int], home: str | None, context_places: Sequence[Place]
+) -> Estimate:
     """Where a direction sign without distances leaves the camera: on a road towards its places.
 
     Each destination lies within ``DESTINATION_REACH_KM`` of the camera, so the camera lies within
     that reach of the places' centre plus the places' own spread; no point on a destination. As
     sure as its names were read: fuzzy matches ("SSEREL", "CROCA" off a hiking sign) say less,
     and a lone destination as little as a lone name that a word or a hamlet shares
-    (``_lone_word_factor``: "Gro" off "Groß-Umstadt" is a village in Côte d'Ivoire).
+    (``_lone_word_factor``: "Gro" off "Groß-Umstadt" is a village in Côte d'Ivoire), weighed
+    over the places sharing its name farther apart than that reach, as a lone name is.
     """
     places = [p for r, p in named if id(r) in heading]
     read = sum(_reading_factor(r, p) for r, p in named if id(r) in heading) / len(places)
     if len({p.geonameid for p in places}) == 1:
-        read *= min(_lone_word_factor(r, p) for r, p in named if id(r) in heading)
+        r, p = next((r, p) for r, p in named if id(r) in heading)
+        read *= min(_lone_word_factor(r, q) for r, q in named if id(r) in heading)
+        anchors = list(context_places) + [q for _, q in named if q.geonameid != p.geonameid]
+        p, share, others = _likeliest_namesake(p, r, home, anchors, same_km=DESTINATION_REACH_KM)
+        return _among_namesakes(
+            p,
+            radius_km=DESTINATION_REACH_KM,
+            confidence=ONE_DESTINATION_CONF * read,
+            basis="ocr",
+            rule="direction_sign",
+            explanation=(
+                f"direction sign to {p.name}, no distances: the camera is on a road towards it, "
+                f"within about {DESTINATION_REACH_KM:.0f} km"
+            ),
+            share=share,
+            others=others,
+            reach_km=DESTINATION_REACH_KM,
+        )
     lat = sum(p.lat for p in places) / len(places)
     lon = sum(p.lon for p in places) / len(places)
     radius = max(haversine_km(lat, lon, p.lat, p.lon) for p in places) + DESTINATION_REACH_KM
@@ -799,12 +821,12 @@ def _towards(named: Sequence[tuple[Resolved, Place]], heading: set[int]) -> Esti
         lat=lat,
         lon=lon,
         radius_km=radius,
-        confidence=(DESTINATION_CONF if len({p.geonameid for p in places}) > 1 else ONE_DESTINATION_CONF) * read,
+        confidence=DESTINATION_CONF * read,
         basis="ocr",
         rule="direction_sign",
         explanation=(
-            f"direction sign to {names}, no distances: the camera is on a road towards "
-            f"{'them' if len(places) > 1 else 'it'}, within about {radius:.0f} km"
+            f"direction sign to {names}, no distances: the camera is on a road towards them, "
+            f"within about {radius:.0f} km"
         ),
     )
 
