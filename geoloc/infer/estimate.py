@@ -765,7 +765,7 @@ def _listing_panels(resolved: Sequence[Resolved], chosen: Sequence[Place], rows:
         tall = m.box[3]
         if not any(tall <= ROW_HEIGHT_RATIO * h and h <= ROW_HEIGHT_RATIO * tall for h in heights.get(region, ())):
             continue
-        named = [x for x in m.readings if sum(ch.isalpha() for ch in x) >= LISTED_ROW_LETTERS and x[:1].isupper()]
+        named = any(sum(ch.isalpha() for ch in x) >= LISTED_ROW_LETTERS and x[:1].isupper() for x in m.readings)
         if not named or any(is_everyday_text(x) or _admin_row(x) for x in m.readings):
             continue
         if spelled_alike(m.readings, names):

@@ -553,7 +553,7 @@ _BORDER_DISTANCE_RE = re.compile(
 
 def _figure(m: re.Match[str]) -> tuple[float, DistanceUnit]:
     """A caption distance's number and unit ("2,5 км": a decimal comma)."""
-    return float(m.group("n").replace(",", ".")), "mi" if m.group("mi") else "km"
+    return distance_value(m.group("n")), "mi" if m.group("mi") else "km"
 
 
 def _with_distances(mentions: Sequence[Mention], text: str) -> list[Mention]:
