@@ -221,3 +221,18 @@ def test_a_lone_destination_many_places_share_keeps_them_as_alternatives(gz):
     assert e.probability is not None and e.probability + sum(a.probability for a in e.alternatives) <= 1.0
     unique = run(gz, [replace(m, arrow="left") for m in sign(("Житомир", None))]).estimate
     assert unique is not None and not unique.alternatives and e.confidence < unique.confidence
+
+
+def test_a_direction_sign_whose_names_all_match_hamlets_only_as_misreadings_says_little(gz):
+    # A French hiking guidepost cut by the frame: "...SSERELLE" and "LACS DE CRISTOL" read as
+    # "SSEREL" and "CRISTOL". Each spells, up to a letter, a Romanian village (600 and 1,500
+    # people), and the two lie 190 km apart: among the thousands of hamlets the readings may
+    # name, two near each other are found by chance.
+    e = run(gz, sign(("SSEREL", None), ("CRISTOL", None))).estimate
+    assert e is None or e.confidence < 0.3, e
+    # Two towns read exactly are where the road goes, as surely as before.
+    towns = run(gz, sign(("Житомир", None), ("Київ", None))).estimate
+    assert towns is not None and towns.confidence >= 0.5, towns
+    # One town read exactly beside a junk reading still places the road: the town alone says it.
+    one = run(gz, sign(("Житомир", None), ("CRISTOL", None))).estimate
+    assert one is not None and "Zhytomyr" in one.explanation

@@ -245,6 +245,22 @@ def test_the_latin_pass_reading_of_a_cyrillic_line_that_names_nothing_is_no_plac
     assert alone is not None and "Bonorva" in alone.explanation
 
 
+def test_a_capital_inside_a_word_where_the_name_has_a_small_letter_is_a_misread_letter(gz):
+    # A German city-limit sign "Osloß" with "ß" read as "B": "OsloB" is, but for one letter's
+    # case, the name of Oslob in the Philippines, 10,000 km away.
+    e = run(gz, sign(("OsloB", None))).estimate
+    assert e is None or e.confidence < 0.3, e
+    assert e is None or "Oslob" not in e.explanation, e
+    # Read in capitals, or as written, the letters are the name: Oslob it is.
+    for text in ("OSLOB", "Oslob"):
+        e = run(gz, sign((text, None))).estimate
+        assert e is not None and "Oslob" in e.explanation, (text, e)
+    # A capital the name has keeps its place: two words read as one ("NewHaven").
+    haven = _place(gz, "New Haven")
+    e = run(gz, sign(("NewHaven", None))).estimate
+    assert e is not None and haversine_km(e.lat, e.lon, haven.lat, haven.lon) < 10, e
+
+
 def test_a_latin_line_read_with_an_l_as_i_a_name_prefix_or_a_glued_arrow_keeps_its_place(gz):
     # The Cyrillic pass reads Latin lines into Cyrillic junk ("ТаІтасіи"); a Latin reading's "I"
     # for "l" ("TaImaciu") or a name's own capital ("McDonald") is no sign of a Cyrillic line.

@@ -29,7 +29,7 @@ from geoloc.common.text import (
 from geoloc.infer.rings import Ring, mention_km, ring_consistency
 from geoloc.model import ContextFacts, Mention, Metadata, Place, shared_extent, union_box
 from geoloc.places.index import ALTERNATE
-from geoloc.places.offline import SPELLING_MATCH
+from geoloc.places.offline import SPELLING_MATCH, edit_match
 from geoloc.places.protocol import Gazetteer, Priors
 from geoloc.places.tables import CYRILLIC_COUNTRIES
 from geoloc.places.translit import romanisations
@@ -519,6 +519,16 @@ def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors
         hits = exact or hits
     if m.kind != "ocr":
         return hits
+    if script_of(reading) == SCRIPT_LATIN and _odd_capital(reading):
+        # A capital inside a word where the name has a small letter is a letter misread: "OsloB"
+        # is a German "Osloß" with "ß" read as "B", not Oslob in the Philippines. The reading
+        # names such a place only as a reading one letter off its name does.
+        one_off = edit_match(1, len(_letters(reading)))
+        hits = [
+            p if _capitals_agree(reading, p.matched or p.name) else replace(p, match=min(p.match, one_off))
+            for p in hits
+        ]
+        hits = [p for p in hits if p.match >= MIN_MATCH]
     cyrillic = script_of(reading) == SCRIPT_CYRILLIC
     if cyrillic:
         # A sign written in Cyrillic stands where Cyrillic is written: "Александрия" on a
@@ -644,14 +654,31 @@ def _looks_cyrillic_read_as_latin(found: dict[str, list[Place]]) -> bool:
 
 
 def _odd_capital(text: str) -> bool:
-    """A capital right after a small letter inside a word, not after a name's prefix ("MacKenzie"),
-    nor after one or two letters that are an arrow read glued to the name ("tThorngumbald", as
-    ``_ARROW_PREFIX``), and not "I", which the Latin pass reads for a Latin "l" ("VaIea")."""
+    """Whether the text has a capital right after a small letter inside a word (``_odd_capitals``)."""
+    return bool(_odd_capitals(text))
+
+
+def _odd_capitals(text: str) -> list[int]:
+    """Where, counting letters only, the text has a capital right after a small letter inside a
+    word: not after a name's prefix ("MacKenzie"), nor after one or two letters that are an arrow
+    read glued to the name ("tThorngumbald", as ``_ARROW_PREFIX``), and not "I", which the Latin
+    pass reads for a Latin "l" ("VaIea")."""
+    found: list[int] = []
+    offset = 0
     for word in text.split():
         for i in range(3, len(word)):
             if word[i].isupper() and word[i] != "I" and word[i - 1].islower() and word[:i] not in NAME_PREFIXES:
-                return True
-    return False
+                found.append(offset + sum(ch.isalpha() for ch in word[:i]))
+        offset += sum(ch.isalpha() for ch in word)
+    return found
+
+
+def _capitals_agree(reading: str, name: str) -> bool:
+    """Whether the name has a capital wherever the reading has one inside a word ("NewYork",
+    "New York"; "SanFrancisco"), rather than a small letter the reader misread ("OsloB", "Oslob")."""
+    odd = _odd_capitals(reading)
+    letters = [ch for ch in name if ch.isalpha()]
+    return len(letters) == sum(ch.isalpha() for ch in reading) and all(letters[k].isupper() for k in odd)
 
 
 def _names(word: str, p: Place) -> bool:

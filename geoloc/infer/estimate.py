@@ -788,15 +788,19 @@ def _towards(
     Each destination lies within ``DESTINATION_REACH_KM`` of the camera, so the camera lies within
     that reach of the places' centre plus the places' own spread; no point on a destination. As
     sure as its names were read: fuzzy matches ("SSEREL", "CROCA" off a hiking sign) say less,
-    and a lone destination as little as a lone name that a word or a hamlet shares
-    (``_lone_word_factor``: "Gro" off "Groß-Umstadt" is a village in Côte d'Ivoire), weighed
-    over the places sharing its name farther apart than that reach, as a lone name is.
+    and a name that a word or a hamlet shares as little as it says alone (``_lone_word_factor``:
+    "Gro" off "Groß-Umstadt" is a village in Côte d'Ivoire). A lone destination is weighed over
+    the places sharing its name farther apart than that reach, as a lone name is. Of several,
+    one read right places the camera (the choice took the others near it), and the estimate
+    misses only when every one is junk: two shop words or cut-off words that match hamlets by
+    chance are found near each other easily among the thousands of hamlets the choice weighs
+    ("SSEREL" and "CRISTOL" on a French hiking sign: a Romanian village of 600 and one of 1,500).
     """
     places = [p for r, p in named if id(r) in heading]
-    read = sum(_reading_factor(r, p) for r, p in named if id(r) in heading) / len(places)
+    weights = [_reading_factor(r, p) * _lone_word_factor(r, p) for r, p in named if id(r) in heading]
     if len({p.geonameid for p in places}) == 1:
         r, p = next((r, p) for r, p in named if id(r) in heading)
-        read *= min(_lone_word_factor(r, q) for r, q in named if id(r) in heading)
+        read = min(weights)
         anchors = list(context_places) + [q for _, q in named if q.geonameid != p.geonameid]
         p, share, others = _likeliest_namesake(p, r, home, anchors, same_km=DESTINATION_REACH_KM)
         return _among_namesakes(
@@ -821,7 +825,7 @@ def _towards(
         lat=lat,
         lon=lon,
         radius_km=radius,
-        confidence=DESTINATION_CONF * read,
+        confidence=DESTINATION_CONF * (1.0 - math.prod(1.0 - w for w in weights)),
         basis="ocr",
         rule="direction_sign",
         explanation=(

@@ -66,6 +66,11 @@ _INDEX_QUERIES = (
 is refused when opened rather than failing in the middle of a search."""
 
 
+def edit_match(edits: float, length: int) -> float:
+    """The match of a reading that is ``edits`` letter edits off a name of ``length`` letters."""
+    return SPELLING_MATCH - FUZZY_PENALTY * edits / max(length, 1)
+
+
 def _letters_match(query: str, name: str) -> float:
     """The most a Latin reading can match a Latin name whose letters differ from it in more than one place.
 
@@ -86,7 +91,7 @@ def _letters_match(query: str, name: str) -> float:
         if a == b:
             return 1.0
         edits = Levenshtein.distance(a, b)
-        best = max(best, SPELLING_MATCH - FUZZY_PENALTY * max(0, edits - 1) / max(len(a), len(b), 1))
+        best = max(best, edit_match(max(0, edits - 1), max(len(a), len(b))))
     return best
 
 
@@ -397,7 +402,7 @@ class OfflineGazetteer:
                         continue
                     d_loose = Levenshtein.distance(qk, key)
                     edits = d_skel + 0.3 * max(0, d_loose - d_skel)
-                    m = SPELLING_MATCH - FUZZY_PENALTY * edits / max(len(qk), len(key))
+                    m = edit_match(edits, max(len(qk), len(key)))
                     best = max(best, m)
                 if best > 0:
                     out[kid] = (key, bool(common), best)
