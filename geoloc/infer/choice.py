@@ -31,6 +31,7 @@ from geoloc.model import ContextFacts, Mention, Metadata, Place, shared_extent, 
 from geoloc.places.index import ALTERNATE
 from geoloc.places.offline import SPELLING_MATCH, edit_match
 from geoloc.places.protocol import Gazetteer, Priors
+from geoloc.places.roads import CityRoad, city_roads
 from geoloc.places.tables import CYRILLIC_COUNTRIES
 from geoloc.places.translit import romanisations
 from geoloc.read.lemmas import dictionary_forms
@@ -153,6 +154,11 @@ class Resolved:
     """Places the line names only within OCR tolerance while it names others exactly, each with the
     odds of the misreading that makes it their name (``_misread_rivals``): "Berli" is an alternate
     name of Burley, Idaho, and Berlin with its last letter lost."""
+    roads: tuple[CityRoad, ...] = ()
+    """The city roads the line names ("МКАД"): its places are their cities, and it says the sign
+    stands in or near one of them, not that a road goes there."""
+    road_km: float = 0.0
+    """The distance the line gives to its road ("МКАД 12"): how much farther out the sign may stand."""
 
 
 def sign_country(mentions: Sequence[Mention]) -> str | None:
@@ -264,6 +270,9 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
         listed = bool(m.distance_km) and id(m) not in stray and with_distance.get(m.region, 0) >= 2
         found_by[id(m)] = {reading: _reading_hits(m, reading, gazetteer, priors, listed) for reading in m.readings}
     found_by.update(_among_named_rows(legible, found_by, gazetteer, priors))
+    roads_of = _panel_roads(legible)
+    for row, roads in roads_of.items():
+        found_by[row] = _road_cities(found_by[row], roads, gazetteer)
     resolved: list[Resolved] = []
     named_rows: set[int] = set()  # rows that name a place, by ``id`` of the mention
     for m in legible:
@@ -297,7 +306,18 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             ordered = sorted(best.values(), key=lambda p: -(ALTERNATE if ALTERNATE <= p.match < 1.0 else p.match))
             namesakes = tuple(p for p in ordered if p.match >= EXACT_MATCH)[:NAMESAKE_LIMIT]
             namesakes += _disputed_readings(found, misread, best, namesakes)
-            r = Resolved(replace(m, readings=tuple(useful)), ordered[:TOP_PER_MENTION], left_out, namesakes)
+            road_km = 0.0
+            if row in roads_of and m.distance_km:
+                # "МКАД 12": the ring road is 12 km ahead, not a ring of 12 km about the city's centre.
+                road_km, m = m.distance_km, replace(m, distance_km=None)
+            r = Resolved(
+                replace(m, readings=tuple(useful)),
+                ordered[:TOP_PER_MENTION],
+                left_out,
+                namesakes,
+                roads=roads_of.get(row, ()),
+                road_km=road_km,
+            )
             if m.kind == "ocr":
                 exact = sum(any(p.match >= EXACT_MATCH for p in found[x]) for x in useful)
                 r.rivals = _misread_rivals(r, best.values(), exact)
@@ -312,6 +332,7 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
                 for o in merged
                 if o.mention.region == r.mention.region
                 and o.mention.kind == r.mention.kind == "ocr"
+                and not (o.roads or r.roads)  # "МОСКВА / МКАД": the city ahead and its ring road
                 and (
                     o.options[0].geonameid == r.options[0].geonameid
                     or (_scripts(o) != _scripts(r) and bool(_best_named(o) & _best_named(r)))
@@ -381,6 +402,39 @@ def _take_twin_distance(r: Resolved, unnamed: Sequence[Mention]) -> None:
     if len(twins) == 1:
         u = twins[0]
         r.mention = replace(m, distance_km=u.distance_km, distance_unit=u.distance_unit, box=union_box((box, u.box)))
+
+
+def _panel_roads(mentions: Sequence[Mention]) -> dict[int, tuple[CityRoad, ...]]:
+    """The city roads each sign row names in any of its readings ("МКАД", "3-е КОЛЬЦО"), by ``id``
+    of the mention. The roads on one panel are one city's: "МКАД" is Moscow's and Minsk's ring
+    road, but beside "3-е КОЛЬЦО" it is Moscow's."""
+    named = {
+        id(m): roads
+        for m in mentions
+        if m.kind == "ocr" and (roads := tuple(dict.fromkeys(x for reading in m.readings for x in city_roads(reading))))
+    }
+    cities: dict[int | None, set[int]] = {}  # per panel, the cities every road row there may name
+    for m in mentions:
+        if id(m) in named:
+            here = {road.city_id for road in named[id(m)]}
+            cities[m.region] = cities[m.region] & here if m.region in cities else here
+    for m in mentions:
+        if id(m) in named and cities[m.region]:
+            named[id(m)] = tuple(road for road in named[id(m)] if road.city_id in cities[m.region])
+    return named
+
+
+def _road_cities(
+    found: dict[str, list[Place]], roads: Sequence[CityRoad], gazetteer: Gazetteer
+) -> dict[str, list[Place]]:
+    """A road row's readings as its roads' cities, each named exactly: no village that a ring
+    road's abbreviation spells ("КАД") is what the row says."""
+    out: dict[str, list[Place]] = {}
+    for reading in found:
+        named = {road.city_id for road in city_roads(reading)}
+        cities = [gazetteer.get(road.city_id) for road in roads if road.city_id in named]
+        out[reading] = [replace(c, match=1.0, matched=reading) for c in dict.fromkeys(cities) if c is not None]
+    return out
 
 
 SAME_NAME_RATIO = 0.6

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import shapely
@@ -457,24 +457,38 @@ def _estimate(
         # over metadata location over nothing; best match first.
         order = {"ocr": 0, "xmp": 1, "iptc": 1}
         r, p = min(named, key=lambda rp: (id(rp[0]) in heading, order.get(rp[0].mention.kind, 2), -rp[1].match))
-        anchors = list(context_places) + [q for q in chosen if q is not p]
+        others_read = [q for q in chosen if q is not p]
+        if r.roads:
+            # A destination beyond a direction sign's reach of every city the ring road may be
+            # ("ПСКОВ E22 / МКАД": Pskov is 610 km from Moscow, 440 from Minsk, the end of a
+            # trunk road from either) says nothing of which city it is; a near one does.
+            others_read = [
+                q
+                for q in others_read
+                if any(haversine_km(q.lat, q.lon, c.lat, c.lon) <= DESTINATION_REACH_KM for c in r.namesakes)
+            ]
+        anchors = list(context_places) + others_read
         picked = p
         p, share, others = _likeliest_namesake(p, r, home, anchors)
         # Readings that disagree are all quoted: the one that matched best named another place.
         read = " / ".join(f"'{x}'" for x in r.mention.readings) if p is not picked else f"'{r.mention.text}'"
-        radius = place_radius_km(p)
+        # A ring road's name ("МКАД") puts the sign inside the ring or on a road leading to it.
+        reach = {road.city_id: road.reach_km + r.road_km for road in r.roads}
+        radius = reach.get(p.geonameid) or place_radius_km(p)
         conf = NAME_EXACT_CONF * _reading_factor(r, p)
         conf *= OCR_NAME_FACTOR * _lone_word_factor(r, p) if r.mention.kind == "ocr" else METADATA_NAME_FACTOR
         what = {"ocr": "sign reads", "xmp": "XMP location", "iptc": "IPTC location"}.get(r.mention.kind, "names")
+        road = next((f", the {x.name}," for x in r.roads if x.city_id == p.geonameid), "")
         return _among_namesakes(
             p,
             radius_km=radius,
             confidence=conf,
             basis=r.mention.kind,
             rule="place_sign" if r.mention.kind == "ocr" else "written_location",
-            explanation=f"{what} {read} -> {p.name} ({p.country_code}), within {radius:.0f} km",
+            explanation=f"{what} {read}{road} -> {p.name} ({p.country_code}), within {radius:.0f} km",
             share=share,
             others=others,
+            radii=reach,
         )
     if context_places:
         p = min(context_places, key=lambda q: {"city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(q.kind, 4))
@@ -511,13 +525,14 @@ def _among_namesakes(
     others: Sequence[tuple[Place, float]],
     ring: Mention | None = None,
     reach_km: float | None = None,
+    radii: Mapping[int, float] | None = None,
 ) -> Estimate:
     """An estimate at a place that others share the name of (``_namesake_shares``): its share is
     the probability and multiplies the confidence; each namesake worth naming is an alternative,
     within the distance ``ring`` gives when a distance sign named it (in the unit the namesake's
     country signs in), within ``reach_km`` when a direction sign points to it, else within its
-    own reach. A place the name matches only within OCR tolerance says so: it supposes the
-    reading wrong."""
+    own reach, or the radius ``radii`` gives it by GeoNames id (a ring road's). A place the name
+    matches only within OCR tolerance says so: it supposes the reading wrong."""
     misread = [q.match < EXACT_MATCH for q, _ in others]
     if share < 1.0:
         fits = " or a misreading of it" if any(misread) else ""
@@ -537,7 +552,7 @@ def _among_namesakes(
             Alternative(
                 lat=q.lat,
                 lon=q.lon,
-                radius_km=km or reach_km or place_radius_km(q),
+                radius_km=km or reach_km or (radii or {}).get(q.geonameid) or place_radius_km(q),
                 probability=w,
                 explanation=f"or {f'within {km:.0f} km of ' if km else 'towards ' if reach_km else ''}{q.name}"
                 f" ({q.country_code}){off if wrong else ''}, {w:.0%}",
@@ -721,6 +736,7 @@ def _destinations(resolved: Sequence[Resolved], chosen: Sequence[Place], rows: S
         id(r)
         for r in resolved
         if r.mention.kind == "ocr"
+        and not r.roads
         and (
             r.mention.routes
             or r.mention.signpost
