@@ -270,6 +270,32 @@ def has_region_word(name: str) -> bool:
     return any(is_region_word(w) for w in name.split())
 
 
+DISTRICT_WORDS = frozenset({"kreis", "landkreis", "powiat", "okres", "район", "р-н", "raion", "rayon", "district"})
+"""Words of a town sign's line that names its district ("Landkreis Osnabrück", "Чернігівський
+район", "powiat kutnowski"): most districts are named after their seat town."""
+
+_DISTRICT_ADJECTIVES = (("ський", ("", "а", "и", "я")), ("ский", ("ск", "", "а")))
+"""A district's adjective and the endings that make its seat's name from the stem: Чернігівський
+-> Чернігів, Полтавський -> Полтава, Сумський -> Суми; Брянский -> Брянск, Тверской is missed."""
+
+
+def district_seat_names(line: str) -> list[str]:
+    """The names a sign's district line may give its seat town by, most literal first; none for
+    a line without a district word. "Landkreis Osnabrück": "Osnabrück"; "Брянский район":
+    "Брянский", then "Брянск", "Брян", "Бряна". Each is only a guess to look up exactly."""
+    words = line.split()
+    rest = [w for w in words if w.lower().strip(".,:") not in DISTRICT_WORDS]
+    if len(rest) == len(words) or not rest:
+        return []
+    names = [" ".join(rest)]
+    last = rest[-1]
+    for suffix, endings in _DISTRICT_ADJECTIVES:
+        if last.lower().endswith(suffix) and len(last) > len(suffix) + 2:
+            stem = last[: -len(suffix)]
+            names += [" ".join([*rest[:-1], stem + ending]) for ending in endings]
+    return names
+
+
 # ---------------------------------------------------------------------------------------------
 # text from outside, on its way to a terminal or a log line
 

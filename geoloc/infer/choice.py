@@ -19,6 +19,7 @@ from geoloc.common.geodesy import ROAD_FACTOR_MIN, haversine_km
 from geoloc.common.text import (
     SCRIPT_CYRILLIC,
     SCRIPT_LATIN,
+    district_seat_names,
     has_region_word,
     is_common_word,
     is_cyrillic_letter,
@@ -265,10 +266,16 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
         if m.kind == "ocr" and m.distance_km and id(m) not in stray:
             with_distance[m.region] = with_distance.get(m.region, 0) + 1
     legible = [m for m in mentions if m.kind != "ocr" or _legible(m)]
+    seats = _district_seats(legible, gazetteer)
     found_by: dict[int, dict[str, list[Place]]] = {}
     for m in legible:
         listed = bool(m.distance_km) and id(m) not in stray and with_distance.get(m.region, 0) >= 2
-        found_by[id(m)] = {reading: _reading_hits(m, reading, gazetteer, priors, listed) for reading in m.readings}
+        # A row of a panel that names its district is looked up as a place beside the district's seat.
+        seat = seats.get(m.region, []) if m.kind == "ocr" else []
+        near = replace(priors, places=(*seat[:1], *priors.places)) if seat else priors
+        found_by[id(m)] = {reading: _reading_hits(m, reading, gazetteer, near, listed) for reading in m.readings}
+        if seat:
+            found_by[id(m)] = {reading: _in_district(hits, seat) for reading, hits in found_by[id(m)].items()}
     found_by.update(_among_named_rows(legible, found_by, gazetteer, priors))
     roads_of = _panel_roads(legible)
     for row, roads in roads_of.items():
@@ -402,6 +409,42 @@ def _take_twin_distance(r: Resolved, unnamed: Sequence[Mention]) -> None:
     if len(twins) == 1:
         u = twins[0]
         r.mention = replace(m, distance_km=u.distance_km, distance_unit=u.distance_unit, box=union_box((box, u.box)))
+
+
+DISTRICT_KM = 80.0
+"""How far from its seat town a district's places lie: German Kreise span up to about 80 km, the
+Ukrainian raions of 2020 up to about 150 km, with the seat often off their centre."""
+
+
+def _district_seats(mentions: Sequence[Mention], gazetteer: Gazetteer) -> dict[int | None, list[Place]]:
+    """Per sign panel, the towns its district line may name as the district's seat, likeliest
+    first ("Neuenkirchen / Landkreis Osnabrück": Osnabrück). Only exact names of towns count: the
+    seat is a guess from the district's name, and a near miss would move the sign's place."""
+    seats: dict[int | None, list[Place]] = {}
+    for m in mentions:
+        if m.kind != "ocr":
+            continue
+        for reading in m.readings:
+            for name in district_seat_names(reading):
+                found = [
+                    p
+                    for p in gazetteer.search(name, limit=NAMESAKE_LIMIT, fuzzy=False)
+                    if p.match >= EXACT_MATCH and p.kind == "city"
+                ]
+                if found:
+                    seats.setdefault(m.region, []).extend(found)
+                    break
+    return seats
+
+
+def _in_district(hits: list[Place], seats: Sequence[Place]) -> list[Place]:
+    """The places a row names within ``DISTRICT_KM`` of a seat its panel's district line gives,
+    largest first, when it names any there; else all of them (the seat was a wrong guess, or the
+    row a destination beyond the district)."""
+    inside = [p for p in hits if any(haversine_km(p.lat, p.lon, s.lat, s.lon) <= DISTRICT_KM for s in seats)]
+    # Within the district, the nearness the search was told of ranks nothing: size does, as
+    # among any namesakes (``namesake_weight``).
+    return sorted(inside, key=lambda p: -p.population) or hits
 
 
 def _panel_roads(mentions: Sequence[Mention]) -> dict[int, tuple[CityRoad, ...]]:
