@@ -184,6 +184,7 @@ class Mention:
     part: Compass | None = None  # the part of the named area a caption means ("northern Ukraine")
     signpost: bool = False  # its panel points elsewhere too (a distance, "gare SNCF", "ЦЕНТР"): a direction sign
     arrow: Arrow | None = None  # the arrow drawn beside it on a junction sign: which way it lies
+    twinned: str | None = None  # the language of its panel's twinning line ("Twinned with": en)
 
     @property
     def text(self) -> str:

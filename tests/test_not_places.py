@@ -270,6 +270,22 @@ def test_a_town_signs_twinning_line_names_no_destination(gz, lines):
     assert all(c.place.country_code != "DE" for c in inf.candidates)
 
 
+def test_the_language_of_a_twinning_line_says_which_countrys_town_sign_it_is(gz):
+    # Alone, "EPPING" is two suburbs of Sydney and Melbourne or a town in England; "Twinned with"
+    # is how English town signs name partner towns (Australia's say "Sister City").
+    def estimate(*lines: str):
+        return run(gz, mentions_from_spans([span(text, 10, i, LATIN_PASS) for i, text in enumerate(lines)])).estimate
+
+    alone = estimate("EPPING")
+    assert alone is not None and any("(GB)" in a.explanation for a in alone.alternatives)
+    twinned = estimate("EPPING", "Twinned with", "Eppingen, Germany")
+    assert twinned is not None and "Epping (GB)" in twinned.explanation, twinned
+    assert twinned.confidence > alone.confidence
+    # "Jumelée avec": a French town's sign, not Beaumont, Texas (118,000 people).
+    french = estimate("BEAUMONT", "Jumelée avec", "Beaumont (Texas)")
+    assert french is not None and "(FR)" in french.explanation, french
+
+
 def test_a_lone_three_letter_reading_is_no_confident_village(gz):
     # "oer" off a weathered hiking board is another name of Or (Sweden, 6,500 people): half of all
     # three-letter strings name some town. A large city with a short name keeps its confidence.

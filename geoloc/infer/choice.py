@@ -162,11 +162,19 @@ class Resolved:
     """The distance the line gives to its road ("МКАД 12"): how much farther out the sign may stand."""
 
 
+TWINNING_COUNTRY = {"en": "GB", "fr": "FR", "pl": "PL", "it": "IT", "es": "ES", "cs": "CZ", "uk": "UA"}
+"""The country whose town signs carry a twinning line in each language ("Twinned with": the United
+Kingdom; Australia and the United States say "Sister City"). German is left out, as Germany,
+Austria and Switzerland all write "Partnerstadt", and Russian, as Russia and Belarus both do."""
+
+
 def sign_country(mentions: Sequence[Mention]) -> str | None:
-    """The country a sign's alphabet gives away, or None when the letters could be several.
+    """The country a sign's alphabet, or the language of a town sign's twinning line, gives
+    away, or None when they could be several.
 
     Ukrainian alone has ї є ґ, Belarusian alone ў; і with ы/э/ё is Belarusian, і without them
-    taken as Ukrainian (far more signs); ъ, or и with ы/э/ё, is Russian.
+    taken as Ukrainian (far more signs); ъ, or и with ы/э/ё, is Russian. "EPPING / Twinned with
+    Eppingen, Germany" is the sign of Epping in England, not of its namesakes in Australia.
     """
     letters = set("".join(r.lower() for m in mentions if m.kind == "ocr" for r in m.readings))
     ru_by = bool(letters & set("ыэё"))
@@ -178,7 +186,7 @@ def sign_country(mentions: Sequence[Mention]) -> str | None:
         return "UA"
     if "ъ" in letters or ("и" in letters and ru_by):
         return "RU"
-    return None
+    return next((TWINNING_COUNTRY[m.twinned] for m in mentions if m.twinned in TWINNING_COUNTRY), None)
 
 
 def resolve_context(context: ContextFacts | None, gazetteer: Gazetteer) -> list[Place]:

@@ -56,14 +56,23 @@ is read in seconds; where a text says where, it says it early."""
 _WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
 
 
-TWIN_CUE_RE = re.compile(
-    r"(?:twinned\b|twin towns?\b|jumel[ée]e?s? avec|villes? jumel|partnerst[äa]dt|partnergemeinde|"
-    r"miasta? partnersk|gemellat[ao] con|hermanad[ao] con|město partnersk|місто-побратим|міста-побратим|"
-    r"город-побратим|города-побратим)",
-    re.IGNORECASE,
+TWIN_CUES = tuple(
+    (language, re.compile(cue, re.IGNORECASE))
+    for language, cue in (
+        ("en", r"twinned\b|twin towns?\b"),
+        ("fr", r"jumel[ée]e?s? avec|villes? jumel"),
+        ("de", r"partnerst[äa]dt|partnergemeinde"),
+        ("pl", r"miasta? partnersk"),
+        ("it", r"gemellat[ao] con"),
+        ("es", r"hermanad[ao] con"),
+        ("cs", r"město partnersk"),
+        ("uk", r"місто-побратим|міста-побратим"),
+        ("ru", r"город-побратим|города-побратим"),
+    )
 )
-"""The start of a town sign's twinning line ("EPPING / Twinned with Eppingen, Germany"): it and
-the lines under it name partner towns far away, which say nothing of where the sign stands."""
+"""The start of a town sign's twinning line ("EPPING / Twinned with Eppingen, Germany") and its
+language: the line and the lines under it name partner towns far away, which say nothing of where
+the sign stands; its language says which country's sign it is."""
 
 SIGNPOST_WORDS = frozenset(
     {
@@ -92,15 +101,17 @@ def _names_something(s: TextSpan) -> bool:
     return False
 
 
-def _is_twinning(row: Sequence[TextSpan]) -> bool:
-    """True when some OCR pass reads the row as beginning with a twinning cue."""
+def _twinning_language(row: Sequence[TextSpan]) -> str | None:
+    """The language of the twinning cue some OCR pass reads the row as beginning with, if any."""
     passes: dict[str, list[TextSpan]] = {}
     for s in row:
         passes.setdefault(s.lang, []).append(s)
-    return any(
-        TWIN_CUE_RE.match(" ".join(s.text.strip() for s in sorted(spans, key=lambda t: t.box[0])))
-        for spans in passes.values()
-    )
+    for spans in passes.values():
+        text = " ".join(s.text.strip() for s in sorted(spans, key=lambda t: t.box[0]))
+        for language, cue in TWIN_CUES:
+            if cue.match(text):
+                return language
+    return None
 
 
 def _rows(spans: Sequence[TextSpan]) -> list[list[TextSpan]]:
@@ -370,6 +381,7 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
 
     out: list[Mention] = []
     twinning_at: dict[int, float] = {}  # per sign panel, the top of its twin-town line
+    twinned: dict[int, str] = {}  # per sign panel, the language of that line
     signposts: set[int] = set()  # sign panels with a row pointing to a service
     services: list[Box] = []  # the rows that point to a service, wherever the reader put them
     for region, cells in panels.items():
@@ -381,9 +393,10 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
                 # A service, or a distance on any row ("Схід 210"), its name's row lost or not
                 # beside it ("295" over "Vinkivtsi", the Cyrillic line unread): a direction sign.
                 signposts.add(region)
-            if _is_twinning(row):
+            if (language := _twinning_language(row)) is not None:
                 top = min(s.box[1] for s in row)
                 twinning_at[region] = min(top, twinning_at.get(region, top))
+                twinned.setdefault(region, language)
                 continue
             mention = _row_mention(row, region, source)
             if mention is not None:
@@ -393,6 +406,7 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
     # A service row set right above or below a name is on its panel, even where the reader cut the
     # panel in two (a messenger's copy of "BORDEAUX / gare SNCF" read as two regions).
     signposts |= {m.region or 0 for m in out if m.box is not None and any(_stacked(m.box, b) for b in services)}
+    out = [replace(m, twinned=twinned[m.region]) if m.region in twinned else m for m in out]
     return [replace(m, signpost=True) if m.region in signposts else m for m in out]
 
 
