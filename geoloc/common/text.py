@@ -279,12 +279,17 @@ _DISTRICT_ADJECTIVES = (("ський", ("", "а", "и", "я")), ("ский", ("�
 -> Чернігів, Полтавський -> Полтава, Сумський -> Суми; Брянский -> Брянск, Тверской is missed."""
 
 
+def is_district_word(word: str) -> bool:
+    """True for a word that says "district" on a town sign (``DISTRICT_WORDS``), any case."""
+    return word.lower().strip(".,:") in DISTRICT_WORDS
+
+
 def district_seat_names(line: str) -> list[str]:
     """The names a sign's district line may give its seat town by, most literal first; none for
     a line without a district word. "Landkreis Osnabrück": "Osnabrück"; "Брянский район":
     "Брянский", then "Брянск", "Брян", "Бряна". Each is only a guess to look up exactly."""
     words = line.split()
-    rest = [w for w in words if w.lower().strip(".,:") not in DISTRICT_WORDS]
+    rest = [w for w in words if not is_district_word(w)]
     if len(rest) == len(words) or not rest:
         return []
     names = [" ".join(rest)]

@@ -279,8 +279,8 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
     for m in legible:
         listed = bool(m.distance_km) and id(m) not in stray and with_distance.get(m.region, 0) >= 2
         # A row of a panel that names its district is looked up as a place beside the district's seat.
-        seat = seats.get(m.region, []) if m.kind == "ocr" else []
-        near = replace(priors, places=(*seat[:1], *priors.places)) if seat else priors
+        seat = seats.get(m.region) if m.kind == "ocr" else None
+        near = replace(priors, places=(seat, *priors.places)) if seat else priors
         found_by[id(m)] = {reading: _reading_hits(m, reading, gazetteer, near, listed) for reading in m.readings}
         if seat:
             found_by[id(m)] = {reading: _in_district(hits, seat) for reading, hits in found_by[id(m)].items()}
@@ -424,32 +424,33 @@ DISTRICT_KM = 80.0
 Ukrainian raions of 2020 up to about 150 km, with the seat often off their centre."""
 
 
-def _district_seats(mentions: Sequence[Mention], gazetteer: Gazetteer) -> dict[int | None, list[Place]]:
-    """Per sign panel, the towns its district line may name as the district's seat, likeliest
-    first ("Neuenkirchen / Landkreis Osnabrück": Osnabrück). Only exact names of towns count: the
-    seat is a guess from the district's name, and a near miss would move the sign's place."""
-    seats: dict[int | None, list[Place]] = {}
+def _district_seats(mentions: Sequence[Mention], gazetteer: Gazetteer) -> dict[int | None, Place]:
+    """Per sign panel, the town its district line likeliest names as the district's seat
+    ("Neuenkirchen / Landkreis Osnabrück": Osnabrück). Only exact names of towns count: the seat is
+    a guess from the district's name, and a near miss would move the sign's place. Of the towns a
+    name gives, the gazetteer's first: "Брянский" is Bryansk's other name and a small town's in
+    Luhansk oblast, and a district is named after its large town."""
+    seats: dict[int | None, Place] = {}
     for m in mentions:
-        if m.kind != "ocr":
+        if m.kind != "ocr" or m.region in seats:
             continue
-        for reading in m.readings:
-            for name in district_seat_names(reading):
-                found = [
-                    p
-                    for p in gazetteer.search(name, limit=NAMESAKE_LIMIT, fuzzy=False)
-                    if p.match >= EXACT_MATCH and p.kind == "city"
-                ]
-                if found:
-                    seats.setdefault(m.region, []).extend(found)
-                    break
+        for name in (name for reading in m.readings for name in district_seat_names(reading)):
+            found = [
+                p
+                for p in gazetteer.search(name, limit=NAMESAKE_LIMIT, fuzzy=False)
+                if p.match >= EXACT_MATCH and p.kind == "city"
+            ]
+            if found:
+                seats[m.region] = found[0]
+                break
     return seats
 
 
-def _in_district(hits: list[Place], seats: Sequence[Place]) -> list[Place]:
-    """The places a row names within ``DISTRICT_KM`` of a seat its panel's district line gives,
+def _in_district(hits: list[Place], seat: Place) -> list[Place]:
+    """The places a row names within ``DISTRICT_KM`` of the seat its panel's district line gives,
     largest first, when it names any there; else all of them (the seat was a wrong guess, or the
     row a destination beyond the district)."""
-    inside = [p for p in hits if any(haversine_km(p.lat, p.lon, s.lat, s.lon) <= DISTRICT_KM for s in seats)]
+    inside = [p for p in hits if haversine_km(p.lat, p.lon, seat.lat, seat.lon) <= DISTRICT_KM]
     # Within the district, the nearness the search was told of ranks nothing: size does, as
     # among any namesakes (``namesake_weight``).
     return sorted(inside, key=lambda p: -p.population) or hits

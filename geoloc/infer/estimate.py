@@ -19,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geoloc.areas import resolve_areas
 from geoloc.common.geodesy import buffer_km, haversine_km, offset_km
-from geoloc.common.text import is_everyday_text, is_region_word, text_zipf
+from geoloc.common.text import is_district_word, is_everyday_text, is_region_word, text_zipf
 from geoloc.errors import RegionError
 from geoloc.infer.calibration import CALIBRATED_MAX, calibrate
 from geoloc.infer.candidates import place_radius_km, rank_candidates
@@ -135,14 +135,15 @@ ROW_HEIGHT_RATIO = 1.6
 smaller); a row far taller or smaller is other lettering in the photo (a notice's title, a plate)."""
 ADMIN_WORDS = frozenset(
     {
-        "kreis", "landkreis", "stadt", "gemeinde", "ortsteil", "amt", "markt", "gmina", "powiat", "miasto",
-        "województwo", "okres", "obec", "mesto", "město", "comune", "commune", "громада", "місто", "город",
+        "stadt", "gemeinde", "ortsteil", "amt", "markt", "gmina", "miasto",
+        "województwo", "obec", "mesto", "město", "comune", "commune", "громада", "місто", "город",
         "село", "селище", "посёлок", "поселок", "смт", "пгт", "м", "с", "г", "округ", "сельсовет", "поселение",
         "twinned", "welcome", "ласкаво", "добро",
     }
 )  # fmt: skip
-"""Words of a city-limit sign's other lines: its district ("Kreis Nordfriesland", "Бахмутський
-район"), its status ("Stadt", "м.", "смт") or a greeting; such a line names no destination."""
+"""Words of a city-limit sign's other lines besides its district's (``is_district_word``,
+``is_region_word``): its status ("Stadt", "м.", "смт") or a greeting; such a line names no
+destination."""
 ONE_DESTINATION_CONF = 0.25
 """The same for a single destination (a name with a route number): a trunk road's sign also names
 the end of its route ("ПСКОВ E22" in Moscow, 600 km away), and one place bounds nothing else."""
@@ -793,7 +794,7 @@ def _listing_panels(resolved: Sequence[Resolved], chosen: Sequence[Place], rows:
 def _admin_row(text: str) -> bool:
     """Whether a row names a district or a town's status ("Kreis Nordfriesland", "м. Київ"), as a
     city-limit sign's second line does, rather than another place."""
-    return any(is_region_word(w) or w.lower().strip(".") in ADMIN_WORDS for w in text.split())
+    return any(is_region_word(w) or is_district_word(w) or w.lower().strip(".") in ADMIN_WORDS for w in text.split())
 
 
 def _towards(
