@@ -81,6 +81,16 @@ TASKS_PER_THREAD = 2
 idles between photos, while the rest wait here: submitting a million photos at once would hold
 them all in the scheduler's memory (and with ``--send-bytes`` their bytes too)."""
 
+LOST_WORKER_KEY = "distributed.deploy.lost-worker-timeout"
+"""Dask's setting for how long a ``LocalCluster`` waits before it closes the nanny of a worker that
+left the scheduler."""
+
+KEEP_NANNIES_S = 10**9
+"""That wait while geoloc runs a ``local:N`` cluster: never, in effect. The setting is meant for a
+lost batch job; here a nanny restarts its own worker. With Dask's 15 s, a worker ended for the time
+limit twice about 15 s apart is closed for good if its second replacement is still starting at
+that moment (the check finds no worker of that name), and the cluster stays a worker short."""
+
 MAX_SENT_BYTES = 256 * 2**20
 """The largest photo or video sent to a worker with ``--send-bytes``: a 200 MP camera JPEG is
 60-100 MB; larger files (long videos) are read by workers that share the folder (by path)."""
@@ -293,6 +303,17 @@ def _local_level(level: int) -> int:
 
 
 @contextlib.contextmanager
+def nannies_kept() -> Iterator[None]:
+    """While inside, a ``LocalCluster`` leaves each nanny to restart its worker (``KEEP_NANNIES_S``):
+    for ``local:N``, and for the tests' stand-in for ``dask worker`` machines, whose nannies no
+    cluster object closes."""
+    import dask
+
+    with dask.config.set({LOST_WORKER_KEY: KEEP_NANNIES_S}):
+        yield
+
+
+@contextlib.contextmanager
 def _ctrl_c_stays_here() -> Iterator[None]:
     """While ``local:N`` starts its processes, ignore Ctrl-C, so that they inherit that: a
     terminal's Ctrl-C reaches every process of its group, and only geoloc must act on it (it
@@ -321,8 +342,10 @@ def connect(address: str, *, send_bytes: bool = False) -> Cluster:
         raise ClusterError(f"--cluster needs Dask, which is not installed: {INSTALL_HINT}") from None
     level = _quiet_distributed()
     local = None
+    kept = contextlib.ExitStack()
     try:
         if address.startswith(LOCAL_PREFIX):
+            kept.enter_context(nannies_kept())
             with _ctrl_c_stays_here():
                 local = distributed.LocalCluster(
                     n_workers=int(address[len(LOCAL_PREFIX) :]),
@@ -340,6 +363,7 @@ def connect(address: str, *, send_bytes: bool = False) -> Cluster:
     except (OSError, TimeoutError):
         if local is not None:
             local.close()
+        kept.close()
         raise ClusterError(
             f"no Dask scheduler answered within {CONNECT_TIMEOUT_S} s: is `dask scheduler` running there, "
             "and its port open?",
@@ -350,8 +374,9 @@ def connect(address: str, *, send_bytes: bool = False) -> Cluster:
     except Exception as exc:  # noqa: BLE001 - Dask's own failures: one line, not a traceback
         if local is not None:
             local.close()
+        kept.close()
         raise ClusterError(f"could not start or reach the cluster ({_first_line(exc)})", path=address) from None
-    cluster = Cluster(address, client, local, send_bytes=send_bytes)
+    cluster = Cluster(address, client, local, kept, send_bytes=send_bytes)
     try:
         cluster.check_workers()
     except BaseException:
@@ -406,11 +431,20 @@ class Cluster:
     """A connection to a Dask scheduler (and the ``local:N`` cluster this run started, if any),
     from which ``run_batch`` opens a reader backend (``readers``). Close it when the run ends."""
 
-    def __init__(self, address: str, client: Any, local: Any = None, *, send_bytes: bool = False) -> None:
+    def __init__(
+        self,
+        address: str,
+        client: Any,
+        local: Any = None,
+        local_settings: contextlib.ExitStack | None = None,
+        *,
+        send_bytes: bool = False,
+    ) -> None:
         self.address = address
         self.client = client
         self.send_bytes = send_bytes
         self._local = local
+        self._local_settings = local_settings or contextlib.ExitStack()  # undone once it is closed
         self.expected = identity()  # what every worker must match
         self.one_thread = False
 
@@ -474,6 +508,7 @@ class Cluster:
             except Exception as exc:  # noqa: BLE001 - the run's outputs matter more than a clean goodbye
                 log.debug("closing %s: %s", self.address, exc)
         self._local = None
+        self._local_settings.close()
 
 
 @dataclass

@@ -29,7 +29,7 @@ from click.testing import CliRunner
 from geoloc.batch import BatchResult, run_batch
 from geoloc.cache import ObservationCache
 from geoloc.cli.main import cli
-from geoloc.cluster import LOCAL_HTTP, Cluster, connect
+from geoloc.cluster import LOCAL_HTTP, LOST_WORKER_KEY, Cluster, connect, nannies_kept
 from geoloc.errors import GeolocError
 from geoloc.pipeline import Settings
 from tests.conftest import require
@@ -98,18 +98,24 @@ def worker_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def scheduler(worker_cache: Path) -> Iterator[str]:
-    """A LocalCluster of two one-thread worker processes on 127.0.0.1; its scheduler's address."""
+    """A LocalCluster of two one-thread worker processes on 127.0.0.1; its scheduler's address.
+
+    Its nannies restart their workers as those of `dask worker` do: no cluster object closes them
+    (``nannies_kept``)."""
     from distributed import LocalCluster
 
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        scheduler_kwargs={"dashboard_address": LOCAL_HTTP},
-        env={"GEOLOC_CACHE_DIR": str(worker_cache)},
-    ) as local:
+    with (
+        nannies_kept(),
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": LOCAL_HTTP},
+            env={"GEOLOC_CACHE_DIR": str(worker_cache)},
+        ) as local,
+    ):
         yield local.scheduler_address
 
 
@@ -139,7 +145,20 @@ def _run(photos: list[str], backend, **kwargs) -> tuple[BatchResult, list[str]]:
 
 
 def _worker_pids(cluster: Cluster) -> dict[str, int]:
-    return cluster.client.run(os.getpid)
+    """The worker processes that answer (a worker ended while asked is left out)."""
+    found = cluster.client.run(os.getpid, on_error="return")
+    return {worker: pid for worker, pid in found.items() if isinstance(pid, int)}
+
+
+def _replaced(cluster: Cluster, pid: int, workers: int) -> int:
+    """Wait until the cluster has ``workers`` workers again, none of them process ``pid``; the
+    pid of the newest."""
+    deadline_s, after = time.monotonic() + REPLACE_S, _worker_pids(cluster)
+    while time.monotonic() < deadline_s and (pid in after.values() or len(after) < workers):
+        time.sleep(0.2)
+        after = _worker_pids(cluster)
+    assert pid not in after.values() and len(after) == workers, f"not replaced within {REPLACE_S} s: {after}"
+    return max(after.values())
 
 
 def _alive(pid: int) -> bool:
@@ -278,11 +297,29 @@ def test_a_photo_over_the_time_limit_fails_alone_and_its_worker_is_replaced(phot
     while time.monotonic() < deadline_s and _alive(stalled[0]):
         time.sleep(0.2)
     assert not _alive(stalled[0]), "the worker stuck past the time limit was not ended"
-    deadline_s, after = time.monotonic() + REPLACE_S, _worker_pids(cluster)
-    while time.monotonic() < deadline_s and (stalled[0] in after.values() or len(after) < 2):
-        time.sleep(0.2)
-        after = _worker_pids(cluster)
-    assert stalled[0] not in after.values() and len(after) == 2, f"not replaced within {REPLACE_S} s: {after}"
+    _replaced(cluster, stalled[0], workers=2)
+
+
+def test_a_local_cluster_keeps_a_worker_ended_twice_as_long_apart_as_dask_waits_for_lost_workers() -> None:
+    # Dask's LocalCluster closes the nanny of a worker whose name is still gone from the scheduler
+    # this long after it left: a second end just before then, its replacement still starting,
+    # would leave `local:N` a worker short for the rest of the batch.
+    import dask
+    import distributed  # noqa: F401 - Dask's cluster settings join dask.config when it is imported
+    from dask.utils import parse_timedelta
+
+    lost_s = parse_timedelta(dask.config.get(LOST_WORKER_KEY, config=dask.config.merge(*dask.config.defaults)))
+    assert 0 < lost_s < RUN_S, lost_s
+    with connect("local:1") as local:
+        (pid,) = _worker_pids(local).values()
+        os.kill(pid, signal.SIGKILL)
+        first_end = time.monotonic()
+        pid = _replaced(local, pid, workers=1)
+        time.sleep(max(0.0, first_end + lost_s - 0.3 - time.monotonic()))
+        os.kill(pid, signal.SIGKILL)
+        _replaced(local, pid, workers=1)
+        time.sleep(3)  # past the moment Dask would close the nanny
+        assert len(_worker_pids(local)) == 1
 
 
 def _cli_json(args: list[str], tmp_path: Path, name: str) -> tuple[dict, list[str], int]:
