@@ -629,9 +629,9 @@ def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors
         # A capital inside a word where the name has a small letter is a letter misread: "OsloB"
         # is a German "Osloß" with "ß" read as "B", not Oslob in the Philippines. The reading
         # names such a place only as a reading one letter off its name does.
-        one_off = edit_match(1, len(_letters(reading)))
+        one_off, odd = edit_match(1, len(_letters(reading))), _odd_capitals(reading)
         hits = [
-            p if _capitals_agree(reading, p.matched or p.name) else replace(p, match=min(p.match, one_off))
+            p if _capitals_agree(reading, odd, p.matched or p.name) else replace(p, match=min(p.match, one_off))
             for p in hits
         ]
         hits = [p for p in hits if p.match >= MIN_MATCH]
@@ -779,10 +779,10 @@ def _odd_capitals(text: str) -> list[int]:
     return found
 
 
-def _capitals_agree(reading: str, name: str) -> bool:
-    """Whether the name has a capital wherever the reading has one inside a word ("NewYork",
-    "New York"; "SanFrancisco"), rather than a small letter the reader misread ("OsloB", "Oslob")."""
-    odd = _odd_capitals(reading)
+def _capitals_agree(reading: str, odd: Sequence[int], name: str) -> bool:
+    """Whether the name has a capital wherever the reading has one inside a word (``odd``, the
+    letter positions ``_odd_capitals`` found: "NewYork", "New York"; "SanFrancisco"), rather than
+    a small letter the reader misread ("OsloB", "Oslob")."""
     letters = [ch for ch in name if ch.isalpha()]
     return len(letters) == sum(ch.isalpha() for ch in reading) and all(letters[k].isupper() for k in odd)
 
