@@ -1,15 +1,24 @@
 """Every reading may be wrong: one misread line must not drag the estimate across a continent.
 
 The readings are the spans an OCR pass returns (a Cyrillic line read by the Latin pass as look-alike
-letters, a letter swapped for its look-alike), given directly as mentions of one sign.
+letters, a letter swapped for its look-alike), given directly as mentions of one sign, or read by
+geoloc's own OCR passes off a sign drawn in the test.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from geoloc.common.geodesy import haversine_km
-from geoloc.model import Mention
+from geoloc.common.text import SCRIPT_CYRILLIC, is_common_word, script_of
+from geoloc.model import Mention, TextSpan
+from geoloc.read.mentions import mentions_from_spans
+from geoloc.read.ocr import recognise
+from geoloc.read.ocr.reader import read_text
+from tests.conftest import MODEL_STEP, require
+from tests.support.scenes import SignLine, SignSpec, render_scene
 from tests.test_infer import _place, run, sign
 
 
@@ -273,3 +282,30 @@ def test_a_latin_line_read_with_an_l_as_i_a_name_prefix_or_a_glued_arrow_keeps_i
     # An arrow read as a letter glued to the name ("tTalmaciu") is no Cyrillic look-alike either.
     arrow = run(gz, _with_readings(sign(("tTalmaciu", None)), ("ТТаІтасіи",))).estimate
     assert arrow is not None and haversine_km(arrow.lat, arrow.lon, tg.lat, tg.lon) < 10, arrow
+
+
+def _read_sign(line: SignLine, kind: str, seed: int) -> list[TextSpan]:
+    """What geoloc's OCR passes read off a one-row sign, drawn square to the camera."""
+    require(recognise.REC_MODEL.is_file(), "the text-recognition model", MODEL_STEP)
+    image, _ = render_scene([SignSpec(kind, (line,), cap_px=30, angle_deg=0, tilt=0)], seed=seed)
+    return read_text(image)
+
+
+@pytest.mark.parametrize("name", ["ОРЁЛ", "Орёл"])
+def test_a_city_the_latin_pass_reads_as_a_shop_word_is_still_the_city(gz, name):
+    # A Russian direction sign to Oryol (Орёл, 300,000 people), 85 km. The Latin pass reads the
+    # line "OPEN" (Р as P, Л as N), a word on shop doors. But "Орёл" is a word of Russian too, so
+    # either reading may be the misread one; the city the Cyrillic reading names decides.
+    spans = _read_sign(SignLine(name_cyr=name, distance_km=85), "ru_direction", seed=1)
+    assert any(is_common_word(s.text) for s in spans), [s.text for s in spans]  # the case under test
+    e = run(gz, mentions_from_spans(spans)).estimate
+    oryol = _place(gz, "Orël")
+    assert e is not None and haversine_km(e.lat, e.lon, oryol.lat, oryol.lon) < 5 and e.radius_km >= 85, e
+
+
+def test_a_shop_word_the_cyrillic_pass_reads_as_no_word_is_still_no_place(gz):
+    # A door sign "OPEN", which the Cyrillic pass reads "ОРЕМ": no word of Ukrainian or Russian,
+    # so the Latin reading, a shop word, says what the line is.
+    spans = _read_sign(SignLine(name_lat="OPEN"), "shop", seed=2)
+    assert any(script_of(s.text) == SCRIPT_CYRILLIC for s in spans), [s.text for s in spans]  # both passes read it
+    assert not [m for m in mentions_from_spans(spans) if any(c.isalpha() for c in m.text)]

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from geoloc.common.geodesy import KM_PER_MILE
-from geoloc.common.text import is_common_word, is_region_word
+from geoloc.common.text import is_common_word, is_region_word, is_word, script_of
 from geoloc.model import (
     PHRASE_GAP,
     Box,
@@ -477,8 +477,8 @@ def _row_mention(row: Sequence[TextSpan], region: int, source: str) -> Mention |
         name = " ".join(words)
         if len(name) >= 2 and name not in readings:
             readings.append(name)
-    if not readings or any(is_common_word(r) for r in readings):
-        return None  # "КАФЕ" read as "KADE" by the Latin pass is still a cafe, not Kade in Ghana
+    if not readings or _read_as_common_word(readings):
+        return None
     return Mention(
         readings=tuple(readings),
         kind="ocr",
@@ -491,6 +491,20 @@ def _row_mention(row: Sequence[TextSpan], region: int, source: str) -> Mention |
         routes=tuple(routes),
         arrow=next((s.arrow for s in sorted(row, key=lambda t: t.box[0]) if s.arrow is not None), None),
     )
+
+
+def _read_as_common_word(readings: Sequence[str]) -> bool:
+    """Whether a row's readings say it is a common word, not a name: one pass reads a word of
+    ``COMMON_WORDS`` and no pass of the other alphabet reads a word of its own languages.
+
+    "КАФЕ" read as "KAΦE" by the Latin pass is still a cafe, not Kade in Ghana. But look-alike
+    letters can turn a name into a common word of the other alphabet: the Latin pass reads the
+    city "ОРЁЛ" as "OPEN". Both readings are words there, so either may be the misread one, and
+    the row goes on for the places stage to judge by the places each reading names. The
+    other alphabet's pass reading a shop's "OPEN" gives no word ("ОРЕМ").
+    """
+    common = {script_of(r) for r in readings if is_common_word(r)}
+    return bool(common) and not any(script_of(r) not in common and is_word(r) for r in readings)
 
 
 _BORDER_RE = re.compile(
