@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -104,6 +105,27 @@ def test_two_rings_give_two_places_never_their_midpoint(gz: Gazetteer) -> None:
     d = e.to_dict()
     assert d["alternatives"][0]["probability"] == round(alt.probability, 2)
     assert set(d["alternatives"][0]) == {"lat", "lon", "radius_km", "probability", "explanation"}
+
+
+def test_two_places_near_one_destination_are_told_apart_by_their_bearing(gz: Gazetteer) -> None:
+    # Camera in Kozelets; signs to Oster (~17 km) and Chernihiv. The rings meet on either side of
+    # Oster, each place within its region's radius of the town: "near Oster or near Oster" would
+    # not tell the analyst which two places are meant, so each is said by distance and bearing.
+    mentions, rings = _signs(gz, _city(gz, "Kozelets"), ("Oster", "Chernihiv"))
+    oster = rings[0][0]
+    e = infer(mentions, Metadata(), None, gz).estimate
+    assert e is not None and len(e.alternatives) == 1, e
+    alt = e.alternatives[0]
+    said = re.search(r"one of two places: (.+?) \(\d+%\) or (.+?) \(\d+%\)", e.explanation)
+    assert said is not None, e.explanation
+    bearings = []
+    for (lat, lon), label in zip(((e.lat, e.lon), (alt.lat, alt.lon)), said.groups(), strict=True):
+        where = re.fullmatch(r"(\d+) km (N|NE|E|SE|S|SW|W|NW) of Oster", label)
+        assert where is not None, label
+        assert abs(int(where[1]) - haversine_km(oster.lat, oster.lon, lat, lon)) <= 1
+        bearings.append(where[2])
+    assert bearings[0] != bearings[1]
+    assert alt.explanation.endswith(said[2])  # the map's label for the second place says the same
 
 
 def test_three_rings_pin_one_place_and_give_no_alternative(gz: Gazetteer) -> None:

@@ -297,7 +297,8 @@ def _with_rivals(
             for r, q, p in zip(resolved, places, picks, strict=True)
             if q is not None and p is not None and q.geonameid != p.geonameid
         )
-        for m in fit_rings(rings, home_area).modes:
+        modes = fit_rings(rings, home_area).modes
+        for m in modes:
             if haversine_km(m.lat, m.lon, estimate.lat, estimate.lon) <= estimate.radius_km:
                 held += m.probability * share
             else:
@@ -307,7 +308,7 @@ def _with_rivals(
                         m.lon,
                         m.radius_km,
                         m.probability * share,
-                        f"if {which}: the distance signs meet {_where(m, rings)}",
+                        f"if {which}: the distance signs meet {_where(m, rings, modes)}",
                     )
                 )
     kept_alternatives = sorted(
@@ -406,7 +407,7 @@ def _estimate(
             conf = min(conf, best.probability)
         conf = round(conf, 2)
         if others:
-            named = " or ".join(f"{_where(m, pairs)} ({m.probability:.0%})" for m in fit.modes)
+            named = " or ".join(f"{_where(m, pairs, fit.modes)} ({m.probability:.0%})" for m in fit.modes)
             outcome = f"one of {_COUNT_WORDS.get(len(fit.modes), str(len(fit.modes)))} places: {named}"
         else:
             outcome = f"region of {best.radius_km:.0f} km radius"
@@ -426,7 +427,7 @@ def _estimate(
                     lon=m.lon,
                     radius_km=m.radius_km,
                     probability=m.probability,
-                    explanation=f"the distance signs also meet {_where(m, pairs)}",
+                    explanation=f"the distance signs also meet {_where(m, pairs, fit.modes)}",
                 )
                 for m in others
             ),
@@ -928,16 +929,26 @@ _COUNT_WORDS = {2: "two", 3: "three", 4: "four"}
 _COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 
 
-def _where(mode: Mode, rings: Sequence[Ring]) -> str:
+def _where(mode: Mode, rings: Sequence[Ring], modes: Sequence[Mode]) -> str:
     """A region said by the sign destination nearest it: "near A" within the region's radius,
-    else "40 km NE of A" (a reader finds it on any map without a reverse geocoder)."""
-    p = min((r.place for r in rings), key=lambda q: haversine_km(mode.lat, mode.lon, q.lat, q.lon))
+    else "40 km NE of A" (a reader finds it on any map without a reverse geocoder). Where another
+    of the ``modes`` would also be "near A", both are said by distance and bearing: "near Orël
+    or near Orël" would not tell the analyst which two places are meant."""
+    p = _nearest_place(mode, rings)
     km = haversine_km(p.lat, p.lon, mode.lat, mode.lon)
-    if km <= mode.radius_km:
+    near = [
+        m for m in modes if _nearest_place(m, rings) is p and haversine_km(p.lat, p.lon, m.lat, m.lon) <= m.radius_km
+    ]
+    if km <= mode.radius_km and all(m is mode for m in near):
         return f"near {p.name}"
     east = (mode.lon - p.lon) * math.cos(math.radians(p.lat))
     bearing = math.degrees(math.atan2(east, mode.lat - p.lat)) % 360
     return f"{km:.0f} km {_COMPASS[round(bearing / 45) % 8]} of {p.name}"
+
+
+def _nearest_place(mode: Mode, rings: Sequence[Ring]) -> Place:
+    """The sign destination nearest a region's centre: the one that says where the region is."""
+    return min((r.place for r in rings), key=lambda q: haversine_km(mode.lat, mode.lon, q.lat, q.lon))
 
 
 def _conflicts(
