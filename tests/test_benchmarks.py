@@ -75,6 +75,22 @@ def test_common_names_tiny_run(tmp_path: Path) -> None:
     assert sum(int(cells[1]) for cells in rows) == 6
 
 
+@pytest.mark.slow
+def test_town_signs_tiny_run(tmp_path: Path) -> None:
+    """Signs to the two largest towns of each style: read by photo and by a perfect reading, and counted."""
+    out = _run(BENCHMARK_DIR / "town_signs.py", "--limit", "2", "--population", "100000-200000", cwd=tmp_path)
+    lines = [line for line in out.splitlines() if line.startswith(("| ua ", "| ru ", "| all "))]
+    assert [line.split("|")[1].strip() for line in lines] == ["ua", "ru", "all"], out
+    for line in lines:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        towns = int(cells[1])
+        assert towns == (4 if cells[0] == "all" else 2), line
+        found = [int(cells[i].split("/")[0]) for i in (2, 3)]
+        assert all(0 <= f <= towns for f in found) and int(cells[5].split("/")[0]) <= towns - found[0], line
+    # a town of 100,000-200,000 people, its name read perfectly, is found
+    assert lines[-1].split("|")[4].strip().startswith(("3/4", "4/4")), out
+
+
 @pytest.mark.parametrize("seeds", ["", " , ", "1,x"])
 @pytest.mark.parametrize("script", [s for s in BENCHMARKS if "add_seeds(" in s.read_text()], ids=lambda p: p.name)
 def test_seeds_that_are_no_seeds_are_a_usage_error(script: Path, seeds: str, tmp_path: Path) -> None:
