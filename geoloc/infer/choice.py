@@ -625,11 +625,12 @@ def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors
         hits = exact or hits
     if m.kind != "ocr":
         return hits
-    if script_of(reading) == SCRIPT_LATIN and _odd_capital(reading):
+    odd = _odd_capitals(reading) if script_of(reading) == SCRIPT_LATIN else []
+    if odd:
         # A capital inside a word where the name has a small letter is a letter misread: "OsloB"
         # is a German "Osloß" with "ß" read as "B", not Oslob in the Philippines. The reading
         # names such a place only as a reading one letter off its name does.
-        one_off, odd = edit_match(1, len(_letters(reading))), _odd_capitals(reading)
+        one_off = edit_match(1, len(_letters(reading)))
         hits = [
             p if _capitals_agree(reading, odd, p.matched or p.name) else replace(p, match=min(p.match, one_off))
             for p in hits
