@@ -40,8 +40,10 @@ def test_a_misread_destination_with_a_distance_is_left_out_and_the_others_place_
     # Two rings left meet in two mirror-image places (Khorol lies 30 km off the line through
     # Myrhorod and Poltava, and the sign has no arrows): one of them holds the camera.
     assert _held(e, cam.lat, cam.lon)
-    assert any(x.startswith("'Beperose'") and "misreading" in x for x in inf.left_out)
-    assert "Beperose" not in e.explanation
+    # Read back as the Cyrillic letters it stands for, "Верегове" is Berehove with one letter off,
+    # 821 km away: its distance fits no other row, so that reading is left out too.
+    assert any(x.startswith("'Beperose'") for x in inf.left_out), inf.left_out
+    assert "Beperose" not in e.explanation and "Berehove" not in e.explanation
 
 
 def test_a_misread_name_far_from_the_rest_does_not_move_a_sign_read_well(gz):
@@ -309,3 +311,27 @@ def test_a_shop_word_the_cyrillic_pass_reads_as_no_word_is_still_no_place(gz):
     spans = _read_sign(SignLine(name_lat="OPEN"), "shop", seed=2)
     assert any(script_of(s.text) == SCRIPT_CYRILLIC for s in spans), [s.text for s in spans]  # both passes read it
     assert not [m for m in mentions_from_spans(spans) if any(c.isalpha() for c in m.text)]
+
+
+def test_a_cyrillic_line_only_the_latin_passes_read_is_read_back_in_cyrillic(gz):
+    # A junction sign "Саранск 302 / Чебоксары 319" whose second line the Cyrillic pass lost: the
+    # recognition network read it in look-alike Latin letters, "4e6okcapbl" (Ч as 4, б as 6, ы as
+    # "bl"), which names no Latin place. Read back, it is the second destination.
+    e = run(gz, sign(("Саранск", 302.0), ("4e6okcapbl", 319.0))).estimate
+    assert e is not None and "Saransk 302 km, Cheboksary 319 km" in e.explanation, e
+    # A town's sign read only so ("ИРБИТ" as "NP6NT") names the town.
+    town = run(gz, sign(("NP6NT", None))).estimate
+    assert town is not None and "Irbit (RU)" in town.explanation, town
+
+
+def test_a_latin_line_is_not_read_back_as_cyrillic(gz):
+    # "Trebbin" has only letters a Cyrillic letter looks like ("Тгеьыл"), but it is the name of a
+    # German town as spelled: a Latin line read right.
+    e = run(gz, sign(("Trebbin", None))).estimate
+    assert e is not None and "(DE)" in e.explanation, e
+    # A line named exactly by the Cyrillic pass gains no rival from its look-alike Latin reading
+    # ("Kbl3bln-XaA" read back is "КыЗыл-ХаА", a letter from Kyzyl-Kyya in Kyrgyzstan).
+    both = run(gz, _with_readings(sign(("Кызыл-Хая", None)), ("Kbl3bln-XaA",))).estimate
+    alone = run(gz, sign(("Кызыл-Хая", None))).estimate
+    assert both is not None and alone is not None
+    assert (both.lat, both.lon, both.confidence) == (alone.lat, alone.lon, alone.confidence)

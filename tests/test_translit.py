@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from geoloc.common.text import fix_homoglyphs, has_cyrillic, normalise, script_of
+from geoloc.common.text import cyrillic_lookalike, fix_homoglyphs, has_cyrillic, normalise, script_of
 from geoloc.places.names import keys, skeleton
 from geoloc.places.translit import SYSTEMS, romanisations, romanise
 
@@ -192,3 +192,13 @@ def test_all_systems_cover_all_three_alphabets():
             out = romanise(letters, name)
             assert not any("\u0400" <= ch <= "\u04ff" for ch in out), (name, out)
     assert len(romanisations("Брянск")) >= 2 and "Bryansk" in romanisations("Брянск")
+
+
+def test_a_latin_reading_of_a_cyrillic_line_is_read_back_letter_by_letter():
+    # Readings of rendered Russian signs by geoloc's Latin passes.
+    assert cyrillic_lookalike("4e6okcapbl") == "Чебоксары"
+    assert cyrillic_lookalike("Capa KTaw") == "Сара КТаш"
+    assert cyrillic_lookalike("Hbipo6") == "Ныроб"
+    # A letter no Cyrillic letter looks like: a Latin line.
+    assert cyrillic_lookalike("Lunca") is None
+    assert cyrillic_lookalike("Gdansk") is None

@@ -19,7 +19,9 @@ from geoloc.common.geodesy import ROAD_FACTOR_MIN, haversine_km
 from geoloc.common.text import (
     SCRIPT_CYRILLIC,
     SCRIPT_LATIN,
+    cyrillic_lookalike,
     district_seat_names,
+    has_cyrillic,
     has_region_word,
     is_common_word,
     is_cyrillic_letter,
@@ -282,6 +284,7 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
         seat = seats.get(m.region) if m.kind == "ocr" else None
         near = replace(priors, places=(seat, *priors.places)) if seat else priors
         found_by[id(m)] = {reading: _reading_hits(m, reading, gazetteer, near, listed) for reading in m.readings}
+        found_by[id(m)].update(_lookalike_hits(m, found_by[id(m)], gazetteer, near, listed))
         if seat:
             found_by[id(m)] = {reading: _in_district(hits, seat) for reading, hits in found_by[id(m)].items()}
     found_by.update(_among_named_rows(legible, found_by, gazetteer, priors))
@@ -659,6 +662,46 @@ def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors
         exact = [p for p in hits if p.match >= EXACT_MATCH]
         hits = exact if any(p.population >= floor for p in exact) else []
     return hits
+
+
+LOOKALIKE_MIN_LETTERS = 4
+"""Letters from which a Latin reading is read back as Cyrillic: half of all three-letter strings
+name some place, and a look-alike reading of one ("IKE" off "IKEA": "ІКЕ", Ölgii) says nothing."""
+
+
+def _lookalike_hits(
+    m: Mention, found: dict[str, list[Place]], gazetteer: Gazetteer, priors: Priors, listed: bool
+) -> dict[str, list[Place]]:
+    """Cyrillic readings of a sign row that a Latin pass read in look-alike letters, with the places
+    they name by a Cyrillic name.
+
+    Tesseract's Cyrillic pass loses some lines outright ("Чебоксары" read as nothing), which the
+    Latin passes still read, letter by look-alike letter ("4e6okcapbl"). Such a reading names no
+    Latin place, so it is read back as the Cyrillic letters it stands for (``cyrillic_lookalike``)
+    and looked up like the Cyrillic pass's reading: among places in Cyrillic countries, by a name
+    written in Cyrillic (never back through a romanisation to a Latin name), at most as another
+    spelling of the name. A Latin reading that names a place as it is spelled is a Latin line, and
+    a reading with a letter no Cyrillic letter looks like ("Trebbin", "Lunca") is one too. A line
+    that one reading names exactly needs no other: a look-alike reading would only add a fuzzy
+    rival ("Kbl3bln-XaA" beside "Кызыл-Хая").
+    """
+    if m.kind != "ocr" or any(p.match >= SPELLING_MATCH for hits in found.values() for p in hits):
+        return {}
+    out: dict[str, list[Place]] = {}
+    for reading in found:
+        if script_of(reading) != SCRIPT_LATIN:
+            continue
+        cyrillic = cyrillic_lookalike(reading)
+        if cyrillic is None or len(_letters(cyrillic)) < LOOKALIKE_MIN_LETTERS or cyrillic in found or cyrillic in out:
+            continue
+        alike = [
+            replace(p, match=min(p.match, SPELLING_MATCH))
+            for p in _reading_hits(m, cyrillic, gazetteer, priors, listed)
+            if has_cyrillic(p.matched)
+        ]
+        if alike:
+            out[cyrillic] = alike
+    return out
 
 
 def _among_named_rows(
