@@ -319,6 +319,10 @@ def test_a_cyrillic_line_only_the_latin_passes_read_is_read_back_in_cyrillic(gz)
     # "bl"), which names no Latin place. Read back, it is the second destination.
     e = run(gz, sign(("Саранск", 302.0), ("4e6okcapbl", 319.0))).estimate
     assert e is not None and "Saransk 302 km, Cheboksary 319 km" in e.explanation, e
+    # "Саракташ" read "Capa KTaw" (ш as w, a space inside) names Saraktash, which GeoNames spells
+    # only in Latin letters: the Cyrillic reading reaches it through its romanisation.
+    two = run(gz, sign(("Красная Глинка", 286.0), ("Capa KTaw", 100.0))).estimate
+    assert two is not None and "Krasnaya Glinka 286 km, Saraktash 100 km" in two.explanation, two
     # A town's sign read only so ("ИРБИТ" as "NP6NT") names the town.
     town = run(gz, sign(("NP6NT", None))).estimate
     assert town is not None and "Irbit (RU)" in town.explanation, town

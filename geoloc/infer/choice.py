@@ -21,7 +21,6 @@ from geoloc.common.text import (
     SCRIPT_LATIN,
     cyrillic_lookalike,
     district_seat_names,
-    has_cyrillic,
     has_region_word,
     is_common_word,
     is_cyrillic_letter,
@@ -678,10 +677,10 @@ def _lookalike_hits(
     Tesseract's Cyrillic pass loses some lines outright ("Чебоксары" read as nothing), which the
     Latin passes still read, letter by look-alike letter ("4e6okcapbl"). Such a reading names no
     Latin place, so it is read back as the Cyrillic letters it stands for (``cyrillic_lookalike``)
-    and looked up like the Cyrillic pass's reading: among places in Cyrillic countries, by a name
-    written in Cyrillic (never back through a romanisation to a Latin name), at most as another
-    spelling of the name. A Latin reading that names a place as it is spelled is a Latin line, and
-    a reading with a letter no Cyrillic letter looks like ("Trebbin", "Lunca") is one too. A line
+    and looked up like the Cyrillic pass's reading: among places in Cyrillic countries, reaching a
+    name GeoNames holds only in Latin letters ("Saraktash") through a romanisation alone, and at
+    most as another spelling of the name. A Latin reading that names a place as it is spelled is a
+    Latin line, and one with a letter no Cyrillic letter looks like ("Lunca") is one too. A line
     that one reading names exactly needs no other: a look-alike reading would only add a fuzzy
     rival ("Kbl3bln-XaA" beside "Кызыл-Хая").
     """
@@ -697,7 +696,6 @@ def _lookalike_hits(
         alike = [
             replace(p, match=min(p.match, SPELLING_MATCH))
             for p in _reading_hits(m, cyrillic, gazetteer, priors, listed)
-            if has_cyrillic(p.matched)
         ]
         if alike:
             out[cyrillic] = alike
