@@ -599,11 +599,14 @@ _ARROW_PREFIX = re.compile(r"^(?:\S{1,2}\s+|[^\W\d_]{1,2}(?=[^\W\d_a-zа-яії�
 OCR reads an arrow drawn left of the name ("ФБогучаны", "ANysa", "tEsslingen", "Фе Березанская")."""
 
 
-def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors, listed: bool) -> list[Place]:
+def _reading_hits(
+    m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors, listed: bool, arrow_letters: bool = True
+) -> list[Place]:
     """The places one reading may name, best first, with the tests a sign's words must pass.
 
     ``listed``: the row has a distance and its panel lists at least one more destination with one,
-    or its panel's other rows name places (``_among_named_rows``).
+    or its panel's other rows name places (``_among_named_rows``). ``arrow_letters``: one or two
+    letters before the name may be an arrow read as letters (``_ARROW_PREFIX``).
     """
     if len(reading.replace(" ", "")) < 3 or is_common_word(reading):
         return []
@@ -613,7 +616,7 @@ def _reading_hits(m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors
         for p in gazetteer.search(reading, priors=priors, limit=NAMESAKE_LIMIT, fuzzy=m.kind == "ocr")
         if p.match >= MIN_MATCH
     ]
-    bare = _ARROW_PREFIX.sub("", reading, count=1) if m.kind == "ocr" else reading
+    bare = _ARROW_PREFIX.sub("", reading, count=1) if m.kind == "ocr" and arrow_letters else reading
     if bare != reading and not any(p.match >= EXACT_MATCH for p in hits):
         # A junction sign's arrow read as letters glued to the name ("ФБогучаны", "ANysa",
         # "Фе Березанская"): the name without them, when that is a town's name exactly (a
@@ -682,7 +685,9 @@ def _lookalike_hits(
     most as another spelling of the name. A Latin reading that names a place as it is spelled is a
     Latin line, and one with a letter no Cyrillic letter looks like ("Lunca") is one too. A line
     that one reading names exactly needs no other: a look-alike reading would only add a fuzzy
-    rival ("Kbl3bln-XaA" beside "Кызыл-Хая").
+    rival ("Kbl3bln-XaA" beside "Кызыл-Хая"). The recognition network breaks words with spaces
+    ("Cb Xp yCTanb Hbi" for "Гусь-Хрустальный"), so a short first piece is part of the name, not
+    an arrow read as letters: "Хр уСТаль Ны" alone names Khrustalnyi, 839 km away, exactly.
     """
     if m.kind != "ocr" or any(p.match >= SPELLING_MATCH for hits in found.values() for p in hits):
         return {}
@@ -695,7 +700,7 @@ def _lookalike_hits(
             continue
         alike = [
             replace(p, match=min(p.match, SPELLING_MATCH))
-            for p in _reading_hits(m, cyrillic, gazetteer, priors, listed)
+            for p in _reading_hits(m, cyrillic, gazetteer, priors, listed, arrow_letters=False)
         ]
         if alike:
             out[cyrillic] = alike
