@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from geoloc.cli.main import cli
-from tests.support.limits import GEOLOC, first_line, write_copies, write_sign_photos
+from tests.support.limits import GEOLOC, as_a_terminal_job, first_line, write_copies, write_sign_photos
 
 
 @pytest.fixture(scope="module")
@@ -182,6 +182,7 @@ def test_ctrl_c_stops_cleanly_keeps_lines_and_writes_whole_outputs(folder, tmp_p
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        preexec_fn=as_a_terminal_job,
     )
     try:
         first = first_line(proc, timeout=240)

@@ -33,7 +33,7 @@ from geoloc.cluster import LOCAL_HTTP, LOST_WORKER_KEY, Cluster, connect, nannie
 from geoloc.errors import GeolocError
 from geoloc.pipeline import Settings
 from tests.conftest import require
-from tests.support.limits import GEOLOC, deadline, first_line, write_copies, write_sign_photos
+from tests.support.limits import GEOLOC, as_a_terminal_job, deadline, first_line, write_copies, write_sign_photos
 
 pytestmark = [
     pytest.mark.slow,
@@ -353,6 +353,7 @@ def test_ctrl_c_cancels_the_tasks_and_writes_what_is_done(photos, tmp_path) -> N
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # a group of its own, as a terminal's job: Ctrl-C reaches every process in it
+        preexec_fn=as_a_terminal_job,
     )
     try:
         first = first_line(proc, timeout=RUN_S)

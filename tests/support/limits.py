@@ -51,6 +51,13 @@ SIGNS = [
 """Destinations for one-line Ukrainian direction signs: (Cyrillic, national romanisation, km)."""
 
 
+def as_a_terminal_job() -> None:
+    """``preexec_fn`` for a child that a test interrupts with Ctrl-C: Ctrl-C at its default, as a
+    terminal starts a program. A shell without job control starts background commands with
+    SIGINT ignored, and the child of a test suite run so would inherit that and never see it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def write_sign_photos(folder: Path, seed: int) -> list[Path]:
     """One small photo of a direction sign per ``SIGNS`` entry, named ``NN_<place>.jpg`` in order."""
     paths = []
