@@ -82,19 +82,20 @@ def fix_homoglyphs(text: str) -> str:
 
 LATIN_AS_CYRILLIC: tuple[tuple[str, str], ...] = (
     ("bl", "ы"), ("bI", "ы"), ("bi", "ы"), ("JI", "Л"), ("Jl", "Л"), ("IO", "Ю"), ("I0", "Ю"),
-    ("A", "А"), ("a", "а"), ("B", "В"), ("b", "ь"), ("C", "С"), ("c", "с"), ("d", "д"), ("E", "Е"),
-    ("e", "е"), ("F", "Ф"), ("Φ", "Ф"), ("H", "Н"), ("h", "н"), ("I", "І"), ("i", "і"), ("K", "К"),
-    ("k", "к"), ("l", "л"), ("M", "М"), ("m", "м"), ("N", "И"), ("n", "л"), ("O", "О"), ("o", "о"),
-    ("P", "Р"), ("p", "р"), ("r", "г"), ("S", "С"), ("s", "в"), ("T", "Т"), ("t", "т"), ("U", "И"),
-    ("u", "и"), ("v", "в"), ("W", "Ш"), ("w", "ш"), ("X", "Х"), ("x", "х"), ("Y", "Ч"), ("y", "у"),
-    ("z", "з"), ("0", "О"), ("3", "З"), ("4", "Ч"), ("6", "б"),
+    ("A", "А"), ("a", "а"), ("B", "В"), ("b", "ь"), ("C", "С"), ("c", "с"), ("E", "Е"), ("e", "е"),
+    ("Φ", "Ф"), ("H", "Н"), ("h", "н"), ("I", "І"), ("i", "і"), ("K", "К"), ("k", "к"), ("M", "М"),
+    ("m", "м"), ("N", "И"), ("n", "л"), ("O", "О"), ("o", "о"), ("P", "Р"), ("p", "р"), ("r", "г"),
+    ("s", "в"), ("T", "Т"), ("t", "т"), ("U", "И"), ("u", "и"), ("W", "Ш"), ("w", "ш"), ("X", "Х"),
+    ("x", "х"), ("Y", "Ч"), ("y", "у"), ("0", "О"), ("3", "З"), ("4", "Ч"), ("6", "б"),
 )  # fmt: skip
 """The Cyrillic letter each Latin reading stands for, when a Latin pass (Tesseract's or the
-recognition network's) reads a Cyrillic line: the commonest one on 514 readings of 746 rendered
-town and city names ("4e6okcapbl" is "Чебоксары", "Capa KTaw" "Сара Кташ"). Letter pairs first:
-"bl" is ы, "JI" Л. Ambiguous letters take the commoner: n was л 154 times, и 38, д 32, п 30;
-u ц 24 and и 22; Y Ч 6 and У 4. A reading with any other letter (D, G, R, V, Z, f, g, j, q...) is
-no Cyrillic line."""
+recognition network's) reads a Cyrillic line: the commonest one on 392 Latin readings of 561
+rendered Russian-style town and city signs ("4e6okcapbl" is "Чебоксары", "Capa KTaw" "Сара КТаш").
+Letter pairs first: "bl" is ы, "JI" Л. Ambiguous letters take the commoner: n was л 127 times, и
+35, п 21, д 20; u и 18 and ц 17; Y Ч 5 and У 3; і and ї, which Russian does not write, as the
+letters look. Only look-alikes: a Ukrainian sign's Latin line is a romanisation ("Kyiv", its v for
+в, its h for г), not a misreading, and a reading with a letter no Cyrillic letter looks like (D, F,
+G, L, R, S, V, Z, d, f, g, j, l, q, v, z) is a Latin line."""
 _LATIN_AS_CYRILLIC = dict(LATIN_AS_CYRILLIC)
 _LATIN_AS_CYRILLIC_MAX = max(len(a) for a in _LATIN_AS_CYRILLIC)
 
