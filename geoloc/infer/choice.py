@@ -675,7 +675,7 @@ def _lookalike_hits(
     m: Mention, found: dict[str, list[Place]], gazetteer: Gazetteer, priors: Priors, listed: bool
 ) -> dict[str, list[Place]]:
     """Cyrillic readings of a sign row that a Latin pass read in look-alike letters, with the places
-    they name by a Cyrillic name.
+    they name.
 
     Tesseract's Cyrillic pass loses some lines outright ("Чебоксары" read as nothing), which the
     Latin passes still read, letter by look-alike letter ("4e6okcapbl"). Such a reading names no
