@@ -202,3 +202,6 @@ def test_a_latin_reading_of_a_cyrillic_line_is_read_back_letter_by_letter():
     # A letter no Cyrillic letter looks like: a Latin line.
     assert cyrillic_lookalike("Lunca") is None
     assert cyrillic_lookalike("Gdansk") is None
+    # A Ukrainian sign's Latin line, read short ("Koriukivka" as "Koriuivka"), is a romanisation:
+    # its v is в by spelling, not by looks.
+    assert cyrillic_lookalike("Koriuivka") is None
