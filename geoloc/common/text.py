@@ -80,14 +80,14 @@ def fix_homoglyphs(text: str) -> str:
     return _WORD_RE.sub(_fix_mixed_word, text)
 
 
-LATIN_AS_CYRILLIC: tuple[tuple[str, str], ...] = (
-    ("bl", "ы"), ("bI", "ы"), ("bi", "ы"), ("JI", "Л"), ("Jl", "Л"), ("IO", "Ю"), ("I0", "Ю"),
-    ("A", "А"), ("a", "а"), ("B", "В"), ("b", "ь"), ("C", "С"), ("c", "с"), ("E", "Е"), ("e", "е"),
-    ("Φ", "Ф"), ("H", "Н"), ("h", "н"), ("I", "І"), ("i", "і"), ("K", "К"), ("k", "к"), ("M", "М"),
-    ("m", "м"), ("N", "И"), ("n", "л"), ("O", "О"), ("o", "о"), ("P", "Р"), ("p", "р"), ("r", "г"),
-    ("s", "в"), ("T", "Т"), ("t", "т"), ("U", "И"), ("u", "и"), ("W", "Ш"), ("w", "ш"), ("X", "Х"),
-    ("x", "х"), ("Y", "Ч"), ("y", "у"), ("0", "О"), ("3", "З"), ("4", "Ч"), ("6", "б"),
-)  # fmt: skip
+LATIN_AS_CYRILLIC: dict[str, str] = {
+    "bl": "ы", "bI": "ы", "bi": "ы", "JI": "Л", "Jl": "Л", "IO": "Ю", "I0": "Ю", "A": "А",
+    "a": "а", "B": "В", "b": "ь", "C": "С", "c": "с", "E": "Е", "e": "е", "Φ": "Ф", "H": "Н",
+    "h": "н", "I": "І", "i": "і", "K": "К", "k": "к", "M": "М", "m": "м", "N": "И", "n": "л",
+    "O": "О", "o": "о", "P": "Р", "p": "р", "r": "г", "s": "в", "T": "Т", "t": "т", "U": "И",
+    "u": "и", "W": "Ш", "w": "ш", "X": "Х", "x": "х", "Y": "Ч", "y": "у", "0": "О", "3": "З",
+    "4": "Ч", "6": "б",
+}  # fmt: skip
 """The Cyrillic letter each Latin reading stands for, when a Latin pass (Tesseract's or the
 recognition network's) reads a Cyrillic line: the commonest one on 392 Latin readings of 561
 rendered Russian-style town and city signs ("4e6okcapbl" is "Чебоксары", "Capa KTaw" "Сара КТаш").
@@ -96,8 +96,7 @@ Letter pairs first: "bl" is ы, "JI" Л. Ambiguous letters take the commoner: n 
 letters look. Only look-alikes: a Ukrainian sign's Latin line is a romanisation ("Kyiv", its v for
 в, its h for г), not a misreading, and a reading with a letter no Cyrillic letter looks like (D, F,
 G, L, R, S, V, Z, d, f, g, j, l, q, v, z) is a Latin line."""
-_LATIN_AS_CYRILLIC = dict(LATIN_AS_CYRILLIC)
-_LATIN_AS_CYRILLIC_MAX = max(len(a) for a in _LATIN_AS_CYRILLIC)
+_LATIN_AS_CYRILLIC_MAX = max(len(a) for a in LATIN_AS_CYRILLIC)
 
 
 def cyrillic_lookalike(text: str) -> str | None:
@@ -107,8 +106,8 @@ def cyrillic_lookalike(text: str) -> str | None:
     i = 0
     while i < len(text):
         for size in range(_LATIN_AS_CYRILLIC_MAX, 0, -1):
-            if (piece := text[i : i + size]) in _LATIN_AS_CYRILLIC:
-                out.append(_LATIN_AS_CYRILLIC[piece])
+            if (piece := text[i : i + size]) in LATIN_AS_CYRILLIC:
+                out.append(LATIN_AS_CYRILLIC[piece])
                 i += size
                 break
         else:
