@@ -63,6 +63,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure the tree
 
 from benchmarks.support.claims import CLAIM_CONF, CONFIDENT  # noqa: E402
 from benchmarks.support.header import header_line  # noqa: E402
+from benchmarks.support.tables import share  # noqa: E402
 from geoloc.areas import country_at  # noqa: E402
 from geoloc.common.geodesy import haversine_km  # noqa: E402
 from geoloc.common.photo import load_image  # noqa: E402
@@ -286,10 +287,6 @@ def print_rows(rows: Sequence[Row]) -> None:
         )
 
 
-def _share(n: int, of: int) -> str:
-    return f"{n}/{of} ({n / of:.0%})" if of else "—"
-
-
 def print_summary(rows: Sequence[Row], forms: Sequence[str]) -> None:
     print(
         "| form | photos | estimates made | country right | within 25 km | within its radius |"
@@ -304,13 +301,13 @@ def print_summary(rows: Sequence[Row], forms: Sequence[str]) -> None:
         seconds = sorted(r.seconds for r in rs)
         median = seconds[len(seconds) // 2] if seconds else 0.0
         print(
-            f"| {form} | {len(rs)} | {_share(made, len(rs))} "
-            f"| {_share(sum(bool(r.country_right) for r in with_country), len(with_country))} "
-            f"| {_share(sum(bool(r.within(NEAR_KM)) for r in with_position), len(with_position))} "
-            f"| {_share(sum(bool(r.within(None)) for r in with_position), len(with_position))} "
-            f"| {_share(sum(r.confidently_wrong(CONFIDENT) for r in rs), made)} "
-            f"| {_share(sum(r.confidently_wrong(CLAIM_CONF) for r in rs), made)} "
-            f"| {_share(sum(len(r.names_found) for r in rs), sum(len(r.names) for r in rs))} "
+            f"| {form} | {len(rs)} | {share(made, len(rs))} "
+            f"| {share(sum(bool(r.country_right) for r in with_country), len(with_country))} "
+            f"| {share(sum(bool(r.within(NEAR_KM)) for r in with_position), len(with_position))} "
+            f"| {share(sum(bool(r.within(None)) for r in with_position), len(with_position))} "
+            f"| {share(sum(r.confidently_wrong(CONFIDENT) for r in rs), made)} "
+            f"| {share(sum(r.confidently_wrong(CLAIM_CONF) for r in rs), made)} "
+            f"| {share(sum(len(r.names_found) for r in rs), sum(len(r.names) for r in rs))} "
             f"| {median:.1f} |"
         )
 

@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.locate_scenes import DIRECTION_SIGN, Town, pools  # noqa: E402
 from benchmarks.support.header import header_line  # noqa: E402
+from benchmarks.support.tables import share  # noqa: E402
 from geoloc.common.geodesy import haversine_km  # noqa: E402
 from geoloc.model import Estimate, Metadata, PhotoReport, TextSpan  # noqa: E402
 from geoloc.pipeline import Settings, conclude, locate_photo  # noqa: E402
@@ -144,10 +145,6 @@ def run(style: str, towns: list[Town], seed: int, settings: Settings, tmp: Path)
     return rows
 
 
-def _share(n: int, total: int) -> str:
-    return f"{n}/{total} ({n / total:.0%})" if total else "-"
-
-
 def table(rows: list[Row]) -> str:
     out = [
         "| style | towns | found by photo | found by baseline | ratio | photo: no place read | "
@@ -165,8 +162,8 @@ def table(rows: list[Row]) -> str:
         ratio = f"{photo / base:.2f}" if base else "-"
         none = sum(r.photo == "none" for r in part)
         out.append(
-            f"| {style} | {len(part)} | {_share(photo, len(part))} | {_share(base, len(part))} | {ratio} | "
-            f"{_share(none, len(part))} | {sure} | {base_sure} |"
+            f"| {style} | {len(part)} | {share(photo, len(part))} | {share(base, len(part))} | {ratio} | "
+            f"{share(none, len(part))} | {sure} | {base_sure} |"
         )
     return "\n".join(out)
 
