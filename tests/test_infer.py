@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from geoloc.common.geodesy import haversine_km
@@ -154,12 +156,35 @@ def test_a_metadata_country_field_names_the_country_not_a_town_spelled_alike(gz)
     assert inf.candidates[0].place.kind == "country"
 
 
-def test_distance_signs_that_cannot_both_be_true_are_a_stated_contradiction(gz):
-    # Zhytomyr and Chernihiv are about 230 km apart: no camera is 30 km from one and 14 from the other.
-    inf = run(gz, sign(("Житомир", 30.0), ("Чернігів", 14.0)))
+def _regions(e) -> list[tuple[float, float, float, float]]:
+    """The estimate's region and its alternatives: (lat, lon, radius km, probability)."""
+    own = e.probability if e.probability is not None else e.confidence
+    return [(e.lat, e.lon, e.radius_km, own)] + [(a.lat, a.lon, a.radius_km, a.probability) for a in e.alternatives]
+
+
+def test_distance_signs_that_cannot_both_be_true_are_two_answers_each_if_the_other_is_misread(gz):
+    # Zhytomyr and Chernihiv are about 230 km apart: no camera is 30 km from one and 14 from the
+    # other. On a junction sign (arrows: rows in any order) either number may be the misread one:
+    # within 30 km of Zhytomyr, or within 14 km of Chernihiv, about even, never a point between.
+    inf = run(gz, [replace(m, arrow="up") for m in sign(("Житомир", 30.0), ("Чернігів", 14.0))])
     assert any("cannot both be true" in c for c in inf.conflicts)
-    assert inf.estimate is not None and inf.estimate.confidence < 0.5
-    assert inf.estimate.radius_km > 100 and "cannot all be true" in inf.estimate.explanation
+    e = inf.estimate
+    assert e is not None and e.confidence < 0.5 and "cannot all be true" in e.explanation
+    regions = _regions(e)
+    assert len(regions) == 2 and sum(p for *_, p in regions) <= 1.0
+    for name, km in (("Zhytomyr", 30), ("Chernihiv", 14)):
+        p = _place(gz, name)
+        assert any(haversine_km(la, lo, p.lat, p.lon) < 5 and r == km and 0.3 < pr < 0.7 for la, lo, r, pr in regions)
+    assert any("is misread" in a.explanation for a in e.alternatives)
+
+
+def test_four_distances_that_exclude_each_other_are_four_answers_none_confident(gz):
+    rows = sign(("Житомир", 30.0), ("Чернігів", 14.0), ("Ужгород", 20.0), ("Луганськ", 25.0))
+    inf = run(gz, [replace(m, arrow="up") for m in rows])
+    e = inf.estimate
+    assert e is not None and e.confidence < 0.5 and "cannot all be true" in e.explanation
+    assert len(_regions(e)) == 4 and max(p for *_, p in _regions(e)) < 0.5
+    assert len([c for c in inf.conflicts if "cannot both be true" in c]) == 6
 
 
 def test_a_caption_place_far_from_the_gps_is_a_conflict(gz):

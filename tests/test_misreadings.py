@@ -150,6 +150,26 @@ def test_a_number_out_of_a_distance_signs_order_is_the_misread_one(gz):
     assert _held(e, cam.lat, cam.lon)
 
 
+def test_of_two_distances_that_cannot_both_be_true_the_one_out_of_the_signs_order_is_misread(gz):
+    # At Korostyshiv a distance sign lists Zhytomyr, then Kyiv; the Kyiv row's last digit is lost
+    # ("11" for 11x). Zhytomyr and Kyiv lie 130 km apart, so both numbers cannot be right. Were
+    # Zhytomyr's the misread one, the camera would be within 11 km of Kyiv and the sign would list
+    # the far town above the near one: the order says which number to leave out.
+    cam = _place(gz, "Korostyshiv")
+    (upper, near), (lower, far) = sorted(_road_lines(gz, "Korostyshiv", ("Zhytomyr", "Kyiv")), key=lambda r: r[1])
+    lost = float(str(int(far))[:-1])
+    inf = run(gz, sign((upper, near), (lower, lost)))
+    e = inf.estimate
+    assert e is not None and e.confidence >= 0.5 and e.alternatives == ()
+    # The Kyiv row is left out: its number, or the row (both leave the same ring).
+    assert any(x.startswith((f"'{lost:g}' beside '{lower}'", f"'{lower}'")) for x in inf.left_out), inf.left_out
+    assert _held(e, cam.lat, cam.lon)
+    # The rows swapped, the order speaks for the other number just as surely.
+    swapped = run(gz, sign((lower, lost), (upper, near)))
+    assert any(x.startswith((f"'{near:g}' beside '{upper}'", f"'{upper}'")) for x in swapped.left_out)
+    assert swapped.estimate is not None and swapped.estimate.radius_km == lost
+
+
 def test_a_junction_sign_with_arrows_may_list_its_places_in_any_order(gz):
     # The same places listed farthest first, each with its arrow: a junction sign, where the order
     # says nothing, so every row is kept.

@@ -939,6 +939,13 @@ whose arrows were not read may list them in any order, so an inversion is eviden
 ROW_ORDER_SLACK = 1.25
 """An upper row's distance up to this times the lower one's is no inversion: places listed by
 their straight-line distance, or a road that bends, may swap rows a few percent apart."""
+SPLIT_MIN_SHARE = 0.05
+"""Smallest share of the probability at which another split of the readings is weighed further
+(``Choice.splits``): half what an alternative worth naming holds, since the order of a sign's rows
+may still make it likelier than the split the choice found best."""
+MAX_SPLITS = 3
+"""Most other splits weighed further: each costs an estimate of its own, and a fourth likely split
+leaves none of them worth stating."""
 NUMBER_MISREAD_COST = MISREAD_COST
 """Cost of keeping a destination but taking the distance read beside it as misread. A number's
 digits are misread apart from its name's letters ("111" as "711", "3" as "8", a digit lost): a
@@ -968,6 +975,18 @@ class Choice:
     """Other places for those rows, each set with its share, likeliest first, down to
     ``NAMESAKE_MIN_SHARE``: a place per mention, as ``places``, but None for every mention whose
     distance is not taken as a ring."""
+    splits: tuple[Split, ...] = ()
+    """Other splits of the readings into places and misreadings, likeliest first, each with its
+    share of the probability, down to ``SPLIT_MIN_SHARE``: "Виноград 33 / Жмеринка 21" cannot both
+    be right, and either number may be the misread one."""
+
+
+class Split(NamedTuple):
+    """Another way the readings may split into places and misreadings (``Choice.splits``)."""
+
+    places: tuple[Place | None, ...]
+    misread_numbers: tuple[bool, ...]
+    share: float
 
 
 def _misread_cost(r: Resolved) -> float:
@@ -981,6 +1000,25 @@ def _misread_cost(r: Resolved) -> float:
     return MISREAD_COST + (SURE_READING_COST if sure else 0.0)
 
 
+def row_inversions(resolved: Sequence[Resolved], rows: Sequence[tuple[int, float, float]]) -> int:
+    """Pairs of rows of one sign without arrows listed farther first (``ROW_ORDER_COST``).
+
+    ``rows``: (index into ``resolved``, least road km, most road km) for each row whose distance
+    is read or implied; a pair counts when even the least the upper row may be is beyond the most
+    the lower one may be.
+    """
+    arrowed = {r.mention.region or 0 for r in resolved if r.mention.arrow is not None}
+    count = 0
+    for (i, lo_i, hi_i), (j, lo_j, hi_j) in itertools.combinations(rows, 2):
+        mi, mj = resolved[i].mention, resolved[j].mention
+        sign = mi.region or 0
+        if sign != (mj.region or 0) or sign in arrowed or mi.box is None or mj.box is None or mi.box[1] == mj.box[1]:
+            continue
+        upper, lower = (lo_i, hi_j) if mi.box[1] < mj.box[1] else (lo_j, hi_i)
+        count += upper > ROW_ORDER_SLACK * lower
+    return count
+
+
 def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
     """Pick one place per mention, or none, so that the picks agree with each other, the caption and GPS.
 
@@ -992,20 +1030,6 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
     mentions; written locations and captions are never dropped (they are typed, not read).
     """
     signs = [r.mention.region or 0 for r in resolved]
-    arrowed = {signs[i] for i, r in enumerate(resolved) if r.mention.arrow is not None}
-    tops = [r.mention.box[1] if r.mention.box else None for r in resolved]
-
-    def inversions(rows: Sequence[tuple[int, float]]) -> int:
-        """Pairs of rows of one sign without arrows listed farther first."""
-        count = 0
-        for (i, a), (j, b) in itertools.combinations(rows, 2):
-            ti, tj = tops[i], tops[j]
-            if signs[i] != signs[j] or signs[i] in arrowed or ti is None or tj is None or ti == tj:
-                continue
-            upper, lower = (a, b) if ti < tj else (b, a)
-            count += upper > ROW_ORDER_SLACK * lower
-        return count
-
     ring_cost: dict[tuple[int, ...], float] = {}  # the same rings recur across combinations
 
     def cost(combo: Sequence[_Option]) -> float:
@@ -1019,7 +1043,7 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
                     PANEL_KM_SCALE if signs[i] == signs[j] else PAIR_KM_SCALE
                 )
         rings = [Ring(p, km, signs[i]) for i, p, km in picked if km]
-        c += ROW_ORDER_COST * inversions([(i, km) for i, _, km in picked if km])
+        c += ROW_ORDER_COST * row_inversions(resolved, [(i, km, km) for i, _, km in picked if km])
         if len(rings) >= 2:
             key = tuple(p.geonameid for i, p, km in picked if km) + tuple(i for i, _, km in picked if km)
             if key not in ring_cost:
@@ -1079,9 +1103,15 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
         same += weight
         total += weight
     chosen: list[Place | None] = [o.place for o in best]
-    numbers = [
-        o.place is not None and o.km is None and bool(r.mention.distance_km) for o, r in zip(best, head, strict=True)
-    ]
+
+    def dropped_numbers(combo: Sequence[_Option]) -> list[bool]:
+        """Per mention: its place kept, the distance read beside it taken as misread."""
+        return [
+            o.place is not None and o.km is None and bool(r.mention.distance_km)
+            for o, r in zip(combo, head, strict=True)
+        ]
+
+    numbers = dropped_numbers(best)
     kept = [p for p in chosen if p is not None]
     for r in tail:  # greedily: nearest to what is already chosen
         pick = min(r.options, key=lambda p: min((haversine_km(p.lat, p.lon, q.lat, q.lon) for q in kept), default=0.0))
@@ -1098,7 +1128,25 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
         key=lambda ps: -ps[1],
     )
     share = by_places[best_places][0] / same
-    return Choice(tuple(chosen), same / total, tuple(numbers), share, tuple(rivals))
+    by_pattern: dict[tuple[bool, ...], tuple[float, Sequence[_Option]]] = {}  # weight, likeliest combo
+    for c, combo in sorted(combos, key=lambda cc: cc[0]):
+        key = pattern(combo)
+        if key != pattern(best):
+            weight, first = by_pattern.get(key, (0.0, combo))
+            by_pattern[key] = (weight + math.exp(best_cost - c), first)
+    splits = sorted(
+        (
+            Split(
+                tuple(o.place for o in combo) + tuple(chosen[len(head) :]),
+                tuple(dropped_numbers(combo)) + (False,) * len(tail),
+                weight / total,
+            )
+            for weight, combo in by_pattern.values()
+            if weight / total >= SPLIT_MIN_SHARE
+        ),
+        key=lambda x: -x.share,
+    )[:MAX_SPLITS]
+    return Choice(tuple(chosen), same / total, tuple(numbers), share, tuple(rivals), tuple(splits))
 
 
 def _place_penalty(r: Resolved, k: int, p: Place) -> float:

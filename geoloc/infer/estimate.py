@@ -12,14 +12,21 @@ import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geoloc.areas import resolve_areas
 from geoloc.common.geodesy import buffer_km, haversine_km, offset_km
-from geoloc.common.text import is_district_word, is_everyday_text, is_region_word, text_zipf
+from geoloc.common.text import (
+    SCRIPT_CYRILLIC,
+    is_district_word,
+    is_everyday_text,
+    is_region_word,
+    script_of,
+    text_zipf,
+)
 from geoloc.errors import RegionError
 from geoloc.infer.calibration import CALIBRATED_MAX, calibrate
 from geoloc.infer.candidates import place_radius_km, rank_candidates
@@ -32,10 +39,12 @@ from geoloc.infer.choice import (
     MIN_MATCH,
     NAMESAKE_LIMIT,
     NAMESAKE_MIN_SHARE,
+    ROW_ORDER_COST,
     SHORT_NAME_CONF,
     SHORT_NAME_LETTERS,
     Choice,
     Resolved,
+    Split,
     border_places,
     choose,
     dominant_country,
@@ -43,10 +52,12 @@ from geoloc.infer.choice import (
     namesake_weight,
     resolve_context,
     resolve_mentions,
+    row_inversions,
     sign_country,
     spelled_alike,
 )
 from geoloc.infer.rings import (
+    OUTSIDE_HOME_PENALTY,
     REGION_MASS,
     ROAD_FACTOR,
     Mode,
@@ -72,6 +83,7 @@ from geoloc.model import (
     box_within,
 )
 from geoloc.places.protocol import Gazetteer, Priors
+from geoloc.places.tables import CYRILLIC_COUNTRIES
 
 CONFLICT_KM = 50.0
 """Evidence farther than this beyond its own reach from the file's GPS is a stated conflict."""
@@ -120,6 +132,10 @@ OFF_PRIOR_FACTOR = 0.05
 """Weight kept by a namesake outside the country the evidence gives (``--country``, the sign's
 alphabet, the metadata, the caption) and far from every place named with it: such a prior is
 wrong far less often than one time in ten, so the namesake inside it dominates."""
+FARTHEST_DESTINATION_KM = 1000.0
+"""Farther than this from the camera a place read on a road sign is a misread name, not a
+destination whose number was misread: trunk roads sign cities several hundred km ahead (Moscow
+on the M3 from Bryansk, 380 km), seldom a thousand."""
 DESTINATION_REACH_KM = 300.0
 """How far ahead a direction sign names places: the next towns, and the cities a road leads to
 up to a few hundred km away."""
@@ -191,49 +207,99 @@ def infer(
     if held != home:
         home = held
         resolved, choice = resolve_and_choose(home)
-    picks, numbers = list(choice.places), list(choice.misread_numbers)
-    if choice.support < CLEAR_SPLIT and any(
-        (p is None and r.mention.distance_km) or misread for r, p, misread in zip(resolved, picks, numbers, strict=True)
-    ):
-        # Distance signs exclude each other and either may be the misread one: keep them all and
-        # say that they cannot all be true, rather than guess which to believe.
-        picks = [p if p is not None else r.options[0] for r, p in zip(resolved, picks, strict=True)]
-        numbers = [False] * len(picks)
+
+    def answer(split: Split, own: bool) -> _Answer:
+        """The estimate if ``split`` is how the readings divide into places and misreadings;
+        ``own``: the choice's best split, whose same-named rivals the choice weighed."""
+        numbers = list(split.misread_numbers)
+        fixed = [
+            replace(r, mention=replace(r.mention, distance_km=None)) if misread else r
+            for r, misread in zip(resolved, numbers, strict=True)
+        ]
+        kept = [r for r, p in zip(fixed, split.places, strict=True) if p is not None]
+        chosen = [p for p in split.places if p is not None]
+        rings = _rings(kept, chosen)
+        contradictions = ring_contradictions(rings)
+        estimate = _estimate(
+            kept, chosen, rings, bool(contradictions), metadata.gps, context_places, home, context, gazetteer, mentions
+        )
+        share = 1.0  # of the places the estimate rests on, among same-named ones whose rings meet too
+        if own and estimate is not None and estimate.rule == "distance_signs" and choice.share < 1.0:
+            estimate, share = _with_rivals(estimate, choice, fixed, list(split.places), home)
+        implied = _implied_inversions(resolved, split, estimate)
+        # A sign stands in the country whose alphabet it uses (as where rings meet, ``fit_rings``):
+        # a split whose answer rests on places abroad only is the less likely.
+        rests_on = [p for r, p in zip(fixed, split.places, strict=True) if p is not None and r.mention.distance_km]
+        abroad = (
+            sign_home is not None
+            and estimate is not None
+            and estimate.rule != "contradiction"
+            and all(p.country_code != sign_home for p in rests_on or chosen)
+        )
+        wrong = [
+            f"'{r.mention.distance_km:g}' beside '{r.mention.text}'" if misread else f"'{r.mention.text}'"
+            for r, p, misread in zip(resolved, split.places, numbers, strict=True)
+            if misread or (p is None and r.mention.distance_km)
+        ]
+        why = f"if {' and '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} misread" if wrong else "if all are right"
+        odds = math.exp(-ROW_ORDER_COST * implied - (OUTSIDE_HOME_PENALTY if abroad else 0.0))
+        return _Answer(split, fixed, list(split.places), numbers, chosen, contradictions, estimate, share, odds, why)
+
+    sign_home = (home or _cyrillic_home(resolved, choice)) if choice.splits else None
+    splits = (Split(choice.places, choice.misread_numbers, choice.support), *choice.splits)
+    answers = [answer(split, k == 0) for k, split in enumerate(splits)]
+    # A split that leaves a sign's rows out of their order (nearest first) once its dropped
+    # distances are put back as its camera implies them is as unlikely as the choice found the
+    # order of distances read (``ROW_ORDER_COST``), and one that puts the camera outside the
+    # country of the sign's alphabet as unlikely as the rings' fit finds it there; the splits
+    # not weighed keep their shares. Odds count against the likeliest split's: what every split
+    # supposes alike (a sign abroad) is no evidence between them.
+    best_odds = max(a.odds for a in answers)
+    weights = [a.split.share * a.odds / best_odds for a in answers]
+    total = sum(weights) + max(0.0, 1.0 - sum(a.split.share for a in answers))
+    ranked = sorted(zip(answers, (w / total for w in weights), strict=True), key=lambda aw: -aw[1])
+    if answers[0].odds == best_odds:
+        # The choice's best split stands unless its camera speaks against it: a split's share
+        # sums its combinations, and one that drops a name spelt like many places ("Sânger":
+        # Sanger, US) sums more of them than it deserves.
+        ranked.sort(key=lambda aw: aw[0] is not answers[0])
+    top, support = ranked[0]
+    drops = any(
+        (p is None and r.mention.distance_km) or misread
+        for r, p, misread in zip(resolved, top.picks, top.numbers, strict=True)
+    )
+    several: list[tuple[_Answer, float]] = []
+    if support < CLEAR_SPLIT and drops:
+        # The distance signs exclude each other and either may be the misread one: each split that
+        # places the camera is an answer with its share (unless the file's GPS says where); if
+        # none does, say that they cannot all be true, rather than guess which to believe.
+        several = [
+            (a, w)
+            for a, w in ranked
+            if w >= NAMESAKE_MIN_SHARE and a.estimate is not None and a.estimate.rule != "contradiction"
+        ]
+        if not several or metadata.gps is not None:
+            several = []
+            everything = [p if p is not None else r.options[0] for r, p in zip(resolved, top.picks, strict=True)]
+            top = answer(Split(tuple(everything), (False,) * len(everything), 1.0), False)
+            support = 1.0
+    if several:
+        estimate = _one_of_splits([(_finish(a.estimate, a, 1.0, split=True), a, w) for a, w in several])
+    else:
+        estimate = _finish(top.estimate, top, support, split=False)
     misread_numbers = [
         f"'{r.mention.distance_km:g}' beside '{r.mention.text}': the distance does not fit the other signs: "
         "taken as a misread number"
-        for r, misread in zip(resolved, numbers, strict=True)
+        + (" (or another reading is misread: see the estimate's alternatives)" if several else "")
+        for r, misread in zip(resolved, top.numbers, strict=True)
         if misread
     ]
-    resolved = [
-        replace(r, mention=replace(r.mention, distance_km=None)) if misread else r
-        for r, misread in zip(resolved, numbers, strict=True)
-    ]
+    contradictions = top.contradictions
+    if several:  # what the readings say all together, which no split believes whole
+        everything = [p if p is not None else r.options[0] for r, p in zip(resolved, top.picks, strict=True)]
+        contradictions = ring_contradictions(_rings(resolved, everything))
+    picks, resolved = top.picks, top.resolved
     kept = [r for r, p in zip(resolved, picks, strict=True) if p is not None]
-    chosen = [p for p in picks if p is not None]
-
-    rings = _rings(kept, chosen)
-    contradictions = ring_contradictions(rings)
-    estimate = _estimate(
-        kept, chosen, rings, bool(contradictions), metadata.gps, context_places, home, context, gazetteer, mentions
-    )
-    share = 1.0  # of the places the estimate rests on, among same-named ones whose rings meet too
-    if estimate is not None and estimate.rule == "distance_signs" and choice.share < 1.0:
-        estimate, share = _with_rivals(estimate, choice, resolved, picks, home)
-    if estimate is not None and estimate.basis != "gps" and choice.support < 1.0:
-        # Another split of the readings into places and misreadings is also plausible: the
-        # estimate holds only if this split is the true one.
-        estimate = replace(estimate, confidence=round(estimate.confidence * choice.support, 2))
-    if estimate is not None and estimate.rule is not None:
-        # What the rule stated, as often as such estimates were measured to hold the camera.
-        exact = all(p.match >= EXACT_MATCH for p in chosen)
-        misread = any(p is None for p in picks) or any(numbers)
-        # One of several places: regions listed as alternatives, or sets of same-named places
-        # elsewhere that the distance signs fit too, each too small to list but together not.
-        several = bool(estimate.alternatives) or share <= SHARED_PLACES
-        conf = calibrate(estimate.rule, estimate.confidence, exact=exact, split=several, misread=misread)
-        conf = min(conf, CALIBRATED_MAX * share)  # the table measures the rings, not which places they are
-        estimate = replace(estimate, confidence=round(conf, 2))
     candidates = rank_candidates(
         resolved,
         picks,
@@ -241,14 +307,137 @@ def infer(
         context_places,
         context.mentions[0].source if context and context.mentions else "",
     )
-    conflicts = _conflicts(metadata.gps, kept, chosen, context_places) + contradictions
+    conflicts = _conflicts(metadata.gps, kept, top.chosen, context_places) + contradictions
     left_out = [f"'{reading}': {why}" for r in resolved for reading, why in r.left_out]
     left_out += [
-        f"'{r.mention.text}': {_misread_reason(r, chosen)}" for r, p in zip(resolved, picks, strict=True) if p is None
+        f"'{r.mention.text}': {_misread_reason(r, top.chosen)}"
+        for r, p in zip(resolved, picks, strict=True)
+        if p is None
     ]
     left_out += misread_numbers
     return Inference(
         candidates=candidates, estimate=estimate, conflicts=conflicts, context_places=context_places, left_out=left_out
+    )
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """Where one split of the readings into places and misreadings puts the camera."""
+
+    split: Split
+    resolved: list[Resolved]  # the mentions, without the distances this split takes as misread
+    picks: list[Place | None]
+    numbers: list[bool]  # per mention: its distance taken as misread
+    chosen: list[Place]
+    contradictions: list[str]
+    estimate: Estimate | None
+    share: float  # of the estimate's places among same-named ones whose rings meet too
+    odds: float  # how much less likely its camera makes it (row order, the sign's country), 1.0: no less
+    why: str  # "if '21' beside 'Жмеринка' is misread": the readings it takes as misread
+
+
+def _cyrillic_home(resolved: Sequence[Resolved], choice: Choice) -> str | None:
+    """The one Cyrillic country whose places a sign's Cyrillic readings name, whichever split of
+    the readings is true: where the sign stands when its letters do not say which country's
+    ("Миргород" is Ukrainian and Russian alike; the place it names is in Ukraine)."""
+    countries = {
+        p.country_code
+        for places in (choice.places, *(s.places for s in choice.splits))
+        for r, p in zip(resolved, places, strict=True)
+        if p is not None
+        and p.match >= EXACT_MATCH
+        and p.country_code in CYRILLIC_COUNTRIES
+        and any(script_of(x) == SCRIPT_CYRILLIC for x in r.mention.readings)
+    }
+    return countries.pop() if len(countries) == 1 else None
+
+
+def _finish(estimate: Estimate | None, a: _Answer, support: float, *, split: bool) -> Estimate | None:
+    """The estimate's confidence as stated: times the share of its split of the readings, then
+    as often as such estimates were measured to hold the camera (``calibrate``)."""
+    if estimate is None:
+        return None
+    if estimate.basis != "gps" and support < 1.0:
+        # Another split of the readings into places and misreadings is also plausible: the
+        # estimate holds only if this split is the true one.
+        estimate = replace(estimate, confidence=round(estimate.confidence * support, 2))
+    if estimate.rule is None:
+        return estimate
+    exact = all(p.match >= EXACT_MATCH for p in a.chosen)
+    misread = any(p is None for p in a.picks) or any(a.numbers)
+    # One of several places: regions listed as alternatives, or sets of same-named places
+    # elsewhere that the distance signs fit too, each too small to list but together not.
+    several = split or bool(estimate.alternatives) or a.share <= SHARED_PLACES
+    conf = calibrate(estimate.rule, estimate.confidence, exact=exact, split=several, misread=misread)
+    conf = min(conf, CALIBRATED_MAX * a.share)  # the table measures the rings, not which places they are
+    return replace(estimate, confidence=round(conf, 2))
+
+
+def _implied_inversions(resolved: Sequence[Resolved], split: Split, estimate: Estimate | None) -> int:
+    """Rows a split would leave out of their sign's order whatever its misread distances were.
+
+    "Житомир 35 / Київ 11" read from top to bottom: if "35" were the misread number, the camera
+    would stand within 11 km of Kyiv, over 115 km from Zhytomyr, and the sign would list the far
+    town above the near one; if "11" were ("110" with a digit lost), the order holds. A distance
+    sign lists its towns nearest first, so the second is the likelier split. Each misread
+    distance is put back as the road distances from the split's region to the nearest place its
+    name may be, and a pair of rows counts only when no camera in the region keeps their order.
+    A row left out whole ("Київ" with its "11") counts as its number misread when its name is read
+    exactly; a row whose name names no place a sign would name from there does not count.
+    """
+    if estimate is None or estimate.rule == "contradiction":
+        return 0
+    known: list[tuple[int, float, float]] = []
+    implied: list[tuple[int, float, float]] = []
+    for i, (r, p, misread) in enumerate(zip(resolved, split.places, split.misread_numbers, strict=True)):
+        if not r.mention.distance_km:
+            continue
+        if misread or p is None:
+            # The nearest place the name may be: without its ring, the choice of one is a guess. A
+            # row left out whole is such a place if its name is read exactly. Beyond what any
+            # sign names ("Jokiniemi", a Finnish village, off a Ukrainian line, 1,300 km away) the
+            # name is the misread part, and its number says nothing of the order.
+            places = [q for q in (*([p] if p else r.options[:1]), *r.namesakes) if p or q.match >= EXACT_MATCH]
+            km = min((haversine_km(estimate.lat, estimate.lon, q.lat, q.lon) for q in places), default=math.inf)
+            if km > FARTHEST_DESTINATION_KM + estimate.radius_km:
+                continue
+            near, far = max(0.0, km - estimate.radius_km), km + estimate.radius_km
+            implied.append((i, near / ROAD_FACTOR[2], far / ROAD_FACTOR[0]))
+        elif (km := mention_km(r.mention, p)) is not None:
+            known.append((i, km, km))
+    if not implied:
+        return 0
+    return row_inversions(resolved, known + implied) - row_inversions(resolved, known)
+
+
+def _one_of_splits(answers: Sequence[tuple[Estimate | None, _Answer, float]]) -> Estimate:
+    """One estimate from splits of the readings that exclude each other, each with its share.
+
+    "Виноград 33 / Жмеринка 21" cannot both be right: within 33 km of Vynohrad if the 21 is
+    misread, within 21 km of Zhmerynka if the 33 is. Each split's estimate and alternatives are
+    regions of the answer at their probability times the split's share; the likeliest split's
+    estimate is the answer (a split's own estimate is its likeliest region), every other region
+    worth naming an alternative, and the answer's confidence is its own times its split's share.
+    """
+    held = [(e, a, w, (e.probability or 1.0) * w) for e, a, w in answers if e is not None]
+    held.sort(key=lambda eawp: -eawp[3])
+    e, a, w, probability = held[0]
+
+    def scaled(x: Alternative, b: _Answer, share: float) -> Alternative:
+        return replace(x, probability=x.probability * share, explanation=f"{b.why}, {x.explanation}")
+
+    regions = [scaled(x, a, w) for x in e.alternatives]
+    for other, b, v, p in held[1:]:
+        regions.append(Alternative(other.lat, other.lon, other.radius_km, p, f"{b.why}, {other.explanation}"))
+        regions += [scaled(x, b, v) for x in other.alternatives]
+    return replace(
+        e,
+        confidence=round(e.confidence * w, 2),
+        probability=round(probability, 4),
+        alternatives=tuple(
+            sorted((x for x in regions if x.probability >= NAMESAKE_MIN_SHARE), key=lambda x: -x.probability)
+        ),
+        explanation=f"the distance signs cannot all be true ({probability:.0%}): {a.why}, {e.explanation}",
     )
 
 
@@ -536,7 +725,7 @@ def _among_namesakes(
     own reach, or the radius ``radii`` gives it by GeoNames id (a ring road's). A place the name
     matches only within OCR tolerance says so: it supposes the reading wrong."""
     misread = [q.match < EXACT_MATCH for q, _ in others]
-    if share < 1.0:
+    if round(share, 2) < 1.0:  # "(100%: ...)" would say nothing
         fits = " or a misreading of it" if any(misread) else ""
         explanation += f" ({share:.0%}: other places share the name{fits})"
     reach = [mention_km(ring, q) if ring else None for q, _ in others]
