@@ -109,6 +109,22 @@ def test_a_lone_everyday_word_on_a_shop_is_not_a_small_town(gz):
     assert run(gz, [line("Бар")]).estimate is None
 
 
+def test_a_hamlets_name_in_both_alphabets_is_a_road_sign_where_one_line_may_be_a_shop(gz):
+    # "ПИРОЖКИ" (pies, a bakery board) spells Pyrizhky, a Ukrainian village of 700: alone, a word
+    # or a brand as likely as the village's own sign. The same name written again in its Latin
+    # romanisation on a second line ("PYRIZHKY") is a road sign's convention, not a bakery's.
+    (village,) = [p for p in gz.search("Pyrizhky", limit=3) if p.match >= 0.95]
+    assert village.population < 2_000
+    alone = run(gz, [line("ПИРОЖКИ", readings=("nNPOXKN",))]).estimate
+    assert alone is not None and alone.confidence < 0.3
+    both = run(gz, [line("ПИРОЖКИ", readings=("nNPOXKN",)), line("PYRIZHKY", i=1)]).estimate
+    assert both is not None and both.confidence >= 0.5
+    assert haversine_km(both.lat, both.lon, village.lat, village.lon) < both.radius_km
+    # Two lines in one alphabet are two boards, not one name written twice.
+    two = run(gz, [line("ПИРОЖКИ", readings=("nNPOXKN",)), line("ПИРОЖКИ", i=1)]).estimate
+    assert two is not None and two.confidence < 0.3
+
+
 def test_important_places_that_are_also_words_still_resolve(gz):
     inf = run(gz, [line("Kyiv")])
     assert inf.candidates[0].place.name == "Kyiv"

@@ -161,6 +161,9 @@ class Resolved:
     stands in or near one of them, not that a road goes there."""
     road_km: float = 0.0
     """The distance the line gives to its road ("МКАД 12"): how much farther out the sign may stand."""
+    both_alphabets: bool = False
+    """The name is written twice on its panel, once in each alphabet, and each line names the place
+    ("ПУХІВКА / PUKHIVKA"): a road sign's convention, not a shop's or a notice's."""
 
 
 TWINNING_COUNTRY = {"en": "GB", "fr": "FR", "pl": "PL", "it": "IT", "es": "ES", "cs": "CZ", "uk": "UA"}
@@ -361,6 +364,8 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             merged.append(r)
             continue
         tm, rm = twin.mention, r.mention
+        if _scripts(twin).isdisjoint(_scripts(r)) and twin.options[0].match >= EXACT_MATCH <= r.options[0].match:
+            twin.both_alphabets = True
         distance = tm.distance_km if tm.distance_km is not None else rm.distance_km
         if None not in (tm.distance_km, rm.distance_km) and r.options[0].match > twin.options[0].match:
             # Two rows disagree on the place's distance: the row that names it better has it.

@@ -891,7 +891,7 @@ def _lone_word_factor(r: Resolved, p: Place) -> float:
     factor = 1.0
     if p.population < IMPORTANT_POPULATION and text_zipf(r.mention.text) >= WORD_NAME_ZIPF:
         factor *= WORD_NAME_FACTOR
-    if p.population < SMALL_PLACE_POPULATION:
+    if p.population < SMALL_PLACE_POPULATION and not r.both_alphabets:
         factor *= SMALL_PLACE_FACTOR
     letters = max(sum(ch.isalpha() for ch in reading) for reading in r.mention.readings)
     if p.matched:  # the name that matched, when shorter: letters glued to it were left aside
