@@ -1092,7 +1092,8 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
         return tuple(o.place.geonameid if o.place is not None and o.km else 0 for o in combo)
 
     total = sum(math.exp(best_cost - c) for c, _ in combos)
-    split = [(c, combo) for c, combo in combos if pattern(combo) == pattern(best)]
+    best_pattern = pattern(best)
+    split = [(c, combo) for c, combo in combos if pattern(combo) == best_pattern]
     same = sum(math.exp(best_cost - c) for c, _ in split)
     by_places: dict[tuple[int, ...], tuple[float, Sequence[_Option]]] = {}  # weight, likeliest combo
     for c, combo in sorted(split, key=lambda cc: cc[0]):
@@ -1136,7 +1137,7 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
     by_pattern: dict[tuple[bool, ...], tuple[float, Sequence[_Option]]] = {}  # weight, likeliest combo
     for c, combo in sorted(combos, key=lambda cc: cc[0]):
         key = pattern(combo)
-        if key != pattern(best):
+        if key != best_pattern:
             weight, first = by_pattern.get(key, (0.0, combo))
             by_pattern[key] = (weight + math.exp(best_cost - c), first)
     splits = sorted(

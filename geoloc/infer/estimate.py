@@ -211,10 +211,9 @@ def infer(
     def answer(split: Split, own: bool) -> _Answer:
         """The estimate if ``split`` is how the readings divide into places and misreadings;
         ``own``: the choice's best split, whose same-named rivals the choice weighed."""
-        numbers = list(split.misread_numbers)
         fixed = [
             replace(r, mention=replace(r.mention, distance_km=None)) if misread else r
-            for r, misread in zip(resolved, numbers, strict=True)
+            for r, misread in zip(resolved, split.misread_numbers, strict=True)
         ]
         kept = [r for r, p in zip(fixed, split.places, strict=True) if p is not None]
         chosen = [p for p in split.places if p is not None]
@@ -238,12 +237,11 @@ def infer(
         )
         wrong = [
             f"'{r.mention.distance_km:g}' beside '{r.mention.text}'" if misread else f"'{r.mention.text}'"
-            for r, p, misread in zip(resolved, split.places, numbers, strict=True)
+            for r, p, misread in zip(resolved, split.places, split.misread_numbers, strict=True)
             if misread or (p is None and r.mention.distance_km)
         ]
-        why = f"if {' and '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} misread" if wrong else "if all are right"
         odds = math.exp(-ROW_ORDER_COST * implied - (OUTSIDE_HOME_PENALTY if abroad else 0.0))
-        return _Answer(split, fixed, list(split.places), numbers, chosen, contradictions, estimate, share, odds, why)
+        return _Answer(split, fixed, contradictions, estimate, share, odds, tuple(wrong))
 
     sign_home = (home or _cyrillic_home(resolved, choice)) if choice.splits else None
     splits = (Split(choice.places, choice.misread_numbers, choice.support), *choice.splits)
@@ -264,12 +262,10 @@ def infer(
         # Sanger, US) sums more of them than it deserves.
         ranked.sort(key=lambda aw: aw[0] is not answers[0])
     top, support = ranked[0]
-    drops = any(
-        (p is None and r.mention.distance_km) or misread
-        for r, p, misread in zip(resolved, top.picks, top.numbers, strict=True)
-    )
+    # Every reading kept, each row at its likeliest place: what the signs say all together.
+    everything = [p if p is not None else r.options[0] for r, p in zip(resolved, top.split.places, strict=True)]
     several: list[tuple[_Answer, float]] = []
-    if support < CLEAR_SPLIT and drops:
+    if support < CLEAR_SPLIT and top.misread:
         # The distance signs exclude each other and either may be the misread one: each split that
         # places the camera is an answer with its share (unless the file's GPS says where); if
         # none does, say that they cannot all be true, rather than guess which to believe.
@@ -280,7 +276,6 @@ def infer(
         ]
         if not several or metadata.gps is not None:
             several = []
-            everything = [p if p is not None else r.options[0] for r, p in zip(resolved, top.picks, strict=True)]
             top = answer(Split(tuple(everything), (False,) * len(everything), 1.0), False)
             support = 1.0
     if several:
@@ -291,14 +286,13 @@ def infer(
         f"'{r.mention.distance_km:g}' beside '{r.mention.text}': the distance does not fit the other signs: "
         "taken as a misread number"
         + (" (or another reading is misread: see the estimate's alternatives)" if several else "")
-        for r, misread in zip(resolved, top.numbers, strict=True)
+        for r, misread in zip(resolved, top.split.misread_numbers, strict=True)
         if misread
     ]
     contradictions = top.contradictions
     if several:  # what the readings say all together, which no split believes whole
-        everything = [p if p is not None else r.options[0] for r, p in zip(resolved, top.picks, strict=True)]
         contradictions = ring_contradictions(_rings(resolved, everything))
-    picks, resolved = top.picks, top.resolved
+    picks, resolved = top.split.places, top.resolved
     kept = [r for r, p in zip(resolved, picks, strict=True) if p is not None]
     candidates = rank_candidates(
         resolved,
@@ -326,14 +320,22 @@ class _Answer:
 
     split: Split
     resolved: list[Resolved]  # the mentions, without the distances this split takes as misread
-    picks: list[Place | None]
-    numbers: list[bool]  # per mention: its distance taken as misread
-    chosen: list[Place]
     contradictions: list[str]
     estimate: Estimate | None
     share: float  # of the estimate's places among same-named ones whose rings meet too
     odds: float  # how much less likely its camera makes it (row order, the sign's country), 1.0: no less
-    why: str  # "if '21' beside 'Жмеринка' is misread": the readings it takes as misread
+    misread: tuple[str, ...]  # rows with a distance it takes as misread: "'21' beside 'Жмеринка'", or "'Київ'" whole
+
+    @property
+    def chosen(self) -> list[Place]:
+        return [p for p in self.split.places if p is not None]
+
+    @property
+    def why(self) -> str:
+        """The condition the answer rests on: "if '21' beside 'Жмеринка' is misread"."""
+        if not self.misread:
+            return "if all are right"
+        return f"if {' and '.join(self.misread)} {'is' if len(self.misread) == 1 else 'are'} misread"
 
 
 def _cyrillic_home(resolved: Sequence[Resolved], choice: Choice) -> str | None:
@@ -364,7 +366,7 @@ def _finish(estimate: Estimate | None, a: _Answer, support: float, *, split: boo
     if estimate.rule is None:
         return estimate
     exact = all(p.match >= EXACT_MATCH for p in a.chosen)
-    misread = any(p is None for p in a.picks) or any(a.numbers)
+    misread = any(p is None for p in a.split.places) or any(a.split.misread_numbers)
     # One of several places: regions listed as alternatives, or sets of same-named places
     # elsewhere that the distance signs fit too, each too small to list but together not.
     several = split or bool(estimate.alternatives) or a.share <= SHARED_PLACES
