@@ -1207,6 +1207,13 @@ def print_tables(rows: Sequence[Row], kinds: Sequence[str], seeds: Sequence[int]
         "\n(error columns leave distractor scenes out: their camera is a random town the boards say "
         "nothing about; 'right at conf >= 0.5' counts scenes with such an estimate.)"
     )
+    far = [r for r in rows if r.estimate is not None and _far_claimed([r])]
+    held = sum(bool(r.inside_any) for r in far)
+    print(
+        f"\nOf the {len(far)} estimates over {FAR_KM:.0f} km off at conf >= {CLAIM_CONF}, {held} listed the "
+        f'camera\'s region as an alternative ("one of these places", the likeliest stated wrong); '
+        f"{len(far) - held} held it in no region they gave."
+    )
 
     print(f"\nClear and hard scenes (hard: the scored sign's names under {HARD_CAP_PX:.0f} px)\n")
     print("| kind | clear scenes | clear right | hard scenes | hard right | > 500 km at conf >= 0.3 (clear / hard) |")

@@ -57,6 +57,20 @@ def test_epping_alone_names_england_and_is_not_confident(gz: Gazetteer) -> None:
     assert all(a.explanation.startswith("or Epping (") and a.explanation.endswith("%") for a in e.alternatives)
 
 
+@pytest.mark.parametrize(("read", "country"), [("Brcntwood", "GB"), ("C0NVERSE", "US")])
+def test_a_reading_that_names_nothing_exactly_keeps_the_namesakes_of_the_name_it_is_taken_for(
+    gz: Gazetteer, read: str, country: str
+) -> None:
+    # "Brcntwood" is taken for Brentwood: towns of 40,000-60,000 people in New York, California,
+    # Tennessee and England. "C0NVERSE" for Converse: Texas (22,000), Indiana, South Carolina.
+    # Each is as likely what the sign says as the one the lookup ranked first.
+    e = _lone(gz, read)
+    _shares_add_up(e)
+    assert len(e.alternatives) >= 2, e
+    assert any(f"({country})" in a.explanation for a in e.alternatives) or _country(e) == country
+    assert e.confidence < ONE_NAMESAKE_CONF * 0.75, e
+
+
 def test_alexandria_alone_spans_countries(gz: Gazetteer) -> None:
     e = _lone(gz, "Alexandria")
     assert e.confidence < 0.5

@@ -237,3 +237,20 @@ def test_a_direction_sign_whose_names_all_match_hamlets_only_as_misreadings_says
     # One town read exactly beside a junk reading still places the road: the town alone says it.
     one = run(gz, sign(("Житомир", None), ("CRISTOL", None))).estimate
     assert one is not None and "Zhytomyr" in one.explanation
+
+
+def test_a_direction_sign_whose_places_two_regions_share_names_both(gz):
+    # "Hampstead / Durham" without distances: a town of each name lies in North Carolina (Durham,
+    # 258,000 people) and one of each in New Hampshire (60 km from Boston). The road goes to
+    # either pair, so neither is stated as sure, and the other pair is an alternative region.
+    e = run(gz, sign(("Hampstead", None), ("Durham", None))).estimate
+    assert e is not None and e.rule == "direction_sign", e
+    assert e.probability is not None and e.probability + sum(a.probability for a in e.alternatives) <= 1.0 + 1e-9
+    assert e.confidence < 0.5, e
+    near_boston = (42.54, -70.92)
+    regions = [(e.lat, e.lon, e.radius_km), *((a.lat, a.lon, a.radius_km) for a in e.alternatives)]
+    assert any(haversine_km(lat, lon, *near_boston) <= r for lat, lon, r in regions), e
+    assert any("towards" in a.explanation and "Hampstead" in a.explanation for a in e.alternatives)
+    # Two towns no other pair of places shares stay as sure as before.
+    towns = run(gz, sign(("Житомир", None), ("Київ", None))).estimate
+    assert towns is not None and towns.confidence >= 0.5 and not towns.alternatives, towns

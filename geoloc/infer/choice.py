@@ -68,6 +68,11 @@ common names ("Михайловка 50 / Ивановка 80 / Петровка 
 NAMESAKE_MIN_SHARE = 0.1
 """A namesake, or another set of places for a photo's distance rows, with at least this share of
 the probability is listed as an alternative."""
+DESTINATION_SET_MIN_SHARE = 0.01
+"""Other sets of places for a direction sign without distances are weighed down to this share:
+most lie about the chosen set (the third Ivanivka beside the same Petrivka) and add to its
+region, and placing one costs nothing, unlike a fit of rings; dropped, their shares would be lost
+and the region stated less sure than it is."""
 SET_BUDGET = 300
 """Most sets of namesakes (``_namesake_sets``) weighed beyond the search's: the likeliest first, each
 a fit of its rings (a few ms)."""
@@ -973,13 +978,16 @@ class Choice:
     misread_numbers: tuple[bool, ...] = ()
     """Per mention: its place is kept but the distance read beside it is taken as misread."""
     share: float = 1.0
-    """The share of the split's probability held by the places chosen for the rows with distances:
+    """The share of the split's probability held by the places chosen for the rows that place the
+    camera (those with distances kept as rings; on a sign without one, every row naming a place):
     below 1.0 when same-named places elsewhere fit the same readings ("Лесной" near Kirs, or in
-    the Urals), among the sets the search weighed and those ``_namesake_sets`` adds."""
+    the Urals; "Hampstead / Durham" in North Carolina or in New Hampshire), among the sets the
+    search weighed and those ``_namesake_sets`` adds."""
     rivals: tuple[tuple[tuple[Place | None, ...], float], ...] = ()
     """Other places for those rows, each set with its share, likeliest first, down to
-    ``NAMESAKE_MIN_SHARE``: a place per mention, as ``places``, but None for every mention whose
-    distance is not taken as a ring."""
+    ``NAMESAKE_MIN_SHARE`` (``DESTINATION_SET_MIN_SHARE`` without rings): a place per mention,
+    as ``places``, but None for every mention that does not place the camera (a row whose
+    distance is not taken as a ring, when others are)."""
     splits: tuple[Split, ...] = ()
     """Other splits of the readings into places and misreadings, likeliest first, each with its
     share of the probability, down to ``SPLIT_MIN_SHARE``: "Виноград 33 / Жмеринка 21" cannot both
@@ -1088,8 +1096,16 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
             for o, r in zip(combo, head, strict=True)
         )
 
+    # The rows that place the camera: its rings, or, on a sign without a distance kept, every
+    # place it names ("Hampstead / Durham" fits two towns of North Carolina and two of New
+    # Hampshire alike, and which pair is meant is where the camera is).
+    rings_kept = any(o.km for o in best)
+
+    def placing(o: _Option) -> bool:
+        return o.place is not None and bool(o.km or not rings_kept)
+
     def ring_places(combo: Sequence[_Option]) -> tuple[int, ...]:
-        return tuple(o.place.geonameid if o.place is not None and o.km else 0 for o in combo)
+        return tuple(o.place.geonameid if placing(o) and o.place is not None else 0 for o in combo)
 
     total = sum(math.exp(best_cost - c) for c, _ in combos)
     best_pattern = pattern(best)
@@ -1127,9 +1143,9 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
     best_places = ring_places(best)
     rivals = sorted(
         (
-            (tuple(o.place if o.km else None for o in combo) + (None,) * len(tail), weight / same)
+            (tuple(o.place if placing(o) else None for o in combo) + (None,) * len(tail), weight / same)
             for key, (weight, combo) in by_places.items()
-            if key != best_places and weight / same >= NAMESAKE_MIN_SHARE
+            if key != best_places and weight / same >= (NAMESAKE_MIN_SHARE if rings_kept else DESTINATION_SET_MIN_SHARE)
         ),
         key=lambda ps: -ps[1],
     )

@@ -42,6 +42,7 @@ from geoloc.infer.choice import (
     ROW_ORDER_COST,
     SHORT_NAME_CONF,
     SHORT_NAME_LETTERS,
+    TOP_PER_MENTION,
     Choice,
     Resolved,
     Split,
@@ -222,9 +223,19 @@ def infer(
         estimate = _estimate(
             kept, chosen, rings, bool(contradictions), metadata.gps, context_places, home, context, gazetteer, mentions
         )
-        share = 1.0  # of the places the estimate rests on, among same-named ones whose rings meet too
-        if own and estimate is not None and estimate.rule == "distance_signs" and choice.share < 1.0:
-            estimate, share = _with_rivals(estimate, choice, fixed, list(split.places), home)
+        share = 1.0  # of the places the estimate rests on, among same-named sets that fit the readings too
+        # Estimates that rest on a set of places jointly: where the distance signs meet, or a
+        # direction sign to several places (one place alone weighs its namesakes itself).
+        if (
+            own
+            and estimate is not None
+            and choice.share < 1.0
+            and (
+                estimate.rule == "distance_signs"
+                or (estimate.rule == "direction_sign" and len({p.geonameid for p in chosen}) > 1)
+            )
+        ):
+            estimate, share = _with_rivals(estimate, choice, fixed, list(split.places), home, context_places, mentions)
         implied = _implied_inversions(resolved, split, estimate)
         # A sign stands in the country whose alphabet it uses (as where rings meet, ``fit_rings``):
         # a split whose answer rests on places abroad only is the less likely.
@@ -322,7 +333,7 @@ class _Answer:
     resolved: list[Resolved]  # the mentions, without the distances this split takes as misread
     contradictions: list[str]
     estimate: Estimate | None
-    share: float  # of the estimate's places among same-named ones whose rings meet too
+    share: float  # of the estimate's places among same-named sets that fit the readings too
     odds: float  # how much less likely its camera makes it (row order, the sign's country), 1.0: no less
     misread: tuple[str, ...]  # rows with a distance it takes as misread: "'21' beside 'Жмеринка'", or "'Київ'" whole
 
@@ -462,46 +473,64 @@ def _written(mentions: Sequence[Mention], resolved: Sequence[Resolved], picks: S
 
 
 def _with_rivals(
-    estimate: Estimate, choice: Choice, resolved: Sequence[Resolved], picks: Sequence[Place | None], home: str | None
+    estimate: Estimate,
+    choice: Choice,
+    resolved: Sequence[Resolved],
+    picks: Sequence[Place | None],
+    home: str | None,
+    context_places: Sequence[Place],
+    rows: Sequence[Mention],
 ) -> tuple[Estimate, float]:
-    """The region where the chosen places' rings meet, beside where same-named places' rings meet.
+    """The region the chosen places give, beside the regions same-named places would give.
 
     "Лесной 413 / Кирс 458 / Омутнинск 523" fits a Lesnoy in the Urals as well as the one near
-    Kirs: each set of places is weighed by its share (``Choice.share``, ``Choice.rivals``). The
-    estimate keeps its own region at its set's share; a rival's region that overlaps it adds to
-    it, and each other one is an alternative, so the answer never rests on one namesake alone.
-    Also returns the share of the probability the estimate's region keeps, rivals that overlap it
-    included.
+    Kirs, and a direction sign to "Hampstead / Durham" points to two towns of North Carolina or
+    two of New Hampshire: each set of places is weighed by its share (``Choice.share``,
+    ``Choice.rivals``). The estimate keeps its own region at its set's share; a rival's region
+    whose centre it holds adds to it, and each other one is an alternative, so the answer never
+    rests on one namesake alone. Also returns the share of the probability the estimate's region
+    keeps, rivals that overlap it included.
     """
     own = estimate.probability or 1.0
     held = choice.share * own  # the estimate's probability, before overlapping rivals add theirs
     alternatives = [replace(a, probability=a.probability * choice.share) for a in estimate.alternatives]
-    home_area = _home_geometry(home)  # looked up once for every rival's fit
+    home_area = _home_geometry(home) if estimate.rule == "distance_signs" else None  # once for every rival
+    # The rows the sign points along are those of the chosen places; a rival names the same rows.
+    named = [(r, p) for r, p in zip(resolved, picks, strict=True) if p is not None]
+    heading = _destinations([r for r, _ in named], [p for _, p in named], rows)
     for places, share in choice.rivals:
         kept = [(r, q) for r, q in zip(resolved, places, strict=True) if q is not None]
-        rings = _rings([r for r, _ in kept], [q for _, q in kept])
-        if len(rings) < 2 or ring_contradictions(rings):
-            continue  # its share is lost: it supposes a road that cannot be
         which = "; ".join(
             f"'{r.mention.text}' is the {q.name} ({q.country_code}) "
             + (f"of {q.population:,} people" if q.population else f"at {q.lat:.2f}, {q.lon:.2f}")
             for r, q, p in zip(resolved, places, picks, strict=True)
             if q is not None and p is not None and q.geonameid != p.geonameid
         )
-        modes = fit_rings(rings, home_area).modes
-        for m in modes:
-            if haversine_km(m.lat, m.lon, estimate.lat, estimate.lon) <= estimate.radius_km:
-                held += m.probability * share
-            else:
-                alternatives.append(
-                    Alternative(
-                        m.lat,
-                        m.lon,
-                        m.radius_km,
-                        m.probability * share,
-                        f"if {which}: the distance signs meet {_where(m, rings, modes)}",
-                    )
+        if estimate.rule == "direction_sign":
+            there = _towards(kept, heading, home, context_places)
+            regions = [
+                (
+                    there.lat,
+                    there.lon,
+                    there.radius_km,
+                    1.0,
+                    f"on a road towards them, within about {there.radius_km:.0f} km",
                 )
+            ]
+        else:
+            rings = _rings([r for r, _ in kept], [q for _, q in kept])
+            if len(rings) < 2 or ring_contradictions(rings):
+                continue  # its share is lost: it supposes a road that cannot be
+            modes = fit_rings(rings, home_area).modes
+            regions = [
+                (m.lat, m.lon, m.radius_km, m.probability, f"the distance signs meet {_where(m, rings, modes)}")
+                for m in modes
+            ]
+        for lat, lon, radius, probability, where in regions:
+            if haversine_km(lat, lon, estimate.lat, estimate.lon) <= estimate.radius_km:
+                held += probability * share
+            else:
+                alternatives.append(Alternative(lat, lon, radius, probability * share, f"if {which}: {where}"))
     kept_alternatives = sorted(
         (a for a in alternatives if a.probability >= NAMESAKE_MIN_SHARE), key=lambda a: -a.probability
     )
@@ -725,8 +754,9 @@ def _among_namesakes(
     within the distance ``ring`` gives when a distance sign named it (in the unit the namesake's
     country signs in), within ``reach_km`` when a direction sign points to it, else within its
     own reach, or the radius ``radii`` gives it by GeoNames id (a ring road's). A place the name
-    matches only within OCR tolerance says so: it supposes the reading wrong."""
-    misread = [q.match < EXACT_MATCH for q, _ in others]
+    matches only within OCR tolerance, where the estimate's place matches it exactly, says so: it
+    supposes the reading wrong."""
+    misread = [q.match < EXACT_MATCH <= place.match for q, _ in others]  # a reading the estimate takes as right
     if round(share, 2) < 1.0:  # "(100%: ...)" would say nothing
         fits = " or a misreading of it" if any(misread) else ""
         explanation += f" ({share:.0%}: other places share the name{fits})"
@@ -1076,9 +1106,11 @@ def _namesake_shares(
     may be that place), and those too light to name weigh nothing. Where the evidence gives a
     country, or other places are named with it, a namesake in neither keeps ``OFF_PRIOR_FACTOR``
     of its weight. Entries lying within one another's built-up area (or within ``same_km``: a
-    distance sign's ring holds both) are one place. When the gazetteer returned as many exact
-    namesakes as were asked for, more may exist, none larger than the last: one more of its weight
-    stands for them.
+    distance sign's ring holds both) are one place. A reading that names nothing exactly
+    ("C0NVERSE", "Brcntwood") is taken for a name, and each place of that name among its options
+    is a namesake as well: the one ranked first is no likelier what the sign says. When the
+    gazetteer returned as many namesakes as were asked for, more may exist, none larger than the
+    last: one more of its weight stands for them.
     """
     prior = bool(home) or bool(anchors)
     named = {q.geonameid for q in r.namesakes}
@@ -1090,7 +1122,8 @@ def _namesake_shares(
         return w if near or not prior else w * OFF_PRIOR_FACTOR
 
     guesses = [q for q, _ in r.rivals if q.geonameid in odds]
-    pool = [chosen] + [q for q in (*r.namesakes, *guesses) if q.geonameid != chosen.geonameid]
+    spelled = [] if named else [q for q in r.options if q.matched == chosen.matched and q.match == chosen.match]
+    pool = [chosen] + [q for q in (*r.namesakes, *guesses, *spelled) if q.geonameid != chosen.geonameid]
     places: list[Place] = []  # one per separated region: the chosen place first, then by gazetteer rank
     weights: list[float] = []
     for q in pool:
@@ -1111,6 +1144,8 @@ def _namesake_shares(
     exact = [q for q in r.namesakes if q.match >= EXACT_MATCH]
     if len(exact) >= NAMESAKE_LIMIT:
         total += weight(exact[-1])
+    elif spelled and len(spelled) == len(r.options) == TOP_PER_MENTION:
+        total += weight(spelled[-1])
     others = sorted(((q, w / total) for q, w in zip(places[1:], weights[1:], strict=True)), key=lambda qw: -qw[1])
     return weights[0] / total, [qw for qw in others if qw[1] >= NAMESAKE_MIN_SHARE][:MAX_NAMESAKE_ALTERNATIVES]
 
