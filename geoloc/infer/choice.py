@@ -1013,14 +1013,21 @@ def _misread_cost(r: Resolved) -> float:
     return MISREAD_COST + (SURE_READING_COST if sure else 0.0)
 
 
-def row_inversions(resolved: Sequence[Resolved], rows: Sequence[tuple[int, float, float]]) -> int:
+def arrowed_signs(resolved: Sequence[Resolved]) -> frozenset[int]:
+    """The sign panels with an arrow read beside a row: junction signs, whose rows keep no order."""
+    return frozenset(r.mention.region or 0 for r in resolved if r.mention.arrow is not None)
+
+
+def row_inversions(
+    resolved: Sequence[Resolved], rows: Sequence[tuple[int, float, float]], arrowed: frozenset[int]
+) -> int:
     """Pairs of rows of one sign without arrows listed farther first (``ROW_ORDER_COST``).
 
     ``rows``: (index into ``resolved``, least road km, most road km) for each row whose distance
     is read or implied; a pair counts when even the least the upper row may be is beyond the most
-    the lower one may be.
+    the lower one may be. ``arrowed``: ``arrowed_signs(resolved)``, found once by the caller, as
+    the choice counts inversions for every combination it weighs.
     """
-    arrowed = {r.mention.region or 0 for r in resolved if r.mention.arrow is not None}
     count = 0
     for (i, lo_i, hi_i), (j, lo_j, hi_j) in itertools.combinations(rows, 2):
         mi, mj = resolved[i].mention, resolved[j].mention
@@ -1043,6 +1050,7 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
     mentions; written locations and captions are never dropped (they are typed, not read).
     """
     signs = [r.mention.region or 0 for r in resolved]
+    arrowed = arrowed_signs(resolved)
     ring_cost: dict[tuple[int, ...], float] = {}  # the same rings recur across combinations
 
     def cost(combo: Sequence[_Option]) -> float:
@@ -1056,7 +1064,7 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
                     PANEL_KM_SCALE if signs[i] == signs[j] else PAIR_KM_SCALE
                 )
         rings = [Ring(p, km, signs[i]) for i, p, km in picked if km]
-        c += ROW_ORDER_COST * row_inversions(resolved, [(i, km, km) for i, _, km in picked if km])
+        c += ROW_ORDER_COST * row_inversions(resolved, [(i, km, km) for i, _, km in picked if km], arrowed)
         if len(rings) >= 2:
             key = tuple(p.geonameid for i, p, km in picked if km) + tuple(i for i, _, km in picked if km)
             if key not in ring_cost:
@@ -1086,7 +1094,8 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
                 p = extra[i][j]
                 options[i].append(_Option(_place_penalty(r, len(r.options) + j, p), p, mention_km(r.mention, p)))
     combos = [(cost(combo), combo) for combo in itertools.product(*options)] if options else [(0.0, ())]
-    best_cost, best = min(combos, key=lambda cc: cc[0])
+    combos.sort(key=lambda cc: cc[0])  # likeliest first: each grouping below keeps its likeliest combination
+    best_cost, best = combos[0]
 
     def pattern(combo: Sequence[_Option]) -> tuple[bool, ...]:
         """What a combination believes of each mention: its ring if it has a distance (a misread
@@ -1112,7 +1121,7 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
     split = [(c, combo) for c, combo in combos if pattern(combo) == best_pattern]
     same = sum(math.exp(best_cost - c) for c, _ in split)
     by_places: dict[tuple[int, ...], tuple[float, Sequence[_Option]]] = {}  # weight, likeliest combo
-    for c, combo in sorted(split, key=lambda cc: cc[0]):
+    for c, combo in split:
         key = ring_places(combo)
         weight, first = by_places.get(key, (0.0, combo))
         by_places[key] = (weight + math.exp(best_cost - c), first)
@@ -1141,17 +1150,18 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
         numbers.append(False)
         kept.append(pick)
     best_places = ring_places(best)
+    least = NAMESAKE_MIN_SHARE if rings_kept else DESTINATION_SET_MIN_SHARE
     rivals = sorted(
         (
             (tuple(o.place if placing(o) else None for o in combo) + (None,) * len(tail), weight / same)
             for key, (weight, combo) in by_places.items()
-            if key != best_places and weight / same >= (NAMESAKE_MIN_SHARE if rings_kept else DESTINATION_SET_MIN_SHARE)
+            if key != best_places and weight / same >= least
         ),
         key=lambda ps: -ps[1],
     )
     share = by_places[best_places][0] / same
     by_pattern: dict[tuple[bool, ...], tuple[float, Sequence[_Option]]] = {}  # weight, likeliest combo
-    for c, combo in sorted(combos, key=lambda cc: cc[0]):
+    for c, combo in combos:
         key = pattern(combo)
         if key != best_pattern:
             weight, first = by_pattern.get(key, (0.0, combo))

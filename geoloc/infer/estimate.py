@@ -46,6 +46,7 @@ from geoloc.infer.choice import (
     Choice,
     Resolved,
     Split,
+    arrowed_signs,
     border_places,
     choose,
     dominant_country,
@@ -420,7 +421,8 @@ def _implied_inversions(resolved: Sequence[Resolved], split: Split, estimate: Es
             known.append((i, km, km))
     if not implied:
         return 0
-    return row_inversions(resolved, known + implied) - row_inversions(resolved, known)
+    arrowed = arrowed_signs(resolved)
+    return row_inversions(resolved, known + implied, arrowed) - row_inversions(resolved, known, arrowed)
 
 
 def _one_of_splits(answers: Sequence[tuple[Estimate | None, _Answer, float]]) -> Estimate:
@@ -495,9 +497,10 @@ def _with_rivals(
     held = choice.share * own  # the estimate's probability, before overlapping rivals add theirs
     alternatives = [replace(a, probability=a.probability * choice.share) for a in estimate.alternatives]
     home_area = _home_geometry(home) if estimate.rule == "distance_signs" else None  # once for every rival
-    # The rows the sign points along are those of the chosen places; a rival names the same rows.
-    named = [(r, p) for r, p in zip(resolved, picks, strict=True) if p is not None]
-    heading = _destinations([r for r, _ in named], [p for _, p in named], rows)
+    heading: set[int] = set()  # the rows a direction sign points along: the same for every rival
+    if estimate.rule == "direction_sign":
+        named = [(r, p) for r, p in zip(resolved, picks, strict=True) if p is not None]
+        heading = _destinations([r for r, _ in named], [p for _, p in named], rows)
     for places, share in choice.rivals:
         kept = [(r, q) for r, q in zip(resolved, places, strict=True) if q is not None]
         which = "; ".join(
