@@ -141,6 +141,40 @@ def normalise(text: str) -> str:
     return " ".join(_SEP_RE.sub(" ", text).split())
 
 
+_STROKED = {"ł": "l", "đ": "d", "ø": "o", "ħ": "h", "ŀ": "l"}
+"""Latin letters whose stroke ``_SPECIAL`` folds away: for ``unread_marks`` a stroke is a mark."""
+_DOTTED = "\u0307"  # "İ" lowered is i with a dot above: the dot of every i, not a mark
+
+
+def _marked_letters(text: str) -> list[tuple[str, bool]]:
+    """Each Latin letter of ``text`` lowered and without its marks, and whether it bore one."""
+    out: list[tuple[str, bool]] = []
+    for ch in unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).lower()):
+        if unicodedata.combining(ch):
+            if out and not (ch == _DOTTED and out[-1][0] in "ij"):
+                out[-1] = (out[-1][0], True)
+        elif ch in _STROKED:
+            out.append((_STROKED[ch], True))
+        elif ch.isalpha():
+            out.append((ch, False))
+    return out
+
+
+def unread_marks(reading: str, name: str) -> int:
+    """How many letters a Latin reading marks (an accent, a cedilla, a stroke) where a name of the
+    same letters has them bare: "Câmpina" against "Campiña" is 1, against "Câmpina" 0.
+
+    Readings lose marks all the time (a worn sign, an English OCR model: "Campina" names both
+    places alike), but seldom gain one, so a mark read is evidence of the spelling, and a name
+    without it matches the reading less than exactly. Letters that differ otherwise, or a name in
+    another script, say nothing here (0): that is the fuzzy match's measure.
+    """
+    a, b = _marked_letters(reading), _marked_letters(name)
+    if [ch for ch, _ in a] != [ch for ch, _ in b]:
+        return 0
+    return sum(1 for (_, marked), (_, bare) in zip(a, b, strict=True) if marked and not bare)
+
+
 def fold_ascii(text: str) -> str:
     """``normalise`` then ASCII only (Latin input; Cyrillic should be romanised first)."""
     return normalise(text).encode("ascii", "ignore").decode("ascii").strip()

@@ -28,7 +28,7 @@ from typing import Any
 
 from geoloc.common.files import open_cache_file, read_cache_file
 from geoloc.common.geodesy import haversine_km
-from geoloc.common.text import fold_ascii, has_cyrillic, normalise, script_of
+from geoloc.common.text import fold_ascii, has_cyrillic, normalise, script_of, unread_marks
 from geoloc.errors import GazetteerError
 from geoloc.model import Place
 from geoloc.places.index import ALTERNATE, DB_NAME, FZ_HASH, FZ_KID, INFO_NAME, MIN_FUZZY_LEN, build
@@ -477,6 +477,7 @@ class OfflineGazetteer:
         # through OCR look-alike edits: "Години" romanised is a letter from "Gooding", but no one
         # misreads an Idaho town in Cyrillic. Its fuzzy matches count only on Cyrillic names.
         cyrillic_query = has_cyrillic(norm)
+        marked = not query.isascii()
         if not kid_match:
             return {}
         db = self._open()
@@ -503,6 +504,8 @@ class OfflineGazetteer:
                     m *= q
                 if not cyrillic_query:
                     m = min(m, _letters_match(norm, nnorm))
+                    if marked and (unread := unread_marks(query, name)):  # "Câmpina" read is not Campiña
+                        m = min(m, edit_match(LOOKALIKE_EDIT * unread, len(norm)))  # a speck may read as a mark
                 if pid not in out or out[pid][0] < m or (out[pid][0] == m and nnorm == norm):
                     out[pid] = (m, name)
         # "Ставрополь" is Stavropol's name in its own script and a former name of Tolyatti: a place
