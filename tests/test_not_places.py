@@ -6,6 +6,8 @@ looked up in the real offline gazetteer.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from geoloc.common.geodesy import haversine_km
@@ -389,3 +391,21 @@ def test_an_everyday_word_of_a_caption_is_no_town_abroad_that_shares_its_letters
     inf = infer([], Metadata(), context_facts(caption), gz)
     assert inf.estimate is not None and town in inf.estimate.explanation, inf.estimate
     assert [c.place.name for c in inf.candidates] == [town]
+
+
+def test_a_word_on_a_row_with_an_arrow_among_destinations_names_its_town(gz):
+    # "Орлов" is a surname and "of eagles" in Russian, and Orlov (Kirov oblast) has 8,400 people:
+    # alone, or on a list of words and numbers (a price board), the word is likelier. A row with
+    # an arrow and a distance beside another such row is a destination as plainly as a sign can
+    # say it: both rings place the camera, here at Sovetsk (57.6 N, 49.0 E), east-bound.
+    camera = (57.584, 48.964)
+    orlov = next(p for p in gz.search("Орлов", limit=3) if p.country_code == "RU")
+    kazan = next(p for p in gz.search("Казань", limit=3) if p.country_code == "RU")
+    rows = [(p.name, round(1.25 * haversine_km(*camera, p.lat, p.lon))) for p in (orlov, kazan)]
+    listed = [line(name, km, i=i) for i, (name, km) in enumerate((("Орлов", rows[0][1]), ("Казань", rows[1][1])))]
+    pointed = [replace(m, arrow=arrow) for m, arrow in zip(listed, ("left", "right"), strict=True)]
+    e = run(gz, pointed).estimate
+    assert e is not None and e.explanation.startswith("2 distance signs: Orlov"), e
+    assert haversine_km(e.lat, e.lon, *camera) <= e.radius_km
+    unpointed = run(gz, listed)
+    assert all(c.place.geonameid != orlov.geonameid for c in unpointed.candidates)

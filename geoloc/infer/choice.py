@@ -137,6 +137,12 @@ panel) or of a panel whose other rows name places: that is how destinations are 
 smaller town is enough ("Берегове 40 / Долина 115", 20,000 people; "Heide / Husum"). A lone
 word and number is not such a list: "24 ГОДИНИ" on a grocery, "gare 55" beside a station sign;
 they keep ``IMPORTANT_POPULATION``."""
+SMALL_PLACE_POPULATION = 2_000
+"""Below this (or unknown) a place is a hamlet: the gazetteer holds about ten of them for every
+town, so a lone word, brand or surname that spells one is far likelier than for a town. A row with
+an arrow and a distance among other such rows ("← Орлов 63 / → Казань 379") is a destination as
+plainly as a sign can say so, and price lists and notices draw no arrows: there a word names a town
+of this size ("орлов", a surname and "of eagles", is Orlov of 8,400 people)."""
 
 
 STRAY_DIGIT_RATIO = 20.0
@@ -670,7 +676,9 @@ def _reading_hits(
         # a word and a number alone ("gare 55", "24 ГОДИНИ") are no such list. Once a place that
         # large lets the word through, it is a name, and its smaller namesakes stay in the choice
         # ("Киров" is Kirov of 500,000 people and Kirov of 40,000 beside Bryansk).
-        floor = DESTINATION_POPULATION if listed else IMPORTANT_POPULATION
+        floor = IMPORTANT_POPULATION
+        if listed:
+            floor = SMALL_PLACE_POPULATION if m.arrow is not None else DESTINATION_POPULATION
         exact = [p for p in hits if p.match >= EXACT_MATCH]
         hits = exact if any(p.population >= floor for p in exact) else []
     return hits

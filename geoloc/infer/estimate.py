@@ -42,6 +42,7 @@ from geoloc.infer.choice import (
     ROW_ORDER_COST,
     SHORT_NAME_CONF,
     SHORT_NAME_LETTERS,
+    SMALL_PLACE_POPULATION,
     TOP_PER_MENTION,
     Choice,
     Resolved,
@@ -119,9 +120,6 @@ WORD_NAME_ZIPF = 3.5
 WORD_NAME_FACTOR = 0.5
 """Confidence kept by a lone name that is such a word, unless it names a place of at least
 ``IMPORTANT_POPULATION`` (whose name is common because the place is talked about)."""
-SMALL_PLACE_POPULATION = 2_000
-"""Below this (or unknown) a place is a hamlet: the gazetteer holds about ten of them for every
-town, so a lone word, brand or surname that spells one is far likelier than for a town."""
 SMALL_PLACE_FACTOR = 0.3
 SHORT_NAME_FACTOR = 0.3
 """Confidence kept by a lone reading of fewer than ``SHORT_NAME_LETTERS`` letters naming a place
