@@ -160,18 +160,18 @@ def _marked_letters(text: str) -> list[tuple[str, bool]]:
     return out
 
 
-def unread_marks(reading: str, name: str) -> int:
+def unread_marks(reading: str, name: str) -> int | None:
     """How many letters a Latin reading marks (an accent, a cedilla, a stroke) where a name of the
     same letters has them bare: "Câmpina" against "Campiña" is 1, against "Câmpina" 0.
 
     Readings lose marks all the time (a worn sign, an English OCR model: "Campina" names both
     places alike), but seldom gain one, so a mark read is evidence of the spelling, and a name
-    without it matches the reading less than exactly. Letters that differ otherwise, or a name in
-    another script, say nothing here (0): that is the fuzzy match's measure.
+    without it matches the reading less than exactly. None when the letters differ otherwise or
+    the name is in another script: that is the fuzzy match's measure, not this one's.
     """
     a, b = _marked_letters(reading), _marked_letters(name)
     if [ch for ch, _ in a] != [ch for ch, _ in b]:
-        return 0
+        return None
     return sum(1 for (_, marked), (_, bare) in zip(a, b, strict=True) if marked and not bare)
 
 

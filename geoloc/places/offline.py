@@ -482,6 +482,8 @@ class OfflineGazetteer:
             return {}
         db = self._open()
         out: dict[int, tuple[float, str]] = {}
+        by_marks: dict[int, tuple[float, str]] = {}  # the same, a reading's marks counted (``unread_marks``)
+        spelled_marked = False  # some name bears every mark the reading has
         own_spelled: set[int] = set()  # places whose own name is the query in another script
         ids = list(kid_match)
         for i in range(0, len(ids), 900):
@@ -504,10 +506,20 @@ class OfflineGazetteer:
                     m *= q
                 if not cyrillic_query:
                     m = min(m, _letters_match(norm, nnorm))
-                    if marked and (unread := unread_marks(query, name)):  # "Câmpina" read is not Campiña
-                        m = min(m, edit_match(LOOKALIKE_EDIT * unread, len(norm)))  # a speck may read as a mark
                 if pid not in out or out[pid][0] < m or (out[pid][0] == m and nnorm == norm):
                     out[pid] = (m, name)
+                if marked and not cyrillic_query:
+                    unread = unread_marks(query, name)
+                    spelled_marked |= unread == 0
+                    if unread:  # "Câmpina" read is not Campiña; a speck may read as a mark: a look-alike
+                        m = min(m, edit_match(LOOKALIKE_EDIT * unread, len(norm)))
+                    if pid not in by_marks or by_marks[pid][0] < m or (by_marks[pid][0] == m and nnorm == norm):
+                        by_marks[pid] = (m, name)
+        if spelled_marked:
+            # Some place bears the reading's marks, so the others' names without them match less.
+            # When none does, the gazetteer lacks the spelling ("München": GeoNames holds only
+            # "Munchen" and "Munich"), and the marks tell no place from another.
+            out = by_marks
         # "Ставрополь" is Stavropol's name in its own script and a former name of Tolyatti: a place
         # named exactly in the query's script and whose own name is that name in the other script
         # outranks a city of similar size holding the query as another name (OWN_NAME_MATCH).
