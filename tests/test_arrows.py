@@ -10,7 +10,9 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from geoloc.common.geodesy import haversine_km
+from geoloc.infer.choice import resolve_mentions
 from geoloc.model import Mention, TextSpan
+from geoloc.places.protocol import Priors
 from geoloc.read.mentions import mentions_from_spans
 from geoloc.read.ocr.arrows import arrow_left_of, classify_blob, with_arrows
 from geoloc.read.ocr.reader import read_text
@@ -204,3 +206,42 @@ def test_no_arrow_or_one_not_pointing_right_is_taken_from_right_of_a_distance(ar
     # a left or up arrow right of a number is the next column's, drawn left of its own text
     image, spans = _row_with_arrow_after(arrow)
     assert [s.arrow for s in with_arrows(_rgb(image), spans)] == [None, None]
+
+
+def _row(reading: str, y: int, km: float | None = None, arrow: str | None = None, height: int = 50) -> Mention:
+    return Mention(
+        readings=(reading,),
+        kind="ocr",
+        distance_km=km,
+        box=(140, y, 380, height),
+        confidence=90.0,
+        region=0,
+        arrow=arrow,
+    )
+
+
+def test_an_arrow_beside_a_misread_line_stays_with_its_row(gz):
+    # A Ukrainian junction sign writes each destination twice and draws the arrow beside the first
+    # (Cyrillic) line. Here that line is misread with the arrow's strokes glued on ("ФЗМирн" for
+    # "↑ Мирне 71"), so the Latin line under it names the place: it takes that line's distance, and
+    # its arrow too, which tells the two places where the rings meet apart. Camera on the road
+    # between Vasylivka and Tokmak, Zaporizhzhia oblast.
+    camera = (47.117, 35.491)
+    rows = [
+        _row("Зеленодольськ", 80, 221, "right"),
+        _row("Zelenodolsk", 159),
+        _row("ФЗМирн", 257, 71, "up"),
+        _row("Myrne", 336),
+    ]
+    myrne = next(r for r in resolve_mentions(rows, gz, Priors()) if "Myrne" in r.mention.readings)
+    assert (myrne.mention.distance_km, myrne.mention.arrow) == (71, "up")
+    e = run(gz, rows).estimate
+    assert e is not None and e.explanation.startswith("2 distance signs"), e
+    assert "one of two places" not in e.explanation and haversine_km(e.lat, e.lon, *camera) <= e.radius_km, e
+
+
+def test_an_arrow_read_as_a_digit_glued_to_the_name_is_no_part_of_it(gz):
+    # "↖ Auce 45" read "4Auce": the arrow as a digit, glued. No place is spelled so; Auce (Latvia,
+    # 2,200 people) is, behind it.
+    (auce,) = resolve_mentions([_row("4Auce", 158, 45, "up-left")], gz, Priors())
+    assert (auce.options[0].name, auce.options[0].country_code) == ("Auce", "LV")

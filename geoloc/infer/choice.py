@@ -397,6 +397,8 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             box=union_box((tm.box, rm.box)),
             confidence=max(tm.confidence or 0, rm.confidence or 0),
             routes=tm.routes + tuple(x for x in rm.routes if x not in tm.routes),
+            arrow=tm.arrow if tm.arrow is not None else rm.arrow,
+            signpost=tm.signpost or rm.signpost,
         )
         if any(script_of(x) == SCRIPT_CYRILLIC for x in twin.mention.readings):
             # A sign that writes the name in Cyrillic stands where Cyrillic is written, as its
@@ -411,7 +413,7 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
 
 
 def _take_twin_distance(r: Resolved, unnamed: Sequence[Mention]) -> None:
-    """Give a sign row without a distance the distance of its other alphabet's line, misread.
+    """Give a sign row without a distance the distance (and arrow) of its other alphabet's line, misread.
 
     "Самбір 140 / Sambir": the Cyrillic line read "амбір 140" names no place, the Latin line names
     Sambir; the number is the place's, as when both lines are read (``resolve_mentions``' merge).
@@ -434,7 +436,15 @@ def _take_twin_distance(r: Resolved, unnamed: Sequence[Mention]) -> None:
     ]
     if len(twins) == 1:
         u = twins[0]
-        r.mention = replace(m, distance_km=u.distance_km, distance_unit=u.distance_unit, box=union_box((box, u.box)))
+        r.mention = replace(
+            m,
+            distance_km=u.distance_km,
+            distance_unit=u.distance_unit,
+            box=union_box((box, u.box)),
+            arrow=m.arrow if m.arrow is not None else u.arrow,  # the row's arrow, drawn beside its first line
+            routes=m.routes + tuple(x for x in u.routes if x not in m.routes),
+            signpost=m.signpost or u.signpost,
+        )
 
 
 DISTRICT_KM = 80.0
@@ -610,9 +620,10 @@ def _stray_digits(mentions: Sequence[Mention]) -> dict[int, str]:
     }
 
 
-_ARROW_PREFIX = re.compile(r"^(?:\S{1,2}\s+|[^\W\d_]{1,2}(?=[^\W\d_a-zа-яіїєґў][a-zа-яіїєґў'’\-]{2,}))", re.UNICODE)
+_ARROW_PREFIX = re.compile(r"^(?:\S{1,2}\s+|[^\W_]{1,2}(?=[^\W\d_a-zа-яіїєґў][a-zа-яіїєґў'’\-]{2,}))", re.UNICODE)
 """One or two characters before a capitalised name, glued to it or as a word of their own: how
-OCR reads an arrow drawn left of the name ("ФБогучаны", "ANysa", "tEsslingen", "Фе Березанская")."""
+OCR reads an arrow drawn left of the name ("ФБогучаны", "ANysa", "tEsslingen", "4Auce", "Фе
+Березанская")."""
 
 
 def _reading_hits(
