@@ -215,3 +215,25 @@ def test_a_distance_on_the_misread_line_of_a_bilingual_row_is_the_names(gz):
 def test_a_number_on_another_names_line_is_not_the_places(gz, rows):
     e = run(gz, sign(*rows)).estimate
     assert e is None or e.rule != "distance_sign" or "Sambir" not in e.explanation, e
+
+
+def test_a_distance_whose_name_line_was_lost_is_the_name_under_it(gz):
+    # "Хрустальний 412 / Khrustalnyi / Запоріжжя 46 / Zaporizhzhia": the reader lost the line
+    # "Запоріжжя" and kept its "46", alone on its row; the Latin line under it names the place.
+    spans = [
+        span("Хрустальний", 114, 80, 0, height=31),
+        span("412", 336, 87, 0, height=23),
+        span("Khrustalnyi", 114, 124, 1, lang=ENG, height=27),
+        span("46", 354, 186, 2, height=23),
+        span("Zaporizhzhia", 114, 223, 3, lang=ENG, height=27),
+    ]
+    by_name = {m.readings[0]: m.distance_km for m in mentions_from_spans(spans)}
+    assert by_name == {"Хрустальний": 412, "Khrustalnyi": None, "Zaporizhzhia": 46}, by_name
+    found, _ = rings(gz, spans)
+    assert 46 in found.get("Zaporizhzhya", set()) | found.get("Zaporizhzhia", set()), found
+
+
+def test_a_distance_alone_keeps_off_a_row_that_has_its_own(gz):
+    # The row under a lone number has a distance of its own: the number is no one's.
+    spans = [span("46", 354, 186, 0, height=23), span("Київ", 114, 223, 1), span("150", 336, 223, 1)]
+    assert [(m.readings, m.distance_km) for m in mentions_from_spans(spans)] == [(("Київ",), 150)]

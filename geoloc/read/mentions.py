@@ -314,6 +314,37 @@ def _with_column_numbers(cells: list[list[TextSpan]]) -> list[list[TextSpan]]:
     return [cell + joined.get(i, []) for i, cell in enumerate(cells) if i not in gone]
 
 
+def _with_orphan_numbers(cells: list[list[TextSpan]]) -> list[list[TextSpan]]:
+    """One sign panel's rows, each distance whose name was not read joined to the name under it.
+
+    A Ukrainian sign writes a destination in two lines and its distance beside the first: when the
+    reader loses that line ("Запоріжжя 46" read as "46" alone), the line under it names the place
+    in the other alphabet ("Zaporizhzhia") and the number is its distance. A number left alone on
+    its row after ``_with_column_numbers`` joins the row right under it (at most ``STACK_GAP`` of
+    that row's height below) whose name has no distance and ends left of the number; a row with
+    its own distance, or none close under it, leaves the number where it was.
+    """
+    numbers = [i for i, cell in enumerate(cells) if _number_only(cell) and len(_number_groups(cell)) == 1]
+    free = [
+        i
+        for i, cell in enumerate(cells)
+        if i not in numbers and any(_names_something(s) for s in cell) and _row_distance(cell) is None
+    ]
+    joined: dict[int, int] = {}  # named row -> the number row it takes
+    for i in numbers:
+        box = union_box(s.box for s in cells[i])
+        best: tuple[float, int] | None = None
+        for j in free:
+            words = union_box(s.box for s in cells[j] if _names_something(s))
+            below = words[1] - (box[1] + box[3])
+            if j not in joined and -box[3] / 2 <= below <= STACK_GAP * words[3] and words[0] + words[2] <= box[0]:
+                best = min(best or (below, j), (below, j))
+        if best is not None:
+            joined[best[1]] = i
+    gone = set(joined.values())
+    return [cell + (cells[joined[i]] if i in joined else []) for i, cell in enumerate(cells) if i not in gone]
+
+
 def _row_distance(row: Sequence[TextSpan]) -> float | None:
     """The distance written beside the name on one sign row, or None.
 
@@ -385,7 +416,7 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
     signposts: set[int] = set()  # sign panels with a row pointing to a service
     services: list[Box] = []  # the rows that point to a service, wherever the reader put them
     for region, cells in panels.items():
-        for row in _with_column_numbers(cells):
+        for row in _with_orphan_numbers(_with_column_numbers(cells)):
             service = any(_first_word(s.text) in SIGNPOST_WORDS for s in row)
             if service and (box := union_box(s.box for s in row)) is not None:
                 services.append(box)
