@@ -13,7 +13,7 @@ from dataclasses import replace
 import pytest
 
 from geoloc.common.geodesy import KM_PER_MILE, haversine_km, offset_km
-from geoloc.model import TextSpan
+from geoloc.model import Mention, TextSpan
 from geoloc.read.mentions import context_facts, mentions_from_spans
 from tests.test_infer import run, sign
 
@@ -200,3 +200,35 @@ def test_a_town_the_caption_puts_the_photo_in_leads_over_the_town_it_is_measured
         e = run(gz, [], caption=caption).estimate
         assert e is not None and "Hostomel" in e.explanation
         assert haversine_km(e.lat, e.lon, 50.58, 30.26) < 15  # Hostomel, not Kyiv 25 km away
+
+
+def _one_row(name: str, km: float, unit: str | None) -> list[Mention]:
+    return [
+        Mention(
+            readings=(name,), kind="ocr", distance_km=km, distance_unit=unit, box=(10, 10, 100, 30), confidence=90.0
+        )
+    ]
+
+
+def test_a_unit_written_on_the_sign_says_which_countries_it_may_stand_in(gz):
+    # "Bartow 48": Bartow, Florida (19,000 people) if in miles, or the German village or Poland's
+    # Bałtów in km. Written "km", the sign stands where distances are signed in km; written "mi",
+    # where they are signed in miles.
+    in_km = run(gz, _one_row("Bartow", 48, "km")).estimate
+    assert in_km is not None and "km of Bartow" in in_km.explanation and " mi " not in in_km.explanation
+    assert all(lon > -30 for lon in [in_km.lon, *(a.lon for a in in_km.alternatives)]), in_km  # Europe only
+    in_mi = run(gz, _one_row("Bartow", 48, "mi")).estimate
+    assert in_mi is not None and in_mi.lon < -60 and in_mi.confidence > in_km.confidence, in_mi
+
+
+def test_a_distance_in_km_beside_a_name_only_a_miles_country_spells_is_no_confident_answer(gz):
+    # A French hiking sign "LAFFREY 22km" (the village is too small for the gazetteer): the reading
+    # is one letter from Jaffrey, New Hampshire, where signs give miles.
+    spans = [
+        TextSpan("22km", 84.0, (281, 176, 57, 16), line=0, region=0, lang="rec"),
+        TextSpan("LAFFREY", 97.0, (135, 189, 43, 15), line=1, region=0, lang="rec"),
+    ]
+    (row,) = mentions_from_spans(spans)
+    assert (row.readings, row.distance_km, row.distance_unit) == (("LAFFREY",), 22, "km")
+    e = run(gz, [row]).estimate
+    assert e is None or e.confidence < 0.3 or e.lon > -30, e

@@ -28,7 +28,7 @@ from geoloc.common.text import (
     is_word,
     script_of,
 )
-from geoloc.infer.rings import Ring, mention_km, ring_consistency
+from geoloc.infer.rings import UNIT_ABROAD_ODDS, Ring, mention_km, ring_consistency, unit_abroad
 from geoloc.model import ContextFacts, Mention, Metadata, Place, shared_extent, union_box
 from geoloc.places.index import ALTERNATE
 from geoloc.places.offline import SPELLING_MATCH, edit_match
@@ -1208,14 +1208,16 @@ def _place_penalty(r: Resolved, k: int, p: Place) -> float:
     weighed): the fifth of five Lesnoys, of 7,000 people, is a third as likely as one of 55,000,
     not a tenth. How well the reading matches counts too. A place the reading names only within
     OCR tolerance, when it names another exactly, supposes the reading wrong ("Poltava" taken as
-    "Poltavka", 700 km away, to fit a misread distance): it costs what a misreading costs.
+    "Poltavka", 700 km away, to fit a misread distance): it costs what a misreading costs. A place
+    whose country signs in another unit than the one written costs ``UNIT_ABROAD_ODDS``.
     """
     top = r.options[0]
     rank = RANK_COST * k
     if p.match == top.match >= EXACT_MATCH and p.country_code == top.country_code and p.population <= top.population:
         rank = min(rank, math.log(namesake_weight(top) / namesake_weight(p)))
     misread = p.match < EXACT_MATCH and any(q.match >= EXACT_MATCH for q in r.options)
-    return rank + MATCH_COST * (1 - p.match) + (_misread_cost(r) if misread else 0.0)
+    abroad = -math.log(UNIT_ABROAD_ODDS) if unit_abroad(r.mention.distance_unit, p) else 0.0
+    return rank + MATCH_COST * (1 - p.match) + (_misread_cost(r) if misread else 0.0) + abroad
 
 
 def _namesake_sets(

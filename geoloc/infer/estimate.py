@@ -63,12 +63,14 @@ from geoloc.infer.rings import (
     OUTSIDE_HOME_PENALTY,
     REGION_MASS,
     ROAD_FACTOR,
+    UNIT_ABROAD_ODDS,
     Mode,
     Ring,
     fit_rings,
     mention_km,
     mention_ring,
     ring_contradictions,
+    unit_abroad,
 )
 from geoloc.model import (
     GPS,
@@ -663,7 +665,10 @@ def _estimate(
         return _among_namesakes(
             p,
             radius_km=ring.road_km,
-            confidence=ONE_RING_CONF * _reading_factor(r, p) * _lone_word_factor(r, p),
+            confidence=ONE_RING_CONF
+            * _reading_factor(r, p)
+            * _lone_word_factor(r, p)
+            * (UNIT_ABROAD_ODDS if unit_abroad(r.mention.distance_unit, p) else 1.0),
             basis="distance",
             rule="distance_sign",
             explanation=f"sign: {p.name} {ring.as_signed} -> within {ring.road_km:.0f} km of {p.name}",
@@ -1106,7 +1111,8 @@ def _namesake_shares(
     much times the odds of that misreading (a reading that lost a letter of a far larger place
     may be that place), and those too light to name weigh nothing. Where the evidence gives a
     country, or other places are named with it, a namesake in neither keeps ``OFF_PRIOR_FACTOR``
-    of its weight. Entries lying within one another's built-up area (or within ``same_km``: a
+    of its weight, and one whose country signs in another unit than the sign wrote keeps
+    ``UNIT_ABROAD_ODDS``. Entries lying within one another's built-up area (or within ``same_km``: a
     distance sign's ring holds both) are one place. A reading that names nothing exactly
     ("C0NVERSE", "Brcntwood") is taken for a name, and each place of that name among its options
     is a namesake as well: the one ranked first is no likelier what the sign says. When the
@@ -1119,6 +1125,8 @@ def _namesake_shares(
 
     def weight(q: Place) -> float:
         w = namesake_weight(q) * q.match * odds.get(q.geonameid, 1.0)
+        if unit_abroad(r.mention.distance_unit, q):
+            w *= UNIT_ABROAD_ODDS
         near = q.country_code == home or any(haversine_km(q.lat, q.lon, a.lat, a.lon) <= ANCHOR_KM_CAP for a in anchors)
         return w if near or not prior else w * OFF_PRIOR_FACTOR
 

@@ -63,6 +63,17 @@ def sign_unit(written: DistanceUnit | None, place: Place) -> DistanceUnit:
     return written or ("mi" if place.country_code in MILE_COUNTRIES else "km")
 
 
+UNIT_ABROAD_ODDS = 0.05
+"""Odds of a place whose country signs distances in another unit than the one written beside the
+number ("22km" beside Jaffrey, New Hampshire, where signs give miles): such signs exist
+(Interstate 19 in Arizona signs km) but are rare, one in twenty at most."""
+
+
+def unit_abroad(written: DistanceUnit | None, place: Place) -> bool:
+    """Whether a sign's written unit is not the one ``place``'s country signs in."""
+    return written is not None and written != sign_unit(None, place)
+
+
 def mention_km(mention: Mention, place: Place) -> float | None:
     """The road km of a mention's distance to ``place``, or None when it has none. A British
     "Oxford 12" is 19 km by road; read as 12 km, its ring would miss every camera more than 12 km

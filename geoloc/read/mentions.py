@@ -181,9 +181,15 @@ def _number_only(row: Sequence[TextSpan], glued_arrow: bool = False) -> bool:
 
 def _column_numbers(row: Sequence[TextSpan]) -> list[TextSpan]:
     """A line of distances alone with each arrow read as letters taken off its number ("K131" ->
-    "131"): the arrow itself is found by its shape (``read.ocr.arrows``)."""
+    "131"; a unit glued on stays: "56Km"): the arrow itself is found by its shape (``read.ocr.arrows``)."""
     return [
-        replace(s, text=" ".join(_distance_token(t, True) or t for t in map(_clean_token, s.text.split()))) for s in row
+        replace(
+            s,
+            text=" ".join(
+                t if DISTANCE_RE.match(t) else _distance_token(t, True) or t for t in map(_clean_token, s.text.split())
+            ),
+        )
+        for s in row
     ]
 
 
