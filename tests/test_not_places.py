@@ -409,3 +409,14 @@ def test_a_word_on_a_row_with_an_arrow_among_destinations_names_its_town(gz):
     assert haversine_km(e.lat, e.lon, *camera) <= e.radius_km
     unpointed = run(gz, listed)
     assert all(c.place.geonameid != orlov.geonameid for c in unpointed.candidates)
+
+
+def test_a_destination_row_taken_for_a_word_is_reported_with_the_town_it_spells(gz):
+    # "→ Любим 92 / ↑ Чагода 496 / ← Москва 436", the arrow of the first row not read: "любим" is
+    # "(we) love", and Lyubim, a town of 6,000 north of Yaroslavl, is taken for the word. The
+    # analyst is told what was set aside; a word without a number beside it is no such row.
+    rows = [line("Любим", 92, i=0), line("Чагода", 496, i=1), line("Москва", 436, i=2)]
+    inf = run(gz, rows)
+    assert any(x.startswith("'Любим': read as a common word") and "Lyubim (RU" in x for x in inf.left_out), inf.left_out
+    alone = run(gz, [line("Любим", None, i=0), line("Чагода", 496, i=1), line("Москва", 436, i=2)])
+    assert not any("Любим" in x for x in alone.left_out), alone.left_out

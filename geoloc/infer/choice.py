@@ -29,7 +29,7 @@ from geoloc.common.text import (
     script_of,
 )
 from geoloc.infer.rings import UNIT_ABROAD_ODDS, Ring, mention_km, ring_consistency, unit_abroad
-from geoloc.model import ContextFacts, Mention, Metadata, Place, shared_extent, union_box
+from geoloc.model import ContextFacts, Mention, Metadata, Place, box_within, shared_extent, union_box
 from geoloc.places.index import ALTERNATE
 from geoloc.places.offline import SPELLING_MATCH, edit_match
 from geoloc.places.protocol import Gazetteer, Priors
@@ -926,6 +926,44 @@ def _legible(m: Mention) -> bool:
     conf = m.confidence if m.confidence is not None else 100.0
     longest = max(len(r.replace(" ", "")) for r in m.readings)
     return conf >= MIN_LEGIBLE_CONF and (longest >= SHORT_NAME_LETTERS or conf >= SHORT_NAME_CONF)
+
+
+def word_rows(mentions: Sequence[Mention], resolved: Sequence[Resolved], gazetteer: Gazetteer) -> list[tuple[str, str]]:
+    """Destination rows read as everyday words and so taken as no place, each with the town it
+    spells: what the analyst should know was set aside ("Любим 92": "beloved", and Lyubim, a town
+    of 5,500 on the road north of Yaroslavl).
+
+    Only rows with a distance are named: a number beside a word makes a destination of it on a
+    road sign and a price on a shop board, and only the analyst can tell which the photo shows. A
+    shop word with no number ("APTEKA") is no row anyone would miss.
+    """
+    kept = [r.mention.box for r in resolved if r.mention.kind == "ocr" and r.mention.box is not None]
+    out: list[tuple[str, str]] = []
+    for m in mentions:
+        if m.kind != "ocr" or not m.distance_km or m.box is None or any(box_within(m.box, k) for k in kept):
+            continue
+        for reading in m.readings:
+            if not is_everyday_text(reading):
+                continue
+            cyrillic = script_of(reading) == SCRIPT_CYRILLIC
+            towns = [
+                p
+                for p in gazetteer.lookup_exact(reading)
+                if p.kind == "city"
+                and p.population >= NAMESAKE_MIN_POPULATION
+                and (not cyrillic or p.country_code in CYRILLIC_COUNTRIES)
+            ]
+            if towns:
+                p = max(towns, key=lambda q: q.population)
+                out.append(
+                    (
+                        reading,
+                        f"read as a common word, not a place, though {p.name} ({p.country_code}, "
+                        f"{p.population:,} people) bears the name",
+                    )
+                )
+                break
+    return out
 
 
 def metadata_mentions(metadata: Metadata) -> list[Mention]:

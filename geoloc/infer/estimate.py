@@ -58,6 +58,7 @@ from geoloc.infer.choice import (
     row_inversions,
     sign_country,
     spelled_alike,
+    word_rows,
 )
 from geoloc.infer.rings import (
     OUTSIDE_HOME_PENALTY,
@@ -321,6 +322,7 @@ def infer(
         if p is None
     ]
     left_out += misread_numbers
+    left_out += [f"'{reading}': {why}" for reading, why in word_rows(mentions, resolved, gazetteer)]
     return Inference(
         candidates=candidates, estimate=estimate, conflicts=conflicts, context_places=context_places, left_out=left_out
     )
