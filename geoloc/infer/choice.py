@@ -930,8 +930,8 @@ def _legible(m: Mention) -> bool:
 
 def word_rows(mentions: Sequence[Mention], resolved: Sequence[Resolved], gazetteer: Gazetteer) -> list[tuple[str, str]]:
     """Destination rows read as everyday words and so taken as no place, each with the town it
-    spells: what the analyst should know was set aside ("Любим 92": "beloved", and Lyubim, a town
-    of 5,500 on the road north of Yaroslavl).
+    spells: what the analyst should know was set aside ("Любим 92": "(we) love", and Lyubim, a town
+    of 6,000 on the road north of Yaroslavl).
 
     Only rows with a distance are named: a number beside a word makes a destination of it on a
     road sign and a price on a shop board, and only the analyst can tell which the photo shows. A
