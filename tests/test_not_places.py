@@ -420,3 +420,7 @@ def test_a_destination_row_taken_for_a_word_is_reported_with_the_town_it_spells(
     assert any(x.startswith("'Любим': read as a common word") and "Lyubim (RU" in x for x in inf.left_out), inf.left_out
     alone = run(gz, [line("Любим", None, i=0), line("Чагода", 496, i=1), line("Москва", 436, i=2)])
     assert not any("Любим" in x for x in alone.left_out), alone.left_out
+    # "Бар" ("bar") is a town of 15,000 in Vinnytsia oblast and one of 18,000 in Montenegro: the
+    # one named is the one near the places read with it.
+    bar = run(gz, [line("Бар", 25, i=0), line("Вінниця", 70, i=1)])
+    assert any(x.startswith("'Бар'") and "Bar (UA" in x for x in bar.left_out), bar.left_out

@@ -938,6 +938,7 @@ def word_rows(mentions: Sequence[Mention], resolved: Sequence[Resolved], gazette
     shop word with no number ("APTEKA") is no row anyone would miss.
     """
     kept = [r.mention.box for r in resolved if r.mention.kind == "ocr" and r.mention.box is not None]
+    near = [r.options[0] for r in resolved if r.options]
     out: list[tuple[str, str]] = []
     for m in mentions:
         if m.kind != "ocr" or not m.distance_km or m.box is None or any(box_within(m.box, k) for k in kept):
@@ -954,7 +955,15 @@ def word_rows(mentions: Sequence[Mention], resolved: Sequence[Resolved], gazette
                 and (not cyrillic or p.country_code in CYRILLIC_COUNTRIES)
             ]
             if towns:
-                p = max(towns, key=lambda q: q.population)
+                # The town near the places read with it ("Бар 25 / Вінниця 70": Bar in Vinnytsia
+                # oblast, not Montenegro's), else the largest.
+                p = min(
+                    towns,
+                    key=lambda q: (
+                        min((haversine_km(q.lat, q.lon, a.lat, a.lon) for a in near), default=0.0),
+                        -q.population,
+                    ),
+                )
                 out.append(
                     (
                         reading,
