@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from geoloc.common.geodesy import ROAD_FACTOR_MIN, haversine_km
 from geoloc.common.text import (
@@ -390,15 +390,12 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
         theirs = {q.geonameid: odds for q, odds in r.rivals}
         both = [(q, odds * theirs[q.geonameid]) for q, odds in twin.rivals if q.geonameid in theirs]
         twin.rivals = _worth_naming(twin.namesakes, both)
-        twin.mention = replace(
+        twin.mention = _with_other_line(
             tm,
+            rm,
             readings=tm.readings + tuple(x for x in rm.readings if x not in tm.readings),
             distance_km=distance,
-            box=union_box((tm.box, rm.box)),
             confidence=max(tm.confidence or 0, rm.confidence or 0),
-            routes=tm.routes + tuple(x for x in rm.routes if x not in tm.routes),
-            arrow=tm.arrow if tm.arrow is not None else rm.arrow,
-            signpost=tm.signpost or rm.signpost,
         )
         if any(script_of(x) == SCRIPT_CYRILLIC for x in twin.mention.readings):
             # A sign that writes the name in Cyrillic stands where Cyrillic is written, as its
@@ -436,15 +433,21 @@ def _take_twin_distance(r: Resolved, unnamed: Sequence[Mention]) -> None:
     ]
     if len(twins) == 1:
         u = twins[0]
-        r.mention = replace(
-            m,
-            distance_km=u.distance_km,
-            distance_unit=u.distance_unit,
-            box=union_box((box, u.box)),
-            arrow=m.arrow if m.arrow is not None else u.arrow,  # the row's arrow, drawn beside its first line
-            routes=m.routes + tuple(x for x in u.routes if x not in m.routes),
-            signpost=m.signpost or u.signpost,
-        )
+        r.mention = _with_other_line(m, u, distance_km=u.distance_km, distance_unit=u.distance_unit)
+
+
+def _with_other_line(m: Mention, other: Mention, **changes: Any) -> Mention:
+    """One sign row from two of its lines (a name in each alphabet): ``m`` with ``changes``, both
+    lines' box, their route numbers, the arrow drawn beside either (beside the first line, which
+    may be the one misread) and the signpost mark either has."""
+    return replace(
+        m,
+        box=union_box((m.box, other.box)),
+        routes=m.routes + tuple(x for x in other.routes if x not in m.routes),
+        arrow=m.arrow if m.arrow is not None else other.arrow,
+        signpost=m.signpost or other.signpost,
+        **changes,
+    )
 
 
 DISTRICT_KM = 80.0

@@ -74,6 +74,12 @@ _INDEX_QUERIES = (
 is refused when opened rather than failing in the middle of a search."""
 
 
+def _keep_best(found: dict[int, tuple[float, str]], pid: int, match: float, name: str, as_read: bool) -> None:
+    """Keep a place's best-matching name: the higher match, or at a tie the name spelled as read."""
+    if pid not in found or found[pid][0] < match or (found[pid][0] == match and as_read):
+        found[pid] = (match, name)
+
+
 def edit_match(edits: float, length: int) -> float:
     """The match of a reading that is ``edits`` letter edits off a name of ``length`` letters."""
     return SPELLING_MATCH - FUZZY_PENALTY * edits / max(length, 1)
@@ -506,15 +512,13 @@ class OfflineGazetteer:
                     m *= q
                 if not cyrillic_query:
                     m = min(m, _letters_match(norm, nnorm))
-                if pid not in out or out[pid][0] < m or (out[pid][0] == m and nnorm == norm):
-                    out[pid] = (m, name)
+                _keep_best(out, pid, m, name, nnorm == norm)
                 if marked and not cyrillic_query:
                     unread = unread_marks(query, name)
                     spelled_marked |= unread == 0
                     if unread:  # "Câmpina" read is not Campiña; a speck may read as a mark: a look-alike
                         m = min(m, edit_match(LOOKALIKE_EDIT * unread, len(norm)))
-                    if pid not in by_marks or by_marks[pid][0] < m or (by_marks[pid][0] == m and nnorm == norm):
-                        by_marks[pid] = (m, name)
+                    _keep_best(by_marks, pid, m, name, nnorm == norm)
         if spelled_marked:
             # Some place bears the reading's marks, so the others' names without them match less.
             # When none does, the gazetteer lacks the spelling ("München": GeoNames holds only
