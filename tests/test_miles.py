@@ -232,3 +232,27 @@ def test_a_distance_in_km_beside_a_name_only_a_miles_country_spells_is_no_confid
     assert (row.readings, row.distance_km, row.distance_unit) == (("LAFFREY",), 22, "km")
     e = run(gz, [row]).estimate
     assert e is None or e.confidence < 0.3 or e.lon > -30, e
+
+
+def test_a_unit_written_on_a_rows_second_line_stays_with_its_distance(gz):
+    # The row's first line names the place without a number; the line under it carries "48 km".
+    # Merged into one row, the distance keeps the unit written beside it.
+    rows = [
+        Mention(readings=("Bartow",), kind="ocr", box=(10, 10, 100, 30), confidence=90.0),
+        Mention(
+            readings=("Bartow",), kind="ocr", distance_km=48, distance_unit="km", box=(10, 45, 100, 30), confidence=90.0
+        ),
+    ]
+    e = run(gz, rows).estimate
+    assert e is not None and "km of Bartow" in e.explanation, e
+    assert all(lon > -30 for lon in [e.lon, *(a.lon for a in e.alternatives)]), e  # Europe only
+
+
+def test_a_written_unit_weighs_a_namesake_abroad_once(gz):
+    # "Glasgow 30 km": Glasgow, Scotland signs miles, and a Glasgow in Suriname, where signs give
+    # km, is a village. The unit weighs Scotland down among the namesakes; the confidence stated
+    # for the one chosen is the probability of its region, not the unit's odds counted again.
+    e = run(gz, _one_row("Glasgow", 30, "km")).estimate
+    assert e is not None and e.probability is not None, e
+    assert e.confidence + sum(a.probability for a in e.alternatives) <= 1.0 + 1e-9, e
+    assert e.confidence >= 0.5 * e.probability, e

@@ -377,10 +377,11 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
         tm, rm = twin.mention, r.mention
         if _scripts(twin).isdisjoint(_scripts(r)) and twin.options[0].match >= EXACT_MATCH <= r.options[0].match:
             twin.both_alphabets = True
-        distance = tm.distance_km if tm.distance_km is not None else rm.distance_km
+        # The distance comes with the unit written beside it on its own line.
+        line_with_distance = tm if tm.distance_km is not None else rm
         if None not in (tm.distance_km, rm.distance_km) and r.options[0].match > twin.options[0].match:
             # Two rows disagree on the place's distance: the row that names it better has it.
-            distance = rm.distance_km
+            line_with_distance = rm
         if twin.options[0].match < EXACT_MATCH <= r.options[0].match:
             # "НОВОМНКОЛАЇВКА" names its places only within OCR tolerance, "NOVOMYKOLAIVKA" exactly.
             twin.options = r.options
@@ -394,7 +395,8 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             tm,
             rm,
             readings=tm.readings + tuple(x for x in rm.readings if x not in tm.readings),
-            distance_km=distance,
+            distance_km=line_with_distance.distance_km,
+            distance_unit=line_with_distance.distance_unit,
             confidence=max(tm.confidence or 0, rm.confidence or 0),
         )
         if any(script_of(x) == SCRIPT_CYRILLIC for x in twin.mention.readings):

@@ -667,10 +667,7 @@ def _estimate(
         return _among_namesakes(
             p,
             radius_km=ring.road_km,
-            confidence=ONE_RING_CONF
-            * _reading_factor(r, p)
-            * _lone_word_factor(r, p)
-            * (UNIT_ABROAD_ODDS if unit_abroad(r.mention.distance_unit, p) else 1.0),
+            confidence=ONE_RING_CONF * _reading_factor(r, p) * _lone_word_factor(r, p) * _unit_odds(p, r),
             basis="distance",
             rule="distance_sign",
             explanation=f"sign: {p.name} {ring.as_signed} -> within {ring.road_km:.0f} km of {p.name}",
@@ -1132,9 +1129,7 @@ def _namesake_shares(
         near = q.country_code == home or any(haversine_km(q.lat, q.lon, a.lat, a.lon) <= ANCHOR_KM_CAP for a in anchors)
         return w if near or not prior else w * OFF_PRIOR_FACTOR
 
-    guesses = [q for q, _ in r.rivals if q.geonameid in odds]
-    spelled = [] if named else [q for q in r.options if q.matched == chosen.matched and q.match == chosen.match]
-    pool = [chosen] + [q for q in (*r.namesakes, *guesses, *spelled) if q.geonameid != chosen.geonameid]
+    pool, spelled = _namesake_pool(chosen, r)
     places: list[Place] = []  # one per separated region: the chosen place first, then by gazetteer rank
     weights: list[float] = []
     for q in pool:
@@ -1159,6 +1154,31 @@ def _namesake_shares(
         total += weight(spelled[-1])
     others = sorted(((q, w / total) for q, w in zip(places[1:], weights[1:], strict=True)), key=lambda qw: -qw[1])
     return weights[0] / total, [qw for qw in others if qw[1] >= NAMESAKE_MIN_SHARE][:MAX_NAMESAKE_ALTERNATIVES]
+
+
+def _namesake_pool(chosen: Place, r: Resolved) -> tuple[list[Place], list[Place]]:
+    """The places a lone name may be, the chosen one first (``_namesake_shares``), and those of them
+    that are only the options spelled as the reading when it names nothing exactly."""
+    named = {q.geonameid for q in r.namesakes}
+    guesses = [q for q, _ in r.rivals if q.geonameid not in named]
+    spelled = [] if named else [q for q in r.options if q.matched == chosen.matched and q.match == chosen.match]
+    return [chosen] + [q for q in (*r.namesakes, *guesses, *spelled) if q.geonameid != chosen.geonameid], spelled
+
+
+def _unit_odds(chosen: Place, r: Resolved) -> float:
+    """What a unit written beside a lone distance leaves of the estimate on ``chosen``.
+
+    A place whose country signs in another unit than the one written is abroad for that sign: it
+    keeps ``UNIT_ABROAD_ODDS`` when every place the name may be is abroad, because then the sign
+    as likely names a place the gazetteer lacks or a misreading ("LAFFREY 22km": a French village
+    of 500, one letter from Jaffrey, New Hampshire). When the name also has a place where the unit
+    is signed, the namesake shares already weigh the unit (``_namesake_shares``): it is not
+    counted twice.
+    """
+    pool, _ = _namesake_pool(chosen, r)
+    if all(unit_abroad(r.mention.distance_unit, q) for q in pool):
+        return UNIT_ABROAD_ODDS
+    return 1.0
 
 
 _COUNT_WORDS = {2: "two", 3: "three", 4: "four"}
