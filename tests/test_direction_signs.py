@@ -111,6 +111,33 @@ def test_a_town_beside_a_station_or_centre_on_one_panel_is_a_destination(gz, row
     assert e.radius_km >= 300
 
 
+@pytest.mark.parametrize(
+    ("row", "lat", "lon"),
+    [
+        ("MESSE WIEN", 48.21, 16.37),  # lettering over a trade-fair hall's doors in Vienna
+        ("Flughafen München", 48.14, 11.58),
+        ("Wien Hbf", 48.21, 16.37),
+        ("Аеропорт Київ", 50.45, 30.52),
+    ],
+)
+def test_a_row_naming_a_towns_service_points_to_that_town(gz, row, lat, lon):
+    # The row names the town's airport, station or trade fair: the camera is at it or on a road
+    # towards it, so the town is a destination, not the place the camera stands in.
+    lang = "ukr+rus+bel" if row.startswith("А") else "eng"
+    spans = [TextSpan(row, 92.0, (10, 10, 200, 30), line=0, region=0, lang=lang)]
+    e = infer(mentions_from_spans(spans), Metadata(), None, gz).estimate
+    assert e is not None and e.rule == "direction_sign", e
+    assert haversine_km(e.lat, e.lon, lat, lon) < 30 and e.radius_km >= 300 and e.confidence < 0.3, e
+
+
+@pytest.mark.parametrize("row", ["gare SNCF", "Flughafen BER", "Centrum Handlowe", "Centre Auto", "Bahnhof Apotheke"])
+def test_a_service_row_without_a_town_names_no_place(gz, row):
+    # The company, an airport's code, a shopping centre, a garage, the chemist's by the station.
+    spans = [TextSpan(row, 92.0, (10, 10, 200, 30), line=0, region=0, lang="eng")]
+    e = infer(mentions_from_spans(spans), Metadata(), None, gz).estimate
+    assert e is None or e.confidence < 0.3, e
+
+
 def test_a_service_row_the_reader_put_in_another_region_still_makes_the_panel_a_direction_sign(gz):
     # A messenger's copy of "BORDEAUX / gare SNCF": the reader cut the panel in two, the town in
     # one region and the station row, right under it, in another. They are still one panel.

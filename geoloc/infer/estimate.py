@@ -1054,8 +1054,8 @@ def _towards(
             basis="ocr",
             rule="direction_sign",
             explanation=(
-                f"direction sign to {p.name}, no distances: the camera is on a road towards it, "
-                f"within about {DESTINATION_REACH_KM:.0f} km"
+                f"direction sign reads '{r.mention.text}' -> {p.name} ({p.country_code}), no distances: the "
+                f"camera is on a road towards it, within about {DESTINATION_REACH_KM:.0f} km"
             ),
             share=share,
             others=others,

@@ -79,12 +79,15 @@ SIGNPOST_WORDS = frozenset(
         "gare", "centre", "centre-ville", "aéroport", "aeroport", "hôpital", "hopital", "toutes", "autres",
         "zentrum", "bahnhof", "hauptbahnhof", "flughafen", "centrum", "dworzec", "lotnisko", "centro", "stazione",
         "aeropuerto", "airport", "центр", "вокзал", "аэропорт", "аеропорт", "лікарня", "больница", "мкад",
+        "messe", "hbf",
     }
 )  # fmt: skip
-"""First words of a direction sign's rows that point to a service, not a place: the station, the
-centre, the airport, "toutes directions", Moscow's ring road. A panel naming a town beside one
-("BORDEAUX / gare SNCF", "ПСКОВ E22 / МКАД / ЦЕНТР") tells where a road goes, not where the
-camera is."""
+"""Words that open or close a direction sign's row pointing to a service, not a place: the
+station, the centre, the airport, the trade fair, "toutes directions", Moscow's ring road. A panel
+naming a town beside one ("BORDEAUX / gare SNCF", "ПСКОВ E22 / МКАД / ЦЕНТР") tells where a road
+goes, not where the camera is. A row that names the town beside the word ("Flughafen München",
+"Wien Hbf", "MESSE WIEN" over a hall's doors) points to that town's service: the town is also read
+alone (``_service_of``)."""
 
 ROW_OVERLAP = 0.5
 """Share of the shorter box's height two spans must share to be on one sign row. OCR passes can
@@ -423,7 +426,7 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
     services: list[Box] = []  # the rows that point to a service, wherever the reader put them
     for region, cells in panels.items():
         for row in _with_orphan_numbers(_with_column_numbers(cells)):
-            service = any(_first_word(s.text) in SIGNPOST_WORDS for s in row)
+            service = any(_end_words(s.text) & SIGNPOST_WORDS for s in row)
             if service and (box := union_box(s.box for s in row)) is not None:
                 services.append(box)
             if service or _row_distance(row) is not None or _number_only(row):
@@ -459,9 +462,36 @@ def _stacked(a: Box, b: Box) -> bool:
     return gap <= STACK_GAP * max(a[3], b[3]) and shared >= COLUMN_OVERLAP * min(a[2], b[2])
 
 
-def _first_word(text: str) -> str:
+def _end_words(text: str) -> set[str]:
+    """The first and last words of a span, lower case."""
     words = _WORD_RE.findall(text.lower())
-    return words[0] if words else ""
+    return {words[0], words[-1]} if words else set()
+
+
+def _service_of(reading: str) -> str | None:
+    """The name a row pointing to a service gives the service's town by ("Flughafen München":
+    "München"), or None when the row has no service word at its ends or nothing else that may be a
+    name.
+
+    What is left must be a word of three letters or more and no acronym: "gare SNCF" names the
+    railway company, "Flughafen BER" an airport code, not a town.
+    """
+    words = reading.split()
+    while words and words[0].lower() in SIGNPOST_WORDS:
+        words = words[1:]
+    while words and words[-1].lower() in SIGNPOST_WORDS:
+        words = words[:-1]
+    rest = " ".join(words)
+    if rest == reading or sum(c.isalpha() for c in rest) < SERVICE_TOWN_LETTERS:
+        return None
+    if rest.isupper() and not reading.isupper():
+        return None  # an acronym beside a word in small letters
+    return rest
+
+
+SERVICE_TOWN_LETTERS = 3
+"""Letters from which what a service row adds to its word may be a town's name ("Metz"); shorter
+is a code or a gate ("Flughafen T2")."""
 
 
 SAME_TEXT_OVERLAP = 0.5
@@ -514,6 +544,7 @@ def _row_mention(row: Sequence[TextSpan], region: int, source: str) -> Mention |
         name = " ".join(words)
         if len(name) >= 2 and name not in readings:
             readings.append(name)
+    readings += [town for x in list(readings) if (town := _service_of(x)) is not None and town not in readings]
     if not readings or _read_as_common_word(readings):
         return None
     return Mention(
