@@ -136,6 +136,18 @@ def test_important_places_that_are_also_words_still_resolve(gz):
     assert inf.estimate is not None and inf.estimate.basis == "distance"
 
 
+@pytest.mark.parametrize(("sign_text", "town"), [("Усть-Кут", "Ust’-Kut"), ("Ростов Великий", "Rostov Veliky")])
+def test_a_name_common_because_its_town_is_talked_about_names_the_town(gz, sign_text, town):
+    # As frequent as shop words in Russian text (zipf 4.1 and 4.4), because the places are named
+    # often: the dictionary takes them for place names, not vocabulary. Alone on a Russian town
+    # sign, which has no Latin line, they name the town (48,000 and 31,000 people).
+    assert is_everyday_text(sign_text)
+    e = run(gz, [line(sign_text)]).estimate
+    assert e is not None and town in e.explanation, e
+    # A word that is vocabulary first stays a word: "Грязи" (mud; Gryazi, 47,000 people).
+    assert is_everyday_text("Грязи") and run(gz, [line("Грязи")]).estimate is None
+
+
 def test_a_distance_lets_a_smaller_town_that_is_also_a_word_through(gz):
     # "Долина" (valley) is Dolyna, 20,000 people: a destination with its distance, not a lone word.
     assert is_everyday_text("Долина")

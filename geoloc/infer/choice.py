@@ -36,7 +36,7 @@ from geoloc.places.protocol import Gazetteer, Priors
 from geoloc.places.roads import CityRoad, city_roads
 from geoloc.places.tables import CYRILLIC_COUNTRIES
 from geoloc.places.translit import romanisations
-from geoloc.read.lemmas import dictionary_forms
+from geoloc.read.lemmas import dictionary_forms, is_toponym
 from geoloc.read.mentions import STACK_GAP
 
 MIN_MATCH = 0.8
@@ -695,6 +695,10 @@ def _reading_hits(
         floor = IMPORTANT_POPULATION
         if listed:
             floor = SMALL_PLACE_POPULATION if m.arrow is not None else DESTINATION_POPULATION
+        elif is_toponym(reading):
+            # A word common because a place of that name is talked about ("Азов", "Усть-Кут"):
+            # a town of it is named as a destination's would be, not as a shop word's.
+            floor = DESTINATION_POPULATION
         exact = [p for p in hits if p.match >= EXACT_MATCH]
         hits = exact if any(p.population >= floor for p in exact) else []
     return hits

@@ -64,3 +64,29 @@ def dictionary_forms(phrase: str) -> tuple[str, ...]:
             if form != phrase and form not in forms:
                 forms.append(form)
     return tuple(forms[:MAX_FORMS])
+
+
+TOPONYM_SHARE = 0.5
+"""Share of the Russian dictionary's parse probability above which a word is mainly a place's name:
+"Донецк" 1.0, "Азов" 0.6 (and "аз", a letter), "Киров" 0.75 (and a surname); not "Мирный" 0.5
+(peaceful), "Орёл" 0.33 (eagle), "Пушкин" 0.33 (the poet), "Зима" 0 (winter)."""
+
+
+def is_toponym(phrase: str) -> bool:
+    """Whether a word of a Cyrillic phrase is, by the Russian dictionary, mainly a place's name.
+
+    wordfreq counts names with words, so a town talked about ("Азов", "Усть-Кут", "Донецк") is as
+    frequent as shop and notice vocabulary; OpenCorpora tags place names (Geox), and its parse
+    scores say how often a word is one. Only words the dictionary holds count: it guesses the
+    others from their endings. The Ukrainian dictionary tags no place names, so a Ukrainian
+    spelling ("Бориспіль") is not judged here.
+    """
+    if script_of(phrase) != SCRIPT_CYRILLIC:
+        return False
+    morph = _analyzer("ru")
+    for word in phrase.lower().split():
+        if morph.word_is_known(word):
+            parses = morph.parse(word)
+            if sum(p.score for p in parses if "Geox" in p.tag.grammemes) > TOPONYM_SHARE:
+                return True
+    return False
