@@ -200,7 +200,7 @@ def estimate_place(explanation: str, basis: str) -> str:
     """The place an explanation names, short enough for a table cell."""
     if basis == "gps":
         return "GPS"
-    if m := re.match(r"direction sign to (.+?), no distances", explanation):
+    if m := re.match(r"direction sign (?:to|reads '.*?' ->) (.+?)(?: \([A-Z]{2}\))?, no distances", explanation):
         return f"towards {m.group(1)}"
     if m := re.search(r"-> (.+?) \(([A-Z]{2})\)", explanation):
         return m.group(1)
