@@ -1,9 +1,10 @@
 """The offline gazetteer: exact, transliterated and OCR-tolerant lookups in the built index.
 
 A query is folded into the same keys the names were filed under (``names.keys``): an equal key is
-an exact match in some spelling. With ``fuzzy`` the query's OCR skeleton and its single (and, for
-long names, double) deletions are hashed and looked up in the memory-mapped deletion index, and
-every key found is checked with a real edit distance: 1 edit allowed up to 7 letters, 2 beyond.
+an exact match in some spelling. With ``fuzzy`` the query's OCR skeleton and its key as read, with
+their single (and, for long names, double) deletions, are hashed and looked up in the memory-mapped
+deletion index, and every key found is checked with a real edit distance: 1 edit allowed up to 7
+letters, 2 beyond.
 Candidates are then ranked by match quality, population, kind and the caller's priors.
 """
 
@@ -420,14 +421,17 @@ class OfflineGazetteer:
         hashes, kids = self._hash, self._kid
         found: dict[int, str] = {}
         for qk in qkeys:
-            sk = skeleton(qk)
-            if len(sk) < MIN_FUZZY_LEN:
-                continue
-            variants = {sk}
-            dels = {sk[:i] + sk[i + 1 :] for i in range(len(sk))}
-            variants |= dels
-            if len(sk) >= 8:
-                variants |= {d[:i] + d[i + 1 :] for d in dels for i in range(len(d))}
+            variants: set[str] = set()
+            # The skeleton forgives OCR's merged letters ("rn" for "m"); the key as read also
+            # matches a name whose skeleton is its own letters, where a misread letter made such
+            # a pair ("Екатерннбург", one letter off Екатеринбург, has "rn" where the name has "rin").
+            for form in {skeleton(qk), qk}:
+                if len(form) < MIN_FUZZY_LEN:
+                    continue
+                dels = {form[:i] + form[i + 1 :] for i in range(len(form))}
+                variants |= {form} | dels
+                if len(form) >= 8:
+                    variants |= {d[:i] + d[i + 1 :] for d in dels for i in range(len(d))}
             for v in variants:
                 h = zlib.crc32(v.encode())
                 i = bisect.bisect_left(hashes, h)
@@ -451,10 +455,13 @@ class OfflineGazetteer:
                     sq, sk = skeleton(qk), skeleton(key)
                     limit = 1 if len(sq) < 8 else 2
                     d_skel = Levenshtein.distance(sq, sk, score_cutoff=limit)
-                    if d_skel > limit:
-                        continue
                     d_loose = Levenshtein.distance(qk, key)
-                    edits = d_skel + LOOKALIKE_EDIT * max(0, d_loose - d_skel)
+                    if d_skel <= limit:
+                        edits = d_skel + LOOKALIKE_EDIT * max(0, d_loose - d_skel)
+                    elif d_loose <= limit:
+                        edits = d_loose
+                    else:
+                        continue
                     m = edit_match(edits, max(len(qk), len(key)))
                     best = max(best, m)
                 if best > 0:
