@@ -192,6 +192,20 @@ def test_a_column_distance_keeps_its_number_when_its_arrow_is_read_as_a_letter()
     assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Княгинино": 55.0, "Починки": 131.0}
 
 
+@pytest.mark.parametrize(("printed", "km"), [("4131", 131.0), ("7131", 131.0), ("1131", None)])
+def test_a_column_distance_whose_arrow_reads_as_a_digit_keeps_its_number(printed, km):
+    # "← 131" read "4131": no sign distance has four digits and an arrow reads as a 4 or a 7, so
+    # the row of distances still gives each name its own. "1131" may be a trunk road's 1,131 km.
+    spans = [
+        span("Княгинино", 100, 50, line=0, height=30),
+        span("Починки", 400, 50, line=0, height=30),
+        span("55", 100, 100, line=1, height=30),
+        span(printed, 400, 100, line=1, lang=ENG, height=30),
+    ]
+    got = {m.text: m.distance_km for m in mentions_from_spans(spans)}
+    assert got["Починки"] == km and (km is None or got["Княгинино"] == 55.0), got
+
+
 def test_a_route_number_under_a_name_is_not_its_distance():
     spans = [span("Житомир", 100, 50, line=0, height=30), span("M06", 100, 100, line=1, lang=ENG, height=30)]
     assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Житомир": None}

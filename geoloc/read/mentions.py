@@ -145,9 +145,11 @@ LONE_NUMBER_DIGITS = 2
 likelier a junction arrow or a panel mark read as "4" or "1" than a distance under 10 km."""
 
 
-ARROW_NUMBER_RE = re.compile(r"^[^\W\d_]{1,2}(\d{2,3})$", re.UNICODE)
-"""A distance with the arrow drawn left of it read as one or two letters glued on ("K131", "т93"),
-as happens on a line of distances alone under a sign's columns (``_column_numbers``)."""
+ARROW_NUMBER_RE = re.compile(r"^(?:[^\W\d_]{1,2}|[47])([1-9]\d{1,2})$", re.UNICODE)
+"""A distance with the arrow drawn left of it read as one or two letters glued on ("K131", "т93")
+or as a 4 or 7 ("4384" for "← 384"), as happens on a line of distances alone under a sign's
+columns (``_column_numbers``). A four-digit number starting with 1 is left alone: Russian trunk
+roads sign cities over 1,000 km ahead ("Чита 1021"), and reading it as 21 would make a ring."""
 
 
 def distance_value(number: str) -> float:
