@@ -206,6 +206,28 @@ def test_a_column_distance_whose_arrow_reads_as_a_digit_keeps_its_number(printed
     assert got["Починки"] == km and (km is None or got["Княгинино"] == 55.0), got
 
 
+def test_column_names_read_as_one_phrase_are_cut_over_the_distances_under_them():
+    # Columns set closer than a word height apart read as one phrase; the distances under the
+    # names say where each name ends. Both passes' phrases are cut the same way, a name of two
+    # words stays whole, and a phrase over a single distance is left alone.
+    names = "Călan Orosháza Bad Reichenhall"
+    spans = [
+        span(names, 80, 50, line=0, lang=ENG, height=30),
+        span("СаІап Огозпа2а Ваd Rеісһепһаll", 80, 50, line=0, height=30),
+        span("81", 110, 90, line=1, lang=ENG, height=24),
+        span("320", 165, 90, line=1, lang=ENG, height=24),
+        span("371", 290, 90, line=1, lang=ENG, height=24),
+    ]
+    got = {m.readings: m.distance_km for m in mentions_from_spans(spans)}
+    assert got == {
+        ("Călan", "СаІап"): 81.0,
+        ("Orosháza", "Огозпа2а"): 320.0,
+        ("Bad Reichenhall", "Ваd Rеісһепһаll"): 371.0,
+    }, got
+    one = [span("Rožnov pod Radhoštěm", 80, 50, line=0, lang=ENG, height=30), span("86", 150, 90, line=1, lang=ENG)]
+    assert {m.text: m.distance_km for m in mentions_from_spans(one)} == {"Rožnov pod Radhoštěm": 86.0}
+
+
 def test_a_route_number_under_a_name_is_not_its_distance():
     spans = [span("Житомир", 100, 50, line=0, height=30), span("M06", 100, 100, line=1, lang=ENG, height=30)]
     assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Житомир": None}

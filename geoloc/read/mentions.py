@@ -8,6 +8,7 @@ destination read twice. A caption is prose: capitalised phrases, "X region/oblas
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
@@ -298,6 +299,9 @@ def _with_column_numbers(cells: list[list[TextSpan]]) -> list[list[TextSpan]]:
     if not named or not numbers:
         return cells
     cells = [_column_numbers(cell) if i in numbers else cell for i, cell in enumerate(cells)]
+    cells = _split_run_together(cells, numbers)
+    numbers = [i for i, cell in enumerate(cells) if _number_only(cell)]
+    named = [i for i, cell in enumerate(cells) if i not in numbers and any(_names_something(s) for s in cell)]
     free = {i for i in named if _row_distance(cells[i]) is None}
     joined: dict[int, list[TextSpan]] = {}
     gone: set[int] = set()
@@ -323,6 +327,77 @@ def _with_column_numbers(cells: list[list[TextSpan]]) -> list[list[TextSpan]]:
             taken = {id(s) for group in joined.values() for s in group}
             cells[i] = [s for s in cells[i] if id(s) not in taken]
     return [cell + joined.get(i, []) for i, cell in enumerate(cells) if i not in gone]
+
+
+def _split_run_together(cells: list[list[TextSpan]], numbers: Sequence[int]) -> list[list[TextSpan]]:
+    """Sign cells whose one phrase runs several columns' names together, cut into one cell per
+    distance written under it.
+
+    Columns set closer than ``PHRASE_GAP`` read as one phrase ("Călan Orosháza Todireşti" over "81
+    320 382"), and the whole phrase then names nothing. When a line of two or more distances lies
+    right under such a cell (within ``COLUMN_REACH``), each distance under its words, the phrase
+    of every pass is cut at the word boundaries whose pieces centre best over the distances
+    (``_cut_words``); a phrase with fewer words than distances is left whole.
+    """
+    cut: dict[int, list[list[TextSpan]]] = {}  # named cell -> its pieces, one per column
+    for i in numbers:
+        groups = _number_groups(cells[i])
+        if len(groups) < 2:
+            continue
+        boxes = [union_box(s.box for s in group) for group in groups]
+        centres = sorted(b[0] + b[2] / 2 for b in boxes)
+        top = min(b[1] for b in boxes)
+        for j, cell in enumerate(cells):
+            if j in numbers or j in cut or _row_distance(cell) is not None:
+                continue
+            if not all(_names_something(s) and s.arrow is None for s in cell):
+                continue
+            words = union_box(s.box for s in cell)
+            below = top - (words[1] + words[3])
+            if not -words[3] / 2 <= below <= COLUMN_REACH * words[3]:
+                continue
+            if not all(words[0] <= c <= words[0] + words[2] for c in centres):
+                continue
+            pieces = [_cut_words(s, centres) for s in cell]
+            if all(p is not None for p in pieces):
+                cut[j] = [[p[k] for p in pieces if p is not None] for k in range(len(centres))]
+    return [piece for j, cell in enumerate(cells) for piece in cut.get(j, [cell])]
+
+
+def _cut_words(s: TextSpan, centres: Sequence[float]) -> list[TextSpan] | None:
+    """One phrase cut into as many runs of its words as there are ``centres``, each run's middle as
+    near its centre as any cut allows; None when it has fewer words.
+
+    A phrase's span gives no word boxes, so each word is placed by its letters' share of the
+    span's width: the letters of one sign are about equally wide. Each distance must lie under its
+    own piece, or the phrase is no names run together over them (None).
+    """
+    words = s.text.split()
+    k = len(centres)
+    if len(words) < k:
+        return None
+    width = s.box[2] / max(1, len(s.text))
+    starts = [s.text.index(w, sum(len(x) + 1 for x in words[:n])) for n, w in enumerate(words)]
+    spans = [(s.box[0] + a * width, s.box[0] + (a + len(w)) * width) for a, w in zip(starts, words, strict=True)]
+
+    def cost(cut: tuple[int, ...]) -> float:
+        bounds = (0, *cut, len(words))
+        return sum(
+            ((spans[a][0] + spans[b - 1][1]) / 2 - c) ** 2 for a, b, c in zip(bounds, bounds[1:], centres, strict=False)
+        )
+
+    best = min(itertools.combinations(range(1, len(words)), k - 1), key=cost)
+    bounds = (0, *best, len(words))
+    if any(not spans[a][0] <= c <= spans[b - 1][1] for a, b, c in zip(bounds, bounds[1:], centres, strict=False)):
+        return None  # a distance under no piece of its own: not names run together over it
+    return [
+        replace(
+            s,
+            text=" ".join(words[a:b]),
+            box=(int(spans[a][0]), s.box[1], max(1, int(spans[b - 1][1] - spans[a][0])), s.box[3]),
+        )
+        for a, b in zip(bounds, bounds[1:], strict=False)
+    ]
 
 
 def _with_orphan_numbers(cells: list[list[TextSpan]]) -> list[list[TextSpan]]:
