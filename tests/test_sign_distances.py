@@ -226,6 +226,12 @@ def test_column_names_read_as_one_phrase_are_cut_over_the_distances_under_them()
     }, got
     one = [span("Rožnov pod Radhoštěm", 80, 50, line=0, lang=ENG, height=30), span("86", 150, 90, line=1, lang=ENG)]
     assert {m.text: m.distance_km for m in mentions_from_spans(one)} == {"Rožnov pod Radhoštěm": 86.0}
+    # A poster's long line over a price list is no run of names: it is not cut (nor are the
+    # binomially many cuts of its words tried).
+    poster = " ".join(["Angebot"] * 200)
+    spans = [span(poster, 0, 50, line=0, lang=ENG, height=30)]
+    spans += [span(str(10 + k), 100 * k + 20, 90, line=1, lang=ENG, height=24) for k in range(20)]
+    assert [m.text for m in mentions_from_spans(spans) if m.text.startswith("Angebot")] == [poster]
 
 
 def test_a_route_number_under_a_name_is_not_its_distance():

@@ -364,6 +364,12 @@ def _split_run_together(cells: list[list[TextSpan]], numbers: Sequence[int]) -> 
     return [piece for j, cell in enumerate(cells) for piece in cut.get(j, [cell])]
 
 
+MAX_CUT_WORDS = 12
+"""Most words a phrase run over a sign's columns is cut from: three or four names of up to three
+words each. A longer phrase is a notice's or a poster's text, and the cuts tried grow as the
+binomial of its words."""
+
+
 def _cut_words(s: TextSpan, centres: Sequence[float]) -> list[TextSpan] | None:
     """One phrase cut into as many runs of its words as there are ``centres``, each run's middle as
     near its centre as any cut allows; None when it has fewer words.
@@ -374,7 +380,7 @@ def _cut_words(s: TextSpan, centres: Sequence[float]) -> list[TextSpan] | None:
     """
     words = s.text.split()
     k = len(centres)
-    if len(words) < k:
+    if not k <= len(words) <= MAX_CUT_WORDS:
         return None
     width = s.box[2] / max(1, len(s.text))
     starts = [s.text.index(w, sum(len(x) + 1 for x in words[:n])) for n, w in enumerate(words)]
