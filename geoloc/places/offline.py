@@ -81,6 +81,12 @@ def _keep_best(found: dict[int, tuple[float, str]], pid: int, match: float, name
         found[pid] = (match, name)
 
 
+MAX_FUZZY_LEN = 64
+"""Longest key looked up within OCR tolerance: the double deletions tried grow as its square (a
+1,000-letter line took 7 s), and the longest names signs carry ("Llanfairpwllgwyngyll...") are
+under 60 letters. A longer key is still looked up exactly."""
+
+
 def edit_match(edits: float, length: int) -> float:
     """The match of a reading that is ``edits`` letter edits off a name of ``length`` letters."""
     return SPELLING_MATCH - FUZZY_PENALTY * edits / max(length, 1)
@@ -426,7 +432,7 @@ class OfflineGazetteer:
             # matches a name whose skeleton is its own letters, where a misread letter made such
             # a pair ("Екатерннбург", one letter off Екатеринбург, has "rn" where the name has "rin").
             for form in {skeleton(qk), qk}:
-                if len(form) < MIN_FUZZY_LEN:
+                if not MIN_FUZZY_LEN <= len(form) <= MAX_FUZZY_LEN:
                     continue
                 dels = {form[:i] + form[i + 1 :] for i in range(len(form))}
                 variants |= {form} | dels
