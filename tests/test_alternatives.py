@@ -128,6 +128,20 @@ def test_two_places_near_one_destination_are_told_apart_by_their_bearing(gz: Gaz
     assert alt.explanation.endswith(said[2])  # the map's label for the second place says the same
 
 
+def test_of_two_mirror_places_the_one_in_the_destinations_country_leads(gz: Gazetteer) -> None:
+    # Camera in Cottbus; signs to Guben and Görlitz, both on the German bank of the Neisse, the
+    # border. The rings' mirror place lies in Poland: signs name their own country's towns,
+    # so the German place leads, and the Polish one stays an alternative.
+    camera = _city(gz, "Cottbus")
+    mentions, rings = _signs(gz, camera, ("Guben", "Görlitz"))
+    assert {p.country_code for p, _ in rings} == {"DE"}
+    e = infer(mentions, Metadata(), None, gz).estimate
+    assert e is not None and haversine_km(e.lat, e.lon, camera.lat, camera.lon) < NEAR_KM, e
+    mirror = [a for a in e.alternatives if a.lon > 14.8]  # east of the Neisse
+    assert mirror and e.probability is not None and e.probability > 2 * max(a.probability for a in mirror), e
+    assert e.confidence < 0.9  # a lean, not a certainty: signs near a border name towns across it
+
+
 def test_three_rings_pin_one_place_and_give_no_alternative(gz: Gazetteer) -> None:
     camera = _city(gz, "Nizhyn")
     mentions, _ = _signs(gz, camera, ("Kyiv", "Chernihiv", "Pryluky"))

@@ -61,6 +61,7 @@ from geoloc.infer.choice import (
     word_rows,
 )
 from geoloc.infer.rings import (
+    DESTINATIONS_ABROAD_PENALTY,
     OUTSIDE_HOME_PENALTY,
     REGION_MASS,
     ROAD_FACTOR,
@@ -498,7 +499,7 @@ def _with_rivals(
     own = estimate.probability or 1.0
     held = choice.share * own  # the estimate's probability, before overlapping rivals add theirs
     alternatives = [replace(a, probability=a.probability * choice.share) for a in estimate.alternatives]
-    home_area = _home_geometry(home) if estimate.rule == "distance_signs" else None  # once for every rival
+    home_area = _home_geometry(home) if estimate.rule == "distance_signs" and home else None  # once for every rival
     heading: set[int] = set()  # the rows a direction sign points along: the same for every rival
     if estimate.rule == "direction_sign":
         named = [(r, p) for r, p in zip(resolved, picks, strict=True) if p is not None]
@@ -526,7 +527,8 @@ def _with_rivals(
             rings = _rings([r for r, _ in kept], [q for _, q in kept])
             if len(rings) < 2 or ring_contradictions(rings):
                 continue  # its share is lost: it supposes a road that cannot be
-            modes = fit_rings(rings, home_area).modes
+            area = (home_area, OUTSIDE_HOME_PENALTY) if home else _sign_area(None, [q for _, q in kept])
+            modes = fit_rings(rings, *area).modes
             regions = [
                 (m.lat, m.lon, m.radius_km, m.probability, f"the distance signs meet {_where(m, rings, modes)}")
                 for m in modes
@@ -566,6 +568,18 @@ def _rings(resolved: Sequence[Resolved], chosen: Sequence[Place]) -> list[Ring]:
         for r, p in zip(resolved, chosen, strict=True)
         if r.mention.kind == "ocr" and (ring := mention_ring(r.mention, p)) is not None
     ]
+
+
+def _sign_area(home: str | None, places: Sequence[Place]) -> tuple[BaseGeometry | None, float]:
+    """Where a distance sign stands, and what lying outside it costs: the country the evidence
+    gives (``OUTSIDE_HOME_PENALTY``), else the one country all its destinations lie in
+    (``DESTINATIONS_ABROAD_PENALTY``), else nowhere in particular."""
+    if home:
+        return _home_geometry(home), OUTSIDE_HOME_PENALTY
+    countries = {p.country_code for p in places}
+    if len(countries) == 1:
+        return _home_geometry(countries.pop()), DESTINATIONS_ABROAD_PENALTY
+    return None, OUTSIDE_HOME_PENALTY
 
 
 def _home_geometry(country: str | None) -> BaseGeometry | None:
@@ -618,7 +632,7 @@ def _estimate(
             explanation=f"{len(pairs)} distance signs that cannot all be true: {parts} -> no single region",
         )
     if len(pairs) >= 2:
-        fit = fit_rings(pairs, _home_geometry(home))
+        fit = fit_rings(pairs, *_sign_area(home, [r.place for r in pairs]))
         best, others = fit.modes[0], fit.modes[1:]
         # How often such a region holds the camera (a share of that where the rings meet in
         # several places), times how well its names were read on average: a poorly read name

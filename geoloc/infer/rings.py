@@ -38,6 +38,10 @@ IMPOSSIBLE_PENALTY = 50.0
 """Log-likelihood lost where some ring's factor is outside the plausible range."""
 OUTSIDE_HOME_PENALTY = 3.0
 """Log-likelihood lost outside the country whose alphabet the sign uses."""
+DESTINATIONS_ABROAD_PENALTY = 1.0
+"""Log-likelihood lost outside the one country all of a sign's destinations lie in, when nothing
+else says where the sign stands: signs name their own country's towns, and those near a border
+also the towns across it, so a place across the border keeps about a third of its weight."""
 REGION_MASS = 0.9
 """Share of the grid's probability the region holds: the smallest set of cells with this mass."""
 MIN_MODE_PROBABILITY = 0.1
@@ -304,7 +308,7 @@ def _mode(lat: np.ndarray, lon: np.ndarray, w: np.ndarray, probability: float, c
     return Mode(clat, clon, radius, probability, polygon)
 
 
-def fit_rings(rings: Sequence[Ring], home: BaseGeometry | None) -> RingFit:
+def fit_rings(rings: Sequence[Ring], home: BaseGeometry | None, penalty: float = OUTSIDE_HOME_PENALTY) -> RingFit:
     """The separated regions where the camera can be on the rings, each with its probability.
 
     The likelihood is normalised over the grid (its cells have equal area); the region is the
@@ -315,7 +319,7 @@ def fit_rings(rings: Sequence[Ring], home: BaseGeometry | None) -> RingFit:
     lat, lon = _grid(rings)
     ll = _ring_loglik(lat, lon, rings) + _arrow_loglik(lat, lon, rings) + _one_road_loglik(lat, lon, rings)
     if home is not None:  # a sign stands in the country whose alphabet it uses
-        ll = ll + np.where(shapely.contains_xy(home, lon, lat), 0.0, -OUTSIDE_HOME_PENALTY)
+        ll = ll + np.where(shapely.contains_xy(home, lon, lat), 0.0, -penalty)
     best = float(ll.max())
     w = np.exp(ll - best)
     p = w / w.sum()
