@@ -378,31 +378,29 @@ def _cut_words(s: TextSpan, centres: Sequence[float]) -> list[TextSpan] | None:
     span's width: the letters of one sign are about equally wide. Each distance must lie under its
     own piece, or the phrase is no names run together over them (None).
     """
-    words = s.text.split()
+    found = list(re.finditer(r"\S+", s.text))
     k = len(centres)
-    if not k <= len(words) <= MAX_CUT_WORDS:
+    if not k <= len(found) <= MAX_CUT_WORDS:
         return None
     width = s.box[2] / max(1, len(s.text))
-    starts = [s.text.index(w, sum(len(x) + 1 for x in words[:n])) for n, w in enumerate(words)]
-    spans = [(s.box[0] + a * width, s.box[0] + (a + len(w)) * width) for a, w in zip(starts, words, strict=True)]
+    spans = [(s.box[0] + w.start() * width, s.box[0] + w.end() * width) for w in found]
+
+    def runs(cut: tuple[int, ...]) -> list[tuple[int, int]]:
+        return list(itertools.pairwise((0, *cut, len(found))))
 
     def cost(cut: tuple[int, ...]) -> float:
-        bounds = (0, *cut, len(words))
-        return sum(
-            ((spans[a][0] + spans[b - 1][1]) / 2 - c) ** 2 for a, b, c in zip(bounds, bounds[1:], centres, strict=False)
-        )
+        return sum(((spans[a][0] + spans[b - 1][1]) / 2 - c) ** 2 for (a, b), c in zip(runs(cut), centres, strict=True))
 
-    best = min(itertools.combinations(range(1, len(words)), k - 1), key=cost)
-    bounds = (0, *best, len(words))
-    if any(not spans[a][0] <= c <= spans[b - 1][1] for a, b, c in zip(bounds, bounds[1:], centres, strict=False)):
+    best = runs(min(itertools.combinations(range(1, len(found)), k - 1), key=cost))
+    if any(not spans[a][0] <= c <= spans[b - 1][1] for (a, b), c in zip(best, centres, strict=True)):
         return None  # a distance under no piece of its own: not names run together over it
     return [
         replace(
             s,
-            text=" ".join(words[a:b]),
+            text=" ".join(w.group() for w in found[a:b]),
             box=(int(spans[a][0]), s.box[1], max(1, int(spans[b - 1][1] - spans[a][0])), s.box[3]),
         )
-        for a, b in zip(bounds, bounds[1:], strict=False)
+        for a, b in best
     ]
 
 
