@@ -499,7 +499,6 @@ def _with_rivals(
     own = estimate.probability or 1.0
     held = choice.share * own  # the estimate's probability, before overlapping rivals add theirs
     alternatives = [replace(a, probability=a.probability * choice.share) for a in estimate.alternatives]
-    home_area = _home_geometry(home) if estimate.rule == "distance_signs" and home else None  # once for every rival
     heading: set[int] = set()  # the rows a direction sign points along: the same for every rival
     if estimate.rule == "direction_sign":
         named = [(r, p) for r, p in zip(resolved, picks, strict=True) if p is not None]
@@ -527,8 +526,7 @@ def _with_rivals(
             rings = _rings([r for r, _ in kept], [q for _, q in kept])
             if len(rings) < 2 or ring_contradictions(rings):
                 continue  # its share is lost: it supposes a road that cannot be
-            area = (home_area, OUTSIDE_HOME_PENALTY) if home else _sign_area(None, [q for _, q in kept])
-            modes = fit_rings(rings, *area).modes
+            modes = fit_rings(rings, *_sign_area(home, [q for _, q in kept])).modes
             regions = [
                 (m.lat, m.lon, m.radius_km, m.probability, f"the distance signs meet {_where(m, rings, modes)}")
                 for m in modes
