@@ -234,6 +234,27 @@ def test_column_names_read_as_one_phrase_are_cut_over_the_distances_under_them()
     assert [m.text for m in mentions_from_spans(spans) if m.text.startswith("Angebot")] == [poster]
 
 
+def test_a_slanted_signs_run_together_columns_take_the_distances_of_every_line_under_them():
+    # A junction sign seen at an angle, as the reader returned it: one pass ran the three names
+    # into one phrase, the recognition network read them apart, and the distances fell on two
+    # lines by their height. Each name takes the distance under it.
+    spans = [
+        TextSpan("Herbertingen Penzberg Nuremberg", 90.0, (235, 198, 904, 95), 0, 0, ENG),
+        TextSpan("Herbertingen", 90.0, (242, 234, 306, 56), 0, 0, "rec"),
+        TextSpan("Penzberg", 90.0, (617, 218, 210, 49), 0, 0, "rec"),
+        TextSpan("Nuremberg", 90.0, (887, 200, 247, 48), 0, 0, "rec"),
+        TextSpan("21", 90.0, (243, 301, 82, 35), 1, 0, "rec", arrow="right"),
+        TextSpan("163", 90.0, (655, 273, 79, 40), 1, 0, "rec", arrow="up"),
+        TextSpan("216", 90.0, (891, 258, 110, 39), 1, 0, "rec", arrow="left"),
+    ]
+    got = {m.readings: (m.distance_km, m.arrow) for m in mentions_from_spans(spans)}
+    assert got == {
+        ("Herbertingen",): (21.0, "right"),
+        ("Penzberg",): (163.0, "up"),
+        ("Nuremberg",): (216.0, "left"),
+    }, got
+
+
 def test_a_route_number_under_a_name_is_not_its_distance():
     spans = [span("Житомир", 100, 50, line=0, height=30), span("M06", 100, 100, line=1, lang=ENG, height=30)]
     assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Житомир": None}

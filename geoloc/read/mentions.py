@@ -334,34 +334,53 @@ def _split_run_together(cells: list[list[TextSpan]], numbers: Sequence[int]) -> 
     distance written under it.
 
     Columns set closer than ``PHRASE_GAP`` read as one phrase ("Călan Orosháza Todireşti" over "81
-    320 382"), and the whole phrase then names nothing. When a line of two or more distances lies
-    right under such a cell (within ``COLUMN_REACH``), each distance under its words, the phrase
-    of every pass is cut at the word boundaries whose pieces centre best over the distances
-    (``_cut_words``); a phrase with fewer words than distances is left whole.
+    320 382"), and the whole phrase then names nothing. When two or more distances on lines of
+    distances alone lie right under such a cell (within ``COLUMN_REACH``; a slanted sign's
+    distances fall on several such lines), each under its words, each pass's phrase is cut over
+    the distances under it, at the word boundaries whose pieces centre
+    best over them (``_cut_words``); a phrase over one distance (another pass may have read the
+    columns apart: "Herbertingen Penzberg Nuremberg" beside "Penzberg") goes to that column. The
+    cell is cut only when some phrase runs over two distances or more, and each column gets words.
     """
+    groups = [
+        union_box(s.box for s in group) for i in numbers for group in _number_groups(cells[i])
+    ]  # every distance on the panel's lines of distances alone, as a box
     cut: dict[int, list[list[TextSpan]]] = {}  # named cell -> its pieces, one per column
-    for i in numbers:
-        groups = _number_groups(cells[i])
-        if len(groups) < 2:
+    for j, cell in enumerate(cells):
+        if j in numbers or _row_distance(cell) is not None:
             continue
-        boxes = [union_box(s.box for s in group) for group in groups]
-        centres = sorted(b[0] + b[2] / 2 for b in boxes)
-        top = min(b[1] for b in boxes)
-        for j, cell in enumerate(cells):
-            if j in numbers or j in cut or _row_distance(cell) is not None:
-                continue
-            if not all(_names_something(s) and s.arrow is None for s in cell):
-                continue
-            words = union_box(s.box for s in cell)
-            below = top - (words[1] + words[3])
-            if not -words[3] / 2 <= below <= COLUMN_REACH * words[3]:
-                continue
-            if not all(words[0] <= c <= words[0] + words[2] for c in centres):
-                continue
-            pieces = [_cut_words(s, centres) for s in cell]
-            if all(p is not None for p in pieces):
-                cut[j] = [[p[k] for p in pieces if p is not None] for k in range(len(centres))]
+        if not all(_names_something(s) and s.arrow is None for s in cell):
+            continue
+        words = union_box(s.box for s in cell)
+        centres = sorted(
+            b[0] + b[2] / 2
+            for b in groups
+            if -words[3] / 2 <= b[1] - (words[1] + words[3]) <= COLUMN_REACH * words[3]
+            and words[0] <= b[0] + b[2] / 2 <= words[0] + words[2]
+        )
+        if len(centres) >= 2 and (columns := _cut_cell(cell, centres)) is not None:
+            cut[j] = columns
     return [piece for j, cell in enumerate(cells) for piece in cut.get(j, [cell])]
+
+
+def _cut_cell(cell: Sequence[TextSpan], centres: Sequence[float]) -> list[list[TextSpan]] | None:
+    """A sign cell's phrases sorted into columns, one per distance centre (``_split_run_together``),
+    or None when no phrase runs over two distances, a phrase cannot be cut, or a column gets none."""
+    columns: list[list[TextSpan]] = [[] for _ in centres]
+    ran_together = False
+    for s in cell:
+        over = [k for k, c in enumerate(centres) if s.box[0] <= c <= s.box[0] + s.box[2]]
+        if len(over) >= 2:
+            pieces = _cut_words(s, [centres[k] for k in over])
+            if pieces is None:
+                return None
+            ran_together = True
+            for k, piece in zip(over, pieces, strict=True):
+                columns[k].append(piece)
+        else:
+            middle = s.box[0] + s.box[2] / 2
+            columns[over[0] if over else min(range(len(centres)), key=lambda k: abs(centres[k] - middle))].append(s)
+    return columns if ran_together and all(columns) else None
 
 
 MAX_CUT_WORDS = 12
