@@ -273,6 +273,13 @@ COLUMN_OVERLAP = 0.5
 """Share of a distance's width that must lie under a name's words for it to be that name's."""
 
 
+def _column_gap(number: Box, words: Box) -> float | None:
+    """How far under a name's words a distance written below it stands, or None when it is not
+    there: above their middle, or more than ``COLUMN_REACH`` of their height under them."""
+    below = number[1] - (words[1] + words[3])
+    return below if -words[3] / 2 <= below <= COLUMN_REACH * words[3] else None
+
+
 def _number_groups(row: list[TextSpan]) -> list[list[TextSpan]]:
     """The distances of a row without words, each with the spans that read it ("56Km", "56", "Km")."""
     groups: list[list[TextSpan]] = []
@@ -313,9 +320,8 @@ def _with_column_numbers(cells: list[list[TextSpan]]) -> list[list[TextSpan]]:
             best: tuple[float, int] | None = None
             for j in free:
                 words = union_box(s.box for s in cells[j] if _names_something(s))
-                below = box[1] - (words[1] + words[3])
-                under = shared_extent(box, words, 0)
-                if -words[3] / 2 <= below <= COLUMN_REACH * words[3] and under >= COLUMN_OVERLAP * box[2]:
+                below = _column_gap(box, words)
+                if below is not None and shared_extent(box, words, 0) >= COLUMN_OVERLAP * box[2]:
                     best = min(best or (below, j), (below, j))
             if best is not None:
                 free.discard(best[1])
@@ -355,8 +361,7 @@ def _split_run_together(cells: list[list[TextSpan]], numbers: Sequence[int]) -> 
         centres = sorted(
             b[0] + b[2] / 2
             for b in groups
-            if -words[3] / 2 <= b[1] - (words[1] + words[3]) <= COLUMN_REACH * words[3]
-            and words[0] <= b[0] + b[2] / 2 <= words[0] + words[2]
+            if _column_gap(b, words) is not None and words[0] <= b[0] + b[2] / 2 <= words[0] + words[2]
         )
         if len(centres) >= 2 and (columns := _cut_cell(cell, centres)) is not None:
             cut[j] = columns
