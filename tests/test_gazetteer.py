@@ -117,6 +117,13 @@ def test_russian_and_belarusian_names(gz):
     assert [p for p in gz.search("Mahilioŭ") if p.kind == "city"][0].geonameid == mahilyow.geonameid
 
 
+def test_a_place_s_names_in_every_language(gz):
+    boryspil = [p for p in gz.search("Бориспіль") if p.kind == "city"][0]
+    names = gz.names(boryspil.geonameid)
+    assert {"Бориспіль", "Борисполь", "Boryspil"} <= set(names), names
+    assert gz.names(0) == ()
+
+
 def test_countries_by_code_name_and_language(gz):
     ua = gz.country("UA")
     assert ua is not None and ua.kind == "country"

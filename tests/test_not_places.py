@@ -148,6 +148,19 @@ def test_a_name_common_because_its_town_is_talked_about_names_the_town(gz, sign_
     assert is_everyday_text("Грязи") and run(gz, [line("Грязи")]).estimate is None
 
 
+def test_a_ukrainian_spelling_of_a_town_talked_about_names_the_town(gz):
+    # "Бориспіль" (64,000 people) is as frequent in Ukrainian text as shop words (zipf 4.2), and
+    # the Ukrainian dictionary tags no place names; the Russian one knows the town by its Russian
+    # name, "Борисполь", which the gazetteer holds among the town's names. Alone on a city's
+    # entrance stele, without a Latin line, it names the town.
+    assert is_everyday_text("БОРИСПІЛЬ")
+    e = run(gz, [line("БОРИСПІЛЬ")]).estimate
+    assert e is not None and "Boryspil" in e.explanation and e.confidence < 0.5, e
+    # A word whose town's Russian name is vocabulary too stays a word: "Щастя" (happiness;
+    # Shchastia, 11,000 people; Russian "Счастье").
+    assert is_everyday_text("Щастя") and run(gz, [line("Щастя")]).estimate is None
+
+
 def test_a_distance_lets_a_smaller_town_that_is_also_a_word_through(gz):
     # "Долина" (valley) is Dolyna, 20,000 people: a destination with its distance, not a lone word.
     assert is_everyday_text("Долина")

@@ -121,6 +121,14 @@ def test_answers_become_places_and_a_rerun_sends_nothing(server, offline, tmp_pa
     assert again == places and len(server.requests) == 1
 
 
+def test_names_by_geonames_id_come_from_the_offline_index(server, offline, tmp_path, monkeypatch):
+    # An online answer has no GeoNames id (0): it has no names beyond its own.
+    gz = make(server, offline, tmp_path, monkeypatch)
+    chernihiv = [p for p in offline.search("Чернігів") if p.kind == "city"][0]
+    assert "Чернигов" in gz.names(chernihiv.geonameid) == offline.names(chernihiv.geonameid)
+    assert gz.names(0) == () and not server.requests
+
+
 def test_429_retry_after_is_honoured(server, offline, tmp_path, monkeypatch):
     server.script = ["429"]
     gz = make(server, offline, tmp_path, monkeypatch)

@@ -36,7 +36,7 @@ from geoloc.places.protocol import Gazetteer, Priors
 from geoloc.places.roads import CityRoad, city_roads
 from geoloc.places.tables import CYRILLIC_COUNTRIES
 from geoloc.places.translit import romanisations
-from geoloc.read.lemmas import dictionary_forms, is_toponym
+from geoloc.read.lemmas import dictionary_forms, is_russian, is_toponym
 from geoloc.read.mentions import STACK_GAP
 
 MIN_MATCH = 0.8
@@ -695,13 +695,37 @@ def _reading_hits(
         floor = IMPORTANT_POPULATION
         if listed:
             floor = SMALL_PLACE_POPULATION if m.arrow is not None else DESTINATION_POPULATION
-        elif is_toponym(reading):
-            # A word common because a place of that name is talked about ("Азов", "Усть-Кут"):
-            # a town of it is named as a destination's would be, not as a shop word's.
+        elif _talked_about(reading, hits, gazetteer):
+            # A word common because a place of that name is talked about ("Азов", "Усть-Кут",
+            # "Бориспіль"): a town of it is named as a destination's would be, not as a shop word's.
             floor = DESTINATION_POPULATION
         exact = [p for p in hits if p.match >= EXACT_MATCH]
         hits = exact if any(p.population >= floor for p in exact) else []
     return hits
+
+
+def _talked_about(reading: str, hits: Sequence[Place], gazetteer: Gazetteer) -> bool:
+    """Whether a Cyrillic reading is common because a town it names exactly is talked about.
+
+    The Russian dictionary tags place names (``is_toponym``) and judges a Russian word itself
+    ("Октябрь" is the month, whatever town once had that name). The Ukrainian and Belarusian
+    dictionaries tag none, and wordfreq counts "Бориспіль" (zipf 4.2) with shop words: a word the
+    Russian dictionary lacks is judged by the town it names exactly, which the Russian dictionary
+    knows by its Russian name ("Борисполь", among the names the gazetteer holds for it). "Буча",
+    "Ізюм" (raisins) or "Щастя" stay words, as their Russian names do.
+    """
+    if is_toponym(reading):
+        return True
+    if is_russian(reading):
+        return False
+    words = len(reading.split())
+    return any(
+        is_toponym(name)
+        for p in hits
+        if p.match >= EXACT_MATCH and p.population >= DESTINATION_POPULATION
+        for name in gazetteer.names(p.geonameid)
+        if len(name.split()) == words
+    )
 
 
 LOOKALIKE_MIN_LETTERS = 4

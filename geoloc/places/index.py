@@ -471,6 +471,7 @@ def _write(
     n_rows = len(rows)
     del rows, key_memo
     db.execute("CREATE UNIQUE INDEX vocab_key ON vocab(key)")
+    db.execute("CREATE INDEX names_pid ON names(pid)")  # a place's own names (``names``)
     bar.update(1)
 
     hashes = array("I")  # 4 bytes an entry: millions of entries, so no Python int lists

@@ -582,6 +582,11 @@ class OfflineGazetteer:
         """Exact (folded, any spelling) matches only, best first: fast enough to scan n-grams."""
         return self.search(query, fuzzy=False, limit=50)
 
+    def names(self, geonameid: int) -> tuple[str, ...]:
+        """Every name the index holds for a place (its alternate names in any language), sorted."""
+        rows = self._open().execute("SELECT DISTINCT name FROM names WHERE pid=?", (int(geonameid),)).fetchall()
+        return tuple(sorted(r[0] for r in rows))
+
     def country(self, code_or_name: str) -> Place | None:
         """A country by ISO code ("UA") or by name in any language the index knows ("Україна")."""
         key = code_or_name.strip()

@@ -768,6 +768,10 @@ class OnlineGazetteer:
         """GeoNames ids are an offline notion: asked of the offline gazetteer when there is one."""
         return self.fallback.get(geonameid) if self.fallback is not None else None
 
+    def names(self, geonameid: int) -> tuple[str, ...]:
+        """A place's names by GeoNames id: from the offline gazetteer when there is one."""
+        return self.fallback.names(geonameid) if self.fallback is not None else ()
+
     def country(self, code_or_name: str) -> Place | None:
         """Countries come from the offline gazetteer when there is one (they do not move)."""
         if self.fallback is not None:

@@ -90,3 +90,11 @@ def is_toponym(phrase: str) -> bool:
             if sum(p.score for p in parses if "Geox" in p.tag.grammemes) > TOPONYM_SHARE:
                 return True
     return False
+
+
+def is_russian(phrase: str) -> bool:
+    """Whether the Russian dictionary holds every word of a Cyrillic phrase (then ``is_toponym``
+    judges it; a Ukrainian or Belarusian spelling such as "Бориспіль" it does not hold)."""
+    morph = _analyzer("ru")
+    words = phrase.lower().split()
+    return bool(words) and script_of(phrase) == SCRIPT_CYRILLIC and all(morph.word_is_known(w) for w in words)
