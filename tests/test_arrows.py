@@ -59,6 +59,25 @@ def test_each_arrow_direction_is_read_beside_its_row_in_turned_and_tilted_photos
     assert right >= total - 1, f"{right}/{total}"
 
 
+def test_the_arrows_of_a_small_far_sign_are_read():
+    # Capitals 14 px high: rows of 13-20 px, arrows of 10-15 px, blurred by the scene's turn.
+    right = wrong = total = 0
+    for seed, arrows in enumerate(
+        [("up", "left", "right"), ("left", "up-right", "up"), ("right", "up", "left"), ("up-left", "right", "up")]
+    ):
+        names = ("Старая Русса", "Тосно", "Гдов")
+        rows = tuple(SignLine(n, None, km, a) for n, km, a in zip(names, (187, 64, 196), arrows, strict=True))
+        image, truth = render_scene([SignSpec("ru_direction", rows, cap_px=14)], seed=200 + seed)
+        rgb = _rgb(image)
+        boxes = {t.text: t.box for t in truth if t.role == "place"}
+        for name, want in zip(names, arrows, strict=True):
+            got = arrow_left_of(rgb, boxes[name])
+            total += 1
+            right += got == want
+            wrong += got is not None and got != want
+    assert wrong == 0 and right >= total - 3, f"{right}/{total}, {wrong} wrong"
+
+
 def test_letters_of_signs_without_arrows_are_not_read_as_arrows():
     seen = 0
     for scene in random_scenes(12, seed=5):

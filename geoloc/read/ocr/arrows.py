@@ -31,8 +31,11 @@ name ("ФБогучаны"), and then the box starts at the arrow."""
 LOOK_MARGIN = 0.6
 """Rows of pixels above and below the row's box searched, in row heights: an arrow is a little
 taller than the letters beside it."""
-SIZE_RANGE = (0.45, 2.0)
-"""Longest side of an arrow blob, in row heights (diagonal arrows are shorter than upright ones)."""
+SIZE_RANGE = (0.35, 2.0)
+"""Longest side of an arrow blob, in row heights (diagonal arrows are shorter than upright ones).
+A row's box runs from its ascenders to its descenders and the reader pads it, so an arrow as tall
+as the capitals beside it may be under half of it ("еСаранск" read with its arrow: box 38 px, the
+arrow 17 px)."""
 MIN_PIXELS = 40
 """Fewer foreground pixels than this is too small a blob to tell its shape."""
 MIN_SYMMETRY = 0.75
@@ -46,8 +49,9 @@ MAX_TIP_RATIO = 0.5
 TIP_SHARE = 0.12
 """The share of a blob's length, at its head end, where the tip's width is measured."""
 ROW_PX = 40
-"""A window is reduced so the row is at most this many pixels high: the shape tests need no more,
-and the cost of a row stays a few ms however large the photo."""
+"""A window is scaled so the row is this many pixels high: the shape tests need no more, so the
+cost of a row stays a few ms however large the photo; and a small sign's row (17 px, its arrow 8
+px and blurred) is enlarged, or its arrow has too few pixels to show a head and a shaft."""
 MAX_ROWS = 64
 """Rows searched per photo at most, left of their text and again right of their distance: a
 junction sign has a few, and a photo full of text (a newspaper page) must not cost a search per
@@ -147,9 +151,11 @@ def arrow_left_of(rgb: np.ndarray, box: tuple[int, int, int, int]) -> Arrow | No
     if y1 - y0 < 4 or x1 - x0 < 4:
         return None
     window = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
-    scale = min(1.0, ROW_PX / h)
-    if scale < 1.0:
-        window = cv2.resize(window, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    scale = ROW_PX / h
+    if scale != 1.0:
+        window = cv2.resize(
+            window, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1.0 else cv2.INTER_CUBIC
+        )
     h_px, middle = h * scale, (y + h / 2 - y0) * scale
     found: list[tuple[float, Arrow]] = []  # (distance of its centre from the row's middle, arrow)
     tested = 0
