@@ -34,14 +34,13 @@ Latin text to judge with English word lists. Kana stands for Japanese (kanji are
 # Latin letters that look like Cyrillic ones and back: OCR and hurried typing mix them in a word.
 _LAT2CYR = str.maketrans("aceiopxyABCEHIKMOPTXY", "асеіорхуАВСЕНІКМОРТХУ")
 _CYR2LAT = str.maketrans("асеіорхуАВСЕНІКМОРТХУ", "aceiopxyABCEHIKMOPTXY")
+_STROKED = {"ł": "l", "đ": "d", "ø": "o", "ħ": "h", "ŀ": "l"}
+"""Latin letters with a stroke, which NFKD does not take apart: folded to the plain letter (both
+cases, so "ĦAMRUN" and "Ħamrun" fold alike), and for ``unread_marks`` a stroke is a mark."""
 _SPECIAL = str.maketrans(
     {
-        "ł": "l",
-        "Ł": "L",
-        "đ": "d",
-        "Đ": "D",
-        "ø": "o",
-        "Ø": "O",
+        **_STROKED,
+        **{k.upper(): v.upper() for k, v in _STROKED.items()},
         "ı": "i",
         "ß": "ss",
         "æ": "ae",
@@ -50,8 +49,6 @@ _SPECIAL = str.maketrans(
         "Œ": "OE",
         "þ": "th",
         "ð": "d",
-        "ħ": "h",
-        "ŀ": "l",
     }
 )
 _APOS_RE = re.compile(r"['’ʼ`´ʹʻ′\"”“·]")
@@ -141,8 +138,6 @@ def normalise(text: str) -> str:
     return " ".join(_SEP_RE.sub(" ", text).split())
 
 
-_STROKED = {"ł": "l", "đ": "d", "ø": "o", "ħ": "h", "ŀ": "l"}
-"""Latin letters whose stroke ``_SPECIAL`` folds away: for ``unread_marks`` a stroke is a mark."""
 _DOTTED = "\u0307"  # "İ" lowered is i with a dot above: the dot of every i, not a mark
 
 
