@@ -206,6 +206,18 @@ def test_a_column_distance_whose_arrow_reads_as_a_digit_keeps_its_number(printed
     assert got["Починки"] == km and (km is None or got["Княгинино"] == 55.0), got
 
 
+def test_a_column_distance_whose_right_arrow_reads_as_a_letter_keeps_its_number():
+    # "40 ↗" read "40a" under the first column: a letter after a number is no distance sign's, and
+    # was taken for a name, which took the next column's 53 as its own.
+    spans = [
+        span("Hvizdets", 100, 50, line=0, lang=ENG, height=30),
+        span("Yabluniv", 400, 50, line=0, lang=ENG, height=30),
+        span("40a", 100, 100, line=1, lang=ENG, height=30),
+        span("53", 400, 100, line=1, lang=ENG, height=30),
+    ]
+    assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Hvizdets": 40.0, "Yabluniv": 53.0}
+
+
 def test_column_names_read_as_one_phrase_are_cut_over_the_distances_under_them():
     # Columns set closer than a word height apart read as one phrase; the distances under the
     # names say where each name ends. Both passes' phrases are cut the same way, a name of two

@@ -146,11 +146,13 @@ LONE_NUMBER_DIGITS = 2
 likelier a junction arrow or a panel mark read as "4" or "1" than a distance under 10 km."""
 
 
-ARROW_NUMBER_RE = re.compile(r"^(?:[^\W\d_]{1,2}|[47])([1-9]\d{1,2})$", re.UNICODE)
+ARROW_NUMBER_RE = re.compile(r"^(?:(?:[^\W\d_]{1,2}|[47])([1-9]\d{1,2})|([1-9]\d{1,2})[^\W\d_]{1,2})$", re.UNICODE)
 """A distance with the arrow drawn left of it read as one or two letters glued on ("K131", "т93")
-or as a 4 or 7 ("4384" for "← 384"), as happens on a line of distances alone under a sign's
-columns (``_column_numbers``). A four-digit number starting with 1 is left alone: Russian trunk
-roads sign cities over 1,000 km ahead ("Чита 1021"), and reading it as 21 would make a ring."""
+or as a 4 or 7 ("4384" for "← 384"), or with a right-pointing arrow drawn right of it read as
+letters ("40a" for "40 ↗"), as happens on a line of distances alone under a sign's columns
+(``_column_numbers``). A four-digit number starting with 1 is left alone: Russian trunk roads sign
+cities over 1,000 km ahead ("Чита 1021"), and reading it as 21 would make a ring; so is a digit
+after the number, which may be its own."""
 
 
 def distance_value(number: str) -> float:
@@ -167,7 +169,7 @@ def _distance_token(token: str, glued_arrow: bool = False) -> str | None:
     if m := DISTANCE_RE.match(token):
         return m.group(1)
     if glued_arrow and (m := ARROW_NUMBER_RE.match(token)) and not is_route_number(token):
-        return m.group(1)
+        return m.group(1) or m.group(2)
     return None
 
 
