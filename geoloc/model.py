@@ -52,6 +52,7 @@ AreaKind = Literal["country", "admin1", "border", "user"]
 """What a reported area is: a country, a region, the border between two countries, a user polygon."""
 
 Box = tuple[int, int, int, int]
+"""``(x, y, width, height)`` in pixels of the original (orientation-corrected) image."""
 
 DistanceUnit = Literal["km", "mi"]
 """The unit of a road distance: kilometres, or the miles of the countries that sign in miles."""
@@ -60,7 +61,9 @@ Arrow = Literal["left", "up-left", "up", "up-right", "right"]
 """The arrow drawn beside a destination on a junction sign."""
 ARROW_DEG: dict[str, float] = {"left": -90.0, "up-left": -45.0, "up": 0.0, "up-right": 45.0, "right": 90.0}
 """Where each arrow points, in degrees clockwise from straight ahead (the arrow drawn upright)."""
-"""``(x, y, width, height)`` in pixels of the original (orientation-corrected) image."""
+RIGHT_SIDE_ARROWS: frozenset[Arrow] = frozenset({"right", "up-right"})
+"""Arrows a sign draws right of a distance ("Ніжин 40 →", "205Km →"): those pointing right. Any
+other arrow found there is the next column's, drawn left of its own distance."""
 
 
 def union_box(boxes: Iterable[Box | None]) -> Box | None:

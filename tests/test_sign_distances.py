@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from geoloc.common.geodesy import haversine_km
@@ -216,6 +218,19 @@ def test_a_column_distance_whose_right_arrow_reads_as_a_letter_keeps_its_number(
         span("53", 400, 100, line=1, lang=ENG, height=30),
     ]
     assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Hvizdets": 40.0, "Yabluniv": 53.0}
+
+
+@pytest.mark.parametrize(("arrow", "km"), [("right", 21.0), (None, 213.0)])
+def test_a_right_arrow_read_as_a_last_digit_by_one_pass_is_no_digit(arrow, km):
+    # "Comana de Sus 21 →": one pass reads "213", its box running on over the arrow, the other
+    # "21". With the arrow seen right of the number the extra digit is the arrow; without it, the
+    # longer reading wins, as a digit lost is likelier than one invented.
+    spans = [
+        span("Comana de Sus", 100, 50, line=0, lang=ENG, height=30),
+        replace(span("213", 260, 52, line=0, height=22), arrow=arrow),
+        replace(span("21", 262, 53, line=0, lang=ENG, height=20), arrow=arrow),
+    ]
+    assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Comana de Sus": km}
 
 
 def test_column_names_read_as_one_phrase_are_cut_over_the_distances_under_them():

@@ -19,6 +19,7 @@ from geoloc.common.geodesy import KM_PER_MILE
 from geoloc.common.text import is_common_word, is_region_word, is_word, script_of
 from geoloc.model import (
     PHRASE_GAP,
+    RIGHT_SIDE_ARROWS,
     Box,
     Compass,
     ContextFacts,
@@ -467,11 +468,15 @@ def _row_distance(row: Sequence[TextSpan]) -> float | None:
     A number left of the name is not its distance (a route shield, an arrow or the panel's edge
     read as "1"). Where passes read different numbers right of the name, the one with more digits
     wins, then the nearest: OCR loses digits of a number far more often than it invents them, and a
-    stray mark reads as a single "1" or "7".
+    stray mark reads as a single "1" or "7". The exception is the arrow a right turn draws right
+    of its distance: where one was seen there, a reading that is another's with one digit more,
+    reaching further right ("213" beside "21 →"), read the arrow as that digit.
     """
     lettered = [s.box[0] for s in row if _names_something(s)]
     name_left = min(lettered) if lettered else None
     candidates: list[tuple[int, int, float]] = []  # (-digits, x, km)
+    read: list[tuple[str, int]] = []  # each number as read and its right edge, for the arrow test
+    arrow_right = any(s.arrow in RIGHT_SIDE_ARROWS for s in row if not _names_something(s))
     for s in row:
         seen_letters = False
         for tok in s.text.split():
@@ -487,6 +492,13 @@ def _row_distance(row: Sequence[TextSpan]) -> float | None:
             if seen_letters or (name_left is not None and s.box[0] + s.box[2] / 2 >= name_left):
                 digits = sum(ch.isdigit() for ch in m.group(1).lstrip("0"))
                 candidates.append((-digits, s.box[0], distance_value(m.group(1))))
+                read.append((m.group(1), s.box[0] + s.box[2]))
+    if arrow_right:
+        candidates = [
+            c
+            for c, (number, end) in zip(candidates, read, strict=True)
+            if not any(number[:-1] == other and end > other_end for other, other_end in read)
+        ] or candidates
     return min(candidates)[2] if candidates else None
 
 

@@ -20,7 +20,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from geoloc.model import Arrow, TextSpan, shared_extent
+from geoloc.model import RIGHT_SIDE_ARROWS, Arrow, TextSpan, shared_extent
 from geoloc.read.mentions import DISTANCE_RE
 
 LOOK_LEFT = 2.5
@@ -184,9 +184,6 @@ MIRRORED: dict[Arrow, Arrow] = {
     "up-right": "up-left",
     "up": "up",
 }
-RIGHT_SIDE: frozenset[Arrow] = frozenset({"right", "up-right"})
-"""Arrows a sign draws right of a distance ("Ніжин 40 →", "205Km →"): those pointing right. Any
-other arrow found there is the next column's, drawn left of its own distance."""
 
 
 def arrow_right_of(rgb: np.ndarray, box: tuple[int, int, int, int]) -> Arrow | None:
@@ -195,7 +192,7 @@ def arrow_right_of(rgb: np.ndarray, box: tuple[int, int, int, int]) -> Arrow | N
     x, y, w, h = box
     found = arrow_left_of(rgb[:, ::-1], (rgb.shape[1] - (x + w), y, w, h))
     arrow = MIRRORED[found] if found is not None else None
-    return arrow if arrow in RIGHT_SIDE else None
+    return arrow if arrow in RIGHT_SIDE_ARROWS else None
 
 
 def with_arrows(rgb: np.ndarray, spans: Sequence[TextSpan]) -> list[TextSpan]:
