@@ -10,6 +10,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from geoloc.model import TextSpan, shared_extent
+from geoloc.read.mentions import mentions_from_spans
 from geoloc.read.ocr import reader as ocr
 from geoloc.read.ocr import recognise
 from geoloc.read.ocr.reader import read_text
@@ -189,6 +190,36 @@ def test_a_turned_direction_sign_keeps_each_distance_on_its_own_row():
         rows.setdefault(s.line, set()).update(s.text.split())
     assert any({"Hirschthal", "35"} <= words for words in rows.values()), rows
     assert not any({"Backnang", "35"} <= words for words in rows.values()), rows
+
+
+def test_a_distance_far_right_on_a_turned_panel_joins_its_own_row():
+    """A junction sign turned about 8 degrees, Ukrainian rows "Гавиноси 13 / Одеса 184 / Кривий
+    Ріг 335", each with its Latin line under it. The distances are right-aligned 300-400 px from
+    the short names, so each stands 40 px higher than its name, level with the Latin line of the
+    row above; read by line crops of their own, "184" joined "Havynosy" and gave Havynosy 184 km."""
+    words = [
+        ocr._Word("Гавиноси", 90.0, (651, 277, 252, 72), 0, (0, 1, 1, 1), 0),
+        ocr._Word("Havynosy", 90.0, (655, 337, 215, 64), 0, (0, 1, 1, 2), 0),
+        ocr._Word("Одеса", 90.0, (657, 405, 175, 68), 0, (0, 1, 1, 3), 0),
+        ocr._Word("Odesa", 90.0, (672, 465, 128, 47), 0, (0, 1, 1, 4), 0),
+        ocr._Word("Кривий Ріг", 90.0, (628, 508, 360, 93), 0, (0, 1, 1, 5), 0),
+        ocr._Word("Kryvyi Rih", 90.0, (688, 574, 228, 65), 0, (0, 1, 1, 6), 0),
+        ocr._Word("13", 90.0, (1046, 229, 59, 51), 5, (5, 1, 1, 1), 0),
+        ocr._Word("184", 90.0, (1026, 361, 96, 55), 6, (6, 1, 1, 1), 0),
+        ocr._Word("335", 90.0, (1042, 492, 104, 53), 7, (7, 1, 1, 1), 0),
+    ]
+    spans = ocr._merge_passes([("ukr+rus+bel", words)], [-7.8])
+    line = {s.text: s.line for s in spans}
+    assert line["184"] != line["Havynosy"] and line["13"] == line["Гавиноси"], line
+    rows = {m.text: m.distance_km for m in mentions_from_spans(spans)}
+    assert rows == {
+        "Гавиноси": 13.0,
+        "Havynosy": None,
+        "Одеса": 184.0,
+        "Odesa": None,
+        "Кривий Ріг": 335.0,
+        "Kryvyi Rih": None,
+    }, rows
 
 
 def test_fragments_read_off_arrows_make_no_line_that_a_sign_row_then_misses():
