@@ -295,6 +295,14 @@ def test_a_distance_on_the_misread_line_of_a_bilingual_row_is_the_names(gz):
     assert haversine_km(e.lat, e.lon, sambir.lat, sambir.lon) < 1
 
 
+def test_a_distance_on_a_bilingual_row_read_in_latin_look_alikes_is_the_names(gz):
+    # "Сновськ 494 / Snovsk": the Latin pass read the Cyrillic line "CHOBCb" (Сновськ, its last
+    # letter lost), which names nothing; read as the Cyrillic letters it looks like, it spells the
+    # Latin line's place, so the number is Snovsk's.
+    e = run(gz, sign(("CHOBCb", 494.0), ("Snovsk", None))).estimate
+    assert e is not None and e.rule == "distance_sign" and "Snovsk" in e.explanation, e
+
+
 @pytest.mark.parametrize(
     "rows",
     [

@@ -528,8 +528,11 @@ of them misread ("амбір" and "Sambir", "Кгетепспик" and "Kremench
 
 
 def spelled_alike(readings: Sequence[str], names: Sequence[str]) -> bool:
-    """Whether some reading, as written or romanised, spells one of ``names`` up to a misread letter or two."""
-    spelled = {_letters(v) for x in readings for v in (x, *romanisations(x))}
+    """Whether some reading, as written or romanised, spells one of ``names`` up to a misread letter
+    or two. A Latin reading of a Cyrillic line counts as the Cyrillic letters it looks like too
+    ("CHOBCb" is "СНОВСь", Snovsk with its last letter lost: ``cyrillic_lookalike``)."""
+    alike = [c for x in readings if script_of(x) == SCRIPT_LATIN and (c := cyrillic_lookalike(x)) is not None]
+    spelled = {_letters(v) for x in (*readings, *alike) for v in (x, *romanisations(x))}
     targets = {_letters(v) for x in names for v in (x, *romanisations(x))}
     return any(difflib.SequenceMatcher(None, a, b).ratio() >= SAME_NAME_RATIO for a in spelled for b in targets)
 
