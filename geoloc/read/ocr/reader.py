@@ -550,14 +550,8 @@ def _same_line(a: Box, b: Box, tilt_deg: float = 0.0) -> bool:
     close sideways (a place name and its distance, read as two detector lines, stay on one line).
     On a panel turned 8 degrees, a distance right-aligned 300 px from a short name stands 40 px
     higher than it, level with the row above."""
-    if not tilt_deg:
-        return _share_height(a, b) and shared_extent(a, b, 0) > -3 * min(a[3], b[3])
-    ca, cb, ha, hb = (
-        _across(a, tilt_deg),
-        _across(b, tilt_deg),
-        _upright_height(a, tilt_deg),
-        _upright_height(b, tilt_deg),
-    )
+    ca, cb = _across(a, tilt_deg), _across(b, tilt_deg)
+    ha, hb = _upright_height(a, tilt_deg), _upright_height(b, tilt_deg)
     shared = min(ca + ha / 2, cb + hb / 2) - max(ca - ha / 2, cb - hb / 2)
     return shared > 0.5 * min(ha, hb) and shared_extent(a, b, 0) > -3 * min(a[3], b[3])
 
@@ -571,10 +565,11 @@ otherwise leave it no height at all."""
 def _upright_height(box: Box, tilt_deg: float) -> float:
     """The height of the text in a box on a panel turned by ``tilt_deg``: the box of a rectangle W
     wide and H high turned by t is W|sin t| + H cos t high and W cos t + H|sin t| wide, and a long
-    line's box is tall mostly from its rise."""
+    line's box is tall mostly from its rise. Never more than the box's own height (near 45
+    degrees the two equations tell nothing)."""
     t = math.radians(abs(tilt_deg))
     upright = (box[3] * math.cos(t) - box[2] * math.sin(t)) / max(math.cos(2 * t), 1e-6)
-    return max(UPRIGHT_MIN * box[3], upright)
+    return min(float(box[3]), max(UPRIGHT_MIN * box[3], upright))
 
 
 def _share_height(a: Box, b: Box) -> bool:
