@@ -161,6 +161,13 @@ def test_a_ukrainian_spelling_of_a_town_talked_about_names_the_town(gz):
     assert is_everyday_text("Щастя") and run(gz, [line("Щастя")]).estimate is None
 
 
+@pytest.mark.parametrize("word", ["BUCH", "AUCH"])
+def test_a_latin_word_is_not_judged_by_the_russian_name_of_a_town(gz, word):
+    # "BUCH" (book) is Buch, 12,000 people, known in Russian as "Бух"; "AUCH" (also) is Auch in
+    # France, "Ош": a bookshop or a notice names neither.
+    assert is_everyday_text(word) and run(gz, [line(word)]).estimate is None
+
+
 def test_a_distance_lets_a_smaller_town_that_is_also_a_word_through(gz):
     # "Долина" (valley) is Dolyna, 20,000 people: a destination with its distance, not a lone word.
     assert is_everyday_text("Долина")

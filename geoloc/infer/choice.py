@@ -719,7 +719,9 @@ def _talked_about(reading: str, hits: Sequence[Place], gazetteer: Gazetteer) -> 
     """
     if is_toponym(reading):
         return True
-    if is_russian(reading):
+    if script_of(reading) != SCRIPT_CYRILLIC or is_russian(reading):
+        # A Latin word is judged by no dictionary: through Russian names "BUCH" (a book) would be
+        # Buch (12,000 people, "Бух") and "AUCH" (also) Auch in France ("Ош").
         return False
     words = len(reading.split())
     return any(
