@@ -364,3 +364,28 @@ def test_a_latin_line_is_not_read_back_as_cyrillic(gz):
     alone = run(gz, sign(("Кызыл-Хая", None))).estimate
     assert both is not None and alone is not None
     assert (both.lat, both.lon, both.confidence) == (alone.lat, alone.lon, alone.confidence)
+
+
+def test_a_latin_word_the_cyrillic_pass_reads_in_look_alike_letters_is_not_a_cyrillic_name(gz):
+    # A French direction sign "Gap / Le Cannet", its first row read by the Cyrillic pass as "Сар".
+    # "Gap" has a G, which no Cyrillic letter looks like: the line is Latin. "Сар" names a place
+    # only once romanised ("Sar", Surskoye in Russia, 2,500 km away) and must not outrank it.
+    rows = _with_readings(sign(("Gap", None), ("Le Cannet", None)), ("Сар",), ())
+    inf = run(gz, rows)
+    e = inf.estimate
+    cannet = _place(gz, "Le Cannet")
+    assert e is not None and "Surskoye" not in e.explanation
+    assert haversine_km(e.lat, e.lon, cannet.lat, cannet.lon) <= e.radius_km <= 400
+    # With a name read right beside it, the Latin line stays a Latin line.
+    rows = _with_readings(sign(("Gap", None), ("Le Cannet", None), ("Orléans", None)), ("Сар",), (), ())
+    assert "Surskoye" not in run(gz, rows).estimate.explanation
+
+
+def test_two_places_of_one_panel_too_far_apart_to_be_destinations_are_not_both_kept(gz):
+    # No road sign points to two places 3,000 km apart: a sign names places at most about 1,000 km
+    # ahead, so one of the two readings is wrong, however well read, and the estimate does not
+    # span both (a circle of 1,500 km around their midpoint in Belarus).
+    inf = run(gz, sign(("Le Cannet", None), ("Сыктывкар", None)))
+    e = inf.estimate
+    assert e is not None and e.radius_km <= 400, e
+    assert len(inf.left_out) == 1, inf.left_out

@@ -112,6 +112,11 @@ PAIR_KM_CAP = 1500.0
 PANEL_KM_SCALE = 450.0
 """The same for two names on one sign panel without distances: a direction sign's destinations
 lie in different directions up to a few hundred km ahead, so up to about twice that apart."""
+FARTHEST_DESTINATION_KM = 1000.0
+"""Farther than this from the camera a place read on a road sign is a misread name, not a
+destination whose number was misread: trunk roads sign cities several hundred km ahead (Moscow
+on the M3 from Bryansk, 380 km), seldom a thousand. So two places of one panel lie at most twice
+this apart, whatever directions they point in: a pair farther apart has a misreading in it."""
 RING_COST_CAP = 60.0
 """Worst ring disagreement counted; rings that cannot meet at all cost the same."""
 ANCHOR_KM_SCALE = 300.0
@@ -817,7 +822,10 @@ def _cross_pass_misreadings(m: Mention, found: dict[str, list[Place]]) -> tuple[
     ones ("Берегове" -> "Beperose", "ЛУКОЙЛ" -> "JIYKONJI") and the Cyrillic pass does the same to
     Latin lines ("Amara" -> "Атага"); such junk can match some place far away. A line read in
     Cyrillic as a place is a Cyrillic line, unless the Latin reading is the place's own spelling
-    and the Cyrillic one matches only once romanised: the other reading never outranks it.
+    and the Cyrillic one matches only once romanised: the other reading never outranks it. Nor
+    does it outrank a Latin reading that is a word or a place's own name in letters no Cyrillic
+    letter looks like (``cyrillic_lookalike``): "Gap" has a G the Latin pass cannot have made of a Cyrillic
+    line, so the Cyrillic pass's "Сар" is its look-alike, not "Sar" (Surskoye, 2,500 km away).
     Otherwise a line that one alphabet reads as a word (``is_word``) is in that alphabet, and the
     other alphabet's readings naming other places are misreadings.
     """
@@ -828,10 +836,17 @@ def _cross_pass_misreadings(m: Mention, found: dict[str, list[Place]]) -> tuple[
     best = {
         s: max((p.match for r, hits in found.items() if script_of(r) == s for p in hits), default=0.0) for s in scripts
     }
+    latin_line = any(
+        script_of(r) == SCRIPT_LATIN
+        and cyrillic_lookalike(r) is None
+        and (is_word(r) or any(p.match > SPELLING_MATCH for p in hits))
+        for r, hits in found.items()
+    )
+    romanised_only = best[SCRIPT_CYRILLIC] <= SPELLING_MATCH
     right = None
-    if places[SCRIPT_CYRILLIC] and not (best[SCRIPT_CYRILLIC] <= SPELLING_MATCH < best[SCRIPT_LATIN]):
+    if places[SCRIPT_CYRILLIC] and not (romanised_only and (best[SCRIPT_LATIN] > SPELLING_MATCH or latin_line)):
         right = SCRIPT_CYRILLIC
-    elif best[SCRIPT_LATIN] > SPELLING_MATCH:
+    elif best[SCRIPT_LATIN] > SPELLING_MATCH or latin_line:
         # "Amara" spelled as the place's own name; the Cyrillic pass's "Атага" near a place only
         # once romanised ("Novyye Atagi"): look-alike letters romanise to look-alike names.
         right = SCRIPT_LATIN
@@ -1154,6 +1169,7 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
     mentions; written locations and captions are never dropped (they are typed, not read).
     """
     signs = [r.mention.region or 0 for r in resolved]
+    read = [r.mention.kind == "ocr" for r in resolved]  # a caption's places share no panel
     arrowed = arrowed_signs(resolved)
     ring_cost: dict[tuple[int, ...], float] = {}  # the same rings recur across combinations
 
@@ -1161,12 +1177,13 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
         c = sum(o.penalty for o in combo)
         picked = [(i, o.place, o.km) for i, o in enumerate(combo) if o.place is not None]
         for (i, a, da), (j, b, db) in itertools.combinations(picked, 2):
+            km = haversine_km(a.lat, a.lon, b.lat, b.lon)
+            if km > 2 * FARTHEST_DESTINATION_KM and read[i] and read[j] and signs[i] == signs[j]:
+                return math.inf
             if not (da and db):  # rings judge the pairs that have distances
                 # Destinations of one sign lie apart, with or without a distance read (a misread
                 # number leaves its place on the panel with the others).
-                c += min(haversine_km(a.lat, a.lon, b.lat, b.lon), PAIR_KM_CAP) / (
-                    PANEL_KM_SCALE if signs[i] == signs[j] else PAIR_KM_SCALE
-                )
+                c += min(km, PAIR_KM_CAP) / (PANEL_KM_SCALE if signs[i] == signs[j] else PAIR_KM_SCALE)
         rings = [Ring(p, km, signs[i]) for i, p, km in picked if km]
         c += ROW_ORDER_COST * row_inversions(resolved, [(i, km, km) for i, _, km in picked if km], arrowed)
         if len(rings) >= 2:

@@ -33,6 +33,7 @@ from geoloc.infer.candidates import place_radius_km, rank_candidates
 from geoloc.infer.choice import (
     ANCHOR_KM_CAP,
     EXACT_MATCH,
+    FARTHEST_DESTINATION_KM,
     FULL_CONF_OCR,
     IMPORTANT_POPULATION,
     MAX_PRIOR_PLACES,
@@ -136,10 +137,6 @@ OFF_PRIOR_FACTOR = 0.05
 """Weight kept by a namesake outside the country the evidence gives (``--country``, the sign's
 alphabet, the metadata, the caption) and far from every place named with it: such a prior is
 wrong far less often than one time in ten, so the namesake inside it dominates."""
-FARTHEST_DESTINATION_KM = 1000.0
-"""Farther than this from the camera a place read on a road sign is a misread name, not a
-destination whose number was misread: trunk roads sign cities several hundred km ahead (Moscow
-on the M3 from Bryansk, 380 km), seldom a thousand."""
 DESTINATION_REACH_KM = 300.0
 """How far ahead a direction sign names places: the next towns, and the cities a road leads to
 up to a few hundred km away."""
