@@ -168,6 +168,18 @@ def test_a_latin_word_is_not_judged_by_the_russian_name_of_a_town(gz, word):
     assert is_everyday_text(word) and run(gz, [line(word)]).estimate is None
 
 
+@pytest.mark.parametrize(("sign_text", "town"), [("WEIL AM RHEIN", "Weil am Rhein"), ("Mercy-le-Bas", "Mercy-le-Bas")])
+def test_a_town_whose_whole_name_is_a_phrase_of_everyday_words_is_named(gz, sign_text, town):
+    # Each word is everyday ("weil", "am", "Rhein"; "mercy", "le", "bas"), so the phrase passes the
+    # shop-word test, but a phrase of three words that spells a town's whole name is that name.
+    assert is_everyday_text(sign_text)
+    e = run(gz, [line(sign_text)]).estimate
+    assert e is not None and town in e.explanation, e
+    # Shop and notice phrases of as many everyday words still name nothing.
+    for board in ("ФОТО НА ДОКУМЕНТИ", "BED AND BREAKFAST", "OPEN ALL DAY", "ZIMMER FREI HEUTE"):
+        assert is_everyday_text(board) and run(gz, [line(board)]).estimate is None, board
+
+
 def test_a_distance_lets_a_smaller_town_that_is_also_a_word_through(gz):
     # "Долина" (valley) is Dolyna, 20,000 people: a destination with its distance, not a lone word.
     assert is_everyday_text("Долина")

@@ -287,12 +287,18 @@ also pass it ("Миргород" 3.1), so it never rejects a name alone: it says
 as written (no misreading of another name) and that it may be shop or notice text."""
 
 
+def name_words(text: str) -> list[str]:
+    """The words of a name or phrase: runs of letters, an apostrophe inside kept, hyphens and
+    numbers apart ("Mercy-le-Bas" is three words, "Знам'янка" one)."""
+    return _NAME_WORD_RE.findall(text)
+
+
 def text_zipf(text: str) -> float:
     """How common the rarest word of ``text`` is (a common word counts as very common; 0.0: none).
 
     A phrase is vocabulary only if each of its words is ("STREET FOOD"; not "Нова Каховка").
     """
-    words = _NAME_WORD_RE.findall(text)
+    words = name_words(text)
     if not words:
         return 0.0
     return min(EVERYDAY_ZIPF + 1 if w.lower() in COMMON_WORDS else word_zipf(w.lower()) for w in words)

@@ -26,6 +26,7 @@ from geoloc.common.text import (
     is_cyrillic_letter,
     is_everyday_text,
     is_word,
+    name_words,
     script_of,
 )
 from geoloc.infer.rings import UNIT_ABROAD_ODDS, Ring, mention_km, ring_consistency, unit_abroad
@@ -707,6 +708,8 @@ def _reading_hits(
             # A word common because a place of that name is talked about ("Азов", "Усть-Кут",
             # "Бориспіль"): a town of it is named as a destination's would be, not as a shop word's.
             floor = DESTINATION_POPULATION
+        elif _full_phrase_name(reading, hits):
+            floor = 0
         exact = [p for p in hits if p.match >= EXACT_MATCH]
         hits = exact if any(p.population >= floor for p in exact) else []
     return hits
@@ -735,6 +738,22 @@ def _talked_about(reading: str, hits: Sequence[Place], gazetteer: Gazetteer) -> 
         if p.match >= EXACT_MATCH and p.population >= DESTINATION_POPULATION
         for name in gazetteer.names(p.geonameid)
         if len(name.split()) == words
+    )
+
+
+PHRASE_NAME_WORDS = 3
+"""Words from which a reading that spells a place's whole name exactly is that name, however
+everyday each word is ("Weil am Rhein", "Mercy-le-Bas", "Bourg-Saint-Christophe"): wordfreq judges
+words, not phrases, and a phrase of everyday words is seldom a town's full name. Of 16,200
+three-word phrases of everyday English words in news text (the GWN and TR-News corpora), 7 spell a
+town's name exactly, 5 of them as that town ("burton upon trent"; not "central business district")."""
+
+
+def _full_phrase_name(reading: str, hits: Sequence[Place]) -> bool:
+    """Whether the reading is a place's whole name of ``PHRASE_NAME_WORDS`` words or more, exactly."""
+    words = len(name_words(reading))
+    return words >= PHRASE_NAME_WORDS and any(
+        p.match >= EXACT_MATCH and len(name_words(p.matched or p.name)) == words for p in hits
     )
 
 
