@@ -42,7 +42,9 @@ def test_a_panel_naming_two_separate_towns_is_a_direction_sign(gz):
 def test_a_city_limit_sign_in_two_alphabets_says_here(gz):
     e = run(gz, sign(("Чернігів", None), ("Chernihiv", None))).estimate
     assert e is not None and e.radius_km < 30 and e.confidence >= 0.5
-    assert "direction" not in e.explanation
+    assert e.rule == "place_sign" and e.explanation.startswith("sign reads")
+    # A lone name may still be a destination: the explanation says what that would mean.
+    assert "a direction sign to it would leave the camera up to about 300 km away" in e.explanation
 
 
 def test_a_lone_name_beside_a_direction_sign_is_the_place_of_the_photo(gz):

@@ -715,6 +715,14 @@ def _estimate(
         conf *= OCR_NAME_FACTOR * _lone_word_factor(r, p) if r.mention.kind == "ocr" else METADATA_NAME_FACTOR
         what = {"ocr": "sign reads", "xmp": "XMP location", "iptc": "IPTC location"}.get(r.mention.kind, "names")
         road = next((f", the {x.name}," for x in r.roads if x.city_id == p.geonameid), "")
+        # A lone name may be the town's own sign or a direction sign's destination: nothing on the
+        # photo told them apart, so the analyst is told what the other reading would mean.
+        other_kind = (
+            f", if it is the town's own sign; a direction sign to it would leave the camera up to about "
+            f"{DESTINATION_REACH_KM:.0f} km away"
+            if r.mention.kind == "ocr" and not r.roads
+            else ""
+        )
         return _among_namesakes(
             p,
             radius_km=radius,
@@ -722,6 +730,7 @@ def _estimate(
             basis=r.mention.kind,
             rule="place_sign" if r.mention.kind == "ocr" else "written_location",
             explanation=f"{what} {read}{road} -> {p.name} ({p.country_code}), within {radius:.0f} km",
+            caveat=other_kind,
             share=share,
             others=others,
             radii=reach,
@@ -762,6 +771,7 @@ def _among_namesakes(
     ring: Mention | None = None,
     reach_km: float | None = None,
     radii: Mapping[int, float] | None = None,
+    caveat: str = "",
 ) -> Estimate:
     """An estimate at a place that others share the name of (``_namesake_shares``): its share is
     the probability and multiplies the confidence; each namesake worth naming is an alternative,
@@ -769,11 +779,12 @@ def _among_namesakes(
     country signs in), within ``reach_km`` when a direction sign points to it, else within its
     own reach, or the radius ``radii`` gives it by GeoNames id (a ring road's). A place the name
     matches only within OCR tolerance, where the estimate's place matches it exactly, says so: it
-    supposes the reading wrong."""
+    supposes the reading wrong. ``caveat`` ends the explanation: what else the evidence may mean."""
     misread = [q.match < EXACT_MATCH <= place.match for q, _ in others]  # a reading the estimate takes as right
     if round(share, 2) < 1.0:  # "(100%: ...)" would say nothing
         fits = " or a misreading of it" if any(misread) else ""
         explanation += f" ({share:.0%}: other places share the name{fits})"
+    explanation += caveat
     reach = [mention_km(ring, q) if ring else None for q, _ in others]
     off = ", if the reading is a letter or two off"
     return Estimate(
