@@ -69,6 +69,24 @@ def test_a_lone_digit_beside_far_distances_is_kept_as_text_not_as_a_ring(gz):
     assert any(item.startswith("'1'") for item in left_out)
 
 
+def test_a_lone_digit_on_a_sign_whose_other_names_have_no_distance_is_no_ring(gz):
+    # A direction sign "Боровичи / Удомля / Бежецк" without distances, a stroke beside "Удомля"
+    # read as "1": as a ring it put the camera within 1 km of Udomlya at 0.95, 220 km from it.
+    spans = [
+        span("Боровичи", 100, 50, line=0),
+        span("Удомля", 100, 90, line=1),
+        span("1", 300, 90, line=1, conf=60.0),
+        span("Бежецк", 100, 130, line=2),
+    ]
+    found, left_out = rings(gz, spans)
+    assert 1.0 not in {d for ds in found.values() for d in ds}
+    assert any(item.startswith("'1'") for item in left_out), left_out
+    # The same row in both alphabets is one destination: its number stays ("Бровари 2 / Brovary").
+    spans = [span("Бровари", 100, 50, line=0), span("2", 300, 50, line=0), span("Brovary", 100, 80, line=1, lang="eng")]
+    found, left_out = rings(gz, spans)
+    assert found.get("Brovary") == {2.0} and left_out == []
+
+
 def test_a_name_never_takes_the_number_of_another_row_of_one_ocr_line(gz):
     # A pass merged two sign rows into one text line: "Ovruch" shares Korosten's line id but
     # lies a row below it, beside no number of its own; "Коростень" is read with Latin look-alikes.

@@ -616,15 +616,23 @@ def _disputed_readings(
 
 
 def _stray_digits(mentions: Sequence[Mention]) -> dict[int, str]:
-    """Sign rows whose distance is a lone digit beside far larger ones on the same panel, with why.
+    """Sign rows whose distance is a lone digit beside far larger ones on the same panel, or the
+    only number of a panel whose other destinations have none, with why.
 
+    A sign that gives distances gives them on every row it lists; where the other names of a
+    panel have none, a single digit beside one of them is a mark the reader took for a number (an
+    arrow, a letter's stroke, the panel's edge), and as a 1-9 km ring it would state the camera
+    beside a destination that may lie hundreds of km ahead. The same name's line in the other
+    alphabet is the same row, not another destination.
     Keyed by ``id`` of the mention: the reason goes to the readings left out, the number to no ring.
     """
     largest: dict[int, float] = {}
+    numbered: dict[int | None, int] = {}
     for m in mentions:
         if m.kind == "ocr" and m.distance_km:
             largest[m.region] = max(largest.get(m.region, 0.0), m.distance_km)
-    return {
+            numbered[m.region] = numbered.get(m.region, 0) + 1
+    out = {
         id(m): f"a lone digit beside {largest[m.region]:g} km on the same sign: a stray mark, not a distance"
         for m in mentions
         if m.kind == "ocr"
@@ -632,6 +640,22 @@ def _stray_digits(mentions: Sequence[Mention]) -> dict[int, str]:
         and m.distance_km < 10
         and largest.get(m.region, 0.0) >= STRAY_DIGIT_RATIO * max(m.distance_km, 1.0)
     }
+    for m in mentions:
+        if m.kind != "ocr" or m.distance_km is None or m.distance_km >= 10 or numbered.get(m.region) != 1:
+            continue
+        others = [
+            o
+            for o in mentions
+            if o is not m
+            and o.kind == "ocr"
+            and o.region == m.region
+            and _legible(o)
+            and max(len(_letters(x)) for x in o.readings) >= SHORT_NAME_LETTERS
+            and not spelled_alike(o.readings, m.readings)
+        ]
+        if others:
+            out[id(m)] = "a lone digit on a sign whose other names have no distance: a stray mark, not a distance"
+    return out
 
 
 _ARROW_PREFIX = re.compile(r"^(?:\S{1,2}\s+|[^\W_]{1,2}(?=[^\W\d_a-zа-яіїєґў][a-zа-яіїєґў'’\-]{2,}))", re.UNICODE)
