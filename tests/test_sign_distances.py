@@ -251,6 +251,21 @@ def test_a_right_arrow_read_as_a_last_digit_by_one_pass_is_no_digit(arrow, km):
     assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Comana de Sus": km}
 
 
+@pytest.mark.parametrize(("arrow", "km"), [("up", 60.0), ("left", 60.0), (None, 260.0)])
+def test_a_columns_arrow_read_as_a_first_digit_by_one_pass_is_no_digit(arrow, km):
+    # A sign with columns, "Трабы" over "↑60" and "Солы" over "42 →": the Cyrillic pass reads
+    # "260", its box starting over the arrow, the other pass "60". With the arrow seen left of the
+    # number the extra first digit is the arrow; without it, the longer reading wins.
+    spans = [
+        span("Трабы", 100, 50, line=0, height=30),
+        span("Солы", 400, 50, line=0, height=30),
+        replace(span("260", 94, 100, line=1, height=30), arrow=arrow),
+        replace(span("60", 110, 100, line=1, lang=ENG, height=30), arrow=arrow),
+        replace(span("42", 400, 100, line=1, lang=ENG, height=30), arrow="right"),
+    ]
+    assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Трабы": km, "Солы": 42.0}
+
+
 def test_column_names_read_as_one_phrase_are_cut_over_the_distances_under_them():
     # Columns set closer than a word height apart read as one phrase; the distances under the
     # names say where each name ends. Both passes' phrases are cut the same way, a name of two

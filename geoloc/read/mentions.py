@@ -468,15 +468,18 @@ def _row_distance(row: Sequence[TextSpan]) -> float | None:
     A number left of the name is not its distance (a route shield, an arrow or the panel's edge
     read as "1"). Where passes read different numbers right of the name, the one with more digits
     wins, then the nearest: OCR loses digits of a number far more often than it invents them, and a
-    stray mark reads as a single "1" or "7". The exception is the arrow a right turn draws right
-    of its distance: where one was seen there, a reading that is another's with one digit more,
-    reaching further right ("213" beside "21 →"), read the arrow as that digit.
+    stray mark reads as a single "1" or "7". The exception is an arrow drawn beside the distance
+    (a sign's columns put it left of the number, a right turn's right of it): where one was seen
+    there, a reading that is another's with one digit more on the arrow's side, reaching further
+    that way ("213" beside "21 →", "260" beside "↑60"), read the arrow as that digit.
     """
     lettered = [s.box[0] for s in row if _names_something(s)]
     name_left = min(lettered) if lettered else None
     candidates: list[tuple[int, int, float]] = []  # (-digits, x, km)
-    read: list[tuple[str, int]] = []  # each number as read and its right edge, for the arrow test
-    arrow_right = any(s.arrow in RIGHT_SIDE_ARROWS for s in row if not _names_something(s))
+    read: list[tuple[str, int, int]] = []  # each number as read and its left and right edges, for the arrow test
+    arrows = {s.arrow for s in row if not _names_something(s) and s.arrow is not None}
+    arrow_right = bool(arrows & RIGHT_SIDE_ARROWS)
+    arrow_left = bool(arrows - RIGHT_SIDE_ARROWS)
     for s in row:
         seen_letters = False
         for tok in s.text.split():
@@ -492,12 +495,16 @@ def _row_distance(row: Sequence[TextSpan]) -> float | None:
             if seen_letters or (name_left is not None and s.box[0] + s.box[2] / 2 >= name_left):
                 digits = sum(ch.isdigit() for ch in m.group(1).lstrip("0"))
                 candidates.append((-digits, s.box[0], distance_value(m.group(1))))
-                read.append((m.group(1), s.box[0] + s.box[2]))
-    if arrow_right:
+                read.append((m.group(1), s.box[0], s.box[0] + s.box[2]))
+    if arrow_right or arrow_left:
         candidates = [
             c
-            for c, (number, end) in zip(candidates, read, strict=True)
-            if not any(number[:-1] == other and end > other_end for other, other_end in read)
+            for c, (number, start, end) in zip(candidates, read, strict=True)
+            if not any(
+                (arrow_right and number[:-1] == other and end > other_end)
+                or (arrow_left and number[1:] == other and start < other_start)
+                for other, other_start, other_end in read
+            )
         ] or candidates
     return min(candidates)[2] if candidates else None
 
