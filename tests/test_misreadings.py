@@ -306,6 +306,18 @@ def test_a_latin_line_read_with_an_l_as_i_a_name_prefix_or_a_glued_arrow_keeps_i
     assert arrow is not None and haversine_km(arrow.lat, arrow.lon, tg.lat, tg.lon) < 10, arrow
 
 
+def test_a_capital_i_between_small_letters_is_read_as_the_small_l_it_was(gz):
+    # Oslo's town sign read "OsIo": folded to small letters, "osio" is another name of Osseo (US,
+    # 2,700 people), one letter closer than Oslo. A capital I after a small letter is how the
+    # Latin pass reads a small l.
+    oslo = _place(gz, "Oslo")
+    e = run(gz, sign(("OsIo", None))).estimate
+    assert e is not None and haversine_km(e.lat, e.lon, oslo.lat, oslo.lon) < 25 and e.confidence >= 0.5, e
+    # A name with such a capital of its own is still read as written.
+    e = run(gz, sign(("McIntyre", None))).estimate
+    assert e is not None and "McIntyre" in e.explanation, e
+
+
 def _read_sign(line: SignLine, kind: str, seed: int) -> list[TextSpan]:
     """What geoloc's OCR passes read off a one-row sign, drawn square to the camera."""
     require(recognise.REC_MODEL.is_file(), "the text-recognition model", MODEL_STEP)

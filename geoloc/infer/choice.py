@@ -664,6 +664,12 @@ OCR reads an arrow drawn left of the name ("ФБогучаны", "ANysa", "tEssl
 Березанская")."""
 
 
+_SMALL_L_AS_I = re.compile(r"(?<=[a-z])I(?=[a-z]|\b)")
+"""A capital I after a small Latin letter, inside or at the end of a word: how the Latin pass reads
+a small l ("OsIo", "VaIea", "WeIl"), far more often than a name has such a capital ("McIntyre",
+whose reading as written is looked up too)."""
+
+
 def _reading_hits(
     m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors, listed: bool, arrow_letters: bool = True
 ) -> list[Place]:
@@ -681,6 +687,15 @@ def _reading_hits(
         for p in gazetteer.search(reading, priors=priors, limit=NAMESAKE_LIMIT, fuzzy=m.kind == "ocr")
         if p.match >= MIN_MATCH
     ]
+    if m.kind == "ocr" and (small_l := _SMALL_L_AS_I.sub("l", reading)) != reading:
+        # "OsIo": a capital I between small letters is a small l the Latin pass read as I; the
+        # reading folded to small letters ("osio") would name Osseo in the US through its other
+        # name "Osio", one letter closer than Oslo. Each place keeps its better match of the two.
+        best = {p.geonameid: p for p in hits}
+        for p in gazetteer.search(small_l, priors=priors, limit=NAMESAKE_LIMIT, fuzzy=True):
+            if p.match >= MIN_MATCH and (p.geonameid not in best or p.match > best[p.geonameid].match):
+                best[p.geonameid] = p
+        hits = sorted(best.values(), key=lambda p: -p.score)
     bare = _ARROW_PREFIX.sub("", reading, count=1) if m.kind == "ocr" and arrow_letters else reading
     if bare != reading and not any(p.match >= EXACT_MATCH for p in hits):
         # A junction sign's arrow read as letters glued to the name ("ФБогучаны", "ANysa",
