@@ -1227,7 +1227,10 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
     mentions; written locations and captions are never dropped (they are typed, not read).
     """
     signs = [r.mention.region or 0 for r in resolved]
-    read = [r.mention.kind == "ocr" for r in resolved]  # a caption's places share no panel
+    # Rows of a sign without a distance, whose places the panel's reach bounds (a caption's places
+    # share no panel; rows with distances are judged by their rings, and where a number is taken
+    # as misread the pair's cost below still keeps its place near the others).
+    unnumbered = [r.mention.kind == "ocr" and not r.mention.distance_km for r in resolved]
     arrowed = arrowed_signs(resolved)
     ring_cost: dict[tuple[int, ...], float] = {}  # the same rings recur across combinations
 
@@ -1236,7 +1239,7 @@ def choose(resolved: Sequence[Resolved], anchors: Sequence[Place]) -> Choice:
         picked = [(i, o.place, o.km) for i, o in enumerate(combo) if o.place is not None]
         for (i, a, da), (j, b, db) in itertools.combinations(picked, 2):
             km = haversine_km(a.lat, a.lon, b.lat, b.lon)
-            if km > 2 * FARTHEST_DESTINATION_KM and read[i] and read[j] and signs[i] == signs[j]:
+            if km > 2 * FARTHEST_DESTINATION_KM and unnumbered[i] and unnumbered[j] and signs[i] == signs[j]:
                 return math.inf
             if not (da and db):  # rings judge the pairs that have distances
                 # Destinations of one sign lie apart, with or without a distance read (a misread
