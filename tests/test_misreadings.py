@@ -306,7 +306,7 @@ def test_a_latin_line_read_with_an_l_as_i_a_name_prefix_or_a_glued_arrow_keeps_i
     assert arrow is not None and haversine_km(arrow.lat, arrow.lon, tg.lat, tg.lon) < 10, arrow
 
 
-def test_a_capital_i_between_small_letters_is_read_as_the_small_l_it_was(gz):
+def test_an_i_and_an_l_the_latin_pass_mistook_for_each_other_are_read_as_written(gz):
     # Oslo's town sign read "OsIo": folded to small letters, "osio" is another name of Osseo (US,
     # 2,700 people), one letter closer than Oslo. A capital I after a small letter is how the
     # Latin pass reads a small l.
@@ -316,6 +316,10 @@ def test_a_capital_i_between_small_letters_is_read_as_the_small_l_it_was(gz):
     # A name with such a capital of its own is still read as written.
     e = run(gz, sign(("McIntyre", None))).estimate
     assert e is not None and "McIntyre" in e.explanation, e
+    # The other way round in a word of capitals: "KlELCE" is Kielce's sign.
+    kielce = _place(gz, "Kielce")
+    e = run(gz, sign(("KlELCE", None))).estimate
+    assert e is not None and haversine_km(e.lat, e.lon, kielce.lat, kielce.lon) < 15 and e.confidence >= 0.5, e
 
 
 def _read_sign(line: SignLine, kind: str, seed: int) -> list[TextSpan]:

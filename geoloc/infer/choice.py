@@ -668,6 +668,15 @@ _SMALL_L_AS_I = re.compile(r"(?<=[a-z])I(?=[a-z]|\b)")
 """A capital I after a small Latin letter, inside or at the end of a word: how the Latin pass reads
 a small l ("OsIo", "VaIea", "WeIl"), far more often than a name has such a capital ("McIntyre",
 whose reading as written is looked up too)."""
+_CAPITAL_I_AS_L = re.compile(r"(?<=[A-Z])l(?=[A-Z]|\b)")
+"""A small l after a capital and before one (or the word's end): the same confusion the other way,
+a capital I of a word in capitals read as l ("QUlNS", "VlLLE")."""
+
+
+def _l_and_i_as_written(reading: str) -> str:
+    """The reading with each I or l the Latin pass mistook for the other put back (as in a word in
+    small letters or in capitals)."""
+    return _CAPITAL_I_AS_L.sub("I", _SMALL_L_AS_I.sub("l", reading))
 
 
 def _reading_hits(
@@ -687,12 +696,12 @@ def _reading_hits(
         for p in gazetteer.search(reading, priors=priors, limit=NAMESAKE_LIMIT, fuzzy=m.kind == "ocr")
         if p.match >= MIN_MATCH
     ]
-    if m.kind == "ocr" and (small_l := _SMALL_L_AS_I.sub("l", reading)) != reading:
+    if m.kind == "ocr" and (as_written := _l_and_i_as_written(reading)) != reading:
         # "OsIo": a capital I between small letters is a small l the Latin pass read as I; the
         # reading folded to small letters ("osio") would name Osseo in the US through its other
         # name "Osio", one letter closer than Oslo. Each place keeps its better match of the two.
         best = {p.geonameid: p for p in hits}
-        for p in gazetteer.search(small_l, priors=priors, limit=NAMESAKE_LIMIT, fuzzy=True):
+        for p in gazetteer.search(as_written, priors=priors, limit=NAMESAKE_LIMIT, fuzzy=True):
             if p.match >= MIN_MATCH and (p.geonameid not in best or p.match > best[p.geonameid].match):
                 best[p.geonameid] = p
         hits = sorted(best.values(), key=lambda p: -p.score)
