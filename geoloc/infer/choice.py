@@ -624,6 +624,7 @@ def _stray_digits(mentions: Sequence[Mention]) -> dict[int, str]:
     arrow, a letter's stroke, the panel's edge), and as a 1-9 km ring it would state the camera
     beside a destination that may lie hundreds of km ahead. The same name's line in the other
     alphabet is the same row, not another destination.
+
     Keyed by ``id`` of the mention: the reason goes to the readings left out, the number to no ring.
     """
     largest: dict[int, float] = {}
@@ -891,8 +892,9 @@ def _cross_pass_misreadings(m: Mention, found: dict[str, list[Place]]) -> tuple[
     Cyrillic as a place is a Cyrillic line, unless the Latin reading is the place's own spelling
     and the Cyrillic one matches only once romanised: the other reading never outranks it. Nor
     does it outrank a Latin reading that is a word or a place's own name in letters no Cyrillic
-    letter looks like (``cyrillic_lookalike``): "Gap" has a G the Latin pass cannot have made of a Cyrillic
-    line, so the Cyrillic pass's "Сар" is its look-alike, not "Sar" (Surskoye, 2,500 km away).
+    letter looks like (``cyrillic_lookalike``): "Gap" has a G the Latin pass cannot have made of
+    a Cyrillic line, so the Cyrillic pass's "Сар" is its look-alike, not "Sar" (Surskoye, 2,500
+    km away).
     Otherwise a line that one alphabet reads as a word (``is_word``) is in that alphabet, and the
     other alphabet's readings naming other places are misreadings.
     """
