@@ -633,28 +633,21 @@ def _stray_digits(mentions: Sequence[Mention]) -> dict[int, str]:
         if m.kind == "ocr" and m.distance_km:
             largest[m.region] = max(largest.get(m.region, 0.0), m.distance_km)
             numbered[m.region] = numbered.get(m.region, 0) + 1
-    out = {
-        id(m): f"a lone digit beside {largest[m.region]:g} km on the same sign: a stray mark, not a distance"
-        for m in mentions
-        if m.kind == "ocr"
-        and m.distance_km is not None
-        and m.distance_km < 10
-        and largest.get(m.region, 0.0) >= STRAY_DIGIT_RATIO * max(m.distance_km, 1.0)
-    }
+    out: dict[int, str] = {}
     for m in mentions:
-        if m.kind != "ocr" or m.distance_km is None or m.distance_km >= 10 or numbered.get(m.region) != 1:
+        if m.kind != "ocr" or m.distance_km is None or m.distance_km >= 10:
             continue
-        others = [
-            o
-            for o in mentions
-            if o is not m
+        if largest.get(m.region, 0.0) >= STRAY_DIGIT_RATIO * max(m.distance_km, 1.0):
+            out[id(m)] = f"a lone digit beside {largest[m.region]:g} km on the same sign: a stray mark, not a distance"
+        elif numbered.get(m.region) == 1 and any(
+            o is not m
             and o.kind == "ocr"
             and o.region == m.region
             and _legible(o)
             and max(len(_letters(x)) for x in o.readings) >= SHORT_NAME_LETTERS
             and not spelled_alike(o.readings, m.readings)
-        ]
-        if others:
+            for o in mentions
+        ):
             out[id(m)] = "a lone digit on a sign whose other names have no distance: a stray mark, not a distance"
     return out
 
