@@ -329,6 +329,30 @@ def _read_sign(line: SignLine, kind: str, seed: int) -> list[TextSpan]:
     return read_text(image)
 
 
+@pytest.mark.parametrize(("name", "km"), [("Słupsk", 45), ("Łańcut", 30), ("Piła", 60), ("Gießen", 47)])
+def test_a_letter_the_latin_recogniser_cannot_write_is_put_back(gz, name, km):
+    # The Latin recogniser has no "ł" and no "ß": it writes "Stupsk" for Słupsk (99,000 people),
+    # the name of a village of 800, "tancut" for Łańcut (Tanout in Niger is a letter off), "Pita"
+    # for Piła, "Gie Ben" for Gießen. The sign is drawn and read by geoloc's OCR.
+    spans = _read_sign(SignLine(name_lat=name, distance_km=km), "eu_direction", seed=2)
+    assert not any(name.lower() in s.text.lower() for s in spans), [s.text for s in spans]  # the case under test
+    e = run(gz, mentions_from_spans(spans)).estimate
+    town = _place(gz, name)
+    assert e is not None and haversine_km(e.lat, e.lon, town.lat, town.lon) < 5 and e.radius_km >= km, e
+
+
+def test_a_t_that_may_be_an_l_with_a_stroke_leaves_both_places_in_the_count(gz):
+    # Neither Latin pass writes "ł", so "Stupsk" is the village of that name (800 people) or
+    # Słupsk (99,000) read so: the city is the likelier, and the village keeps its share.
+    e = run(gz, sign(("Stupsk", 20))).estimate
+    slupsk = _place(gz, "Słupsk")
+    assert e is not None and haversine_km(e.lat, e.lon, slupsk.lat, slupsk.lon) < 5, e
+    assert e.probability is not None and 0.5 < e.probability < 0.97, e
+    # A t that is a t keeps its place.
+    e = run(gz, sign(("Stuttgart", 20))).estimate
+    assert e is not None and e.explanation.startswith("sign: Stuttgart 20 km"), e
+
+
 @pytest.mark.parametrize("name", ["ОРЁЛ", "Орёл"])
 def test_a_city_the_latin_pass_reads_as_a_shop_word_is_still_the_city(gz, name):
     # A Russian direction sign to Oryol (Орёл, 300,000 people), 85 km. The Latin pass reads the

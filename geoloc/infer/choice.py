@@ -28,6 +28,7 @@ from geoloc.common.text import (
     is_word,
     name_words,
     script_of,
+    unread_marks,
 )
 from geoloc.infer.rings import UNIT_ABROAD_ODDS, Ring, mention_km, ring_consistency, unit_abroad
 from geoloc.model import ContextFacts, Mention, Metadata, Place, box_within, shared_extent, union_box
@@ -673,6 +674,52 @@ def _l_and_i_as_written(reading: str) -> str:
     return _CAPITAL_I_AS_L.sub("I", _SMALL_L_AS_I.sub("l", reading))
 
 
+_STROKED_L_AS = {"t": "ł", "T": "Ł"}
+"""What the Latin recogniser writes for a Polish "ł", a letter it has no glyph for: "t" ("Mława"
+read "Mtawa", "Wrocław" "Wroctaw", "Łódź" "todz", "Piła" "Pita"). Unfixed, a short name is lost
+or names another place: "Słupsk" (99,000 people) read "Stupsk" is a village of 800 of that name,
+"Łańcut" read "tancut" is Tanout in Niger."""
+STROKED_L_GUESSES = 3
+"""Most t's of a reading tried as an "ł": each set of them is a look-up, 7 at most; Polish names
+have one or two."""
+_SHARP_S_AS_B = re.compile(r"(?<=[a-zäöü]) ?B(?=[a-zäöü])")
+"""A capital B, often after a space, between small letters: how the Latin recogniser writes the
+German "ß", which it has no glyph for ("Gießen" read "Gie Ben", "Großenhain" "Gro Benhain")."""
+
+
+def _unwritten_letters(reading: str) -> list[str]:
+    """The reading with letters the Latin passes cannot write put back where they may stand: each
+    set of its t's as "ł" (``_STROKED_L_AS``), and "ß" for a B read inside a word."""
+    out: list[str] = []
+    at = [i for i, ch in enumerate(reading) if ch in _STROKED_L_AS]
+    if 0 < len(at) <= STROKED_L_GUESSES:
+        for k in range(1, 2 ** len(at)):
+            letters = list(reading)
+            for j, i in enumerate(at):
+                if k >> j & 1:
+                    letters[i] = _STROKED_L_AS[letters[i]]
+            out.append("".join(letters))
+    if (sharp := _SHARP_S_AS_B.sub("ß", reading)) != reading:
+        out.append(sharp)
+    return out
+
+
+def _with_unwritten_letters(reading: str, hits: list[Place], gazetteer: Gazetteer, priors: Priors) -> list[Place]:
+    """``hits`` with the places the reading names once a letter the recogniser cannot write is put
+    back (``_unwritten_letters``), each place keeping its better match. Only a place whose own name
+    has that letter counts: "Piła" for "Pita", never Pila in the Philippines, which has a plain l
+    the recogniser would have written."""
+    best = {p.geonameid: p for p in hits}
+    found = False
+    for variant in _unwritten_letters(reading):
+        for p in gazetteer.search(variant, priors=priors, limit=TOP_PER_MENTION, fuzzy=False):
+            better = p.geonameid not in best or p.match > best[p.geonameid].match
+            if better and p.match >= EXACT_MATCH and unread_marks(variant, p.matched or p.name) == 0:
+                best[p.geonameid] = p
+                found = True
+    return sorted(best.values(), key=lambda p: -p.score) if found else hits
+
+
 def _reading_hits(
     m: Mention, reading: str, gazetteer: Gazetteer, priors: Priors, listed: bool, arrow_letters: bool = True
 ) -> list[Place]:
@@ -724,6 +771,8 @@ def _reading_hits(
             for p in hits
         ]
         hits = [p for p in hits if p.match >= MIN_MATCH]
+    if script_of(reading) == SCRIPT_LATIN:
+        hits = _with_unwritten_letters(reading, hits, gazetteer, priors)
     cyrillic = script_of(reading) == SCRIPT_CYRILLIC
     if cyrillic:
         # A sign written in Cyrillic stands where Cyrillic is written: "Александрия" on a
