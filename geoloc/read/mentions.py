@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import NamedTuple
 
 from geoloc.common.geodesy import KM_PER_MILE
 from geoloc.common.text import is_common_word, is_region_word, is_word, script_of
@@ -462,6 +463,19 @@ def _with_orphan_numbers(cells: list[list[TextSpan]]) -> list[list[TextSpan]]:
     return [cell + (cells[joined[i]] if i in joined else []) for i, cell in enumerate(cells) if i not in gone]
 
 
+class _RowNumber(NamedTuple):
+    """A number read on a sign row, as read, with the left and right edges of its span."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def preference(self) -> tuple[int, int, float]:
+        """The order ``_row_distance`` prefers numbers in: more digits, then further left, then smaller."""
+        return (-sum(ch.isdigit() for ch in self.text.lstrip("0")), self.start, distance_value(self.text))
+
+
 def _row_distance(row: Sequence[TextSpan]) -> float | None:
     """The distance written beside the name on one sign row, or None.
 
@@ -475,8 +489,7 @@ def _row_distance(row: Sequence[TextSpan]) -> float | None:
     """
     lettered = [s.box[0] for s in row if _names_something(s)]
     name_left = min(lettered) if lettered else None
-    candidates: list[tuple[int, int, float]] = []  # (-digits, x, km)
-    read: list[tuple[str, int, int]] = []  # each number as read and its left and right edges, for the arrow test
+    numbers: list[_RowNumber] = []
     arrows = {s.arrow for s in row if not _names_something(s) and s.arrow is not None}
     arrow_right = bool(arrows & RIGHT_SIDE_ARROWS)
     arrow_left = bool(arrows - RIGHT_SIDE_ARROWS)
@@ -493,20 +506,20 @@ def _row_distance(row: Sequence[TextSpan]) -> float | None:
             # right of the name's start: beside it, or under it in a column (a short name over a
             # longer "125 km" starts right of the number)
             if seen_letters or (name_left is not None and s.box[0] + s.box[2] / 2 >= name_left):
-                digits = sum(ch.isdigit() for ch in m.group(1).lstrip("0"))
-                candidates.append((-digits, s.box[0], distance_value(m.group(1))))
-                read.append((m.group(1), s.box[0], s.box[0] + s.box[2]))
+                numbers.append(_RowNumber(m.group(1), s.box[0], s.box[0] + s.box[2]))
     if arrow_right or arrow_left:
-        candidates = [
-            c
-            for c, (number, start, end) in zip(candidates, read, strict=True)
+        numbers = [
+            n
+            for n in numbers
             if not any(
-                (arrow_right and number[:-1] == other and end > other_end)
-                or (arrow_left and number[1:] == other and start < other_start)
-                for other, other_start, other_end in read
+                (arrow_right and n.text[:-1] == o.text and n.end > o.end)
+                or (arrow_left and n.text[1:] == o.text and n.start < o.start)
+                for o in numbers
             )
-        ] or candidates
-    return min(candidates)[2] if candidates else None
+        ] or numbers
+    if not numbers:
+        return None
+    return distance_value(min(numbers, key=lambda n: n.preference).text)
 
 
 def _row_unit(row: Sequence[TextSpan]) -> DistanceUnit | None:
