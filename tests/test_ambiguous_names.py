@@ -295,3 +295,25 @@ def test_a_sign_that_also_writes_the_name_in_cyrillic_is_not_the_latin_lines_nam
         assert both is not None and alone is not None
         assert haversine_km(both.lat, both.lon, 46.48, 30.73) < 15  # Odesa, Ukraine
         assert both.confidence >= alone.confidence and both.alternatives == (), both
+
+
+@pytest.mark.parametrize(
+    ("read", "city", "population"), [("Zaporizhzhia", "Zaporizhzhya", 500_000), ("Moskva", "Moscow", 5_000_000)]
+)
+def test_a_citys_name_as_its_country_romanises_it_is_its_own_name(gz: Gazetteer, read: str, city: str, population: int):
+    # A Ukrainian sign's Latin line writes "Zaporizhzhia" (the national romanisation of
+    # "Запоріжжя"); GeoNames calls the city "Zaporizhzhya" and has a village of 656 people whose own
+    # name is "Zaporizhzhia". Read alone, the line is the city's name as its country writes it,
+    # not the village's better match: the city is the answer, the village a namesake.
+    e = run(gz, sign((read, 30))).estimate
+    big = next(p for p in gz.search(city, limit=5) if p.kind == "city" and p.population >= population)
+    assert e is not None and haversine_km(e.lat, e.lon, big.lat, big.lon) < 5 and e.confidence >= 0.5, e
+
+
+def test_a_name_a_city_has_in_another_language_does_not_outrank_a_town_of_that_name(gz: Gazetteer) -> None:
+    # Samara (1.2 million people) has "Самар" among its names, in Tatar; Samar is a Ukrainian
+    # town of 70,000. The Latin line "Samar" is how Ukraine writes its town, not how Russia writes
+    # Samara: the town is the answer, Samara a namesake.
+    e = run(gz, sign(("Samar", 30))).estimate
+    samar = next(p for p in gz.search("Samar", limit=5) if p.kind == "city" and p.country_code == "UA")
+    assert e is not None and haversine_km(e.lat, e.lon, samar.lat, samar.lon) < 5, e

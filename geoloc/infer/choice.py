@@ -27,6 +27,7 @@ from geoloc.common.text import (
     is_everyday_text,
     is_word,
     name_words,
+    normalise,
     script_of,
     unread_marks,
 )
@@ -37,7 +38,7 @@ from geoloc.places.offline import SPELLING_MATCH, edit_match
 from geoloc.places.protocol import Gazetteer, Priors
 from geoloc.places.roads import CityRoad, city_roads
 from geoloc.places.tables import CYRILLIC_COUNTRIES
-from geoloc.places.translit import romanisations
+from geoloc.places.translit import ROMANISED_COUNTRIES, romanisations
 from geoloc.read.lemmas import dictionary_forms, is_russian, is_toponym
 from geoloc.read.mentions import STACK_GAP
 
@@ -338,10 +339,9 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             # Signs and written locations name settlements; "Chernihiv" there is the city.
             best = {k: p for k, p in best.items() if p.kind == "city"}
         if best:
-            # By match, then the gazetteer's rank (size, priors). A place's own name in the other
-            # script ranks with its other names: a hamlet whose own name is "Moskva" must not come
-            # before Moscow, which has "Москва" as another name.
-            ordered = sorted(best.values(), key=lambda p: -(ALTERNATE if ALTERNATE <= p.match < 1.0 else p.match))
+            # By how well the reading names each (a romanisation of a place's own Cyrillic name as
+            # its own name), then the gazetteer's rank (size, priors).
+            ordered = sorted(best.values(), key=lambda p: -_match_rank(p, gazetteer))
             namesakes = tuple(p for p in ordered if p.match >= EXACT_MATCH)[:NAMESAKE_LIMIT]
             namesakes += _disputed_readings(found, misread, best, namesakes)
             road_km = 0.0
@@ -804,6 +804,47 @@ def _reading_hits(
         exact = [p for p in hits if p.match >= EXACT_MATCH]
         hits = exact if any(p.population >= floor for p in exact) else []
     return hits
+
+
+PRINCIPAL_NAME_LIKENESS = 0.75
+"""A gazetteer name at least this like (``difflib`` ratio) a romanisation of one of the place's
+Cyrillic names is that name romanised, and that Cyrillic name the principal one ("Zaporizhzhya"
+and "Zaporizhzhia" from "Запоріжжя", 0.92); under it the gazetteer name is an exonym ("Moscow":
+0.5 from "Moskva", 0.67 from a Chechen name) and tells no Cyrillic name from another."""
+
+
+def _romanises_principal_name(latin: str, p: Place, gazetteer: Gazetteer) -> bool:
+    """Whether a Latin name of ``p`` is how its country writes its principal Cyrillic name: a
+    romanisation of it by the systems of ``ROMANISED_COUNTRIES`` ("Zaporizhzhia", "Moskva"). The
+    principal name is the one whose romanisation comes nearest the gazetteer's name, where one
+    comes near (``PRINCIPAL_NAME_LIKENESS``); its other Cyrillic names may be another people's
+    ("Самар", Samara's in Tatar, is the Ukrainian town of Samar) or a neighbour's by mistake
+    (Nikopol lists "Слов'янськ")."""
+    if p.country_code not in ROMANISED_COUNTRIES:
+        return False
+    spelt = {
+        n: {normalise(x) for x in romanisations(n)}
+        for n in gazetteer.names(p.geonameid)
+        if script_of(n) == SCRIPT_CYRILLIC
+    }
+    if not spelt:
+        return False
+    name = normalise(p.name)
+    near = {n: max(difflib.SequenceMatcher(None, name, x).ratio() for x in xs) for n, xs in spelt.items()}
+    if max(near.values()) >= PRINCIPAL_NAME_LIKENESS:
+        spelt = {n: xs for n, xs in spelt.items() if near[n] == max(near.values())}
+    return any(normalise(latin) in xs for xs in spelt.values())
+
+
+def _match_rank(p: Place, gazetteer: Gazetteer) -> float:
+    """How well a reading names ``p``, for ordering a mention's options: the gazetteer's match, with
+    a place's other names (``ALTERNATE``) below its own, except a romanisation of its principal
+    Cyrillic name ("Zaporizhzhia", GeoNames' city being "Zaporizhzhya"), which is its own name as
+    its country writes it: a village of 656 people whose GeoNames name is "Zaporizhzhia" must not
+    come before the city of 710,000 that the signs around it write so."""
+    if not ALTERNATE <= p.match < 1.0:
+        return p.match
+    return 1.0 if _romanises_principal_name(p.matched or p.name, p, gazetteer) else ALTERNATE
 
 
 def _talked_about(reading: str, hits: Sequence[Place], gazetteer: Gazetteer) -> bool:

@@ -194,6 +194,9 @@ BE_2007 = System(
 )
 
 SYSTEMS: dict[str, System] = {s.name: s for s in (UK_2010, RU_GOST_52290, RU_BGN, RU_GOST_779, BE_2007)}
+ROMANISED_COUNTRIES = frozenset({"UA", "RU", "BY"})
+"""The countries whose own Latin spellings of their places ``SYSTEMS`` give: their signs write
+"Zaporizhzhia" and "Moskva", whatever the gazetteer calls the places ("Zaporizhzhya", Moscow)."""
 
 _FRONT = set("еиыйєіїЕИЫЙЄІЇ")
 
