@@ -6,7 +6,9 @@ analyst meets on every road: given a direction sign to a town, with its distance
 the name and find the town? It takes every settlement of the ``locate_scenes`` pools in Ukraine
 (Ukrainian sign: the Cyrillic name over its national romanisation), Russia and Belarus (Russian
 sign: Cyrillic only) whose population lies in ``--population``, with the Cyrillic name a sign of
-that style writes (GeoNames' alternate names; not any list geoloc reads), and for each:
+that style writes (GeoNames' alternate names; not any list geoloc reads); with ``--styles eu,we``
+also the towns of central and of western and northern Europe, each under its own name in its own
+letters (Słupsk, Gießen, Næstved: letters the Latin recognisers have no glyph for), and for each:
 
   photo      a one-row direction sign "NAME km" (km uniform 20-300, the town's own draw from the
              seed) rendered into a road scene by the test kit (size, angle, tilt, light and JPEG
@@ -40,7 +42,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.locate_scenes import DIRECTION_SIGN, Town, pools  # noqa: E402
+from benchmarks.locate_scenes import DIRECTION_SIGN, LATIN_STYLES, Town, pools  # noqa: E402
 from benchmarks.support.header import header_line  # noqa: E402
 from benchmarks.support.tables import share  # noqa: E402
 from geoloc.common.geodesy import haversine_km  # noqa: E402
@@ -50,7 +52,9 @@ from geoloc.read.ocr.langs import DEFAULT_LANGS  # noqa: E402
 from geoloc.read.ocr.reader import split_passes  # noqa: E402
 from tests.support.scenes import SignLine, SignSpec, render_scene  # noqa: E402
 
-SIGN_STYLES = ("ua", "ru")
+SIGN_STYLES = ("ua", "ru", "eu", "we")
+"""The sign styles measured: Cyrillic names (the default) and Latin ones (``locate_scenes.STYLES``)."""
+DEFAULT_STYLES = ("ua", "ru")
 """The styles whose signs carry Cyrillic names: the alphabet geoloc's sign readers are built for."""
 KM_RANGE = (20, 300)
 """Distances on the signs: a town signposted from the next valley to one a day's drive away."""
@@ -91,12 +95,16 @@ class Row:
 
 
 def _towns(style: str, low: int, high: int) -> list[Town]:
-    """The style's pool towns in [low, high) people with a Cyrillic name, largest first."""
-    towns = [t for t in pools()[style].towns if t.cyr and low <= t.population < high]
+    """The style's pool towns in [low, high) people with a name its signs write (a Cyrillic one on
+    a Cyrillic style's), largest first."""
+    latin = style in LATIN_STYLES
+    towns = [t for t in pools()[style].towns if (t.latin if latin else t.cyr) and low <= t.population < high]
     return sorted(towns, key=lambda t: (-t.population, t.name))
 
 
 def _line(town: Town, style: str, km: int) -> SignLine:
+    if style in LATIN_STYLES:
+        return SignLine(name_lat=town.latin, distance_km=km)
     return SignLine(name_cyr=town.cyr, name_lat=town.latin if style == "ua" else None, distance_km=km)
 
 
@@ -104,6 +112,11 @@ def _perfect_spans(town: Town, style: str, km: int) -> list[TextSpan]:
     """What a perfect reader returns for the sign: the name and its distance on one line, the
     Latin name under it, each by the pass of its alphabet."""
     cyrillic, latin = split_passes(DEFAULT_LANGS.split("+"))
+    if style in LATIN_STYLES:
+        return [
+            TextSpan(town.latin or "", 95.0, (100, 100, 240, 32), line=0, region=0, lang=latin),
+            TextSpan(str(km), 95.0, (400, 100, 60, 32), line=0, region=0, lang=latin),
+        ]
     spans = [
         TextSpan(town.cyr or "", 95.0, (100, 100, 240, 32), line=0, region=0, lang=cyrillic),
         TextSpan(str(km), 95.0, (400, 100, 60, 32), line=0, region=0, lang=cyrillic),
@@ -173,7 +186,11 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__.splitlines()[0], epilog=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--population", default="30000-100000", help="LOW-HIGH people (default 30000-100000)")
-    ap.add_argument("--styles", default=",".join(SIGN_STYLES), help="comma-separated sign styles (default ua,ru)")
+    ap.add_argument(
+        "--styles",
+        default=",".join(DEFAULT_STYLES),
+        help=f"comma-separated sign styles (default %(default)s; all: {','.join(SIGN_STYLES)})",
+    )
     ap.add_argument("--seed", type=int, default=1, help="seed of the distances and scenes (default 1)")
     ap.add_argument("--limit", type=int, default=0, help="at most this many towns per style, largest first (0: all)")
     ap.add_argument("--json", type=Path, help="also write every town's row here")
