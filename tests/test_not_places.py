@@ -188,6 +188,19 @@ def test_a_distance_lets_a_smaller_town_that_is_also_a_word_through(gz):
     assert run(gz, [line("Долина")]).estimate is None
 
 
+@pytest.mark.parametrize(("sign_text", "town"), [("Часів Яр", "Chasiv Yar"), ("Кам’янець-Подільський", "Kamyanets")])
+def test_a_towns_two_word_name_beside_a_distance_is_a_destination(gz, sign_text, town):
+    # "Часів Яр" is "hours' ravine", every word everyday; with its distance on the row it is the
+    # town of 12,000 people the sign points to. Alone, without a number, it stays a phrase.
+    assert is_everyday_text(sign_text)
+    e = run(gz, [line(sign_text, 50.0)]).estimate
+    assert e is not None and town in e.explanation and e.radius_km >= 50, e
+    # Shop phrases of two everyday words with a number still name nothing, villages of that name
+    # ("Зелений Гай", a restaurant as often) included.
+    for board in ("СВІЖИЙ ХЛІБ", "НОВА КОЛЕКЦІЯ", "ДОБРИЙ ДЕНЬ", "ЗЕЛЕНИЙ ГАЙ"):
+        assert is_everyday_text(board) and run(gz, [line(board, 24.0)]).estimate is None, board
+
+
 def test_a_reading_left_out_is_reported_with_its_reason(tmp_path):
     from geoloc.model import PhotoReport, TextSpan
     from geoloc.pipeline import Settings, conclude

@@ -801,6 +801,10 @@ def _reading_hits(
             floor = DESTINATION_POPULATION
         elif _full_phrase_name(reading, hits):
             floor = 0
+        elif m.distance_km and _full_phrase_name(reading, hits, least=DESTINATION_PHRASE_WORDS):
+            # "Часів Яр 50", "Жовті Води 45", "Кам'янець-Подільський 90": a town's whole name of
+            # everyday words, beside a distance, is a destination's row, as one among others is.
+            floor = DESTINATION_POPULATION
         exact = [p for p in hits if p.match >= EXACT_MATCH]
         hits = exact if any(p.population >= floor for p in exact) else []
     return hits
@@ -881,10 +885,19 @@ three-word phrases of everyday English words in news text (the GWN and TR-News c
 town's name exactly, 5 of them as that town ("burton upon trent"; not "central business district")."""
 
 
-def _full_phrase_name(reading: str, hits: Sequence[Place]) -> bool:
-    """Whether the reading is a place's whole name of ``PHRASE_NAME_WORDS`` words or more, exactly."""
+DESTINATION_PHRASE_WORDS = 2
+"""Words from which a reading beside a distance that spells a town's whole name exactly is a
+destination, however everyday each word is, for a town of ``DESTINATION_POPULATION``: a single
+word and a number are a shop's sign as often as a destination's ("ПРОДУКТИ 24", "gare 55"), a
+town's two-word name and a number seldom are. On Ukraine's official register, the Cyrillic line
+alone named nothing for 15 of its 455 cities, 6 of them names of two words ("Жовті Води",
+"Часів Яр", "Кам'янець-Подільський"; 4 of the 6 have 10,000 people or more)."""
+
+
+def _full_phrase_name(reading: str, hits: Sequence[Place], least: int = PHRASE_NAME_WORDS) -> bool:
+    """Whether the reading is a place's whole name of ``least`` words or more, exactly."""
     words = len(name_words(reading))
-    return words >= PHRASE_NAME_WORDS and any(
+    return words >= least and any(
         p.match >= EXACT_MATCH and len(name_words(p.matched or p.name)) == words for p in hits
     )
 
