@@ -50,7 +50,7 @@ from geoloc.model import Estimate, Metadata, PhotoReport, TextSpan  # noqa: E402
 from geoloc.pipeline import Settings, conclude, locate_photo  # noqa: E402
 from geoloc.read.ocr.langs import DEFAULT_LANGS  # noqa: E402
 from geoloc.read.ocr.reader import split_passes  # noqa: E402
-from tests.support.scenes import SignLine, SignSpec, render_scene  # noqa: E402
+from tests.support.scenes import SignSpec, render_scene  # noqa: E402
 
 SIGN_STYLES = ("ua", "ru", "eu", "we")
 """The sign styles measured: Cyrillic names (the default) and Latin ones (``locate_scenes.STYLES``)."""
@@ -102,12 +102,6 @@ def _towns(style: str, low: int, high: int) -> list[Town]:
     return sorted(towns, key=lambda t: (-t.population, t.name))
 
 
-def _line(town: Town, style: str, km: int) -> SignLine:
-    if style in LATIN_STYLES:
-        return SignLine(name_lat=town.latin, distance_km=km)
-    return SignLine(name_cyr=town.cyr, name_lat=town.latin if style == "ua" else None, distance_km=km)
-
-
 def _perfect_spans(town: Town, style: str, km: int) -> list[TextSpan]:
     """What a perfect reader returns for the sign: the name and its distance on one line, the
     Latin name under it, each by the pass of its alphabet."""
@@ -141,7 +135,7 @@ def run(style: str, towns: list[Town], seed: int, settings: Settings, tmp: Path)
     for i, town in enumerate(towns):
         rng = np.random.default_rng([seed, SIGN_STYLES.index(style), i])
         km = int(rng.integers(KM_RANGE[0], KM_RANGE[1] + 1))
-        image, _ = render_scene([SignSpec(kind, (_line(town, style, km),))], seed=int(rng.integers(2**31)))
+        image, _ = render_scene([SignSpec(kind, (town.line(km),))], seed=int(rng.integers(2**31)))
         path = tmp / f"{style}_{i}.jpg"
         image.save(path, "JPEG", quality=JPEG_QUALITY)
         report = locate_photo(str(path), settings)

@@ -11,7 +11,7 @@ import difflib
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
@@ -704,20 +704,25 @@ def _unwritten_letters(reading: str) -> list[str]:
     return out
 
 
-def _with_unwritten_letters(reading: str, hits: list[Place], gazetteer: Gazetteer, priors: Priors) -> list[Place]:
-    """``hits`` with the places the reading names once a letter the recogniser cannot write is put
-    back (``_unwritten_letters``), each place keeping its better match. Only a place whose own name
-    has that letter counts: "Piła" for "Pita", never Pila in the Philippines, which has a plain l
-    the recogniser would have written."""
-    best = {p.geonameid: p for p in hits}
-    found = False
+def _unwritten_letter_hits(reading: str, gazetteer: Gazetteer, priors: Priors) -> Iterator[Place]:
+    """The places the reading names once a letter the recogniser cannot write is put back
+    (``_unwritten_letters``). Only a place whose own name has that letter counts: "Piła" for
+    "Pita", never Pila in the Philippines, which has a plain l the recogniser would have written."""
     for variant in _unwritten_letters(reading):
         for p in gazetteer.search(variant, priors=priors, limit=TOP_PER_MENTION, fuzzy=False):
-            better = p.geonameid not in best or p.match > best[p.geonameid].match
-            if better and p.match >= EXACT_MATCH and unread_marks(variant, p.matched or p.name) == 0:
-                best[p.geonameid] = p
-                found = True
-    return sorted(best.values(), key=lambda p: -p.score) if found else hits
+            if p.match >= EXACT_MATCH and unread_marks(variant, p.matched or p.name) == 0:
+                yield p
+
+
+def _with_better_matches(hits: Sequence[Place], more: Iterable[Place]) -> list[Place]:
+    """``hits`` and the places ``more`` adds, best score first, each place keeping its better match
+    of the two: the reading's letters put right (an I read for an l, a t for an ł) may name a place
+    better than the letters as read."""
+    best = {p.geonameid: p for p in hits}
+    for p in more:
+        if p.geonameid not in best or p.match > best[p.geonameid].match:
+            best[p.geonameid] = p
+    return sorted(best.values(), key=lambda p: -p.score)
 
 
 def _reading_hits(
@@ -741,11 +746,8 @@ def _reading_hits(
         # "OsIo": a capital I between small letters is a small l the Latin pass read as I; the
         # reading folded to small letters ("osio") would name Osseo in the US through its other
         # name "Osio", one letter closer than Oslo. Each place keeps its better match of the two.
-        best = {p.geonameid: p for p in hits}
-        for p in gazetteer.search(as_written, priors=priors, limit=NAMESAKE_LIMIT, fuzzy=True):
-            if p.match >= MIN_MATCH and (p.geonameid not in best or p.match > best[p.geonameid].match):
-                best[p.geonameid] = p
-        hits = sorted(best.values(), key=lambda p: -p.score)
+        fixed = gazetteer.search(as_written, priors=priors, limit=NAMESAKE_LIMIT, fuzzy=True)
+        hits = _with_better_matches(hits, (p for p in fixed if p.match >= MIN_MATCH))
     bare = _ARROW_PREFIX.sub("", reading, count=1) if m.kind == "ocr" and arrow_letters else reading
     if bare != reading and not any(p.match >= EXACT_MATCH for p in hits):
         # A junction sign's arrow read as letters glued to the name ("ФБогучаны", "ANysa",
@@ -772,7 +774,7 @@ def _reading_hits(
         ]
         hits = [p for p in hits if p.match >= MIN_MATCH]
     if script_of(reading) == SCRIPT_LATIN:
-        hits = _with_unwritten_letters(reading, hits, gazetteer, priors)
+        hits = _with_better_matches(hits, _unwritten_letter_hits(reading, gazetteer, priors))
     cyrillic = script_of(reading) == SCRIPT_CYRILLIC
     if cyrillic:
         # A sign written in Cyrillic stands where Cyrillic is written: "Александрия" on a
@@ -835,8 +837,9 @@ def _romanises_principal_name(latin: str, p: Place, gazetteer: Gazetteer) -> boo
         return False
     name = normalise(p.name)
     near = {n: max(difflib.SequenceMatcher(None, name, x).ratio() for x in xs) for n, xs in spelt.items()}
-    if max(near.values()) >= PRINCIPAL_NAME_LIKENESS:
-        spelt = {n: xs for n, xs in spelt.items() if near[n] == max(near.values())}
+    nearest = max(near.values())
+    if nearest >= PRINCIPAL_NAME_LIKENESS:
+        spelt = {n: xs for n, xs in spelt.items() if near[n] == nearest}
     return any(normalise(latin) in xs for xs in spelt.values())
 
 
