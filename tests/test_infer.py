@@ -9,6 +9,7 @@ import pytest
 from geoloc.common.geodesy import haversine_km
 from geoloc.infer import infer, place_radius_km, sign_country
 from geoloc.model import GPS, Location, Mention, Metadata
+from geoloc.places.protocol import Priors
 from geoloc.read.mentions import context_facts
 
 CHERNIHIV = (51.50551, 31.28487)
@@ -123,6 +124,20 @@ def test_sign_alphabet_gives_the_country():
     assert sign_country(sign(("Ўзда", 3))) == "BY"
     assert sign_country(sign(("Мінск", 70), ("Лёзна", 3))) == "BY"
     assert sign_country(sign(("Київ", 140))) == "UA"
+    # Only Ukrainian spells a soft sign before the final к; Russian writes "Донецк", "Покровск".
+    assert sign_country(sign(("Покровськ", 40), ("Донецьк", 95))) == "UA"
+    assert sign_country(sign(("Покровск", 40), ("Донецк", 95))) is None
+    assert sign_country(sign(("Первомайський", 12))) == "UA"
+    assert sign_country(sign(("Первомайский", 12), ("Васька", None))) is None
+
+
+def test_ukrainian_spelling_puts_a_shared_name_in_ukraine(gz):
+    # "Новомосковськ" (now Samar, Dnipropetrovsk Oblast) shares its name with a city of 130,000
+    # near Tula, whose Ukrainian spelling the gazetteer also holds; the sign's "-ськ" is Ukrainian.
+    e = run(gz, sign(("Новомосковськ", 40))).estimate
+    samar = next(p for p in gz.search("Samar", priors=Priors(country="UA"), limit=5) if p.country_code == "UA")
+    assert e is not None and haversine_km(e.lat, e.lon, samar.lat, samar.lon) < 5
+    assert e.confidence >= 0.5
 
 
 def test_route_numbers_become_evidence(gz):

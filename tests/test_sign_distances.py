@@ -368,3 +368,44 @@ def test_a_distance_alone_keeps_off_a_row_that_has_its_own(gz):
     # The row under a lone number has a distance of its own: the number is no one's.
     spans = [span("46", 354, 186, 0, height=23), span("Київ", 114, 223, 1), span("150", 336, 223, 1)]
     assert [(m.readings, m.distance_km) for m in mentions_from_spans(spans)] == [(("Київ",), 150)]
+
+
+def test_a_column_of_distances_read_as_a_region_of_its_own_joins_the_names_row_by_row():
+    # A tilted green panel "Воронеж 295 / Липецк 396": the text detector found the names and the
+    # column of numbers as two regions, the numbers 15-20 px higher than their names.
+    spans = [
+        span("Воронеж", 358, 193, line=0, height=62),
+        span("Липецк", 350, 258, line=1, height=56),
+        span("295", 768, 180, line=0, region=2, height=43),
+        span("396", 763, 246, line=1, region=2, height=45),
+    ]
+    assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Воронеж": 295.0, "Липецк": 396.0}
+
+
+def test_a_column_of_distances_on_a_tilted_bilingual_sign_goes_to_the_rows_that_fit_it_together():
+    # "Ірміно / Irmino 57, Лисичанськ / Lysychansk 94, Соледар 106" lifted 30-45 px at its right
+    # end: "94" is nearer the middle of "Irmino" than of "Лисичанськ", but the column fits only
+    # when every number is shifted alike; its numbers were read as three regions.
+    spans = [
+        span("Ірміно", 170, 138, line=0, height=62),
+        span("Irmino", 181, 198, line=1, lang=ENG, height=39),
+        span("Лисичанськ", 189, 245, line=2, height=57),
+        span("Lysychansk", 196, 301, line=3, lang=ENG, height=58),
+        span("Соледар", 202, 368, line=4, height=47),
+        span("57", 611, 102, line=0, region=8, height=47),
+        span("94", 621, 219, line=0, region=7, height=46),
+        span("106", 604, 335, line=0, region=5, height=47),
+    ]
+    got = {m.text: m.distance_km for m in mentions_from_spans(spans)}
+    assert got["Ірміно"] == 57.0 and got["Лисичанськ"] == 94.0 and got["Соледар"] == 106.0
+    assert got["Irmino"] is None and got["Lysychansk"] is None
+
+
+def test_a_lone_number_of_another_region_is_no_names_distance():
+    # A speed limit "90" right of a sign of names alone, at the height of a name, and a column of
+    # numbers left of the names, are not distances.
+    names = [span("Воронеж", 358, 193, line=0, height=62), span("Липецк", 350, 258, line=1, height=56)]
+    speed = [span("90", 768, 200, line=0, region=2, height=60)]
+    left = [span("295", 100, 190, line=0, region=2, height=43), span("396", 100, 255, line=1, region=2, height=45)]
+    for spans in (names + speed, names + left):
+        assert all(m.distance_km is None for m in mentions_from_spans(spans))

@@ -191,21 +191,31 @@ Kingdom; Australia and the United States say "Sister City"). German is left out,
 Austria and Switzerland all write "Partnerstadt", and Russian, as Russia and Belarus both do."""
 
 
+UKRAINIAN_ENDINGS = ("ськ", "цьк", "ський", "цький", "ське", "цьке")
+"""Word endings only Ukrainian spelling writes: a soft sign before the к of "-ськ" and of the
+adjectives "-ський", "-ське" ("Покровськ", "Донецьк", "Первомайський"), where Russian and
+Belarusian write "-ск", "-ский", "-ское" ("Донецк"). Such a name often has none of Ukrainian's own
+letters, and a Russian namesake carries its Ukrainian spelling in the gazetteer (Donetsk in Rostov
+Oblast; Novomoskovsk near Tula). "-ська" is left out: Russian nicknames end so ("Васька")."""
+
+
 def sign_country(mentions: Sequence[Mention]) -> str | None:
     """The country a sign's alphabet, or the language of a town sign's twinning line, gives
     away, or None when they could be several.
 
-    Ukrainian alone has ї є ґ, Belarusian alone ў; і with ы/э/ё is Belarusian, і without them
-    taken as Ukrainian (far more signs); ъ, or и with ы/э/ё, is Russian. "EPPING / Twinned with
-    Eppingen, Germany" is the sign of Epping in England, not of its namesakes in Australia.
+    Ukrainian alone has ї є ґ, and the endings ``UKRAINIAN_ENDINGS``; Belarusian alone ў; і with
+    ы/э/ё is Belarusian, і without them taken as Ukrainian (far more signs); ъ, or и with ы/э/ё, is
+    Russian. "EPPING / Twinned with Eppingen, Germany" is the sign of Epping in England, not of its
+    namesakes in Australia.
     """
-    letters = set("".join(r.lower() for m in mentions if m.kind == "ocr" for r in m.readings))
+    text = " ".join(r.lower() for m in mentions if m.kind == "ocr" for r in m.readings)
+    letters = set(text)
     ru_by = bool(letters & set("ыэё"))
     if "ў" in letters:
         return "BY"
     if "і" in letters and ru_by:
         return "BY"
-    if letters & set("іїєґ"):
+    if letters & set("іїєґ") or any(w.endswith(UKRAINIAN_ENDINGS) for w in re.findall(r"\w+", text)):
         return "UA"
     if "ъ" in letters or ("и" in letters and ru_by):
         return "RU"

@@ -12,6 +12,7 @@ import itertools
 import logging
 import math
 import re
+import statistics
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import NamedTuple
@@ -463,6 +464,78 @@ def _with_orphan_numbers(cells: list[list[TextSpan]]) -> list[list[TextSpan]]:
     return [cell + (cells[joined[i]] if i in joined else []) for i, cell in enumerate(cells) if i not in gone]
 
 
+NUMBER_COLUMN_SLACK = 0.5
+"""How far, in name heights, each distance of a column may lie off its name's row once the whole
+column is shifted by one amount (a panel seen at an angle lifts or lowers its right end): half a
+row, beyond which it would as well be the next row's."""
+
+NUMBER_COLUMN_LIMIT = 8
+"""Most distances in one column: a direction sign lists a handful of places; more rows of
+numbers alone are a price board or a timetable, and pairing them would take too long."""
+
+
+def _with_number_columns(panels: dict[int, list[list[TextSpan]]]) -> dict[int, list[list[TextSpan]]]:
+    """Sign panels with a column of distances that the reader found as a text region of its own
+    joined, row by row, to the names of the panel on their left.
+
+    A distance sign sets its names left and their distances right with a wide gap between; on a
+    panel seen at an angle, blurred or unevenly lit, the text detector may find the column of
+    numbers as another region, or several ("Воронеж / Липецк" and "295 / 396"), and the rows above
+    never pair them. A region whose rows each hold one distance and nothing else, at least two
+    rows stacked in one column, is the distance column of the region whose rows without distance
+    it can be laid against in order: each number right of its name, every number off its name's
+    row by the same shift (the panel's tilt) within ``NUMBER_COLUMN_SLACK``. A lone number is
+    never joined so: a speed limit beside a sign of names alone would become a distance.
+    """
+    lone = [
+        (region, cell)
+        for region, cells in panels.items()
+        if not any(_names_something(s) for cell in cells for s in cell)
+        for cell in cells
+        if _number_only(cell) and len(_number_groups(cell)) == 1
+    ]
+    if len(lone) < 2 or len(lone) > NUMBER_COLUMN_LIMIT:
+        return panels
+    lone.sort(key=lambda rc: _middle(union_box(s.box for s in rc[1])))
+    boxes = [union_box(s.box for s in cell) for _, cell in lone]
+    if not all(shared_extent(a, b, 0) > 0 for a, b in itertools.pairwise(boxes)):
+        return panels  # not one column
+    best: tuple[float, int, tuple[int, ...]] | None = None
+    for region, cells in panels.items():
+        free = [
+            i
+            for i, cell in enumerate(cells)
+            if any(_names_something(s) for s in cell)
+            and _row_distance(cell) is None
+            and max(s.box[0] + s.box[2] for s in cell if _names_something(s)) <= min(b[0] for b in boxes)
+        ]
+        free.sort(key=lambda i: _middle(union_box(s.box for s in cells[i] if _names_something(s))))
+        if len(free) > 2 * NUMBER_COLUMN_LIMIT:
+            continue  # a page of text, not a sign's names
+        for rows in itertools.combinations(free, len(lone)):
+            names = [union_box(s.box for s in cells[i] if _names_something(s)) for i in rows]
+            offsets = [_middle(b) - _middle(n) for b, n in zip(boxes, names, strict=True)]
+            shift = statistics.median(offsets)
+            misfit = [abs(o - shift) / n[3] for o, n in zip(offsets, names, strict=True)]
+            if max(misfit) <= NUMBER_COLUMN_SLACK and abs(shift) <= NUMBER_ROW_REACH * names[0][3]:
+                if best is None or sum(misfit) < best[0]:
+                    best = (sum(misfit), region, rows)
+    if best is None:
+        return panels
+    _, region, rows = best
+    numbers = {id(cell) for _, cell in lone}
+    joined = dict(zip(rows, (cell for _, cell in lone), strict=True))
+    out = {
+        r: [c + joined.get(i, []) for i, c in enumerate(cs)] if r == region else [c for c in cs if id(c) not in numbers]
+        for r, cs in panels.items()
+    }
+    return {r: cs for r, cs in out.items() if cs}
+
+
+def _middle(box: Box) -> float:
+    return box[1] + box[3] / 2
+
+
 class _RowNumber(NamedTuple):
     """A number read on a sign row, as read, with the left and right edges of its span."""
 
@@ -558,13 +631,15 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
         for row in _with_lone_numbers(_rows(line_spans)):
             panels.setdefault(region, []).extend(_columns(row))
 
+    panels = {region: _with_orphan_numbers(_with_column_numbers(cells)) for region, cells in panels.items()}
+    panels = _with_number_columns(panels)
     out: list[Mention] = []
     twinning_at: dict[int, float] = {}  # per sign panel, the top of its twin-town line
     twinned: dict[int, str] = {}  # per sign panel, the language of that line
     signposts: set[int] = set()  # sign panels with a row pointing to a service
     services: list[Box] = []  # the rows that point to a service, wherever the reader put them
     for region, cells in panels.items():
-        for row in _with_orphan_numbers(_with_column_numbers(cells)):
+        for row in cells:
             service = any(_end_words(s.text) & SIGNPOST_WORDS for s in row)
             if service and (box := union_box(s.box for s in row)) is not None:
                 services.append(box)
