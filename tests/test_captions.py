@@ -212,3 +212,83 @@ def test_the_neighbours_of_a_border_end_where_the_sentence_says_where_the_photo_
     assert facts.border_with == ("Belarus",) and facts.border_km == 10.0
     facts = context_facts("near the border with Belarus and Russia's Bryansk region, officials said.")
     assert facts.border_with == ("Belarus", "Bryansk region") and facts.border_km is None
+
+
+KHARKIV = (49.9935, 36.2304)
+
+
+def _caption_places(caption: str, gz) -> list:
+    from geoloc.infer import resolve_context
+    from geoloc.read.mentions import context_facts
+
+    return resolve_context(context_facts(caption), gz)
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Золочів Харківської області знову під обстрілом.",  # Zolochiv near Lviv is three times larger
+        "Ворог атакував Золочів Харківської області.",
+        "Под Волчанском Харьковской области идут бои.",  # Volchansk in the Urals matches the Russian name best
+    ],
+)
+def test_the_region_written_after_a_town_decides_between_its_namesakes(gz, caption) -> None:
+    towns = [p for p in _caption_places(caption, gz) if p.kind == "city"]
+    assert towns and haversine_km(towns[0].lat, towns[0].lon, *KHARKIV) < 100
+
+
+@pytest.mark.parametrize(
+    ("caption", "region"),
+    [
+        ("На Сумщині ворог атакував інфраструктуру громади.", "Sumy Oblast"),
+        ("Вибухи на Київщині, працює ППО.", "Kyiv Oblast"),
+        ("Побратими передали привіт з Донеччини.", "Donetsk Oblast"),
+        ("Учения прошли на Брянщине.", "Bryansk Oblast"),
+        ("Пожежа на Хмельниччині.", "Khmelnytskyi Oblast"),
+    ],
+)
+def test_a_region_named_as_the_news_names_it_is_that_region(gz, caption, region) -> None:
+    # "Сумщина" is what Ukrainian and Russian news call the Sumy Oblast; the sentence's first
+    # word, a preposition, is no part of the name.
+    places = _caption_places(caption, gz)
+    assert [p.name for p in places if p.kind == "admin1"] == [region]
+
+
+@pytest.mark.parametrize(
+    ("caption", "wrongly"),
+    [
+        ("Губернатор сообщил об отражении атаки БЭК на бухту.", "Beek"),  # an uncrewed boat: Beek, NL
+        ("Хлопці з 65-ї бригади. Донати: посилання в описі.", "Donat"),  # donations: Donat, CH
+        ("Сирени по всій країні. Бережіть себе.", "Syria"),  # lilac romanised is Syrien
+        ("Ворог скинув КАБ на Куп'янськ-Вузловий.", "Cobb"),  # a glide bomb: Cobb, US, 1,800 people
+    ],
+)
+def test_a_cyrillic_word_names_no_place_abroad_by_its_letters_alone(gz, caption, wrongly) -> None:
+    assert wrongly not in [p.name for p in _caption_places(caption, gz)]
+
+
+def test_a_large_town_abroad_is_still_named_in_a_spelling_the_gazetteer_lacks(gz) -> None:
+    # GeoNames holds Chișinău's Russian name, not the Ukrainian "Кишинів": its romanisation finds it.
+    places = _caption_places("Протест у Кишиневі, столиці Молдови.", gz)
+    assert "MD" in {p.country_code for p in places if p.kind == "city"}
+
+
+def test_an_emoji_ends_a_sentence_and_the_name_before_it(blank, tmp_path) -> None:
+    # Without the break, "Енгельса Аеродром" (Engels, then "the airfield is burning") is one name of nothing.
+    caption = "Наші ракети долетіли до Енгельса 🔥 Аеродром горить, відео від місцевих"
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert e is not None and haversine_km(e["lat"], e["lon"], 51.485, 46.126) < 25
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        ("Освобождение Угледара. Флаг над городом водрузили бойцы.", "Vuhledar"),
+        ("Прикордонний Білопілля знову під обстрілами.", "Bilopillia"),
+        ("Кривий Ріг знову під обстрілом.", "Kryvyy Rih"),  # a name of two words stays whole
+    ],
+)
+def test_a_sentences_capitalised_first_word_is_left_out_only_when_the_whole_names_nothing(gz, caption, town) -> None:
+    towns = [p for p in _caption_places(caption, gz) if p.kind == "city"]
+    assert towns and towns[0].name == town

@@ -231,6 +231,7 @@ bridge school open closed sale toilet information welcome left right
 street road avenue square highway city town village north south east west
 the a an of in on at near and or with by from to for after before during was is are were
 border region oblast province district area
+на з із зі до від по за над про для та і й але або через при с со из от о об и но или
 """.split()
 )
 

@@ -228,20 +228,40 @@ def resolve_context(context: ContextFacts | None, gazetteer: Gazetteer) -> list[
     A capitalised everyday word ("Thursday", "Photo", "Фото") names a place only when the place
     is a country, a region or a town of ``CAPTION_WORD_POPULATION``: prose starts sentences and
     names days with such words far more often than it names Thursday Island (2,600 people).
+
+    Each name is weighed beside the caption's other places, those written after it too: "Золочів
+    Харківської області" is the Zolochiv of Kharkiv Oblast, not the larger one near Lviv that the
+    name alone means, though the region comes second. A first reading in the caption's order
+    finds the places; a second weighs each name beside the others the first found.
     """
     if context is None:
         return []
-    found: list[Place] = []
-    for m in context.mentions:
+    first = _caption_places(context, gazetteer, None)
+    if len(first) < 2:
+        return list(first.values())
+    return list(_caption_places(context, gazetteer, first).values())
+
+
+def _caption_places(context: ContextFacts, gazetteer: Gazetteer, others: dict[int, Place] | None) -> dict[int, Place]:
+    """The place each mention of a caption names, keyed by the mention's position, one mention
+    per place. ``others``: every mention's place from a first reading, each mention weighed
+    beside the rest; without it, beside the places of the mentions before it."""
+    found: dict[int, Place] = {}
+    for i, m in enumerate(context.mentions):
+        beside = [p for k, p in (others or found).items() if k != i][:MAX_PRIOR_PLACES]
         hits: list[Place] = []
         # A word is vocabulary as written or in its dictionary form ("Колону": "колона", a column).
         everyday = any(is_everyday_text(reading) for reading in m.readings)
+        words = len(m.readings[0].split())
         for reading in m.readings:  # as written, then its dictionary forms ("Черніговом", "Чернігів")
+            if hits and len(reading.split()) < words:
+                break  # a sentence's first words without the first ("Освобождение Угледара") only if they name nothing
             found_here = [
                 p
-                for p in gazetteer.search(reading, priors=Priors(places=found[:MAX_PRIOR_PLACES]), limit=3, fuzzy=False)
+                for p in gazetteer.search(reading, priors=Priors(places=beside), limit=3, fuzzy=False)
                 if p.match >= EXACT_MATCH
             ]
+            found_here = [p for p in found_here if not _romanised_abroad(p, reading)]
             if found_here and everyday:
                 found_here = [p for p in found_here if _worth_a_word(p, reading)]
             if found_here and found_here[0].kind == "admin1" and not has_region_word(reading):
@@ -253,9 +273,36 @@ def resolve_context(context: ContextFacts | None, gazetteer: Gazetteer) -> list[
             # ("Борисов", 134,000 people), not a hamlet its guessed form "Борисово" names exactly.
             if found_here and (not hits or found_here[0].score > hits[0].score):
                 hits = found_here
-        if hits and hits[0].geonameid not in {p.geonameid for p in found}:
-            found.append(hits[0])
+        if hits and hits[0].geonameid not in {p.geonameid for p in found.values()}:
+            found[i] = hits[0]
     return found
+
+
+ROMANISED_NAME_LETTERS = 4
+"""Fewest letters a town abroad's name needs to be matched by a Cyrillic word romanised: "ППО"
+(air defence) is Bozhou's alternate name "Po" once romanised."""
+
+
+def _romanised_abroad(p: Place, reading: str) -> bool:
+    """Whether a caption's Cyrillic word names ``p``, a place where Cyrillic is not written, only
+    by a coincidence of letters, not as prose names such a place.
+
+    Ukrainian and Russian prose write places abroad by their Cyrillic names. The gazetteer holds
+    those of countries and regions, and of large towns in one of the two languages at least
+    ("Кишинёв" but not the Ukrainian "Кишинів": a romanised match finds Chișinău). A small town
+    abroad matched through letters alone is a word or an acronym that spells like a place ("БЭК",
+    an uncrewed boat: Beek; "Донати", donations: Donat; "Сирень", lilac: Syria as German writes
+    it), and so is a hamlet whose Cyrillic name the gazetteer holds as a mere transcription
+    ("КАБ", a glide bomb: Cobb, 1,800 people). Places in Cyrillic countries still match so: the
+    gazetteer lacks the Cyrillic names of many of their villages."""
+    if script_of(reading) != SCRIPT_CYRILLIC or p.country_code in CYRILLIC_COUNTRIES:
+        return False
+    matched = p.matched or p.name
+    if p.kind == "city" and p.population < DESTINATION_POPULATION:
+        return True
+    if script_of(matched) == SCRIPT_CYRILLIC:
+        return False
+    return p.kind != "city" or p.population < IMPORTANT_POPULATION or len(matched) < ROMANISED_NAME_LETTERS
 
 
 def _worth_a_word(p: Place, reading: str) -> bool:

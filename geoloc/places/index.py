@@ -96,6 +96,21 @@ def _usable_alternate(name: str) -> bool:
     return True
 
 
+VERNACULAR_REGION_ENDINGS = (("цька", "ччина"), ("ська", "щина"), ("ская", "щина"))
+"""How Ukrainian and Russian name a region after its adjective, as the news does: "на Сумщині",
+"з Донеччини", "на Брянщине" for "Сумська", "Донецька", "Брянская" область. Russian's "-цкая"
+regions vary ("Донетчина") and are left out."""
+
+
+def vernacular_region_name(adjective: str) -> str | None:
+    """The everyday name of a region from its adjective ("Чернігівська" -> "Чернігівщина",
+    "Хмельницька" -> "Хмельниччина"), or None when its ending has no such name."""
+    for ending, noun in VERNACULAR_REGION_ENDINGS:
+        if adjective.endswith(ending) and len(adjective) > len(ending) + 1:
+            return adjective[: -len(ending)] + noun
+    return None
+
+
 def _region_base(name: str) -> str:
     """A region's name without its trailing "Oblast", "Region" or "Province" ("Chernihiv Oblast" -> "Chernihiv")."""
     words = name.split()
@@ -229,6 +244,9 @@ def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector,
             for name, _quality in list(col.names[gid].values()):
                 if not has_region_word(name):
                     col.cap(gid, name, BARE_REGION)
+        for field in ("name_uk", "name_ru"):  # "Чернігівщина" is the region only: no town is so called
+            adjective = _region_base(ne.get(field) or "")
+            col.name(gid, vernacular_region_name(adjective), ALTERNATE)
     abbreviations = {("US", k): v for k, v in US_STATE_ABBREVIATIONS.items()}
     abbreviations.update({("AU", k): v for k, v in AU_STATE_ABBREVIATIONS.items()})
     for row in col.places:

@@ -29,12 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from geoloc.common.paths import ASSETS
+from geoloc.places.tables import ADMIN1_NAME_FIXES
 
 log = logging.getLogger(__name__)
 
 # The builder's own version, part of every fingerprint: raise it whenever the index built from
 # unchanged sources would differ, so that indexes built by an older geoloc are rebuilt.
-BUILDER_VERSION = "11"
+BUILDER_VERSION = "12"
 
 # One country's conventional point and its demonyms, from countryinfo.
 FactbookEntry = tuple[tuple[float, float] | None, tuple[str, ...]]
@@ -162,7 +163,7 @@ def load_natural_earth_admin1() -> dict[tuple[str, str], dict[str, Any]]:
         if "." not in code or p.get("gn_level") == 2:
             continue  # level 2: French departments, British counties filed under a region's code
         cc, a1 = code.split(".", 1)
-        out.setdefault((cc, a1), p)
+        out.setdefault((cc, a1), {**p, **ADMIN1_NAME_FIXES.get((cc, a1), {})})
     return out
 
 

@@ -176,3 +176,10 @@ REGION_TYPE_SUFFIX = {
     "Autonomous Okrug": "Autonomous Okrug",
     "Avtonomnyy Okrug": "Autonomous Okrug",
 }
+
+# Natural Earth admin-1 names to put right, by (country, GeoNames admin-1 code): Natural Earth 5.1
+# names Kyiv Oblast (UA.13) "Київ" / "Киев", as it does the city (UA.12), so the oblast's own
+# Ukrainian and Russian names, and the "Київщина" made from them, were nowhere.
+ADMIN1_NAME_FIXES: dict[tuple[str, str], dict[str, str]] = {
+    ("UA", "13"): {"name_uk": "Київська область", "name_ru": "Киевская область"},
+}

@@ -911,6 +911,17 @@ PHOTO_WORDS = (
 _CLAUSE_RE = re.compile(r"[,:;()\[\]—–]")
 """Where a sentence's clauses part: "Как сообщили в Москве, снимок сделан под Черниговом"."""
 
+_OPENING_MARKS = " «“„\"'(["
+"""What may come before a sentence's first word."""
+
+_SENTENCE_RE = re.compile(
+    r"(?<=[.!?;])\s+|\n\s*\n"
+    r"|\s*[\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2900-\u297f\u2b00-\u2bff\ufe0f\u200d\U0001f000-\U0001faff]+\s*"
+)
+"""Where a caption's sentences part: after a full stop, at a blank line, and at an emoji or other
+pictograph (arrows, dingbats, flags), which posts put where prose puts a full stop: "до Енгельса
+🔥 Аеродром горить" names Engels, then begins a sentence."""
+
 
 def _about_photo(text: str) -> bool:
     return any(m.group(0).lower().startswith(PHOTO_WORDS) for m in _WORD_RE.finditer(text))
@@ -1015,7 +1026,7 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     cued: list[tuple[int, Mention]] = []
     seen: set[str] = set()
     skipped = 0
-    for sentence in re.split(r"(?<=[.!?;])\s+|\n\s*\n", text):
+    for sentence in _SENTENCE_RE.split(text):
         for phrase, strength, part in _cued_phrases(sentence, max_words):
             if phrase.lower() in seen:
                 continue
@@ -1023,6 +1034,11 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
             if len(cued) < MAX_CONTEXT_MENTIONS:
                 # "під Черніговом": the gazetteer knows Чернігів, so the dictionary forms follow.
                 readings = (phrase, *dictionary_forms(phrase))
+                first, _, tail = phrase.partition(" ")
+                if tail and sentence.lstrip(_OPENING_MARKS).startswith(first):
+                    # A sentence's first word is capitalised whatever it is ("Освобождение
+                    # Угледара", "Прикордонний Білопілля"): the rest, if the whole names nothing.
+                    readings += (tail, *dictionary_forms(tail))
                 cued.append((strength, Mention(readings=readings, kind="context", source=source, part=part)))
             else:
                 skipped += 1
