@@ -75,6 +75,20 @@ def test_common_names_tiny_run(tmp_path: Path) -> None:
     assert sum(int(cells[1]) for cells in rows) == 6
 
 
+def test_written_captions_run(tmp_path: Path) -> None:
+    """The written captions: every language and set counted, in both modes, and the answers bounded."""
+    out = _run(BENCHMARK_DIR / "written_captions.py", cwd=tmp_path)
+    rows = [
+        [c.strip() for c in line.strip("|").split("|")] for line in out.splitlines() if line.startswith("| geoloc |")
+    ]
+    assert [r[1:3] for r in rows if r[2] == "all"] == [["captions", "all"], ["variants", "all"]], out
+    assert sum(int(r[3]) for r in rows if r[2] == "all") == 214
+    for r in rows:
+        n, made, right = int(r[3]), int(r[4]), int(r[5].split("/")[0])
+        assert 0 <= made <= n and 0 <= right <= n, r
+    assert "| no lemmas | captions | all | 150 |" in out
+
+
 @pytest.mark.slow
 def test_town_signs_tiny_run(tmp_path: Path) -> None:
     """Signs to the two largest towns of each style: read by photo and by a perfect reading, and counted."""
