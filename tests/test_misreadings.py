@@ -13,7 +13,8 @@ import pytest
 
 from geoloc.common.geodesy import haversine_km
 from geoloc.common.text import SCRIPT_CYRILLIC, is_common_word, script_of
-from geoloc.model import Mention, TextSpan
+from geoloc.infer import infer
+from geoloc.model import Mention, Metadata, TextSpan
 from geoloc.read.mentions import mentions_from_spans
 from geoloc.read.ocr import recognise
 from geoloc.read.ocr.reader import read_text
@@ -429,3 +430,24 @@ def test_two_places_of_one_panel_too_far_apart_to_be_destinations_are_not_both_k
     e = inf.estimate
     assert e is not None and e.radius_km <= 400, e
     assert len(inf.left_out) == 1, inf.left_out
+
+
+def test_a_lines_readings_are_ranked_by_the_places_they_name_not_by_the_pass_that_came_first(gz):
+    # One pass read "LILLE" as "IDe" (Ide, a town of 7,700 in Japan); the other read it right.
+    # The city of 230,000 is the answer, and the explanation quotes the reading that named it.
+    m = Mention(readings=("IDe", "LILLE"), kind="ocr", confidence=90.0, region=0)
+    e = infer([m], Metadata(), None, gz).estimate
+    assert e is not None and "Lille (FR)" in e.explanation and "'LILLE'" in e.explanation
+
+
+def test_an_arrow_read_as_letters_before_a_cyrillic_name_is_left_off_when_the_whole_names_a_place_abroad(gz):
+    # "Фе Лида 14": the arrow read as "Фе"; romanised, "Фе Лида" is Felida in the US, where no
+    # sign is written in Cyrillic. Without the letters, Lida (Belarus), 14 km.
+    rows = [
+        Mention(readings=("Фе Лида",), kind="ocr", confidence=90.0, region=0, distance_km=14, box=(10, 10, 100, 30)),
+        Mention(
+            readings=("Барановичи",), kind="ocr", confidence=90.0, region=0, distance_km=121, box=(10, 50, 100, 30)
+        ),
+    ]
+    e = infer(rows, Metadata(), None, gz).estimate
+    assert e is not None and "Lida 14 km" in e.explanation

@@ -481,3 +481,22 @@ def test_a_destination_row_taken_for_a_word_is_reported_with_the_town_it_spells(
     # one named is the one near the places read with it.
     bar = run(gz, [line("Бар", 25, i=0), line("Вінниця", 70, i=1)])
     assert any(x.startswith("'Бар'") and "Bar (UA" in x for x in bar.left_out), bar.left_out
+
+
+@pytest.mark.parametrize(
+    ("board", "city"),
+    [("GOLD", "Gold Coast"), ("BASIC", "Henderson"), ("LOG", "Łódź")],
+)
+def test_an_english_shop_word_names_no_city_by_one_of_its_other_names(gz, board, city):
+    # "GOLD" (a jeweller's), "BASIC" (a gym): the gazetteer lists the words among the other names
+    # of cities of 280,000 to 700,000 people, and alone on a board they named them at 0.68.
+    assert any(p.name == city and p.match >= 0.95 for p in gz.search(board, limit=10))
+    assert run(gz, [line(board)]).estimate is None
+
+
+@pytest.mark.parametrize(("sign_text", "city"), [("WIEN", "Vienna"), ("WARSZAWA", "Warsaw"), ("NICE", "Nice")])
+def test_a_citys_name_in_its_own_language_or_its_own_name_still_names_it(gz, sign_text, city):
+    # Everyday words in German and Polish because the cities are talked about; "NICE" is the
+    # English word and the city's own name.
+    e = run(gz, [line(sign_text)]).estimate
+    assert e is not None and city in e.explanation and e.confidence >= 0.5

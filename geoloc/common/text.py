@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from types import ModuleType
 
 SCRIPT_CYRILLIC = "Cyrl"
@@ -271,13 +272,14 @@ def _wordfreq() -> ModuleType:
     return wordfreq
 
 
-def word_zipf(word: str) -> float:
-    """The highest Zipf frequency of ``word`` in the languages of its alphabet (0.0: not a word).
+def word_zipf(word: str, languages: Sequence[str] | None = None) -> float:
+    """The highest Zipf frequency of ``word`` in ``languages``, by default those of its alphabet
+    (0.0: not a word).
 
     wordfreq ships its lists inside the package: nothing is fetched.
     """
     wordfreq = _wordfreq()
-    langs = WORD_LANGUAGES.get(script_of(word), ())
+    langs = WORD_LANGUAGES.get(script_of(word), ()) if languages is None else languages
     return max((wordfreq.zipf_frequency(word, lang, wordlist=_WORDLIST) for lang in langs), default=0.0)
 
 
@@ -294,15 +296,16 @@ def name_words(text: str) -> list[str]:
     return _NAME_WORD_RE.findall(text)
 
 
-def text_zipf(text: str) -> float:
-    """How common the rarest word of ``text`` is (a common word counts as very common; 0.0: none).
+def text_zipf(text: str, languages: Sequence[str] | None = None) -> float:
+    """How common the rarest word of ``text`` is in ``languages`` (by default its alphabet's; a
+    common word counts as very common; 0.0: none).
 
     A phrase is vocabulary only if each of its words is ("STREET FOOD"; not "Нова Каховка").
     """
     words = name_words(text)
     if not words:
         return 0.0
-    return min(EVERYDAY_ZIPF + 1 if w.lower() in COMMON_WORDS else word_zipf(w.lower()) for w in words)
+    return min(EVERYDAY_ZIPF + 1 if w.lower() in COMMON_WORDS else word_zipf(w.lower(), languages) for w in words)
 
 
 def is_everyday_text(text: str) -> bool:

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from geoloc.common.geodesy import ROAD_FACTOR_MIN, haversine_km
 from geoloc.common.text import (
+    EVERYDAY_ZIPF,
     SCRIPT_CYRILLIC,
     SCRIPT_LATIN,
     cyrillic_lookalike,
@@ -29,6 +30,7 @@ from geoloc.common.text import (
     name_words,
     normalise,
     script_of,
+    text_zipf,
     unread_marks,
 )
 from geoloc.infer.rings import UNIT_ABROAD_ODDS, Ring, mention_km, ring_consistency, unit_abroad
@@ -397,8 +399,9 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             best = {k: p for k, p in best.items() if p.kind == "city"}
         if best:
             # By how well the reading names each (a romanisation of a place's own Cyrillic name as
-            # its own name), then the gazetteer's rank (size, priors).
-            ordered = sorted(best.values(), key=lambda p: -_match_rank(p, gazetteer))
+            # its own name), then the gazetteer's score (size, priors), across the line's readings
+            # too: "IDe" (Ide, 7,700 people) read by one pass does not come before "LILLE".
+            ordered = sorted(best.values(), key=lambda p: (-_match_rank(p, gazetteer), -p.score))
             namesakes = tuple(p for p in ordered if p.match >= EXACT_MATCH)[:NAMESAKE_LIMIT]
             namesakes += _disputed_readings(found, misread, best, namesakes)
             road_km = 0.0
@@ -806,7 +809,9 @@ def _reading_hits(
         fixed = gazetteer.search(as_written, priors=priors, limit=NAMESAKE_LIMIT, fuzzy=True)
         hits = _with_better_matches(hits, (p for p in fixed if p.match >= MIN_MATCH))
     bare = _ARROW_PREFIX.sub("", reading, count=1) if m.kind == "ocr" and arrow_letters else reading
-    if bare != reading and not any(p.match >= EXACT_MATCH for p in hits):
+    cyrillic = script_of(reading) == SCRIPT_CYRILLIC
+    # (a Cyrillic reading's exact match abroad does not count: "Фе Лида" romanised is Felida, US)
+    if bare != reading and not any(p.match >= EXACT_MATCH and _signs_in_script(p, cyrillic) for p in hits):
         # A junction sign's arrow read as letters glued to the name ("ФБогучаны", "ANysa",
         # "Фе Березанская"): the name without them, when that is a town's name exactly (a
         # direction sign points to towns: "AR WASH", "CAR WASH" with a letter lost, is not
@@ -832,11 +837,9 @@ def _reading_hits(
         hits = [p for p in hits if p.match >= MIN_MATCH]
     if script_of(reading) == SCRIPT_LATIN:
         hits = _with_better_matches(hits, _unwritten_letter_hits(reading, gazetteer, priors))
-    cyrillic = script_of(reading) == SCRIPT_CYRILLIC
-    if cyrillic:
-        # A sign written in Cyrillic stands where Cyrillic is written: "Александрия" on a
-        # sign is not Egypt's Alexandria, however large. A caption may name any place.
-        hits = [p for p in hits if p.country_code in CYRILLIC_COUNTRIES]
+    # A sign written in Cyrillic stands where Cyrillic is written: "Александрия" on a sign is
+    # not Egypt's Alexandria, however large. A caption may name any place.
+    hits = [p for p in hits if _signs_in_script(p, cyrillic)]
     if hits and is_word(reading):
         # A reading spelled as a word of its language was read as written: it is no misreading
         # of some other name ("ROSSMANN" is not "Rosman"), and a Latin word names only a place
@@ -865,8 +868,23 @@ def _reading_hits(
             # everyday words, beside a distance, is a destination's row, as one among others is.
             floor = DESTINATION_POPULATION
         exact = [p for p in hits if p.match >= EXACT_MATCH]
+        if script_of(reading) == SCRIPT_LATIN and text_zipf(reading, SHOP_LANGUAGES) >= EVERYDAY_ZIPF:
+            exact = [p for p in exact if normalise(p.matched or p.name) == normalise(p.name)]
         hits = exact if any(p.population >= floor for p in exact) else []
     return hits
+
+
+def _signs_in_script(p: Place, cyrillic: bool) -> bool:
+    """Whether a sign in Cyrillic (``cyrillic``) or in another alphabet may stand at ``p``."""
+    return not cyrillic or p.country_code in CYRILLIC_COUNTRIES
+
+
+SHOP_LANGUAGES = ("en",)
+"""The language shop fronts and brands use everywhere. A word of it names a place only by the
+place's own name ("NICE", "VICTORIA", "READING"), not by one of the other names the gazetteer
+lists for it, which are nicknames, old names and transcriptions: "GOLD" (a jeweller's) is not
+Gold Coast, "BASIC" (a gym) not Henderson, Nevada, "LOG" not Łódź. A word everyday only in
+another language keeps a town's name in that language ("WIEN", "WARSZAWA", "BRUXELLES")."""
 
 
 PRINCIPAL_NAME_LIKENESS = 0.75

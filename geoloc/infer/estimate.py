@@ -24,6 +24,7 @@ from geoloc.common.text import (
     is_district_word,
     is_everyday_text,
     is_region_word,
+    normalise,
     script_of,
     text_zipf,
 )
@@ -707,7 +708,7 @@ def _estimate(
         picked = p
         p, share, others = _likeliest_namesake(p, r, home, anchors)
         # Readings that disagree are all quoted: the one that matched best named another place.
-        read = " / ".join(f"'{x}'" for x in r.mention.readings) if p is not picked else f"'{r.mention.text}'"
+        read = " / ".join(f"'{x}'" for x in r.mention.readings) if p is not picked else f"'{_reading_of(r, p)}'"
         # A ring road's name ("МКАД") puts the sign inside the ring or on a road leading to it.
         reach = {road.city_id: road.reach_km + r.road_km for road in r.roads}
         radius = reach.get(p.geonameid) or place_radius_km(p)
@@ -1097,6 +1098,14 @@ def _towards(
             f"within about {radius:.0f} km"
         ),
     )
+
+
+def _reading_of(r: Resolved, p: Place) -> str:
+    """The reading of a row that names ``p`` as the gazetteer matched it, else its first: the
+    passes may read one line differently ("IDe" and "LILLE"), and the analyst is shown the one
+    the answer rests on."""
+    key = normalise(p.matched or p.name)
+    return next((x for x in r.mention.readings if normalise(x) == key), r.mention.text)
 
 
 def _likeliest_namesake(
