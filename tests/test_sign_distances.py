@@ -409,3 +409,16 @@ def test_a_lone_number_of_another_region_is_no_names_distance():
     left = [span("295", 100, 190, line=0, region=2, height=43), span("396", 100, 255, line=1, region=2, height=45)]
     for spans in (names + speed, names + left):
         assert all(m.distance_km is None for m in mentions_from_spans(spans))
+
+
+def test_a_number_with_a_leading_zero_is_no_distance():
+    # One pass read the end of "Любомль" as "060", left of the row's true "88"; signs print no
+    # leading zeros (a half kilometre is "0,5").
+    spans = [
+        span("Любомлі", 450, 387, line=0, height=35),
+        span("060", 560, 387, line=0, height=35),
+        span("88", 760, 387, line=0, height=35),
+    ]
+    assert [m.distance_km for m in mentions_from_spans(spans)] == [88.0]
+    half = [span("Горохів", 100, 50, line=0, height=30), span("0,5", 300, 50, line=0, height=30)]
+    assert [m.distance_km for m in mentions_from_spans(half)] == [0.5]

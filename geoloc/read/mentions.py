@@ -40,11 +40,13 @@ S8), national and federal roads N/B (N10, B96), departmental and state roads D/L
 L308, SS1), Spain's AP-7."""
 
 DISTANCE_RE = re.compile(
-    r"^(\d{1,3}(?:[.,]\d)?|\d{0,3}[¼½¾]|\d{1,3}(?:1/2|1/4|3/4))(?:\s*(km|км|kм|mi|miles?))?$", re.IGNORECASE
+    r"^(?!0\d)(\d{1,3}(?:[.,]\d)?|\d{0,3}[¼½¾]|\d{1,3}(?:1/2|1/4|3/4))(?:\s*(km|км|kм|mi|miles?))?$", re.IGNORECASE
 )
-"""A distance as signs print it: whole km or miles, one decimal ("4,2 km", "1.5"), or a British
-sign's fraction of a mile ("6½", "¾"; the recognition network reads "6½" as "61/2"). A price's
-two decimals, a "1,200", or a fraction apart from its number ("6 1/2": which number?) is none."""
+"""A distance as signs print it: whole km or miles, one decimal ("4,2 km", "1.5", "0,5"), or a
+British sign's fraction of a mile ("6½", "¾"; the recognition network reads "6½" as "61/2"). A
+price's two decimals, a "1,200", a fraction apart from its number ("6 1/2": which number?), or a
+number written with a leading zero is none: no sign prints "060", while a pass that reads a
+name's letters as digits ("Любомль" as "Любомлі 060") and a phone number ("073 799") do."""
 FRACTIONS = {"¼": 0.25, "½": 0.5, "¾": 0.75, "1/4": 0.25, "1/2": 0.5, "3/4": 0.75}
 UNIT_RE = re.compile(r"^(?:km|км|kм|mi)\.?$", re.IGNORECASE)
 """A distance's unit read apart from its number ("125 km" read as two words). "Miles" apart is a
