@@ -292,3 +292,22 @@ def test_an_emoji_ends_a_sentence_and_the_name_before_it(blank, tmp_path) -> Non
 def test_a_sentences_capitalised_first_word_is_left_out_only_when_the_whole_names_nothing(gz, caption, town) -> None:
     towns = [p for p in _caption_places(caption, gz) if p.kind == "city"]
     assert towns and towns[0].name == town
+
+
+def test_a_town_where_something_was_said_does_not_choose_the_namesake_of_the_town_hit(gz) -> None:
+    # Pokrov is a Ukrainian town of 30,000 and a Russian one of 17,000; Krasnoturinsk, written
+    # after it, is in Russia and is where a man spoke, not where the strike was.
+    places = _caption_places("Sergei Korolev, speaking in Krasnoturinsk last Friday, said the strike hit Pokrov.", gz)
+    pokrov = next(p for p in places if p.name.startswith("Pokrov"))
+    assert pokrov.country_code == "UA"
+
+
+@pytest.mark.parametrize(
+    ("caption", "wrongly"),
+    [
+        ("Тарас Шевченко, виступаючи у Москві, заявив про удар по Брестові.", "Aktau"),  # Shevchenko: Aktau's old name
+        ("Ukrainska Pravda could not verify the footage from Khanty-Mansiysk.", "Pravda"),  # an outlet
+    ],
+)
+def test_a_persons_or_an_outlets_name_is_not_cut_to_a_place(gz, caption, wrongly) -> None:
+    assert wrongly not in [p.name for p in _caption_places(caption, gz)]

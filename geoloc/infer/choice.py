@@ -231,26 +231,27 @@ def resolve_context(context: ContextFacts | None, gazetteer: Gazetteer) -> list[
     is a country, a region or a town of ``CAPTION_WORD_POPULATION``: prose starts sentences and
     names days with such words far more often than it names Thursday Island (2,600 people).
 
-    Each name is weighed beside the caption's other places, those written after it too: "Золочів
-    Харківської області" is the Zolochiv of Kharkiv Oblast, not the larger one near Lviv that the
-    name alone means, though the region comes second. A first reading in the caption's order
-    finds the places; a second weighs each name beside the others the first found.
+    Each name is weighed beside the places written before it, and beside the regions written
+    after it: "Золочів Харківської області" is the Zolochiv of Kharkiv Oblast, not the larger one
+    near Lviv that the name alone means. A first reading finds the regions; a second weighs each
+    name beside them. Towns written after a name do not weigh on it: "speaking in Krasnoturinsk,
+    said the strike hit Pokrov" names the Ukrainian Pokrov, not the Russian one.
     """
     if context is None:
         return []
-    first = _caption_places(context, gazetteer, None)
-    if len(first) < 2:
+    first = _caption_places(context, gazetteer, {})
+    regions = {k: p for k, p in first.items() if p.kind == "admin1"}
+    if not regions:
         return list(first.values())
-    return list(_caption_places(context, gazetteer, first).values())
+    return list(_caption_places(context, gazetteer, regions).values())
 
 
-def _caption_places(context: ContextFacts, gazetteer: Gazetteer, others: dict[int, Place] | None) -> dict[int, Place]:
+def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[int, Place]) -> dict[int, Place]:
     """The place each mention of a caption names, keyed by the mention's position, one mention
-    per place. ``others``: every mention's place from a first reading, each mention weighed
-    beside the rest; without it, beside the places of the mentions before it."""
+    per place; each weighed beside the places found before it and ``regions`` found after it."""
     found: dict[int, Place] = {}
     for i, m in enumerate(context.mentions):
-        beside = [p for k, p in (others or found).items() if k != i][:MAX_PRIOR_PLACES]
+        beside = [*found.values(), *(p for k, p in regions.items() if k > i)][:MAX_PRIOR_PLACES]
         hits: list[Place] = []
         # A word is vocabulary as written or in its dictionary form ("Колону": "колона", a column).
         everyday = any(is_everyday_text(reading) for reading in m.readings)

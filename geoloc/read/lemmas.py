@@ -98,3 +98,20 @@ def is_russian(phrase: str) -> bool:
     morph = _analyzer("ru")
     words = phrase.lower().split()
     return bool(words) and script_of(phrase) == SCRIPT_CYRILLIC and all(morph.word_is_known(w) for w in words)
+
+
+NAME_GRAMMEMES = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+"""What the dictionaries tag as a name: of a person, a place, an organisation, a brand."""
+
+
+def is_plain_word(word: str) -> bool:
+    """Whether a Cyrillic word is, by its likeliest parse in a dictionary that holds it, a plain
+    word of the language (a noun, an adjective, a preposition), not a name: "Освобождение",
+    "Прикордонний" and "На" are; "Тарас", "Николай" and "Донецк" are not, nor a Latin word."""
+    if script_of(word) != SCRIPT_CYRILLIC:
+        return False
+    for lang in LANGUAGES:
+        morph = _analyzer(lang)
+        if morph.word_is_known(word.lower()):
+            return not NAME_GRAMMEMES & set(morph.parse(word)[0].tag.grammemes)
+    return False

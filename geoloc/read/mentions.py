@@ -31,7 +31,7 @@ from geoloc.model import (
     shared_extent,
     union_box,
 )
-from geoloc.read.lemmas import dictionary_forms
+from geoloc.read.lemmas import dictionary_forms, is_plain_word
 
 ROUTE_RE = re.compile(r"^(?:AP|SS|SP|[MМPРHНTТEЕAАNDBSL])-?\d{1,3}(?:-\d{1,2}){0,2}$", re.IGNORECASE)
 """Route numbers on signs: Ukrainian and Russian (М01, M-01, Р56, H07, T-25-01, А-240), European
@@ -1037,9 +1037,10 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                 # "під Черніговом": the gazetteer knows Чернігів, so the dictionary forms follow.
                 readings = (phrase, *dictionary_forms(phrase))
                 first, _, tail = phrase.partition(" ")
-                if tail and sentence.lstrip(_OPENING_MARKS).startswith(first):
+                if tail and sentence.lstrip(_OPENING_MARKS).startswith(first) and is_plain_word(first):
                     # A sentence's first word is capitalised whatever it is ("Освобождение
-                    # Угледара", "Прикордонний Білопілля"): the rest, if the whole names nothing.
+                    # Угледара", "Прикордонний Білопілля"): the rest, if the whole names nothing;
+                    # but not after a person's first name ("Тарас Шевченко": Shevchenko was Aktau).
                     readings += (tail, *dictionary_forms(tail))
                 cued.append((strength, Mention(readings=readings, kind="context", source=source, part=part)))
             else:
