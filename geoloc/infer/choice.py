@@ -258,7 +258,7 @@ def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[i
         words = len(m.readings[0].split())
         for reading in m.readings:  # as written, then its dictionary forms ("Черніговом", "Чернігів")
             if hits and len(reading.split()) < words:
-                break  # a sentence's first words without the first ("Освобождение Угледара") only if they name nothing
+                break  # a phrase without its sentence's first word ("Угледара") only if the whole names nothing
             found_here = [
                 p
                 for p in gazetteer.search(reading, priors=Priors(places=beside), limit=3, fuzzy=False)

@@ -102,7 +102,7 @@ VERNACULAR_REGION_ENDINGS = (("цька", "ччина"), ("ська", "щина"
 regions vary ("Донетчина") and are left out."""
 
 
-def vernacular_region_name(adjective: str) -> str | None:
+def _vernacular_region_name(adjective: str) -> str | None:
     """The everyday name of a region from its adjective ("Чернігівська" -> "Чернігівщина",
     "Хмельницька" -> "Хмельниччина"), or None when its ending has no such name."""
     for ending, noun in VERNACULAR_REGION_ENDINGS:
@@ -246,7 +246,7 @@ def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector,
                     col.cap(gid, name, BARE_REGION)
         for field in ("name_uk", "name_ru"):  # "Чернігівщина" is the region only: no town is so called
             adjective = _region_base(ne.get(field) or "")
-            col.name(gid, vernacular_region_name(adjective), ALTERNATE)
+            col.name(gid, _vernacular_region_name(adjective), ALTERNATE)
     abbreviations = {("US", k): v for k, v in US_STATE_ABBREVIATIONS.items()}
     abbreviations.update({("AU", k): v for k, v in AU_STATE_ABBREVIATIONS.items()})
     for row in col.places:
