@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import pytest
@@ -422,3 +423,15 @@ def test_a_number_with_a_leading_zero_is_no_distance():
     assert [m.distance_km for m in mentions_from_spans(spans)] == [88.0]
     half = [span("Горохів", 100, 50, line=0, height=30), span("0,5", 300, 50, line=0, height=30)]
     assert [m.distance_km for m in mentions_from_spans(half)] == [0.5]
+
+
+def test_a_page_of_text_beside_a_column_of_figures_is_read_in_bounded_time():
+    # 50 regions of 16 names and a column of 8 numbers: laying the column against every choice of
+    # rows took 20 s; the trials are bounded per photo.
+    spans = [
+        span(f"Назва{chr(1072 + i)}", 10 + r * 5, 10 + i * 30, line=i, region=r) for r in range(50) for i in range(16)
+    ]
+    spans += [span(str(10 + i), 2000, 10 + i * 60, line=0, region=100 + i) for i in range(8)]
+    start = time.perf_counter()
+    assert len(mentions_from_spans(spans)) == 800
+    assert time.perf_counter() - start < 5.0

@@ -475,6 +475,11 @@ NUMBER_COLUMN_LIMIT = 8
 """Most distances in one column: a direction sign lists a handful of places; more rows of
 numbers alone are a price board or a timetable, and pairing them would take too long."""
 
+NUMBER_COLUMN_TRIALS = 20_000
+"""Most ways of laying a column against rows of names tried for one photo (all its regions
+together): a sign's few rows need a few hundred; a page of text beside a column of figures
+would need millions (tried: 50 regions of 16 rows took 20 s)."""
+
 
 def _with_number_columns(panels: dict[int, list[list[TextSpan]]]) -> dict[int, list[list[TextSpan]]]:
     """Sign panels with a column of distances that the reader found as a text region of its own
@@ -503,6 +508,7 @@ def _with_number_columns(panels: dict[int, list[list[TextSpan]]]) -> dict[int, l
     if not all(shared_extent(a, b, 0) > 0 for a, b in itertools.pairwise(boxes)):
         return panels  # not one column
     best: tuple[float, int, tuple[int, ...]] | None = None
+    trials = NUMBER_COLUMN_TRIALS
     for region, cells in panels.items():
         free = [
             i
@@ -512,8 +518,9 @@ def _with_number_columns(panels: dict[int, list[list[TextSpan]]]) -> dict[int, l
             and max(s.box[0] + s.box[2] for s in cell if _names_something(s)) <= min(b[0] for b in boxes)
         ]
         free.sort(key=lambda i: _middle(union_box(s.box for s in cells[i] if _names_something(s))))
-        if len(free) > 2 * NUMBER_COLUMN_LIMIT:
-            continue  # a page of text, not a sign's names
+        trials -= math.comb(len(free), len(lone))
+        if trials < 0:
+            break  # a page of text, not a sign's names
         for rows in itertools.combinations(free, len(lone)):
             names = [union_box(s.box for s in cells[i] if _names_something(s)) for i in rows]
             offsets = [_middle(b) - _middle(n) for b, n in zip(boxes, names, strict=True)]
