@@ -797,6 +797,8 @@ def _reading_hits(
     """
     if len(reading.replace(" ", "")) < 3 or is_common_word(reading):
         return []
+    script = script_of(reading)
+    cyrillic, latin = script == SCRIPT_CYRILLIC, script == SCRIPT_LATIN
     # Typed metadata is not a misreading: only OCR gets the gazetteer's OCR tolerance.
     hits = [
         p
@@ -810,7 +812,6 @@ def _reading_hits(
         fixed = gazetteer.search(as_written, priors=priors, limit=NAMESAKE_LIMIT, fuzzy=True)
         hits = _with_better_matches(hits, (p for p in fixed if p.match >= MIN_MATCH))
     bare = _ARROW_PREFIX.sub("", reading, count=1) if m.kind == "ocr" and arrow_letters else reading
-    cyrillic = script_of(reading) == SCRIPT_CYRILLIC
     # (a Cyrillic reading's exact match abroad does not count: "Фе Лида" romanised is Felida, US)
     if bare != reading and not any(p.match >= EXACT_MATCH and _signs_in_script(p, cyrillic) for p in hits):
         # A junction sign's arrow read as letters glued to the name ("ФБогучаны", "ANysa",
@@ -825,7 +826,7 @@ def _reading_hits(
         hits = exact or hits
     if m.kind != "ocr":
         return hits
-    odd = _odd_capitals(reading) if script_of(reading) == SCRIPT_LATIN else []
+    odd = _odd_capitals(reading) if latin else []
     if odd:
         # A capital inside a word where the name has a small letter is a letter misread: "OsloB"
         # is a German "Osloß" with "ß" read as "B", not Oslob in the Philippines. The reading
@@ -836,7 +837,7 @@ def _reading_hits(
             for p in hits
         ]
         hits = [p for p in hits if p.match >= MIN_MATCH]
-    if script_of(reading) == SCRIPT_LATIN:
+    if latin:
         hits = _with_better_matches(hits, _unwritten_letter_hits(reading, gazetteer, priors))
     # A sign written in Cyrillic stands where Cyrillic is written: "Александрия" on a sign is
     # not Egypt's Alexandria, however large. A caption may name any place.
@@ -869,7 +870,7 @@ def _reading_hits(
             # everyday words, beside a distance, is a destination's row, as one among others is.
             floor = DESTINATION_POPULATION
         exact = [p for p in hits if p.match >= EXACT_MATCH]
-        if script_of(reading) == SCRIPT_LATIN and text_zipf(reading, SHOP_LANGUAGES) >= EVERYDAY_ZIPF:
+        if latin and text_zipf(reading, SHOP_LANGUAGES) >= EVERYDAY_ZIPF:
             exact = [p for p in exact if normalise(p.matched or p.name) == normalise(p.name)]
         hits = exact if any(p.population >= floor for p in exact) else []
     return hits

@@ -123,10 +123,15 @@ def _twinning_language(row: Sequence[TextSpan]) -> str | None:
     return None
 
 
+def _middle(box: Box) -> float:
+    """The height of a box's middle: where a sign row, or a number beside it, stands."""
+    return box[1] + box[3] / 2
+
+
 def _rows(spans: Sequence[TextSpan]) -> list[list[TextSpan]]:
     """Split one OCR line's spans into the sign rows they stand on, top first."""
     rows: list[tuple[float, float, list[TextSpan]]] = []  # (top, bottom, spans)
-    for s in sorted(spans, key=lambda t: t.box[1] + t.box[3] / 2):
+    for s in sorted(spans, key=lambda t: _middle(t.box)):
         top, bottom = s.box[1], s.box[1] + s.box[3]
         for i, (r_top, r_bottom, members) in enumerate(rows):
             shared = min(bottom, r_bottom) - max(top, r_top)
@@ -225,13 +230,13 @@ def _with_lone_numbers(rows: list[list[TextSpan]]) -> list[list[TextSpan]]:
     joined: dict[int, list[int]] = {}
     for i in lone:
         box = union_box(s.box for s in rows[i])
-        middle = box[1] + box[3] / 2
+        middle = _middle(box)
         best: tuple[float, int] | None = None
         for j in lettered:
             if j in taken:
                 continue
             name = union_box(s.box for s in rows[j] if _names_something(s))
-            gap = abs(name[1] + name[3] / 2 - middle)
+            gap = abs(_middle(name) - middle)
             if box[0] >= name[0] + name[2] - name[3] / 2 and gap <= NUMBER_ROW_REACH * name[3]:
                 best = min(best or (gap, j), (gap, j))
         if best is not None:
@@ -510,19 +515,19 @@ def _with_number_columns(panels: dict[int, list[list[TextSpan]]]) -> dict[int, l
     best: tuple[float, int, tuple[int, ...]] | None = None
     trials = NUMBER_COLUMN_TRIALS
     for region, cells in panels.items():
-        free = [
-            i
+        name_boxes = {
+            i: box
             for i, cell in enumerate(cells)
-            if any(_names_something(s) for s in cell)
+            if (box := union_box(s.box for s in cell if _names_something(s))) is not None
             and _row_distance(cell) is None
-            and max(s.box[0] + s.box[2] for s in cell if _names_something(s)) <= min(b[0] for b in boxes)
-        ]
-        free.sort(key=lambda i: _middle(union_box(s.box for s in cells[i] if _names_something(s))))
+            and box[0] + box[2] <= min(b[0] for b in boxes)
+        }
+        free = sorted(name_boxes, key=lambda i: _middle(name_boxes[i]))
         trials -= math.comb(len(free), len(lone))
         if trials < 0:
             break  # a page of text, not a sign's names
         for rows in itertools.combinations(free, len(lone)):
-            names = [union_box(s.box for s in cells[i] if _names_something(s)) for i in rows]
+            names = [name_boxes[i] for i in rows]
             offsets = [_middle(b) - _middle(n) for b, n in zip(boxes, names, strict=True)]
             shift = statistics.median(offsets)
             misfit = [abs(o - shift) / n[3] for o, n in zip(offsets, names, strict=True)]
@@ -539,10 +544,6 @@ def _with_number_columns(panels: dict[int, list[list[TextSpan]]]) -> dict[int, l
         for r, cs in panels.items()
     }
     return {r: cs for r, cs in out.items() if cs}
-
-
-def _middle(box: Box) -> float:
-    return box[1] + box[3] / 2
 
 
 class _RowNumber(NamedTuple):
