@@ -188,6 +188,7 @@ class Mention:
     signpost: bool = False  # its panel points elsewhere too (a distance, "gare SNCF", "ЦЕНТР"): a direction sign
     arrow: Arrow | None = None  # the arrow drawn beside it on a junction sign: which way it lies
     twinned: str | None = None  # the language of its panel's twinning line ("Twinned with": en)
+    adjective: bool = False  # a caption's town adjective ("Суджанського району"): it may be a city's district
 
     @property
     def text(self) -> str:

@@ -311,3 +311,89 @@ def test_a_town_where_something_was_said_does_not_choose_the_namesake_of_the_tow
 )
 def test_a_persons_or_an_outlets_name_is_not_cut_to_a_place(gz, caption, wrongly) -> None:
     assert wrongly not in [p.name for p in _caption_places(caption, gz)]
+
+
+@pytest.mark.parametrize(
+    ("caption", "town", "reach"),
+    [
+        ("Уламки ракети впали у Броварському районі.", (50.511, 30.791), 40),  # Brovary's district
+        ("Бої тривають на Покровському напрямку.", (48.282, 37.176), 80),  # the front named after Pokrovsk
+        ("Беспилотник сбит над Белгородским районом.", (50.597, 36.586), 40),
+        ("Наслідки обстрілу Шосткинського району.", (51.863, 33.470), 40),  # Shostka: "-ин-" before "-ський"
+        ("Shelling hit villages in the Kupiansk district overnight.", (49.710, 37.616), 40),
+    ],
+)
+def test_a_towns_district_or_front_is_an_area_about_the_town(blank, tmp_path, caption, town, reach) -> None:
+    # A district is named after its seat and a front after a town, with the town's adjective in
+    # Ukrainian and Russian: the caption puts the photo about the town, as far as such an area reaches.
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert e is not None and haversine_km(e["lat"], e["lon"], *town) < 15
+    assert e["radius_km"] >= reach and e["confidence"] < 0.5
+
+
+@pytest.mark.parametrize(
+    ("caption", "town", "wrongly"),
+    [
+        ("Жители Омска вышли на субботник в Первомайском сквере.", "Omsk", "Pervomaysk"),  # a square
+        ("Ремонт на Харківському шосе в Полтаві завершили.", "Poltava", "Kharkiv"),  # a road's name
+        ("Мітинг у Львові. Фото: Дніпровська правда", "Lviv", "Dnipro"),  # an outlet
+    ],
+)
+def test_a_street_square_or_outlet_named_after_a_town_is_not_that_town(gz, caption, town, wrongly) -> None:
+    names = [p.name for p in _caption_places(caption, gz)]
+    assert town in names and not any(n.startswith(wrongly) for n in names)
+
+
+@pytest.mark.parametrize(
+    ("caption", "city", "wrongly"),
+    [
+        ("У Київському районі Харкова пошкоджено будинок.", (49.994, 36.230), "Kyiv"),  # a district of Kharkiv
+        ("В Донецке в Кировском районе снаряд попал в остановку.", (48.023, 37.802), "Kirovsk"),
+        ("Взрыв в Харьковском районе Санкт-Петербурга.", (59.939, 30.315), "Kharkiv"),
+    ],
+)
+def test_a_citys_district_named_after_another_town_is_the_citys(gz, caption, city, wrongly) -> None:
+    # City districts are named after towns, people and dates; the caption names the city, which
+    # lies in another region than the town of the adjective.
+    places = _caption_places(caption, gz)
+    assert not any(p.name.startswith(wrongly) for p in places)
+    assert places and haversine_km(places[0].lat, places[0].lon, *city) < 25
+
+
+@pytest.mark.parametrize(
+    ("adjective", "noun", "head"),
+    [
+        ("Суджанського", "району", "район"),  # an adjective no dictionary holds, by its ending
+        ("Запорожском", "направлении", "направление"),
+        ("Первомайском", "сквере", "сквер"),
+        ("Черніговом", "сьогодні", None),  # a town, then an adverb
+        ("Миколаєва", "книга", None),  # a possessive spells like the town: Mykola's book
+        ("Запорізькому", "районі", "район"),
+        ("Запорізькій", "області", "область"),
+        ("Запорізькому", "області", None),  # masculine and feminine do not agree
+        ("Харківська", "вулиці", None),  # nominative and genitive do not agree
+    ],
+)
+def test_an_adjective_qualifies_the_noun_it_agrees_with(adjective, noun, head) -> None:
+    from geoloc.read.lemmas import attributed_noun
+
+    assert attributed_noun(adjective, noun) == head
+
+
+@pytest.mark.parametrize(
+    ("adjective", "town"),
+    [
+        ("Суджанського", "Суджа"),
+        ("Запорізькому", "Запоріжжя"),
+        ("Курахівському", "Курахове"),
+        ("Бахмутського", "Бахмут"),
+        ("Сумського", "Суми"),
+        ("Покровському", "Покровськ"),
+        ("Раменском", "Раменское"),
+    ],
+)
+def test_a_towns_adjective_gives_the_towns_name_among_its_forms(adjective, town) -> None:
+    from geoloc.read.lemmas import town_forms
+
+    assert town in town_forms(adjective)

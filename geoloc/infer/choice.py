@@ -239,11 +239,29 @@ def resolve_context(context: ContextFacts | None, gazetteer: Gazetteer) -> list[
     """
     if context is None:
         return []
-    first = _caption_places(context, gazetteer, {})
-    regions = {k: p for k, p in first.items() if p.kind == "admin1"}
-    if not regions:
-        return list(first.values())
-    return list(_caption_places(context, gazetteer, regions).values())
+    found = _caption_places(context, gazetteer, {})
+    regions = {k: p for k, p in found.items() if p.kind == "admin1"}
+    if regions:
+        found = _caption_places(context, gazetteer, regions)
+    named = [p for k, p in found.items() if not context.mentions[k].adjective]
+    return [p for k, p in found.items() if not context.mentions[k].adjective or _where_named(p, named)]
+
+
+def _where_named(town: Place, named: Sequence[Place]) -> bool:
+    """Whether a town read from a caption's adjective ("Калининском районе") lies where the
+    caption's other places are: in the region of a town or region it names, or in a country it
+    names; or the caption names nothing else.
+
+    A district named after a town ("Суджанський район") lies about it; a city's districts are
+    named after people, dates and other towns ("в Донецке в Калининском районе", "Харьковский
+    район Санкт-Петербурга"), and the caption names the city. The town of such an adjective
+    (Kalininsk, Kharkiv) then lies in another region than the city, and is not the photo's place."""
+    if not named:
+        return True
+    return any(
+        q.country_code == town.country_code and (q.kind == "country" or q.admin1_code == town.admin1_code)
+        for q in named
+    )
 
 
 def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[int, Place]) -> dict[int, Place]:

@@ -115,3 +115,96 @@ def is_plain_word(word: str) -> bool:
         if morph.word_is_known(word.lower()):
             return not NAME_GRAMMEMES & set(morph.parse(word)[0].tag.grammemes)
     return False
+
+
+_CASE_OF = {"loc2": "loct", "gen2": "gent", "acc2": "accs"}
+"""The dictionaries' second cases, as the first ("в лесу", "из лесу"): an adjective before such a
+noun takes the first case's form."""
+_AGREEMENT = ("nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "loc2", "gen2", "acc2")
+
+
+def _case(tag: Any) -> str | None:  # noqa: ANN401 - pymorphy3's OpencorporaTag
+    case = next((c for c in _AGREEMENT if c in tag), None)
+    return _CASE_OF.get(case, case) if case else None
+
+
+TOWN_ADJECTIVE_ENDINGS = ("ський", "цький", "зький", "ский", "цкий", "зкий")
+"""Endings of the adjectives Ukrainian and Russian make from a town's name ("Покровський",
+"Донецкий", "Запорізький"). A possessive adjective ("Миколаїв", Mykola's) spells like a town."""
+
+
+def attributed_noun(adjective: str, noun: str) -> str | None:
+    """The dictionary form of ``noun`` when ``adjective``, the word before it, is an adjective that
+    agrees with it, in case, number and gender: "Суджанського району" -> "район", "Первомайском
+    сквере" -> "сквер"; None for "Черніговом сьогодні" or "Донецьк місто".
+
+    Ukrainian and Russian name districts, fronts, squares, bays and streets with the adjective of a
+    town ("Покровський напрямок", "Севастопольская бухта"), and write the adjective capitalised.
+    Each must be first of all an adjective and a noun. The noun must be a word the dictionary holds;
+    the adjective may be guessed from its ending, as a small town's ("Суджанський") is in no dictionary.
+    """
+    for lang in LANGUAGES:
+        morph = _analyzer(lang)
+        noun_parses, adjective_parses = morph.parse(noun.lower()), morph.parse(adjective.lower())
+        if not morph.word_is_known(noun.lower()) or "NOUN" not in noun_parses[0].tag:
+            continue  # "в" is a letter's name, but a preposition first
+        if "ADJF" not in adjective_parses[0].tag:
+            continue  # "Чернігова" may be an adjective, but is Chernihiv first
+        nouns = [p for p in noun_parses if "NOUN" in p.tag]
+        adjectives = [p for p in adjective_parses if "ADJF" in p.tag and p.normal_form.endswith(TOWN_ADJECTIVE_ENDINGS)]
+        for n in nouns:
+            plural = "plur" in n.tag
+            for a in adjectives:
+                if _case(a.tag) != _case(n.tag) or plural != ("plur" in a.tag):
+                    continue
+                if plural or a.tag.gender == n.tag.gender:
+                    return str(n.normal_form)
+    return None
+
+
+TOWN_FORM_LETTERS = 4
+"""Fewest letters of a town's name derived from an adjective: the stem of "Курський" is "Кур", a
+word, not the town; the shortest towns so named ("Суми", "Рига") have four."""
+
+_ADJECTIVE_ENDINGS = ("ий", "ій", "ой")
+"""Masculine dictionary-form endings of Ukrainian and Russian adjectives."""
+
+_STEM_TOWN_ENDINGS = ("", "и", "ы", "о", "е", "ье", "я")
+"""What a town's name may end in after the stem its adjective keeps: "Бахмут(ський)", "Сум(ський)":
+Суми, "Одинцов(ский)": Одинцово, "Запорож(ский)": Запорожье."""
+
+
+def town_forms(adjective: str) -> tuple[str, ...]:
+    """The names a town's adjective may be made from, for the gazetteer to choose among.
+
+    "Раменском" -> "Раменское" (a town named by its adjective, in any gender); "Покровському" ->
+    "Покровськ" (the adjective keeps the town's "-ськ"); "Бахмутського" -> "Бахмут" and
+    "Сумського" -> "Суми" (it adds "-ськ" to the stem); "Суджанського" -> "Суджа" (with "-ан");
+    "Запорізького" -> "Запоріжжя" (ж becomes з); "Курахівського" -> "Курахове" (о becomes і).
+    Most of the forms name nothing: the gazetteer keeps the one that names a place best.
+    """
+    forms: list[str] = []
+    for lang in LANGUAGES:
+        morph = _analyzer(lang)
+        for a in (p for p in morph.parse(adjective.lower()) if "ADJF" in p.tag):
+            for gender in ("masc", "femn", "neut"):
+                inflected = a.inflect({"nomn", "sing", gender}) or a.inflect({"nomn", gender})
+                if inflected is not None:
+                    forms.append(inflected.word)
+            lemma = str(a.normal_form)
+            if not lemma.endswith(_ADJECTIVE_ENDINGS):
+                continue
+            base = lemma[:-2]
+            forms.append(base)  # Покровськ, Курск, Донецьк
+            for suffix in ("ськ", "ск"):
+                if base.endswith(suffix):
+                    stem = base[: -len(suffix)]
+                    forms += [stem + ending for ending in _STEM_TOWN_ENDINGS]
+                    if stem.endswith(("ан", "ян", "ин", "ен")):  # Судж-ан-ський, Шостк-ин-ський
+                        forms += [stem[:-2] + "а", stem[:-2] + "о"]
+                    if stem.endswith("ів"):  # Ukrainian і for о in a closed syllable: Курахів-ський, Курахове
+                        forms += [stem[:-2] + "ове", stem[:-2] + "ово"]
+            if base.endswith("зьк"):  # Запоріз-ький: Запоріжжя; Ризький: Рига
+                forms += [base[:-3] + "жжя", base[:-3] + "га"]
+    unique = dict.fromkeys(_title(f) for f in forms if len(f) >= TOWN_FORM_LETTERS)
+    return tuple(unique)

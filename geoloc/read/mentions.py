@@ -31,7 +31,7 @@ from geoloc.model import (
     shared_extent,
     union_box,
 )
-from geoloc.read.lemmas import dictionary_forms, is_plain_word
+from geoloc.read.lemmas import attributed_noun, dictionary_forms, is_plain_word, town_forms
 
 ROUTE_RE = re.compile(r"^(?:AP|SS|SP|[MМPРHНTТEЕAАNDBSL])-?\d{1,3}(?:-\d{1,2}){0,2}$", re.IGNORECASE)
 """Route numbers on signs: Ukrainian and Russian (М01, M-01, Р56, H07, T-25-01, А-240), European
@@ -896,18 +896,19 @@ def _strip_possessive(word: str) -> str:
 
 def _phrases(sentence: str, max_words: int) -> list[str]:
     """Capitalised runs of words; a possessive ("Russia's") ends a run, a region word extends it."""
-    return [phrase for phrase, _strength, _part in _cued_phrases(sentence, max_words)]
+    return [phrase.text for phrase in _cued_phrases(sentence, max_words)]
 
 
 LOCATION_CUES = frozenset(
     """
 in near outside around at between
-у в під біля поблизу неподалік околиці поруч коло між
-под около возле недалеко окрестностях окраине рядом между
+у в під біля поблизу неподалік околиці поруч коло між районі
+под около возле недалеко окрестностях окраине рядом между районе
 """.split()
 )
 """Words that put the next name where something happened ("near X", "під X", "под X", "the
-outskirts of X"): a caption names the photo's place after them, and its outlet or a party without."""
+outskirts of X", "в районе X": in the area of X): a caption names the photo's place after them, and
+its outlet or a party without."""
 
 PHOTO_WORDS = (
     "photo", "footage", "video", "image", "picture", "geolocat", "filmed", "taken", "shot", "shows",
@@ -967,22 +968,41 @@ PART_WORDS: dict[str, Compass] = {
 півночі України", "на востоке Украины"."""
 
 
-def _cued_phrases(sentence: str, max_words: int) -> list[tuple[str, int, Compass | None]]:
+class _Phrase(NamedTuple):
+    """A capitalised run of words of a caption that may name a place."""
+
+    text: str
+    cued: bool  # a location word comes right before it ("під", "near")
+    before: list[str]  # the ``NEAR_TOKENS`` words before it
+    adjective: bool = False  # a town's adjective before a noun ("Суджанського району"): read as the town
+    around_km: float | None = None  # how far from the town the noun reaches ("район", "напрямок")
+
+
+class _CuedPhrase(NamedTuple):
+    text: str
+    strength: int  # how strongly the text ties it to the photo's place
+    part: Compass | None  # the part of the named area ("northern Ukraine")
+    adjective: bool
+    around_km: float | None
+
+
+def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
     """Capitalised runs of words, clause by clause, each with how strongly the text ties it to the
     photo's place: two points for a location word right before it, two for a clause about the
     photo, one for a sentence about it, three for a photo or event word just before it ("footage
     from X", "Фото з X", "удар по X"), three fewer for a reporting word ("speaking in X").
     Names never run across a comma ("Sumy, Kharkiv")."""
     in_sentence = int(_about_photo(sentence))
-    out: list[tuple[str, int, Compass | None]] = []
+    out: list[_CuedPhrase] = []
     for clause in _CLAUSE_RE.split(sentence):
         bonus = in_sentence + 2 * int(_about_photo(clause))
-        for phrase, cued, before in _clause_phrases(clause, max_words):
-            near = [w.lower() for w in before]
-            strength = 2 * cued + bonus
+        for phrase in _clause_phrases(clause, max_words):
+            near = [w.lower() for w in phrase.before]
+            strength = 2 * phrase.cued + bonus
             strength += 3 * any(w.startswith(PHOTO_WORDS + EVENT_WORDS) for w in near)
             strength -= 3 * any(w.startswith(REPORTING_WORDS) for w in near)
-            out.append((phrase, strength, PART_WORDS.get(near[-1]) if near else None))
+            part = PART_WORDS.get(near[-1]) if near else None
+            out.append(_CuedPhrase(phrase.text, strength, part, phrase.adjective, phrase.around_km))
     return out
 
 
@@ -991,11 +1011,41 @@ _REGION_ADJECTIVE_RE = re.compile(r"(?:ськ|цьк|зьк|ск|цк|н)(?:ої
 "Харьковской", "Приморского")."""
 
 
-def _clause_phrases(clause: str, max_words: int) -> list[tuple[str, bool, list[str]]]:
+DISTRICT_KM = 40.0
+"""How far from its town a district ("Суджанський район", "Раменский район") reaches: Ukraine's
+districts since 2020 and Russia's are 50-90 km across, their seat seldom at the middle."""
+COMMUNITY_KM = 20.0
+"""How far from its town a Ukrainian community ("Сумська громада"), a town and its villages, reaches."""
+FRONT_KM = 80.0
+"""How far from its town the front a "direction" is named after lies ("Запорізький напрямок",
+"Pokrovsk direction"): the line the town's name stands for runs 10-100 km from the town itself."""
+
+AREA_NOUNS: dict[str, float] = {
+    "район": DISTRICT_KM, "округ": DISTRICT_KM, "district": DISTRICT_KM,
+    "громада": COMMUNITY_KM,
+    "напрямок": FRONT_KM, "направление": FRONT_KM, "direction": FRONT_KM, "axis": FRONT_KM, "front": FRONT_KM,
+}  # fmt: skip
+"""Nouns after a town's name or adjective that name the area about the town, with how far it
+reaches (dictionary forms): "у Раменському районі", "на Покровському напрямку", "the Sudzha district"."""
+
+FEATURE_NOUNS = frozenset("аеропорт аэропорт порт бухта затока залив водосховище водохранилище".split())
+"""Nouns a town's adjective names a place at the town with (dictionary forms): "Донецкий аэропорт",
+"Севастопольская бухта", "Каховське водосховище". Before any other noun a town's adjective names
+something anywhere: a street or a square ("Первомайский сквер" lies in Novosibirsk, "Київська
+вулиця" in most Ukrainian towns, Moscow's "Киевский вокзал" in Moscow), an outlet ("Українська
+правда", "Московский комсомолец") or an office."""
+
+
+def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
     """Capitalised runs of words of one clause, each with whether a location word precedes it and
-    the ``NEAR_TOKENS`` words before it."""
-    tokens = [m.group(0) for m in _WORD_RE.finditer(clause)]
-    phrases: list[tuple[str, bool, list[str]]] = []
+    the ``NEAR_TOKENS`` words before it.
+
+    A town's adjective before the noun it qualifies names the town's district or front (``AREA_NOUNS``)
+    or a place at the town (``FEATURE_NOUNS``), and is read as its town; before any other noun it
+    names no place ("Київська вулиця", "Комсомольская правда")."""
+    found = list(_WORD_RE.finditer(clause))
+    tokens = [m.group(0) for m in found]
+    phrases: list[_Phrase] = []
     i = 0
     while i < len(tokens):
         word = _strip_possessive(tokens[i])
@@ -1011,15 +1061,30 @@ def _clause_phrases(clause: str, max_words: int) -> list[tuple[str, bool, list[s
         words = [_strip_possessive(t) for t in tokens[i:j]]
         cued = i > 0 and tokens[i - 1].lower() in LOCATION_CUES
         before = tokens[max(0, i - NEAR_TOKENS) : i]
-        if j < len(tokens) and words[-1] == tokens[j - 1] and is_region_word(tokens[j]):
+        following = tokens[j] if j < len(tokens) and words[-1] == tokens[j - 1] else ""
+        # The noun a word qualifies follows it, nothing but a space between ("Чернигова 3 марта" is a date's).
+        next_to = bool(following) and not clause[found[j - 1].end() : found[j].start()].strip()
+        attribute = attributed_noun(words[-1], following) if following[:1].islower() and next_to else None
+        noun = attribute or (following.lower() if following.lower() in AREA_NOUNS else None)
+        if following and is_region_word(following) and noun not in AREA_NOUNS:
             # "у Гродні Гродненської області": the town, then its region, as two names (a
             # Slavic region's name before "область" is one adjective; "Nizhny Novgorod region" stays)
             if len(words) > 1 and _REGION_ADJECTIVE_RE.search(words[-1].lower()):
-                phrases.append((" ".join(words[:-1]), cued, before))
+                phrases.append(_Phrase(" ".join(words[:-1]), cued, before))
                 words, cued = words[-1:], False
-            words.append(tokens[j])
+            words.append(following)
             j += 1
-        phrases.append((" ".join(words), cued, before))
+        elif noun is not None:
+            # "з Суджанського району", "Sudzha district": the last word is the noun's, the words
+            # before it a name of their own.
+            if len(words) > 1:
+                phrases.append(_Phrase(" ".join(words[:-1]), cued, before))
+                cued = False
+            if noun in AREA_NOUNS or noun in FEATURE_NOUNS:
+                phrases.append(_Phrase(words[-1], cued, before, attribute is not None, AREA_NOUNS.get(noun)))
+            i = j + 1
+            continue
+        phrases.append(_Phrase(" ".join(words), cued, before))
         i = j
     return phrases
 
@@ -1037,20 +1102,29 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     seen: set[str] = set()
     skipped = 0
     for sentence in _SENTENCE_RE.split(text):
-        for phrase, strength, part in _cued_phrases(sentence, max_words):
+        for phrase, strength, part, adjective, around_km in _cued_phrases(sentence, max_words):
             if phrase.lower() in seen:
                 continue
             seen.add(phrase.lower())
             if len(cued) < MAX_CONTEXT_MENTIONS:
-                # "під Черніговом": the gazetteer knows Чернігів, so the dictionary forms follow.
-                readings = (phrase, *dictionary_forms(phrase))
+                # "під Черніговом": the gazetteer knows Чернігів, so the dictionary forms follow;
+                # "Суджанського району": the names the adjective may be made from.
+                readings = (phrase, *(town_forms(phrase) if adjective else dictionary_forms(phrase)))
                 first, _, tail = phrase.partition(" ")
                 if tail and sentence.lstrip(_OPENING_MARKS).startswith(first) and is_plain_word(first):
                     # A sentence's first word is capitalised whatever it is ("Освобождение
                     # Угледара", "Прикордонний Білопілля"): the rest, if the whole names nothing;
                     # but not after a person's first name ("Тарас Шевченко": Shevchenko was Aktau).
                     readings += (tail, *dictionary_forms(tail))
-                cued.append((strength, Mention(readings=readings, kind="context", source=source, part=part)))
+                said = Mention(
+                    readings=readings,
+                    kind="context",
+                    source=source,
+                    part=part,
+                    distance_km=around_km,
+                    adjective=adjective,
+                )
+                cued.append((strength, said))
             else:
                 skipped += 1
     # The names a caption ties to the photo's place come first ("Фото зроблено під Черніговом"
@@ -1058,7 +1132,9 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     # the caption measures the photo from ("за 20 км на північ від Чернігова") is tied as by a
     # location word.
     measured = _with_distances([m for _strength, m in cued], text)
-    strengths = [s + DISTANCE_CUE * (m.distance_km is not None) for (s, _), m in zip(cued, measured, strict=True)]
+    strengths = [
+        s + DISTANCE_CUE * (m.distance_km != was.distance_km) for (s, was), m in zip(cued, measured, strict=True)
+    ]
     mentions = [m for _strength, m in sorted(zip(strengths, measured, strict=True), key=lambda sm: -sm[0])]
     if skipped:
         log.warning("%s: %d more names than the %d looked up were left out", source, skipped, MAX_CONTEXT_MENTIONS)
