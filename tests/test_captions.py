@@ -397,3 +397,35 @@ def test_a_towns_adjective_gives_the_towns_name_among_its_forms(adjective, town)
     from geoloc.read.lemmas import town_forms
 
     assert town in town_forms(adjective)
+
+
+def _places_offered(e: dict) -> list[tuple[float, float]]:
+    return [(e["lat"], e["lon"]), *((a["lat"], a["lon"]) for a in e["alternatives"])]
+
+
+def test_a_town_name_shared_across_borders_gives_each_town_its_share(blank, tmp_path) -> None:
+    # "Волчанск" is the own name of Volchansk in the Urals (10,000 people) and the Russian name of
+    # Vovchansk in Ukraine (17,000): the caption alone cannot tell which.
+    _code, report = _locate(blank, "Наши военные под Волчанском.", tmp_path)
+    e = report["photos"][0]["estimate"]
+    offered = _places_offered(e)
+    assert any(haversine_km(*p, 50.29, 36.94) < 25 for p in offered)  # Vovchansk
+    assert any(haversine_km(*p, 59.94, 60.08) < 25 for p in offered)  # Volchansk
+    assert all(0.1 <= a["probability"] for a in e["alternatives"])
+    assert e["probability"] + sum(a["probability"] for a in e["alternatives"]) <= 1.0 + 1e-9
+    assert e["confidence"] < 0.25  # below a caption's naming a town of its own
+
+
+def test_a_towns_own_name_outweighs_a_larger_towns_former_name(blank, tmp_path) -> None:
+    # Engels (196,000 people) was Pokrovsk until 1931; Pokrovsk in Ukraine (60,000) is so named now.
+    _code, report = _locate(blank, "Our drone unit near Pokrovsk.", tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], 48.28, 37.18) < 25
+    assert any(haversine_km(a["lat"], a["lon"], 51.48, 46.12) < 25 for a in e["alternatives"])  # Engels
+
+
+def test_a_region_written_with_a_town_leaves_its_far_namesakes_out(blank, tmp_path) -> None:
+    _code, report = _locate(blank, "Золочів Харківської області знову під обстрілом.", tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], 50.28, 35.98) < 25
+    assert not any(haversine_km(*p, 49.81, 24.90) < 50 for p in _places_offered(e))  # Zolochiv near Lviv

@@ -41,6 +41,7 @@ from geoloc.infer.choice import (
     MIN_MATCH,
     NAMESAKE_LIMIT,
     NAMESAKE_MIN_SHARE,
+    NAMESAKE_POPULATION_EXPONENT,
     ROW_ORDER_COST,
     SHORT_NAME_CONF,
     SHORT_NAME_LETTERS,
@@ -91,6 +92,7 @@ from geoloc.model import (
     Place,
     box_within,
 )
+from geoloc.places.offline import name_odds
 from geoloc.places.protocol import Gazetteer, Priors
 from geoloc.places.tables import CYRILLIC_COUNTRIES
 
@@ -742,9 +744,6 @@ def _estimate(
         region = _caption_region(p, context, gazetteer, context_places)
         if region is not None:
             return _within(*region, sentence)
-        # "під Черніговом", "near Chernihiv", "the outskirts of": a caption places a photo about a
-        # town, not in it; a region or a country is already as vague as its own reach.
-        radius = place_radius_km(p) + (CAPTION_NEAR_KM if p.kind == "city" else 0.0)
         said = context.mentions if context else ()
         far = next((m for m in said if m.distance_km and p.matched in m.readings), None)
         km = mention_km(far, p) if far else None
@@ -753,10 +752,61 @@ def _estimate(
             way = _COMPASS[round(far.bearing_deg / 45) % 8]
             reach = place_radius_km(p) + CAPTION_BEARING_SPREAD * km
             return _from_caption(lat, lon, reach, sentence, f"puts it {km:.0f} km {way} of {p.name}")
+        share, others = 1.0, []
+        if p.kind == "city":
+            p, share, others = _caption_namesakes(p, context_places, context, home, gazetteer)
+            km = mention_km(far, p) if far else None
+        # "під Черніговом", "near Chernihiv", "the outskirts of": a caption places a photo about a
+        # town, not in it; a region or a country is already as vague as its own reach.
+        radius = place_radius_km(p) + (CAPTION_NEAR_KM if p.kind == "city" else 0.0)
         if km:  # "25 km from Chernihiv": the camera about that far from the town, any direction
             radius = max(radius, km + place_radius_km(p))
-        return _from_caption(p.lat, p.lon, radius, sentence, f"names {p.name}")
+        estimate = _from_caption(p.lat, p.lon, radius, sentence, f"names {p.name}")
+        if round(share, 2) >= 1.0:
+            return estimate
+        return _among_namesakes(
+            p,
+            radius_km=radius,
+            confidence=estimate.confidence,
+            basis="context",
+            rule="caption",
+            explanation=estimate.explanation,
+            share=share,
+            others=others,
+            radii={q.geonameid: place_radius_km(q) + CAPTION_NEAR_KM for q, _ in others},
+        )
     return None
+
+
+def _caption_namesakes(
+    p: Place, context_places: Sequence[Place], context: ContextFacts | None, home: str | None, gazetteer: Gazetteer
+) -> tuple[Place, float, list[tuple[Place, float]]]:
+    """The likeliest of the towns a caption's name for ``p`` may be, its share of the probability
+    and the namesakes worth naming.
+
+    The caption's places decide between namesakes that lie apart ("Золочів Харківської області",
+    ``resolve_context``); a name alone stays ambiguous: "под Волчанском" is Vovchansk in Ukraine
+    (17,000 people; Волчанск in Russian) or Volchansk in the Urals (10,000, named so). Each namesake
+    weighs as a sign's do (``_namesake_shares``) and by how the gazetteer ranks the name for it, beside the
+    caption's other places and the country it names or the evidence gives (not the country of the
+    caption's own places, which is the question), and the heaviest is the estimate.
+    """
+    name = p.matched or p.name
+    found = gazetteer.search(name, limit=NAMESAKE_LIMIT, fuzzy=False)
+    pool = tuple(q for q in found if q.kind == "city" and q.match >= EXACT_MATCH)
+    ids = {q.geonameid for q in pool} | {p.geonameid}
+    anchors = [q for q in context_places if q.kind != "country" and q.geonameid not in ids]
+    # A country the caption names is where the photo is ("Kharkiv, Ukraine"), unless it is across
+    # a border the caption names ("під Слуцьком, неподалік кордону з Росією").
+    across = {q.geonameid for q in border_places(context, gazetteer)}
+    named = next((q.country_code for q in context_places if q.kind == "country" and q.geonameid not in across), None)
+    country = home if home != dominant_country(context_places) else named
+    r = Resolved(Mention(readings=(name,), kind="context"), [p], namesakes=pool)
+    share, others = _namesake_shares(p, r, country, anchors, written=name)
+    if others and others[0][1] > share:
+        p = others[0][0]
+        share, others = _namesake_shares(p, r, country, anchors, written=name)
+    return p, share, others
 
 
 def _among_namesakes(
@@ -1128,7 +1178,13 @@ def _likeliest_namesake(
 
 
 def _namesake_shares(
-    chosen: Place, r: Resolved, home: str | None, anchors: Sequence[Place], same_km: float | None = None
+    chosen: Place,
+    r: Resolved,
+    home: str | None,
+    anchors: Sequence[Place],
+    same_km: float | None = None,
+    *,
+    written: str | None = None,
 ) -> tuple[float, list[tuple[Place, float]]]:
     """The chosen place's share of a lone name's probability, and the namesakes worth naming.
 
@@ -1145,14 +1201,18 @@ def _namesake_shares(
     ("C0NVERSE", "Brcntwood") is taken for a name, and each place of that name among its options
     is a namesake as well: the one ranked first is no likelier what the sign says. When the
     gazetteer returned as many namesakes as were asked for, more may exist, none larger than the
-    last: one more of its weight stands for them.
+    last: one more of its weight stands for them. ``written``: the name as prose wrote it; each
+    namesake weighs also how the gazetteer ranks that name for it (``name_odds``): prose names a
+    town by its own name far more often than by a former one, and in Cyrillic a town where
+    Cyrillic is written.
     """
     prior = bool(home) or bool(anchors)
     named = {q.geonameid for q in r.namesakes}
     odds = {q.geonameid: o for q, o in r.rivals if q.geonameid not in named}
 
     def weight(q: Place) -> float:
-        w = namesake_weight(q) * q.match * odds.get(q.geonameid, 1.0)
+        named_so = name_odds(q, written) ** NAMESAKE_POPULATION_EXPONENT if written else q.match
+        w = namesake_weight(q) * named_so * odds.get(q.geonameid, 1.0)
         if unit_abroad(r.mention.distance_unit, q):
             w *= UNIT_ABROAD_ODDS
         near = q.country_code == home or any(haversine_km(q.lat, q.lon, a.lat, a.lon) <= ANCHOR_KM_CAP for a in anchors)

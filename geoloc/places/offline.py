@@ -184,9 +184,23 @@ def prior_bonus(place: Place, priors: Priors | None, country_code: str | None = 
                 b += 1.5 * math.exp(-d / 60.0)
             best = max(best, b)
         bonus += best
-    if priors.script == "Cyrl":
-        bonus += 0.8 if place.country_code in CYRILLIC_COUNTRIES else -0.8
-    return bonus
+    return bonus + _script_bonus(place, priors.script)
+
+
+def _script_bonus(place: Place, script: str | None) -> float:
+    """A Cyrillic name is most likely a place in a Cyrillic country."""
+    if script == "Cyrl":
+        return 0.8 if place.country_code in CYRILLIC_COUNTRIES else -0.8
+    return 0.0
+
+
+def name_odds(place: Place, query: str) -> float:
+    """How many times its population ``place``, found for ``query``, counts in the ranking for the
+    name alone, apart from its size and what the caller knows: its match (``MATCH_WEIGHT``: a
+    tenth for another of its names, "Pokrovsk" being Engels' until 1931; about a third for a name
+    in the query's script whose place's own name it spells, Volchansk's "Волчанск" against
+    Vovchansk's Russian name) and the query's alphabet (``_script_bonus``)."""
+    return 10.0 ** (MATCH_WEIGHT * (place.match - 1.0) + _script_bonus(place, script_of(query) or None))
 
 
 def base_score(match: float, population: int, kind: str) -> float:
