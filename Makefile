@@ -22,6 +22,7 @@ venv: $(BIN)/geoloc
 assets: venv
 	@bash scripts/fetch_assets.sh
 	@bash scripts/fetch_ocr_model.sh
+	@bash scripts/fetch_postal_places.sh
 
 demo: setup
 	$(BIN)/geoloc locate images/chernihiv_sign.jpg --context images/chernihiv_caption.txt --offline --within-km 20

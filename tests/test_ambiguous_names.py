@@ -317,3 +317,20 @@ def test_a_name_a_city_has_in_another_language_does_not_outrank_a_town_of_that_n
     e = run(gz, sign(("Samar", 30))).estimate
     samar = next(p for p in gz.search("Samar", limit=5) if p.kind == "city" and p.country_code == "UA")
     assert e is not None and haversine_km(e.lat, e.lon, samar.lat, samar.lon) < 5, e
+
+
+def test_a_far_destination_is_the_town_not_a_hamlet_of_its_name(gz: Gazetteer) -> None:
+    # Yartsevo is a town of 52,000 people near Smolensk and two villages of unknown size: a sign
+    # names a village only near its turn-off, so "Ярцево 438" is the town, "Ярцево 12" any of them.
+    def read(km: float) -> Estimate:
+        m = Mention(
+            readings=("Ярцево",), kind="ocr", box=(10, 10, 100, 30), confidence=READ_CONF, region=0, distance_km=km
+        )
+        e = infer([m], Metadata(), None, gz).estimate
+        assert e is not None and haversine_km(e.lat, e.lon, 55.065, 32.697) < 5
+        return e
+
+    far, near = read(438), read(12)
+    assert far.alternatives == () and (far.probability or 1.0) > 0.9
+    _shares_add_up(near)
+    assert len(near.alternatives) >= 1 and near.confidence < far.confidence

@@ -87,3 +87,28 @@ def test_the_sources_fingerprint_follows_their_data_not_the_date_they_were_insta
     assert sources.source_fingerprint() == first
     data.write_text('{"1": "Kyiv", "2": "Lviv"}', encoding="utf-8")
     assert sources.source_fingerprint() != first
+
+
+@pytest.mark.slow
+def test_villages_under_500_people_come_from_the_postal_register(small):
+    from geoloc.common.geodesy import haversine_km
+
+    gz, info = small
+    assert info["postal_villages"] > 10_000 and info["versions"]["postal_places.jsonl.gz"] != "absent"
+    # Telelyntsi, a village of Vinnytsia Oblast that cities500 lacks: by its Ukrainian name and by
+    # the romanisation its road signs write, in its region, of unknown size.
+    for query in ("Телелинці", "Telelyntsi"):
+        top = gz.search(query, fuzzy=False)[0]
+        assert haversine_km(top.lat, top.lon, 48.917, 27.995) < 3
+        assert top.admin1.startswith("Vinnytsia") and top.admin1_code and top.population == 0 and top.kind == "city"
+    # Yablunytsia (Ivano-Frankivsk Oblast) is in cities500 and in the postal register: one place.
+    near = [p for p in gz.search("Яблуниця", fuzzy=False, limit=50) if haversine_km(p.lat, p.lon, 48.03, 24.92) < 10]
+    assert len(near) == 1
+
+
+def test_the_postal_register_gives_only_villages_with_their_own_point():
+    rows = sources.load_postal_places(["BY"])
+    assert 1_000 < len(rows) < 3_134  # 3,133 postal rows for Belarus, a district's centre for some
+    assert {r["cc"] for r in rows} == {"BY"}
+    assert len({(r["name"], round(r["lat"], 2), round(r["lon"], 2)) for r in rows}) == len(rows)
+    assert all(51.0 < r["lat"] < 56.5 and 23.0 < r["lon"] < 33.0 for r in rows)

