@@ -98,7 +98,8 @@ def info_cmd(as_json: bool) -> None:
     if built:
         click.echo(
             f"places:    {built['places']:,} ({built['cities']:,} from cities500, "
-            f"{built['admin1']:,} admin-1 regions, {built.get('admin2', 0):,} admin-2 areas, "
+            f"{built.get('postal_villages', 0):,} postal villages, {built['admin1']:,} admin-1 regions, "
+            f"{built.get('admin2', 0):,} admin-2 areas, "
             f"{built['countries']:,} countries, {built.get('continents', 0)} continents)"
         )
         click.echo(f"names:     {built['names']:,} under {built['keys']:,} keys; built in {built['build_seconds']} s")
