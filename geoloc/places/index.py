@@ -24,6 +24,7 @@ from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from geoloc.common.geodesy import haversine_km
 from geoloc.common.text import has_region_word, is_region_word, letter_script, normalise
 from geoloc.errors import GazetteerError
 from geoloc.places import sources
@@ -404,7 +405,8 @@ def _postal_villages(col: _Collector, rows: list[dict[str, Any]], next_id: int) 
         cc, lat, lon, name = v["cc"], v["lat"], v["lon"], v["name"]
         own = keys(name)
         nearby = sorted(
-            ((_km(lat, lon, row), row) for row in _cells(grid, cc, lat, lon, POSTAL_REGION_CELLS)), key=lambda dr: dr[0]
+            ((haversine_km(lat, lon, row[2], row[3]), row) for row in _cells(grid, cc, lat, lon, POSTAL_REGION_CELLS)),
+            key=lambda dr: dr[0],
         )
         if any(own & name_keys(n) for d, row in nearby if d <= POSTAL_SAME_KM for n, _q in col.names[row[0]].values()):
             continue
@@ -418,15 +420,6 @@ def _postal_villages(col: _Collector, rows: list[dict[str, Any]], next_id: int) 
         grid[(cc, math.floor(lat / _GRID_DEG), math.floor(lon / _GRID_DEG))].append(row)
         added += 1
     return added
-
-
-KM_PER_DEGREE = 111.2
-"""Kilometres per degree of latitude."""
-
-
-def _km(lat: float, lon: float, row: tuple) -> float:
-    """The distance from a point to a ``places`` row's point, flat (enough within a degree)."""
-    return math.hypot(row[2] - lat, (row[3] - lon) * math.cos(math.radians(lat))) * KM_PER_DEGREE
 
 
 def _cells(
