@@ -451,3 +451,31 @@ def test_an_arrow_read_as_letters_before_a_cyrillic_name_is_left_off_when_the_wh
     ]
     e = infer(rows, Metadata(), None, gz).estimate
     assert e is not None and "Lida 14 km" in e.explanation
+
+
+def test_a_cyrillic_line_misread_into_a_villages_name_is_the_name_its_latin_line_reads(gz):
+    # "Іванків 89 / Ivankiv": the Latin pass read the Cyrillic line "IBa HKi", which spells the
+    # village Іванки once taken for Cyrillic; the Latin line right under it reads "Ivankiv". The two
+    # lines are one row, and the row names Ivankiv: no ring about a village of the misread name.
+    cam = _place(gz, "Korosten")
+    rows = _road_lines(gz, "Korosten", ("Ivankiv", "Ovruch", "Zhytomyr"), factor=1.2)
+    km = dict(rows)
+    lines = [("IBa HKi", km["Ivankiv"]), ("Ivankiv", None), ("Ovruch", km["Ovruch"]), ("Zhytomyr", km["Zhytomyr"])]
+    inf = run(gz, sign(*lines))
+    e = inf.estimate
+    assert e is not None and "Ivankiv" in e.explanation and "Ivanky" not in e.explanation, e
+    assert "3 distance signs" in e.explanation
+    assert haversine_km(e.lat, e.lon, cam.lat, cam.lon) <= e.radius_km
+
+
+def test_a_latin_line_is_not_taken_for_the_next_rows_name_in_cyrillic(gz):
+    # "Узин / Uzyn / Пулини / Pulyny / Олевськ / Olevsk": "Uzyn" and the "Пулини" under it share
+    # letters enough to be one name misread, but "Uzyn" is the row above's; each row is its own
+    # destination and the three rings place the camera.
+    cam = _place(gz, "Kyiv")
+    rows = _road_lines(gz, "Kyiv", ("Uzyn", "Pulyny", "Olevsk"), factor=1.2)
+    cyrillic = {"Uzyn": "Узин", "Pulyny": "Пулини", "Olevsk": "Олевськ"}
+    lines = [line for name, km in rows for line in ((cyrillic[name], km), (name, None))]
+    e = run(gz, sign(*lines)).estimate
+    assert e is not None and "3 distance signs" in e.explanation, e
+    assert haversine_km(e.lat, e.lon, cam.lat, cam.lon) <= e.radius_km

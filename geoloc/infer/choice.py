@@ -471,8 +471,12 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
                 and o.mention.kind == r.mention.kind == "ocr"
                 and not (o.roads or r.roads)  # "МОСКВА / МКАД": the city ahead and its ring road
                 and (
-                    o.options[0].geonameid == r.options[0].geonameid
-                    or (_scripts(o) != _scripts(r) and bool(_best_named(o) & _best_named(r)))
+                    _name_alike(o, r)
+                    or (
+                        _scripts(o).isdisjoint(_scripts(r))
+                        and _stacked_rows(o.mention, r.mention)
+                        and spelled_alike(o.mention.readings, r.mention.readings, TWIN_NAME_RATIO)
+                    )
                 )
             ),
             None,
@@ -488,8 +492,11 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
         if None not in (tm.distance_km, rm.distance_km) and r.options[0].match > twin.options[0].match:
             # Two rows disagree on the place's distance: the row that names it better has it.
             line_with_distance = rm
-        if twin.options[0].match < EXACT_MATCH <= r.options[0].match:
-            # "НОВОМНКОЛАЇВКА" names its places only within OCR tolerance, "NOVOMYKOLAIVKA" exactly.
+        if twin.options[0].match < EXACT_MATCH <= r.options[0].match or (
+            not _name_alike(twin, r) and r.options[0].match > twin.options[0].match
+        ):
+            # "НОВОМНКОЛАЇВКА" names its places only within OCR tolerance, "NOVOMYKOLAIVKA"
+            # exactly; "ІВа НКі" spells the village Іванки, "Ivankiv" under it names Іванків.
             twin.options = r.options
         known = {q.geonameid for q in twin.namesakes}
         twin.namesakes = (twin.namesakes + tuple(q for q in r.namesakes if q.geonameid not in known))[:NAMESAKE_LIMIT]
@@ -528,20 +535,32 @@ def _take_twin_distance(r: Resolved, unnamed: Sequence[Mention]) -> None:
     m = r.mention
     if m.kind != "ocr" or m.distance_km is not None or m.box is None:
         return
-    box = m.box
     twins = [
         u
         for u in unnamed
-        if u.region == m.region
-        and u.distance_km is not None
-        and u.box is not None
-        and -shared_extent(box, u.box, 1) <= STACK_GAP * min(box[3], u.box[3])
-        and shared_extent(box, u.box, 0) > 0
+        if u.distance_km is not None
+        and _stacked_rows(m, u)
         and spelled_alike(u.readings, (*m.readings, *(p.name for p in r.options[:1])))
     ]
     if len(twins) == 1:
         u = twins[0]
         r.mention = _with_other_line(m, u, distance_km=u.distance_km, distance_unit=u.distance_unit)
+
+
+def _name_alike(o: Resolved, r: Resolved) -> bool:
+    """Whether two lines of a panel name one place first, or, in two alphabets, name a place as
+    well as either names any (``_best_named``): one row's name in each alphabet."""
+    return o.options[0].geonameid == r.options[0].geonameid or (
+        _scripts(o) != _scripts(r) and bool(_best_named(o) & _best_named(r))
+    )
+
+
+def _stacked_rows(m: Mention, u: Mention) -> bool:
+    """Whether two rows of one panel are set right above or below each other (``STACK_GAP``) and
+    share columns: where a bilingual sign puts one name's line in its other alphabet."""
+    if m.region != u.region or m.box is None or u.box is None:
+        return False
+    return -shared_extent(m.box, u.box, 1) <= STACK_GAP * min(m.box[3], u.box[3]) and shared_extent(m.box, u.box, 0) > 0
 
 
 def _with_other_line(m: Mention, other: Mention, **changes: Any) -> Mention:
@@ -633,14 +652,22 @@ SAME_NAME_RATIO = 0.6
 of them misread ("амбір" and "Sambir", "Кгетепспик" and "Kremenchuk"), rather than two names."""
 
 
-def spelled_alike(readings: Sequence[str], names: Sequence[str]) -> bool:
+TWIN_NAME_RATIO = 0.8
+"""Letter agreement from which a row's line in the other alphabet, set right under or over it, is
+taken for its own name when the two name different places: "ІВа НКі" (Іванків, its last letter
+lost, which spells the village Іванки) over "Ivankiv". Stricter than ``SAME_NAME_RATIO``, which
+"Uzyn" and the next row's "Пулини" reach."""
+
+
+def spelled_alike(readings: Sequence[str], names: Sequence[str], ratio: float = SAME_NAME_RATIO) -> bool:
     """Whether some reading, as written or romanised, spells one of ``names`` up to a misread letter
-    or two. A Latin reading of a Cyrillic line counts as the Cyrillic letters it looks like too
-    ("CHOBCb" is "СНОВСь", Snovsk with its last letter lost: ``cyrillic_lookalike``)."""
+    or two (letter agreement ``ratio``). A Latin reading of a Cyrillic line counts as the Cyrillic
+    letters it looks like too ("CHOBCb" is "СНОВСь", Snovsk with its last letter lost:
+    ``cyrillic_lookalike``)."""
     alike = [c for x in readings if script_of(x) == SCRIPT_LATIN and (c := cyrillic_lookalike(x)) is not None]
     spelled = {_letters(v) for x in (*readings, *alike) for v in (x, *romanisations(x))}
     targets = {_letters(v) for x in names for v in (x, *romanisations(x))}
-    return any(difflib.SequenceMatcher(None, a, b).ratio() >= SAME_NAME_RATIO for a in spelled for b in targets)
+    return any(difflib.SequenceMatcher(None, a, b).ratio() >= ratio for a in spelled for b in targets)
 
 
 def _letters(text: str) -> str:
