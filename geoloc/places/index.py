@@ -34,6 +34,7 @@ from geoloc.places.tables import (
     COUNTRY_ALIASES,
     CYRILLIC_COUNTRIES,
     DEMONYMS,
+    REGION_BYNAMES,
     REGION_TYPE_SUFFIX,
     US_STATE_ABBREVIATIONS,
 )
@@ -99,10 +100,12 @@ def _usable_alternate(name: str) -> bool:
     return True
 
 
-VERNACULAR_REGION_ENDINGS = (("цька", "ччина"), ("ська", "щина"), ("ская", "щина"))
+VERNACULAR_REGION_ENDINGS = (
+    ("цька", "ччина"), ("ська", "щина"), ("дская", "дчина"), ("цкая", "тчина"), ("ская", "щина"),
+)  # fmt: skip
 """How Ukrainian and Russian name a region after its adjective, as the news does: "на Сумщині",
-"з Донеччини", "на Брянщине" for "Сумська", "Донецька", "Брянская" область. Russian's "-цкая"
-regions vary ("Донетчина") and are left out."""
+"з Донеччини", "на Брянщине", "Белгородчина", "на Донетчине" for "Сумська", "Донецька",
+"Брянская", "Белгородская", "Донецкая" область; the first ending that fits decides."""
 
 
 def _vernacular_region_name(adjective: str) -> str | None:
@@ -112,6 +115,16 @@ def _vernacular_region_name(adjective: str) -> str | None:
         if adjective.endswith(ending) and len(adjective) > len(ending) + 1:
             return adjective[: -len(ending)] + noun
     return None
+
+
+REGION_KIND_WORDS = frozenset({*(w.lower() for w in REGION_TYPE_SUFFIX.values()), "republic"})
+"""Words by which a region's English name says what kind of region it is."""
+
+
+def _names_its_kind(name: str) -> bool:
+    """Whether a region's English name says its kind ("Perm Krai", "Autonomous Republic of
+    Crimea"), so that none is added ("Perm Krai Krai")."""
+    return has_region_word(name) or any(w.lower() in REGION_KIND_WORDS for w in name.split())
 
 
 def _region_base(name: str) -> str:
@@ -201,7 +214,9 @@ def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector,
         if not base:
             continue
         suffix = REGION_TYPE_SUFFIX.get(ne.get("type") or "")
-        display = f"{base} {suffix}" if suffix and cc in CYRILLIC_COUNTRIES else (state or base)
+        titled = f"{base} {suffix}" if suffix and cc in CYRILLIC_COUNTRIES else (state or base)
+        # "Krasnodar Krai", "Autonomous Republic of Crimea": the name says its kind already.
+        display = base if suffix and _names_its_kind(base) else titled
         a1_display[key] = display
         gid = ne.get("gn_id")
         if not isinstance(gid, int) or gid <= 0 or gid in used_ids:
@@ -233,7 +248,7 @@ def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector,
         for alt in (ne.get("name_alt") or "").split("|"):
             col.name(gid, alt)
         # "Chernihiv" alone is first the city, then the region named after it
-        suffixed = normalise(display) != normalise(base) or normalise(base) in capitals.get(key, ())
+        suffixed = normalise(titled) != normalise(base) or normalise(base) in capitals.get(key, ())
         for b in {base, _region_base(state), ne.get("name") or ""} - {""}:
             col.name(gid, b, BARE_REGION if suffixed else 1.0)
             for word in ("Oblast", "Region", "Province", "State", "Oblast'", "Voblasts'", "Krai"):
@@ -250,6 +265,8 @@ def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector,
         for field in ("name_uk", "name_ru"):  # "Чернігівщина" is the region only: no town is so called
             adjective = _region_base(ne.get(field) or "")
             col.name(gid, _vernacular_region_name(adjective), ALTERNATE)
+        for byname in REGION_BYNAMES.get(key, ()):
+            col.name(gid, byname, ALTERNATE)
     abbreviations = {("US", k): v for k, v in US_STATE_ABBREVIATIONS.items()}
     abbreviations.update({("AU", k): v for k, v in AU_STATE_ABBREVIATIONS.items()})
     for row in col.places:

@@ -177,6 +177,19 @@ REGION_TYPE_SUFFIX = {
     "Avtonomnyy Okrug": "Autonomous Okrug",
 }
 
+# Regions' everyday names that no rule makes from their official ones, by (country, GeoNames
+# admin-1 code), as the news writes them: "пожар в Подмосковье", "на Прикарпатті".
+REGION_BYNAMES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("RU", "47"): ("Подмосковье", "Podmoskovye"),  # Moscow Oblast
+    ("RU", "42"): ("Ленобласть",),  # Leningrad Oblast
+    ("RU", "70"): ("Ставрополье",),  # Stavropol Krai
+    ("RU", "90"): ("Прикамье",),  # Perm Krai
+    ("RU", "32"): ("Югра", "Yugra"),  # Khanty-Mansi Autonomous Okrug
+    ("RU", "87"): ("Ямал", "Yamal"),  # Yamalo-Nenets Autonomous Okrug
+    ("UA", "06"): ("Прикарпаття", "Прикарпатье"),  # Ivano-Frankivsk Oblast
+    ("UA", "03"): ("Буковина", "Bukovina", "Bukovyna"),  # Chernivtsi Oblast
+}
+
 # Natural Earth admin-1 names to put right, by (country, GeoNames admin-1 code): Natural Earth 5.1
 # names Kyiv Oblast (UA.13) "Київ" / "Киев", as it does the city (UA.12), so the oblast's own
 # Ukrainian and Russian names, and the "Київщина" made from them, were nowhere.
