@@ -777,7 +777,7 @@ def lemmas_disabled() -> Iterator[None]:
         if name.startswith("geoloc") and getattr(m, "dictionary_forms", None) is original
     ]
 
-    def nothing(phrase: str) -> tuple[str, ...]:
+    def nothing(phrase: str, after: str = "") -> tuple[str, ...]:
         return ()
 
     for m in holders:

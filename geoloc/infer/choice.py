@@ -35,8 +35,8 @@ from geoloc.common.text import (
 )
 from geoloc.infer.rings import UNIT_ABROAD_ODDS, Ring, mention_km, ring_consistency, unit_abroad
 from geoloc.model import ContextFacts, Mention, Metadata, Place, box_within, shared_extent, union_box
-from geoloc.places.index import ALTERNATE
-from geoloc.places.offline import SPELLING_MATCH, edit_match
+from geoloc.places.index import ALTERNATE, BARE_REGION
+from geoloc.places.offline import OWN_NAME_MATCH, SPELLING_MATCH, edit_match
 from geoloc.places.protocol import Gazetteer, Priors
 from geoloc.places.roads import CityRoad, city_roads
 from geoloc.places.tables import CYRILLIC_COUNTRIES
@@ -300,19 +300,37 @@ def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[i
             found_here = [
                 p
                 for p in gazetteer.search(reading, priors=Priors(places=beside), limit=3, fuzzy=False)
-                if p.match >= EXACT_MATCH
+                if p.match >= (BARE_REGION if _bare_region_name(p, reading, everyday) else EXACT_MATCH)
             ]
             found_here = [p for p in found_here if not _romanised_abroad(p, reading)]
             if found_here and everyday:
                 found_here = [p for p in found_here if _worth_a_word(p, reading)]
             if found_here and found_here[0].kind == "admin1" and not has_region_word(reading):
-                # "у Мінську" names the city; the region of the same name needs "область"
-                city = next((p for p in found_here if p.kind == "city"), None)
+                # "у Мінську" names the city; the region of the same name needs "область". A name
+                # regions go by ("на Харківщині", "Кубань", "Крым") names the region, not a
+                # village so called or a town abroad.
+                country = found_here[0].country_code
+                city = next(
+                    (
+                        p
+                        for p in found_here
+                        if p.kind == "city" and p.country_code == country and p.population >= CAPTION_WORD_POPULATION
+                    ),
+                    None,
+                )
                 found_here = [city, *(p for p in found_here if p is not city)] if city else found_here
             # The reading that names a place best, by the gazetteer's score (match and size):
             # "России" is Rossi only once romanised, "Россия" is Russia; "Борисовом" is Barysaw
             # ("Борисов", 134,000 people), not a hamlet its guessed form "Борисово" names exactly.
-            if found_here and (not hits or found_here[0].score > hits[0].score):
+            # A place an earlier reading put second stays second: "Вашингтон" names the city before
+            # the state, whatever the spelling "Вашинґтон" names.
+            if found_here and (
+                not hits
+                or (
+                    found_here[0].score > hits[0].score
+                    and found_here[0].geonameid not in {h.geonameid for h in hits[1:]}
+                )
+            ):
                 hits = found_here
         if hits and hits[0].geonameid not in {p.geonameid for p in found.values()}:
             found[i] = hits[0]
@@ -346,18 +364,32 @@ def _romanised_abroad(p: Place, reading: str) -> bool:
     return p.kind != "city" or p.population < IMPORTANT_POPULATION or len(matched) < ROMANISED_NAME_LETTERS
 
 
+def _bare_region_name(p: Place, reading: str, everyday: bool) -> bool:
+    """Whether a caption's reading may name the region ``p`` by its bare name ("Crimea", "Волинь",
+    "Кубань"): without "oblast" it is the region's usual name wherever no town bears it (a town
+    that does comes first, ``_caption_places``). Not an everyday word ("Central"), unless a
+    Cyrillic one for a region where Cyrillic is written: wordfreq counts "Крим" as a word."""
+    if p.kind != "admin1":
+        return False
+    return not everyday or (script_of(reading) == SCRIPT_CYRILLIC and p.country_code in CYRILLIC_COUNTRIES)
+
+
 def _worth_a_word(p: Place, reading: str) -> bool:
     """Whether a caption's everyday word is more likely ``p`` than the word (``CAPTION_WORD_POPULATION``).
 
     A Cyrillic word names a place abroad only by the place's Cyrillic name: "Колонна" (a column)
     romanised is "Kolona", another name of Colón in Panama, a coincidence of letters, not a name;
     and only a large one ("Париж", "Кёльн"), as Ukrainian and Russian prose writes about towns
-    abroad: one under ``IMPORTANT_POPULATION`` is far likelier the word ("Колону": "Колон", Colón).
+    abroad: one under ``IMPORTANT_POPULATION`` is far likelier the word ("Колону": "Колон", Colón),
+    as is a word that is only another name of a town under that size ("Cars", Kars).
     """
     if p.kind in ("country", "admin1"):
         return True
     if script_of(reading) != SCRIPT_CYRILLIC or p.country_code in CYRILLIC_COUNTRIES:
-        return p.population >= CAPTION_WORD_POPULATION
+        # By another of its names, only a large town: "Cars" is Kars' old name (91,000 people),
+        # as "Kiev" is Kyiv's.
+        other_name = p.match < OWN_NAME_MATCH
+        return p.population >= (IMPORTANT_POPULATION if other_name else CAPTION_WORD_POPULATION)
     return script_of(p.matched or p.name) == SCRIPT_CYRILLIC and p.population >= IMPORTANT_POPULATION
 
 

@@ -808,11 +808,15 @@ def _caption_namesakes(
     across = {q.geonameid for q in border_places(context, gazetteer)}
     named = next((q.country_code for q in context_places if q.kind == "country" and q.geonameid not in across), None)
     country = home if home != dominant_country(context_places) else named
+    # The place as this search matched the name, so that it weighs as its namesakes do.
+    p = next((q for q in pool if q.geonameid == p.geonameid), p)
     r = Resolved(Mention(readings=(name,), kind="context"), [p], namesakes=pool)
-    share, others = _namesake_shares(p, r, country, anchors, written=name)
+    # Namesakes "near" one another as a caption means it (a post office's point a few km from its
+    # town) are one place to the caption.
+    share, others = _namesake_shares(p, r, country, anchors, CAPTION_NEAR_KM, written=name)
     if others and others[0][1] > share:
         p = others[0][0]
-        share, others = _namesake_shares(p, r, country, anchors, written=name)
+        share, others = _namesake_shares(p, r, country, anchors, CAPTION_NEAR_KM, written=name)
     return p, share, others
 
 

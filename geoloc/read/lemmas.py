@@ -38,21 +38,46 @@ def _title(word: str) -> str:
     return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
 
 
-def dictionary_forms(phrase: str) -> tuple[str, ...]:
+_GENITIVE = frozenset({"gent", "gen2"})
+_LOCATIVE = frozenset({"loct", "loc2", "accs", "acc2"})
+_INSTRUMENTAL = frozenset({"ablt", "accs", "acc2"})
+PREPOSITION_CASES: dict[str, frozenset[str]] = {
+    **dict.fromkeys("в во на".split(), _LOCATIVE),
+    **dict.fromkeys("у".split(), _LOCATIVE | _GENITIVE),
+    **dict.fromkeys("под подо під над за перед между між".split(), _INSTRUMENTAL),
+    **dict.fromkeys("с со з із зі".split(), _GENITIVE | {"ablt"}),
+    **dict.fromkeys(
+        "біля поблизу неподалік коло від до з-під около возле близ от из до районі районе околиці окраине "
+        "окрестностях".split(),
+        _GENITIVE,
+    ),
+    **dict.fromkeys("к ко".split(), frozenset({"datv"})),
+}  # fmt: skip
+"""The cases (pymorphy3's grammemes) a name takes after a preposition or a location noun, in
+Ukrainian and Russian: "под Артемовском" is Артемовск in the instrumental, not the locative of
+the adjective "Артёмовский" it also spells; "у Харкові" is Харків, "у Харкова" too. Only the
+head word's parses are filtered, and when none fits, all are kept."""
+
+
+def dictionary_forms(phrase: str, after: str = "") -> tuple[str, ...]:
     """The nominative forms a Cyrillic phrase may stand for, best first, without the phrase itself.
 
     The last word is the head (a town, a country, "область"); the words before it are adjectives
-    put in the head's gender and number ("Брянською областю" -> "Брянська область"). Latin
-    phrases have none: English and the other Latin-script languages of captions do not decline
-    their place names.
+    put in the head's gender and number ("Брянською областю" -> "Брянська область"). ``after`` is
+    the word right before the phrase: a preposition there allows only the cases it governs
+    (``PREPOSITION_CASES``). Latin phrases have none: English and the other Latin-script languages
+    of captions do not decline their place names.
     """
     words = phrase.split()
     if not words or script_of(phrase) != SCRIPT_CYRILLIC:
         return ()
+    cases = PREPOSITION_CASES.get(after.lower(), frozenset())
     forms: list[str] = []
     for lang in LANGUAGES:
         morph = _analyzer(lang)
-        for head in morph.parse(words[-1])[:MAX_PARSES]:
+        parses = morph.parse(words[-1])
+        governed = [p for p in parses if cases & p.tag.grammemes]
+        for head in (governed or parses)[:MAX_PARSES]:
             plural = bool({"plur", "Pltm"} & set(head.tag.grammemes))
             agree = {"nomn", "plur"} if plural or not head.tag.gender else {"nomn", head.tag.gender}
             before = []

@@ -800,7 +800,7 @@ def _read_as_common_word(readings: Sequence[str]) -> bool:
 
 
 _BORDER_RE = re.compile(
-    r"\bborders?\s+(?:with|between)\s+(.+?)(?:[.;:!?]|$)|\b(?:кордон\w*|границ\w*)\s+(?:з|с|между)\s+(.+?)(?:[.;:!?]|$)",
+    r"\bborders?\s+(?:(?:crossing|checkpoint|post|point|area|region|zone)s?\s+)?(?:with|between)\s+(.+?)(?:[.;:!?]|$)|\b(?:кордон\w*|границ\w*)\s+(?:з|с|между)\s+(.+?)(?:[.;:!?]|$)",
     re.IGNORECASE | re.UNICODE,
 )
 
@@ -896,7 +896,7 @@ def _strip_possessive(word: str) -> str:
 
 def _phrases(sentence: str, max_words: int) -> list[str]:
     """Capitalised runs of words; a possessive ("Russia's") ends a run, a region word extends it."""
-    return [phrase.text for phrase in _cued_phrases(sentence, max_words)]
+    return [cued.phrase.text for cued in _cued_phrases(sentence, max_words)]
 
 
 LOCATION_CUES = frozenset(
@@ -976,14 +976,13 @@ class _Phrase(NamedTuple):
     before: list[str]  # the ``NEAR_TOKENS`` words before it
     adjective: bool = False  # a town's adjective before a noun ("Суджанського району"): read as the town
     around_km: float | None = None  # how far from the town the noun reaches ("район", "напрямок")
+    governor: str = ""  # the word right before it, when a preposition may decide its case ("под")
 
 
 class _CuedPhrase(NamedTuple):
-    text: str
+    phrase: _Phrase
     strength: int  # how strongly the text ties it to the photo's place
     part: Compass | None  # the part of the named area ("northern Ukraine")
-    adjective: bool
-    around_km: float | None
 
 
 def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
@@ -1002,7 +1001,7 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
             strength += 3 * any(w.startswith(PHOTO_WORDS + EVENT_WORDS) for w in near)
             strength -= 3 * any(w.startswith(REPORTING_WORDS) for w in near)
             part = PART_WORDS.get(near[-1]) if near else None
-            out.append(_CuedPhrase(phrase.text, strength, part, phrase.adjective, phrase.around_km))
+            out.append(_CuedPhrase(phrase, strength, part))
     return out
 
 
@@ -1061,6 +1060,7 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         words = [_strip_possessive(t) for t in tokens[i:j]]
         cued = i > 0 and tokens[i - 1].lower() in LOCATION_CUES
         before = tokens[max(0, i - NEAR_TOKENS) : i]
+        governor = tokens[i - 1] if i > 0 else ""
         following = tokens[j] if j < len(tokens) and words[-1] == tokens[j - 1] else ""
         # The noun a word qualifies follows it, nothing but a space between ("Чернигова 3 марта" is a date's).
         next_to = bool(following) and not clause[found[j - 1].end() : found[j].start()].strip()
@@ -1070,21 +1070,21 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             # "у Гродні Гродненської області": the town, then its region, as two names (a
             # Slavic region's name before "область" is one adjective; "Nizhny Novgorod region" stays)
             if len(words) > 1 and _REGION_ADJECTIVE_RE.search(words[-1].lower()):
-                phrases.append(_Phrase(" ".join(words[:-1]), cued, before))
-                words, cued = words[-1:], False
+                phrases.append(_Phrase(" ".join(words[:-1]), cued, before, governor=governor))
+                words, cued, governor = words[-1:], False, ""
             words.append(following)
             j += 1
         elif noun is not None:
             # "з Суджанського району", "Sudzha district": the last word is the noun's, the words
             # before it a name of their own.
             if len(words) > 1:
-                phrases.append(_Phrase(" ".join(words[:-1]), cued, before))
+                phrases.append(_Phrase(" ".join(words[:-1]), cued, before, governor=governor))
                 cued = False
             if noun in AREA_NOUNS or noun in FEATURE_NOUNS:
                 phrases.append(_Phrase(words[-1], cued, before, attribute is not None, AREA_NOUNS.get(noun)))
             i = j + 1
             continue
-        phrases.append(_Phrase(" ".join(words), cued, before))
+        phrases.append(_Phrase(" ".join(words), cued, before, governor=governor))
         i = j
     return phrases
 
@@ -1102,14 +1102,16 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     seen: set[str] = set()
     skipped = 0
     for sentence in _SENTENCE_RE.split(text):
-        for phrase, strength, part, adjective, around_km in _cued_phrases(sentence, max_words):
+        for found, strength, part in _cued_phrases(sentence, max_words):
+            phrase = found.text
             if phrase.lower() in seen:
                 continue
             seen.add(phrase.lower())
             if len(cued) < MAX_CONTEXT_MENTIONS:
                 # "під Черніговом": the gazetteer knows Чернігів, so the dictionary forms follow;
                 # "Суджанського району": the names the adjective may be made from.
-                readings = (phrase, *(town_forms(phrase) if adjective else dictionary_forms(phrase)))
+                forms = town_forms(phrase) if found.adjective else dictionary_forms(phrase, found.governor)
+                readings = (phrase, *forms)
                 first, _, tail = phrase.partition(" ")
                 if tail and sentence.lstrip(_OPENING_MARKS).startswith(first) and is_plain_word(first):
                     # A sentence's first word is capitalised whatever it is ("Освобождение
@@ -1121,8 +1123,8 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                     kind="context",
                     source=source,
                     part=part,
-                    distance_km=around_km,
-                    adjective=adjective,
+                    distance_km=found.around_km,
+                    adjective=found.adjective,
                 )
                 cued.append((strength, said))
             else:
