@@ -421,13 +421,12 @@ def _postal_villages(col: _Collector, rows: list[dict[str, Any]], next_id: int) 
     for v in rows:
         cc, lat, lon, name = v["cc"], v["lat"], v["lon"], v["name"]
         own = keys(name)
-        nearby = sorted(
-            ((haversine_km(lat, lon, row[2], row[3]), row) for row in _cells(grid, cc, lat, lon, POSTAL_REGION_CELLS)),
-            key=lambda dr: dr[0],
-        )
+        nearby = [
+            (haversine_km(lat, lon, row[2], row[3]), row) for row in _cells(grid, cc, lat, lon, POSTAL_REGION_CELLS)
+        ]
         if any(own & name_keys(n) for d, row in nearby if d <= POSTAL_SAME_KM for n, _q in col.names[row[0]].values()):
             continue
-        region = nearby[0][1] if nearby else None
+        region = min(nearby, key=lambda dr: dr[0])[1] if nearby else None
         shown = romanise(name, POSTAL_ROMANISATION.get(cc, "ru-bgn-pcgn"))
         gid, next_id = next_id, next_id - 1
         row = (gid, shown, lat, lon, cc, region[5] if region else "", region[6] if region else "", 0, "city")
