@@ -52,6 +52,21 @@ def test_regions_are_places(gz, query):
     assert (top.kind, top.country_code, top.admin1_code, top.name) == ("admin1", "UA", "02", "Chernihiv Oblast")
 
 
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("Krasnodar Krai", "Krasnodar Krai"),
+        ("Kamchatka Krai", "Kamchatka Krai"),
+        ("Crimea", "Autonomous Republic of Crimea"),
+        ("Bryansk Oblast", "Bryansk Oblast"),
+    ],
+)
+def test_a_regions_name_says_its_kind_once(gz, query, name):
+    # "Krasnodar Krai Krai", "Autonomous Republic of Crimea Oblast" were what a report showed.
+    top = gz.search(query)[0]
+    assert (top.kind, top.name) == ("admin1", name)
+
+
 def test_match_reports_how_the_name_matched(gz):
     exact = gz.search("Chernihiv")
     slip = gz.search("Chernihlv")
