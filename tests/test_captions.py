@@ -479,3 +479,9 @@ def test_a_border_crossing_between_two_countries_names_their_border(gz) -> None:
 
     facts = context_facts("Cars wait at the Verkhny Lars border crossing between Russia and Georgia.")
     assert set(facts.border_with) >= {"Russia", "Georgia"}, facts.border_with
+
+
+def test_a_name_written_twice_counts_as_its_strongest_sentence_ties_it(gz) -> None:
+    # Vovchansk is first named as where people fled from, then as where the photo was taken.
+    places = _caption_places("Residents of Kharkiv who fled Vovchansk. The photo was taken in Vovchansk in 2023.", gz)
+    assert places and places[0].name == "Vovchansk", places

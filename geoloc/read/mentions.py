@@ -1099,15 +1099,19 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     """
     text = re.sub(r"\s+", " ", text)
     cued: list[tuple[int, Mention]] = []
-    seen: set[str] = set()
-    skipped = 0
+    seen: dict[str, int] = {}  # each phrase's place in ``cued``
+    skipped: set[str] = set()
     for sentence in _SENTENCE_RE.split(text):
         for found, strength, part in _cued_phrases(sentence, max_words):
             phrase = found.text
             if phrase.lower() in seen:
+                # Written again, it is as tied to the photo as its strongest sentence says: "who
+                # fled Vovchansk. The photo was taken in Vovchansk."
+                at = seen[phrase.lower()]
+                cued[at] = (max(strength, cued[at][0]), cued[at][1])
                 continue
-            seen.add(phrase.lower())
             if len(cued) < MAX_CONTEXT_MENTIONS:
+                seen[phrase.lower()] = len(cued)
                 # "під Черніговом": the gazetteer knows Чернігів, so the dictionary forms follow;
                 # "Суджанського району": the names the adjective may be made from.
                 forms = town_forms(phrase) if found.adjective else dictionary_forms(phrase, found.governor)
@@ -1128,7 +1132,7 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                 )
                 cued.append((strength, said))
             else:
-                skipped += 1
+                skipped.add(phrase.lower())
     # The names a caption ties to the photo's place come first ("Фото зроблено під Черніговом"
     # before "in a statement from Kyiv"); otherwise in the order written (the lede first). A name
     # the caption measures the photo from ("за 20 км на північ від Чернігова") is tied as by a
@@ -1139,7 +1143,7 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     ]
     mentions = [m for _strength, m in sorted(zip(strengths, measured, strict=True), key=lambda sm: -sm[0])]
     if skipped:
-        log.warning("%s: %d more names than the %d looked up were left out", source, skipped, MAX_CONTEXT_MENTIONS)
+        log.warning("%s: %d more names than the %d looked up were left out", source, len(skipped), MAX_CONTEXT_MENTIONS)
     borders: list[str] = []
     for m in _BORDER_RE.finditer(text):
         tail = _NOT_NEIGHBOURS_RE.split(m.group(1) or m.group(2) or "", maxsplit=1)[0]
