@@ -38,25 +38,36 @@ def _title(word: str) -> str:
     return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
 
 
-_GENITIVE = frozenset({"gent", "gen2"})
-_LOCATIVE = frozenset({"loct", "loc2", "accs", "acc2"})
-_INSTRUMENTAL = frozenset({"ablt", "accs", "acc2"})
+_CASE_OF = {"loc2": "loct", "gen2": "gent", "acc2": "accs"}
+"""The dictionaries' second cases, as the first ("в лесу", "из лесу"): an adjective before such a
+noun takes the first case's form."""
+
+
+def _case(tag: Any) -> str | None:  # noqa: ANN401 - pymorphy3's OpencorporaTag
+    """A parse's case, a second case as its first; None for a word without case (a verb)."""
+    return _CASE_OF.get(tag.case, tag.case)
+
+
+_IN_OR_INTO = frozenset({"loct", "accs"})
+_GENITIVE = frozenset({"gent"})
+_UNDER_OR_BEHIND = frozenset({"ablt", "accs"})
 PREPOSITION_CASES: dict[str, frozenset[str]] = {
-    **dict.fromkeys("в во на".split(), _LOCATIVE),
-    **dict.fromkeys("у".split(), _LOCATIVE | _GENITIVE),
-    **dict.fromkeys("под подо під над за перед между між".split(), _INSTRUMENTAL),
+    **dict.fromkeys("в во на".split(), _IN_OR_INTO),
+    **dict.fromkeys("у".split(), _IN_OR_INTO | _GENITIVE),
+    **dict.fromkeys("под подо під над за перед между між".split(), _UNDER_OR_BEHIND),
     **dict.fromkeys("с со з із зі".split(), _GENITIVE | {"ablt"}),
     **dict.fromkeys(
-        "біля поблизу неподалік коло від до з-під около возле близ от из до районі районе околиці окраине "
+        "біля поблизу неподалік коло від до з-під около возле близ от из районі районе околиці окраине "
         "окрестностях".split(),
         _GENITIVE,
     ),
     **dict.fromkeys("к ко".split(), frozenset({"datv"})),
 }  # fmt: skip
-"""The cases (pymorphy3's grammemes) a name takes after a preposition or a location noun, in
-Ukrainian and Russian: "под Артемовском" is Артемовск in the instrumental, not the locative of
-the adjective "Артёмовский" it also spells; "у Харкові" is Харків, "у Харкова" too. Only the
-head word's parses are filtered, and when none fits, all are kept."""
+"""The cases a name takes after a preposition or a location noun, in Ukrainian and Russian, as
+``_case`` names them (a second case as its first): "под Артемовском" is Артемовск in the
+instrumental, not the locative of the adjective "Артёмовский" it also spells; "у Харкові" is
+Харків, "у Харкова" too. Only the head word's parses are filtered, and when none fits, all are
+kept."""
 
 
 def dictionary_forms(phrase: str, after: str = "") -> tuple[str, ...]:
@@ -76,7 +87,7 @@ def dictionary_forms(phrase: str, after: str = "") -> tuple[str, ...]:
     for lang in LANGUAGES:
         morph = _analyzer(lang)
         parses = morph.parse(words[-1])
-        governed = [p for p in parses if cases & p.tag.grammemes]
+        governed = [p for p in parses if _case(p.tag) in cases]
         for head in (governed or parses)[:MAX_PARSES]:
             plural = bool({"plur", "Pltm"} & set(head.tag.grammemes))
             agree = {"nomn", "plur"} if plural or not head.tag.gender else {"nomn", head.tag.gender}
@@ -140,17 +151,6 @@ def is_plain_word(word: str) -> bool:
         if morph.word_is_known(word.lower()):
             return not NAME_GRAMMEMES & set(morph.parse(word)[0].tag.grammemes)
     return False
-
-
-_CASE_OF = {"loc2": "loct", "gen2": "gent", "acc2": "accs"}
-"""The dictionaries' second cases, as the first ("в лесу", "из лесу"): an adjective before such a
-noun takes the first case's form."""
-_AGREEMENT = ("nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "loc2", "gen2", "acc2")
-
-
-def _case(tag: Any) -> str | None:  # noqa: ANN401 - pymorphy3's OpencorporaTag
-    case = next((c for c in _AGREEMENT if c in tag), None)
-    return _CASE_OF.get(case, case) if case else None
 
 
 TOWN_ADJECTIVE_ENDINGS = ("ський", "цький", "зький", "ский", "цкий", "зкий")

@@ -1010,9 +1010,11 @@ _REGION_ADJECTIVE_RE = re.compile(r"(?:ськ|цьк|зьк|ск|цк|н)(?:ої
 "Харьковской", "Приморского")."""
 
 
-DISTRICT_KM = 40.0
+DISTRICT_REACH_KM = 40.0
 """How far from its town a district ("Суджанський район", "Раменский район") reaches: Ukraine's
-districts since 2020 and Russia's are 50-90 km across, their seat seldom at the middle."""
+districts since 2020 and Russia's are 50-90 km across, their seat seldom at the middle. A
+radius about the town, tighter than ``choice.DISTRICT_KM``, the farthest a district's place may
+lie from its seat."""
 COMMUNITY_KM = 20.0
 """How far from its town a Ukrainian community ("Сумська громада"), a town and its villages, reaches."""
 FRONT_KM = 80.0
@@ -1020,7 +1022,7 @@ FRONT_KM = 80.0
 "Pokrovsk direction"): the line the town's name stands for runs 10-100 km from the town itself."""
 
 AREA_NOUNS: dict[str, float] = {
-    "район": DISTRICT_KM, "округ": DISTRICT_KM, "district": DISTRICT_KM,
+    "район": DISTRICT_REACH_KM, "округ": DISTRICT_REACH_KM, "district": DISTRICT_REACH_KM,
     "громада": COMMUNITY_KM,
     "напрямок": FRONT_KM, "направление": FRONT_KM, "direction": FRONT_KM, "axis": FRONT_KM, "front": FRONT_KM,
 }  # fmt: skip
