@@ -15,7 +15,7 @@ from PIL import Image
 
 from geoloc.cli.main import cli
 from geoloc.common.geodesy import KM_PER_MILE, haversine_km
-from geoloc.read.lemmas import dictionary_forms
+from geoloc.read.lemmas import dictionary_forms, is_locative
 
 CHERNIHIV = (51.5055, 31.2849)
 
@@ -485,3 +485,30 @@ def test_a_name_written_twice_counts_as_its_strongest_sentence_ties_it(gz) -> No
     # Vovchansk is first named as where people fled from, then as where the photo was taken.
     places = _caption_places("Residents of Kharkiv who fled Vovchansk. The photo was taken in Vovchansk in 2023.", gz)
     assert places and places[0].name == "Vovchansk", places
+
+
+@pytest.mark.parametrize(
+    ("word", "where"),
+    [("Салтівці", True), ("Сумщині", True), ("Донбассе", True), ("Кубани", True),
+     ("Москву", False), ("Харків", False), ("Харьков", False), ("Kyiv", False)],
+)  # fmt: skip
+def test_na_says_where_only_before_the_locative(word, where) -> None:
+    # "на" takes the locative of where ("на Салтівці") and the accusative of whither ("на Москву").
+    assert is_locative(word) is where
+
+
+@pytest.mark.parametrize(
+    ("caption", "first"),
+    [
+        # "на" before the locative: where they live now, not the town they left
+        ("Евакуйовані з Вовчанська живуть на Салтівці.", "Saltivka"),
+        # a settlement noun between the location word and the name
+        ("Residents of Kherson returned home near the village of Krynky.", "Krynky"),
+        ("Жителі Херсона допомагають сусідам у селі Кринки.", "Krynky"),
+        # where the debris fell, not the city the attack was aimed at ("на Київ": whither)
+        ("Атака дронів на Київ: уламки впали у Броварах.", "Brovary"),
+    ],
+)
+def test_the_words_before_a_name_tie_it_to_the_photo(gz, caption, first) -> None:
+    places = _caption_places(caption, gz)
+    assert places and places[0].name == first, places

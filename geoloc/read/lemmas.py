@@ -140,6 +140,22 @@ NAME_GRAMMEMES = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 """What the dictionaries tag as a name: of a person, a place, an organisation, a brand."""
 
 
+def is_locative(word: str) -> bool:
+    """Whether a Cyrillic word after "на" names where (the locative: "на Салтівці", "на
+    Донбассе", "на Сумщині"), not whither (the accusative: "атака на Москву", "на Харків").
+
+    "На" takes both cases, so it says where only when a dictionary's parses of the word include
+    the locative and none the accusative. Each language is asked on its own: the Ukrainian
+    dictionary guesses "Кубани" as an accusative of an unknown "Кубан"; the Russian one knows it."""
+    if script_of(word) != SCRIPT_CYRILLIC:
+        return False
+    for lang in LANGUAGES:
+        cases = {_case(p.tag) for p in _analyzer(lang).parse(word)[:MAX_PARSES]}
+        if "loct" in cases and "accs" not in cases:
+            return True
+    return False
+
+
 def is_plain_word(word: str) -> bool:
     """Whether a Cyrillic word is, by its likeliest parse in a dictionary that holds it, a plain
     word of the language (a noun, an adjective, a preposition), not a name: "Освобождение",

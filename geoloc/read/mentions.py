@@ -31,7 +31,7 @@ from geoloc.model import (
     shared_extent,
     union_box,
 )
-from geoloc.read.lemmas import attributed_noun, dictionary_forms, is_plain_word, town_forms
+from geoloc.read.lemmas import attributed_noun, dictionary_forms, is_locative, is_plain_word, town_forms
 
 ROUTE_RE = re.compile(r"^(?:AP|SS|SP|[MМPРHНTТEЕAАNDBSL])-?\d{1,3}(?:-\d{1,2}){0,2}$", re.IGNORECASE)
 """Route numbers on signs: Ukrainian and Russian (М01, M-01, Р56, H07, T-25-01, А-240), European
@@ -919,6 +919,15 @@ PHOTO_WORDS = (
 зроблено", "Снимок сделан"), in English, Ukrainian and Russian."""
 
 
+SETTLEMENT_NOUNS = (
+    "village", "town", "city", "settlement", "hamlet",
+    "сел", "міст", "хутор", "город", "посел", "посёл", "деревн", "станиц",
+)  # fmt: skip
+"""Word beginnings of the nouns a caption may set between a location word and a settlement's name
+("near the village of Krynky", "у селі Кринки", "в городе Курске"): the location word still cues
+the name."""
+
+
 _CLAUSE_RE = re.compile(r"[,:;()\[\]—–]")
 """Where a sentence's clauses part: "Как сообщили в Москве, снимок сделан под Черниговом"."""
 
@@ -939,10 +948,12 @@ def _about_photo(text: str) -> bool:
 
 
 EVENT_WORDS = (
-    "strike", "struck", "hit", "shell", "attack", "explos", "drone",
-    "удар", "обстріл", "атак", "вибух", "обстрел", "взрыв",
+    "strike", "struck", "hit", "shell", "attack", "explos", "drone", "debris", "fell", "crash",
+    "удар", "обстріл", "атак", "вибух", "уламк", "впал", "приліт", "прильот", "влуч",
+    "обстрел", "взрыв", "обломк", "упал", "прилет", "прилёт", "попадан",
 )  # fmt: skip
-"""Word beginnings of what happened at the photo's place ("the strike hit X", "удар по X")."""
+"""Word beginnings of what happened at the photo's place ("the strike hit X", "удар по X",
+"обломки упали в X": where the debris fell is where the photo of it was taken)."""
 REPORTING_WORDS = (
     "speak", "working", "said", "statement", "journalist", "talks", "negotiat", "press", "told",
     "виступ", "журналіст", "переговор", "заяв", "повідом",
@@ -1037,6 +1048,24 @@ something anywhere: a street or a square ("Первомайский сквер" 
 правда", "Московский комсомолец") or an office."""
 
 
+def _location_cued(before: list[str], head: str) -> bool:
+    """Whether the words ``before`` a name put it where something happened: a location word right
+    before it, or before a settlement noun that comes first ("near the village of Krynky", "у селі
+    Кринки"); or "на" before a name in the locative ("на Салтівці"; "атака на Москву" is whither)."""
+    k = len(before)
+    if k and before[k - 1].lower() == "of":  # "the village of"
+        k -= 1
+    if k and before[k - 1].lower().startswith(SETTLEMENT_NOUNS):
+        k -= 1
+        k -= bool(k) and before[k - 1].lower() == "the"
+    elif k != len(before):
+        return False  # "south of Kherson": measured from it, which ``_with_distances`` weighs
+    if not k:
+        return False
+    word = before[k - 1].lower()
+    return word in LOCATION_CUES or (word == "на" and k == len(before) and is_locative(head))
+
+
 def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
     """Capitalised runs of words of one clause, each with whether a location word precedes it and
     the ``NEAR_TOKENS`` words before it.
@@ -1060,7 +1089,7 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             if _strip_possessive(tokens[j - 1]) != tokens[j - 1]:
                 break
         words = [_strip_possessive(t) for t in tokens[i:j]]
-        cued = i > 0 and tokens[i - 1].lower() in LOCATION_CUES
+        cued = _location_cued(tokens[:i], words[-1])
         before = tokens[max(0, i - NEAR_TOKENS) : i]
         governor = tokens[i - 1] if i > 0 else ""
         following = tokens[j] if j < len(tokens) and words[-1] == tokens[j - 1] else ""
