@@ -512,3 +512,16 @@ def test_na_says_where_only_before_the_locative(word, where) -> None:
 def test_the_words_before_a_name_tie_it_to_the_photo(gz, caption, first) -> None:
     places = _caption_places(caption, gz)
     assert places and places[0].name == first, places
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Earlier, a missile hit Kharkiv. Rescuers clear the rubble in Sumy.",
+        "Раніше удар був по Харкову. Рятувальники працюють у Сумах.",
+        "Ранее удар нанесли по Харькову. Спасатели работают в Сумах.",
+    ],
+)
+def test_a_sentence_about_an_earlier_time_does_not_name_the_photos_place(gz, caption) -> None:
+    places = _caption_places(caption, gz)
+    assert places and places[0].name == "Sumy", places

@@ -961,6 +961,9 @@ REPORTING_WORDS = (
 )  # fmt: skip
 """Word beginnings of where something was said or checked, not where the photo was taken
 ("speaking in Kyiv", "журналісти в Бахчисараї", "на переговорах у Вашингтоні")."""
+EARLIER_WORDS = ("earlier", "previously", "раніше", "напередодні", "ранее", "накануне")
+"""First words of a sentence about another time than the photo's ("Ранее митинг прошел в Москве",
+"Earlier, a strike hit Kharkiv"): its places weigh as a reporting word's."""
 DISTANCE_CUE = 2
 """Strength a name gains when the caption gives the photo's distance from it ("25 km north of X"):
 that of a location word right before it (``_cued_phrases``)."""
@@ -1000,9 +1003,12 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
     """Capitalised runs of words, clause by clause, each with how strongly the text ties it to the
     photo's place: two points for a location word right before it, two for a clause about the
     photo, one for a sentence about it, three for a photo or event word just before it ("footage
-    from X", "Фото з X", "удар по X"), three fewer for a reporting word ("speaking in X").
+    from X", "Фото з X", "удар по X"), three fewer for a reporting word ("speaking in X") or in a
+    sentence about an earlier time ("Ранее митинг прошел в Москве").
     Names never run across a comma ("Sumy, Kharkiv")."""
-    in_sentence = int(_about_photo(sentence))
+    words = _WORD_RE.findall(sentence)
+    earlier = bool(words) and words[0].lower() in EARLIER_WORDS
+    in_sentence = int(_about_photo(sentence)) - 3 * earlier
     out: list[_CuedPhrase] = []
     for clause in _CLAUSE_RE.split(sentence):
         bonus = in_sentence + 2 * int(_about_photo(clause))
