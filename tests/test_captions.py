@@ -525,3 +525,27 @@ def test_the_words_before_a_name_tie_it_to_the_photo(gz, caption, first) -> None
 def test_a_sentence_about_an_earlier_time_does_not_name_the_photos_place(gz, caption) -> None:
     places = _caption_places(caption, gz)
     assert places and places[0].name == "Sumy", places
+
+
+@pytest.mark.parametrize(
+    ("caption", "town", "wrongly"),
+    [
+        # Shevchenko and Shchors are former names of Aktau (Kazakhstan) and Snovsk: here they name streets
+        ("Обстріл вулиці Шевченка в Херсоні.", "Kherson", "Aktau"),
+        ("Жители Белгорода показали последствия обстрела на улице Щорса.", "Belgorod", "Snovsk"),
+        ("Удар по вул. Шевченка в Херсоні.", "Kherson", "Aktau"),
+    ],
+)
+def test_a_name_after_a_street_noun_is_the_streets(gz, caption, town, wrongly) -> None:
+    places = _caption_places(caption, gz)
+    assert places and places[0].name == town, places
+    assert wrongly not in {p.name for p in places}
+
+
+def test_an_abbreviation_with_a_full_stop_does_not_end_the_sentence() -> None:
+    from geoloc.read.mentions import sentences
+
+    assert sentences("Жителі Херсона повернулися у с. Кринки. Фото: ДСНС") == [
+        "Жителі Херсона повернулися у с. Кринки.",
+        "Фото: ДСНС",
+    ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -97,6 +96,7 @@ from geoloc.model import (
 from geoloc.places.offline import name_odds
 from geoloc.places.protocol import Gazetteer, Priors
 from geoloc.places.tables import CYRILLIC_COUNTRIES
+from geoloc.read.mentions import sentences
 
 CONFLICT_KM = 50.0
 """Evidence farther than this beyond its own reach from the file's GPS is a stated conflict."""
@@ -978,7 +978,7 @@ def _sentence_naming(caption: str, place: Place) -> str:
     declined form), cut to ``QUOTE_CHARS`` around the name; "" when none is found."""
     word = (place.matched or place.name).split()[0]
     stem = word[: max(4, len(word) - 3)].lower()  # "Чернігів" finds "Черніговом"
-    for sentence in re.split(r"(?<=[.!?;])\s+", caption):
+    for sentence in sentences(caption):
         at = sentence.lower().find(stem)
         if at < 0:
             continue

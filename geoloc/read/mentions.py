@@ -926,6 +926,19 @@ SETTLEMENT_NOUNS = (
 """Word beginnings of the nouns a caption may set between a location word and a settlement's name
 ("near the village of Krynky", "у селі Кринки", "в городе Курске"): the location word still cues
 the name."""
+SETTLEMENT_ABBREVIATIONS = frozenset("с м г смт пгт пос".split())
+"""Their abbreviations ("у с. Кринки", "в г. Курске")."""
+
+
+STREET_NOUNS = (
+    "вулиц", "проспект", "бульвар", "провул", "площ", "шосе", "набережн", "узвіз", "майдан",
+    "улиц", "переул", "шоссе", "узвоз",
+)  # fmt: skip
+"""Word beginnings of the nouns a street's name follows ("вулиці Шевченка", "на улице Щорса",
+"проспект Миру"): a person's or a town's name there names the street, not a place (Shevchenko
+and Shchors are former names of Aktau and Snovsk)."""
+STREET_ABBREVIATIONS = frozenset("вул просп пров бульв пл ул пер".split())
+"""Their abbreviations ("вул. Шевченка")."""
 
 
 _CLAUSE_RE = re.compile(r"[,:;()\[\]—–]")
@@ -934,13 +947,21 @@ _CLAUSE_RE = re.compile(r"[,:;()\[\]—–]")
 _OPENING_MARKS = " «“„\"'(["
 """What may come before a sentence's first word."""
 
+_ABBREVIATIONS = ("вул", "ул", "просп", "пров", "пер", "пл", "бульв", "м", "с", "г", "смт", "пгт", "пос", "обл")
+"""Abbreviations a full stop ends without ending the sentence: streets ("вул. Шевченка"),
+settlements ("с. Кринки", "м. Київ", "г. Курск", "смт", "пос.") and regions ("Сумської обл.")."""
 _SENTENCE_RE = re.compile(
-    r"(?<=[.!?;])\s+|\n\s*\n"
+    "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS) + r"(?<=[.!?;])\s+|\n\s*\n"
     r"|\s*[\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2900-\u297f\u2b00-\u2bff\ufe0f\u200d\U0001f000-\U0001faff]+\s*"
 )
 """Where a caption's sentences part: after a full stop, at a blank line, and at an emoji or other
 pictograph (arrows, dingbats, flags), which posts put where prose puts a full stop: "до Енгельса
 🔥 Аеродром горить" names Engels, then begins a sentence."""
+
+
+def sentences(text: str) -> list[str]:
+    """A caption's sentences, as ``_SENTENCE_RE`` parts them."""
+    return [s for s in _SENTENCE_RE.split(text) if s]
 
 
 def _about_photo(text: str) -> bool:
@@ -1061,7 +1082,7 @@ def _location_cued(before: list[str], head: str) -> bool:
     k = len(before)
     if k and before[k - 1].lower() == "of":  # "the village of"
         k -= 1
-    if k and before[k - 1].lower().startswith(SETTLEMENT_NOUNS):
+    if k and (before[k - 1].lower().startswith(SETTLEMENT_NOUNS) or before[k - 1].lower() in SETTLEMENT_ABBREVIATIONS):
         k -= 1
         k -= bool(k) and before[k - 1].lower() == "the"
     elif k != len(before):
@@ -1094,6 +1115,9 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             j += 1
             if _strip_possessive(tokens[j - 1]) != tokens[j - 1]:
                 break
+        if i and (tokens[i - 1].lower().startswith(STREET_NOUNS) or tokens[i - 1].lower() in STREET_ABBREVIATIONS):
+            i = j  # "на улице Щорса": a street's name
+            continue
         words = [_strip_possessive(t) for t in tokens[i:j]]
         cued = _location_cued(tokens[:i], words[-1])
         before = tokens[max(0, i - NEAR_TOKENS) : i]
@@ -1138,7 +1162,7 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     cued: list[tuple[int, Mention]] = []
     seen: dict[str, int] = {}  # each phrase's place in ``cued``
     skipped: set[str] = set()
-    for sentence in _SENTENCE_RE.split(text):
+    for sentence in sentences(text):
         for found, strength, part in _cued_phrases(sentence, max_words):
             phrase = found.text
             if phrase.lower() in seen:
