@@ -495,27 +495,11 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
     unnamed = [m for m in legible if m.kind == "ocr" and id(m) not in named_rows and id(m) not in stray]
     merged: list[Resolved] = []
     for r in resolved:
-        twin = next(
-            (
-                o
-                for o in merged
-                if o.mention.region == r.mention.region
-                and o.mention.kind == r.mention.kind == "ocr"
-                and not (o.roads or r.roads)  # "МОСКВА / МКАД": the city ahead and its ring road
-                and (
-                    _name_alike(o, r)
-                    or (
-                        _scripts(o).isdisjoint(_scripts(r))
-                        and _stacked_rows(o.mention, r.mention)
-                        and spelled_alike(o.mention.readings, r.mention.readings, TWIN_NAME_RATIO)
-                    )
-                )
-            ),
-            None,
-        )
-        if twin is None:
+        found = _twin_line(r, merged)
+        if found is None:
             merged.append(r)
             continue
+        twin, alike = found
         tm, rm = twin.mention, r.mention
         if _scripts(twin).isdisjoint(_scripts(r)) and twin.options[0].match >= EXACT_MATCH <= r.options[0].match:
             twin.both_alphabets = True
@@ -525,7 +509,7 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             # Two rows disagree on the place's distance: the row that names it better has it.
             line_with_distance = rm
         if twin.options[0].match < EXACT_MATCH <= r.options[0].match or (
-            not _name_alike(twin, r) and r.options[0].match > twin.options[0].match
+            not alike and r.options[0].match > twin.options[0].match
         ):
             # "НОВОМНКОЛАЇВКА" names its places only within OCR tolerance, "NOVOMYKOLAIVKA"
             # exactly; "ІВа НКі" spells the village Іванки, "Ivankiv" under it names Іванків.
@@ -554,6 +538,26 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
     for r in merged:
         _take_twin_distance(r, unnamed)
     return merged
+
+
+def _twin_line(r: Resolved, merged: Sequence[Resolved]) -> tuple[Resolved, bool] | None:
+    """The row kept so far that ``r`` is another line of, and whether the two name one place
+    (``_name_alike``) rather than only spell one name in two alphabets, one line right above the
+    other (``_stacked_rows``, at ``TWIN_NAME_RATIO``); None when ``r`` is a row of its own."""
+    for o in merged:
+        if o.mention.region != r.mention.region or not o.mention.kind == r.mention.kind == "ocr":
+            continue
+        if o.roads or r.roads:  # "МОСКВА / МКАД": the city ahead and its ring road
+            continue
+        if _name_alike(o, r):
+            return o, True
+        if (
+            _scripts(o).isdisjoint(_scripts(r))
+            and _stacked_rows(o.mention, r.mention)
+            and spelled_alike(o.mention.readings, r.mention.readings, TWIN_NAME_RATIO)
+        ):
+            return o, False
+    return None
 
 
 def _take_twin_distance(r: Resolved, unnamed: Sequence[Mention]) -> None:
