@@ -766,16 +766,15 @@ def _estimate(
         radius = place_radius_km(p) + (CAPTION_NEAR_KM if p.kind == "city" else 0.0)
         if km:  # "25 km from Chernihiv": the camera about that far from the town, any direction
             radius = max(radius, km + place_radius_km(p))
-        estimate = _from_caption(p.lat, p.lon, radius, sentence, f"names {p.name}")
         if round(share, 2) >= 1.0:
-            return estimate
+            return _from_caption(p.lat, p.lon, radius, sentence, f"names {p.name}")
         return _among_namesakes(
             p,
             radius_km=radius,
-            confidence=estimate.confidence,
+            confidence=CAPTION_ONLY_CONF,
             basis="context",
             rule="caption",
-            explanation=estimate.explanation,
+            explanation=_caption_says(sentence, f"names {p.name}"),
             share=share,
             others=others,
             radii={q.geonameid: place_radius_km(q) + CAPTION_NEAR_KM for q, _ in others},
@@ -872,9 +871,14 @@ def _among_namesakes(
     )
 
 
+def _caption_says(sentence: str, claim: str) -> str:
+    """The explanation of an estimate from the caption alone, quoting the sentence it rests on
+    when one was found."""
+    return f'only the caption: "{sentence}" {claim}' if sentence else f"only the caption: it {claim}"
+
+
 def _from_caption(lat: float, lon: float, radius_km: float, sentence: str, claim: str) -> Estimate:
-    """An estimate from the caption alone, quoting the sentence it rests on when one was found."""
-    said = f'"{sentence}" {claim}' if sentence else f"it {claim}"
+    """An estimate from the caption alone (``_caption_says``)."""
     return Estimate(
         lat=lat,
         lon=lon,
@@ -882,7 +886,7 @@ def _from_caption(lat: float, lon: float, radius_km: float, sentence: str, claim
         confidence=CAPTION_ONLY_CONF,
         basis="context",
         rule="caption",
-        explanation=f"only the caption: {said}",
+        explanation=_caption_says(sentence, claim),
     )
 
 
