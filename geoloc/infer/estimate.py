@@ -812,11 +812,7 @@ def _caption_namesakes(
     r = Resolved(Mention(readings=(name,), kind="context"), [p], namesakes=pool)
     # Namesakes "near" one another as a caption means it (a post office's point a few km from its
     # town) are one place to the caption.
-    share, others = _namesake_shares(p, r, country, anchors, CAPTION_NEAR_KM, written=name)
-    if others and others[0][1] > share:
-        p = others[0][0]
-        share, others = _namesake_shares(p, r, country, anchors, CAPTION_NEAR_KM, written=name)
-    return p, share, others
+    return _likeliest_namesake(p, r, country, anchors, CAPTION_NEAR_KM, written=name)
 
 
 def _among_namesakes(
@@ -1174,21 +1170,28 @@ def _reading_of(r: Resolved, p: Place) -> str:
 
 
 def _likeliest_namesake(
-    chosen: Place, r: Resolved, home: str | None, anchors: Sequence[Place], same_km: float | None = None
+    chosen: Place,
+    r: Resolved,
+    home: str | None,
+    anchors: Sequence[Place],
+    same_km: float | None = None,
+    *,
+    written: str | None = None,
 ) -> tuple[Place, float, list[tuple[Place, float]]]:
     """The likeliest of a lone name's places, its share and the namesakes worth naming (``_namesake_shares``).
 
     The choice takes the place its readings match best, and weighs the exact namesakes there (by
     rank and by how the name matched: "Олександрівськ" is a town of 6,000 and a former name of
-    Zaporizhzhia). A place only another reading of the line names (``_disputed_readings``) it
-    weighs as a misreading; when such a place weighs more ("tasi" spells Teshi Old Town, 144,000
+    Zaporizhzhia). On a sign, a place only another reading of the line names (``_disputed_readings``)
+    it weighs as a misreading; when such a place weighs more ("tasi" spells Teshi Old Town, 144,000
     people, as "Tassi"; "lasi" on the same line is Iaşi, 379,000, its I read as l), it is the
-    estimate, and the place matched best an alternative.
+    estimate, and the place matched best an alternative. A name ``written`` in a caption is read
+    as written, so its heaviest namesake is the estimate.
     """
-    share, others = _namesake_shares(chosen, r, home, anchors, same_km)
-    if others and others[0][1] > share and others[0][0].match < EXACT_MATCH:
+    share, others = _namesake_shares(chosen, r, home, anchors, same_km, written=written)
+    if others and others[0][1] > share and (written is not None or others[0][0].match < EXACT_MATCH):
         chosen = others[0][0]
-        share, others = _namesake_shares(chosen, r, home, anchors, same_km)
+        share, others = _namesake_shares(chosen, r, home, anchors, same_km, written=written)
     return chosen, share, others
 
 
