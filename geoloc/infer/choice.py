@@ -34,7 +34,7 @@ from geoloc.common.text import (
     unread_marks,
 )
 from geoloc.infer.rings import UNIT_ABROAD_ODDS, Ring, mention_km, ring_consistency, unit_abroad
-from geoloc.model import ContextFacts, Mention, Metadata, Place, box_within, shared_extent, union_box
+from geoloc.model import ContextFacts, Mention, Metadata, Place, box_within, union_box
 from geoloc.places.index import ALTERNATE, BARE_REGION
 from geoloc.places.offline import OWN_NAME_MATCH, SPELLING_MATCH, edit_match
 from geoloc.places.protocol import Gazetteer, Priors
@@ -42,7 +42,7 @@ from geoloc.places.roads import CityRoad, city_roads
 from geoloc.places.tables import CYRILLIC_COUNTRIES
 from geoloc.places.translit import ROMANISED_COUNTRIES, romanisations
 from geoloc.read.lemmas import dictionary_forms, is_russian, is_toponym
-from geoloc.read.mentions import STACK_GAP
+from geoloc.read.mentions import stacked
 
 MIN_MATCH = 0.8
 """Fuzzy matches below this are not taken as places (OCR junk and common words land lower)."""
@@ -592,11 +592,9 @@ def _name_alike(o: Resolved, r: Resolved) -> bool:
 
 
 def _stacked_rows(m: Mention, u: Mention) -> bool:
-    """Whether two rows of one panel are set right above or below each other (``STACK_GAP``) and
-    share columns: where a bilingual sign puts one name's line in its other alphabet."""
-    if m.region != u.region or m.box is None or u.box is None:
-        return False
-    return -shared_extent(m.box, u.box, 1) <= STACK_GAP * min(m.box[3], u.box[3]) and shared_extent(m.box, u.box, 0) > 0
+    """Whether two rows of one panel are set right above or below each other and share columns
+    (``mentions.stacked``): where a bilingual sign puts one name's line in its other alphabet."""
+    return m.region == u.region and m.box is not None and u.box is not None and stacked(m.box, u.box)
 
 
 def _with_other_line(m: Mention, other: Mention, **changes: Any) -> Mention:

@@ -669,7 +669,7 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
     out = [m for m in out if m.box is None or m.box[1] < twinning_at.get(m.region or 0, math.inf)]
     # A service row set right above or below a name is on its panel, even where the reader cut the
     # panel in two (a messenger's copy of "BORDEAUX / gare SNCF" read as two regions).
-    signposts |= {m.region or 0 for m in out if m.box is not None and any(_stacked(m.box, b) for b in services)}
+    signposts |= {m.region or 0 for m in out if m.box is not None and any(stacked(m.box, b) for b in services)}
     out = [replace(m, twinned=twinned[m.region]) if m.region in twinned else m for m in out]
     return [replace(m, signpost=True) if m.region in signposts else m for m in out]
 
@@ -679,7 +679,7 @@ STACK_GAP = 1.5
 a line apart, and a separate sign stacked on the same pole adds its own border and margins."""
 
 
-def _stacked(a: Box, b: Box) -> bool:
+def stacked(a: Box, b: Box) -> bool:
     """Whether two rows lie one right above the other: a gap of at most ``STACK_GAP`` line heights,
     and at least ``COLUMN_OVERLAP`` of the narrower one's width shared."""
     gap, shared = -shared_extent(a, b, 1), shared_extent(a, b, 0)
