@@ -549,3 +549,16 @@ def test_an_abbreviation_with_a_full_stop_does_not_end_the_sentence() -> None:
         "Жителі Херсона повернулися у с. Кринки.",
         "Фото: ДСНС",
     ]
+
+
+@pytest.mark.parametrize(
+    ("caption", "first"),
+    [
+        ("Refugees from Mariupol arrive at a registration centre, Zaporizhzhia.", "Zaporizhzhya"),
+        ("Побратими з Житомирщини передали привіт з Донеччини.", "Donetsk Oblast"),
+        ("Беженцы из Мариуполя получают помощь в Запорожье.", "Zaporizhzhya"),
+    ],
+)
+def test_where_people_come_from_is_not_where_they_are(gz, caption, first) -> None:
+    places = _caption_places(caption, gz)
+    assert places and places[0].name == first, places

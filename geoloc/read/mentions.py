@@ -982,6 +982,17 @@ REPORTING_WORDS = (
 )  # fmt: skip
 """Word beginnings of where something was said or checked, not where the photo was taken
 ("speaking in Kyiv", "журналісти в Бахчисараї", "на переговорах у Вашингтоні")."""
+PEOPLE_WORDS = (
+    "refugee", "evacuee", "soldier", "troop", "fighter", "servicem", "volunteer", "delegat",
+    "біженц", "евакуйован", "переселенц", "бійц", "воїн", "військов", "побратим", "захисник",
+    "волонтер", "земляк", "вихідц", "делегац",
+    "беженц", "эвакуирован", "бойц", "военн", "сослуживц", "защитник", "выходц", "делегац",
+)  # fmt: skip
+"""Word beginnings of people a caption says where they come from ("Побратими з Житомирщини
+передали привіт з Донеччини", "Refugees from Mariupol arrive in Zaporizhzhia"): a place right
+after them and "з"/"из"/"from" is their home, and weighs as a reporting word's."""
+ORIGIN_WORDS = frozenset({"з", "із", "зі", "из", "from"})
+"""The prepositions between such people and their home."""
 EARLIER_WORDS = ("earlier", "previously", "раніше", "напередодні", "ранее", "накануне")
 """First words of a sentence about another time than the photo's ("Ранее митинг прошел в Москве",
 "Earlier, a strike hit Kharkiv"): its places weigh as a reporting word's."""
@@ -1024,8 +1035,9 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
     """Capitalised runs of words, clause by clause, each with how strongly the text ties it to the
     photo's place: two points for a location word right before it, two for a clause about the
     photo, one for a sentence about it, three for a photo or event word just before it ("footage
-    from X", "Фото з X", "удар по X"), three fewer for a reporting word ("speaking in X") or in a
-    sentence about an earlier time ("Ранее митинг прошел в Москве").
+    from X", "Фото з X", "удар по X"), three fewer for a reporting word ("speaking in X"), for
+    the home of people the caption names ("Побратими з Житомирщини") or in a sentence about an
+    earlier time ("Ранее митинг прошел в Москве").
     Names never run across a comma ("Sumy, Kharkiv")."""
     words = _WORD_RE.findall(sentence)
     earlier = bool(words) and words[0].lower() in EARLIER_WORDS
@@ -1038,6 +1050,7 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
             strength = 2 * phrase.cued + bonus
             strength += 3 * any(w.startswith(PHOTO_WORDS + EVENT_WORDS) for w in near)
             strength -= 3 * any(w.startswith(REPORTING_WORDS) for w in near)
+            strength -= 3 * (len(near) >= 2 and near[-1] in ORIGIN_WORDS and near[-2].startswith(PEOPLE_WORDS))
             part = PART_WORDS.get(near[-1]) if near else None
             out.append(_CuedPhrase(phrase, strength, part))
     return out
