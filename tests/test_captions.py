@@ -562,3 +562,13 @@ def test_an_abbreviation_with_a_full_stop_does_not_end_the_sentence() -> None:
 def test_where_people_come_from_is_not_where_they_are(gz, caption, first) -> None:
     places = _caption_places(caption, gz)
     assert places and places[0].name == first, places
+
+
+def test_a_towns_own_name_as_its_country_romanises_it_weighs_as_its_own_name(blank, tmp_path) -> None:
+    # "Zaporizhzhia" is the city's name in Ukraine's romanisation (GeoNames: "Zaporizhzhya") and the
+    # register's spelling of several villages without a population: the city of 710,000 is at
+    # least twice as likely as all of them together.
+    _code, report = _locate(blank, "Shelling in Zaporizhzhia overnight.", tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], 47.85, 35.12) < 25, e
+    assert (e["probability"] or 1.0) >= 2 / 3, e

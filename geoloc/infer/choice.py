@@ -472,7 +472,7 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             # By how well the reading names each (a romanisation of a place's own Cyrillic name as
             # its own name), then the gazetteer's score (size, priors), across the line's readings
             # too: "IDe" (Ide, 7,700 people) read by one pass does not come before "LILLE".
-            ordered = sorted(best.values(), key=lambda p: (-_match_rank(p, gazetteer), -p.score))
+            ordered = sorted(best.values(), key=lambda p: (-match_rank(p, gazetteer), -p.score))
             namesakes = tuple(p for p in ordered if p.match >= EXACT_MATCH)[:NAMESAKE_LIMIT]
             namesakes += _disputed_readings(found, misread, best, namesakes)
             road_km = 0.0
@@ -1019,7 +1019,7 @@ def _romanises_principal_name(latin: str, p: Place, gazetteer: Gazetteer) -> boo
     return any(normalise(latin) in xs for xs in spelt.values())
 
 
-def _match_rank(p: Place, gazetteer: Gazetteer) -> float:
+def match_rank(p: Place, gazetteer: Gazetteer) -> float:
     """How well a reading names ``p``, for ordering a mention's options: the gazetteer's match, with
     a place's other names (``ALTERNATE``) below its own, except a romanisation of its principal
     Cyrillic name ("Zaporizhzhia", GeoNames' city being "Zaporizhzhya"), which is its own name as

@@ -55,6 +55,7 @@ from geoloc.infer.choice import (
     choose,
     dominant_country,
     far_hamlet,
+    match_rank,
     metadata_mentions,
     namesake_weight,
     resolve_context,
@@ -797,7 +798,14 @@ def _caption_namesakes(
     """
     name = p.matched or p.name
     found = gazetteer.search(name, limit=NAMESAKE_LIMIT, fuzzy=False)
-    pool = tuple(q for q in found if q.kind == "city" and q.match >= EXACT_MATCH)
+    # A Latin name that is how a town's country romanises its own name ("Zaporizhzhia", GeoNames'
+    # city being "Zaporizhzhya") names it as its own name does, as on a sign (``match_rank``): a
+    # caption's "Zaporizhzhia" is the city of 710,000 more than the villages the register so spells.
+    pool = tuple(
+        replace(q, match=max(q.match, match_rank(q, gazetteer)))
+        for q in found
+        if q.kind == "city" and q.match >= EXACT_MATCH
+    )
     ids = {q.geonameid for q in pool} | {p.geonameid}
     # The regions it names weigh (a region written with a town is the town's); its other towns
     # weighed the choice already and may be far on purpose ("journalists working in Rossosh").
