@@ -203,6 +203,7 @@ class ContextFacts:
     border_with: tuple[str, ...] = ()  # names following "border with/between"
     text: str = ""
     border_km: float | None = None  # "10 km from the border": how far from it the text puts the photo
+    tied: int = 0  # how many of the first mentions a location, photo or event word ties to the photo alike
 
 
 @dataclass(frozen=True)

@@ -572,3 +572,22 @@ def test_a_towns_own_name_as_its_country_romanises_it_weighs_as_its_own_name(bla
     e = report["photos"][0]["estimate"]
     assert haversine_km(e["lat"], e["lon"], 47.85, 35.12) < 25, e
     assert (e["probability"] or 1.0) >= 2 / 3, e
+
+
+def test_towns_one_sentence_ties_to_the_photo_alike_are_each_an_alternative(blank, tmp_path) -> None:
+    # Two towns 70 km apart, each after a location word: one of two places, never a point between.
+    _code, report = _locate(blank, "Fighting near Bakhmut and near Vuhledar.", tmp_path)
+    e = report["photos"][0]["estimate"]
+    offered = _places_offered(e)
+    assert any(haversine_km(*p, 48.59, 38.00) < 35 for p in offered), e  # Bakhmut
+    assert any(haversine_km(*p, 47.78, 37.25) < 35 for p in offered), e  # Vuhledar
+    assert all(min(haversine_km(*p, 48.59, 38.00), haversine_km(*p, 47.78, 37.25)) < 35 for p in offered), e
+    assert e["probability"] + sum(a["probability"] for a in e["alternatives"]) <= 1.0 + 1e-9
+    assert e["confidence"] < 0.25  # a caption naming one town says 0.25
+
+
+def test_a_town_another_sentence_names_is_no_alternative(blank, tmp_path) -> None:
+    _code, report = _locate(blank, "The funeral took place in Lutsk. He was killed near Vuhledar.", tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], 50.75, 25.34) < 35, e  # Lutsk
+    assert not any(haversine_km(a["lat"], a["lon"], 47.78, 37.25) < 100 for a in e["alternatives"]), e

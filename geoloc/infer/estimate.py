@@ -757,8 +757,9 @@ def _estimate(
             lat, lon = offset_km(p.lat, p.lon, km, far.bearing_deg)
             way = _COMPASS[round(far.bearing_deg / 45) % 8]
             reach = place_radius_km(p) + CAPTION_BEARING_SPREAD * km
-            return _from_caption(lat, lon, reach, sentence, f"puts it {km:.0f} km {way} of {p.name}")
-        share, others = 1.0, []
+            estimate = _from_caption(lat, lon, reach, sentence, f"puts it {km:.0f} km {way} of {p.name}")
+            return _beside_tied_towns(estimate, p, context, context_places)
+        named, share, others = p, 1.0, []
         if p.kind == "city":
             p, share, others = _caption_namesakes(p, context_places, context, home, gazetteer)
             km = mention_km(far, p) if far else None
@@ -768,19 +769,70 @@ def _estimate(
         if km:  # "25 km from Chernihiv": the camera about that far from the town, any direction
             radius = max(radius, km + place_radius_km(p))
         if round(share, 2) >= 1.0:
-            return _from_caption(p.lat, p.lon, radius, sentence, f"names {p.name}")
-        return _among_namesakes(
-            p,
-            radius_km=radius,
-            confidence=CAPTION_ONLY_CONF,
-            basis="context",
-            rule="caption",
-            explanation=_caption_says(sentence, f"names {p.name}"),
-            share=share,
-            others=others,
-            radii={q.geonameid: place_radius_km(q) + CAPTION_NEAR_KM for q, _ in others},
-        )
+            estimate = _from_caption(p.lat, p.lon, radius, sentence, f"names {p.name}")
+        else:
+            estimate = _among_namesakes(
+                p,
+                radius_km=radius,
+                confidence=CAPTION_ONLY_CONF,
+                basis="context",
+                rule="caption",
+                explanation=_caption_says(sentence, f"names {p.name}"),
+                share=share,
+                others=others,
+                radii={q.geonameid: place_radius_km(q) + CAPTION_NEAR_KM for q, _ in others},
+            )
+        return _beside_tied_towns(estimate, named, context, context_places)
     return None
+
+
+def _beside_tied_towns(
+    estimate: Estimate, town: Place, context: ContextFacts | None, context_places: Sequence[Place]
+) -> Estimate:
+    """``estimate``, from the place a caption names first, sharing its probability equally with each
+    town the caption ties to the photo as strongly (``ContextFacts.tied``) that lies outside it.
+
+    "10 km south of Kherson, near the village of Krynky" puts the photo in one of two places 40 km
+    apart, as written: each is an alternative to the other, neither a mean of the two. Towns no
+    word ties to the photo, or tied less ("in a statement from Kyiv"), are not where it may be."""
+    if context is None or not context.tied or town.kind != "city":
+        return estimate
+    tied = {reading for m in context.mentions[: context.tied] for reading in m.readings}
+    if town.matched not in tied:
+        return estimate
+    towns = [
+        q
+        for q in context_places
+        if q.kind == "city"
+        and q.geonameid != town.geonameid
+        and q.matched in tied
+        and haversine_km(q.lat, q.lon, estimate.lat, estimate.lon) > estimate.radius_km
+    ]
+    if not towns:
+        return estimate
+    n = len(towns) + 1
+    own = (estimate.probability or 1.0) / n
+    kept = [replace(a, probability=a.probability / n) for a in estimate.alternatives]
+    added = [
+        Alternative(
+            lat=q.lat,
+            lon=q.lon,
+            radius_km=place_radius_km(q) + CAPTION_NEAR_KM,
+            probability=1 / n,
+            explanation=f"or near {q.name} ({q.country_code}), which the caption names as plainly, {1 / n:.0%}",
+        )
+        for q in towns
+    ]
+    named = ", ".join(q.name for q in towns)
+    return replace(
+        estimate,
+        confidence=round(estimate.confidence / n, 2),
+        probability=own,
+        explanation=f"{estimate.explanation}; it names {named} as plainly ({own:.0%})",
+        alternatives=tuple(
+            sorted((a for a in (*kept, *added) if a.probability >= NAMESAKE_MIN_SHARE), key=lambda a: -a.probability)
+        ),
+    )
 
 
 def _caption_namesakes(

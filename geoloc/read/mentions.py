@@ -1175,7 +1175,8 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     cued: list[tuple[int, Mention]] = []
     seen: dict[str, int] = {}  # each phrase's place in ``cued``
     skipped: set[str] = set()
-    for sentence in sentences(text):
+    written_in: list[int] = []  # the sentence each entry of ``cued`` was first written in
+    for at_sentence, sentence in enumerate(sentences(text)):
         for found, strength, part in _cued_phrases(sentence, max_words):
             phrase = found.text
             if phrase.lower() in seen:
@@ -1205,6 +1206,7 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                     adjective=found.adjective,
                 )
                 cued.append((strength, said))
+                written_in.append(at_sentence)
             else:
                 skipped.add(phrase.lower())
     # The names a caption ties to the photo's place come first ("Фото зроблено під Черніговом"
@@ -1215,7 +1217,14 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     strengths = [
         s + DISTANCE_CUE * (m.distance_km != was.distance_km) for (s, was), m in zip(cued, measured, strict=True)
     ]
-    mentions = [m for _strength, m in sorted(zip(strengths, measured, strict=True), key=lambda sm: -sm[0])]
+    ranked = sorted(zip(strengths, written_in, measured, strict=True), key=lambda swm: -swm[0])
+    mentions = [m for _strength, _at, m in ranked]
+    # Names one sentence ties to the photo alike ("10 km south of Kherson, near the village of
+    # Krynky") are each where it may be. Another sentence's are not ("Прощання відбулося у Луцьку.
+    # Він загинув під Вугледаром"), nor names no word ties, which are read in the order written.
+    tied = 0
+    if ranked and ranked[0][0] >= DISTANCE_CUE:
+        tied = sum(s == ranked[0][0] and at == ranked[0][1] for s, at, _m in ranked)
     if skipped:
         log.warning("%s: %d more names than the %d looked up were left out", source, len(skipped), MAX_CONTEXT_MENTIONS)
     borders: list[str] = []
@@ -1236,4 +1245,4 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     if near := _BORDER_DISTANCE_RE.search(text):
         number, unit = _figure(near)
         border_km = number * KM_PER_MILE if unit == "mi" else number
-    return ContextFacts(mentions=tuple(mentions), border_with=tuple(borders), text=text, border_km=border_km)
+    return ContextFacts(mentions=tuple(mentions), border_with=tuple(borders), text=text, border_km=border_km, tied=tied)
