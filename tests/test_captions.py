@@ -591,3 +591,21 @@ def test_a_town_another_sentence_names_is_no_alternative(blank, tmp_path) -> Non
     e = report["photos"][0]["estimate"]
     assert haversine_km(e["lat"], e["lon"], 50.75, 25.34) < 35, e  # Lutsk
     assert not any(haversine_km(a["lat"], a["lon"], 47.78, 37.25) < 100 for a in e["alternatives"]), e
+
+
+@pytest.mark.parametrize(
+    ("phrase", "after", "town"),
+    [
+        ("Кривому Розі", "в", "Кривий Ріг"),
+        ("Сергиева Посада", "от", "Сергиев Посад"),
+        ("Новій Каховці", "у", "Нова Каховка"),
+    ],
+)
+def test_an_adjective_takes_the_form_that_agrees_with_its_noun(phrase, after, town) -> None:
+    # "Кривому" is first the noun "криве" and a surname; its adjective parse comes fifth.
+    assert town in dictionary_forms(phrase, after)
+
+
+def test_a_two_word_town_declined_after_a_preposition_is_found(gz) -> None:
+    places = _caption_places("Рятувальники на місці влучання ракети в Кривому Розі.", gz)
+    assert places and haversine_km(places[0].lat, places[0].lon, 47.91, 33.39) < 25, places
