@@ -609,3 +609,11 @@ def test_an_adjective_takes_the_form_that_agrees_with_its_noun(phrase, after, to
 def test_a_two_word_town_declined_after_a_preposition_is_found(gz) -> None:
     places = _caption_places("Рятувальники на місці влучання ракети в Кривому Розі.", gz)
     assert places and haversine_km(places[0].lat, places[0].lon, 47.91, 33.39) < 25, places
+
+
+@pytest.mark.parametrize("caption", ["Прикордонники на Сумщині біля кордону з росією.", "За 5 км від кордону з рф."])
+def test_a_neighbour_written_in_lower_case_is_still_the_border(caption) -> None:
+    # Ukrainian outlets write "росія" and "рф" in lower case on purpose.
+    from geoloc.read.mentions import context_facts
+
+    assert context_facts(caption).border_with == ("Russia",)

@@ -812,6 +812,9 @@ _NOT_NEIGHBOURS_RE = re.compile(
 region" names Belarus; Chernihiv region is where the photo is, not across the border."""
 
 
+LOWERCASE_COUNTRIES = {"росі": "Russia", "рф": "Russia"}
+"""Word beginnings of a country Ukrainian outlets write in lower case ("біля кордону з росією",
+"з рф"), as a neighbour of a border."""
 BORDER_ADJECTIVES = {
     "російськ": "Russia", "россий": "Russia", "білорус": "Belarus", "белорус": "Belarus",
     "польськ": "Poland", "польск": "Poland", "угорськ": "Hungary", "венгерск": "Hungary",
@@ -1232,6 +1235,12 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
         tail = _NOT_NEIGHBOURS_RE.split(m.group(1) or m.group(2) or "", maxsplit=1)[0]
         for part in re.split(r",|\band\b|\bі\b|\bи\b|\bта\b", tail):
             words = [w for w in _WORD_RE.findall(part) if w.lower() not in ("the", "its")]
+            lowercase = next(
+                (c for st, c in LOWERCASE_COUNTRIES.items() if words and words[0].lower().startswith(st)), None
+            )
+            if lowercase is not None:
+                borders.append(lowercase)
+                continue
             if not words or not words[0][:1].isupper():
                 break  # the list of neighbours has ended ("..., close to Chernihiv")
             phrases = _phrases(part, max_words)
