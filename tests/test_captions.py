@@ -617,3 +617,17 @@ def test_a_neighbour_written_in_lower_case_is_still_the_border(caption) -> None:
     from geoloc.read.mentions import context_facts
 
     assert context_facts(caption).border_with == ("Russia",)
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        ("Soldiers ride an APC.", None),
+        ("KYIV, Ukraine (AP) — Shelling overnight.", "Kyiv"),
+        ("LVIV — A strike hit.", "Lviv"),
+    ],
+)
+def test_a_short_word_in_capitals_is_an_acronym_unless_it_names_a_large_town(gz, caption, town) -> None:
+    # "APC" (an armoured personnel carrier) is also Apc, a Hungarian village of 2,800 people.
+    towns = [p.name for p in _caption_places(caption, gz) if p.kind == "city"]
+    assert towns[:1] == ([town] if town else []), towns

@@ -292,7 +292,7 @@ def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[i
         beside = [*found.values(), *(p for k, p in regions.items() if k > i)][:MAX_PRIOR_PLACES]
         hits: list[Place] = []
         # A word is vocabulary as written or in its dictionary form ("Колону": "колона", a column).
-        everyday = any(is_everyday_text(reading) for reading in m.readings)
+        everyday = any(is_everyday_text(reading) for reading in m.readings) or _acronym(m.readings[0])
         words = len(m.readings[0].split())
         for reading in m.readings:  # as written, then its dictionary forms ("Черніговом", "Чернігів")
             if hits and len(reading.split()) < words:
@@ -372,6 +372,16 @@ def _bare_region_name(p: Place, reading: str, everyday: bool) -> bool:
     if p.kind != "admin1":
         return False
     return not everyday or (script_of(reading) == SCRIPT_CYRILLIC and p.country_code in CYRILLIC_COUNTRIES)
+
+
+ACRONYM_LETTERS = 4
+"""A caption's word of at most this many capitals and nothing else ("APC", "IDF", "ЗСУ") may be an
+acronym, and names a place only as an everyday word does (``_worth_a_word``): "UK", "USA" and a
+dateline's "KYIV" or "LVIV" still do; Apc, a Hungarian village, is not what "an APC" means."""
+
+
+def _acronym(text: str) -> bool:
+    return len(text) <= ACRONYM_LETTERS and text.isalpha() and text.isupper()
 
 
 def _worth_a_word(p: Place, reading: str) -> bool:
