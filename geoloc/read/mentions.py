@@ -950,7 +950,7 @@ _CLAUSE_RE = re.compile(r"[,:;()\[\]—–]")
 _OPENING_MARKS = " «“„\"'(["
 """What may come before a sentence's first word."""
 
-_ABBREVIATIONS = ("вул", "ул", "просп", "пров", "пер", "пл", "бульв", "м", "с", "г", "смт", "пгт", "пос", "обл")
+_ABBREVIATIONS = sorted(STREET_ABBREVIATIONS | SETTLEMENT_ABBREVIATIONS | {"обл"})
 """Abbreviations a full stop ends without ending the sentence: streets ("вул. Шевченка"),
 settlements ("с. Кринки", "м. Київ", "г. Курск", "смт", "пос.") and regions ("Сумської обл.")."""
 _SENTENCE_RE = re.compile(
