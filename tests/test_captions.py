@@ -631,3 +631,17 @@ def test_a_short_word_in_capitals_is_an_acronym_unless_it_names_a_large_town(gz,
     # "APC" (an armoured personnel carrier) is also Apc, a Hungarian village of 2,800 people.
     towns = [p.name for p in _caption_places(caption, gz) if p.kind == "city"]
     assert towns[:1] == ([town] if town else []), towns
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "В ночь на среду колонну техники заметили в поле, пишет Фонтанка.",
+        "Колону техніки помітили вночі, повідомляє Фонтанка.",
+        "A column was seen overnight, according to Fontanka.",
+        "Колону техніки помітили вночі. Джерело: Фонтанка.",
+    ],
+)
+def test_an_outlet_a_caption_quotes_is_no_place(gz, caption) -> None:
+    # Fontanka is a St Petersburg outlet and a village near Odesa.
+    assert not _caption_places(caption, gz)

@@ -996,6 +996,12 @@ PEOPLE_WORDS = (
 after them and "з"/"из"/"from" is their home, and weighs as a reporting word's."""
 ORIGIN_WORDS = frozenset({"з", "із", "зі", "из", "from"})
 """The prepositions between such people and their home."""
+SOURCE_WORDS = ("пиш", "сообща", "повідомля", "writes", "wrote", "reports")
+"""Word beginnings of the verbs an outlet follows ("пишет Фонтанка", "повідомляє Главком", "writes
+the Kyiv Independent"), as does "according to": the name after them is a source, not a place
+(Fontanka is also a village near Odesa)."""
+SOURCE_LABELS = frozenset({"джерело", "источник", "source", "credit"})
+"""Words a credit follows after a colon ("Джерело: Еспресо", "Источник: Медуза"): a source."""
 EARLIER_WORDS = ("earlier", "previously", "раніше", "напередодні", "ранее", "накануне")
 """First words of a sentence about another time than the photo's ("Ранее митинг прошел в Москве",
 "Earlier, a strike hit Kharkiv"): its places weigh as a reporting word's."""
@@ -1040,13 +1046,18 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
     photo, one for a sentence about it, three for a photo or event word just before it ("footage
     from X", "Фото з X", "удар по X"), three fewer for a reporting word ("speaking in X"), for
     the home of people the caption names ("Побратими з Житомирщини") or in a sentence about an
-    earlier time ("Ранее митинг прошел в Москве").
+    earlier time ("Ранее митинг прошел в Москве"). A credit ("Джерело: Еспресо") names no place.
     Names never run across a comma ("Sumy, Kharkiv")."""
     words = _WORD_RE.findall(sentence)
     earlier = bool(words) and words[0].lower() in EARLIER_WORDS
     in_sentence = int(_about_photo(sentence)) - 3 * earlier
     out: list[_CuedPhrase] = []
-    for clause in _CLAUSE_RE.split(sentence):
+    pieces = re.split(f"({_CLAUSE_RE.pattern})", sentence)  # clause, mark, clause, mark, ...
+    clauses, marks = pieces[0::2], pieces[1::2]
+    for at, clause in enumerate(clauses):
+        label = [w.lower() for w in _WORD_RE.findall(clauses[at - 1])[-1:]] if at else []
+        if label and label[0] in SOURCE_LABELS and marks[at - 1] == ":":
+            continue  # "Джерело: Еспресо": a credit
         bonus = in_sentence + 2 * int(_about_photo(clause))
         for phrase in _clause_phrases(clause, max_words):
             near = [w.lower() for w in phrase.before]
@@ -1133,6 +1144,10 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
                 break
         if i and (tokens[i - 1].lower().startswith(STREET_NOUNS) or tokens[i - 1].lower() in STREET_ABBREVIATIONS):
             i = j  # "на улице Щорса": a street's name
+            continue
+        said_by = [t.lower() for t in tokens[max(0, i - 3) : i] if t.lower() != "the"]
+        if said_by and (said_by[-1].startswith(SOURCE_WORDS) or said_by[-2:] == ["according", "to"]):
+            i = j  # "пишет Фонтанка": an outlet
             continue
         words = [_strip_possessive(t) for t in tokens[i:j]]
         cued = _location_cued(tokens[:i], words[-1])
