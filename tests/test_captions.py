@@ -645,3 +645,17 @@ def test_a_short_word_in_capitals_is_an_acronym_unless_it_names_a_large_town(gz,
 def test_an_outlet_a_caption_quotes_is_no_place(gz, caption) -> None:
     # Fontanka is a St Petersburg outlet and a village near Odesa.
     assert not _caption_places(caption, gz)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "after", "town"),
+    [("Слуцьку", "у", "Слуцьк"), ("Климовська", "від", "Климовськ"), ("Вавкависке", "в", "Вавкависк")],
+)
+def test_a_town_in_sk_the_dictionary_lacks_is_offered_as_the_noun_it_is(phrase, after, town) -> None:
+    # pymorphy3 guesses an unknown "-ськ" word as an adjective ("Слуцький", "Слуцька").
+    assert town in dictionary_forms(phrase, after)
+
+
+def test_a_town_in_sk_declined_after_a_preposition_is_found(gz) -> None:
+    places = _caption_places("Минулої п'ятниці у Слуцьку працювали рятувальники.", gz)
+    assert places and haversine_km(places[0].lat, places[0].lon, 53.03, 27.56) < 25, places

@@ -9,6 +9,7 @@ lemmas; the gazetteer then decides which of them is a place, so a wrong parse co
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from geoloc.common.text import SCRIPT_CYRILLIC, script_of
@@ -105,7 +106,17 @@ def dictionary_forms(phrase: str, after: str = "") -> tuple[str, ...]:
             form = " ".join([*before, _title(head.normal_form)])
             if form != phrase and form not in forms:
                 forms.append(form)
-    return tuple(forms[:MAX_FORMS])
+    forms = forms[:MAX_FORMS]
+    town = _SK_TOWN_RE.sub(r"\1", phrase) if len(words) == 1 else phrase
+    if town != phrase and town not in forms:
+        forms.append(town)
+    return tuple(forms)
+
+
+_SK_TOWN_RE = re.compile(r"(ськ|цьк|зьк|ск|цк)(?:а|у|ом|ові|е|ою)$")
+"""A town named in "-ськ"/"-ск" declined as the noun it is ("у Слуцьку", "від Климовська", "в
+Вавкависке"): the dictionaries guess an unknown one as an adjective ("Слуцький", "Слуцька"),
+so the noun's stem is offered too, and the gazetteer decides."""
 
 
 TOPONYM_SHARE = 0.5
