@@ -96,10 +96,10 @@ def dictionary_forms(phrase: str, after: str = "") -> tuple[str, ...]:
             for word in words[:-1]:
                 # An adjective agrees with its noun: "Кривому Розі" is Кривий Ріг, though "Кривому"
                 # is first the noun "криве" and a surname, and its adjective only fifth.
-                parses = morph.parse(word)
+                word_parses = morph.parse(word)
                 adjective = next(
-                    (p for p in parses if "ADJF" in p.tag and _case(p.tag) == _case(head.tag)),
-                    next((p for p in parses[:MAX_PARSES] if "ADJF" in p.tag), None),
+                    (p for p in word_parses if "ADJF" in p.tag and _case(p.tag) == _case(head.tag)),
+                    next((p for p in word_parses[:MAX_PARSES] if "ADJF" in p.tag), None),
                 )
                 inflected = adjective.inflect(agree) if adjective is not None else None
                 before.append(_title(inflected.word) if inflected is not None else word)
