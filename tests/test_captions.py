@@ -439,6 +439,43 @@ def test_a_region_written_with_a_town_leaves_its_far_namesakes_out(blank, tmp_pa
     assert not any(haversine_km(*p, 49.81, 24.90) < 50 for p in _places_offered(e))  # Zolochiv near Lviv
 
 
+@pytest.mark.parametrize(
+    ("caption", "village"),
+    [
+        ("A soldier walks past a burnt tank in the village of Yahidne, Chernihiv region.", (51.35, 31.27)),
+        ("Росіяни тримали людей у підвалі школи в селі Ягідне на Чернігівщині.", (51.35, 31.27)),
+        ("Drone footage of the village of Yahidne, Kharkiv region.", (49.66, 37.93)),
+    ],
+)
+def test_a_region_written_with_a_village_outweighs_its_namesakes_in_the_same_country(
+    blank, tmp_path, caption, village
+) -> None:
+    # Four Ukrainian villages are called Yahidne, none with a population on record: the country
+    # cannot tell them apart, the region written with the name does.
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], *village) < 25, e
+    assert e["probability"] >= 0.75, e
+    assert all(haversine_km(*p, *village) < 25 for p in _places_offered(e)), e
+
+
+def test_a_border_named_by_an_english_adjective_is_across_it_not_the_photos_country(blank, tmp_path) -> None:
+    # "the Russian border" names Russia as the neighbour: Sumy is the Ukrainian city of 256,000,
+    # not one of the Russian villages of the name.
+    _code, report = _locate(blank, "Photo taken in Sumy, about 30 km from the Russian border.", tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], 50.91, 34.80) < 25, e
+    assert e["probability"] >= 0.75, e
+    assert any("Russia" in a["name"] for a in report["photos"][0]["areas"])
+
+
+def test_a_name_that_is_one_towns_own_and_another_towns_former_is_the_first_among_the_captions_places(gz) -> None:
+    # "Sloviansk" is how Ukraine romanises Slovyansk's name, and GeoNames lists it for Nikopol too
+    # (named Slaviansk in the 1780s); the two towns are of one size.
+    towns = _caption_places("A woman walks her dog past a damaged building in Sloviansk.", gz)
+    assert towns and haversine_km(towns[0].lat, towns[0].lon, 48.85, 37.60) < 25, towns
+
+
 def test_a_preposition_decides_the_case_and_so_the_town(blank, tmp_path) -> None:
     # "под Артемовском": "под" takes the instrumental, of Артемовск (Bakhmut's name until 2016);
     # the same letters are the locative of the adjective "Артёмовский", a town in the Urals.

@@ -305,6 +305,12 @@ def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[i
             found_here = [p for p in found_here if not _romanised_abroad(p, reading)]
             if found_here and everyday:
                 found_here = [p for p in found_here if _worth_a_word(p, reading)]
+            if found_here:
+                # Of places the name matches alike, one it is the own name of comes first: "Sloviansk"
+                # is how Ukraine romanises Slovyansk's name, and a name Nikopol once had.
+                alike = [p for p in found_here if p.match == found_here[0].match]
+                own = max(alike, key=lambda p: match_rank(p, gazetteer))
+                found_here = [own, *(p for p in found_here if p is not own)]
             if found_here and found_here[0].kind == "admin1" and not has_region_word(reading):
                 # "у Мінську" names the city; the region of the same name needs "область". A name
                 # regions go by ("на Харківщині", "Кубань", "Крым") names the region, not a

@@ -96,6 +96,7 @@ from geoloc.model import (
 )
 from geoloc.places.offline import name_odds
 from geoloc.places.protocol import Gazetteer, Priors
+from geoloc.places.resolve import lies_in
 from geoloc.places.tables import CYRILLIC_COUNTRIES
 from geoloc.read.mentions import sentences
 
@@ -1288,6 +1289,9 @@ def _namesake_shares(
     prior = bool(home) or bool(anchors)
     named = {q.geonameid for q in r.namesakes}
     odds = {q.geonameid: o for q, o in r.rivals if q.geonameid not in named}
+    pool, spelled = _namesake_pool(chosen, r)
+    regions = [a for a in anchors if a.kind == "admin1"]
+    held = {q.geonameid for q in pool if any(lies_in(q, a) for a in regions)}
 
     def weight(q: Place) -> float:
         named_so = name_odds(q, written) ** NAMESAKE_POPULATION_EXPONENT if written else q.match
@@ -1296,10 +1300,11 @@ def _namesake_shares(
             w *= UNIT_ABROAD_ODDS
         if far_hamlet(r.mention, q):
             w *= FAR_HAMLET_ODDS
+        if held:  # a region named with the name holds some of its places: the others are not meant
+            return w if q.geonameid in held else w * OFF_PRIOR_FACTOR
         near = q.country_code == home or any(haversine_km(q.lat, q.lon, a.lat, a.lon) <= ANCHOR_KM_CAP for a in anchors)
         return w if near or not prior else w * OFF_PRIOR_FACTOR
 
-    pool, spelled = _namesake_pool(chosen, r)
     places: list[Place] = []  # one per separated region: the chosen place first, then by gazetteer rank
     weights: list[float] = []
     for q in pool:

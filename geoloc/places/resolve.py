@@ -90,7 +90,7 @@ def _fit(c: Place, t: Place, w: Weights) -> float:
     return b
 
 
-def _inside(p: Place, region: Place) -> bool:
+def lies_in(p: Place, region: Place) -> bool:
     """True when ``p`` lies in ``region`` (a country or an admin-1 region) by its codes."""
     if p.geonameid == region.geonameid or p.country_code != region.country_code:
         return False
@@ -269,7 +269,7 @@ def rank(
     }
     for m, regions in (qualified or {}).items():
         for i, p in enumerate(cands.get(m, ())):
-            if any(_inside(p, r) for r in regions):
+            if any(lies_in(p, r) for r in regions):
                 base[m][i] += weights.qualified
     for m in counties:
         for i, p in enumerate(cands.get(m, ())):

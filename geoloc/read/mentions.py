@@ -825,12 +825,17 @@ BORDER_ADJECTIVES = {
     "казахстанск": "Kazakhstan", "грузинськ": "Georgia", "грузинск": "Georgia",
     "фінськ": "Finland", "финск": "Finland", "норвезьк": "Norway", "норвежск": "Norway",
     "китайськ": "China", "китайск": "China", "монгольськ": "Mongolia", "монгольск": "Mongolia",
+    "russian": "Russia", "belarus": "Belarus", "polish": "Poland", "hungarian": "Hungary",
+    "romanian": "Romania", "moldova": "Moldova", "slovak": "Slovakia", "lithuanian": "Lithuania",
+    "latvian": "Latvia", "estonian": "Estonia", "ukrainian": "Ukraine", "kazakh": "Kazakhstan",
+    "georgian": "Georgia", "finnish": "Finland", "norwegian": "Norway", "chinese": "China",
+    "mongolian": "Mongolia",
 }  # fmt: skip
-"""Ukrainian and Russian adjectives of the countries that border Ukraine, Russia and Belarus, by
-stem: "біля російського кордону" is the border with Russia. (English needs none: "the Russian
-border" names Russia through its demonym in the gazetteer.)"""
+"""Ukrainian, Russian and English adjectives of the countries that border Ukraine, Russia and
+Belarus, by stem: "біля російського кордону" and "30 km from the Russian border" are the border
+with Russia, which lies across it: the demonym alone would name Russia as the photo's country."""
 
-_BORDER_ADJECTIVE_RE = re.compile(r"\b([^\W\d_]+)\s+(?:кордон|границ)\w*", re.IGNORECASE | re.UNICODE)
+_BORDER_ADJECTIVE_RE = re.compile(r"\b([^\W\d_]+)\s+(?:кордон|границ|border|frontier)\w*", re.IGNORECASE | re.UNICODE)
 
 
 _UNIT_WORDS = r"(?:(?P<km>km|kilomet(?:er|re)s?|км|кілометр\w*|километр\w*)|(?P<mi>mi|miles?))\.?"
