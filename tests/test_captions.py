@@ -601,6 +601,19 @@ def test_where_people_come_from_is_not_where_they_are(gz, caption, first) -> Non
     assert places and places[0].name == first, places
 
 
+@pytest.mark.parametrize(
+    ("caption", "first"),
+    [
+        ("Жительница Белгорода показывает квартиру, поврежденную при обстреле со стороны Харькова.", "Belgorod"),
+        ("Мешканці Нікополя ховаються від обстрілів з боку Енергодара.", "Nikopol"),
+        ("Residents of Belgorod clean up after shelling from the direction of Kharkiv.", "Belgorod"),
+    ],
+)
+def test_where_fire_came_from_is_not_where_it_landed(gz, caption, first) -> None:
+    places = _caption_places(caption, gz)
+    assert places and places[0].name == first, places
+
+
 def test_a_towns_own_name_as_its_country_romanises_it_weighs_as_its_own_name(blank, tmp_path) -> None:
     # "Zaporizhzhia" is the city's name in Ukraine's romanisation (GeoNames: "Zaporizhzhya") and the
     # register's spelling of several villages without a population: the city of 710,000 is at

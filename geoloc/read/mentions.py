@@ -1008,6 +1008,12 @@ the Kyiv Independent"), as does "according to": the name after them is a source,
 (Fontanka is also a village near Odesa)."""
 SOURCE_LABELS = frozenset({"джерело", "источник", "source", "credit"})
 """Words a credit follows after a colon ("Джерело: Еспресо", "Источник: Медуза"): a source."""
+WHENCE_WORDS = frozenset(
+    {("з", "боку"), ("зі", "сторони"), ("з", "сторони"), ("со", "стороны"), ("с", "стороны"), ("direction", "of")}
+)
+"""The word pairs before the place fire or an attack came from ("обстріли з боку Енергодара",
+"обстрел со стороны Харькова", "shelling from the direction of Belgorod"): whence, not where the
+photo is; the place weighs as a reporting word's."""
 EARLIER_WORDS = ("earlier", "previously", "раніше", "напередодні", "ранее", "накануне")
 """First words of a sentence about another time than the photo's ("Ранее митинг прошел в Москве",
 "Earlier, a strike hit Kharkiv"): its places weigh as a reporting word's."""
@@ -1051,9 +1057,9 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
     photo's place: two points for a location word right before it, two for a clause about the
     photo, one for a sentence about it, three for a photo or event word just before it ("footage
     from X", "Фото з X", "удар по X"), three fewer for a reporting word ("speaking in X"), for
-    the home of people the caption names ("Побратими з Житомирщини") or in a sentence about an
-    earlier time ("Ранее митинг прошел в Москве"). A credit ("Джерело: Еспресо") names no place.
-    Names never run across a comma ("Sumy, Kharkiv")."""
+    the home of people the caption names ("Побратими з Житомирщини"), for where fire came from
+    ("з боку Енергодара") or in a sentence about an earlier time ("Ранее митинг прошел в Москве").
+    A credit ("Джерело: Еспресо") names no place. Names never run across a comma ("Sumy, Kharkiv")."""
     words = _WORD_RE.findall(sentence)
     earlier = bool(words) and words[0].lower() in EARLIER_WORDS
     in_sentence = int(_about_photo(sentence)) - 3 * earlier
@@ -1071,6 +1077,7 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
             strength += 3 * any(w.startswith(PHOTO_WORDS + EVENT_WORDS) for w in near)
             strength -= 3 * any(w.startswith(REPORTING_WORDS) for w in near)
             strength -= 3 * (len(near) >= 2 and near[-1] in ORIGIN_WORDS and near[-2].startswith(PEOPLE_WORDS))
+            strength -= 3 * (tuple(near[-2:]) in WHENCE_WORDS)
             part = PART_WORDS.get(near[-1]) if near else None
             out.append(_CuedPhrase(phrase, strength, part))
     return out
