@@ -476,6 +476,20 @@ def test_a_name_that_is_one_towns_own_and_another_towns_former_is_the_first_amon
     assert towns and haversine_km(towns[0].lat, towns[0].lon, 48.85, 37.60) < 25, towns
 
 
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        # The guessed forms of a town's genitive are an adjective ("Первомайский", a dozen small
+        # places) and the noun ("Первомайск", 62,000 people in Ukraine): the noun is weighed too.
+        ("Обстрел Первомайска: повреждены дома.", (48.04, 30.85)),
+        ("Освобождение Дзержинска: штурмовики в центре города.", (56.24, 43.46)),
+    ],
+)
+def test_every_form_of_a_name_after_a_sentences_first_word_is_weighed(gz, caption, town) -> None:
+    places = _caption_places(caption, gz)
+    assert places and haversine_km(places[0].lat, places[0].lon, *town) < 25, places
+
+
 def test_a_preposition_decides_the_case_and_so_the_town(blank, tmp_path) -> None:
     # "под Артемовском": "под" takes the instrumental, of Артемовск (Bakhmut's name until 2016);
     # the same letters are the locative of the adjective "Артёмовский", a town in the Urals.

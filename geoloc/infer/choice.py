@@ -291,12 +291,14 @@ def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[i
     for i, m in enumerate(context.mentions):
         beside = [*found.values(), *(p for k, p in regions.items() if k > i)][:MAX_PRIOR_PLACES]
         hits: list[Place] = []
+        hit_words = 0  # words of the reading the hits are of
         # A word is vocabulary as written or in its dictionary form ("Колону": "колона", a column).
         everyday = any(is_everyday_text(reading) for reading in m.readings) or _acronym(m.readings[0])
-        words = len(m.readings[0].split())
         for reading in m.readings:  # as written, then its dictionary forms ("Черніговом", "Чернігів")
-            if hits and len(reading.split()) < words:
-                break  # a phrase without its sentence's first word ("Угледара") only if the whole names nothing
+            if hits and len(reading.split()) < hit_words:
+                # A phrase without its sentence's first word ("Угледара") only if the whole names
+                # nothing; each form of the shorter phrase is weighed ("Дзержинский", "Дзержинск").
+                break
             found_here = [
                 p
                 for p in gazetteer.search(reading, priors=Priors(places=beside), limit=3, fuzzy=False)
@@ -337,7 +339,7 @@ def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[i
                     and found_here[0].geonameid not in {h.geonameid for h in hits[1:]}
                 )
             ):
-                hits = found_here
+                hits, hit_words = found_here, len(reading.split())
         if hits and hits[0].geonameid not in {p.geonameid for p in found.values()}:
             found[i] = hits[0]
     return found
