@@ -490,6 +490,31 @@ def test_every_form_of_a_name_after_a_sentences_first_word_is_weighed(gz, captio
     assert places and haversine_km(places[0].lat, places[0].lon, *town) < 25, places
 
 
+@pytest.mark.parametrize(
+    ("caption", "town", "not_meant"),
+    [
+        # GeoNames holds "Gorki" for Nizhny Novgorod (Gorky until 1990) and "Novorosyisk" for
+        # Krasnodar: romanised, the Cyrillic words reach those cities through names not their own.
+        ("Наслідки обстрілу в Горках.", (54.29, 30.99), (56.33, 44.00)),
+        ("Пожар на нефтебазе в Новороссийске после атаки катеров.", (44.72, 37.77), (45.04, 38.98)),
+    ],
+)
+def test_a_cyrillic_name_does_not_reach_a_city_through_a_romanised_name_it_no_longer_has(
+    blank, tmp_path, caption, town, not_meant
+) -> None:
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], *town) < 25, e
+    assert not any(haversine_km(*p, *not_meant) < 50 for p in _places_offered(e)), e
+
+
+def test_a_towns_own_romanised_name_still_names_it_from_a_cyrillic_form_the_gazetteer_lacks(gz) -> None:
+    # GeoNames holds Slutsk's Russian and Belarusian names, not the Ukrainian "Слуцьк": its own
+    # name "Slutsk" is how Ukrainian romanises that form.
+    places = _caption_places("Прощання з бійцем у Слуцьку.", gz)
+    assert places and haversine_km(places[0].lat, places[0].lon, 53.02, 27.55) < 25, places
+
+
 def test_a_preposition_decides_the_case_and_so_the_town(blank, tmp_path) -> None:
     # "под Артемовском": "под" takes the instrumental, of Артемовск (Bakhmut's name until 2016);
     # the same letters are the locative of the adjective "Артёмовский", a town in the Urals.

@@ -304,7 +304,11 @@ def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[i
                 for p in gazetteer.search(reading, priors=Priors(places=beside), limit=3, fuzzy=False)
                 if p.match >= (BARE_REGION if _bare_region_name(p, reading, everyday) else EXACT_MATCH)
             ]
-            found_here = [p for p in found_here if not _romanised_abroad(p, reading)]
+            found_here = [
+                p
+                for p in found_here
+                if not _romanised_abroad(p, reading) and not romanised_alias(p, reading, gazetteer)
+            ]
             if found_here and everyday:
                 found_here = [p for p in found_here if _worth_a_word(p, reading)]
             if found_here:
@@ -1035,6 +1039,30 @@ def _romanises_principal_name(latin: str, p: Place, gazetteer: Gazetteer) -> boo
     if nearest >= PRINCIPAL_NAME_LIKENESS:
         spelt = {n: xs for n, xs in spelt.items() if near[n] == nearest}
     return any(normalise(latin) in xs for xs in spelt.values())
+
+
+def romanised_alias(p: Place, reading: str, gazetteer: Gazetteer) -> bool:
+    """Whether a Cyrillic word names ``p``, a place where Cyrillic is written, only as a romanisation
+    that is another of its names, not its own, and spells none of its Cyrillic names in any system.
+
+    GeoNames holds "Gorki" for Nizhny Novgorod (Gorky until 1990) and "Novorosyisk" for Krasnodar:
+    romanised, a caption's "Горки" (Horki, Belarus) and "Новороссийск" reach them, though prose
+    that means Nizhny Novgorod or Krasnodar writes "Горький" or "Краснодар". A place whose own
+    name the romanisation is ("Slutsk" for "Слуцьк"), or that has no Cyrillic name, keeps the match:
+    the gazetteer lacks the Cyrillic names of many villages. A region keeps a Latin name the word
+    romanises to exactly ("Кубань": Kuban), not one only spelled alike ("Горки": "Gor'kiy")."""
+    matched = p.matched or p.name
+    if script_of(reading) != SCRIPT_CYRILLIC or script_of(matched) == SCRIPT_CYRILLIC:
+        return False
+    if p.country_code not in CYRILLIC_COUNTRIES:
+        return False  # abroad, prose may write a town as others do ("Кишинів"): ``_romanised_abroad``
+    spelt = {normalise(x) for x in romanisations(reading)}
+    if p.kind == "admin1":  # a region goes by names held in Latin letters ("Кубань": Kuban, "Крим": Krym)
+        return normalise(matched) not in spelt  # spelled otherwise: a former one ("Gor'kiy" for "Горки")
+    if normalise(matched) == normalise(p.name):
+        return False
+    cyrillic = [n for n in gazetteer.names(p.geonameid) if script_of(n) == SCRIPT_CYRILLIC]
+    return bool(cyrillic) and not any(normalise(x) in spelt for n in cyrillic for x in romanisations(n))
 
 
 def match_rank(p: Place, gazetteer: Gazetteer) -> float:

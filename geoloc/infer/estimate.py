@@ -60,6 +60,7 @@ from geoloc.infer.choice import (
     namesake_weight,
     resolve_context,
     resolve_mentions,
+    romanised_alias,
     row_inversions,
     sign_country,
     spelled_alike,
@@ -854,11 +855,15 @@ def _caption_namesakes(
     # A Latin name that is how a town's country romanises its own name ("Zaporizhzhia", GeoNames'
     # city being "Zaporizhzhya") names it as its own name does, as on a sign (``match_rank``): a
     # caption's "Zaporizhzhia" is the city of 710,000 more than the villages the register so spells.
+    # A Cyrillic name that reaches a town only as a romanised other name of it ("Горки": "Gorki",
+    # Nizhny Novgorod's name until 1990) names the towns that bear it, not that one.
     pool = tuple(
         replace(q, match=max(q.match, match_rank(q, gazetteer)))
         for q in found
-        if q.kind == "city" and q.match >= EXACT_MATCH
+        if q.kind == "city" and q.match >= EXACT_MATCH and not romanised_alias(q, name, gazetteer)
     )
+    if pool and romanised_alias(p, name, gazetteer):
+        p = pool[0]
     ids = {q.geonameid for q in pool} | {p.geonameid}
     # The regions it names weigh (a region written with a town is the town's); its other towns
     # weighed the choice already and may be far on purpose ("journalists working in Rossosh").
