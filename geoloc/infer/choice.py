@@ -1043,7 +1043,8 @@ def _romanises_principal_name(latin: str, p: Place, gazetteer: Gazetteer) -> boo
 
 def romanised_alias(p: Place, reading: str, gazetteer: Gazetteer) -> bool:
     """Whether a Cyrillic word names ``p``, a place where Cyrillic is written, only as a romanisation
-    that is another of its names, not its own, and spells none of its Cyrillic names in any system.
+    that is another of its names, not its own, and spells none of its Cyrillic names in any system;
+    or a Latin word names it only through a Cyrillic name it spells alike but no system romanises so.
 
     GeoNames holds "Gorki" for Nizhny Novgorod (Gorky until 1990) and "Novorosyisk" for Krasnodar:
     romanised, a caption's "Горки" (Horki, Belarus) and "Новороссийск" reach them, though prose
@@ -1052,10 +1053,13 @@ def romanised_alias(p: Place, reading: str, gazetteer: Gazetteer) -> bool:
     the gazetteer lacks the Cyrillic names of many villages. A region keeps a Latin name the word
     romanises to exactly ("Кубань": Kuban), not one only spelled alike ("Горки": "Gor'kiy")."""
     matched = p.matched or p.name
-    if script_of(reading) != SCRIPT_CYRILLIC or script_of(matched) == SCRIPT_CYRILLIC:
-        return False
     if p.country_code not in CYRILLIC_COUNTRIES:
         return False  # abroad, prose may write a town as others do ("Кишинів"): ``_romanised_abroad``
+    if script_of(reading) == SCRIPT_LATIN and script_of(matched) == SCRIPT_CYRILLIC:
+        # The other way round: English "Horki" spells "Горький" alike, not as any system romanises it.
+        return normalise(reading) not in {normalise(x) for x in romanisations(matched)}
+    if script_of(reading) != SCRIPT_CYRILLIC or script_of(matched) == SCRIPT_CYRILLIC:
+        return False
     spelt = {normalise(x) for x in romanisations(reading)}
     if p.kind == "admin1":  # a region goes by names held in Latin letters ("Кубань": Kuban, "Крим": Krym)
         return normalise(matched) not in spelt  # spelled otherwise: a former one ("Gor'kiy" for "Горки")
