@@ -750,3 +750,37 @@ def test_a_town_in_sk_the_dictionary_lacks_is_offered_as_the_noun_it_is(phrase, 
 def test_a_town_in_sk_declined_after_a_preposition_is_found(gz) -> None:
     places = _caption_places("Минулої п'ятниці у Слуцьку працювали рятувальники.", gz)
     assert places and haversine_km(places[0].lat, places[0].lon, 53.03, 27.56) < 25, places
+
+
+@pytest.mark.parametrize(
+    ("phrase", "after", "town"),
+    [("Каменского", "от", "Каменское"), ("Кам'янському", "у", "Кам'янське"), ("Октябрьском", "в", "Октябрьское")],
+)
+def test_a_masculine_adjectives_case_offers_the_neuter_town_name_too(phrase, after, town) -> None:
+    # Genitive, dative, instrumental and locative of "-ский" and "-ское" are spelled alike.
+    assert town in dictionary_forms(phrase, after)
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "24 февраля колонну заметили в 22 км к северу от Каменского.",
+        "Колону помітили за 22 км на північ від Кам'янського.",
+    ],
+)
+def test_a_town_named_as_a_neuter_adjective_is_found_from_its_declined_form(blank, tmp_path, caption) -> None:
+    # Kamianske (226,000 people; Каменское in Russian), not a village called Kamenskiy.
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], 48.72, 34.61) < 25, e  # 22 km north of it
+
+
+@pytest.mark.parametrize(
+    "caption",
+    ["Взрывы в Первомайском, Харьковская область.", "Вибух у Первомайському на Харківщині."],
+)
+def test_a_region_written_with_a_town_picks_among_the_forms_of_its_name(gz, caption) -> None:
+    # "Первомайском" is Первомайск (62,000 people, Mykolaiv Oblast) or Первомайский (29,000, in
+    # Kharkiv Oblast, renamed Zlatopil): the region written with it decides.
+    places = _caption_places(caption, gz)
+    assert places and haversine_km(places[0].lat, places[0].lon, 49.38, 36.22) < 25, places

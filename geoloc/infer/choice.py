@@ -38,6 +38,7 @@ from geoloc.model import ContextFacts, Mention, Metadata, Place, box_within, uni
 from geoloc.places.index import ALTERNATE, BARE_REGION
 from geoloc.places.offline import OWN_NAME_MATCH, SPELLING_MATCH, edit_match
 from geoloc.places.protocol import Gazetteer, Priors
+from geoloc.places.resolve import lies_in_any
 from geoloc.places.roads import CityRoad, city_roads
 from geoloc.places.tables import CYRILLIC_COUNTRIES
 from geoloc.places.translit import ROMANISED_COUNTRIES, romanisations
@@ -292,6 +293,7 @@ def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[i
         beside = [*found.values(), *(p for k, p in regions.items() if k > i)][:MAX_PRIOR_PLACES]
         hits: list[Place] = []
         hit_words = 0  # words of the reading the hits are of
+        regions_named = [p for p in beside if p.kind == "admin1"]
         # A word is vocabulary as written or in its dictionary form ("Колону": "колона", a column).
         everyday = any(is_everyday_text(reading) for reading in m.readings) or _acronym(m.readings[0])
         for reading in m.readings:  # as written, then its dictionary forms ("Черніговом", "Чернігів")
@@ -317,6 +319,9 @@ def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[i
                 alike = [p for p in found_here if p.match == found_here[0].match]
                 own = max(alike, key=lambda p: match_rank(p, gazetteer))
                 found_here = [own, *(p for p in found_here if p is not own)]
+                # A place in a region the caption names comes first ("в Первомайском, Харьковская
+                # область": Pervomaiskyi there, not the larger Pervomaisk the name alone means).
+                found_here.sort(key=lambda p: not lies_in_any(p, regions_named))
             if found_here and found_here[0].kind == "admin1" and not has_region_word(reading):
                 # "у Мінську" names the city; the region of the same name needs "область". A name
                 # regions go by ("на Харківщині", "Кубань", "Крым") names the region, not a
@@ -339,7 +344,8 @@ def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[i
             if found_here and (
                 not hits
                 or (
-                    found_here[0].score > hits[0].score
+                    (lies_in_any(found_here[0], regions_named), found_here[0].score)
+                    > (lies_in_any(hits[0], regions_named), hits[0].score)
                     and found_here[0].geonameid not in {h.geonameid for h in hits[1:]}
                 )
             ):

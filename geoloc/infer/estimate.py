@@ -97,7 +97,7 @@ from geoloc.model import (
 )
 from geoloc.places.offline import name_odds
 from geoloc.places.protocol import Gazetteer, Priors
-from geoloc.places.resolve import lies_in
+from geoloc.places.resolve import lies_in_any
 from geoloc.places.tables import CYRILLIC_COUNTRIES
 from geoloc.read.mentions import sentences
 
@@ -1296,7 +1296,7 @@ def _namesake_shares(
     odds = {q.geonameid: o for q, o in r.rivals if q.geonameid not in named}
     pool, spelled = _namesake_pool(chosen, r)
     regions = [a for a in anchors if a.kind == "admin1"]
-    held = {q.geonameid for q in pool if any(lies_in(q, a) for a in regions)}
+    held = {q.geonameid for q in pool if lies_in_any(q, regions)}
 
     def weight(q: Place) -> float:
         named_so = name_odds(q, written) ** NAMESAKE_POPULATION_EXPONENT if written else q.match

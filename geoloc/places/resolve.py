@@ -97,6 +97,11 @@ def lies_in(p: Place, region: Place) -> bool:
     return region.kind == "country" or (bool(region.admin1_code) and p.admin1_code == region.admin1_code)
 
 
+def lies_in_any(p: Place, regions: Sequence[Place]) -> bool:
+    """True when ``p`` lies in one of ``regions`` (``lies_in``)."""
+    return any(lies_in(p, r) for r in regions)
+
+
 def _query_form(mention: str) -> str:
     """In running text a two-letter capital word is an abbreviation: "US" is searched as "U.S."."""
     m = mention.strip()

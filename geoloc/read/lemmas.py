@@ -52,6 +52,22 @@ def _case(tag: Any) -> str | None:  # noqa: ANN401 - pymorphy3's OpencorporaTag
 _IN_OR_INTO = frozenset({"loct", "accs"})
 _GENITIVE = frozenset({"gent"})
 _UNDER_OR_BEHIND = frozenset({"ablt", "accs"})
+_NEUTER_ALIKE = frozenset({"gent", "datv", "ablt", "loct"})
+"""The cases in which a masculine adjective is spelled as the neuter ("Каменского", "Каменському")."""
+
+
+def _neuter(parse: Any) -> str | None:  # noqa: ANN401 - pymorphy3's Parse
+    """The neuter nominative of a masculine adjective, or of a surname declined as one (the
+    Russian dictionary knows "Каменский" only as a surname): "Каменское", "Кам'янське"."""
+    if "ADJF" in parse.tag:
+        inflected = parse.inflect({"nomn", "neut"})
+        return inflected.word if inflected is not None else None
+    lemma = parse.normal_form
+    if "Surn" in parse.tag and lemma.endswith(TOWN_ADJECTIVE_ENDINGS):
+        return lemma[:-2] + ("е" if lemma.endswith("ький") else "ое")
+    return None
+
+
 PREPOSITION_CASES: dict[str, frozenset[str]] = {
     **dict.fromkeys("в во на".split(), _IN_OR_INTO),
     **dict.fromkeys("у".split(), _IN_OR_INTO | _GENITIVE),
@@ -92,20 +108,26 @@ def dictionary_forms(phrase: str, after: str = "") -> tuple[str, ...]:
         for head in (governed or parses)[:MAX_PARSES]:
             plural = bool({"plur", "Pltm"} & set(head.tag.grammemes))
             agree = {"nomn", "plur"} if plural or not head.tag.gender else {"nomn", head.tag.gender}
-            before = []
-            for word in words[:-1]:
-                # An adjective agrees with its noun: "Кривому Розі" is Кривий Ріг, though "Кривому"
-                # is first the noun "криве" and a surname, and its adjective only fifth.
-                word_parses = morph.parse(word)
-                adjective = next(
-                    (p for p in word_parses if "ADJF" in p.tag and _case(p.tag) == _case(head.tag)),
-                    next((p for p in word_parses[:MAX_PARSES] if "ADJF" in p.tag), None),
-                )
-                inflected = adjective.inflect(agree) if adjective is not None else None
-                before.append(_title(inflected.word) if inflected is not None else word)
-            form = " ".join([*before, _title(head.normal_form)])
-            if form != phrase and form not in forms:
-                forms.append(form)
+            lemmas = [(head.normal_form, agree)]
+            if head.tag.gender == "masc" and _case(head.tag) in _NEUTER_ALIKE and (neuter := _neuter(head)):
+                # "от Каменского" is Каменский or Каменское (Kamianske's Russian name): the
+                # masculine and neuter adjective share this case, and towns are named both ways.
+                lemmas.append((neuter, {"nomn", "neut"}))
+            for lemma, gender in lemmas:
+                before = []
+                for word in words[:-1]:
+                    # An adjective agrees with its noun: "Кривому Розі" is Кривий Ріг, though
+                    # "Кривому" is first the noun "криве" and a surname, and its adjective only fifth.
+                    word_parses = morph.parse(word)
+                    adjective = next(
+                        (p for p in word_parses if "ADJF" in p.tag and _case(p.tag) == _case(head.tag)),
+                        next((p for p in word_parses[:MAX_PARSES] if "ADJF" in p.tag), None),
+                    )
+                    inflected = adjective.inflect(gender) if adjective is not None else None
+                    before.append(_title(inflected.word) if inflected is not None else word)
+                form = " ".join([*before, _title(lemma)])
+                if form != phrase and form not in forms:
+                    forms.append(form)
     forms = forms[:MAX_FORMS]
     town = _SK_TOWN_RE.sub(r"\1", phrase) if len(words) == 1 else phrase
     if town != phrase and town not in forms:
