@@ -129,9 +129,11 @@ def dictionary_forms(phrase: str, after: str = "") -> tuple[str, ...]:
                 if form != phrase and form not in forms:
                     forms.append(form)
     forms = forms[:MAX_FORMS]
-    town = _SK_TOWN_RE.sub(r"\1", phrase) if len(words) == 1 else phrase
-    if town != phrase and town not in forms:
-        forms.append(town)
+    if len(words) == 1:
+        stems = [_SK_TOWN_RE.sub(r"\1", phrase)]
+        if not _analyzer("uk").word_is_known(phrase.lower()):
+            stems.append(_LOCATIVE_TOWN_RE.sub("", phrase))
+        forms += [town for town in stems if town != phrase and town not in forms]
     return tuple(forms)
 
 
@@ -139,6 +141,12 @@ _SK_TOWN_RE = re.compile(r"(ськ|цьк|зьк|ск|цк)(?:а|у|ом|ові|
 """A town named in "-ськ"/"-ск" declined as the noun it is ("у Слуцьку", "від Климовська", "в
 Вавкависке"): the dictionaries guess an unknown one as an adjective ("Слуцький", "Слуцька"),
 so the noun's stem is offered too, and the gazetteer decides."""
+
+
+_LOCATIVE_TOWN_RE = re.compile(r"(?<=[бвгґджзклмнпрстфхцчшщ])(?:ові|еві|і)$")
+"""A town the Ukrainian dictionary lacks, in the locative or dative of a masculine noun ("у
+Жлобіні", "по Жлобінові"): the dictionary offers nothing or an adjective ("Жлобіновий"), so the
+stem is offered as the noun's nominative, and the gazetteer decides."""
 
 
 TOPONYM_SHARE = 0.5
