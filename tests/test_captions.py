@@ -791,3 +791,17 @@ def test_a_region_written_with_a_town_picks_among_the_forms_of_its_name(gz, capt
     # Kharkiv Oblast, renamed Zlatopil): the region written with it decides.
     places = _caption_places(caption, gz)
     assert places and haversine_km(places[0].lat, places[0].lon, 49.38, 36.22) < 25, places
+
+
+def test_a_region_written_with_a_common_village_name_finds_the_villages_there(gz, blank, tmp_path) -> None:
+    # 26 places are called Novooleksandrivka (Melitopol's old name among them), two of them in
+    # Donetsk Oblast, neither among the three largest.
+    caption = "Residents of the village of Novooleksandrivka in the Donetsk region evacuate."
+    there = [(48.35, 37.07), (48.77, 36.85)]
+    towns = [p for p in _caption_places(caption, gz) if p.kind == "city"]
+    assert towns and any(haversine_km(towns[0].lat, towns[0].lon, *v) < 25 for v in there), towns
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    offered = _places_offered(e)
+    assert all(any(haversine_km(*p, *v) < 25 for v in there) for p in offered), e
+    assert e["probability"] + sum(a["probability"] for a in e["alternatives"]) >= 0.5, e

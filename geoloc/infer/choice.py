@@ -98,6 +98,8 @@ def namesake_weight(p: Place) -> float:
     return max(p.population, NAMESAKE_MIN_POPULATION) ** NAMESAKE_POPULATION_EXPONENT
 
 
+CAPTION_OPTIONS = 3
+"""Places looked at for each reading of a caption's name when no region is named with it."""
 MAX_PRIOR_PLACES = 20
 """Places named first that weigh the choice among same-named ones: the lede's places anchor the
 rest, and scoring each look-up against every place found would make long texts quadratic."""
@@ -294,6 +296,9 @@ def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[i
         hits: list[Place] = []
         hit_words = 0  # words of the reading the hits are of
         regions_named = [p for p in beside if p.kind == "admin1"]
+        # With a region named, every namesake is looked at for the one in it ("Novooleksandrivka in
+        # the Donetsk region": 26 places, the two there not among the first three); else the first few.
+        limit = NAMESAKE_LIMIT if regions_named else CAPTION_OPTIONS
         # A word is vocabulary as written or in its dictionary form ("Колону": "колона", a column).
         everyday = any(is_everyday_text(reading) for reading in m.readings) or _acronym(m.readings[0])
         for reading in m.readings:  # as written, then its dictionary forms ("Черніговом", "Чернігів")
@@ -303,7 +308,7 @@ def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[i
                 break
             found_here = [
                 p
-                for p in gazetteer.search(reading, priors=Priors(places=beside), limit=3, fuzzy=False)
+                for p in gazetteer.search(reading, priors=Priors(places=beside), limit=limit, fuzzy=False)
                 if p.match >= (BARE_REGION if _bare_region_name(p, reading, everyday) else EXACT_MATCH)
             ]
             found_here = [
