@@ -583,6 +583,8 @@ def test_na_says_where_only_before_the_locative(word, where) -> None:
         # a settlement noun between the location word and the name
         ("Residents of Kherson returned home near the village of Krynky.", "Krynky"),
         ("Жителі Херсона допомагають сусідам у селі Кринки.", "Krynky"),
+        ("Жителі Херсона допомагають сусідам у н.п. Кринки.", "Krynky"),  # "населений пункт"
+        ("Бойцы из Херсона закрепились в н. п. Кринки.", "Krynky"),
         # where the debris fell, not the city the attack was aimed at ("на Київ": whither)
         ("Атака дронів на Київ: уламки впали у Броварах.", "Brovary"),
     ],
@@ -805,3 +807,16 @@ def test_a_region_written_with_a_common_village_name_finds_the_villages_there(gz
     offered = _places_offered(e)
     assert all(any(haversine_km(*p, *v) < 25 for v in there) for p in offered), e
     assert e["probability"] + sum(a["probability"] for a in e["alternatives"]) >= 0.5, e
+
+
+def test_a_name_of_everyday_words_capitalised_within_a_sentence_is_a_name(gz) -> None:
+    # "Часов Яр" is "hours" and "ravine" to a dictionary; prose capitalises "Яра" only in a name.
+    towns = [p for p in _caption_places("Район Часов Яра. Работа расчёта Д-30.", gz) if p.kind == "city"]
+    assert towns and haversine_km(towns[0].lat, towns[0].lon, 48.59, 37.83) < 25, towns
+
+
+def test_a_name_common_because_a_city_bears_it_still_names_a_smaller_namesake_in_a_named_region(gz) -> None:
+    # "New York" is an everyday phrase through New York City; a Donetsk Oblast town is so named.
+    caption = "Russian troops reportedly entered the town of New York in Donetsk region."
+    towns = [p for p in _caption_places(caption, gz) if p.kind == "city"]
+    assert towns and haversine_km(towns[0].lat, towns[0].lon, 48.33, 37.84) < 25, towns

@@ -300,7 +300,8 @@ def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[i
         # the Donetsk region": 26 places, the two there not among the first three); else the first few.
         limit = NAMESAKE_LIMIT if regions_named else CAPTION_OPTIONS
         # A word is vocabulary as written or in its dictionary form ("Колону": "колона", a column).
-        everyday = any(is_everyday_text(reading) for reading in m.readings) or _acronym(m.readings[0])
+        everyday = any(is_everyday_text(reading) for reading in m.readings if not _title_cased(reading))
+        everyday = everyday or _acronym(m.readings[0])
         for reading in m.readings:  # as written, then its dictionary forms ("Черніговом", "Чернігів")
             if hits and len(reading.split()) < hit_words:
                 # A phrase without its sentence's first word ("Угледара") only if the whole names
@@ -316,8 +317,11 @@ def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[i
                 for p in found_here
                 if not _romanised_abroad(p, reading) and not romanised_alias(p, reading, gazetteer)
             ]
-            if found_here and everyday:
-                found_here = [p for p in found_here if _worth_a_word(p, reading)]
+            if found_here and everyday and not any(_worth_a_word(p, reading) for p in found_here):
+                # An everyday word names a place only when one large enough to be talked about bears
+                # it; then it is a name, and its smaller namesakes stay: "the town of New York in
+                # Donetsk region" is Niu-York, there, whatever New York City makes of the phrase.
+                found_here = []
             if found_here:
                 # Of places the name matches alike, one it is the own name of comes first: "Sloviansk"
                 # is how Ukraine romanises Slovyansk's name, and a name Nikopol once had.
@@ -395,6 +399,18 @@ def _bare_region_name(p: Place, reading: str, everyday: bool) -> bool:
     if p.kind != "admin1":
         return False
     return not everyday or (script_of(reading) == SCRIPT_CYRILLIC and p.country_code in CYRILLIC_COUNTRIES)
+
+
+def _title_cased(phrase: str) -> bool:
+    """A Cyrillic phrase whose words after the first are capitalised, not in capitals ("Часов Яр",
+    "Район Часов Яра"): Ukrainian and Russian prose capitalise a word within a sentence only in a
+    name, so such a phrase is one however everyday its words ("часов", hours)."""
+    words = phrase.split()
+    return (
+        len(words) >= 2
+        and script_of(phrase) == SCRIPT_CYRILLIC
+        and all(w[:1].isupper() and not w.isupper() for w in words[1:])
+    )
 
 
 ACRONYM_LETTERS = 4

@@ -934,8 +934,11 @@ SETTLEMENT_NOUNS = (
 """Word beginnings of the nouns a caption may set between a location word and a settlement's name
 ("near the village of Krynky", "у селі Кринки", "в городе Курске"): the location word still cues
 the name."""
-SETTLEMENT_ABBREVIATIONS = frozenset("с м г смт пгт пос".split())
-"""Their abbreviations ("у с. Кринки", "в г. Курске")."""
+SETTLEMENT_ABBREVIATIONS = frozenset("с м г смт пгт пос н п".split())
+"""Their abbreviations ("у с. Кринки", "в г. Курске", and "н. п.", a populated place, as military
+posts write it: "у н.п. Кринки")."""
+SETTLEMENT_WORDS_MAX = 2
+"""Words of a settlement noun or its abbreviation between a location word and the name ("н. п.")."""
 
 
 STREET_NOUNS = (
@@ -1115,15 +1118,22 @@ something anywhere: a street or a square ("Первомайский сквер" 
 правда", "Московский комсомолец") or an office."""
 
 
+def _settlement_word(word: str) -> bool:
+    """A settlement noun or its abbreviation ("селі", "village", "с", "н", "п")."""
+    return word.lower().startswith(SETTLEMENT_NOUNS) or word.lower() in SETTLEMENT_ABBREVIATIONS
+
+
 def _location_cued(before: list[str], head: str) -> bool:
     """Whether the words ``before`` a name put it where something happened: a location word right
     before it, or before a settlement noun that comes first ("near the village of Krynky", "у селі
-    Кринки"); or "на" before a name in the locative ("на Салтівці"; "атака на Москву" is whither)."""
+    Кринки", "у н. п. Кринки"); or "на" before a name in the locative ("на Салтівці"; "атака на Москву" is whither)."""
     k = len(before)
     if k and before[k - 1].lower() == "of":  # "the village of"
         k -= 1
-    if k and (before[k - 1].lower().startswith(SETTLEMENT_NOUNS) or before[k - 1].lower() in SETTLEMENT_ABBREVIATIONS):
+    noun = k
+    while noun - k < SETTLEMENT_WORDS_MAX and k and _settlement_word(before[k - 1]):
         k -= 1
+    if k < noun:
         k -= bool(k) and before[k - 1].lower() == "the"
     elif k != len(before):
         return False  # "south of Kherson": measured from it, which ``_with_distances`` weighs
