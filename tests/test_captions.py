@@ -820,3 +820,21 @@ def test_a_name_common_because_a_city_bears_it_still_names_a_smaller_namesake_in
     caption = "Russian troops reportedly entered the town of New York in Donetsk region."
     towns = [p for p in _caption_places(caption, gz) if p.kind == "city"]
     assert towns and haversine_km(towns[0].lat, towns[0].lon, 48.33, 37.84) < 25, towns
+
+
+def test_a_town_of_the_same_sentence_decides_between_a_villages_namesakes(blank, tmp_path) -> None:
+    # Ukraine has over two dozen Andriivkas; the caption places this one by the town it names.
+    caption = "Ukrainian forces hold positions near the village of Andriivka, south of Bakhmut."
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], 48.50, 37.97) < 25, e
+
+
+def test_a_front_that_holds_the_village_is_no_alternative_to_it(blank, tmp_path) -> None:
+    # "в районі Вербового на Запорізькому напрямку": Verbove lies on the Zaporizhzhia front, so
+    # the front is where the village is, not a second answer beside it.
+    _code, report = _locate(blank, "Наступ ЗСУ в районі Вербового на Запорізькому напрямку.", tmp_path)
+    e = report["photos"][0]["estimate"]
+    offered = _places_offered(e)
+    assert not any(haversine_km(*p, 47.85, 35.12) < 25 for p in offered), e  # Zaporizhzhia itself
+    assert all(haversine_km(*p, 47.85, 35.12) < 100 for p in offered), e  # Verboves on that front

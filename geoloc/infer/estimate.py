@@ -792,23 +792,30 @@ def _beside_tied_towns(
     estimate: Estimate, town: Place, context: ContextFacts | None, context_places: Sequence[Place]
 ) -> Estimate:
     """``estimate``, from the place a caption names first, sharing its probability equally with each
-    town the caption ties to the photo as strongly (``ContextFacts.tied``) that lies outside it.
+    town the caption ties to the photo as strongly (``ContextFacts.tied``) that lies outside it and
+    whose own area (within the distance or the area the caption gives about it) does not hold it.
 
     "10 km south of Kherson, near the village of Krynky" puts the photo in one of two places 40 km
     apart, as written: each is an alternative to the other, neither a mean of the two. Towns no
     word ties to the photo, or tied less ("in a statement from Kyiv"), are not where it may be."""
     if context is None or not context.tied or town.kind != "city":
         return estimate
-    tied = {reading for m in context.mentions[: context.tied] for reading in m.readings}
+    said = context.mentions[: context.tied]
+    tied = {reading for m in said for reading in m.readings}
     if town.matched not in tied:
         return estimate
+
+    # A town whose named area holds the estimate ("в районі Вербового на Запорізькому напрямку":
+    # Verbove lies on that front) is the same answer, not another.
     towns = [
-        q
+        (q, _caption_reach(q, said))
         for q in context_places
-        if q.kind == "city"
-        and q.geonameid != town.geonameid
-        and q.matched in tied
-        and haversine_km(q.lat, q.lon, estimate.lat, estimate.lon) > estimate.radius_km
+        if q.kind == "city" and q.geonameid != town.geonameid and q.matched in tied
+    ]
+    towns = [
+        (q, r)
+        for q, r in towns
+        if (d := haversine_km(q.lat, q.lon, estimate.lat, estimate.lon)) > estimate.radius_km and d > r
     ]
     if not towns:
         return estimate
@@ -819,13 +826,13 @@ def _beside_tied_towns(
         Alternative(
             lat=q.lat,
             lon=q.lon,
-            radius_km=place_radius_km(q) + CAPTION_NEAR_KM,
+            radius_km=r,
             probability=1 / n,
             explanation=f"or near {q.name} ({q.country_code}), which the caption names as plainly, {1 / n:.0%}",
         )
-        for q in towns
+        for q, r in towns
     ]
-    named = ", ".join(q.name for q in towns)
+    named = ", ".join(q.name for q, _ in towns)
     return replace(
         estimate,
         confidence=round(estimate.confidence / n, 2),
@@ -835,6 +842,13 @@ def _beside_tied_towns(
             sorted((a for a in (*kept, *added) if a.probability >= NAMESAKE_MIN_SHARE), key=lambda a: -a.probability)
         ),
     )
+
+
+def _caption_reach(town: Place, said: Sequence[Mention]) -> float:
+    """How far from ``town`` a caption puts what it says: an area it names about the town ("на
+    Запорізькому напрямку", 80 km) or a distance it gives, else "near" it, beyond its built-up area."""
+    m = next((m for m in said if town.matched in m.readings and m.distance_km), None)
+    return place_radius_km(town) + ((mention_km(m, town) if m else None) or CAPTION_NEAR_KM)
 
 
 def _caption_namesakes(
@@ -851,7 +865,24 @@ def _caption_namesakes(
     the caption's own places, which is the question), and the heaviest is the estimate.
     """
     name = p.matched or p.name
-    found = gazetteer.search(name, limit=NAMESAKE_LIMIT, fuzzy=False)
+    # The regions it names weigh (a region written with a town is the town's), and so do the towns
+    # of its sentence about them ("near Andriivka, south of Bakhmut": the Andriivka by Bakhmut,
+    # not the larger ones in other oblasts, and it is looked up among them); towns of other
+    # sentences may be far on purpose ("journalists working in Rossosh").
+    text = context.text if context else ""
+    at = _naming_sentence(text, p)
+    beside = [
+        (q, _caption_reach(q, context.mentions if context else ()))
+        for q in context_places
+        if q.kind == "city"
+        and q.matched != name
+        and at is not None
+        and (other := _naming_sentence(text, q)) is not None
+        and other[0] == at[0]
+    ]
+    regions = [q for q in context_places if q.kind == "admin1"]
+    near = Priors(places=[*(q for q, _ in beside), *regions][:MAX_PRIOR_PLACES])
+    found = gazetteer.search(name, priors=near, limit=NAMESAKE_LIMIT, fuzzy=False)
     # A Latin name that is how a town's country romanises its own name ("Zaporizhzhia", GeoNames'
     # city being "Zaporizhzhya") names it as its own name does, as on a sign (``match_rank``): a
     # caption's "Zaporizhzhia" is the city of 710,000 more than the villages the register so spells.
@@ -865,9 +896,8 @@ def _caption_namesakes(
     if pool and romanised_alias(p, name, gazetteer):
         p = pool[0]
     ids = {q.geonameid for q in pool} | {p.geonameid}
-    # The regions it names weigh (a region written with a town is the town's); its other towns
-    # weighed the choice already and may be far on purpose ("journalists working in Rossosh").
-    anchors = [q for q in context_places if q.kind == "admin1" and q.geonameid not in ids]
+    anchors = [q for q in regions if q.geonameid not in ids]
+    beside = [(q, km) for q, km in beside if q.geonameid not in ids]
     # A country the caption names is where the photo is ("Kharkiv, Ukraine"), unless it is across
     # a border the caption names ("під Слуцьком, неподалік кордону з Росією").
     across = {q.geonameid for q in border_places(context, gazetteer)}
@@ -878,7 +908,7 @@ def _caption_namesakes(
     r = Resolved(Mention(readings=(name,), kind="context"), [p], namesakes=pool)
     # Namesakes "near" one another as a caption means it (a post office's point a few km from its
     # town) are one place to the caption.
-    return _likeliest_namesake(p, r, country, anchors, CAPTION_NEAR_KM, written=name)
+    return _likeliest_namesake(p, r, country, anchors, CAPTION_NEAR_KM, written=name, beside=beside)
 
 
 def _among_namesakes(
@@ -1039,20 +1069,30 @@ QUOTE_CHARS = 160
 """Longest piece of the caption quoted in an explanation: the sentence, cut around the name."""
 
 
-def _sentence_naming(caption: str, place: Place) -> str:
-    """The caption's sentence that names ``place`` (as matched, or by the first letters of its
-    declined form), cut to ``QUOTE_CHARS`` around the name; "" when none is found."""
+def _naming_sentence(caption: str, place: Place) -> tuple[int, int] | None:
+    """Which of the caption's sentences names ``place`` (as matched, or by the first letters of
+    its declined form), and where in it; None when none does."""
     word = (place.matched or place.name).split()[0]
     stem = word[: max(4, len(word) - 3)].lower()  # "Чернігів" finds "Черніговом"
-    for sentence in sentences(caption):
+    for k, sentence in enumerate(sentences(caption)):
         at = sentence.lower().find(stem)
-        if at < 0:
-            continue
-        if len(sentence) <= QUOTE_CHARS:
-            return sentence.strip()
-        start = max(0, min(at - QUOTE_CHARS // 2, len(sentence) - QUOTE_CHARS))
-        return ("…" if start else "") + sentence[start : start + QUOTE_CHARS].strip() + "…"
-    return ""
+        if at >= 0:
+            return k, at
+    return None
+
+
+def _sentence_naming(caption: str, place: Place) -> str:
+    """The caption's sentence that names ``place``, cut to ``QUOTE_CHARS`` around the name; "" when
+    none is found."""
+    found = _naming_sentence(caption, place)
+    if found is None:
+        return ""
+    k, at = found
+    sentence = sentences(caption)[k]
+    if len(sentence) <= QUOTE_CHARS:
+        return sentence.strip()
+    start = max(0, min(at - QUOTE_CHARS // 2, len(sentence) - QUOTE_CHARS))
+    return ("…" if start else "") + sentence[start : start + QUOTE_CHARS].strip() + "…"
 
 
 def _reading_factor(r: Resolved, p: Place) -> float:
@@ -1243,6 +1283,7 @@ def _likeliest_namesake(
     same_km: float | None = None,
     *,
     written: str | None = None,
+    beside: Sequence[tuple[Place, float]] = (),
 ) -> tuple[Place, float, list[tuple[Place, float]]]:
     """The likeliest of a lone name's places, its share and the namesakes worth naming (``_namesake_shares``).
 
@@ -1254,10 +1295,10 @@ def _likeliest_namesake(
     estimate, and the place matched best an alternative. A name ``written`` in a caption is read
     as written, so its heaviest namesake is the estimate.
     """
-    share, others = _namesake_shares(chosen, r, home, anchors, same_km, written=written)
+    share, others = _namesake_shares(chosen, r, home, anchors, same_km, written=written, beside=beside)
     if others and others[0][1] > share and (written is not None or others[0][0].match < EXACT_MATCH):
         chosen = others[0][0]
-        share, others = _namesake_shares(chosen, r, home, anchors, same_km, written=written)
+        share, others = _namesake_shares(chosen, r, home, anchors, same_km, written=written, beside=beside)
     return chosen, share, others
 
 
@@ -1269,6 +1310,7 @@ def _namesake_shares(
     same_km: float | None = None,
     *,
     written: str | None = None,
+    beside: Sequence[tuple[Place, float]] = (),
 ) -> tuple[float, list[tuple[Place, float]]]:
     """The chosen place's share of a lone name's probability, and the namesakes worth naming.
 
@@ -1281,8 +1323,10 @@ def _namesake_shares(
     country, or other places are named with it, a namesake in neither keeps ``OFF_PRIOR_FACTOR``
     of its weight, and one whose country signs in another unit than the sign wrote keeps
     ``UNIT_ABROAD_ODDS``, and a hamlet signed far (``far_hamlet``) keeps ``FAR_HAMLET_ODDS``.
-    Entries lying within one another's built-up area (or within ``same_km``: a distance sign's
-    ring holds both) are one place. A reading that names nothing exactly
+    Where some namesakes lie in an admin-1 region among the ``anchors``, or within the reach of a
+    town ``beside`` them ((town, km): "near Andriivka, south of Bakhmut"), the others keep
+    ``OFF_PRIOR_FACTOR``, in the same country too. Entries lying within one another's built-up
+    area (or within ``same_km``: a distance sign's ring holds both) are one place. A reading that names nothing exactly
     ("C0NVERSE", "Brcntwood") is taken for a name, and each place of that name among its options
     is a namesake as well: the one ranked first is no likelier what the sign says. When the
     gazetteer returned as many namesakes as were asked for, more may exist, none larger than the
@@ -1296,7 +1340,11 @@ def _namesake_shares(
     odds = {q.geonameid: o for q, o in r.rivals if q.geonameid not in named}
     pool, spelled = _namesake_pool(chosen, r)
     regions = [a for a in anchors if a.kind == "admin1"]
-    held = {q.geonameid for q in pool if lies_in_any(q, regions)}
+    held = {
+        q.geonameid
+        for q in pool
+        if lies_in_any(q, regions) or any(haversine_km(q.lat, q.lon, t.lat, t.lon) <= km for t, km in beside)
+    }
 
     def weight(q: Place) -> float:
         named_so = name_odds(q, written) ** NAMESAKE_POPULATION_EXPONENT if written else q.match
