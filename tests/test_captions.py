@@ -838,3 +838,18 @@ def test_a_front_that_holds_the_village_is_no_alternative_to_it(blank, tmp_path)
     offered = _places_offered(e)
     assert not any(haversine_km(*p, 47.85, 35.12) < 25 for p in offered), e  # Zaporizhzhia itself
     assert all(haversine_km(*p, 47.85, 35.12) < 100 for p in offered), e  # Verboves on that front
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Russian forces captured the village of Novomykhailivka near Marinka.",
+        "Russian troops entered Marinka, Ukrainian officials said.",
+    ],
+)
+def test_a_country_named_by_its_peoples_adjective_is_not_where_the_photo_is(blank, tmp_path, caption) -> None:
+    # "Russian forces" says whose forces; the Marinka of the news is Mar'yinka in Donetsk Oblast
+    # (its other name), not the Russian villages whose own name is Mar'inka.
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], 47.95, 37.51) < 25, e

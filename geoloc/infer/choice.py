@@ -1466,6 +1466,19 @@ def metadata_mentions(metadata: Metadata) -> list[Mention]:
     return []
 
 
+_DEMONYM_RE = re.compile(r"(?:an|ans|ish|ese|ch|i|ий|ій|ая|ой)$")
+"""How the adjectives of peoples end ("Russian", "Polish", "Chinese", "French", "Israeli",
+"український", "российская"), which the gazetteer holds as other names of their countries."""
+
+
+def by_demonym(p: Place) -> bool:
+    """Whether a country was named only by its people's adjective ("Russian forces", "Ukrainian
+    troops"): whose they are, not where the photo is. A country's own names match it exactly;
+    "UK" and "U.S." are abbreviations of it, not adjectives."""
+    matched = p.matched or p.name
+    return p.kind == "country" and p.match < 1.0 and not matched.isupper() and bool(_DEMONYM_RE.search(matched.lower()))
+
+
 def dominant_country(places: Sequence[Place]) -> str | None:
     codes = [p.country_code for p in places if p.kind != "country"]
     return max(set(codes), key=codes.count) if codes else None

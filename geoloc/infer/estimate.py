@@ -52,6 +52,7 @@ from geoloc.infer.choice import (
     Split,
     arrowed_signs,
     border_places,
+    by_demonym,
     choose,
     dominant_country,
     far_hamlet,
@@ -899,9 +900,17 @@ def _caption_namesakes(
     anchors = [q for q in regions if q.geonameid not in ids]
     beside = [(q, km) for q, km in beside if q.geonameid not in ids]
     # A country the caption names is where the photo is ("Kharkiv, Ukraine"), unless it is across
-    # a border the caption names ("під Слуцьком, неподалік кордону з Росією").
+    # a border the caption names ("під Слуцьком, неподалік кордону з Росією") or named only by its
+    # people's adjective ("Russian forces captured ...": whose forces, not where).
     across = {q.geonameid for q in border_places(context, gazetteer)}
-    named = next((q.country_code for q in context_places if q.kind == "country" and q.geonameid not in across), None)
+    named = next(
+        (
+            q.country_code
+            for q in context_places
+            if q.kind == "country" and q.geonameid not in across and not by_demonym(q)
+        ),
+        None,
+    )
     country = home if home != dominant_country(context_places) else named
     # The place as this search matched the name, so that it weighs as its namesakes do.
     p = next((q for q in pool if q.geonameid == p.geonameid), p)
@@ -1069,13 +1078,17 @@ QUOTE_CHARS = 160
 """Longest piece of the caption quoted in an explanation: the sentence, cut around the name."""
 
 
+_APOSTROPHES = str.maketrans("", "", "'’ʼ`")
+"""Apostrophes, which one spelling of a name has and another lacks ("Mar'inka", "Marinka")."""
+
+
 def _naming_sentence(caption: str, place: Place) -> tuple[int, int] | None:
     """Which of the caption's sentences names ``place`` (as matched, or by the first letters of
-    its declined form), and where in it; None when none does."""
-    word = (place.matched or place.name).split()[0]
+    its declined form, apostrophes aside), and about where in it; None when none does."""
+    word = (place.matched or place.name).split()[0].translate(_APOSTROPHES)
     stem = word[: max(4, len(word) - 3)].lower()  # "Чернігів" finds "Черніговом"
     for k, sentence in enumerate(sentences(caption)):
-        at = sentence.lower().find(stem)
+        at = sentence.lower().translate(_APOSTROPHES).find(stem)
         if at >= 0:
             return k, at
     return None
