@@ -853,3 +853,11 @@ def test_a_country_named_by_its_peoples_adjective_is_not_where_the_photo_is(blan
     _code, report = _locate(blank, caption, tmp_path)
     e = report["photos"][0]["estimate"]
     assert haversine_km(e["lat"], e["lon"], 47.95, 37.51) < 25, e
+
+
+def test_a_peoples_adjective_before_a_place_noun_says_where(blank, tmp_path) -> None:
+    # "the Ukrainian town of Pokrovsk": Ukraine's, not Engels (Pokrovsk until 1931) in Russia.
+    _code, report = _locate(blank, "Shelling of the Ukrainian town of Pokrovsk.", tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], 48.28, 37.18) < 25, e
+    assert e["probability"] >= 0.75, e

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -845,6 +846,18 @@ def _beside_tied_towns(
     )
 
 
+PLACE_NOUNS = "town|village|city|settlement|region|territory|side|soil|border|crossing|checkpoint|port|capital"
+"""English nouns of a place that a people's adjective may qualify: "the Russian town of Sudzha", "a
+Moldovan border crossing", "on the Polish side": there the adjective says where."""
+
+
+def _places_by(country: Place, text: str) -> bool:
+    """Whether the caption's adjective of ``country``'s people qualifies a place ("the Russian
+    village of Plekhovo"), not people or things ("Russian forces")."""
+    adjective = re.escape(country.matched or country.name)
+    return re.search(rf"\b{adjective}\s+(?:{PLACE_NOUNS})s?\b", text, re.IGNORECASE) is not None
+
+
 def _caption_reach(town: Place, said: Sequence[Mention]) -> float:
     """How far from ``town`` a caption puts what it says: an area it names about the town ("на
     Запорізькому напрямку", 80 km) or a distance it gives, else "near" it, beyond its built-up area."""
@@ -901,13 +914,14 @@ def _caption_namesakes(
     beside = [(q, km) for q, km in beside if q.geonameid not in ids]
     # A country the caption names is where the photo is ("Kharkiv, Ukraine"), unless it is across
     # a border the caption names ("під Слуцьком, неподалік кордону з Росією") or named only by its
-    # people's adjective ("Russian forces captured ...": whose forces, not where).
+    # people's adjective ("Russian forces captured ...": whose forces, not where; but "the Russian
+    # town of Sudzha" says where).
     across = {q.geonameid for q in border_places(context, gazetteer)}
     named = next(
         (
             q.country_code
             for q in context_places
-            if q.kind == "country" and q.geonameid not in across and not by_demonym(q)
+            if q.kind == "country" and q.geonameid not in across and (not by_demonym(q) or _places_by(q, text))
         ),
         None,
     )
