@@ -851,7 +851,7 @@ PLACE_NOUNS = "town|village|city|settlement|region|territory|side|soil|border|cr
 Moldovan border crossing", "on the Polish side": there the adjective says where."""
 
 
-def _places_by(country: Place, text: str) -> bool:
+def _qualifies_a_place(country: Place, text: str) -> bool:
     """Whether the caption's adjective of ``country``'s people qualifies a place ("the Russian
     village of Plekhovo"), not people or things ("Russian forces")."""
     adjective = re.escape(country.matched or country.name)
@@ -921,7 +921,7 @@ def _caption_namesakes(
         (
             q.country_code
             for q in context_places
-            if q.kind == "country" and q.geonameid not in across and (not by_demonym(q) or _places_by(q, text))
+            if q.kind == "country" and q.geonameid not in across and (not by_demonym(q) or _qualifies_a_place(q, text))
         ),
         None,
     )
@@ -1353,11 +1353,12 @@ def _namesake_shares(
     Where some namesakes lie in an admin-1 region among the ``anchors``, or within the reach of a
     town ``beside`` them ((town, km): "near Andriivka, south of Bakhmut"), the others keep
     ``OFF_PRIOR_FACTOR``, in the same country too. Entries lying within one another's built-up
-    area (or within ``same_km``: a distance sign's ring holds both) are one place. A reading that names nothing exactly
-    ("C0NVERSE", "Brcntwood") is taken for a name, and each place of that name among its options
-    is a namesake as well: the one ranked first is no likelier what the sign says. When the
-    gazetteer returned as many namesakes as were asked for, more may exist, none larger than the
-    last: one more of its weight stands for them. ``written``: the name as prose wrote it; each
+    area (or within ``same_km``: a distance sign's ring holds both) are one place. A reading that
+    names nothing exactly ("C0NVERSE", "Brcntwood") is taken for a name, and each place of that
+    name among its options is a namesake as well: the one ranked first is no likelier what the
+    sign says. When the gazetteer returned as many namesakes as were asked for, more may exist,
+    none larger than the last: one more of its weight stands for them. ``written``: the name as
+    prose wrote it; each
     namesake weighs also how the gazetteer ranks that name for it (``name_odds``): prose names a
     town by its own name far more often than by a former one, and in Cyrillic a town where
     Cyrillic is written.
@@ -1380,7 +1381,7 @@ def _namesake_shares(
             w *= UNIT_ABROAD_ODDS
         if far_hamlet(r.mention, q):
             w *= FAR_HAMLET_ODDS
-        if held:  # a region named with the name holds some of its places: the others are not meant
+        if held:  # a region or a town written with the name holds some of its places: not the others
             return w if q.geonameid in held else w * OFF_PRIOR_FACTOR
         near = q.country_code == home or any(haversine_km(q.lat, q.lon, a.lat, a.lon) <= ANCHOR_KM_CAP for a in anchors)
         return w if near or not prior else w * OFF_PRIOR_FACTOR

@@ -113,7 +113,7 @@ def dictionary_forms(phrase: str, after: str = "") -> tuple[str, ...]:
                 # "от Каменского" is Каменский or Каменское (Kamianske's Russian name): the
                 # masculine and neuter adjective share this case, and towns are named both ways.
                 lemmas.append((neuter, {"nomn", "neut"}))
-            for lemma, gender in lemmas:
+            for lemma, grammemes in lemmas:
                 before = []
                 for word in words[:-1]:
                     # An adjective agrees with its noun: "Кривому Розі" is Кривий Ріг, though
@@ -123,7 +123,7 @@ def dictionary_forms(phrase: str, after: str = "") -> tuple[str, ...]:
                         (p for p in word_parses if "ADJF" in p.tag and _case(p.tag) == _case(head.tag)),
                         next((p for p in word_parses[:MAX_PARSES] if "ADJF" in p.tag), None),
                     )
-                    inflected = adjective.inflect(gender) if adjective is not None else None
+                    inflected = adjective.inflect(grammemes) if adjective is not None else None
                     before.append(_title(inflected.word) if inflected is not None else word)
                 form = " ".join([*before, _title(lemma)])
                 if form != phrase and form not in forms:

@@ -1126,7 +1126,8 @@ def _settlement_word(word: str) -> bool:
 def _location_cued(before: list[str], head: str) -> bool:
     """Whether the words ``before`` a name put it where something happened: a location word right
     before it, or before a settlement noun that comes first ("near the village of Krynky", "у селі
-    Кринки", "у н. п. Кринки"); or "на" before a name in the locative ("на Салтівці"; "атака на Москву" is whither)."""
+    Кринки", "у н. п. Кринки"); or "на" before a name in the locative ("на Салтівці"; "атака на
+    Москву" is whither)."""
     k = len(before)
     if k and before[k - 1].lower() == "of":  # "the village of"
         k -= 1
