@@ -861,3 +861,22 @@ def test_a_peoples_adjective_before_a_place_noun_says_where(blank, tmp_path) -> 
     e = report["photos"][0]["estimate"]
     assert haversine_km(e["lat"], e["lon"], 48.28, 37.18) < 25, e
     assert e["probability"] >= 0.75, e
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        # warships are named after towns: the strike is on the ship, at the port the caption names
+        ("Sailors at the port of Berdiansk after the strike on the Saratov landing ship.", (46.76, 36.79)),
+        ("Удар по БДК «Новочеркасск» в Феодосии.", (45.03, 35.38)),
+        ("The cruiser Moskva sank in the Black Sea south of Odesa.", (46.48, 30.73)),
+    ],
+)
+def test_a_ships_name_is_not_a_place(blank, tmp_path, caption, town) -> None:
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], *town) < 60, e
+
+
+def test_a_caption_naming_only_a_ship_names_no_place(gz) -> None:
+    assert not _caption_places("Крейсер «Москва» затонув.", gz)

@@ -948,6 +948,16 @@ STREET_NOUNS = (
 """Word beginnings of the nouns a street's name follows ("вулиці Шевченка", "на улице Щорса",
 "проспект Миру"): a person's or a town's name there names the street, not a place (Shevchenko
 and Shchors are former names of Aktau and Snovsk)."""
+VESSEL_NOUNS = (
+    "ship", "vessel", "cruiser", "frigate", "corvette", "submarine", "tanker", "destroyer",
+    "корабл", "корабел", "крейсер", "фрегат", "корвет", "субмарин", "танкер", "есмін", "эсмин", "судн",
+    "бдк", "мдк",
+)  # fmt: skip
+"""Word beginnings of the nouns a ship's name goes with: warships are named after towns ("the
+Saratov landing ship", "крейсер «Москва»", "БДК «Новочеркасск»"), and a strike on one is not at
+that town."""
+VESSEL_AFTER = 2
+"""Words after a name looked at for a vessel noun ("the Saratov landing ship")."""
 STREET_ABBREVIATIONS = frozenset("вул просп пров бульв пл ул пер".split())
 """Their abbreviations ("вул. Шевченка")."""
 
@@ -1118,6 +1128,17 @@ something anywhere: a street or a square ("Первомайский сквер" 
 правда", "Московский комсомолец") or an office."""
 
 
+def _names_a_vessel(tokens: list[str], i: int, j: int) -> bool:
+    """Whether the name ``tokens[i:j]`` is a ship's: right after a vessel noun ("крейсер «Москва»",
+    "the cruiser Moskva", "БДК «Саратов»") or with one among the ``VESSEL_AFTER`` words after it
+    ("the Saratov landing ship")."""
+    if (i and tokens[i - 1].lower().startswith(VESSEL_NOUNS)) or (
+        j - i >= 2 and tokens[i].lower().startswith(VESSEL_NOUNS)
+    ):
+        return True  # "Крейсер «Москва» затонув": the noun opens the sentence, capitalised with the name
+    return any(t.lower().startswith(VESSEL_NOUNS) for t in tokens[j : j + VESSEL_AFTER])
+
+
 def _settlement_word(word: str) -> bool:
     """A settlement noun or its abbreviation ("селі", "village", "с", "н", "п")."""
     return word.lower().startswith(SETTLEMENT_NOUNS) or word.lower() in SETTLEMENT_ABBREVIATIONS
@@ -1168,6 +1189,9 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
                 break
         if i and (tokens[i - 1].lower().startswith(STREET_NOUNS) or tokens[i - 1].lower() in STREET_ABBREVIATIONS):
             i = j  # "на улице Щорса": a street's name
+            continue
+        if _names_a_vessel(tokens, i, j):
+            i = j  # "the cruiser Moskva", "the Saratov landing ship": a ship's name
             continue
         said_by = [t.lower() for t in tokens[max(0, i - 3) : i] if t.lower() != "the"]
         if said_by and (said_by[-1].startswith(SOURCE_WORDS) or said_by[-2:] == ["according", "to"]):
