@@ -880,3 +880,15 @@ def test_a_ships_name_is_not_a_place(blank, tmp_path, caption, town) -> None:
 
 def test_a_caption_naming_only_a_ship_names_no_place(gz) -> None:
     assert not _caption_places("Крейсер «Москва» затонув.", gz)
+
+
+@pytest.mark.parametrize(
+    ("caption", "towns"),
+    [
+        ("#Bakhmut #Donetsk", {"Bakhmut", "Donetsk"}),
+        ("Відео з дрона. #ЗСУ #Покровськ #Донеччина", {"Pokrovsk"}),
+    ],
+)
+def test_each_hashtag_is_a_name_of_its_own(gz, caption, towns) -> None:
+    # "#Bakhmut #Donetsk" is two names, not the phrase "Bakhmut Donetsk", which names nothing.
+    assert towns <= {p.name for p in _caption_places(caption, gz)}

@@ -962,9 +962,10 @@ STREET_ABBREVIATIONS = frozenset("вул просп пров бульв пл у�
 """Their abbreviations ("вул. Шевченка")."""
 
 
-_CLAUSE_RE = re.compile(r"([,:;()\[\]—–])")
-"""Where a sentence's clauses part: "Как сообщили в Москве, снимок сделан под Черниговом". The mark
-is kept in the split, as a credit follows a colon ("Джерело: Еспресо")."""
+_CLAUSE_RE = re.compile(r"([,:;()\[\]—–#])")
+"""Where a sentence's clauses part: "Как сообщили в Москве, снимок сделан под Черниговом"; and at a
+hashtag, each of which is a name of its own ("#Bakhmut #Donetsk"). The mark is kept in the split,
+as a credit follows a colon ("Джерело: Еспресо")."""
 
 _OPENING_MARKS = " «“„\"'(["
 """What may come before a sentence's first word."""
