@@ -99,8 +99,8 @@ def photo_facts(report: PhotoReport, settings: Settings) -> tuple[ContextFacts |
     """The facts of the words that speak for this photo, and which words they are.
 
     The photo's own text (its caption, its post) comes first, then the wider text (the article
-    it appeared in), then the run's ``--context``: the first that names a place (or a border) is
-    used, alone. A caption speaks of its photo; an article names every place its story touches,
+    it appeared in), then the run's ``--context``: the first that names a place (or a border, or
+    gives coordinates) is used, alone. A caption speaks of its photo; an article names every place its story touches,
     so its places would compete with the caption's, and it is asked only when the caption names
     none ("A destroyed bridge."). When no text names a place, the first text's facts are still
     given (they change nothing) and the use is None.
@@ -119,7 +119,7 @@ def photo_facts(report: PhotoReport, settings: Settings) -> tuple[ContextFacts |
         facts = _context_facts(text, source)
         first = first or facts
         gazetteer = settings.gazetteer()
-        if resolve_context(facts, gazetteer) or border_places(facts, gazetteer):
+        if facts.coordinates or resolve_context(facts, gazetteer) or border_places(facts, gazetteer):
             return facts, use
     return first, None
 

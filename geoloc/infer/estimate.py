@@ -201,6 +201,8 @@ def infer(
     if metadata.gps is not None:  # same-named places: the one near the file's GPS
         g = metadata.gps
         anchors.append(Place(geonameid=0, name="GPS", lat=g.lat, lon=g.lon, country_code=""))
+    for lat, lon in context.coordinates if context else ():  # ... or near the coordinates a caption gives
+        anchors.append(Place(geonameid=0, name="caption coordinates", lat=lat, lon=lon, country_code=""))
 
     def home_given(sign: Sequence[Mention]) -> str | None:
         return country or sign_country(sign) or loc_cc or dominant_country(context_places)
@@ -323,6 +325,7 @@ def infer(
         context.mentions[0].source if context and context.mentions else "",
     )
     conflicts = _conflicts(metadata.gps, kept, top.chosen, context_places) + contradictions
+    conflicts += _caption_point_conflicts(context, estimate)
     left_out = [f"'{reading}': {why}" for r in resolved for reading, why in r.left_out]
     left_out += [
         f"'{r.mention.text}': {_misread_reason(r, top.chosen)}"
@@ -718,7 +721,12 @@ def _estimate(
             ]
         anchors = list(context_places) + others_read
         picked = p
-        p, share, others = _likeliest_namesake(p, r, home, anchors)
+        # The coordinates a caption gives hold the town whose own sign the photo shows, if any does.
+        said_at = [
+            (Place(geonameid=0, name="caption coordinates", lat=lat, lon=lon, country_code=""), CAPTION_NEAR_KM)
+            for lat, lon in (context.coordinates if context else ())
+        ]
+        p, share, others = _likeliest_namesake(p, r, home, anchors, beside=said_at)
         # Readings that disagree are all quoted: the one that matched best named another place.
         read = " / ".join(f"'{x}'" for x in r.mention.readings) if p is not picked else f"'{_reading_of(r, p)}'"
         # A ring road's name ("МКАД") puts the sign inside the ring or on a road leading to it.
@@ -748,6 +756,8 @@ def _estimate(
             others=others,
             radii=reach,
         )
+    if context is not None and context.coordinates:
+        return _caption_coordinates(context)
     if context_places:
         p = min(context_places, key=lambda q: {"city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(q.kind, 4))
         sentence = _sentence_naming(context.text if context else "", p)
@@ -1002,6 +1012,41 @@ def _from_caption(lat: float, lon: float, radius_km: float, sentence: str, claim
         basis="context",
         rule="caption",
         explanation=_caption_says(sentence, claim),
+    )
+
+
+CAPTION_POINT_KM = 1.0
+"""Radius about coordinates a caption gives: a geolocation marks the spot the camera saw, given to
+a few hundred metres; the camera stood at most about this far from it."""
+
+
+def _caption_coordinates(context: ContextFacts) -> Estimate:
+    """An estimate at the coordinates a caption gives ("Geolocated: 48.5921, 37.9940"): its
+    author's claim, as a town it names is, but to a point; several pairs share the probability."""
+    (lat, lon), *more = context.coordinates
+    claim = f"gives the coordinates {lat:.5f}, {lon:.5f}"
+    if not more:
+        return _from_caption(lat, lon, CAPTION_POINT_KM, "", claim)
+    n = 1 + len(more)
+    return Estimate(
+        lat=lat,
+        lon=lon,
+        radius_km=CAPTION_POINT_KM,
+        confidence=round(CAPTION_ONLY_CONF / n, 2),
+        basis="context",
+        rule="caption",
+        explanation=f"{_caption_says('', claim)}, and {n - 1} more pair{'s' if n > 2 else ''} ({1 / n:.0%} each)",
+        probability=1 / n,
+        alternatives=tuple(
+            Alternative(
+                lat=a,
+                lon=b,
+                radius_km=CAPTION_POINT_KM,
+                probability=1 / n,
+                explanation=f"or the caption's coordinates {a:.5f}, {b:.5f}, {1 / n:.0%}",
+            )
+            for a, b in more
+        ),
     )
 
 
@@ -1462,6 +1507,19 @@ def _where(mode: Mode, rings: Sequence[Ring], modes: Sequence[Mode]) -> str:
 def _nearest_place(mode: Mode, rings: Sequence[Ring]) -> Place:
     """The sign destination nearest a region's centre: the one that says where the region is."""
     return min((r.place for r in rings), key=lambda q: haversine_km(mode.lat, mode.lon, q.lat, q.lon))
+
+
+def _caption_point_conflicts(context: ContextFacts | None, estimate: Estimate | None) -> list[str]:
+    """Coordinates a caption gives that lie more than CONFLICT_KM beyond the estimate the photo's own
+    evidence made: the post's geolocation and the photo disagree, a claim to check."""
+    if context is None or estimate is None or estimate.rule == "caption":
+        return []
+    out = []
+    for lat, lon in context.coordinates:
+        km = haversine_km(lat, lon, estimate.lat, estimate.lon)
+        if km > estimate.radius_km + CONFLICT_KM:
+            out.append(f"the caption's coordinates {lat:.5f}, {lon:.5f} are {km:.0f} km from the estimate")
+    return out
 
 
 def _conflicts(

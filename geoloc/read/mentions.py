@@ -31,6 +31,7 @@ from geoloc.model import (
     shared_extent,
     union_box,
 )
+from geoloc.read.coordinates import text_coordinates
 from geoloc.read.lemmas import attributed_noun, dictionary_forms, is_locative, is_plain_word, town_forms
 
 ROUTE_RE = re.compile(r"^(?:AP|SS|SP|[MМPРHНTТEЕAАNDBSL])-?\d{1,3}(?:-\d{1,2}){0,2}$", re.IGNORECASE)
@@ -1317,4 +1318,11 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     if near := _BORDER_DISTANCE_RE.search(text):
         number, unit = _figure(near)
         border_km = number * KM_PER_MILE if unit == "mi" else number
-    return ContextFacts(mentions=tuple(mentions), border_with=tuple(borders), text=text, border_km=border_km, tied=tied)
+    return ContextFacts(
+        mentions=tuple(mentions),
+        border_with=tuple(borders),
+        text=text,
+        border_km=border_km,
+        tied=tied,
+        coordinates=text_coordinates(text),
+    )

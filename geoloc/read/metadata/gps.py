@@ -41,7 +41,7 @@ def gps_from_exif(x: Exif, warnings: list[str]) -> GPS | None:
         if any(p < 0 for p in parts[1:]):
             warnings.append(f"EXIF GPS {axis} has negative minutes or seconds; position ignored")
             return None
-        value = _dms(parts)
+        value = dms_degrees(parts)
         ref = (t.text(g.get(ref_tag)) or "").upper()[:1]
         if ref in ("N", "S", "E", "W"):
             value = -abs(value) if ref == negative else abs(value)
@@ -70,7 +70,7 @@ def gps_from_exif(x: Exif, warnings: list[str]) -> GPS | None:
     )
 
 
-def _dms(parts: list[float]) -> float:
+def dms_degrees(parts: list[float]) -> float:
     """Degrees, minutes, seconds (any of them fractional) to degrees; a negative degree keeps its sign."""
     value = sum(abs(p) / scale for p, scale in zip(parts, (1.0, 60.0, 3600.0), strict=False))
     return -value if parts[0] < 0 else value
@@ -170,7 +170,7 @@ def _xmp_coord(value: str | None, axis: str, warnings: list[str]) -> float | Non
     m = re.fullmatch(r"(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?(?:,(\d+(?:\.\d+)?))?\s*([NSEWnsew])", v)
     if m:
         parts = [float(x) for x in m.groups()[:3] if x is not None]
-        out = _dms(parts)
+        out = dms_degrees(parts)
         if m.group(4).upper() in ("S", "W"):
             out = -out
     else:
