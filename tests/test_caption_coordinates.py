@@ -24,6 +24,8 @@ BAKHMUT = (48.5921, 37.9940)
         "48°35′31″ N, 37°59′38″ E",
         "Location: 48.5921 N, 37.9940 E",
         "https://maps.google.com/@48.5921,37.9940,15z",
+        "Координати: 48.5921 пн. ш., 37.9940 сх. д.",
+        "Координаты: 48.5921° с.ш. 37.9940° в.д.",
     ],
 )
 def test_a_geolocation_is_read_in_the_forms_posts_write_it(text) -> None:
@@ -31,8 +33,9 @@ def test_a_geolocation_is_read_in_the_forms_posts_write_it(text) -> None:
     assert len(pairs) == 1 and haversine_km(*pairs[0], *BAKHMUT) < 0.1, pairs
 
 
-def test_hemisphere_letters_give_the_sign() -> None:
-    ((lat, lon),) = text_coordinates("Filmed at 33.8650° S, 151.2094° W")
+@pytest.mark.parametrize("text", ["Filmed at 33.8650° S, 151.2094° W", "Знято: 33.8650 пд. ш., 151.2094 зх. д."])
+def test_hemisphere_letters_give_the_sign(text) -> None:
+    ((lat, lon),) = text_coordinates(text)
     assert lat < 0 and lon < 0
 
 

@@ -22,8 +22,12 @@ three decimals in both numbers of a pair."""
 MAX_PAIRS = 5
 """Most coordinate pairs taken from one text: a post geolocating a photo gives one or two."""
 
-_HEMI_LAT = r"\s*(?P<{0}>[NSns])?"
-_HEMI_LON = r"\s*(?P<{0}>[EWew])?"
+_HEMI_LAT = r"\s*(?P<{0}>[NSns]|(?:пн|півн|с|пд|півд|ю)\.?\s*ш\.?)?"
+_HEMI_LON = r"\s*(?P<{0}>[EWew]|(?:сх|зх|в|з)\.?\s*д\.?)?"
+"""Hemisphere letters, Latin or the Ukrainian and Russian abbreviations ("пн. ш.", "сх. д.", "с.ш.",
+"в.д."; "пд."/"ю." south, "зх."/"з." west)."""
+_SOUTH = ("s", "пд", "півд", "ю")
+_WEST = ("w", "зх", "з")
 _DECIMAL_RE = re.compile(
     r"(?<![\w.,-])(?P<lat>-?\d{1,2}\.\d+)\s*°?" + _HEMI_LAT.format("ns")
     + r"\s*[,;/ ]\s*"
@@ -69,9 +73,9 @@ def _decimal_pair(m: re.Match[str]) -> tuple[float, float] | None:
     if places < DECIMAL_PLACES and not marked:
         return None
     lat, lon = float(lat_s), float(lon_s)
-    if ns and ns.upper() == "S":
+    if ns and re.split(r"[.\s]", ns.lower())[0] in _SOUTH:
         lat = -abs(lat)
-    if ew and ew.upper() == "W":
+    if ew and re.split(r"[.\s]", ew.lower())[0] in _WEST:
         lon = -abs(lon)
     return _valid(lat, lon)
 
