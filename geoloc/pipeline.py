@@ -100,10 +100,10 @@ def photo_facts(report: PhotoReport, settings: Settings) -> tuple[ContextFacts |
 
     The photo's own text (its caption, its post) comes first, then the wider text (the article
     it appeared in), then the run's ``--context``: the first that names a place (or a border, or
-    gives coordinates) is used, alone. A caption speaks of its photo; an article names every place its story touches,
-    so its places would compete with the caption's, and it is asked only when the caption names
-    none ("A destroyed bridge."). When no text names a place, the first text's facts are still
-    given (they change nothing) and the use is None.
+    gives coordinates) is used, alone. A caption speaks of its photo; an article names every
+    place its story touches, so its places would compete with the caption's, and it is asked
+    only when the caption names none ("A destroyed bridge."). When no text names a place, the
+    first text's facts are still given (they change nothing) and the use is None.
     """
     own = report.context
     texts: list[tuple[ContextUse, str, str]] = []

@@ -201,8 +201,7 @@ def infer(
     if metadata.gps is not None:  # same-named places: the one near the file's GPS
         g = metadata.gps
         anchors.append(Place(geonameid=0, name="GPS", lat=g.lat, lon=g.lon, country_code=""))
-    for lat, lon in context.coordinates if context else ():  # ... or near the coordinates a caption gives
-        anchors.append(Place(geonameid=0, name="caption coordinates", lat=lat, lon=lon, country_code=""))
+    anchors += _caption_points(context)  # ... or near the coordinates a caption gives
 
     def home_given(sign: Sequence[Mention]) -> str | None:
         return country or sign_country(sign) or loc_cc or dominant_country(context_places)
@@ -722,10 +721,7 @@ def _estimate(
         anchors = list(context_places) + others_read
         picked = p
         # The coordinates a caption gives hold the town whose own sign the photo shows, if any does.
-        said_at = [
-            (Place(geonameid=0, name="caption coordinates", lat=lat, lon=lon, country_code=""), CAPTION_NEAR_KM)
-            for lat, lon in (context.coordinates if context else ())
-        ]
+        said_at = [(point, CAPTION_NEAR_KM) for point in _caption_points(context)]
         p, share, others = _likeliest_namesake(p, r, home, anchors, beside=said_at)
         # Readings that disagree are all quoted: the one that matched best named another place.
         read = " / ".join(f"'{x}'" for x in r.mention.readings) if p is not picked else f"'{_reading_of(r, p)}'"
@@ -1020,6 +1016,14 @@ CAPTION_POINT_KM = 1.0
 a few hundred metres; the camera stood at most about this far from it."""
 
 
+def _caption_points(context: ContextFacts | None) -> list[Place]:
+    """The coordinates a caption gives, as places to weigh namesakes by."""
+    return [
+        Place(geonameid=0, name="caption coordinates", lat=lat, lon=lon, country_code="")
+        for lat, lon in (context.coordinates if context else ())
+    ]
+
+
 def _caption_coordinates(context: ContextFacts) -> Estimate:
     """An estimate at the coordinates a caption gives ("Geolocated: 48.5921, 37.9940"): its
     author's claim, as a town it names is, but to a point; several pairs share the probability."""
@@ -1141,15 +1145,15 @@ _APOSTROPHES = str.maketrans("", "", "'’ʼ`")
 """Apostrophes, which one spelling of a name has and another lacks ("Mar'inka", "Marinka")."""
 
 
-def _naming_sentence(caption: str, place: Place) -> tuple[int, int] | None:
+def _naming_sentence(caption: str, place: Place) -> tuple[int, int, str] | None:
     """Which of the caption's sentences names ``place`` (as matched, or by the first letters of
-    its declined form, apostrophes aside), and about where in it; None when none does."""
+    its declined form, apostrophes aside), about where in it, and the sentence; None when none does."""
     word = (place.matched or place.name).split()[0].translate(_APOSTROPHES)
     stem = word[: max(4, len(word) - 3)].lower()  # "Чернігів" finds "Черніговом"
     for k, sentence in enumerate(sentences(caption)):
         at = sentence.lower().translate(_APOSTROPHES).find(stem)
         if at >= 0:
-            return k, at
+            return k, at, sentence
     return None
 
 
@@ -1159,8 +1163,7 @@ def _sentence_naming(caption: str, place: Place) -> str:
     found = _naming_sentence(caption, place)
     if found is None:
         return ""
-    k, at = found
-    sentence = sentences(caption)[k]
+    _k, at, sentence = found
     if len(sentence) <= QUOTE_CHARS:
         return sentence.strip()
     start = max(0, min(at - QUOTE_CHARS // 2, len(sentence) - QUOTE_CHARS))

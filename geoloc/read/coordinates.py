@@ -47,11 +47,12 @@ _DMS_RE = re.compile(_DMS.format("a") + r"[\s,;/]*" + _DMS.format("b"))
 def text_coordinates(text: str) -> tuple[tuple[float, float], ...]:
     """The (latitude, longitude) pairs a text gives, in the order written, each once."""
     found: list[tuple[int, float, float]] = []
+    taken: list[tuple[int, int]] = []  # text a degree pair was read from, whether in range or not
     for m in _DMS_RE.finditer(text):
+        taken.append(m.span())
         pair = _dms_pair(m)
         if pair is not None:
             found.append((m.start(), *pair))
-    taken = [m.span() for m in _DMS_RE.finditer(text)]
     for m in _DECIMAL_RE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
