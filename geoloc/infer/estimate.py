@@ -18,7 +18,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geoloc.areas import resolve_areas
-from geoloc.common.geodesy import buffer_km, haversine_km, offset_km
+from geoloc.common.geodesy import buffer_km, distance_km, haversine_km, offset_km
 from geoloc.common.text import (
     SCRIPT_CYRILLIC,
     is_district_word,
@@ -147,6 +147,16 @@ OFF_PRIOR_FACTOR = 0.05
 """Weight kept by a namesake outside the country the evidence gives (``--country``, the sign's
 alphabet, the metadata, the caption) and far from every place named with it: such a prior is
 wrong far less often than one time in ten, so the namesake inside it dominates."""
+LANDS_REACH_KM = 300.0
+"""How far beyond its country's border a caption's people's adjective, or another town it names,
+holds the namesakes of a place it names, where nothing else gives the country ("Belarusian troops
+near Brest": the Brest in Belarus, not the one in France; "Russian forces near Marinka": Marinka
+in Ukraine as well as those in Russia; "leaves Pokrovsk station for Lviv": not Engels, which was
+Pokrovsk): the depth of a border area and of a front, where such reports mostly are."""
+LANDS_FAR_FACTOR = 0.3
+"""Weight kept by a namesake beyond ``LANDS_REACH_KM`` of every such country: far less than a
+named country (``OFF_PRIOR_FACTOR``) says, because people and stories travel ("Ukrainian
+refugees arrive in Alexandria", "a Ukrainian drone over Kazan", "journalists in Rossosh")."""
 DESTINATION_REACH_KM = 300.0
 """How far ahead a direction sign names places: the next towns, and the cities a road leads to
 up to a few hundred km away."""
@@ -932,12 +942,20 @@ def _caption_namesakes(
         None,
     )
     country = home if home != dominant_country(context_places) else named
+    # Nothing giving the country, the peoples the caption names by adjective and the countries of
+    # its other towns say near where.
+    kin = {
+        q.country_code
+        for q in context_places
+        if by_demonym(q) or (q.kind == "city" and q.matched != name and q.geonameid not in ids)
+    }
+    lands = [] if country else [g for c in sorted(kin) if (g := _home_geometry(c)) is not None]
     # The place as this search matched the name, so that it weighs as its namesakes do.
     p = next((q for q in pool if q.geonameid == p.geonameid), p)
     r = Resolved(Mention(readings=(name,), kind="context"), [p], namesakes=pool)
     # Namesakes "near" one another as a caption means it (a post office's point a few km from its
     # town) are one place to the caption.
-    return _likeliest_namesake(p, r, country, anchors, CAPTION_NEAR_KM, written=name, beside=beside)
+    return _likeliest_namesake(p, r, country, anchors, CAPTION_NEAR_KM, written=name, beside=beside, lands=lands)
 
 
 def _among_namesakes(
@@ -1359,6 +1377,7 @@ def _likeliest_namesake(
     *,
     written: str | None = None,
     beside: Sequence[tuple[Place, float]] = (),
+    lands: Sequence[BaseGeometry] = (),
 ) -> tuple[Place, float, list[tuple[Place, float]]]:
     """The likeliest of a lone name's places, its share and the namesakes worth naming (``_namesake_shares``).
 
@@ -1370,10 +1389,10 @@ def _likeliest_namesake(
     estimate, and the place matched best an alternative. A name ``written`` in a caption is read
     as written, so its heaviest namesake is the estimate.
     """
-    share, others = _namesake_shares(chosen, r, home, anchors, same_km, written=written, beside=beside)
+    share, others = _namesake_shares(chosen, r, home, anchors, same_km, written=written, beside=beside, lands=lands)
     if others and others[0][1] > share and (written is not None or others[0][0].match < EXACT_MATCH):
         chosen = others[0][0]
-        share, others = _namesake_shares(chosen, r, home, anchors, same_km, written=written, beside=beside)
+        share, others = _namesake_shares(chosen, r, home, anchors, same_km, written=written, beside=beside, lands=lands)
     return chosen, share, others
 
 
@@ -1386,6 +1405,7 @@ def _namesake_shares(
     *,
     written: str | None = None,
     beside: Sequence[tuple[Place, float]] = (),
+    lands: Sequence[BaseGeometry] = (),
 ) -> tuple[float, list[tuple[Place, float]]]:
     """The chosen place's share of a lone name's probability, and the namesakes worth naming.
 
@@ -1400,7 +1420,9 @@ def _namesake_shares(
     ``UNIT_ABROAD_ODDS``, and a hamlet signed far (``far_hamlet``) keeps ``FAR_HAMLET_ODDS``.
     Where some namesakes lie in an admin-1 region among the ``anchors``, or within the reach of a
     town ``beside`` them ((town, km): "near Andriivka, south of Bakhmut"), the others keep
-    ``OFF_PRIOR_FACTOR``, in the same country too. Entries lying within one another's built-up
+    ``OFF_PRIOR_FACTOR``, in the same country too. Namesakes beyond ``LANDS_REACH_KM`` of every
+    one of ``lands`` (the countries of a caption's peoples and other towns) keep ``LANDS_FAR_FACTOR``.
+    Entries lying within one another's built-up
     area (or within ``same_km``: a distance sign's ring holds both) are one place. A reading that
     names nothing exactly ("C0NVERSE", "Brcntwood") is taken for a name, and each place of that
     name among its options is a namesake as well: the one ranked first is no likelier what the
@@ -1431,6 +1453,8 @@ def _namesake_shares(
             w *= FAR_HAMLET_ODDS
         if held:  # a region or a town written with the name holds some of its places: not the others
             return w if q.geonameid in held else w * OFF_PRIOR_FACTOR
+        if lands and not any(distance_km(g, q.lat, q.lon) <= LANDS_REACH_KM for g in lands):
+            w *= LANDS_FAR_FACTOR
         near = q.country_code == home or any(haversine_km(q.lat, q.lon, a.lat, a.lon) <= ANCHOR_KM_CAP for a in anchors)
         return w if near or not prior else w * OFF_PRIOR_FACTOR
 
