@@ -912,6 +912,29 @@ def test_a_ships_name_is_not_a_place(blank, tmp_path, caption, town) -> None:
     assert haversine_km(e["lat"], e["lon"], *town) < 60, e
 
 
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        # a border crossing goes by the towns either side: Brest (Belarus) beside Terespol (Poland)
+        ("Погранпереход Брест-Тересполь, очередь из фур.", (52.10, 23.70)),
+        # Narva beside Ivangorod is Estonia's, not a Narva in Krasnoyarsk Krai
+        ("Очередь на КПП Нарва-Ивангород.", (59.38, 28.19)),
+        ("Trucks queue at the Medyka-Shehyni border crossing.", (49.80, 22.93)),
+    ],
+)
+def test_a_crossing_named_by_the_towns_either_side_is_one_spot(blank, tmp_path, caption, town) -> None:
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], *town) < 25, e
+    assert not e["alternatives"], e
+
+
+@pytest.mark.parametrize("caption", ["ДТП на трасі Київ-Чоп.", "Traffic on the Kyiv-Odesa highway."])
+def test_a_road_between_two_far_towns_names_no_spot(gz, caption) -> None:
+    # Kyiv and Chop are 600 km apart: the road between them is nowhere in particular.
+    assert not [p for p in _caption_places(caption, gz) if p.kind == "city"]
+
+
 def test_a_caption_naming_only_a_ship_names_no_place(gz) -> None:
     assert not _caption_places("Крейсер «Москва» затонув.", gz)
 

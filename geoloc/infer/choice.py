@@ -293,75 +293,110 @@ def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[i
     found: dict[int, Place] = {}
     for i, m in enumerate(context.mentions):
         beside = [*found.values(), *(p for k, p in regions.items() if k > i)][:MAX_PRIOR_PLACES]
-        hits: list[Place] = []
-        hit_words = 0  # words of the reading the hits are of
-        regions_named = [p for p in beside if p.kind == "admin1"]
-        # With a region named, every namesake is looked at for the one in it ("Novooleksandrivka in
-        # the Donetsk region": 26 places, the two there not among the first three); else the first few.
-        limit = NAMESAKE_LIMIT if regions_named else CAPTION_OPTIONS
-        # A word is vocabulary as written or in its dictionary form ("Колону": "колона", a column).
-        everyday = any(is_everyday_text(reading) for reading in m.readings if not _title_cased(reading))
-        everyday = everyday or _acronym(m.readings[0])
-        for reading in m.readings:  # as written, then its dictionary forms ("Черніговом", "Чернігів")
-            if hits and len(reading.split()) < hit_words:
-                # A phrase without its sentence's first word ("Угледара") only if the whole names
-                # nothing; each form of the shorter phrase is weighed ("Дзержинский", "Дзержинск").
-                break
-            found_here = [
-                p
-                for p in gazetteer.search(reading, priors=Priors(places=beside), limit=limit, fuzzy=False)
-                if p.match >= (BARE_REGION if _bare_region_name(p, reading, everyday) else EXACT_MATCH)
-            ]
-            found_here = [
-                p
-                for p in found_here
-                if not _romanised_abroad(p, reading) and not romanised_alias(p, reading, gazetteer)
-            ]
-            if found_here and everyday and not any(_worth_a_word(p, reading) for p in found_here):
-                # An everyday word names a place only when one large enough to be talked about bears
-                # it; then it is a name, and its smaller namesakes stay: "the town of New York in
-                # Donetsk region" is Niu-York, there, whatever New York City makes of the phrase.
-                found_here = []
-            if found_here:
-                # Of places the name matches alike, one it is the own name of comes first: "Sloviansk"
-                # is how Ukraine romanises Slovyansk's name, and a name Nikopol once had.
-                alike = [p for p in found_here if p.match == found_here[0].match]
-                own = max(alike, key=lambda p: match_rank(p, gazetteer))
-                found_here = [own, *(p for p in found_here if p is not own)]
-                # A place in a region the caption names comes first ("в Первомайском, Харьковская
-                # область": Pervomaiskyi there, not the larger Pervomaisk the name alone means).
-                found_here.sort(key=lambda p: not lies_in_any(p, regions_named))
-            if found_here and found_here[0].kind == "admin1" and not has_region_word(reading):
-                # "у Мінську" names the city; the region of the same name needs "область". A name
-                # regions go by ("на Харківщині", "Кубань", "Крым") names the region, not a
-                # village so called or a town abroad.
-                country = found_here[0].country_code
-                city = next(
-                    (
-                        p
-                        for p in found_here
-                        if p.kind == "city" and p.country_code == country and p.population >= CAPTION_WORD_POPULATION
-                    ),
-                    None,
-                )
-                found_here = [city, *(p for p in found_here if p is not city)] if city else found_here
-            # The reading that names a place best, by the gazetteer's score (match and size):
-            # "России" is Rossi only once romanised, "Россия" is Russia; "Борисовом" is Barysaw
-            # ("Борисов", 134,000 people), not a hamlet its guessed form "Борисово" names exactly.
-            # A place an earlier reading put second stays second: "Вашингтон" names the city before
-            # the state, whatever the spelling "Вашинґтон" names.
-            if found_here and (
-                not hits
-                or (
-                    (lies_in_any(found_here[0], regions_named), found_here[0].score)
-                    > (lies_in_any(hits[0], regions_named), hits[0].score)
-                    and found_here[0].geonameid not in {h.geonameid for h in hits[1:]}
-                )
-            ):
-                hits, hit_words = found_here, len(reading.split())
+        hits = _caption_hits(m, beside, gazetteer) or _twin_towns(m, beside, gazetteer)
         if hits and hits[0].geonameid not in {p.geonameid for p in found.values()}:
             found[i] = hits[0]
     return found
+
+
+TWIN_TOWNS_KM = 25.0
+"""Farthest apart two towns a hyphen joins are one spot: a border crossing named after the towns
+on either side ("Brest-Terespol" 6 km, "Medyka-Shehyni" 2 km, "Rava-Ruska-Hrebenne" 10 km); towns
+farther apart name a road or a match ("траса Київ-Чоп", "Шахтар-Динамо"), no spot."""
+
+
+def _twin_towns(m: Mention, beside: Sequence[Place], gazetteer: Gazetteer) -> list[Place]:
+    """The place of a hyphenated pair of names that names nothing whole ("Брест-Тересполь",
+    "Medyka-Shehyni"): the first written that a caption's name may be (``_caption_hits``) and that
+    a place of the other name lies within ``TWIN_TOWNS_KM`` of, matched by the whole pair, which
+    names that one spot. The other name need only spell a place exactly: lying beside the first,
+    it is no coincidence of letters ("Тересполь", a Polish town of 6,000)."""
+    for word in m.readings[0].split():
+        parts = word.split("-")
+        if len(parts) != 2 or not all(part[:1].isupper() and part[1:].islower() for part in parts):
+            continue
+        for one, other in (parts, parts[::-1]):
+            partners = [
+                q
+                for form in (other, *dictionary_forms(other))
+                for q in gazetteer.search(form, limit=NAMESAKE_LIMIT, fuzzy=False)
+                if q.match >= EXACT_MATCH
+            ]
+            hits = _caption_hits(replace(m, readings=(one, *dictionary_forms(one))), beside, gazetteer)
+            for p in hits:
+                if any(haversine_km(p.lat, p.lon, q.lat, q.lon) <= TWIN_TOWNS_KM for q in partners):
+                    return [replace(p, matched=word)]
+    return []
+
+
+def _caption_hits(m: Mention, beside: Sequence[Place], gazetteer: Gazetteer) -> list[Place]:
+    """The places a caption's mention may name, the likeliest first, weighed beside the places
+    ``beside`` it (``resolve_context``)."""
+    hits: list[Place] = []
+    hit_words = 0  # words of the reading the hits are of
+    regions_named = [p for p in beside if p.kind == "admin1"]
+    # With a region named, every namesake is looked at for the one in it ("Novooleksandrivka in
+    # the Donetsk region": 26 places, the two there not among the first three); else the first few.
+    limit = NAMESAKE_LIMIT if regions_named else CAPTION_OPTIONS
+    # A word is vocabulary as written or in its dictionary form ("Колону": "колона", a column).
+    everyday = any(is_everyday_text(reading) for reading in m.readings if not _title_cased(reading))
+    everyday = everyday or _acronym(m.readings[0])
+    for reading in m.readings:  # as written, then its dictionary forms ("Черніговом", "Чернігів")
+        if hits and len(reading.split()) < hit_words:
+            # A phrase without its sentence's first word ("Угледара") only if the whole names
+            # nothing; each form of the shorter phrase is weighed ("Дзержинский", "Дзержинск").
+            break
+        found_here = [
+            p
+            for p in gazetteer.search(reading, priors=Priors(places=beside), limit=limit, fuzzy=False)
+            if p.match >= (BARE_REGION if _bare_region_name(p, reading, everyday) else EXACT_MATCH)
+        ]
+        found_here = [
+            p for p in found_here if not _romanised_abroad(p, reading) and not romanised_alias(p, reading, gazetteer)
+        ]
+        if found_here and everyday and not any(_worth_a_word(p, reading) for p in found_here):
+            # An everyday word names a place only when one large enough to be talked about bears
+            # it; then it is a name, and its smaller namesakes stay: "the town of New York in
+            # Donetsk region" is Niu-York, there, whatever New York City makes of the phrase.
+            found_here = []
+        if found_here:
+            # Of places the name matches alike, one it is the own name of comes first: "Sloviansk"
+            # is how Ukraine romanises Slovyansk's name, and a name Nikopol once had.
+            alike = [p for p in found_here if p.match == found_here[0].match]
+            own = max(alike, key=lambda p: match_rank(p, gazetteer))
+            found_here = [own, *(p for p in found_here if p is not own)]
+            # A place in a region the caption names comes first ("в Первомайском, Харьковская
+            # область": Pervomaiskyi there, not the larger Pervomaisk the name alone means).
+            found_here.sort(key=lambda p: not lies_in_any(p, regions_named))
+        if found_here and found_here[0].kind == "admin1" and not has_region_word(reading):
+            # "у Мінську" names the city; the region of the same name needs "область". A name
+            # regions go by ("на Харківщині", "Кубань", "Крым") names the region, not a
+            # village so called or a town abroad.
+            country = found_here[0].country_code
+            city = next(
+                (
+                    p
+                    for p in found_here
+                    if p.kind == "city" and p.country_code == country and p.population >= CAPTION_WORD_POPULATION
+                ),
+                None,
+            )
+            found_here = [city, *(p for p in found_here if p is not city)] if city else found_here
+        # The reading that names a place best, by the gazetteer's score (match and size):
+        # "России" is Rossi only once romanised, "Россия" is Russia; "Борисовом" is Barysaw
+        # ("Борисов", 134,000 people), not a hamlet its guessed form "Борисово" names exactly.
+        # A place an earlier reading put second stays second: "Вашингтон" names the city before
+        # the state, whatever the spelling "Вашинґтон" names.
+        if found_here and (
+            not hits
+            or (
+                (lies_in_any(found_here[0], regions_named), found_here[0].score)
+                > (lies_in_any(hits[0], regions_named), hits[0].score)
+                and found_here[0].geonameid not in {h.geonameid for h in hits[1:]}
+            )
+        ):
+            hits, hit_words = found_here, len(reading.split())
+    return hits
 
 
 ROMANISED_NAME_LETTERS = 4
