@@ -108,6 +108,21 @@ def test_a_caption_only_estimate_quotes_the_sentence_it_relied_on_and_is_wider_t
 
 
 @pytest.mark.parametrize(
+    ("caption", "quoted"),
+    [
+        # "Сум" is the Russian genitive of Сумы; its Ukrainian form "Суми" is the name matched
+        ("Фото из Сум. Проверили журналисты в Брюсселе.", "Фото из Сум."),
+        ("Взрывы в Орле ночью. Фото: очевидцы.", "Взрывы в Орле ночью."),
+        ("Вибухи у Львові. Фото: ЛОВА.", "Вибухи у Львові."),
+    ],
+)
+def test_the_sentence_quoted_is_found_by_the_name_as_written(blank, tmp_path, caption, quoted) -> None:
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert f'"{quoted}"' in e["explanation"], e
+
+
+@pytest.mark.parametrize(
     "caption",
     [
         "In a statement from Kyiv, the ministry said the photo was taken near Chernihiv.",

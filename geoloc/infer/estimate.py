@@ -766,7 +766,7 @@ def _estimate(
         return _caption_coordinates(context)
     if context_places:
         p = min(context_places, key=lambda q: {"city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(q.kind, 4))
-        sentence = _sentence_naming(context.text if context else "", p)
+        sentence = _sentence_naming(context, p)
         region = _caption_region(p, context, gazetteer, context_places)
         if region is not None:
             return _within(*region, sentence)
@@ -900,14 +900,14 @@ def _caption_namesakes(
     # not the larger ones in other oblasts, and it is looked up among them); towns of other
     # sentences may be far on purpose ("journalists working in Rossosh").
     text = context.text if context else ""
-    at = _naming_sentence(text, p)
+    at = _naming_sentence(context, p)
     beside = [
         (q, _caption_reach(q, context.mentions if context else ()))
         for q in context_places
         if q.kind == "city"
         and q.matched != name
         and at is not None
-        and (other := _naming_sentence(text, q)) is not None
+        and (other := _naming_sentence(context, q)) is not None
         and other[0] == at[0]
     ]
     regions = [q for q in context_places if q.kind == "admin1"]
@@ -1163,22 +1163,32 @@ _APOSTROPHES = str.maketrans("", "", "'’ʼ`")
 """Apostrophes, which one spelling of a name has and another lacks ("Mar'inka", "Marinka")."""
 
 
-def _naming_sentence(caption: str, place: Place) -> tuple[int, int, str] | None:
-    """Which of the caption's sentences names ``place`` (as matched, or by the first letters of
-    its declined form, apostrophes aside), about where in it, and the sentence; None when none does."""
-    word = (place.matched or place.name).split()[0].translate(_APOSTROPHES)
+def _naming_sentence(context: ContextFacts | None, place: Place) -> tuple[int, int, str] | None:
+    """Which of the caption's sentences names ``place``, about where in it, and the sentence; None
+    when none does. The name is looked for as written where one of a mention's readings is the name
+    matched ("Сум", whose form "Суми" named Sumy), else as matched or by the first letters of its
+    declined form, apostrophes aside."""
+    if context is None:
+        return None
+    matched = place.matched or place.name
+    written = [re.escape(m.readings[0]) for m in context.mentions if matched in m.readings]
+    said = re.compile(rf"(?<!\w)(?:{'|'.join(written)})(?!\w)") if written else None
+    word = matched.split()[0].translate(_APOSTROPHES)
     stem = word[: max(4, len(word) - 3)].lower()  # "Чернігів" finds "Черніговом"
-    for k, sentence in enumerate(sentences(caption)):
+    for k, sentence in enumerate(sentences(context.text)):
+        if said is not None and (hit := said.search(sentence)):
+            return k, hit.start(), sentence
+    for k, sentence in enumerate(sentences(context.text)):
         at = sentence.lower().translate(_APOSTROPHES).find(stem)
         if at >= 0:
             return k, at, sentence
     return None
 
 
-def _sentence_naming(caption: str, place: Place) -> str:
+def _sentence_naming(context: ContextFacts | None, place: Place) -> str:
     """The caption's sentence that names ``place``, cut to ``QUOTE_CHARS`` around the name; "" when
     none is found."""
-    found = _naming_sentence(caption, place)
+    found = _naming_sentence(context, place)
     if found is None:
         return ""
     _k, at, sentence = found
