@@ -950,6 +950,30 @@ def test_a_road_between_two_far_towns_names_no_spot(gz, caption) -> None:
     assert not [p for p in _caption_places(caption, gz) if p.kind == "city"]
 
 
+def test_a_formations_name_is_not_a_place(blank, tmp_path) -> None:
+    # Military formations are named after towns and rivers and fight far from them: the brigade
+    # "Kholodnyi Yar" (a village in Cherkasy Oblast) on the Pokrovsk front is about Pokrovsk.
+    _code, report = _locate(blank, "Воїни бригади «Холодний Яр» на Покровському напрямку.", tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], 48.28, 37.18) < 60, e
+
+
+@pytest.mark.parametrize(
+    ("caption", "town", "formation"),
+    [
+        ("Бійці полку «Азов» під Торецьком.", "Toretsk", "Azov"),
+        ("Fighters of the Azov brigade near Toretsk.", "Toretsk", "Azov"),
+        ("Группировка войск «Днепр» сообщила об ударе по Херсону.", "Kherson", "Dnipro"),
+        # a unit of a town's police is there; "войск Украины" is whose troops
+        ("The Kharkiv police unit reported the strike.", "Kharkiv", None),
+        ("Отвод войск Украины из Авдеевки.", "Avdiyivka", None),
+    ],
+)
+def test_only_a_formations_own_name_is_left_out(gz, caption, town, formation) -> None:
+    names = {p.name for p in _caption_places(caption, gz)}
+    assert town in names and formation not in names, names
+
+
 def test_a_caption_naming_only_a_ship_names_no_place(gz) -> None:
     assert not _caption_places("Крейсер «Москва» затонув.", gz)
 

@@ -959,6 +959,17 @@ Saratov landing ship", "крейсер «Москва»", "БДК «Новоче
 that town."""
 VESSEL_AFTER = 2
 """Words after a name looked at for a vessel noun ("the Saratov landing ship")."""
+FORMATION_NOUNS = (
+    "regiment", "brigade", "battalion",
+    "полк", "бригад", "батальйон", "батальон", "дивізі", "дивизи", "загін", "загон", "отряд",
+    "підрозділ", "подразделени", "угруповання", "группировк",
+)  # fmt: skip
+"""Word beginnings of the nouns a military formation's name goes with: formations are named after
+towns and rivers ("полк «Азов»", "батальйон «Дніпро-1»", "группировка войск «Днепр»", "the Azov
+brigade") and fight far from them. Not "corps" or "корпус" (also a building: "корпус Харьковского
+университета"), nor "unit" or "division" ("the Kharkiv police unit" is there)."""
+TROOPS_WORDS = ("войск", "військ")
+"""What may stand between such a noun and the name ("группировка войск «Днепр»")."""
 STREET_ABBREVIATIONS = frozenset("вул просп пров бульв пл ул пер".split())
 """Their abbreviations ("вул. Шевченка")."""
 
@@ -1130,15 +1141,19 @@ something anywhere: a street or a square ("Первомайский сквер" 
 правда", "Московский комсомолец") or an office."""
 
 
-def _names_a_vessel(tokens: list[str], i: int, j: int) -> bool:
-    """Whether the name ``tokens[i:j]`` is a ship's: right after a vessel noun ("крейсер «Москва»",
-    "the cruiser Moskva", "БДК «Саратов»") or with one among the ``VESSEL_AFTER`` words after it
-    ("the Saratov landing ship")."""
-    if (i and tokens[i - 1].lower().startswith(VESSEL_NOUNS)) or (
-        j - i >= 2 and tokens[i].lower().startswith(VESSEL_NOUNS)
-    ):
+def _names_a_ship_or_unit(tokens: list[str], i: int, j: int) -> bool:
+    """Whether the name ``tokens[i:j]`` is a ship's or a military formation's: right after such a
+    noun ("крейсер «Москва»", "the cruiser Moskva", "полку «Азов»", "группировка войск «Днепр»"), or
+    before one: a vessel noun among the ``VESSEL_AFTER`` words after it ("the Saratov landing
+    ship"), a formation noun next ("the Azov brigade")."""
+    before = [t.lower() for t in tokens[max(0, i - 2) : i]]
+    if before and before[-1].startswith(TROOPS_WORDS):
+        before = before[:-1]
+    nouns = VESSEL_NOUNS + FORMATION_NOUNS
+    if (before and before[-1].startswith(nouns)) or (j - i >= 2 and tokens[i].lower().startswith(nouns)):
         return True  # "Крейсер «Москва» затонув": the noun opens the sentence, capitalised with the name
-    return any(t.lower().startswith(VESSEL_NOUNS) for t in tokens[j : j + VESSEL_AFTER])
+    after = [t.lower() for t in tokens[j : j + VESSEL_AFTER]]
+    return any(t.startswith(VESSEL_NOUNS) for t in after) or (bool(after) and after[0].startswith(FORMATION_NOUNS))
 
 
 def _settlement_word(word: str) -> bool:
@@ -1192,8 +1207,8 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         if i and (tokens[i - 1].lower().startswith(STREET_NOUNS) or tokens[i - 1].lower() in STREET_ABBREVIATIONS):
             i = j  # "на улице Щорса": a street's name
             continue
-        if _names_a_vessel(tokens, i, j):
-            i = j  # "the cruiser Moskva", "the Saratov landing ship": a ship's name
+        if _names_a_ship_or_unit(tokens, i, j):
+            i = j  # "the cruiser Moskva", "полку «Азов»": a ship's or a formation's name
             continue
         said_by = [t.lower() for t in tokens[max(0, i - 3) : i] if t.lower() != "the"]
         if said_by and (said_by[-1].startswith(SOURCE_WORDS) or said_by[-2:] == ["according", "to"]):
