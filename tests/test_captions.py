@@ -837,6 +837,27 @@ def test_a_name_common_because_a_city_bears_it_still_names_a_smaller_namesake_in
     assert towns and haversine_km(towns[0].lat, towns[0].lon, 48.33, 37.84) < 25, towns
 
 
+@pytest.mark.parametrize(
+    ("caption", "region"),
+    [
+        ("Пожежа на нафтобазі в Ровеньках (ЛНР).", "Luhansk Oblast"),
+        ("Обстрел Горловки, ДНР.", "Donetsk Oblast"),
+        ("Shelling of Horlivka in the so-called DPR.", "Donetsk Oblast"),
+        ("Выборы в Луганской Народной Республике.", "Luhansk Oblast"),
+    ],
+)
+def test_a_self_proclaimed_republic_is_its_oblast(gz, caption, region) -> None:
+    assert region in {p.name for p in _caption_places(caption, gz)}
+
+
+def test_a_self_proclaimed_republic_decides_between_namesakes(blank, tmp_path) -> None:
+    # Rovenky in Luhansk Oblast, not Roven'ki in Belgorod Oblast (30% by the name alone)
+    _code, report = _locate(blank, "Пожежа на нафтобазі в Ровеньках (ЛНР).", tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], 48.08, 39.38) < 25, e
+    assert e["probability"] >= 0.9, e
+
+
 def test_a_town_of_the_same_sentence_decides_between_a_villages_namesakes(blank, tmp_path) -> None:
     # Ukraine has over two dozen Andriivkas; the caption places this one by the town it names.
     caption = "Ukrainian forces hold positions near the village of Andriivka, south of Bakhmut."

@@ -188,6 +188,25 @@ REGION_BYNAMES: dict[tuple[str, str], tuple[str, ...]] = {
     ("RU", "87"): ("Ямал", "Yamal"),  # Yamalo-Nenets Autonomous Okrug
     ("UA", "06"): ("Прикарпаття", "Прикарпатье"),  # Ivano-Frankivsk Oblast
     ("UA", "03"): ("Буковина", "Bukovina", "Bukovyna"),  # Chernivtsi Oblast
+    # the self-proclaimed republics named after the two oblasts, as reports from and about the
+    # occupied parts write them ("Горловка, ДНР", "in the so-called LPR")
+    ("UA", "05"): (
+        "ДНР",
+        "DNR",
+        "DPR",
+        "Донецкая Народная Республика",
+        "Донецька народна республіка",
+        "Donetsk People's Republic",
+    ),  # Donetsk Oblast
+    ("UA", "14"): (
+        "ЛНР",
+        "LNR",
+        "LPR",
+        "Луганская Народная Республика",
+        "Луганська народна республіка",
+        "Luhansk People's Republic",
+        "Lugansk People's Republic",
+    ),  # Luhansk Oblast
 }
 
 # Natural Earth admin-1 names to put right, by (country, GeoNames admin-1 code): Natural Earth 5.1
