@@ -891,6 +891,23 @@ def test_a_country_named_by_its_peoples_adjective_is_not_where_the_photo_is(blan
     assert haversine_km(e["lat"], e["lon"], 47.95, 37.51) < 25, e
 
 
+@pytest.mark.parametrize(
+    "caption", ["Russian forces shelled the town overnight.", "A Ukrainian soldier walks past a destroyed school."]
+)
+def test_a_peoples_adjective_alone_names_no_place(blank, tmp_path, caption) -> None:
+    # Whose forces is not where: the caption gives no place, which is the true answer.
+    _code, report = _locate(blank, caption, tmp_path)
+    assert report["photos"][0]["estimate"] is None
+
+
+def test_a_country_named_alone_is_the_whole_country(blank, tmp_path) -> None:
+    # Not 300 km about a point in it: the radius reaches Uzhhorod and Luhansk alike.
+    _code, report = _locate(blank, "Happy Independence Day, Ukraine!", tmp_path)
+    e = report["photos"][0]["estimate"]
+    for town in [(48.62, 22.30), (48.57, 39.31), (51.50, 31.30), (45.35, 28.84)]:
+        assert haversine_km(e["lat"], e["lon"], *town) <= e["radius_km"], e
+
+
 def test_a_peoples_adjective_before_a_place_noun_says_where(blank, tmp_path) -> None:
     # "the Ukrainian town of Pokrovsk": Ukraine's, not Engels (Pokrovsk until 1931) in Russia.
     _code, report = _locate(blank, "Shelling of the Ukrainian town of Pokrovsk.", tmp_path)

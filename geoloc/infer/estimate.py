@@ -764,8 +764,12 @@ def _estimate(
         )
     if context is not None and context.coordinates:
         return _caption_coordinates(context)
-    if context_places:
-        p = min(context_places, key=lambda q: {"city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(q.kind, 4))
+    # A country named only by its people's adjective says whose, not where ("Russian forces
+    # shelled the town": not Russia, ``by_demonym``); alone, the caption names no place.
+    text = context.text if context else ""
+    where = [q for q in context_places if not by_demonym(q) or _qualifies_a_place(q, text)]
+    if where:
+        p = min(where, key=lambda q: {"city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(q.kind, 4))
         sentence = _sentence_naming(context, p)
         region = _caption_region(p, context, gazetteer, context_places)
         if region is not None:
@@ -1103,8 +1107,9 @@ def _caption_region(
     place: Place, context: ContextFacts | None, gazetteer: Gazetteer, context_places: Sequence[Place]
 ) -> tuple[BaseGeometry, str] | None:
     """The area a caption defines when it names no town: the part of a country or region it
-    names ("northern Ukraine"), the band along a border it names, or where both meet. Worked out
-    only here, where no other evidence placed the photo: a border's band costs a buffer."""
+    names ("northern Ukraine"), the band along a border it names, or where both meet, or the
+    country it names, whole. Worked out only here, where no other evidence placed the photo: a
+    border's band costs a buffer."""
     if place.kind not in ("country", "admin1") or context is None:
         return None
     homes = [p.country_code for p in context_places if p.kind == "country"]
@@ -1135,6 +1140,13 @@ def _caption_region(
         if not near.is_empty:
             where = what or (place.name if within is not None else "")
             shape, what = near, f"{where + ', ' if where else ''}near the {border.name}"
+    if shape is None and place.kind == "country":
+        try:
+            (area,) = resolve_areas(named=[place]) or (None,)
+        except RegionError:
+            area = None
+        if area is not None:
+            shape, what = area.geometry, place.name  # the whole country: a radius that reaches all of it
     return (shape, what) if shape is not None else None
 
 
