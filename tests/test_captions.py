@@ -1012,6 +1012,17 @@ def test_only_a_formations_own_name_is_left_out(gz, caption, town, formation) ->
     assert town in names and formation not in names, names
 
 
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Fans cheer during the match against Dynamo Kyiv at Arena Lviv, Ukraine.",
+        "Вболівальники на «Арені Львів».",
+    ],
+)
+def test_a_venue_named_after_its_town_names_the_town(gz, caption) -> None:
+    assert "Lviv" in {p.name for p in _caption_places(caption, gz)}
+
+
 def test_a_caption_naming_only_a_ship_names_no_place(gz) -> None:
     assert not _caption_places("Крейсер «Москва» затонув.", gz)
 

@@ -970,6 +970,9 @@ brigade") and fight far from them. Not "corps" or "корпус" (also a buildin
 университета"), nor "unit" or "division" ("the Kharkiv police unit" is there)."""
 TROOPS_WORDS = ("войск", "військ")
 """What may stand between such a noun and the name ("группировка войск «Днепр»")."""
+VENUE_NOUNS = ("arena", "арен", "stadium", "стадіон", "стадион")
+"""Word beginnings of a venue's first word when a town's name follows it: "Arena Lviv", "на «Арені
+Львів»" are in Lviv."""
 STREET_ABBREVIATIONS = frozenset("вул просп пров бульв пл ул пер".split())
 """Their abbreviations ("вул. Шевченка")."""
 
@@ -1275,10 +1278,12 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                 forms = town_forms(phrase) if found.adjective else dictionary_forms(phrase, found.governor)
                 readings = (phrase, *forms)
                 first, _, tail = phrase.partition(" ")
-                if tail and sentence.lstrip(_OPENING_MARKS).startswith(first) and is_plain_word(first):
+                opens = sentence.lstrip(_OPENING_MARKS).startswith(first) and is_plain_word(first)
+                if tail and (opens or first.lower().startswith(VENUE_NOUNS)):
                     # A sentence's first word is capitalised whatever it is ("Освобождение
-                    # Угледара", "Прикордонний Білопілля"): the rest, if the whole names nothing;
-                    # but not after a person's first name ("Тарас Шевченко": Shevchenko was Aktau).
+                    # Угледара", "Прикордонний Білопілля"), and so is a venue's ("Arena Lviv"):
+                    # the rest, if the whole names nothing; but not after a person's first name
+                    # ("Тарас Шевченко": Shevchenko was Aktau).
                     readings += (tail, *dictionary_forms(tail))
                 said = Mention(
                     readings=readings,
