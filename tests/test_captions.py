@@ -990,7 +990,8 @@ def test_a_road_between_two_far_towns_names_no_spot(gz, caption) -> None:
 
 def test_a_formations_name_is_not_a_place(blank, tmp_path) -> None:
     # Military formations are named after towns and rivers and fight far from them: the brigade
-    # "Kholodnyi Yar" (a village in Cherkasy Oblast) on the Pokrovsk front is about Pokrovsk.
+    # "Kholodnyi Yar" (named after a forest in Cherkasy Oblast; a village in Sumy Oblast bears the
+    # name too) on the Pokrovsk front is about Pokrovsk.
     _code, report = _locate(blank, "Воїни бригади «Холодний Яр» на Покровському напрямку.", tmp_path)
     e = report["photos"][0]["estimate"]
     assert haversine_km(e["lat"], e["lon"], 48.28, 37.18) < 60, e
