@@ -771,6 +771,21 @@ def test_a_town_the_dictionary_lacks_is_offered_as_the_noun_it_is(phrase, after,
     assert town in dictionary_forms(phrase, after)
 
 
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        # Belarusian declines its town names as neither dictionary reads them
+        ("Затрыманні ў Брэсце, фота Вясны.", "Brest"),  # locative, ст softened to сц
+        ("Калона тэхнікі пад Мазыром.", "Mazyr"),  # instrumental
+        ("Фота з Баранавічаў.", "Baranovichi"),  # genitive plural
+        ("Акцыя ў Лідзе.", "Lida"),  # locative, д softened to дз
+        ("Пажар у Магілёве.", "Mahilyow"),  # Магілёў: ў is в before an ending
+    ],
+)
+def test_a_belarusian_declined_town_name_is_found(gz, caption, town) -> None:
+    assert town in {p.name for p in _caption_places(caption, gz) if p.country_code == "BY"}
+
+
 def test_a_town_in_sk_declined_after_a_preposition_is_found(gz) -> None:
     places = _caption_places("Минулої п'ятниці у Слуцьку працювали рятувальники.", gz)
     assert places and haversine_km(places[0].lat, places[0].lon, 53.03, 27.56) < 25, places

@@ -133,8 +133,33 @@ def dictionary_forms(phrase: str, after: str = "") -> tuple[str, ...]:
         stems = [_SK_TOWN_RE.sub(r"\1", phrase)]
         if not _analyzer("uk").word_is_known(phrase.lower()):
             stems.append(_LOCATIVE_TOWN_RE.sub("", phrase))
-        forms += [town for town in stems if town != phrase and town not in forms]
+        if not any(_analyzer(lang).word_is_known(phrase.lower()) for lang in LANGUAGES):
+            stems += _belarusian_forms(phrase)
+        forms += [town for town in dict.fromkeys(stems) if town != phrase and town not in forms]
     return tuple(forms)
+
+
+_BELARUSIAN_CASE_RE = re.compile(r"(?:амі|ямі|ах|ях|аў|яў|ам|ям|ом|ём|ем|ай|яй|аю|ою|ы|і|е|у|ю|а|я)$")
+"""The case endings of Belarusian nouns ("у Брэсце", "пад Мазыром", "з Баранавічаў", "у Лідзе"),
+which neither dictionary reads: the Belarusian town names the gazetteer holds ("Брэст",
+"Баранавічы") are reached through their stems."""
+_BELARUSIAN_HARDENED = (("сц", "ст"), ("дз", "д"), ("в", "ў"))
+"""A declined stem's last letters and the nominative's: the locative softens "Брэсце" (Брэст) and
+"Лідзе" (Ліда); a final ў is в before an ending ("у Магілёве": Магілёў)."""
+_BELARUSIAN_NOMINATIVE_ENDINGS = ("", "а", "я", "ы", "і")
+"""What a Belarusian town's nominative may end in after its stem: Брэст, Ліда, Баранавічы."""
+
+
+def _belarusian_forms(word: str) -> list[str]:
+    """The nominatives a declined Belarusian town name may stand for: its stem (``_BELARUSIAN_CASE_RE``,
+    hardened as the locative softens it) with each nominative ending; the gazetteer keeps the one
+    that names a place."""
+    stem = _BELARUSIAN_CASE_RE.sub("", word)
+    if stem == word:
+        return []
+    stems = [stem] + [stem[: -len(soft)] + hard for soft, hard in _BELARUSIAN_HARDENED if stem.endswith(soft)]
+    forms = (s + ending for s in stems for ending in _BELARUSIAN_NOMINATIVE_ENDINGS)
+    return [form for form in forms if len(form) >= TOWN_FORM_LETTERS]
 
 
 _SK_TOWN_RE = re.compile(r"(ськ|цьк|зьк|ск|цк)(?:а|у|ом|ові|е|ою)$")
