@@ -915,6 +915,36 @@ def test_a_peoples_adjective_alone_names_no_place(blank, tmp_path, caption) -> N
     assert report["photos"][0]["estimate"] is None
 
 
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Вайсковыя вучэнні каля мяжы з Украінай.",  # Belarusian: "near the border with Ukraine"
+        "Пробка на КПП «Верхний Ларс» на границе с Грузией растянулась на 20 км.",
+        "Shelling 10 km from the Russian border.",
+    ],
+)
+def test_a_country_across_a_border_is_not_where_the_photo_is(blank, tmp_path, caption) -> None:
+    # The caption says the photo is beside that country, not on which side: no estimate.
+    _code, report = _locate(blank, caption, tmp_path)
+    assert report["photos"][0]["estimate"] is None
+
+
+@pytest.mark.parametrize(
+    ("caption", "neighbour"),
+    [("Вучэнні пад Брэстам, каля мяжы з Польшчай.", "Poland"), ("Вучэнні каля расійскай мяжы.", "Russia")],
+)
+def test_a_belarusian_border_is_read(gz, caption, neighbour) -> None:
+    from geoloc.infer.choice import border_places
+    from geoloc.read.mentions import context_facts
+
+    assert neighbour in {p.name for p in border_places(context_facts(caption), gz)}
+
+
+def test_a_belarusian_location_word_is_no_name(gz) -> None:
+    # "Каля" (near) opening a sentence was romanised as a name of Callao, Peru.
+    assert not _caption_places("Каля расійскай мяжы, Віцебская вобласць.", gz)
+
+
 def test_a_country_named_alone_is_the_whole_country(blank, tmp_path) -> None:
     # Not 300 km about a point in it: the radius reaches Uzhhorod and Luhansk alike.
     _code, report = _locate(blank, "Happy Independence Day, Ukraine!", tmp_path)

@@ -43,8 +43,9 @@ from geoloc.places.tables import COUNTRY_ALIASES
 log = logging.getLogger(__name__)
 
 ADMIN1_PATH = ASSETS / "admin1.json"
-CACHE_VERSION = 4
-"""Part of the cache's file name and signature: a new format never reads an older file."""
+CACHE_VERSION = 5
+"""Part of the cache's file name and signature: a new format, or new names (``COUNTRY_ALIASES``), never
+reads an older file."""
 MAX_CACHE_BYTES = 100_000_000
 """The cache is ~21 MB: a file several times that is not one we wrote, and is not read."""
 MAX_HEADER_BYTES = 10_000_000

@@ -774,6 +774,8 @@ def _estimate(
         region = _caption_region(p, context, gazetteer, context_places)
         if region is not None:
             return _within(*region, sentence)
+        if p.kind == "country":
+            return None  # a country across a border the caption names, which it does not say which side of
         said = context.mentions if context else ()
         far = next((m for m in said if m.distance_km and p.matched in m.readings), None)
         km = mention_km(far, p) if far else None
@@ -1108,12 +1110,14 @@ def _caption_region(
 ) -> tuple[BaseGeometry, str] | None:
     """The area a caption defines when it names no town: the part of a country or region it
     names ("northern Ukraine"), the band along a border it names, or where both meet, or the
-    country it names, whole. Worked out only here, where no other evidence placed the photo: a
+    country it names, whole, unless it names it as the one across a border ("каля мяжы з
+    Украінай": not Ukraine). Worked out only here, where no other evidence placed the photo: a
     border's band costs a buffer."""
     if place.kind not in ("country", "admin1") or context is None:
         return None
     homes = [p.country_code for p in context_places if p.kind == "country"]
     home = place.country_code if place.kind == "admin1" else (homes[0] if homes else None)
+    across = {q.geonameid for q in border_places(context, gazetteer)}
     border = _caption_border(context, gazetteer, home) if home else None
     part = next((m.part for m in context.mentions if m.part and place.matched in m.readings), None)
     shape: BaseGeometry | None = None
@@ -1140,7 +1144,7 @@ def _caption_region(
         if not near.is_empty:
             where = what or (place.name if within is not None else "")
             shape, what = near, f"{where + ', ' if where else ''}near the {border.name}"
-    if shape is None and place.kind == "country":
+    if shape is None and place.kind == "country" and place.geonameid not in across:
         try:
             (area,) = resolve_areas(named=[place]) or (None,)
         except RegionError:

@@ -160,8 +160,10 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "NL": ("Holland",),
     "VA": ("Vatican",),
     "BY": ("Беларусь", "Білорусь", "Belorussia", "Byelorussia", "Рэспубліка Беларусь"),
-    "RU": ("Russian Federation", "Российская Федерация", "Росія", "Россия"),
-    "UA": ("Украина", "Україна"),
+    "RU": ("Russian Federation", "Российская Федерация", "Росія", "Россия", "Расія"),
+    "UA": ("Украина", "Україна", "Украіна"),
+    "PL": ("Польшча",),  # Belarusian, as Belarus' neighbours are written there
+    "LT": ("Літва",),
     "MD": ("Молдова", "Молдавия"),
 }
 # Australian states by GeoNames admin-1 code, as Australian news abbreviates them.

@@ -801,13 +801,13 @@ def _read_as_common_word(readings: Sequence[str]) -> bool:
 
 
 _BORDER_RE = re.compile(
-    r"\bborders?\s+(?:(?:crossing|checkpoint|post|point|area|region|zone)s?\s+)?(?:with|between)\s+(.+?)(?:[.;:!?]|$)|\b(?:кордон\w*|границ\w*)\s+(?:з|с|между)\s+(.+?)(?:[.;:!?]|$)",
+    r"\bborders?\s+(?:(?:crossing|checkpoint|post|point|area|region|zone)s?\s+)?(?:with|between)\s+(.+?)(?:[.;:!?]|$)|\b(?:кордон\w*|границ\w*|мяж\w*)\s+(?:з|с|между|паміж)\s+(.+?)(?:[.;:!?]|$)",
     re.IGNORECASE | re.UNICODE,
 )
 
 
 _NOT_NEIGHBOURS_RE = re.compile(
-    r"\s(?:in|inside|near|at|on|within|close to|у|в|на|біля|поблизу|возле|около|под)\s", re.IGNORECASE
+    r"\s(?:in|inside|near|at|on|within|close to|у|ў|в|на|біля|поблизу|возле|около|под|каля|пад)\s", re.IGNORECASE
 )
 """Where the list of a border's neighbours ends: "the border with Belarus in Ukraine's Chernihiv
 region" names Belarus; Chernihiv region is where the photo is, not across the border."""
@@ -831,12 +831,16 @@ BORDER_ADJECTIVES = {
     "latvian": "Latvia", "estonian": "Estonia", "ukrainian": "Ukraine", "kazakh": "Kazakhstan",
     "georgian": "Georgia", "finnish": "Finland", "norwegian": "Norway", "chinese": "China",
     "mongolian": "Mongolia",
+    "расійск": "Russia", "беларуск": "Belarus", "украінск": "Ukraine", "літоўск": "Lithuania",
+    "латвійск": "Latvia",
 }  # fmt: skip
-"""Ukrainian, Russian and English adjectives of the countries that border Ukraine, Russia and
-Belarus, by stem: "біля російського кордону" and "30 km from the Russian border" are the border
+"""Ukrainian, Russian, English and Belarusian adjectives of the countries that border Ukraine,
+Russia and Belarus, by stem: "біля російського кордону" and "30 km from the Russian border" are the border
 with Russia, which lies across it: the demonym alone would name Russia as the photo's country."""
 
-_BORDER_ADJECTIVE_RE = re.compile(r"\b([^\W\d_]+)\s+(?:кордон|границ|border|frontier)\w*", re.IGNORECASE | re.UNICODE)
+_BORDER_ADJECTIVE_RE = re.compile(
+    r"\b([^\W\d_]+)\s+(?:кордон|границ|мяж|border|frontier)\w*", re.IGNORECASE | re.UNICODE
+)
 
 
 _UNIT_WORDS = r"(?:(?P<km>km|kilomet(?:er|re)s?|км|кілометр\w*|километр\w*)|(?P<mi>mi|miles?))\.?"
@@ -913,11 +917,12 @@ LOCATION_CUES = frozenset(
 in near outside around at between
 у в під біля поблизу неподалік околиці поруч коло між районі
 под около возле недалеко окрестностях окраине рядом между районе
+ў пад каля ля паблізу непадалёк побач паміж раёне
 """.split()
 )
-"""Words that put the next name where something happened ("near X", "під X", "под X", "the
-outskirts of X", "в районе X": in the area of X): a caption names the photo's place after them, and
-its outlet or a party without."""
+"""Words that put the next name where something happened ("near X", "під X", "под X", "каля X",
+"the outskirts of X", "в районе X": in the area of X): a caption names the photo's place after
+them, and its outlet or a party without."""
 
 PHOTO_WORDS = (
     "photo", "footage", "video", "image", "picture", "geolocat", "filmed", "taken", "shot", "shows",
