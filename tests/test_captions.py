@@ -786,6 +786,18 @@ def test_a_belarusian_declined_town_name_is_found(gz, caption, town) -> None:
     assert town in {p.name for p in _caption_places(caption, gz) if p.country_code == "BY"}
 
 
+@pytest.mark.parametrize(
+    ("caption", "region"),
+    [
+        ("Затрыманні ў Магілёўскай вобласці.", "Mahilioŭ Region"),
+        ("Паводка на Гомельшчыне.", "Gomel Region"),  # the everyday name's locative
+        ("Пад Жлобінам Гомельскай вобласці.", "Gomel Region"),
+    ],
+)
+def test_a_belarusian_region_is_found(gz, caption, region) -> None:
+    assert region in {p.name for p in _caption_places(caption, gz)}
+
+
 def test_a_town_in_sk_declined_after_a_preposition_is_found(gz) -> None:
     places = _caption_places("Минулої п'ятниці у Слуцьку працювали рятувальники.", gz)
     assert places and haversine_km(places[0].lat, places[0].lon, 53.03, 27.56) < 25, places
@@ -942,7 +954,8 @@ def test_a_belarusian_border_is_read(gz, caption, neighbour) -> None:
 
 def test_a_belarusian_location_word_is_no_name(gz) -> None:
     # "Каля" (near) opening a sentence was romanised as a name of Callao, Peru.
-    assert not _caption_places("Каля расійскай мяжы, Віцебская вобласць.", gz)
+    places = _caption_places("Каля расійскай мяжы, Віцебская вобласць.", gz)
+    assert [p.name for p in places] == ["Vitebsk Region"], places
 
 
 def test_a_country_named_alone_is_the_whole_country(blank, tmp_path) -> None:

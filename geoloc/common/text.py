@@ -331,8 +331,8 @@ voblasts' voblast county parish borough raion rayon district governorate prefect
 municipality область обл регион регіон край краю края крае краї вобласць губерния округ район
 """.split()
 )
-REGION_STEMS = ("област", "облас", "territor", "respubli", "республ")
-"""Prefixes of region words that inflect ("області", "областью", "Territories", "Respublika")."""
+REGION_STEMS = ("област", "облас", "вобласц", "territor", "respubli", "республ")
+"""Prefixes of region words that inflect ("області", "областью", "вобласці", "Territories", "Respublika")."""
 LEADING_REGION_WORDS = frozenset({"republic", "of", "respublika", "республика", "республіка", "the"})
 
 

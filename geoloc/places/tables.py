@@ -190,6 +190,15 @@ REGION_BYNAMES: dict[tuple[str, str], tuple[str, ...]] = {
     ("RU", "87"): ("Ямал", "Yamal"),  # Yamalo-Nenets Autonomous Okrug
     ("UA", "06"): ("Прикарпаття", "Прикарпатье"),  # Ivano-Frankivsk Oblast
     ("UA", "03"): ("Буковина", "Bukovina", "Bukovyna"),  # Chernivtsi Oblast
+    # Belarus' oblasts in Belarusian, which the boundaries' names lack: the nominative, the case
+    # shared by the genitive, dative and locative ("у Гомельскай вобласці"), and the everyday name,
+    # whose other cases its stem reaches (``dictionary_forms``: "на Гомельшчыне")
+    ("BY", "01"): ("Брэсцкая вобласць", "Брэсцкай вобласці", "Брэстчына", "Берасцейшчына"),
+    ("BY", "02"): ("Гомельская вобласць", "Гомельскай вобласці", "Гомельшчына"),
+    ("BY", "03"): ("Гродзенская вобласць", "Гродзенскай вобласці", "Гродзеншчына"),
+    ("BY", "04"): ("Мінская вобласць", "Мінскай вобласці", "Міншчына"),
+    ("BY", "06"): ("Магілёўская вобласць", "Магілёўскай вобласці", "Магілёўшчына"),
+    ("BY", "07"): ("Віцебская вобласць", "Віцебскай вобласці", "Віцебшчына"),
     # the self-proclaimed republics named after the two oblasts, as reports from and about the
     # occupied parts write them ("Горловка, ДНР", "in the so-called LPR")
     ("UA", "05"): (

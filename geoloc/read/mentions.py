@@ -1117,9 +1117,9 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
     return out
 
 
-_REGION_ADJECTIVE_RE = re.compile(r"(?:ськ|цьк|зьк|ск|цк|н)(?:ої|ій|а|ого|ому|ий|ая|ой|ом|ый)$")
-"""The endings of a Ukrainian or Russian region adjective in any case ("Гродненської",
-"Харьковской", "Приморского")."""
+_REGION_ADJECTIVE_RE = re.compile(r"(?:ськ|цьк|зьк|ск|цк|н)(?:ої|ій|а|ого|ому|ий|ая|ой|ом|ый|ай|ага|аму)$")
+"""The endings of a Ukrainian, Russian or Belarusian region adjective in any case ("Гродненської",
+"Харьковской", "Приморского", "Гомельскай")."""
 
 
 DISTRICT_REACH_KM = 40.0
