@@ -315,16 +315,20 @@ def _twin_towns(m: Mention, beside: Sequence[Place], gazetteer: Gazetteer) -> li
         parts = word.split("-")
         if len(parts) != 2 or not all(part[:1].isupper() and part[1:].islower() for part in parts):
             continue
-        for one, other in (parts, parts[::-1]):
-            partners = [
+        forms = [(part, *dictionary_forms(part)) for part in parts]
+        hits = [_caption_hits(replace(m, readings=readings), beside, gazetteer) for readings in forms]
+        spelled = [
+            [
                 q
-                for form in (other, *dictionary_forms(other))
+                for form in readings
                 for q in gazetteer.search(form, limit=NAMESAKE_LIMIT, fuzzy=False)
                 if q.match >= EXACT_MATCH
             ]
-            hits = _caption_hits(replace(m, readings=(one, *dictionary_forms(one))), beside, gazetteer)
-            for p in hits:
-                if any(haversine_km(p.lat, p.lon, q.lat, q.lon) <= TWIN_TOWNS_KM for q in partners):
+            for readings in forms
+        ]
+        for one, other in ((0, 1), (1, 0)):
+            for p in hits[one]:
+                if any(haversine_km(p.lat, p.lon, q.lat, q.lon) <= TWIN_TOWNS_KM for q in spelled[other]):
                     return [replace(p, matched=word)]
     return []
 

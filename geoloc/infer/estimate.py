@@ -1117,7 +1117,6 @@ def _caption_region(
         return None
     homes = [p.country_code for p in context_places if p.kind == "country"]
     home = place.country_code if place.kind == "admin1" else (homes[0] if homes else None)
-    across = {q.geonameid for q in border_places(context, gazetteer)}
     border = _caption_border(context, gazetteer, home) if home else None
     part = next((m.part for m in context.mentions if m.part and place.matched in m.readings), None)
     shape: BaseGeometry | None = None
@@ -1144,13 +1143,11 @@ def _caption_region(
         if not near.is_empty:
             where = what or (place.name if within is not None else "")
             shape, what = near, f"{where + ', ' if where else ''}near the {border.name}"
-    if shape is None and place.kind == "country" and place.geonameid not in across:
-        try:
-            (area,) = resolve_areas(named=[place]) or (None,)
-        except RegionError:
-            area = None
-        if area is not None:
-            shape, what = area.geometry, place.name  # the whole country: a radius that reaches all of it
+    if shape is None and place.kind == "country":
+        across = {q.geonameid for q in border_places(context, gazetteer)}
+        whole = _home_geometry(place.country_code) if place.geonameid not in across else None
+        if whole is not None:
+            shape, what = whole, place.name  # the whole country: a radius that reaches all of it
     return (shape, what) if shape is not None else None
 
 

@@ -131,9 +131,10 @@ def dictionary_forms(phrase: str, after: str = "") -> tuple[str, ...]:
     forms = forms[:MAX_FORMS]
     if len(words) == 1:
         stems = [_SK_TOWN_RE.sub(r"\1", phrase)]
-        if not _analyzer("uk").word_is_known(phrase.lower()):
+        known = {lang: _analyzer(lang).word_is_known(phrase.lower()) for lang in LANGUAGES}
+        if not known["uk"]:
             stems.append(_LOCATIVE_TOWN_RE.sub("", phrase))
-        if not any(_analyzer(lang).word_is_known(phrase.lower()) for lang in LANGUAGES):
+        if not any(known.values()):
             stems += _belarusian_forms(phrase)
         forms += [town for town in dict.fromkeys(stems) if town != phrase and town not in forms]
     return tuple(forms)

@@ -835,8 +835,9 @@ BORDER_ADJECTIVES = {
     "латвійск": "Latvia",
 }  # fmt: skip
 """Ukrainian, Russian, English and Belarusian adjectives of the countries that border Ukraine,
-Russia and Belarus, by stem: "біля російського кордону" and "30 km from the Russian border" are the border
-with Russia, which lies across it: the demonym alone would name Russia as the photo's country."""
+Russia and Belarus, by stem: "біля російського кордону" and "30 km from the Russian border" are
+the border with Russia, which lies across it: the demonym alone would name Russia as the photo's
+country."""
 
 _BORDER_ADJECTIVE_RE = re.compile(
     r"\b([^\W\d_]+)\s+(?:кордон|границ|мяж|border|frontier)\w*", re.IGNORECASE | re.UNICODE
