@@ -189,6 +189,7 @@ class Mention:
     arrow: Arrow | None = None  # the arrow drawn beside it on a junction sign: which way it lies
     twinned: str | None = None  # the language of its panel's twinning line ("Twinned with": en)
     adjective: bool = False  # a caption's town adjective ("Суджанського району"): it may be a city's district
+    capital: bool = False  # a caption's "the Ukrainian capital", "столиця України": the country's capital is meant
 
     @property
     def text(self) -> str:

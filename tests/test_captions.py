@@ -1092,3 +1092,37 @@ def test_a_caption_naming_only_a_ship_names_no_place(gz) -> None:
 def test_each_hashtag_is_a_name_of_its_own(gz, caption, towns) -> None:
     # "#Bakhmut #Donetsk" is two names, not the phrase "Bakhmut Donetsk", which names nothing.
     assert towns <= {p.name for p in _caption_places(caption, gz)}
+
+
+@pytest.mark.parametrize(
+    ("caption", "capital"),
+    [
+        ("Explosions were heard in the Ukrainian capital overnight.", "Kyiv"),
+        ("Residents shelter in a metro station in Ukraine's capital.", "Kyiv"),
+        ("A rally in the capital of Belarus.", "Minsk"),
+        ("Вибухи пролунали у столиці України.", "Kyiv"),
+        ("Українська столиця під атакою.", "Kyiv"),
+        ("Взрывы прогремели в российской столице.", "Moscow"),
+        ("Протест у беларускай сталіцы.", "Minsk"),
+        ("У польській столиці пройшов марш.", "Warsaw"),
+    ],
+)
+def test_a_countrys_capital_named_without_its_name_is_that_city(blank, tmp_path, caption, capital) -> None:
+    points = {"Kyiv": (50.45, 30.52), "Moscow": (55.75, 37.62), "Minsk": (53.9, 27.57), "Warsaw": (52.23, 21.01)}
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert e is not None and haversine_km(e["lat"], e["lon"], *points[capital]) < 10, e
+    assert e["radius_km"] < 100 and capital in e["explanation"], e
+
+
+def test_a_capital_named_beside_its_city_keeps_the_country(blank, tmp_path) -> None:
+    # Moscow is named: "the Russian capital" still says Russia, so Moscow, Idaho takes no share.
+    _code, report = _locate(blank, "Moscow, the Russian capital, was attacked by drones.", tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], 55.75, 37.62) < 10 and not e["alternatives"], e
+    assert "share the name" not in e["explanation"], e
+
+
+def test_a_former_capital_is_not_the_one_the_country_has_now(gz) -> None:
+    cities = [p.name for p in _caption_places("Kharkiv, the former Ukrainian capital, was shelled.", gz)]
+    assert "Kyiv" not in cities and "Kharkiv" in cities, cities

@@ -40,6 +40,7 @@ from geoloc.places.offline import OWN_NAME_MATCH, SPELLING_MATCH, edit_match
 from geoloc.places.protocol import Gazetteer, Priors
 from geoloc.places.resolve import lies_in_any
 from geoloc.places.roads import CityRoad, city_roads
+from geoloc.places.sources import capital_names
 from geoloc.places.tables import CYRILLIC_COUNTRIES
 from geoloc.places.translit import ROMANISED_COUNTRIES, romanisations
 from geoloc.read.lemmas import dictionary_forms, is_russian, is_toponym
@@ -294,9 +295,24 @@ def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[i
     for i, m in enumerate(context.mentions):
         beside = [*found.values(), *(p for k, p in regions.items() if k > i)][:MAX_PRIOR_PLACES]
         hits = _caption_hits(m, beside, gazetteer) or _twin_towns(m, beside, gazetteer)
-        if hits and hits[0].geonameid not in {p.geonameid for p in found.values()}:
+        named = {p.geonameid for p in found.values()}
+        capitals = [(_capital(p, gazetteer) if p.kind == "country" else None) or p for p in hits] if m.capital else []
+        if capitals and capitals[0].geonameid not in named:
+            # "the Ukrainian capital": Kyiv; "Moscow, the Russian capital": Moscow is named and
+            # the country stays, which its namesakes abroad are weighed by
+            hits = capitals
+        if hits and hits[0].geonameid not in named:
             found[i] = hits[0]
     return found
+
+
+def _capital(country: Place, gazetteer: Gazetteer) -> Place | None:
+    """The capital of ``country``, matched by the name the caption gave the country, so the
+    sentence that names it is still found ("in the Ukrainian capital": Kyiv)."""
+    name = capital_names().get(country.country_code)
+    found = gazetteer.search(name, priors=Priors(country=country.country_code), fuzzy=False) if name else []
+    city = next((p for p in found if p.kind == "city" and p.country_code == country.country_code), None)
+    return replace(city, matched=country.matched) if city else None
 
 
 TWIN_TOWNS_KM = 25.0

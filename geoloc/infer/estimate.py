@@ -786,7 +786,7 @@ def _estimate(
             estimate = _from_caption(lat, lon, reach, sentence, f"puts it {km:.0f} km {way} of {p.name}")
             return _beside_tied_towns(estimate, p, context, context_places)
         named, share, others = p, 1.0, []
-        if p.kind == "city":
+        if p.kind == "city" and not _named_as_capital(context, p):  # a capital has no namesakes
             p, share, others = _caption_namesakes(p, context_places, context, home, gazetteer)
             km = mention_km(far, p) if far else None
         # "під Черніговом", "near Chernihiv", "the outskirts of": a caption places a photo about a
@@ -871,6 +871,12 @@ def _beside_tied_towns(
 PLACE_NOUNS = "town|village|city|settlement|region|territory|side|soil|border|crossing|checkpoint|port|capital"
 """English nouns of a place that a people's adjective may qualify: "the Russian town of Sudzha", "a
 Moldovan border crossing", "on the Polish side": there the adjective says where."""
+
+
+def _named_as_capital(context: ContextFacts | None, p: Place) -> bool:
+    """Whether the caption names ``p`` as its country's capital ("the Ukrainian capital"), by
+    the country's name, which is not the town's (``choice._capital``)."""
+    return any(m.capital and p.matched in m.readings for m in (context.mentions if context else ()))
 
 
 def _qualifies_a_place(country: Place, text: str) -> bool:

