@@ -1266,7 +1266,14 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             continue
         # "the Ukrainian capital", "Ukraine's capital"; "столиці України", "the capital of Russia"
         after = tokens[j].lower() if j < len(tokens) else ""
-        capital = after.startswith(CAPITAL_NOUNS) or governor.lower().startswith(CAPITAL_NOUNS[1:])
+        if len(words) > 1 and words[0].lower().startswith(CAPITAL_NOUNS[1:]):
+            governor, words = words[0], words[1:]  # "Столица Украины Киев": the noun opens the sentence
+        of_country = governor.lower().startswith(CAPITAL_NOUNS[1:])
+        if of_country and len(words) > 1:
+            # "у столиці України Києві": the country, then its capital's name beside it
+            phrases.append(_Phrase(words[0], cued, before, governor=governor, capital=not _former(before)))
+            words, governor, of_country = words[1:], "", False
+        capital = of_country or after.startswith(CAPITAL_NOUNS)
         capital = capital or [t.lower() for t in tokens[max(0, i - 2) : i]] == [CAPITAL_NOUNS[0], "of"]
         capital = capital and not _former(before)
         phrases.append(_Phrase(" ".join(words), cued, before, governor=governor, capital=capital))
