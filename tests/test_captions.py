@@ -780,6 +780,9 @@ def test_a_town_the_dictionary_lacks_is_offered_as_the_noun_it_is(phrase, after,
         ("Фота з Баранавічаў.", "Baranovichi"),  # genitive plural
         ("Акцыя ў Лідзе.", "Lida"),  # locative, д softened to дз
         ("Пажар у Магілёве.", "Mahilyow"),  # Магілёў: ў is в before an ending
+        # a sentence's first word no dictionary holds, in a sentence spelled in Belarusian
+        ("Жыхары Маладзечна выйшлі на вуліцы.", "Maladziečna"),
+        ("Жыхары Маладзечна.", "Maladziečna"),  # "жы": Russian writes "жи"
     ],
 )
 def test_a_belarusian_declined_town_name_is_found(gz, caption, town) -> None:

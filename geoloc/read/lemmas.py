@@ -242,6 +242,22 @@ def is_plain_word(word: str) -> bool:
     return False
 
 
+_BELARUSIAN_LETTERS_RE = re.compile(r"ў|[жшч]ы|(?=.*[ыэ]).*і", re.IGNORECASE | re.DOTALL)
+"""Belarusian spelling: "ў", which neither Ukrainian nor Russian has; "жы", "шы", "чы", which
+Russian spells "жи", "ши", "чи" and Ukrainian, without "ы", never writes; or "і" with "ы" or "э",
+which each of them has only one of."""
+
+
+def is_unknown_belarusian(word: str, sentence: str) -> bool:
+    """Whether ``word`` is a word of a Belarusian ``sentence`` that neither dictionary holds: no
+    dictionary in the registries reads Belarusian, so its plain words ("Жыхары", residents) are
+    unknown there as names are; in a sentence spelled in Belarusian, an unknown word is taken for
+    a plain one."""
+    if script_of(word) != SCRIPT_CYRILLIC or not _BELARUSIAN_LETTERS_RE.search(sentence):
+        return False
+    return not any(_analyzer(lang).word_is_known(word.lower()) for lang in LANGUAGES)
+
+
 TOWN_ADJECTIVE_ENDINGS = ("ський", "цький", "зький", "ский", "цкий", "зкий")
 """Endings of the adjectives Ukrainian and Russian make from a town's name ("Покровський",
 "Донецкий", "Запорізький"). A possessive adjective ("Миколаїв", Mykola's) spells like a town."""

@@ -32,7 +32,14 @@ from geoloc.model import (
     union_box,
 )
 from geoloc.read.coordinates import text_coordinates
-from geoloc.read.lemmas import attributed_noun, dictionary_forms, is_locative, is_plain_word, town_forms
+from geoloc.read.lemmas import (
+    attributed_noun,
+    dictionary_forms,
+    is_locative,
+    is_plain_word,
+    is_unknown_belarusian,
+    town_forms,
+)
 
 ROUTE_RE = re.compile(r"^(?:AP|SS|SP|[MМPРHНTТEЕAАNDBSL])-?\d{1,3}(?:-\d{1,2}){0,2}$", re.IGNORECASE)
 """Route numbers on signs: Ukrainian and Russian (М01, M-01, Р56, H07, T-25-01, А-240), European
@@ -1335,7 +1342,8 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                     forms = dictionary_forms(phrase, found.governor)
                 readings = (phrase, *forms)
                 first, _, tail = phrase.partition(" ")
-                opens = sentence.lstrip(_OPENING_MARKS).startswith(first) and is_plain_word(first)
+                plain = is_plain_word(first) or is_unknown_belarusian(first, sentence)
+                opens = sentence.lstrip(_OPENING_MARKS).startswith(first) and plain
                 if tail and (opens or first.lower().startswith(VENUE_NOUNS)):
                     # A sentence's first word is capitalised whatever it is ("Освобождение
                     # Угледара", "Прикордонний Білопілля"), and so is a venue's ("Arena Lviv"):
