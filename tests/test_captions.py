@@ -114,6 +114,8 @@ def test_a_caption_only_estimate_quotes_the_sentence_it_relied_on_and_is_wider_t
         ("Фото из Сум. Проверили журналисты в Брюсселе.", "Фото из Сум."),
         ("Взрывы в Орле ночью. Фото: очевидцы.", "Взрывы в Орле ночью."),
         ("Вибухи у Львові. Фото: ЛОВА.", "Вибухи у Львові."),
+        # the Belarusian name is held only romanised ("Asipovichy")
+        ("Фота сяброў. Выбух каля Асіповічаў.", "Выбух каля Асіповічаў."),
     ],
 )
 def test_the_sentence_quoted_is_found_by_the_name_as_written(blank, tmp_path, caption, quoted) -> None:
@@ -783,6 +785,7 @@ def test_a_town_the_dictionary_lacks_is_offered_as_the_noun_it_is(phrase, after,
         # a sentence's first word no dictionary holds, in a sentence spelled in Belarusian
         ("Жыхары Маладзечна выйшлі на вуліцы.", "Maladziečna"),
         ("Жыхары Маладзечна.", "Maladziečna"),  # "жы": Russian writes "жи"
+        ("Выбух каля Асіповічаў.", "Osipovichi"),  # its Belarusian name held only romanised
     ],
 )
 def test_a_belarusian_declined_town_name_is_found(gz, caption, town) -> None:

@@ -43,7 +43,7 @@ from geoloc.places.roads import CityRoad, city_roads
 from geoloc.places.sources import capital_names
 from geoloc.places.tables import CYRILLIC_COUNTRIES
 from geoloc.places.translit import ROMANISED_COUNTRIES, romanisations
-from geoloc.read.lemmas import dictionary_forms, is_russian, is_toponym
+from geoloc.read.lemmas import dictionary_forms, is_belarusian_spelling, is_russian, is_toponym
 from geoloc.read.mentions import stacked
 
 MIN_MATCH = 0.8
@@ -1142,6 +1142,8 @@ def romanised_alias(p: Place, reading: str, gazetteer: Gazetteer) -> bool:
         return normalise(reading) not in {normalise(x) for x in romanisations(matched)}
     if script_of(reading) != SCRIPT_CYRILLIC or script_of(matched) == SCRIPT_CYRILLIC:
         return False
+    if p.country_code == "BY" and is_belarusian_spelling(reading):
+        return False  # GeoNames holds many Belarusian towns' Belarusian names only romanised ("Asipovichy")
     spelt = {normalise(x) for x in romanisations(reading)}
     if p.kind == "admin1":  # a region goes by names held in Latin letters ("Кубань": Kuban, "Крим": Krym)
         return normalise(matched) not in spelt  # spelled otherwise: a former one ("Gor'kiy" for "Горки")

@@ -21,6 +21,7 @@ from geoloc.areas import resolve_areas
 from geoloc.common.geodesy import buffer_km, distance_km, haversine_km, offset_km
 from geoloc.common.text import (
     SCRIPT_CYRILLIC,
+    SCRIPT_LATIN,
     is_district_word,
     is_everyday_text,
     is_region_word,
@@ -101,6 +102,7 @@ from geoloc.places.offline import name_odds
 from geoloc.places.protocol import Gazetteer, Priors
 from geoloc.places.resolve import lies_in_any
 from geoloc.places.tables import CYRILLIC_COUNTRIES
+from geoloc.places.translit import romanisations
 from geoloc.read.mentions import sentences
 
 CONFLICT_KM = 50.0
@@ -1190,7 +1192,7 @@ def _naming_sentence(context: ContextFacts | None, place: Place) -> tuple[int, i
     if context is None:
         return None
     matched = place.matched or place.name
-    written = [re.escape(m.readings[0]) for m in context.mentions if matched in m.readings]
+    written = [re.escape(m.readings[0]) for m in context.mentions if _reads_as(m, matched)]
     said = re.compile(rf"(?<!\w)(?:{'|'.join(written)})(?!\w)") if written else None
     word = matched.split()[0].translate(_APOSTROPHES)
     stem = word[: max(4, len(word) - 3)].lower()  # "Чернігів" finds "Черніговом"
@@ -1202,6 +1204,17 @@ def _naming_sentence(context: ContextFacts | None, place: Place) -> tuple[int, i
         if at >= 0:
             return k, at, sentence
     return None
+
+
+def _reads_as(m: Mention, matched: str) -> bool:
+    """Whether one of the mention's readings is the name ``matched``, as written or romanised
+    ("Асіповічы" matched "Asipovichy", the only form of the Belarusian name the gazetteer holds)."""
+    if matched in m.readings:
+        return True
+    if script_of(matched) != SCRIPT_LATIN:
+        return False
+    key = normalise(matched)
+    return any(normalise(x) == key for reading in m.readings for x in romanisations(reading))
 
 
 def _sentence_naming(context: ContextFacts | None, place: Place) -> str:

@@ -248,12 +248,17 @@ Russian spells "жи", "ши", "чи" and Ukrainian, without "ы", never writes;
 which each of them has only one of."""
 
 
+def is_belarusian_spelling(text: str) -> bool:
+    """Whether ``text`` is spelled as Belarusian is, not as Ukrainian or Russian (``_BELARUSIAN_LETTERS_RE``)."""
+    return _BELARUSIAN_LETTERS_RE.search(text) is not None
+
+
 def is_unknown_belarusian(word: str, sentence: str) -> bool:
     """Whether ``word`` is a word of a Belarusian ``sentence`` that neither dictionary holds: no
     dictionary in the registries reads Belarusian, so its plain words ("Жыхары", residents) are
     unknown there as names are; in a sentence spelled in Belarusian, an unknown word is taken for
     a plain one."""
-    if script_of(word) != SCRIPT_CYRILLIC or not _BELARUSIAN_LETTERS_RE.search(sentence):
+    if script_of(word) != SCRIPT_CYRILLIC or not is_belarusian_spelling(sentence):
         return False
     return not any(_analyzer(lang).word_is_known(word.lower()) for lang in LANGUAGES)
 
