@@ -90,6 +90,10 @@ def test_a_weekday_or_a_photo_credit_is_not_a_place(blank, tmp_path) -> None:
         ("Брянской областью", "Брянская область"),
         ("России", "Россия"),
         ("Нижнем Новгороде", "Нижний Новгород"),
+        # a possessive adjective, which both dictionaries take for a plain one ("часовий", hourly)
+        ("Часового Яру", "Часів Яр"),
+        ("Часовим Яром", "Часів Яр"),
+        ("Часова Яра", "Часов Яр"),
     ],
 )
 def test_declined_names_have_their_dictionary_form_among_the_readings(declined, name) -> None:

@@ -129,6 +129,10 @@ def dictionary_forms(phrase: str, after: str = "") -> tuple[str, ...]:
                 if form != phrase and form not in forms:
                     forms.append(form)
     forms = forms[:MAX_FORMS]
+    if len(words) == 2 and (owner := _possessive(words[0])):
+        # "Часового Яру": a possessive adjective, which the dictionaries lemmatise as a plain one ("Часовий")
+        heads = dict.fromkeys(form.split()[-1] for form in forms)
+        forms += [f"{owner} {head}" for head in heads if f"{owner} {head}" not in forms]
     if len(words) == 1:
         stems = [_SK_TOWN_RE.sub(r"\1", phrase)]
         known = {lang: _analyzer(lang).word_is_known(phrase.lower()) for lang in LANGUAGES}
@@ -138,6 +142,24 @@ def dictionary_forms(phrase: str, after: str = "") -> tuple[str, ...]:
             stems += _belarusian_forms(phrase)
         forms += [town for town in dict.fromkeys(stems) if town != phrase and town not in forms]
     return tuple(forms)
+
+
+_POSSESSIVE_ENDINGS = (
+    (re.compile(r"(?:ов|ев)(?:ого|ому|им|ім)$"), "ів"),  # Ukrainian: "Часового Яру" -> Часів Яр
+    (re.compile(r"єв(?:ого|ому|им|ім)$"), "їв"),
+    (re.compile(r"(?<=ов|ев|ин)(?:а|у|ым|е)$"), ""),  # Russian: "Часова Яра" -> Часов Яр
+)
+"""The declined endings of a possessive adjective, the first word of names such as "Часів Яр"
+(Часов Яр): Ukrainian declines "Часів" as the adjective "Часовий" ("Часового", "Часовому"),
+Russian "Часов" by its short endings ("Часова", "Часову"), and neither dictionary holds them."""
+
+
+def _possessive(word: str) -> str | None:
+    """The nominative of a declined possessive adjective ("Часового" -> "Часів", "Часова" -> "Часов"), else None."""
+    for ending, nominative in _POSSESSIVE_ENDINGS:
+        if ending.search(word):
+            return ending.sub(nominative, word)
+    return None
 
 
 _BELARUSIAN_CASE_RE = re.compile(r"(?:амі|ямі|ах|ях|аў|яў|ам|ям|ом|ём|ем|ай|яй|аю|ою|ы|і|е|у|ю|а|я)$")
