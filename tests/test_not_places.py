@@ -370,6 +370,17 @@ def test_a_lone_three_letter_reading_is_no_confident_village(gz):
     assert e is not None and e.confidence >= 0.5 and "Ulm" in e.explanation
 
 
+def test_a_lone_reading_begun_in_a_small_letter_is_no_confident_village(gz):
+    # "herin", the end of a shop front's "...chérin", spells Hérin (France, 4,000 people); a sign
+    # writes a town's name with a capital. A large city read so keeps its confidence.
+    fragment = run(gz, mentions_from_spans([span("herin", 10, 0, LATIN_PASS)])).estimate
+    name = run(gz, mentions_from_spans([span("Hérin", 10, 0, LATIN_PASS)])).estimate
+    assert name is not None and "Hérin" in name.explanation
+    assert fragment is None or fragment.confidence < min(0.3, name.confidence / 2), (fragment, name)
+    city = run(gz, mentions_from_spans([span("hamburg", 10, 0, LATIN_PASS)])).estimate
+    assert city is not None and city.confidence >= 0.3 and "Hamburg" in city.explanation
+
+
 def test_a_direction_sign_read_only_fuzzily_says_less_than_one_read_exactly(gz):
     def towards(*names: str) -> float:
         spans = [span(n, 10, i, LATIN_PASS) for i, n in enumerate(names)]

@@ -145,6 +145,11 @@ name of some GeoNames town of 500 people or more, so such a reading ("oer" off a
 board: Or, Sweden) names a village by chance as easily as by design. The letters counted are those
 of the shorter of the reading and the name it matched: "ieEio" off a panorama's texture matched
 "Эйо" (Aígio) once "ie" was taken for an arrow glued to it, a three-letter match."""
+FRAGMENT_FACTOR = 0.3
+"""Confidence kept by a lone name read beginning with a small letter, under
+``IMPORTANT_POPULATION``: a sign writes a place's name with a capital or in capitals, so such a
+reading is the tail of a word whose start was lost ("herin" off a shop front's "...chérin":
+Hérin, France) or lettering of another kind."""
 OFF_PRIOR_FACTOR = 0.05
 """Weight kept by a namesake outside the country the evidence gives (``--country``, the sign's
 alphabet, the metadata, the caption) and far from every place named with it: such a prior is
@@ -1246,7 +1251,8 @@ def _lone_word_factor(r: Resolved, p: Place) -> float:
     "НАЛИВАЙКА" a bar as likely as a village of 700; a town talked about less than its name is
     used as a word, or a hamlet among the many that share names with brands and surnames, is the
     weaker reading. A city's name is common because the city is talked about ("Київ", "Paris"),
-    so it keeps its confidence.
+    so it keeps its confidence. A name begun in a small letter is likely a piece of a word
+    (``FRAGMENT_FACTOR``).
     """
     factor = 1.0
     if p.population < IMPORTANT_POPULATION and text_zipf(r.mention.text) >= WORD_NAME_ZIPF:
@@ -1258,6 +1264,10 @@ def _lone_word_factor(r: Resolved, p: Place) -> float:
         letters = min(letters, sum(ch.isalpha() for ch in p.matched))
     if letters < SHORT_NAME_LETTERS and p.population < IMPORTANT_POPULATION:
         factor *= SHORT_NAME_FACTOR
+    key = normalise(p.matched or p.name)
+    spelled = [x for x in r.mention.readings if normalise(x) == key]  # not "omarna", a letter lost off Comarna
+    if spelled and all(x[:1].islower() for x in spelled) and p.population < IMPORTANT_POPULATION:
+        factor *= FRAGMENT_FACTOR
     return factor
 
 
