@@ -94,6 +94,9 @@ def test_a_weekday_or_a_photo_credit_is_not_a_place(blank, tmp_path) -> None:
         ("Часового Яру", "Часів Яр"),
         ("Часовим Яром", "Часів Яр"),
         ("Часова Яра", "Часов Яр"),
+        # a town named in the plural that the dictionary knows only as a common noun (a jug)
+        ("Кринок", "Кринки"),
+        ("Алешек", "Алёшки"),
     ],
 )
 def test_declined_names_have_their_dictionary_form_among_the_readings(declined, name) -> None:
@@ -350,6 +353,8 @@ def test_a_persons_or_an_outlets_name_is_not_cut_to_a_place(gz, caption, wrongly
         ("Беспилотник сбит над Белгородским районом.", (50.597, 36.586), 40),
         ("Наслідки обстрілу Шосткинського району.", (51.863, 33.470), 40),  # Shostka: "-ин-" before "-ський"
         ("Shelling hit villages in the Kupiansk district overnight.", (49.710, 37.616), 40),
+        # Kreminna ("-нна"): not Crema in Italy ("Крема"), another form the adjective may be made from
+        ("Наши бойцы на Кременском направлении.", (49.048, 38.216), 80),
     ],
 )
 def test_a_towns_district_or_front_is_an_area_about_the_town(blank, tmp_path, caption, town, reach) -> None:
@@ -420,6 +425,8 @@ def test_an_adjective_qualifies_the_noun_it_agrees_with(adjective, noun, head) -
         ("Сумського", "Суми"),
         ("Покровському", "Покровськ"),
         ("Раменском", "Раменское"),
+        ("Кремінському", "Кремінна"),
+        ("Кременском", "Кременная"),
     ],
 )
 def test_a_towns_adjective_gives_the_towns_name_among_its_forms(adjective, town) -> None:
@@ -1142,3 +1149,22 @@ def test_a_capital_named_beside_its_city_keeps_the_country(blank, tmp_path) -> N
 def test_a_former_capital_is_not_the_one_the_country_has_now(gz, caption) -> None:
     cities = [p.name for p in _caption_places(caption, gz)]
     assert "Kyiv" not in cities and "Kharkiv" in cities, cities
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Позиции на левом берегу Днепра.",
+        "A boat on the Dnipro river at dawn.",
+        "Бої біля річки Оскіл.",  # Oskil is also a village on it
+    ],
+)
+def test_a_rivers_name_is_not_a_town(gz, caption) -> None:
+    # Dnipro the city lies on the Dnipro, but the river runs 2,000 km: its bank is anywhere on it.
+    assert not [p for p in _caption_places(caption, gz) if p.kind == "city"]
+
+
+def test_a_town_beside_a_rivers_bank_is_the_place(blank, tmp_path) -> None:
+    _code, report = _locate(blank, "Бої на лівому березі Дніпра, в районі Кринок.", tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], 46.73, 33.08) < 10, e  # Krynky, Kherson Oblast

@@ -109,6 +109,10 @@ def dictionary_forms(phrase: str, after: str = "") -> tuple[str, ...]:
             plural = bool({"plur", "Pltm"} & set(head.tag.grammemes))
             agree = {"nomn", "plur"} if plural or not head.tag.gender else {"nomn", head.tag.gender}
             lemmas = [(head.normal_form, agree)]
+            if "plur" in head.tag.grammemes and (many := head.inflect({"nomn", "plur"})) is not None:
+                # "в районі Кринок", "Алешек": a town named in the plural (Кринки, Алешки), which
+                # the dictionary knows only as a common noun, whose dictionary form is singular
+                lemmas.append((many.word, {"nomn", "plur"}))
             if head.tag.gender == "masc" and _case(head.tag) in _NEUTER_ALIKE and (neuter := _neuter(head)):
                 # "от Каменского" is Каменский or Каменское (Kamianske's Russian name): the
                 # masculine and neuter adjective share this case, and towns are named both ways.
@@ -359,6 +363,8 @@ def town_forms(adjective: str) -> tuple[str, ...]:
                     forms += [stem + ending for ending in _STEM_TOWN_ENDINGS]
                     if stem.endswith(("ан", "ян", "ин", "ен")):  # Судж-ан-ський, Шостк-ин-ський
                         forms += [stem[:-2] + "а", stem[:-2] + "о"]
+                    if stem.endswith(("ін", "ен", "ин")):  # Кремін-ський: Кремінна; Кремен-ский: Кременная
+                        forms += [stem + "на", stem + "ная"]
                     if stem.endswith("ів"):  # Ukrainian і for о in a closed syllable: Курахів-ський, Курахове
                         forms += [stem[:-2] + "ове", stem[:-2] + "ово"]
             if base.endswith("зьк"):  # Запоріз-ький: Запоріжжя; Ризький: Рига

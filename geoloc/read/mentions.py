@@ -956,6 +956,26 @@ SETTLEMENT_WORDS_MAX = 2
 """Words of a settlement noun or its abbreviation between a location word and the name ("н. п.")."""
 
 
+_RIVER_RE = re.compile(
+    r"(?:річк\w*|річц\w*|рік[аиіуо]\w*|ріц\w*|рек[аиеуо]й?|речк\w*|river|берег\w*|берез[іи])",
+    re.IGNORECASE,
+)
+"""A river or its bank before a name ("річки Дніпро", "реки Днепр", "на лівому березі Дніпра", "на
+левом берегу Днепра", "the banks of the Dnipro"): the name is the river's, which a town may share
+(Dnipro; Oskil, Sula, Psel, Desna are villages too)."""
+
+
+def _names_a_river(tokens: Sequence[str], i: int, j: int) -> bool:
+    """Whether the name ``tokens[i:j]`` is a river's: after a river or bank noun ("на березі
+    Дніпра", "the bank of the Dnipro", "река Днепр"), or before "river" ("the Dnipro river")."""
+    before = [t.lower() for t in tokens[max(0, i - 3) : i]]
+    while before and before[-1] in ("the", "of"):
+        before.pop()
+    after = tokens[j].lower() if j < len(tokens) else ""
+    banks = bool(before) and (before[-1] in ("bank", "banks") or _RIVER_RE.fullmatch(before[-1]) is not None)
+    return banks or after in ("river", "river's")
+
+
 STREET_NOUNS = (
     "вулиц", "проспект", "бульвар", "провул", "площ", "шосе", "набережн", "узвіз", "майдан",
     "улиц", "переул", "шоссе", "узвоз",
@@ -1236,6 +1256,9 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
                 break
         if i and (tokens[i - 1].lower().startswith(STREET_NOUNS) or tokens[i - 1].lower() in STREET_ABBREVIATIONS):
             i = j  # "на улице Щорса": a street's name
+            continue
+        if _names_a_river(tokens, i, j):
+            i = j  # "на лівому березі Дніпра": the river
             continue
         if _names_a_ship_or_unit(tokens, i, j):
             i = j  # "the cruiser Moskva", "полку «Азов»": a ship's or a formation's name
