@@ -1168,3 +1168,19 @@ def test_a_town_beside_a_rivers_bank_is_the_place(blank, tmp_path) -> None:
     _code, report = _locate(blank, "Бої на лівому березі Дніпра, в районі Кринок.", tmp_path)
     e = report["photos"][0]["estimate"]
     assert haversine_km(e["lat"], e["lon"], 46.73, 33.08) < 10, e  # Krynky, Kherson Oblast
+
+
+@pytest.mark.parametrize(
+    ("caption", "towns"),
+    [
+        # a region named alone is all of it: Sudzha and Rylsk lie near Kursk Oblast's western edge
+        ("Bombing in Kursk region.", [(51.19, 35.27), (51.57, 34.68), (51.74, 36.19)]),
+        # the Donbas is Donetsk and Luhansk Oblasts: Donetsk, Kramatorsk, Luhansk, Sievierodonetsk
+        ("Бої на Донбасі.", [(48.02, 37.80), (48.72, 37.56), (48.57, 39.31), (48.95, 38.49)]),
+        ("Fighting in the Donbas region.", [(48.02, 37.80), (48.57, 39.31)]),
+    ],
+)
+def test_a_region_named_alone_is_all_of_it(blank, tmp_path, caption, towns) -> None:
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert e is not None and all(haversine_km(e["lat"], e["lon"], *t) <= e["radius_km"] for t in towns), e

@@ -1161,7 +1161,31 @@ def _caption_region(
         whole = _home_geometry(place.country_code) if place.geonameid not in across else None
         if whole is not None:
             shape, what = whole, place.name  # the whole country: a radius that reaches all of it
+    if shape is None and place.kind == "admin1":
+        shape, what = _whole_regions(place, gazetteer)
     return (shape, what) if shape is not None else None
+
+
+def _whole_regions(place: Place, gazetteer: Gazetteer) -> tuple[BaseGeometry | None, str]:
+    """All of the region a caption names alone, and of every region of its country the name names
+    alike ("Donbas": Donetsk and Luhansk Oblasts), with their names; (None, "") without outlines."""
+    name = normalise(place.matched or place.name)
+    regions = [place] + [
+        q
+        for q in gazetteer.search(place.matched or place.name, fuzzy=False, limit=10)
+        if q.kind == "admin1"
+        and q.country_code == place.country_code
+        and q.geonameid != place.geonameid
+        and q.match >= EXACT_MATCH
+        and normalise(q.matched or q.name) == name
+    ]
+    try:
+        areas = resolve_areas(named=regions)
+    except RegionError:
+        return None, ""
+    if not areas:
+        return None, ""
+    return shapely.union_all([a.geometry for a in areas]), " and ".join(q.name for q in regions)
 
 
 def _within(shape: BaseGeometry, what: str, sentence: str) -> Estimate:

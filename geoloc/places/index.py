@@ -267,6 +267,8 @@ def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector,
             col.name(gid, _vernacular_region_name(adjective), ALTERNATE)
         for byname in REGION_BYNAMES.get(key, ()):
             col.name(gid, byname, ALTERNATE)
+            if byname.isascii() and not byname.isupper():  # "the Donbas region", "Bukovina region"; not "DPR"
+                col.name(gid, f"{byname} Region", ALTERNATE)
     abbreviations = {("US", k): v for k, v in US_STATE_ABBREVIATIONS.items()}
     abbreviations.update({("AU", k): v for k, v in AU_STATE_ABBREVIATIONS.items()})
     for row in col.places:

@@ -181,6 +181,9 @@ REGION_TYPE_SUFFIX = {
 
 # Regions' everyday names that no rule makes from their official ones, by (country, GeoNames
 # admin-1 code), as the news writes them: "пожар в Подмосковье", "на Прикарпатті".
+DONBAS = ("Донбас", "Донбасс", "Donbas", "Donbass")
+"""The Donbas: Donetsk and Luhansk Oblasts together, the region the war's news names most."""
+
 REGION_BYNAMES: dict[tuple[str, str], tuple[str, ...]] = {
     ("RU", "47"): ("Подмосковье", "Podmoskovye"),  # Moscow Oblast
     ("RU", "42"): ("Ленобласть",),  # Leningrad Oblast
@@ -200,8 +203,10 @@ REGION_BYNAMES: dict[tuple[str, str], tuple[str, ...]] = {
     ("BY", "06"): ("Магілёўская вобласць", "Магілёўскай вобласці", "Магілёўшчына"),
     ("BY", "07"): ("Віцебская вобласць", "Віцебскай вобласці", "Віцебшчына"),
     # the self-proclaimed republics named after the two oblasts, as reports from and about the
-    # occupied parts write them ("Горловка, ДНР", "in the so-called LPR")
+    # occupied parts write them ("Горловка, ДНР", "in the so-called LPR"); and the Donbas, which
+    # is both oblasts, so its names are each one's (a caption naming it means either)
     ("UA", "05"): (
+        *DONBAS,
         "ДНР",
         "DNR",
         "DPR",
@@ -210,6 +215,7 @@ REGION_BYNAMES: dict[tuple[str, str], tuple[str, ...]] = {
         "Donetsk People's Republic",
     ),  # Donetsk Oblast
     ("UA", "14"): (
+        *DONBAS,
         "ЛНР",
         "LNR",
         "LPR",
