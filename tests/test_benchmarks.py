@@ -75,6 +75,32 @@ def test_common_names_tiny_run(tmp_path: Path) -> None:
     assert sum(int(cells[1]) for cells in rows) == 6
 
 
+def _corpus(folder: Path, gold: list[tuple[str, float, float]]) -> Path:
+    """A corpus in LGL's format: one article naming each toponym, with its gold point."""
+    tops = "".join(
+        f"<toponym><phrase>{name}</phrase><gaztag><lat>{lat}</lat><lon>{lon}</lon></gaztag></toponym>"
+        for name, lat, lon in gold
+    )
+    folder.mkdir()
+    path = folder / "lgl.xml"
+    path.write_text(f"<articles><article><text>x</text><toponyms>{tops}</toponyms></article></articles>")
+    return path
+
+
+def test_namesake_exponent_fits_the_corpus(tmp_path: Path) -> None:
+    """The exponent is the one the gold towns make likeliest: high when news names the largest of
+    each name, none when it names smaller ones."""
+    largest = [("Alexandria", 31.20, 29.92), ("Odesa", 46.48, 30.73), ("Paris", 48.85, 2.35)]
+    smaller = [("Alexandria", 38.80, -77.05), ("Odesa", 31.87, -102.34), ("Paris", 33.66, -95.55)]
+
+    def best(corpus: Path) -> float:
+        out = _run(BENCHMARK_DIR / "namesake_exponent.py", "--corpus", str(corpus), cwd=tmp_path)
+        row = next(line for line in out.splitlines() if line.startswith("| all |"))
+        return float(row.split("|")[3])
+
+    assert best(_corpus(tmp_path / "a", largest)) >= 1.0 and best(_corpus(tmp_path / "b", smaller)) < 0.5
+
+
 def test_written_captions_run(tmp_path: Path) -> None:
     """The written captions: every language and set counted, in both modes, and the answers bounded."""
     out = _run(BENCHMARK_DIR / "written_captions.py", cwd=tmp_path)

@@ -34,6 +34,7 @@ from geoloc.infer.calibration import CALIBRATED_MAX, calibrate
 from geoloc.infer.candidates import place_radius_km, rank_candidates
 from geoloc.infer.choice import (
     ANCHOR_KM_CAP,
+    CAPTION_POPULATION_EXPONENT,
     EXACT_MATCH,
     FAR_HAMLET_ODDS,
     FARTHEST_DESTINATION_KM,
@@ -1521,8 +1522,9 @@ def _namesake_shares(
     }
 
     def weight(q: Place) -> float:
-        named_so = name_odds(q, written) ** NAMESAKE_POPULATION_EXPONENT if written else q.match
-        w = namesake_weight(q) * named_so * odds.get(q.geonameid, 1.0)
+        exponent = CAPTION_POPULATION_EXPONENT if written else NAMESAKE_POPULATION_EXPONENT
+        named_so = name_odds(q, written) ** exponent if written else q.match
+        w = namesake_weight(q, exponent) * named_so * odds.get(q.geonameid, 1.0)
         if unit_abroad(r.mention.distance_unit, q):
             w *= UNIT_ABROAD_ODDS
         if far_hamlet(r.mention, q):
