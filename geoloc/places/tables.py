@@ -179,11 +179,11 @@ REGION_TYPE_SUFFIX = {
     "Avtonomnyy Okrug": "Autonomous Okrug",
 }
 
-# Regions' everyday names that no rule makes from their official ones, by (country, GeoNames
-# admin-1 code), as the news writes them: "пожар в Подмосковье", "на Прикарпатті".
 DONBAS = ("Донбас", "Донбасс", "Donbas", "Donbass")
 """The Donbas: Donetsk and Luhansk Oblasts together, the region the war's news names most."""
 
+# Regions' everyday names that no rule makes from their official ones, by (country, GeoNames
+# admin-1 code), as the news writes them: "пожар в Подмосковье", "на Прикарпатті".
 REGION_BYNAMES: dict[tuple[str, str], tuple[str, ...]] = {
     ("RU", "47"): ("Подмосковье", "Podmoskovye"),  # Moscow Oblast
     ("RU", "42"): ("Ленобласть",),  # Leningrad Oblast

@@ -962,7 +962,7 @@ _RIVER_RE = re.compile(
 )
 """A river or its bank before a name ("річки Дніпро", "реки Днепр", "на лівому березі Дніпра", "на
 левом берегу Днепра", "the banks of the Dnipro"): the name is the river's, which a town may share
-(Dnipro; Oskil, Sula, Psel, Desna are villages too)."""
+(Dnipro; Oskil, Desna and Psel are villages too)."""
 
 
 def _names_a_river(tokens: Sequence[str], i: int, j: int) -> bool:
@@ -1311,7 +1311,7 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
     return phrases
 
 
-_FORMER_RE = re.compile(r"(?:former|old|колишн\w+|бывш\w+|был(?:ой|ая|ую|ом|ая))", re.IGNORECASE)
+_FORMER_RE = re.compile(r"(?:former|old|колишн\w+|бывш\w+|был(?:ой|ая|ую|ом))", re.IGNORECASE)
 """Words before a capital that make it a former one ("the former Ukrainian capital Kharkiv",
 "колишня столиця України"): not the capital a country has now."""
 
