@@ -1184,3 +1184,11 @@ def test_a_region_named_alone_is_all_of_it(blank, tmp_path, caption, towns) -> N
     _code, report = _locate(blank, caption, tmp_path)
     e = report["photos"][0]["estimate"]
     assert e is not None and all(haversine_km(e["lat"], e["lon"], *t) <= e["radius_km"] for t in towns), e
+
+
+def test_a_town_in_brackets_after_a_quoted_name_is_its_home(blank, tmp_path) -> None:
+    # Donetsk's and Kyiv's clubs play in Lviv: the towns in brackets are the clubs' homes.
+    caption = "«Шахтар» (Донецьк) переміг «Динамо» (Київ) з рахунком 2:1 на «Арені Львів». Фото: ФК Шахтар"
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], 49.84, 24.03) < 20, e

@@ -1077,6 +1077,10 @@ WHENCE_WORDS = frozenset(
 """The word pairs before the place fire or an attack came from ("обстріли з боку Енергодара",
 "обстрел со стороны Харькова", "shelling from the direction of Belgorod"): whence, not where the
 photo is; the place weighs as a reporting word's."""
+HOME_QUOTES = '»”"'
+"""Closing quotes before a town in brackets that make the town the home of what they name: a club
+("«Шахтар» (Донецьк) переміг «Динамо» (Київ)", "Zorya (Luhansk)"), a company or a unit, which
+play, work and fight elsewhere; the place weighs as a reporting word's."""
 EARLIER_WORDS = ("earlier", "previously", "раніше", "напередодні", "ранее", "накануне")
 """First words of a sentence about another time than the photo's ("Ранее митинг прошел в Москве",
 "Earlier, a strike hit Kharkiv"): its places weigh as a reporting word's."""
@@ -1129,7 +1133,8 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
     photo, one for a sentence about it, three for a photo or event word just before it ("footage
     from X", "Фото з X", "удар по X"), three fewer for a reporting word ("speaking in X"), for
     the home of people the caption names ("Побратими з Житомирщини"), for where fire came from
-    ("з боку Енергодара") or in a sentence about an earlier time ("Ранее митинг прошел в Москве").
+    ("з боку Енергодара"), for the home of a club or company named in quotes before it ("«Шахтар»
+    (Донецьк)") or in a sentence about an earlier time ("Ранее митинг прошел в Москве").
     A credit ("Джерело: Еспресо") names no place. Names never run across a comma ("Sumy, Kharkiv")."""
     words = _WORD_RE.findall(sentence)
     earlier = bool(words) and words[0].lower() in EARLIER_WORDS
@@ -1142,6 +1147,8 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
         if label and label[0] in SOURCE_LABELS and marks[at - 1] == ":":
             continue  # "Джерело: Еспресо": a credit
         bonus = in_sentence + 2 * int(_about_photo(clause))
+        home = at > 0 and marks[at - 1] == "(" and clauses[at - 1].rstrip().endswith(tuple(HOME_QUOTES))
+        bonus -= 3 * home  # "«Шахтар» (Донецьк)": the club's home
         for phrase in _clause_phrases(clause, max_words):
             near = [w.lower() for w in phrase.before]
             strength = 2 * phrase.cued + bonus
