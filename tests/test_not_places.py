@@ -380,6 +380,18 @@ def test_a_lone_reading_begun_in_a_small_letter_is_no_confident_village(gz):
     city = run(gz, mentions_from_spans([span("hamburg", 10, 0, LATIN_PASS)])).estimate
     assert city is not None and city.confidence >= 0.3 and "Hamburg" in city.explanation
 
+    # A row with its distance is a sign's destination whatever the case its letters were read in
+    # ("ÎNSURĂŢEI 216" read "insuratei"), and Cyrillic capitals mostly look like small letters.
+    def confidence(*spans: TextSpan) -> float:
+        e = run(gz, mentions_from_spans(list(spans))).estimate
+        assert e is not None, spans
+        return e.confidence
+
+    assert confidence(span("insuratei", 10, 0, LATIN_PASS), span("216", 120, 0, LATIN_PASS)) == confidence(
+        span("Însurăţei", 10, 0, LATIN_PASS), span("216", 120, 0, LATIN_PASS)
+    )
+    assert confidence(span("липки", 10, 0)) == confidence(span("ЛИПКИ", 10, 0))
+
 
 def test_a_direction_sign_read_only_fuzzily_says_less_than_one_read_exactly(gz):
     def towards(*names: str) -> float:

@@ -147,10 +147,10 @@ board: Or, Sweden) names a village by chance as easily as by design. The letters
 of the shorter of the reading and the name it matched: "ieEio" off a panorama's texture matched
 "Эйо" (Aígio) once "ie" was taken for an arrow glued to it, a three-letter match."""
 FRAGMENT_FACTOR = 0.3
-"""Confidence kept by a lone name read beginning with a small letter, under
-``IMPORTANT_POPULATION``: a sign writes a place's name with a capital or in capitals, so such a
-reading is the tail of a word whose start was lost ("herin" off a shop front's "...chérin":
-Hérin, France) or lettering of another kind."""
+"""Confidence kept by a lone Latin name read beginning with a small letter, without a distance,
+under ``IMPORTANT_POPULATION`` (``_fragment``): a sign writes a place's name with a capital or in
+capitals, so such a reading is the tail of a word whose start was lost ("herin" off a shop
+front's "...chérin": Hérin, France) or lettering of another kind."""
 OFF_PRIOR_FACTOR = 0.05
 """Weight kept by a namesake outside the country the evidence gives (``--country``, the sign's
 alphabet, the metadata, the caption) and far from every place named with it: such a prior is
@@ -1289,11 +1289,24 @@ def _lone_word_factor(r: Resolved, p: Place) -> float:
         letters = min(letters, sum(ch.isalpha() for ch in p.matched))
     if letters < SHORT_NAME_LETTERS and p.population < IMPORTANT_POPULATION:
         factor *= SHORT_NAME_FACTOR
-    key = normalise(p.matched or p.name)
-    spelled = [x for x in r.mention.readings if normalise(x) == key]  # not "omarna", a letter lost off Comarna
-    if spelled and all(x[:1].islower() for x in spelled) and p.population < IMPORTANT_POPULATION:
+    if _fragment(r, p) and p.population < IMPORTANT_POPULATION:
         factor *= FRAGMENT_FACTOR
     return factor
+
+
+def _fragment(r: Resolved, p: Place) -> bool:
+    """Whether every reading that spells ``p`` exactly is Latin and begins with a small letter, on
+    a row without a distance (``FRAGMENT_FACTOR``). Not a Cyrillic reading, whose capitals and small
+    letters mostly share their shapes ("липки" off "ЛИПКИ"); not a row with its distance, a sign's
+    destination whatever its letters' case ("insuratei 216"); not "omarna", a letter lost off
+    Comarna, which matches only fuzzily."""
+    key = normalise(p.matched or p.name)
+    spelled = [x for x in r.mention.readings if normalise(x) == key]
+    return (
+        bool(spelled)
+        and r.mention.distance_km is None
+        and all(x[:1].islower() and script_of(x) == SCRIPT_LATIN for x in spelled)
+    )
 
 
 def _destinations(resolved: Sequence[Resolved], chosen: Sequence[Place], rows: Sequence[Mention]) -> set[int]:
