@@ -1192,3 +1192,22 @@ def test_a_town_in_brackets_after_a_quoted_name_is_its_home(blank, tmp_path) -> 
     _code, report = _locate(blank, caption, tmp_path)
     e = report["photos"][0]["estimate"]
     assert haversine_km(e["lat"], e["lon"], 49.84, 24.03) < 20, e
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        ("Residents queue in Russian-occupied Melitopol.", "Melitopol"),
+        ("A market in Ukrainian-controlled Kherson.", "Kherson"),
+        ("Shelling in Russian-held Donetsk.", "Donetsk"),
+        # a name with a small-letter word inside it stays whole
+        ("Fans in Rostov-on-Don.", "Rostov-on-Don"),
+    ],
+)
+def test_an_adjective_made_with_a_hyphen_is_not_part_of_the_name_after_it(gz, caption, town) -> None:
+    assert town in [p.name for p in _caption_places(caption, gz)]
+
+
+def test_the_crimean_peninsula_is_crimea(gz) -> None:
+    names = [p.name for p in _caption_places("A Russian soldier in the Russian-annexed Crimean peninsula.", gz)]
+    assert "Autonomous Republic of Crimea" in names, names

@@ -965,6 +965,19 @@ _RIVER_RE = re.compile(
 (Dnipro; Oskil, Desna and Psel are villages too)."""
 
 
+def _compound_adjective(token: str) -> bool:
+    """Whether a capitalised hyphenated word ends in a small-letter word, as an adjective made of a
+    name and a participle does ("Russian-occupied", "Kremlin-backed", "Ukrainian-controlled"),
+    and a name does not ("Rostov-on-Don", "Kupiansk-Vuzlovyi", "Ivano-Frankivsk")."""
+    *_, last = token.split("-")
+    return "-" in token and len(last) >= COMPOUND_TAIL_LETTERS and last.islower()
+
+
+COMPOUND_TAIL_LETTERS = 3
+"""Fewest letters of the small-letter word ending an adjective compound: "-held", "-led"; not the
+"-on-" or "-de-" inside a name."""
+
+
 def _names_a_river(tokens: Sequence[str], i: int, j: int) -> bool:
     """Whether the name ``tokens[i:j]`` is a river's: after a river or bank noun ("на березі
     Дніпра", "the bank of the Dnipro", "река Днепр"), or before "river" ("the Dnipro river")."""
@@ -1254,6 +1267,9 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             continue
         # A sentence's first word is capitalised: "Поблизу Асіно" is a location word and a name.
         if not tokens[i][:1].isupper() or is_common_word(word) or word.lower() in LOCATION_CUES:
+            i += 1
+            continue
+        if _compound_adjective(tokens[i]):  # "in Russian-occupied Melitopol": the name follows
             i += 1
             continue
         j = i
