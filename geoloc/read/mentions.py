@@ -1349,9 +1349,12 @@ def _capital_adjective(tokens: Sequence[str], i: int) -> str | None:
     capital noun follows it ("в российской столице", "Українська столиця"), else None."""
     word = tokens[i].lower()
     following = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
-    if not following.startswith(CAPITAL_NOUNS[1:]):
-        return None
-    return next((country for stem, country in PEOPLE_ADJECTIVES.items() if word.startswith(stem)), None)
+    return _people_country(word) if following.startswith(CAPITAL_NOUNS[1:]) else None
+
+
+def _people_country(word: str) -> str | None:
+    """The country ``word`` is the people's adjective of, by its stem (``PEOPLE_ADJECTIVES``), else None."""
+    return next((country for stem, country in PEOPLE_ADJECTIVES.items() if word.lower().startswith(stem)), None)
 
 
 def context_facts(text: str, source: str = "caption", max_words: int = 4) -> ContextFacts:
@@ -1443,9 +1446,9 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
             if phrases:
                 borders.append(phrases[-1])  # "Russia's Bryansk region" -> "Bryansk region"
     for m in _BORDER_ADJECTIVE_RE.finditer(text):  # "біля російського кордону", "the Polish border"
-        stem = next((st for st in PEOPLE_ADJECTIVES if m.group(1).lower().startswith(st)), None)
-        if stem is not None and PEOPLE_ADJECTIVES[stem] not in borders:
-            borders.append(PEOPLE_ADJECTIVES[stem])
+        country = _people_country(m.group(1))
+        if country is not None and country not in borders:
+            borders.append(country)
     border_km = None
     if near := _BORDER_DISTANCE_RE.search(text):
         number, unit = _figure(near)
