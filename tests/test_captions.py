@@ -435,6 +435,54 @@ def test_a_towns_adjective_gives_the_towns_name_among_its_forms(adjective, town)
     assert town in town_forms(adjective)
 
 
+@pytest.mark.parametrize(
+    ("russian", "ukrainian"),
+    [
+        ("Андреевка", "Андріївка"),
+        ("Новопрокоповка", "Новопрокопівка"),
+        ("Нескучное", "Нескучне"),
+        ("Невельское", "Невельське"),
+        ("Очеретино", "Очеретине"),
+        ("Спорное", "Спірне"),  # і for о in a closed syllable
+        ("Клещеевка", "Кліщіївка"),
+        ("Работино", "Роботине"),
+        ("Дробышево", "Дробишеве"),
+    ],
+)
+def test_a_russian_village_name_gives_its_ukrainian_spelling(russian, ukrainian) -> None:
+    from geoloc.read.lemmas import ukrainian_spellings
+
+    assert ukrainian in ukrainian_spellings(russian)
+
+
+@pytest.mark.parametrize("name", ["Москва", "Київ", "Kurakhove", "Нова Каховка"])
+def test_a_name_without_a_russian_ending_gives_no_ukrainian_spelling(name) -> None:
+    from geoloc.read.lemmas import ukrainian_spellings
+
+    assert ukrainian_spellings(name) == ()
+
+
+@pytest.mark.parametrize(
+    ("caption", "village"),
+    [
+        ("Бои за Новопрокоповку продолжаются.", (47.41, 35.84)),  # Новопрокопівка in GeoNames
+        ("Наши штурмовики под Клещеевкой Донецкой области.", (48.53, 37.96)),  # Klishchiivka by Bakhmut
+        ("Артиллерия на Запорожском направлении, у Новопрокоповки.", (47.41, 35.84)),  # in that front
+    ],
+)
+def test_a_ukrainian_village_named_in_russian_is_found(blank, tmp_path, caption, village) -> None:
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], *village) < 10
+    assert "Нов" in e["explanation"] or "Клещ" in e["explanation"]  # the sentence is quoted
+
+
+def test_an_everyday_russian_word_is_no_ukrainian_village(blank, tmp_path) -> None:
+    # "Доброе" (good) spelled in Ukrainian is Dobre, a village's name
+    _code, report = _locate(blank, "Доброе утро, подписчики! Сегодня будет тепло.", tmp_path)
+    assert report["photos"][0]["estimate"] is None
+
+
 def _places_offered(e: dict) -> list[tuple[float, float]]:
     return [(e["lat"], e["lon"]), *((a["lat"], a["lon"]) for a in e["alternatives"])]
 
@@ -465,6 +513,29 @@ def test_a_region_written_with_a_town_leaves_its_far_namesakes_out(blank, tmp_pa
     e = report["photos"][0]["estimate"]
     assert haversine_km(e["lat"], e["lon"], 50.28, 35.98) < 25
     assert not any(haversine_km(*p, 49.81, 24.90) < 50 for p in _places_offered(e))  # Zolochiv near Lviv
+
+
+@pytest.mark.parametrize(
+    ("caption", "region"),
+    [
+        ("Ситуация возле Спорного Донецкой области.", (48.0, 37.8)),  # Spornoye: in Magadan Oblast
+        ("Shelling of Pyatykhatky, Zaporizhzhia region, overnight.", (47.5, 35.6)),  # a town near Dnipro
+        ("Обстріл Пʼятихаток (Запорізька область).", (47.5, 35.6)),
+    ],
+)
+def test_a_town_written_with_its_region_is_looked_for_there_only(blank, tmp_path, caption, region) -> None:
+    # The region says which town of the name is meant: a namesake elsewhere is not it, and where
+    # the gazetteer knows none there, the region itself is the answer.
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], *region) < 150
+    assert all(haversine_km(*p, *region) < 300 for p in _places_offered(e))
+
+
+def test_a_region_elsewhere_in_the_sentence_does_not_say_which_town(blank, tmp_path) -> None:
+    _code, report = _locate(blank, "Refugees from the Donetsk region arrived in Lviv by train.", tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], 49.84, 24.03) < 25
 
 
 @pytest.mark.parametrize(

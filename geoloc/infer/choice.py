@@ -43,7 +43,13 @@ from geoloc.places.roads import CityRoad, city_roads
 from geoloc.places.sources import capital_names
 from geoloc.places.tables import CYRILLIC_COUNTRIES
 from geoloc.places.translit import ROMANISED_COUNTRIES, romanisations
-from geoloc.read.lemmas import dictionary_forms, is_belarusian_spelling, is_russian, is_toponym
+from geoloc.read.lemmas import (
+    dictionary_forms,
+    is_belarusian_spelling,
+    is_russian,
+    is_toponym,
+    ukrainian_spellings,
+)
 from geoloc.read.mentions import stacked
 
 MIN_MATCH = 0.8
@@ -297,9 +303,17 @@ def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[i
     """The place each mention of a caption names, keyed by the mention's position, one mention
     per place; each weighed beside the places found before it and ``regions`` found after it."""
     found: dict[int, Place] = {}
+    before_regions = _before_regions(context, regions)
     for i, m in enumerate(context.mentions):
         beside = [*found.values(), *(p for k, p in regions.items() if k > i)][:MAX_PRIOR_PLACES]
         hits = _caption_hits(m, beside, gazetteer) or _twin_towns(m, beside, gazetteer)
+        qualifiers = _qualifiers(m, before_regions)
+        if qualifiers and hits and hits[0].kind == "city":
+            # "Спорного Донецкой области", "Bakhmut, Donetsk region": the town of that name there,
+            # or none the gazetteer knows; not a namesake across the country or in another one.
+            hits = [p for p in hits if lies_in_any(p, qualifiers)]
+        if not hits:
+            hits = _ukrainian_village(m, beside, gazetteer, qualifiers)
         named = {p.geonameid for p in found.values()}
         capitals = [(_capital(p, gazetteer) if p.kind == "country" else None) or p for p in hits] if m.capital else []
         if capitals and capitals[0].geonameid not in named:
@@ -309,6 +323,62 @@ def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[i
         if hits and hits[0].geonameid not in named:
             found[i] = hits[0]
     return found
+
+
+def _ukrainian_village(
+    m: Mention, beside: Sequence[Place], gazetteer: Gazetteer, qualifiers: Sequence[Place]
+) -> list[Place]:
+    """The Ukrainian places a Russian name names by its Ukrainian spelling, when it names no place
+    as written ("в районе Работино": Роботине), in the region written with it if one is.
+
+    Russian-language news names Ukraine's villages in Russian; GeoNames holds most villages by
+    their Ukrainian name only (``ukrainian_spellings``). Tried only when the Russian name names
+    nothing, so a village of that name in Russia, or a town GeoNames also files by its Russian
+    name, keeps its namesakes as they are."""
+    if _everyday(m):  # "Доброе утро": good morning, not Dobre
+        return []
+    spellings = dict.fromkeys(u for reading in m.readings for u in ukrainian_spellings(reading))
+    for spelling in spellings:
+        found = [
+            p
+            for p in gazetteer.search(spelling, priors=Priors(places=beside), limit=NAMESAKE_LIMIT, fuzzy=False)
+            if p.match >= EXACT_MATCH and p.kind == "city" and p.country_code == "UA"
+        ]
+        found = [p for p in found if lies_in_any(p, qualifiers)] if qualifiers else found
+        if found:
+            return found
+    return []
+
+
+_QUALIFIER_GAP = r"\s*(?:,|\(|\b(?:in|in the|у|в|на)\b)?\s*"
+"""What may stand between a town and the region that says which one it is: "Спорного Донецкой
+области", "Bakhmut, Donetsk region", "Bakhmut (Donetsk Oblast)", "Bakhmut in the Donetsk region",
+"у Бахмуті на Донеччині"."""
+QUALIFIER_CHARS = 80
+"""How much text before a region's name is searched for the town it qualifies: a town's name and
+the words between, with room to spare."""
+
+
+QUALIFIED_TIMES = 20
+"""Most places one region's name is looked before: a caption writes a region a few times; a text
+that writes it thousands of times would make every name's check as long."""
+
+
+def _before_regions(context: ContextFacts, regions: dict[int, Place]) -> list[tuple[str, Place]]:
+    """The text right before each place a region is written, with the region: found once per
+    caption, so that each of its names is then matched against a few short strings."""
+    out = []
+    for k, region in regions.items():
+        written = re.escape(context.mentions[k].readings[0])
+        for hit in itertools.islice(re.finditer(rf"(?<!\w){written}(?!\w)", context.text), QUALIFIED_TIMES):
+            out.append((context.text[max(0, hit.start() - QUALIFIER_CHARS) : hit.start()], region))
+    return out
+
+
+def _qualifiers(town: Mention, before_regions: Sequence[tuple[str, Place]]) -> list[Place]:
+    """The regions the caption writes right after ``town``, saying which town it is."""
+    right_before = re.compile(rf"(?<!\w){re.escape(town.readings[0])}{_QUALIFIER_GAP}$", re.IGNORECASE)
+    return [region for before, region in before_regions if right_before.search(before)]
 
 
 def _capital(country: Place, gazetteer: Gazetteer) -> Place | None:
@@ -363,9 +433,7 @@ def _caption_hits(m: Mention, beside: Sequence[Place], gazetteer: Gazetteer) -> 
     # With a region named, every namesake is looked at for the one in it ("Novooleksandrivka in
     # the Donetsk region": 26 places, the two there not among the first three); else the first few.
     limit = NAMESAKE_LIMIT if regions_named else CAPTION_OPTIONS
-    # A word is vocabulary as written or in its dictionary form ("Колону": "колона", a column).
-    everyday = any(is_everyday_text(reading) for reading in m.readings if not _title_cased(reading))
-    everyday = everyday or _acronym(m.readings[0])
+    everyday = _everyday(m)
     for reading in m.readings:  # as written, then its dictionary forms ("Черніговом", "Чернігів")
         if hits and len(reading.split()) < hit_words:
             # A phrase without its sentence's first word ("Угледара") only if the whole names
@@ -422,6 +490,14 @@ def _caption_hits(m: Mention, beside: Sequence[Place], gazetteer: Gazetteer) -> 
         ):
             hits, hit_words = found_here, len(reading.split())
     return hits
+
+
+def _everyday(m: Mention) -> bool:
+    """Whether a caption's mention is vocabulary, as written or in its dictionary form ("Колону":
+    "колона", a column), or an acronym: then it names a place only when a large one bears it."""
+    return any(is_everyday_text(reading) for reading in m.readings if not _title_cased(reading)) or _acronym(
+        m.readings[0]
+    )
 
 
 ROMANISED_NAME_LETTERS = 4

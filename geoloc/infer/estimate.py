@@ -104,6 +104,7 @@ from geoloc.places.protocol import Gazetteer, Priors
 from geoloc.places.resolve import lies_in_any
 from geoloc.places.tables import CYRILLIC_COUNTRIES
 from geoloc.places.translit import romanisations
+from geoloc.read.lemmas import ukrainian_spellings
 from geoloc.read.mentions import sentences
 
 CONFLICT_KM = 50.0
@@ -777,7 +778,7 @@ def _estimate(
     text = context.text if context else ""
     where = [q for q in context_places if not by_demonym(q) or _qualifies_a_place(q, text)]
     if where:
-        p = min(where, key=lambda q: {"city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(q.kind, 4))
+        p = _finest(where, context.mentions if context else ())
         sentence = _sentence_naming(context, p)
         region = _caption_region(p, context, gazetteer, context_places)
         if region is not None:
@@ -818,6 +819,27 @@ def _estimate(
             )
         return _beside_tied_towns(estimate, named, context, context_places)
     return None
+
+
+def _finest(where: Sequence[Place], said: Sequence[Mention]) -> Place:
+    """The place a caption names most narrowly: a town before a region before a country; and a
+    town inside the area the caption names about another ("на Запорожском направлении, в районе
+    Работино": the front about Zaporizhzhia is 80 km wide, Robotyne lies in it) before that one.
+    A town named as itself ("in Kyiv") is not an area, and the towns about it stay second."""
+    p = min(where, key=lambda q: {"city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(q.kind, 4))
+    named_about = any(m.distance_km and m.bearing_deg is None and p.matched in m.readings for m in said)
+    if p.kind != "city" or not named_about:
+        return p
+    reach = _caption_reach(p, said)
+    inside = [
+        q
+        for q in where
+        if q.kind == "city"
+        and q.geonameid != p.geonameid
+        and haversine_km(p.lat, p.lon, q.lat, q.lon) <= reach
+        and _caption_reach(q, said) < reach
+    ]
+    return min(inside, key=lambda q: _caption_reach(q, said)) if inside else p
 
 
 def _beside_tied_towns(
@@ -1237,9 +1259,12 @@ def _naming_sentence(context: ContextFacts | None, place: Place) -> tuple[int, i
 
 
 def _reads_as(m: Mention, matched: str) -> bool:
-    """Whether one of the mention's readings is the name ``matched``, as written or romanised
-    ("Асіповічы" matched "Asipovichy", the only form of the Belarusian name the gazetteer holds)."""
+    """Whether one of the mention's readings is the name ``matched``, as written, romanised
+    ("Асіповічы" matched "Asipovichy", the only form of the Belarusian name the gazetteer holds) or
+    spelled in Ukrainian ("Работино" matched "Роботине", ``choice._ukrainian_village``)."""
     if matched in m.readings:
+        return True
+    if any(matched in ukrainian_spellings(reading) for reading in m.readings):
         return True
     if script_of(matched) != SCRIPT_LATIN:
         return False

@@ -201,6 +201,57 @@ _LOCATIVE_TOWN_RE = re.compile(r"(?<=[бвгґджзклмнпрстфхцчшщ
 stem is offered as the noun's nominative, and the gazetteer decides."""
 
 
+_UKRAINIAN_ENDINGS = (
+    ("еевка", "іївка"),  # Андреевка: Андріївка
+    ("аевка", "аївка"),  # Николаевка: Миколаївка (the stem's и is і's key alike)
+    ("оевка", "оївка"),
+    ("иевка", "іївка"),
+    ("овка", "івка"),  # Новопрокоповка: Новопрокопівка
+    ("евка", "івка"),
+    ("ское", "ське"),  # Невельское: Невельське
+    ("цкое", "цьке"),
+    ("ое", "е"),  # Нескучное: Нескучне
+    ("ино", "ине"),  # Очеретино: Очеретине
+    ("ово", "ове"),  # Курахово: Курахове
+    ("ево", "еве"),
+    ("ск", "ськ"),
+    ("цк", "цьк"),
+)
+"""Russian endings of Ukrainian place names and the Ukrainian ones they stand for, longest first."""
+
+_UKRAINIAN_VOWELS = (("е", "і"), ("о", "і"), ("а", "о"))
+"""Vowels a Russian name's stem may write where the Ukrainian name has another: і for о and е in
+a closed syllable (Спорное: Спірне, Клещеевка: Кліщіївка), о for а (Работино: Роботине)."""
+
+
+def ukrainian_spellings(name: str) -> tuple[str, ...]:
+    """The Ukrainian spellings a Russian name of a Ukrainian village may stand for, to look up.
+
+    Russian-language news names Ukraine's villages in Russian ("под Клещеевкой", "в районе
+    Работино"); GeoNames holds most villages by their Ukrainian name only. The Russian ending is
+    put in Ukrainian, and one vowel of the stem at most changed as Ukrainian spells it; most of the
+    spellings name nothing, and the gazetteer keeps the one that names a place. A name without a
+    Russian ending gives none.
+    """
+    if script_of(name) != SCRIPT_CYRILLIC or " " in name:
+        return ()
+    word = name.replace("ы", "и").replace("Ы", "И").replace("э", "е").replace("Э", "Е")
+    lower = word.lower()
+    ending = next(((ru, uk) for ru, uk in _UKRAINIAN_ENDINGS if lower.endswith(ru) and len(lower) > len(ru) + 2), None)
+    if ending is None:
+        return ()
+    stem = word[: -len(ending[0])]
+    stems = [stem] + [
+        stem[:i] + new + stem[i + 1 :]
+        for i, letter in enumerate(stem)
+        for old, new in _UKRAINIAN_VOWELS
+        if letter == old
+    ]
+    forms = dict.fromkeys(s + ending[1] for s in stems)
+    forms.pop(name, None)
+    return tuple(forms)
+
+
 TOPONYM_SHARE = 0.5
 """Share of the Russian dictionary's parse probability above which a word is mainly a place's name:
 "Донецк" 1.0, "Азов" 0.6 (and "аз", a letter), "Киров" 0.75 (and a surname); not "Мирный" 0.5
