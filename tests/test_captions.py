@@ -427,6 +427,8 @@ def test_an_adjective_qualifies_the_noun_it_agrees_with(adjective, noun, head) -
         ("Раменском", "Раменское"),
         ("Кремінському", "Кремінна"),
         ("Кременском", "Кременная"),
+        ("Рязанском", "Рязань"),
+        ("Каховської", "Каховка"),
     ],
 )
 def test_a_towns_adjective_gives_the_towns_name_among_its_forms(adjective, town) -> None:
@@ -481,6 +483,25 @@ def test_an_everyday_russian_word_is_no_ukrainian_village(blank, tmp_path) -> No
     # "Доброе" (good) spelled in Ukrainian is Dobre, a village's name
     _code, report = _locate(blank, "Доброе утро, подписчики! Сегодня будет тепло.", tmp_path)
     assert report["photos"][0]["estimate"] is None
+
+
+@pytest.mark.parametrize(
+    ("caption", "site"),
+    [
+        ("Smoke rises over the Zaporizhzhia nuclear plant.", (47.51, 34.59)),  # at Enerhodar, 53 km away
+        ("Smoke over the Zaporizhzhia Nuclear Power Plant.", (47.51, 34.59)),
+        ("Дим над Запорізькою АЕС.", (47.51, 34.59)),
+        ("Дрон атаковал Курскую АЭС.", (51.67, 35.61)),  # at Kurchatov
+        ("The Khmelnytskyi NPP is working normally.", (50.30, 26.65)),  # at Netishyn, 104 km away
+        ("Підрив Каховської ГЕС.", (46.78, 33.37)),  # at Nova Kakhovka
+        ("Пожар на Рязанском НПЗ.", (54.60, 39.80)),  # not Ryazanskiy, a district of Moscow
+    ],
+)
+def test_a_plant_named_after_a_town_is_looked_for_as_far_as_such_plants_lie(blank, tmp_path, caption, site) -> None:
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert e is not None and haversine_km(e["lat"], e["lon"], *site) <= e["radius_km"]
+    assert e["radius_km"] < 200
 
 
 def _places_offered(e: dict) -> list[tuple[float, float]]:

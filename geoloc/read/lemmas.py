@@ -381,9 +381,10 @@ word, not the town; the shortest towns so named ("Суми", "Рига") have fo
 _ADJECTIVE_ENDINGS = ("ий", "ій", "ой")
 """Masculine dictionary-form endings of Ukrainian and Russian adjectives."""
 
-_STEM_TOWN_ENDINGS = ("", "и", "ы", "о", "е", "ье", "я")
+_STEM_TOWN_ENDINGS = ("", "и", "ы", "о", "е", "ье", "я", "ь", "ка")
 """What a town's name may end in after the stem its adjective keeps: "Бахмут(ський)", "Сум(ський)":
-Суми, "Одинцов(ский)": Одинцово, "Запорож(ский)": Запорожье."""
+Суми, "Одинцов(ский)": Одинцово, "Запорож(ский)": Запорожье, "Рязан(ский)": Рязань,
+"Кахов(ський)": Каховка."""
 
 
 def town_forms(adjective: str) -> tuple[str, ...]:

@@ -1198,12 +1198,39 @@ AREA_NOUNS: dict[str, float] = {
 """Nouns after a town's name or adjective that name the area about the town, with how far it
 reaches (dictionary forms): "у Раменському районі", "на Покровському напрямку", "the Sudzha district"."""
 
-FEATURE_NOUNS = frozenset("аеропорт аэропорт порт бухта затока залив водосховище водохранилище".split())
+NUCLEAR_PLANT_KM = 130.0
+"""How far from the town it is named after a nuclear power plant lies: plants take the name of
+their region's city, or of the region, and stand apart from it (Zaporizhzhia's 53 km from the
+city, at Enerhodar; Khmelnytskyi's 104, Rivne's 84, Kursk's 35, Novovoronezh's 39 from Voronezh,
+Leningrad's 69 from St Petersburg, Smolensk's 106, Kalinin's 125 from Tver; Kola's and Rostov's,
+180-190 km off, lie beyond)."""
+POWER_PLANT_KM = 60.0
+"""How far from the town it is named after a dam, a hydroelectric or a thermal power plant lies:
+most stand at or by it (Kakhovka's 11 km, at Nova Kakhovka; Kyiv's 15, at Vyshhorod; Kremenchuk's
+12, Zmiiv's 16), a few named after the region's city farther (Zaporizhzhia's thermal plant, 53)."""
+
+FACILITY_NOUNS: dict[str, float] = {
+    "аес": NUCLEAR_PLANT_KM, "аэс": NUCLEAR_PLANT_KM, "npp": NUCLEAR_PLANT_KM, "nuclear": NUCLEAR_PLANT_KM,
+    "гес": POWER_PLANT_KM, "гэс": POWER_PLANT_KM, "тес": POWER_PLANT_KM, "тэс": POWER_PLANT_KM,
+    "тец": POWER_PLANT_KM, "тэц": POWER_PLANT_KM, "hpp": POWER_PLANT_KM, "tpp": POWER_PLANT_KM,
+    "chp": POWER_PLANT_KM, "hydroelectric": POWER_PLANT_KM, "thermal": POWER_PLANT_KM, "dam": POWER_PLANT_KM,
+}  # fmt: skip
+"""Words after a town's name or adjective that name a plant or a dam called after the town, with
+how far from it such plants lie (dictionary forms, abbreviations lower-cased): "Запорізька АЕС",
+"the Zaporizhzhia nuclear plant", "Kursk NPP", "Каховська ГЕС", "the Kakhovka dam"."""
+
+FEATURE_NOUNS = frozenset("аеропорт аэропорт порт бухта затока залив водосховище водохранилище нпз".split())
 """Nouns a town's adjective names a place at the town with (dictionary forms): "Донецкий аэропорт",
-"Севастопольская бухта", "Каховське водосховище". Before any other noun a town's adjective names
-something anywhere: a street or a square ("Первомайский сквер" lies in Novosibirsk, "Київська
-вулиця" in most Ukrainian towns, Moscow's "Киевский вокзал" in Moscow), an outlet ("Українська
-правда", "Московский комсомолец") or an office."""
+"Севастопольская бухта", "Каховське водосховище", "Рязанский НПЗ" (a refinery). Before any
+other noun a town's adjective names something anywhere: a street or a square ("Первомайский
+сквер" lies in Novosibirsk, "Київська вулиця" in most Ukrainian towns, Moscow's "Киевский вокзал"
+in Moscow), an outlet ("Українська правда", "Московский комсомолец") or an office."""
+
+
+def _plant_word(word: str) -> bool:
+    """Whether ``word`` names a plant, a dam or a refinery (``FACILITY_NOUNS``, ``FEATURE_NOUNS``),
+    which a name before it is called after and abbreviations write in capitals ("АЕС", "НПЗ")."""
+    return word.lower() in FACILITY_NOUNS or word.lower() in FEATURE_NOUNS
 
 
 def _names_a_ship_or_unit(tokens: list[str], i: int, j: int) -> bool:
@@ -1277,6 +1304,8 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             j += 1
             if _strip_possessive(tokens[j - 1]) != tokens[j - 1]:
                 break
+        # "Zaporizhzhia Nuclear Power Plant", "Kursk NPP", "Рязанском НПЗ": the name ends before the plant's noun
+        j = next((k for k in range(i + 1, j) if _plant_word(tokens[k])), j)
         if i and (tokens[i - 1].lower().startswith(STREET_NOUNS) or tokens[i - 1].lower() in STREET_ABBREVIATIONS):
             i = j  # "на улице Щорса": a street's name
             continue
@@ -1298,7 +1327,10 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         # The noun a word qualifies follows it, nothing but a space between ("Чернигова 3 марта" is a date's).
         next_to = bool(following) and not clause[found[j - 1].end() : found[j].start()].strip()
         attribute = attributed_noun(words[-1], following) if following[:1].islower() and next_to else None
-        noun = attribute or (following.lower() if following.lower() in AREA_NOUNS else None)
+        # A plant's noun, often an abbreviation in capitals of no set gender ("Рязанском НПЗ",
+        # "Запорізька АЕС", "the Kursk NPP"), follows the town's name or its adjective.
+        plant = next_to and _plant_word(following)
+        noun = attribute or (following.lower() if following.lower() in AREA_NOUNS or plant else None)
         if following and is_region_word(following) and noun not in AREA_NOUNS:
             # "у Гродні Гродненської області": the town, then its region, as two names (a
             # Slavic region's name before "область" is one adjective; "Nizhny Novgorod region" stays)
@@ -1313,8 +1345,10 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             if len(words) > 1:
                 phrases.append(_Phrase(" ".join(words[:-1]), cued, before, governor=governor))
                 cued = False
-            if noun in AREA_NOUNS or noun in FEATURE_NOUNS:
-                phrases.append(_Phrase(words[-1], cued, before, attribute is not None, AREA_NOUNS.get(noun)))
+            if noun in AREA_NOUNS or noun in FEATURE_NOUNS or noun in FACILITY_NOUNS:
+                reach = AREA_NOUNS.get(noun) or FACILITY_NOUNS.get(noun)
+                adjective = attribute is not None or (plant and bool(town_forms(words[-1])))
+                phrases.append(_Phrase(words[-1], cued, before, adjective, reach))
             i = j + 1
             continue
         # "the Ukrainian capital", "Ukraine's capital"; "столиці України", "the capital of Russia"
