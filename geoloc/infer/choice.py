@@ -220,6 +220,9 @@ class Resolved:
     both_alphabets: bool = False
     """The name is written twice on its panel, once in each alphabet, and each line names the place
     ("ПУХІВКА / PUKHIVKA"): a road sign's convention, not a shop's or a notice's."""
+    aliases: frozenset[int] = frozenset()
+    """Namesakes of ``IMPORTANT_POPULATION`` the name is only another name of (``ALTERNATE``), not
+    their own as their country writes it (``match_rank``): "Олександрівка" is one of Donetsk's."""
 
 
 TWINNING_COUNTRY = {"en": "GB", "fr": "FR", "pl": "PL", "it": "IT", "es": "ES", "cs": "CZ", "uk": "UA"}
@@ -664,6 +667,11 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             if row in roads_of and m.distance_km:
                 # "МКАД 12": the ring road is 12 km ahead, not a ring of 12 km about the city's centre.
                 road_km, m = m.distance_km, replace(m, distance_km=None)
+            aliases = frozenset(
+                p.geonameid
+                for p in namesakes
+                if p.match == ALTERNATE and p.population >= IMPORTANT_POPULATION and match_rank(p, gazetteer) < 1.0
+            )
             r = Resolved(
                 replace(m, readings=tuple(useful)),
                 ordered[:TOP_PER_MENTION],
@@ -671,6 +679,7 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
                 namesakes,
                 roads=roads_of.get(row, ()),
                 road_km=road_km,
+                aliases=aliases,
             )
             if m.kind == "ocr":
                 exact = sum(any(p.match >= EXACT_MATCH for p in found[x]) for x in useful)

@@ -99,6 +99,7 @@ from geoloc.model import (
     Place,
     box_within,
 )
+from geoloc.places.index import ALTERNATE
 from geoloc.places.offline import name_odds
 from geoloc.places.protocol import Gazetteer, Priors
 from geoloc.places.resolve import lies_in_any
@@ -152,6 +153,13 @@ FRAGMENT_FACTOR = 0.3
 under ``IMPORTANT_POPULATION`` (``_fragment``): a sign writes a place's name with a capital or in
 capitals, so such a reading is the tail of a word whose start was lost ("herin" off a shop
 front's "...chérin": Hérin, France) or lettering of another kind."""
+ALIAS_CITY_ODDS = 0.1
+"""Weight kept on a sign by a town of ``IMPORTANT_POPULATION`` or more that the sign's name is only
+another name of (``Resolved.aliases``: a former or merged village's name, "Олександрівка" being
+one of Donetsk's; not its own name as its country romanises it, nor a misreading), among places
+the name is the own name of: a sign names such a town by its own name, and its size would otherwise outweigh the
+thirty villages so called (Donetsk 54%). One in ten, as the odds GeoNames'
+ranking gives another name against the own one (``places.offline.name_odds``, 10 ** (32 * -0.03))."""
 OFF_PRIOR_FACTOR = 0.05
 """Weight kept by a namesake outside the country the evidence gives (``--country``, the sign's
 alphabet, the metadata, the caption) and far from every place named with it: such a prior is
@@ -1559,9 +1567,13 @@ def _namesake_shares(
         if lies_in_any(q, regions) or any(haversine_km(q.lat, q.lon, t.lat, t.lon) <= km for t, km in beside)
     }
 
+    own_named = any(q.match > ALTERNATE for q in pool)  # the name is some namesake's own
+
     def weight(q: Place) -> float:
         exponent = CAPTION_POPULATION_EXPONENT if written else NAMESAKE_POPULATION_EXPONENT
         named_so = name_odds(q, written) ** exponent if written else q.match
+        if not written and own_named and q.geonameid in r.aliases:
+            named_so *= ALIAS_CITY_ODDS
         w = namesake_weight(q, exponent) * named_so * odds.get(q.geonameid, 1.0)
         if unit_abroad(r.mention.distance_unit, q):
             w *= UNIT_ABROAD_ODDS
