@@ -479,6 +479,15 @@ def test_a_ukrainian_village_named_in_russian_is_found(blank, tmp_path, caption,
     assert "Нов" in e["explanation"] or "Клещ" in e["explanation"]  # the sentence is quoted
 
 
+def test_a_russian_name_of_a_russian_village_keeps_the_ukrainian_village_so_called_in_russian(blank, tmp_path) -> None:
+    # Kleshchevka is a village in Russia; Кліщіївка, by Bakhmut, is "Клещеевка" in Russian, a name
+    # GeoNames does not hold for it: both are offered, and the sentence is quoted.
+    _code, report = _locate(blank, "Наши штурмовики под Клещеевкой.", tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert any(haversine_km(*p, 48.53, 37.96) < 10 for p in _places_offered(e))
+    assert e["confidence"] < 0.25 and "под Клещеевкой" in e["explanation"]
+
+
 def test_an_everyday_russian_word_is_no_ukrainian_village(blank, tmp_path) -> None:
     # "Доброе" (good) spelled in Ukrainian is Dobre, a village's name
     _code, report = _locate(blank, "Доброе утро, подписчики! Сегодня будет тепло.", tmp_path)

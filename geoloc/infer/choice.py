@@ -340,14 +340,23 @@ def _ukrainian_village(
     name, keeps its namesakes as they are."""
     if _everyday(m):  # "Доброе утро": good morning, not Dobre
         return []
-    spellings = dict.fromkeys(u for reading in m.readings for u in ukrainian_spellings(reading))
-    for spelling in spellings:
+    for reading in m.readings:
+        found = ukrainian_namesakes(reading, gazetteer, Priors(places=beside))
+        found = [p for p in found if lies_in_any(p, qualifiers)] if qualifiers else found
+        if found:
+            return found
+    return []
+
+
+def ukrainian_namesakes(name: str, gazetteer: Gazetteer, priors: Priors | None = None) -> list[Place]:
+    """Ukraine's towns and villages the Russian name ``name`` stands for by its Ukrainian spelling
+    (``ukrainian_spellings``): the exact matches of the first spelling that names any."""
+    for spelling in ukrainian_spellings(name):
         found = [
             p
-            for p in gazetteer.search(spelling, priors=Priors(places=beside), limit=NAMESAKE_LIMIT, fuzzy=False)
+            for p in gazetteer.search(spelling, priors=priors, limit=NAMESAKE_LIMIT, fuzzy=False)
             if p.match >= EXACT_MATCH and p.kind == "city" and p.country_code == "UA"
         ]
-        found = [p for p in found if lies_in_any(p, qualifiers)] if qualifiers else found
         if found:
             return found
     return []

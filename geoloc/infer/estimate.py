@@ -68,6 +68,7 @@ from geoloc.infer.choice import (
     row_inversions,
     sign_country,
     spelled_alike,
+    ukrainian_namesakes,
     word_rows,
 )
 from geoloc.infer.rings import (
@@ -100,11 +101,11 @@ from geoloc.model import (
     box_within,
 )
 from geoloc.places.index import ALTERNATE
+from geoloc.places.names import keys as name_keys
 from geoloc.places.offline import name_odds
 from geoloc.places.protocol import Gazetteer, Priors
 from geoloc.places.resolve import lies_in_any
 from geoloc.places.tables import CYRILLIC_COUNTRIES
-from geoloc.places.translit import romanisations
 from geoloc.read.lemmas import ukrainian_spellings
 from geoloc.read.mentions import sentences
 
@@ -973,6 +974,14 @@ def _caption_namesakes(
         for q in found
         if q.kind == "city" and q.match >= EXACT_MATCH and not romanised_alias(q, name, gazetteer)
     )
+    # A Russian name also stands for Ukraine's villages so called in Russian, which GeoNames holds
+    # by their Ukrainian name only ("под Клещеевкой": Kleshchevka in Russia, or Кліщіївка); not
+    # the guessed names of a town's adjective.
+    said = [m for m in (context.mentions if context else ()) if not m.adjective and _reads_as(m, name)]
+    written = dict.fromkeys(x for m in said for x in m.readings)
+    for x in written:
+        held = {q.geonameid for q in pool}
+        pool += tuple(q for q in ukrainian_namesakes(x, gazetteer, near) if q.geonameid not in held)
     if pool and romanised_alias(p, name, gazetteer):
         p = pool[0]
     ids = {q.geonameid for q in pool} | {p.geonameid}
@@ -1267,17 +1276,18 @@ def _naming_sentence(context: ContextFacts | None, place: Place) -> tuple[int, i
 
 
 def _reads_as(m: Mention, matched: str) -> bool:
-    """Whether one of the mention's readings is the name ``matched``, as written, romanised
-    ("Асіповічы" matched "Asipovichy", the only form of the Belarusian name the gazetteer holds) or
-    spelled in Ukrainian ("Работино" matched "Роботине", ``choice._ukrainian_village``)."""
+    """Whether one of the mention's readings is the name ``matched``, as written, romanised as the
+    gazetteer matched it ("Асіповічы" matched "Asipovichy", the only form of the Belarusian name
+    the gazetteer holds; "Клещеевка" matched "Kleshchevka") or spelled in Ukrainian ("Работино"
+    matched "Роботине", ``choice._ukrainian_village``)."""
     if matched in m.readings:
         return True
     if any(matched in ukrainian_spellings(reading) for reading in m.readings):
         return True
     if script_of(matched) != SCRIPT_LATIN:
         return False
-    key = normalise(matched)
-    return any(normalise(x) == key for reading in m.readings for x in romanisations(reading))
+    key = name_keys(matched)
+    return any(name_keys(reading) & key for reading in m.readings)
 
 
 def _sentence_naming(context: ContextFacts | None, place: Place) -> str:
