@@ -64,3 +64,19 @@ def test_random_bytes_as_context_are_parsed_and_resolved_in_bounded_time(tmp_pat
     assert len(facts.mentions) == MAX_CONTEXT_MENTIONS
     resolve_context(facts, get_gazetteer())
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.slow
+def test_long_cyrillic_words_as_context_are_read_and_placed_in_bounded_time(tmp_path: Path) -> None:
+    # Words of a thousand letters: a test of the whole text's spelling that scanned the rest of
+    # it from every letter took half a minute for 50 KB (quadratic), and each vowel of a word
+    # ending as a Russian village name does was one more lookup of its Ukrainian spelling.
+    from geoloc.model import PhotoReport
+    from geoloc.pipeline import Settings, conclude
+
+    f = tmp_path / "words.txt"
+    words = ("Бои за Ко" + "ло" * 1500 + "вка. ") * 3 + "Бои за " + ("Абвгд" * 200 + "ое ") * 200
+    f.write_text(words, encoding="utf-8")
+    started = time.monotonic()
+    conclude(PhotoReport(path="photo.jpg"), Settings(context_text=read_context_file(f)))
+    assert time.monotonic() - started < 10

@@ -224,6 +224,11 @@ _UKRAINIAN_VOWELS = (("е", "і"), ("о", "і"), ("а", "о"))
 a closed syllable (Спорное: Спірне, Клещеевка: Кліщіївка), о for а (Работино: Роботине)."""
 
 
+SPELLED_NAME_LETTERS = 32
+"""Longest name given Ukrainian spellings: Ukraine's longest village names have about 25 letters
+("Новоолександрополь" 18), and each vowel of a longer word would be one more lookup."""
+
+
 def ukrainian_spellings(name: str) -> tuple[str, ...]:
     """The Ukrainian spellings a Russian name of a Ukrainian village may stand for, to look up.
 
@@ -233,7 +238,7 @@ def ukrainian_spellings(name: str) -> tuple[str, ...]:
     spellings name nothing, and the gazetteer keeps the one that names a place. A name without a
     Russian ending gives none.
     """
-    if script_of(name) != SCRIPT_CYRILLIC or " " in name:
+    if script_of(name) != SCRIPT_CYRILLIC or " " in name or len(name) > SPELLED_NAME_LETTERS:
         return ()
     word = name.replace("ы", "и").replace("Ы", "И").replace("э", "е").replace("Э", "Е")
     lower = word.lower()
@@ -319,15 +324,19 @@ def is_plain_word(word: str) -> bool:
     return False
 
 
-_BELARUSIAN_LETTERS_RE = re.compile(r"ў|[жшч]ы|(?=.*[ыэ]).*і", re.IGNORECASE | re.DOTALL)
+_BELARUSIAN_LETTERS_RE = re.compile(r"ў|[жшч]ы", re.IGNORECASE)
 """Belarusian spelling: "ў", which neither Ukrainian nor Russian has; "жы", "шы", "чы", which
-Russian spells "жи", "ши", "чи" and Ukrainian, without "ы", never writes; or "і" with "ы" or "э",
-which each of them has only one of."""
+Russian spells "жи", "ши", "чи" and Ukrainian, without "ы", never writes."""
 
 
 def is_belarusian_spelling(text: str) -> bool:
-    """Whether ``text`` is spelled as Belarusian is, not as Ukrainian or Russian (``_BELARUSIAN_LETTERS_RE``)."""
-    return _BELARUSIAN_LETTERS_RE.search(text) is not None
+    """Whether ``text`` is spelled as Belarusian is, not as Ukrainian or Russian: its letters
+    (``_BELARUSIAN_LETTERS_RE``), or "і" with "ы" or "э", which each of them has only one of.
+    Each test is one pass over the text: a caption may be a megabyte long."""
+    if _BELARUSIAN_LETTERS_RE.search(text) is not None:
+        return True
+    lower = text.lower()
+    return "і" in lower and ("ы" in lower or "э" in lower)
 
 
 def is_unknown_belarusian(word: str, sentence: str) -> bool:
