@@ -488,6 +488,16 @@ def test_a_russian_name_of_a_russian_village_keeps_the_ukrainian_village_so_call
     assert e["confidence"] < 0.25 and "под Клещеевкой" in e["explanation"]
 
 
+def test_a_russian_name_that_reaches_a_ukrainian_town_gains_no_namesakes_by_ukrainian_spelling(blank, tmp_path) -> None:
+    # "Каховка" is the town's name in Ukrainian and in Russian alike; spelled as Ukrainian spells
+    # Russian "-овка" it is "Кахівка", other villages: they are no namesakes of what was written.
+    _code, russian = _locate(blank, "Очередь в банк в центре Каховки.", tmp_path)
+    _code, english = _locate(blank, "A queue at a bank in the centre of Kakhovka.", tmp_path)
+    ru, en = russian["photos"][0]["estimate"], english["photos"][0]["estimate"]
+    assert haversine_km(ru["lat"], ru["lon"], en["lat"], en["lon"]) < 1
+    assert ru["probability"] == pytest.approx(en["probability"], abs=0.01)
+
+
 def test_an_everyday_russian_word_is_no_ukrainian_village(blank, tmp_path) -> None:
     # "Доброе" (good) spelled in Ukrainian is Dobre, a village's name
     _code, report = _locate(blank, "Доброе утро, подписчики! Сегодня будет тепло.", tmp_path)

@@ -977,8 +977,11 @@ def _caption_namesakes(
     # A Russian name also stands for Ukraine's villages so called in Russian, which GeoNames holds
     # by their Ukrainian name only ("под Клещеевкой": Kleshchevka in Russia, or Кліщіївка); not
     # the guessed names of a town's adjective.
+    # Where the name already reaches Ukraine's places ("Авдеевка": GeoNames holds Avdiivka's Russian
+    # name; "Каховка" is spelled so in both), its spellings add only false namesakes.
     said = [m for m in (context.mentions if context else ()) if not m.adjective and _reads_as(m, name)]
-    written = dict.fromkeys(x for m in said for x in m.readings)
+    reached = any(q.country_code == "UA" for q in pool)
+    written = {} if reached else dict.fromkeys(x for m in said for x in m.readings)
     for x in written:
         held = {q.geonameid for q in pool}
         pool += tuple(q for q in ukrainian_namesakes(x, gazetteer, near) if q.geonameid not in held)
