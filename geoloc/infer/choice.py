@@ -369,8 +369,6 @@ _QUALIFIER_GAP = r"\s*(?:,|\(|\b(?:in|in the|у|в|на)\b)?\s*"
 QUALIFIER_CHARS = 80
 """How much text before a region's name is searched for the town it qualifies: a town's name and
 the words between, with room to spare."""
-
-
 QUALIFIED_TIMES = 20
 """Most places one region's name is looked before: a caption writes a region a few times; a text
 that writes it thousands of times would make every name's check as long."""
@@ -389,6 +387,8 @@ def _before_regions(context: ContextFacts, regions: dict[int, Place]) -> list[tu
 
 def _qualifiers(town: Mention, before_regions: Sequence[tuple[str, Place]]) -> list[Place]:
     """The regions the caption writes right after ``town``, saying which town it is."""
+    if not before_regions:  # the caption names no region: no pattern to build
+        return []
     right_before = re.compile(rf"(?<!\w){re.escape(town.readings[0])}{_QUALIFIER_GAP}$", re.IGNORECASE)
     return [region for before, region in before_regions if right_before.search(before)]
 

@@ -158,8 +158,8 @@ ALIAS_CITY_ODDS = 0.1
 """Weight kept on a sign by a town of ``IMPORTANT_POPULATION`` or more that the sign's name is only
 another name of (``Resolved.aliases``: a former or merged village's name, "Олександрівка" being
 one of Donetsk's; not its own name as its country romanises it, nor a misreading), among places
-the name is the own name of: a sign names such a town by its own name, and its size would otherwise outweigh the
-thirty villages so called (Donetsk 54%). One in ten, as the odds GeoNames'
+the name is the own name of: a sign names such a town by its own name, and its size would
+otherwise outweigh the thirty villages so called (Donetsk 54%). One in ten, as the odds GeoNames'
 ranking gives another name against the own one (``places.offline.name_odds``, 10 ** (32 * -0.03))."""
 OFF_PRIOR_FACTOR = 0.05
 """Weight kept by a namesake outside the country the evidence gives (``--country``, the sign's
@@ -979,12 +979,11 @@ def _caption_namesakes(
     # the guessed names of a town's adjective.
     # Where the name already reaches Ukraine's places ("Авдеевка": GeoNames holds Avdiivka's Russian
     # name; "Каховка" is spelled so in both), its spellings add only false namesakes.
-    said = [m for m in (context.mentions if context else ()) if not m.adjective and _reads_as(m, name)]
-    reached = any(q.country_code == "UA" for q in pool)
-    written = {} if reached else dict.fromkeys(x for m in said for x in m.readings)
-    for x in written:
-        held = {q.geonameid for q in pool}
-        pool += tuple(q for q in ukrainian_namesakes(x, gazetteer, near) if q.geonameid not in held)
+    if not any(q.country_code == "UA" for q in pool):
+        said = [m for m in (context.mentions if context else ()) if not m.adjective and _reads_as(m, name)]
+        for x in dict.fromkeys(x for m in said for x in m.readings):
+            held = {q.geonameid for q in pool}
+            pool += tuple(q for q in ukrainian_namesakes(x, gazetteer, near) if q.geonameid not in held)
     if pool and romanised_alias(p, name, gazetteer):
         p = pool[0]
     ids = {q.geonameid for q in pool} | {p.geonameid}
