@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from geoloc.model import Place
 from geoloc.places import Priors
-from geoloc.places.offline import OfflineGazetteer
+from geoloc.places.offline import OfflineGazetteer, score_at
 from geoloc.places.resolve import resolve
 from geoloc.places.tables import CYRILLIC_COUNTRIES
 
@@ -259,3 +260,16 @@ def test_news_text_names_counties_continents_and_abbreviations(gz):
     ky = gz.search("Ky.")[0]
     assert (ky.kind, ky.name) == ("admin1", "Kentucky")
     assert gz.search("Democratic Republic of Congo")[0].country_code == "CD"
+
+
+def test_a_places_score_at_another_match_moves_with_the_match_alone(gz):
+    # "Odessa" is an other name of Odesa (match below 1) and the own name of Odessa, Texas: at the
+    # match of an own name, the city of a million outscores the town of 114,000, as by size.
+    hits: dict[str, Place] = {}
+    for p in gz.search("Odessa", limit=10):
+        if p.kind == "city" and p.population > getattr(hits.get(p.country_code), "population", -1):
+            hits[p.country_code] = p
+    odesa, texas = hits["UA"], hits["US"]
+    assert odesa.match < texas.match == 1.0 and odesa.population > 5 * texas.population
+    assert abs(score_at(odesa, odesa.match) - odesa.score) <= 0.002
+    assert score_at(odesa, 1.0) > texas.score > odesa.score

@@ -36,7 +36,7 @@ from geoloc.common.text import (
 from geoloc.infer.rings import UNIT_ABROAD_ODDS, Ring, mention_km, ring_consistency, unit_abroad
 from geoloc.model import ContextFacts, Mention, Metadata, Place, box_within, union_box
 from geoloc.places.index import ALTERNATE, BARE_REGION
-from geoloc.places.offline import OWN_NAME_MATCH, SPELLING_MATCH, edit_match
+from geoloc.places.offline import OWN_NAME_MATCH, SPELLING_MATCH, edit_match, score_at
 from geoloc.places.protocol import Gazetteer, Priors
 from geoloc.places.resolve import lies_in_any
 from geoloc.places.roads import CityRoad, city_roads
@@ -669,7 +669,14 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             # By how well the reading names each (a romanisation of a place's own Cyrillic name as
             # its own name), then the gazetteer's score (size, priors), across the line's readings
             # too: "IDe" (Ide, 7,700 people) read by one pass does not come before "LILLE".
-            ordered = sorted(best.values(), key=lambda p: (-match_rank(p, gazetteer), -p.score))
+            ranks = {p.geonameid: match_rank(p, gazetteer) for p in best.values()}
+            # A city named by its Russian name ranks by size as though named by its own: "ODESSA"
+            # is Odesa's (1,000,000 people) before Odessa, Texas' (114,000).
+            scores = {
+                p.geonameid: score_at(p, 1.0) if _russian_name_of_city(p.matched or p.name, p, gazetteer) else p.score
+                for p in best.values()
+            }
+            ordered = sorted(best.values(), key=lambda p: (-ranks[p.geonameid], -scores[p.geonameid]))
             namesakes = tuple(p for p in ordered if p.match >= EXACT_MATCH)[:NAMESAKE_LIMIT]
             namesakes += _disputed_readings(found, misread, best, namesakes)
             road_km = 0.0
@@ -679,7 +686,7 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             aliases = frozenset(
                 p.geonameid
                 for p in namesakes
-                if p.match == ALTERNATE and p.population >= IMPORTANT_POPULATION and match_rank(p, gazetteer) < 1.0
+                if p.match == ALTERNATE and p.population >= IMPORTANT_POPULATION and ranks[p.geonameid] < 1.0
             )
             r = Resolved(
                 replace(m, readings=tuple(useful)),
@@ -1257,10 +1264,37 @@ def match_rank(p: Place, gazetteer: Gazetteer) -> float:
     a place's other names (``ALTERNATE``) below its own, except a romanisation of its principal
     Cyrillic name ("Zaporizhzhia", GeoNames' city being "Zaporizhzhya"), which is its own name as
     its country writes it: a village of 656 people whose GeoNames name is "Zaporizhzhia" must not
-    come before the city of 710,000 that the signs around it write so."""
+    come before the city of 710,000 that the signs around it write so. So is a large Ukrainian or
+    Belarusian city's Russian name (``_russian_name_of_city``)."""
     if not ALTERNATE <= p.match < 1.0:
         return p.match
-    return 1.0 if _romanises_principal_name(p.matched or p.name, p, gazetteer) else ALTERNATE
+    name = p.matched or p.name
+    own = _romanises_principal_name(name, p, gazetteer) or _russian_name_of_city(name, p, gazetteer)
+    return 1.0 if own else ALTERNATE
+
+
+RUSSIAN_NAMED_COUNTRIES = ROMANISED_COUNTRIES - {"RU"}
+"""Countries whose cities the Soviet state's maps, signs and the world's press named in Russian."""
+
+
+def _russian_name_of_city(name: str, p: Place, gazetteer: Gazetteer) -> bool:
+    """Whether ``name`` is the Russian name of ``p``, a Ukrainian or Belarusian city of
+    ``IMPORTANT_POPULATION`` or more, or that name romanised: "Одесса" and "Odessa", "Ровно" and
+    "Rovno", "Николаев" and "Nikolaev".
+
+    GeoNames holds them among the city's other names, beside former names and other peoples'
+    ones; but for a century they were the city's name on maps, in the press and on road signs,
+    and many still write them. Smaller places bearing such a name as their own (Odessa, Texas; a
+    Russian hamlet Rovno) do not make a sign so written theirs rather than the city's. Villages are
+    left out: GeoNames files many Ukrainian villages under a Russian-based name already."""
+    if p.country_code not in RUSSIAN_NAMED_COUNTRIES or p.population < IMPORTANT_POPULATION:
+        return False
+    key = normalise(name)
+    return any(
+        key == normalise(n) or key in {normalise(x) for x in romanisations(n)}
+        for n in gazetteer.names(p.geonameid)
+        if script_of(n) == SCRIPT_CYRILLIC and is_russian(n)
+    )
 
 
 def _talked_about(reading: str, hits: Sequence[Place], gazetteer: Gazetteer) -> bool:

@@ -209,9 +209,23 @@ def base_score(match: float, population: int, kind: str) -> float:
     return MATCH_WEIGHT * (match - 1.0) + math.log10(max(population, 0) + 1) + kind_bonus
 
 
+UNIT_CENTRE = 3.0
+"""The raw score shown as 0.5: a place of about 1,000 people matched exactly."""
+UNIT_SCALE = 1.5
+"""Raw score per unit of log-odds on the shown scale: a town of 30,000 is shown about 0.72."""
+
+
 def to_unit(raw: float) -> float:
     """Map a raw score onto (0, 1) for display; only the order matters for ranking."""
-    return round(1.0 / (1.0 + math.exp(-(raw - 3.0) / 1.5)), 3)
+    return round(1.0 / (1.0 + math.exp(-(raw - UNIT_CENTRE) / UNIT_SCALE)), 3)
+
+
+def score_at(place: Place, match: float) -> float:
+    """The score the search would have given ``place`` had the query matched it at ``match``: the
+    match is one term of its raw score (``base_score``), beside size and priors, which stay."""
+    shown = min(max(place.score, 1e-3), 1.0 - 1e-3)  # the shown score is rounded to 0.001
+    raw = UNIT_CENTRE - UNIT_SCALE * math.log(1.0 / shown - 1.0)
+    return to_unit(raw + MATCH_WEIGHT * (match - place.match))
 
 
 @contextlib.contextmanager
