@@ -495,7 +495,7 @@ def test_a_russian_name_that_reaches_a_ukrainian_town_gains_no_namesakes_by_ukra
     _code, english = _locate(blank, "A queue at a bank in the centre of Kakhovka.", tmp_path)
     ru, en = russian["photos"][0]["estimate"], english["photos"][0]["estimate"]
     assert haversine_km(ru["lat"], ru["lon"], en["lat"], en["lon"]) < 1
-    assert ru["probability"] == pytest.approx(en["probability"], abs=0.01)
+    assert ru["probability"] >= en["probability"] - 0.01  # Russian prose names the town as English does, or better
 
 
 def test_an_everyday_russian_word_is_no_ukrainian_village(blank, tmp_path) -> None:
@@ -538,6 +538,22 @@ def test_a_town_name_shared_across_borders_gives_each_town_its_share(blank, tmp_
     assert all(0.1 <= a["probability"] for a in e["alternatives"])
     assert e["probability"] + sum(a["probability"] for a in e["alternatives"]) <= 1.0 + 1e-9
     assert e["confidence"] < 0.25  # below a caption's naming a town of its own
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        ("Наши военные под Волчанском.", (50.29, 36.94)),  # Vovchansk, not Volchansk in the Urals
+        ("Николаев после обстрела.", (46.97, 31.99)),  # Mykolaiv, not a Russian village Nikolayev
+    ],
+)
+def test_russian_prose_names_a_ukrainian_town_by_its_russian_name(blank, tmp_path, caption, town) -> None:
+    # Russian prose writes Ukrainian towns in Russian: "Волчанск" is Vovchansk's name there as much
+    # as it is the own name of Volchansk in the Urals, and the larger town is the likelier.
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], *town) < 25, e
+    assert all(a["probability"] < e["probability"] for a in e["alternatives"])
 
 
 def test_a_towns_own_name_outweighs_a_larger_towns_former_name(blank, tmp_path) -> None:

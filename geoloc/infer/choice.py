@@ -468,7 +468,7 @@ def _caption_hits(m: Mention, beside: Sequence[Place], gazetteer: Gazetteer) -> 
             # Of places the name matches alike, one it is the own name of comes first: "Sloviansk"
             # is how Ukraine romanises Slovyansk's name, and a name Nikopol once had.
             alike = [p for p in found_here if p.match == found_here[0].match]
-            own = max(alike, key=lambda p: match_rank(p, gazetteer))
+            own = max(alike, key=lambda p: match_rank(p, gazetteer, prose=True))
             found_here = [own, *(p for p in found_here if p is not own)]
             # A place in a region the caption names comes first ("в Первомайском, Харьковская
             # область": Pervomaiskyi there, not the larger Pervomaisk the name alone means).
@@ -1259,17 +1259,19 @@ def romanised_alias(p: Place, reading: str, gazetteer: Gazetteer) -> bool:
     return bool(cyrillic) and not any(normalise(x) in spelt for n in cyrillic for x in romanisations(n))
 
 
-def match_rank(p: Place, gazetteer: Gazetteer) -> float:
+def match_rank(p: Place, gazetteer: Gazetteer, *, prose: bool = False) -> float:
     """How well a reading names ``p``, for ordering a mention's options: the gazetteer's match, with
     a place's other names (``ALTERNATE``) below its own, except a romanisation of its principal
     Cyrillic name ("Zaporizhzhia", GeoNames' city being "Zaporizhzhya"), which is its own name as
     its country writes it: a village of 656 people whose GeoNames name is "Zaporizhzhia" must not
     come before the city of 710,000 that the signs around it write so. So is a large Ukrainian or
-    Belarusian city's Russian name (``_russian_name_of_city``)."""
+    Belarusian city's Russian name (``_russian_name_of_city``), and in ``prose`` any Ukrainian or
+    Belarusian town's: prose in Russian names them in Russian ("под Волчанском": Vovchansk)."""
     if not ALTERNATE <= p.match < 1.0:
         return p.match
     name = p.matched or p.name
-    own = _romanises_principal_name(name, p, gazetteer) or _russian_name_of_city(name, p, gazetteer)
+    smallest = 0 if prose else IMPORTANT_POPULATION
+    own = _romanises_principal_name(name, p, gazetteer) or _russian_name_of_city(name, p, gazetteer, smallest)
     return 1.0 if own else ALTERNATE
 
 
@@ -1277,17 +1279,18 @@ RUSSIAN_NAMED_COUNTRIES = ROMANISED_COUNTRIES - {"RU"}
 """Countries whose cities the Soviet state's maps, signs and the world's press named in Russian."""
 
 
-def _russian_name_of_city(name: str, p: Place, gazetteer: Gazetteer) -> bool:
-    """Whether ``name`` is the Russian name of ``p``, a Ukrainian or Belarusian city of
-    ``IMPORTANT_POPULATION`` or more, or that name romanised: "Одесса" and "Odessa", "Ровно" and
-    "Rovno", "Николаев" and "Nikolaev".
+def _russian_name_of_city(name: str, p: Place, gazetteer: Gazetteer, smallest: int = IMPORTANT_POPULATION) -> bool:
+    """Whether ``name`` is the Russian name of ``p``, a Ukrainian or Belarusian town of ``smallest``
+    people or more, or that name romanised: "Одесса" and "Odessa", "Ровно" and "Rovno", "Николаев"
+    and "Nikolaev". A sign so written is a city's (``IMPORTANT_POPULATION``); prose in Russian names
+    every town so, a former Soviet name it still uses too ("Красноармейск": Pokrovsk).
 
     GeoNames holds them among the city's other names, beside former names and other peoples'
     ones; but for a century they were the city's name on maps, in the press and on road signs,
     and many still write them. Smaller places bearing such a name as their own (Odessa, Texas; a
     Russian hamlet Rovno) do not make a sign so written theirs rather than the city's. Villages are
-    left out: GeoNames files many Ukrainian villages under a Russian-based name already."""
-    if p.country_code not in RUSSIAN_NAMED_COUNTRIES or p.population < IMPORTANT_POPULATION:
+    left out of signs: GeoNames files many Ukrainian villages under a Russian-based name already."""
+    if p.country_code not in RUSSIAN_NAMED_COUNTRIES or p.population < smallest:
         return False
     key = normalise(name)
     return any(

@@ -967,10 +967,12 @@ def _caption_namesakes(
     # A Latin name that is how a town's country romanises its own name ("Zaporizhzhia", GeoNames'
     # city being "Zaporizhzhya") names it as its own name does, as on a sign (``match_rank``): a
     # caption's "Zaporizhzhia" is the city of 710,000 more than the villages the register so spells.
+    # So is a Ukrainian town's Russian name, which prose in Russian names it by ("под Волчанском":
+    # Vovchansk as much as Volchansk in the Urals, named so).
     # A Cyrillic name that reaches a town only as a romanised other name of it ("Горки": "Gorki",
     # Nizhny Novgorod's name until 1990) names the towns that bear it, not that one.
     pool = tuple(
-        replace(q, match=max(q.match, match_rank(q, gazetteer)))
+        replace(q, match=max(q.match, match_rank(q, gazetteer, prose=True)))
         for q in found
         if q.kind == "city" and q.match >= EXACT_MATCH and not romanised_alias(q, name, gazetteer)
     )
