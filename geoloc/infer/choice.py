@@ -468,7 +468,7 @@ def _caption_hits(m: Mention, beside: Sequence[Place], gazetteer: Gazetteer) -> 
             # Of places the name matches alike, one it is the own name of comes first: "Sloviansk"
             # is how Ukraine romanises Slovyansk's name, and a name Nikopol once had.
             alike = [p for p in found_here if p.match == found_here[0].match]
-            own = max(alike, key=lambda p: match_rank(p, gazetteer, prose=True))
+            own = max(alike, key=lambda p: match_rank(p, gazetteer))
             found_here = [own, *(p for p in found_here if p is not own)]
             # A place in a region the caption names comes first ("в Первомайском, Харьковская
             # область": Pervomaiskyi there, not the larger Pervomaisk the name alone means).
