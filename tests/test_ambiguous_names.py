@@ -3,6 +3,7 @@ the confidence its namesakes leave, and the runners-up are named as alternatives
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 
@@ -388,3 +389,15 @@ def test_a_lone_names_estimate_is_its_likeliest_place(gz: Gazetteer, read: str) 
     e = _lone(gz, read)
     _shares_add_up(e)
     assert all(a.probability <= e.probability for a in e.alternatives), e
+
+
+def test_an_explanation_says_how_many_places_share_the_name(gz: Gazetteer) -> None:
+    # A town sign "Олександрівка" is one of some thirty villages': the estimate's share is one
+    # among many, not a near tie, and the explanation says how many; GeoNames is asked for a
+    # bounded number, so "or more".
+    many = _lone(gz, "Олександрівка")
+    found = re.search(r"(\d+) or more other places share the name", many.explanation)
+    assert found is not None and int(found.group(1)) >= 20, many.explanation
+    few = _lone(gz, "EPPING")
+    found = re.search(r"(\d+) other places share the name", few.explanation)
+    assert found is not None and len(few.alternatives) <= int(found.group(1)) < 20, few.explanation

@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -713,7 +714,7 @@ def _estimate(
         first = pairs[0]
         r = next(r for r, q in zip(resolved, chosen, strict=True) if q is first.place and r.mention.distance_km)
         # Same-named destinations farther apart than the distance are different answers.
-        p, share, others = _likeliest_namesake(first.place, r, home, list(context_places), same_km=first.road_km)
+        p, shares = _likeliest_namesake(first.place, r, home, list(context_places), same_km=first.road_km)
         ring = mention_ring(r.mention, p)
         assert ring is not None  # r has a distance
         return _among_namesakes(
@@ -723,8 +724,7 @@ def _estimate(
             basis="distance",
             rule="distance_sign",
             explanation=f"sign: {p.name} {ring.as_signed} -> within {ring.road_km:.0f} km of {p.name}",
-            share=share,
-            others=others,
+            shares=shares,
             ring=r.mention,
         )
     named = [(r, p) for r, p in zip(resolved, chosen, strict=True)]
@@ -750,7 +750,7 @@ def _estimate(
         picked = p
         # The coordinates a caption gives hold the town whose own sign the photo shows, if any does.
         said_at = [(point, CAPTION_NEAR_KM) for point in _caption_points(context)]
-        p, share, others = _likeliest_namesake(p, r, home, anchors, beside=said_at)
+        p, shares = _likeliest_namesake(p, r, home, anchors, beside=said_at)
         # Readings that disagree are all quoted: the one that matched best named another place.
         read = " / ".join(f"'{x}'" for x in r.mention.readings) if p is not picked else f"'{_reading_of(r, p)}'"
         # A ring road's name ("МКАД") puts the sign inside the ring or on a road leading to it.
@@ -776,8 +776,7 @@ def _estimate(
             rule="place_sign" if r.mention.kind == "ocr" else "written_location",
             explanation=f"{what} {read}{road} -> {p.name} ({p.country_code}), within {radius:.0f} km",
             caveat=other_kind,
-            share=share,
-            others=others,
+            shares=shares,
             radii=reach,
         )
     if context is not None and context.coordinates:
@@ -803,16 +802,16 @@ def _estimate(
             reach = place_radius_km(p) + CAPTION_BEARING_SPREAD * km
             estimate = _from_caption(lat, lon, reach, sentence, f"puts it {km:.0f} km {way} of {p.name}")
             return _beside_tied_towns(estimate, p, context, context_places)
-        named, share, others = p, 1.0, []
+        named, shares = p, Shares(1.0, [], 0, False)
         if p.kind == "city" and not _named_as_capital(context, p):  # a capital has no namesakes
-            p, share, others = _caption_namesakes(p, context_places, context, home, gazetteer)
+            p, shares = _caption_namesakes(p, context_places, context, home, gazetteer)
             km = mention_km(far, p) if far else None
         # "під Черніговом", "near Chernihiv", "the outskirts of": a caption places a photo about a
         # town, not in it; a region or a country is already as vague as its own reach.
         radius = place_radius_km(p) + (CAPTION_NEAR_KM if p.kind == "city" else 0.0)
         if km:  # "25 km from Chernihiv": the camera about that far from the town, any direction
             radius = max(radius, km + place_radius_km(p))
-        if round(share, 2) >= 1.0:
+        if round(shares.share, 2) >= 1.0:
             estimate = _from_caption(p.lat, p.lon, radius, sentence, f"names {p.name}")
         else:
             estimate = _among_namesakes(
@@ -822,9 +821,8 @@ def _estimate(
                 basis="context",
                 rule="caption",
                 explanation=_caption_says(sentence, f"names {p.name}"),
-                share=share,
-                others=others,
-                radii={q.geonameid: place_radius_km(q) + CAPTION_NEAR_KM for q, _ in others},
+                shares=shares,
+                radii={q.geonameid: place_radius_km(q) + CAPTION_NEAR_KM for q, _ in shares.others},
             )
         return _beside_tied_towns(estimate, named, context, context_places)
     return None
@@ -934,9 +932,9 @@ def _caption_reach(town: Place, said: Sequence[Mention]) -> float:
 
 def _caption_namesakes(
     p: Place, context_places: Sequence[Place], context: ContextFacts | None, home: str | None, gazetteer: Gazetteer
-) -> tuple[Place, float, list[tuple[Place, float]]]:
-    """The likeliest of the towns a caption's name for ``p`` may be, its share of the probability
-    and the namesakes worth naming.
+) -> tuple[Place, Shares]:
+    """The likeliest of the towns a caption's name for ``p`` may be, and how the probability
+    divides among them.
 
     The caption's places decide between namesakes that lie apart ("Золочів Харківської області",
     ``resolve_context``); a name alone stays ambiguous: "под Волчанском" is Vovchansk in Ukraine
@@ -1029,24 +1027,25 @@ def _among_namesakes(
     basis: EstimateBasis,
     rule: EstimateRule,
     explanation: str,
-    share: float,
-    others: Sequence[tuple[Place, float]],
+    shares: Shares,
     ring: Mention | None = None,
     reach_km: float | None = None,
     radii: Mapping[int, float] | None = None,
     caveat: str = "",
 ) -> Estimate:
     """An estimate at a place that others share the name of (``_namesake_shares``): its share is
-    the probability and multiplies the confidence; each namesake worth naming is an alternative,
+    the probability and multiplies the confidence, and the explanation says how many places share
+    the name ("11%: 30 other places share the name"); each namesake worth naming is an alternative,
     within the distance ``ring`` gives when a distance sign named it (in the unit the namesake's
     country signs in), within ``reach_km`` when a direction sign points to it, else within its
     own reach, or the radius ``radii`` gives it by GeoNames id (a ring road's). A place the name
     matches only within OCR tolerance, where the estimate's place matches it exactly, says so: it
     supposes the reading wrong. ``caveat`` ends the explanation: what else the evidence may mean."""
+    share, others = shares.share, shares.others
     misread = [q.match < EXACT_MATCH <= place.match for q, _ in others]  # a reading the estimate takes as right
     if round(share, 2) < 1.0:  # "(100%: ...)" would say nothing
         fits = " or a misreading of it" if any(misread) else ""
-        explanation += f" ({share:.0%}: other places share the name{fits})"
+        explanation += f" ({share:.0%}: {_sharing(shares)} the name{fits})"
     explanation += caveat
     reach = [mention_km(ring, q) if ring else None for q, _ in others]
     off = ", if the reading is a letter or two off"
@@ -1071,6 +1070,17 @@ def _among_namesakes(
             for (q, w), wrong, km in zip(others, misread, reach, strict=True)
         ),
     )
+
+
+def _sharing(shares: Shares) -> str:
+    """Who else bears the name, as the explanation says it: "one other place shares", "30 other
+    places share", "24 or more other places share" (the gazetteer was asked for no more)."""
+    n = shares.count
+    if n == 0:  # only the weight that stands for places the gazetteer was not asked for
+        return "other places may share"
+    if shares.more:
+        return f"{n} or more other places share"
+    return "one other place shares" if n == 1 else f"{n} other places share"
 
 
 def _caption_says(sentence: str, claim: str) -> str:
@@ -1464,7 +1474,7 @@ def _towards(
         r, p = next((r, p) for r, p in named if id(r) in heading)
         read = min(weights)
         anchors = list(context_places) + [q for _, q in named if q.geonameid != p.geonameid]
-        p, share, others = _likeliest_namesake(p, r, home, anchors, same_km=DESTINATION_REACH_KM)
+        p, shares = _likeliest_namesake(p, r, home, anchors, same_km=DESTINATION_REACH_KM)
         return _among_namesakes(
             p,
             radius_km=DESTINATION_REACH_KM,
@@ -1475,8 +1485,7 @@ def _towards(
                 f"direction sign reads '{r.mention.text}' -> {p.name} ({p.country_code}), no distances: the "
                 f"camera is on a road towards it, within about {DESTINATION_REACH_KM:.0f} km"
             ),
-            share=share,
-            others=others,
+            shares=shares,
             reach_km=DESTINATION_REACH_KM,
         )
     lat = sum(p.lat for p in places) / len(places)
@@ -1505,6 +1514,20 @@ def _reading_of(r: Resolved, p: Place) -> str:
     return next((x for x in r.mention.readings if normalise(x) == key), r.mention.text)
 
 
+class Shares(NamedTuple):
+    """How a lone name's probability divides among the places it may be (``_namesake_shares``)."""
+
+    share: float
+    """The chosen place's share."""
+    others: list[tuple[Place, float]]
+    """The namesakes worth naming (``NAMESAKE_MIN_SHARE``), each with its share, heaviest first."""
+    count: int
+    """How many other places, each a separated region, the name may be: the analyst is told that a
+    village sign's 11% is one of thirty villages' shares, not a near tie."""
+    more: bool
+    """The gazetteer returned as many places as were asked for: more may bear the name."""
+
+
 def _likeliest_namesake(
     chosen: Place,
     r: Resolved,
@@ -1515,8 +1538,8 @@ def _likeliest_namesake(
     written: str | None = None,
     beside: Sequence[tuple[Place, float]] = (),
     lands: Sequence[BaseGeometry] = (),
-) -> tuple[Place, float, list[tuple[Place, float]]]:
-    """The likeliest of a lone name's places, its share and the namesakes worth naming (``_namesake_shares``).
+) -> tuple[Place, Shares]:
+    """The likeliest of a lone name's places and how the name's probability divides (``_namesake_shares``).
 
     The choice takes the place its readings match best, and weighs the exact namesakes there (by
     rank and by how the name matched: "Олександрівськ" is a town of 6,000 and a former name of
@@ -1526,11 +1549,12 @@ def _likeliest_namesake(
     estimate, and the place matched best an alternative. A name ``written`` in a caption is read
     as written, so its heaviest namesake is the estimate.
     """
-    share, others = _namesake_shares(chosen, r, home, anchors, same_km, written=written, beside=beside, lands=lands)
-    if others and others[0][1] > share and (written is not None or others[0][0].match < EXACT_MATCH):
-        chosen = others[0][0]
-        share, others = _namesake_shares(chosen, r, home, anchors, same_km, written=written, beside=beside, lands=lands)
-    return chosen, share, others
+    shares = _namesake_shares(chosen, r, home, anchors, same_km, written=written, beside=beside, lands=lands)
+    top = shares.others[0] if shares.others else None
+    if top is not None and top[1] > shares.share and (written is not None or top[0].match < EXACT_MATCH):
+        chosen = top[0]
+        shares = _namesake_shares(chosen, r, home, anchors, same_km, written=written, beside=beside, lands=lands)
+    return chosen, shares
 
 
 def _namesake_shares(
@@ -1543,8 +1567,9 @@ def _namesake_shares(
     written: str | None = None,
     beside: Sequence[tuple[Place, float]] = (),
     lands: Sequence[BaseGeometry] = (),
-) -> tuple[float, list[tuple[Place, float]]]:
-    """The chosen place's share of a lone name's probability, and the namesakes worth naming.
+) -> Shares:
+    """The chosen place's share of a lone name's probability, the namesakes worth naming and how
+    many others there are.
 
     "Epping" alone is a town in England and two suburbs in Australia: each namesake weighs its
     size (``namesake_weight``) times its match. The mention's ``namesakes`` are the places it names
@@ -1618,12 +1643,12 @@ def _namesake_shares(
             weights[same] += weight(q)
     total = sum(weights)
     exact = [q for q in r.namesakes if q.match >= EXACT_MATCH]
-    if len(exact) >= NAMESAKE_LIMIT:
-        total += weight(exact[-1])
-    elif spelled and len(spelled) == len(r.options) == TOP_PER_MENTION:
-        total += weight(spelled[-1])
+    more = len(exact) >= NAMESAKE_LIMIT or bool(spelled) and len(spelled) == len(r.options) == TOP_PER_MENTION
+    if more:
+        total += weight(exact[-1] if len(exact) >= NAMESAKE_LIMIT else spelled[-1])
     others = sorted(((q, w / total) for q, w in zip(places[1:], weights[1:], strict=True)), key=lambda qw: -qw[1])
-    return weights[0] / total, [qw for qw in others if qw[1] >= NAMESAKE_MIN_SHARE][:MAX_NAMESAKE_ALTERNATIVES]
+    worth = [qw for qw in others if qw[1] >= NAMESAKE_MIN_SHARE][:MAX_NAMESAKE_ALTERNATIVES]
+    return Shares(weights[0] / total, worth, len(places) - 1, more)
 
 
 def _namesake_pool(chosen: Place, r: Resolved) -> tuple[list[Place], list[Place]]:
