@@ -670,10 +670,14 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             # its own name), then the gazetteer's score (size, priors), across the line's readings
             # too: "IDe" (Ide, 7,700 people) read by one pass does not come before "LILLE".
             ranks = {p.geonameid: match_rank(p, gazetteer) for p in best.values()}
-            # A city named by its Russian name ranks by size as though named by its own: "ODESSA"
-            # is Odesa's (1,000,000 people) before Odessa, Texas' (114,000).
+            # A city whose Russian name ranks as its own ranks by size as though named by its own:
+            # "ODESSA" is Odesa's (1,000,000 people) before Odessa, Texas' (114,000). Only there:
+            # an own name already scores so, and a misreading of a Russian name is no own name.
+            raised = {p.geonameid for p in best.values() if p.match < ranks[p.geonameid]}
             scores = {
-                p.geonameid: score_at(p, 1.0) if _russian_name_of_city(p.matched or p.name, p, gazetteer) else p.score
+                p.geonameid: score_at(p, 1.0)
+                if p.geonameid in raised and _russian_name_of_city(p.matched or p.name, p, gazetteer)
+                else p.score
                 for p in best.values()
             }
             ordered = sorted(best.values(), key=lambda p: (-ranks[p.geonameid], -scores[p.geonameid]))

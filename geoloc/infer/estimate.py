@@ -1643,12 +1643,17 @@ def _namesake_shares(
             weights[same] += weight(q)
     total = sum(weights)
     exact = [q for q in r.namesakes if q.match >= EXACT_MATCH]
-    more = len(exact) >= NAMESAKE_LIMIT or bool(spelled) and len(spelled) == len(r.options) == TOP_PER_MENTION
-    if more:
-        total += weight(exact[-1] if len(exact) >= NAMESAKE_LIMIT else spelled[-1])
+    if len(exact) >= NAMESAKE_LIMIT:
+        unasked: Place | None = exact[-1]
+    elif spelled and len(spelled) == len(r.options) == TOP_PER_MENTION:
+        unasked = spelled[-1]
+    else:
+        unasked = None
+    if unasked is not None:
+        total += weight(unasked)
     others = sorted(((q, w / total) for q, w in zip(places[1:], weights[1:], strict=True)), key=lambda qw: -qw[1])
     worth = [qw for qw in others if qw[1] >= NAMESAKE_MIN_SHARE][:MAX_NAMESAKE_ALTERNATIVES]
-    return Shares(weights[0] / total, worth, len(places) - 1, more)
+    return Shares(weights[0] / total, worth, len(places) - 1, unasked is not None)
 
 
 def _namesake_pool(chosen: Place, r: Resolved) -> tuple[list[Place], list[Place]]:
