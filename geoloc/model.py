@@ -190,6 +190,9 @@ class Mention:
     twinned: str | None = None  # the language of its panel's twinning line ("Twinned with": en)
     adjective: bool = False  # a caption's town adjective ("Суджанського району"): it may be a city's district
     capital: bool = False  # a caption's "the Ukrainian capital", "столиця України": the country's capital is meant
+    fallback: tuple[
+        str, ...
+    ] = ()  # a caption's shorter names to read when no reading names a place ("В Белгороде Гладков")
 
     @property
     def text(self) -> str:
@@ -205,6 +208,7 @@ class ContextFacts:
     text: str = ""
     border_km: float | None = None  # "10 km from the border": how far from it the text puts the photo
     tied: int = 0  # how many of the first mentions a location, photo or event word ties to the photo alike
+    placed: tuple[bool, ...] = ()  # per mention: a word puts something at it ("в Одесі"), not only says it there
     coordinates: tuple[tuple[float, float], ...] = ()  # (lat, lon) pairs the text gives ("Geolocated: 48.59, 37.99")
 
 

@@ -1338,3 +1338,69 @@ def test_an_adjective_made_with_a_hyphen_is_not_part_of_the_name_after_it(gz, ca
 def test_the_crimean_peninsula_is_crimea(gz) -> None:
     names = [p.name for p in _caption_places("A Russian soldier in the Russian-annexed Crimean peninsula.", gz)]
     assert "Autonomous Republic of Crimea" in names, names
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        ("У Києві ППО збивала дрони всю ніч.", "Kyiv"),  # ППО: air defence
+        ("В Харькове ПВО работала по беспилотникам.", "Kharkiv"),
+        ("У Сумах ДСНС гасили пожежу.", "Sumy"),  # ДСНС: the emergency service
+    ],
+)
+def test_an_acronym_after_a_town_is_not_part_of_its_name(gz, caption, town) -> None:
+    # Acronyms are written in capitals, names in a capital and small letters: "Києві ППО" is two words.
+    assert town in [p.name for p in _caption_places(caption, gz)]
+
+
+def test_a_name_found_only_far_from_the_captions_towns_may_be_a_place_beside_them(blank, tmp_path) -> None:
+    # Every "Arcadia" the gazetteer holds is in the Americas or Greece; a Ukrainian post about Lviv
+    # that says its photo is "from Arcadia" may mean a part of Lviv or a place by it that the
+    # gazetteer lacks: the analyst is shown that place beside the towns abroad.
+    _code, report = _locate(blank, "Вибухи у Львові вночі. Фото з Аркадії.", tmp_path)
+    e = report["photos"][0]["estimate"]
+    beside = [a for a in e["alternatives"] if haversine_km(a["lat"], a["lon"], 49.84, 24.03) <= a["radius_km"] <= 60]
+    assert len(beside) == 1 and beside[0]["probability"] >= 0.1 and "gazetteer lacks" in beside[0]["explanation"], e
+    assert e["probability"] + sum(a["probability"] for a in e["alternatives"]) <= 1.0 + 1e-9
+    assert e["confidence"] < 0.2  # below a caption's naming a town of its own
+
+
+@pytest.mark.parametrize(
+    ("caption", "city"),
+    [
+        ("Photo from Paris. Kyiv is under attack.", (48.86, 2.35)),
+        ("Біженці з Харкова у Берліні.", (52.52, 13.40)),
+        ("Протест у Києві, фото зі Стокгольма.", (59.33, 18.07)),
+        # where journalists checked it is not where anything happened
+        ("The footage from Kaltan was verified by Meduza journalists working in Warsaw.", (53.52, 87.28)),
+    ],
+)
+def test_a_town_abroad_stays_the_answer_beside_the_captions_towns(blank, tmp_path, caption, city) -> None:
+    # A city abroad is named far more often than a place of its name the gazetteer lacks, and a town
+    # named only as where something was said is not where such a place may lie.
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], *city) < 25, e
+    assert not any("gazetteer lacks" in a["explanation"] for a in e["alternatives"]), e
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        ("В Белгороде Гладков объявил эвакуацию.", "Belgorod"),
+        ("У Харкові Синєгубов повідомив про вибухи.", "Kharkiv"),
+        ("In Kyiv Zelensky met the Polish prime minister.", "Kyiv"),  # not Poland, named after
+        ("В Нижнем Новгороде Никитин провёл совещание.", "Nizhniy Novgorod"),
+    ],
+)
+def test_a_name_after_a_town_is_not_part_of_the_towns_name(blank, tmp_path, caption, town) -> None:
+    # News names who acted right after where: "Белгороде Гладков" names nothing, "Белгороде" the city.
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert e is not None and town in e["explanation"], e
+
+
+@pytest.mark.parametrize("caption", ["Вибухи у Новій Каховці.", "Пожар в Великих Луках.", "Бої у Великій Новосілці."])
+def test_a_town_of_two_words_is_read_whole(gz, caption) -> None:
+    towns = [p for p in _caption_places(caption, gz) if p.kind == "city"]
+    assert len(towns) == 1 and " " in towns[0].name, towns

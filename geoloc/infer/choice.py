@@ -277,12 +277,32 @@ def resolve_context(context: ContextFacts | None, gazetteer: Gazetteer) -> list[
     """
     if context is None:
         return []
+    context = settle_context(context, gazetteer)
     found = _caption_places(context, gazetteer, {})
     regions = {k: p for k, p in found.items() if p.kind == "admin1"}
     if regions:
         found = _caption_places(context, gazetteer, regions)
     named = [p for k, p in found.items() if not context.mentions[k].adjective]
     return [p for k, p in found.items() if not context.mentions[k].adjective or _where_named(p, named)]
+
+
+def settle_context(context: ContextFacts, gazetteer: Gazetteer) -> ContextFacts:
+    """The caption's facts with each mention that names no place, while its shorter names do
+    (``Mention.fallback``: "В Белгороде Гладков объявил"), read as those: then every later step
+    finds the place by the mention's readings."""
+    if not any(m.fallback for m in context.mentions):
+        return context
+
+    def names_a_place(m: Mention) -> bool:
+        return bool(_caption_hits(m, [], gazetteer) or _ukrainian_village(m, [], gazetteer, []))
+
+    mentions = tuple(
+        replace(m, fallback=())
+        if not m.fallback or names_a_place(m) or not names_a_place(shorter := replace(m, readings=m.fallback))
+        else replace(shorter, fallback=())
+        for m in context.mentions
+    )
+    return replace(context, mentions=mentions)
 
 
 def _where_named(town: Place, named: Sequence[Place]) -> bool:

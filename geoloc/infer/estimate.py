@@ -67,6 +67,7 @@ from geoloc.infer.choice import (
     resolve_mentions,
     romanised_alias,
     row_inversions,
+    settle_context,
     sign_country,
     spelled_alike,
     ukrainian_namesakes,
@@ -224,6 +225,7 @@ def infer(
     near: tuple[float, float, float] | None = None,
 ) -> Inference:
     """Rank candidate places and estimate where the camera was."""
+    context = settle_context(context, gazetteer) if context is not None else None
     context_places = resolve_context(context, gazetteer)
     loc_cc = metadata.location.country_code if metadata.location else None
     anchors = list(context_places)
@@ -824,6 +826,7 @@ def _estimate(
                 shares=shares,
                 radii={q.geonameid: place_radius_km(q) + CAPTION_NEAR_KM for q, _ in shares.others},
             )
+            estimate = _beside_unlisted(estimate, p, shares, named.matched or named.name, sentence)
         return _beside_tied_towns(estimate, named, context, context_places)
     return None
 
@@ -847,6 +850,36 @@ def _finest(where: Sequence[Place], said: Sequence[Mention]) -> Place:
         and _caption_reach(q, said) < reach
     ]
     return min(inside, key=lambda q: _caption_reach(q, said)) if inside else p
+
+
+def _beside_unlisted(estimate: Estimate, p: Place, shares: Shares, name: str, sentence: str) -> Estimate:
+    """``estimate`` (at ``p``) with the place called ``name`` that the gazetteer may lack near the
+    caption's other town (``Shares.unlisted``): an alternative, or the estimate where it is the likelier."""
+    if shares.unlisted is None:
+        return estimate
+    town, share = shares.unlisted
+    radius = place_radius_km(town) + CAPTION_NEAR_KM
+    lacked = f"a place near {town.name} ({town.country_code}) that the gazetteer lacks"
+    if share <= shares.share:
+        near = Alternative(town.lat, town.lon, radius, share, f"or {lacked}, {share:.0%}")
+        return replace(
+            estimate, alternatives=tuple(sorted((*estimate.alternatives, near), key=lambda a: -a.probability))
+        )
+    held = estimate.probability or 1.0
+    listed = Alternative(
+        estimate.lat, estimate.lon, estimate.radius_km, held, f"or {p.name} ({p.country_code}), {held:.0%}"
+    )
+    return Estimate(
+        lat=town.lat,
+        lon=town.lon,
+        radius_km=radius,
+        confidence=round(CAPTION_ONLY_CONF * share, 2),
+        basis="context",
+        rule="caption",
+        explanation=_caption_says(sentence, f"names {name}, likeliest {lacked} ({share:.0%})"),
+        probability=share,
+        alternatives=tuple(sorted((listed, *estimate.alternatives), key=lambda a: -a.probability)),
+    )
 
 
 def _beside_tied_towns(
@@ -1011,12 +1044,30 @@ def _caption_namesakes(
         if by_demonym(q) or (q.kind == "city" and q.matched != name and q.geonameid not in ids)
     }
     lands = [] if country else [g for c in sorted(kin) if (g := _home_geometry(c)) is not None]
+    # Where every namesake lies far from those lands, the name may be a place the gazetteer lacks
+    # (a district, a beach, a resort) near the town the caption first puts something at: "В Одесі
+    # ППО працювала ... Фото з Аркадії" is Odesa's Arcadia, not Arcadia, California; not near
+    # where it was only said ("journalists working in Warsaw").
+    placed = [m for m, at in zip(context.mentions, context.placed, strict=True) if at] if context else []
+    towns = [
+        (at, q)
+        for q in context_places
+        if q.kind == "city"
+        and q.matched != name
+        and q.geonameid not in ids
+        and (q.country_code == country if country else lands)
+        and any(_reads_as(m, q.matched) for m in placed)
+        and (at := _naming_sentence(context, q)) is not None
+    ]
+    town = min(towns, key=lambda aq: aq[0][:2])[1] if towns else None
     # The place as this search matched the name, so that it weighs as its namesakes do.
     p = next((q for q in pool if q.geonameid == p.geonameid), p)
     r = Resolved(Mention(readings=(name,), kind="context"), [p], namesakes=pool)
     # Namesakes "near" one another as a caption means it (a post office's point a few km from its
     # town) are one place to the caption.
-    return _likeliest_namesake(p, r, country, anchors, CAPTION_NEAR_KM, written=name, beside=beside, lands=lands)
+    return _likeliest_namesake(
+        p, r, country, anchors, CAPTION_NEAR_KM, written=name, beside=beside, lands=lands, unlisted=town
+    )
 
 
 def _among_namesakes(
@@ -1526,6 +1577,9 @@ class Shares(NamedTuple):
     village sign's 11% is one of thirty villages' shares, not a near tie."""
     more: bool
     """The gazetteer returned as many places as were asked for: more may bear the name."""
+    unlisted: tuple[Place, float] | None = None
+    """A place of the name that the gazetteer lacks, near this town of the caption's, and its share
+    (``_caption_namesakes``): "Фото з Аркадії" after a story about Odesa is its Arcadia district."""
 
 
 def _likeliest_namesake(
@@ -1538,6 +1592,7 @@ def _likeliest_namesake(
     written: str | None = None,
     beside: Sequence[tuple[Place, float]] = (),
     lands: Sequence[BaseGeometry] = (),
+    unlisted: Place | None = None,
 ) -> tuple[Place, Shares]:
     """The likeliest of a lone name's places and how the name's probability divides (``_namesake_shares``).
 
@@ -1549,11 +1604,12 @@ def _likeliest_namesake(
     estimate, and the place matched best an alternative. A name ``written`` in a caption is read
     as written, so its heaviest namesake is the estimate.
     """
-    shares = _namesake_shares(chosen, r, home, anchors, same_km, written=written, beside=beside, lands=lands)
+    kw = {"written": written, "beside": beside, "lands": lands, "unlisted": unlisted}
+    shares = _namesake_shares(chosen, r, home, anchors, same_km, **kw)
     top = shares.others[0] if shares.others else None
     if top is not None and top[1] > shares.share and (written is not None or top[0].match < EXACT_MATCH):
         chosen = top[0]
-        shares = _namesake_shares(chosen, r, home, anchors, same_km, written=written, beside=beside, lands=lands)
+        shares = _namesake_shares(chosen, r, home, anchors, same_km, **kw)
     return chosen, shares
 
 
@@ -1567,6 +1623,7 @@ def _namesake_shares(
     written: str | None = None,
     beside: Sequence[tuple[Place, float]] = (),
     lands: Sequence[BaseGeometry] = (),
+    unlisted: Place | None = None,
 ) -> Shares:
     """The chosen place's share of a lone name's probability, the namesakes worth naming and how
     many others there are.
@@ -1584,6 +1641,8 @@ def _namesake_shares(
     town ``beside`` them ((town, km): "near Andriivka, south of Bakhmut"), the others keep
     ``OFF_PRIOR_FACTOR``, in the same country too. Namesakes beyond ``LANDS_REACH_KM`` of every
     one of ``lands`` (the countries of a caption's peoples and other towns) keep ``LANDS_FAR_FACTOR``.
+    When every namesake lies off what the evidence says, the name may be a place the gazetteer
+    lacks near the town ``unlisted`` (which lies on it), weighed as a namesake of no known size.
     Entries lying within one another's built-up
     area (or within ``same_km``: a distance sign's ring holds both) are one place. A reading that
     names nothing exactly ("C0NVERSE", "Brcntwood") is taken for a name, and each place of that
@@ -1608,6 +1667,14 @@ def _namesake_shares(
 
     own_named = any(q.match > ALTERNATE for q in pool)  # the name is some namesake's own
 
+    def off_prior(q: Place) -> float:
+        """What the evidence of where leaves of ``q``'s weight: 1.0 where it may well be."""
+        if held:  # a region or a town written with the name holds some of its places: not the others
+            return 1.0 if q.geonameid in held else OFF_PRIOR_FACTOR
+        factor = LANDS_FAR_FACTOR if lands and _beyond(lands, q) else 1.0
+        near = q.country_code == home or any(haversine_km(q.lat, q.lon, a.lat, a.lon) <= ANCHOR_KM_CAP for a in anchors)
+        return factor if near or not prior else factor * OFF_PRIOR_FACTOR
+
     def weight(q: Place) -> float:
         exponent = CAPTION_POPULATION_EXPONENT if written else NAMESAKE_POPULATION_EXPONENT
         named_so = name_odds(q, written) ** exponent if written else q.match
@@ -1618,12 +1685,7 @@ def _namesake_shares(
             w *= UNIT_ABROAD_ODDS
         if far_hamlet(r.mention, q):
             w *= FAR_HAMLET_ODDS
-        if held:  # a region or a town written with the name holds some of its places: not the others
-            return w if q.geonameid in held else w * OFF_PRIOR_FACTOR
-        if lands and not any(distance_km(g, q.lat, q.lon) <= LANDS_REACH_KM for g in lands):
-            w *= LANDS_FAR_FACTOR
-        near = q.country_code == home or any(haversine_km(q.lat, q.lon, a.lat, a.lon) <= ANCHOR_KM_CAP for a in anchors)
-        return w if near or not prior else w * OFF_PRIOR_FACTOR
+        return w * off_prior(q)
 
     places: list[Place] = []  # one per separated region: the chosen place first, then by gazetteer rank
     weights: list[float] = []
@@ -1651,9 +1713,23 @@ def _namesake_shares(
         unasked = None
     if unasked is not None:
         total += weight(unasked)
+    near: tuple[Place, float] | None = None
+    if unlisted is not None and all(off_prior(q) < 1.0 for q in places):
+        # A place of no known size, named as its best-named namesake is ("Стокгольм" is Stockholm's
+        # name in another alphabet, and of no place near Kyiv's own either).
+        named_so = max(name_odds(q, written) for q in places) ** CAPTION_POPULATION_EXPONENT if written else 1.0
+        lacked = namesake_weight(replace(unlisted, population=0), CAPTION_POPULATION_EXPONENT) * named_so
+        if lacked >= NAMESAKE_MIN_SHARE * (total + lacked):  # lighter, it would only shave every share
+            total += lacked
+            near = (unlisted, lacked / total)
     others = sorted(((q, w / total) for q, w in zip(places[1:], weights[1:], strict=True)), key=lambda qw: -qw[1])
     worth = [qw for qw in others if qw[1] >= NAMESAKE_MIN_SHARE][:MAX_NAMESAKE_ALTERNATIVES]
-    return Shares(weights[0] / total, worth, len(places) - 1, unasked is not None)
+    return Shares(weights[0] / total, worth, len(places) - 1, unasked is not None, near)
+
+
+def _beyond(lands: Sequence[BaseGeometry], q: Place) -> bool:
+    """Whether ``q`` lies beyond ``LANDS_REACH_KM`` of every one of ``lands``."""
+    return not any(distance_km(g, q.lat, q.lon) <= LANDS_REACH_KM for g in lands)
 
 
 def _namesake_pool(chosen: Place, r: Resolved) -> tuple[list[Place], list[Place]]:

@@ -1138,6 +1138,7 @@ class _CuedPhrase(NamedTuple):
     phrase: _Phrase
     strength: int  # how strongly the text ties it to the photo's place
     part: Compass | None  # the part of the named area ("northern Ukraine")
+    placed: bool  # a location, photo or event word puts something at it, and nothing says it was only said there
 
 
 def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
@@ -1164,13 +1165,15 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
         bonus -= 3 * home  # "«Шахтар» (Донецьк)": the club's home
         for phrase in _clause_phrases(clause, max_words):
             near = [w.lower() for w in phrase.before]
-            strength = 2 * phrase.cued + bonus
-            strength += 3 * any(w.startswith(PHOTO_WORDS + EVENT_WORDS) for w in near)
-            strength -= 3 * any(w.startswith(REPORTING_WORDS) for w in near)
-            strength -= 3 * (len(near) >= 2 and near[-1] in ORIGIN_WORDS and near[-2].startswith(PEOPLE_WORDS))
-            strength -= 3 * (tuple(near[-2:]) in WHENCE_WORDS)
+            cue = 2 * phrase.cued + 3 * any(w.startswith(PHOTO_WORDS + EVENT_WORDS) for w in near)
+            doubt = 3 * (
+                any(w.startswith(REPORTING_WORDS) for w in near)
+                + (len(near) >= 2 and near[-1] in ORIGIN_WORDS and near[-2].startswith(PEOPLE_WORDS))
+                + (tuple(near[-2:]) in WHENCE_WORDS)
+            )
             part = PART_WORDS.get(near[-1]) if near else None
-            out.append(_CuedPhrase(phrase, strength, part))
+            placed = cue > 0 and not doubt and not home and not earlier
+            out.append(_CuedPhrase(phrase, cue + bonus - doubt, part, placed))
     return out
 
 
@@ -1274,6 +1277,13 @@ def _location_cued(before: list[str], head: str) -> bool:
     return word in LOCATION_CUES or (word == "на" and k == len(before) and is_locative(head))
 
 
+def _capitals_only(token: str) -> bool:
+    """Whether a word is written all in capitals, as acronyms are ("ППО", "ЗСУ", "DC") and a caption
+    in capitals writes its names: such a word after a name written in small letters is not of it
+    (before one it may be: "RIA Novosti" is one name)."""
+    return token.isupper() and sum(c.isalpha() for c in token) >= 2
+
+
 def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
     """Capitalised runs of words of one clause, each with whether a location word precedes it and
     the ``NEAR_TOKENS`` words before it.
@@ -1301,6 +1311,8 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             continue
         j = i
         while j < len(tokens) and j - i < max_words and tokens[j][:1].isupper():
+            if _capitals_only(tokens[j]) and not _capitals_only(tokens[i]):
+                break  # "В Одесі ППО працювала": the town, then an acronym (air defence) of its own
             j += 1
             if _strip_possessive(tokens[j - 1]) != tokens[j - 1]:
                 break
@@ -1391,6 +1403,17 @@ def _people_country(word: str) -> str | None:
     return next((country for stem, country in PEOPLE_ADJECTIVES.items() if word.lower().startswith(stem)), None)
 
 
+def _leading_names(phrase: str, governor: str) -> tuple[str, ...]:
+    """The phrase's leading words, longest first, each with its dictionary forms: "Нижнем Новгороде
+    Никитин" is "Нижнем Новгороде", then "Нижнем"."""
+    words = phrase.split()
+    out: list[str] = []
+    for k in range(len(words) - 1, 0, -1):
+        head = " ".join(words[:k])
+        out += [head, *dictionary_forms(head, governor)]
+    return tuple(dict.fromkeys(out))
+
+
 def context_facts(text: str, source: str = "caption", max_words: int = 4) -> ContextFacts:
     """Find the capitalised phrases of a caption that may name places, and the borders it names.
 
@@ -1404,14 +1427,16 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     seen: dict[str, int] = {}  # each phrase's place in ``cued``
     skipped: set[str] = set()
     written_in: list[int] = []  # the sentence each entry of ``cued`` was first written in
+    placed_at: list[bool] = []  # whether a word puts something at each entry of ``cued`` (``_CuedPhrase.placed``)
     for at_sentence, sentence in enumerate(sentences(text)):
-        for found, strength, part in _cued_phrases(sentence, max_words):
+        for found, strength, part, placed in _cued_phrases(sentence, max_words):
             phrase = found.text
             if phrase.lower() in seen:
                 # Written again, it is as tied to the photo as its strongest sentence says: "who
                 # fled Vovchansk. The photo was taken in Vovchansk."
                 at = seen[phrase.lower()]
                 cued[at] = (max(strength, cued[at][0]), cued[at][1])
+                placed_at[at] = placed_at[at] or placed
                 continue
             if len(cued) < MAX_CONTEXT_MENTIONS:
                 seen[phrase.lower()] = len(cued)
@@ -1427,12 +1452,18 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                 first, _, tail = phrase.partition(" ")
                 plain = is_plain_word(first) or is_unknown_belarusian(first, sentence)
                 opens = sentence.lstrip(_OPENING_MARKS).startswith(first) and plain
+                fallback: tuple[str, ...] = ()
                 if tail and (opens or first.lower().startswith(VENUE_NOUNS)):
                     # A sentence's first word is capitalised whatever it is ("Освобождение
                     # Угледара", "Прикордонний Білопілля"), and so is a venue's ("Arena Lviv"):
                     # the rest, if the whole names nothing; but not after a person's first name
                     # ("Тарас Шевченко": Shevchenko was Aktau).
                     readings += (tail, *dictionary_forms(tail))
+                elif tail and found.cued and not found.adjective:
+                    # News names who acted right after where ("В Белгороде Гладков объявил", "In
+                    # Kyiv Zelensky met"): the words after the location word, longest first, are
+                    # read if the whole names nothing.
+                    fallback = _leading_names(phrase, found.governor)
                 said = Mention(
                     readings=readings,
                     kind="context",
@@ -1441,9 +1472,11 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                     distance_km=found.around_km,
                     adjective=found.adjective,
                     capital=found.capital,
+                    fallback=fallback,
                 )
                 cued.append((strength, said))
                 written_in.append(at_sentence)
+                placed_at.append(placed)
             else:
                 skipped.add(phrase.lower())
     # The names a caption ties to the photo's place come first ("Фото зроблено під Черніговом"
@@ -1454,14 +1487,14 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     strengths = [
         s + DISTANCE_CUE * (m.distance_km != was.distance_km) for (s, was), m in zip(cued, measured, strict=True)
     ]
-    ranked = sorted(zip(strengths, written_in, measured, strict=True), key=lambda swm: -swm[0])
-    mentions = [m for _strength, _at, m in ranked]
+    ranked = sorted(zip(strengths, written_in, measured, placed_at, strict=True), key=lambda swm: -swm[0])
+    mentions = [m for _strength, _at, m, _placed in ranked]
     # Names one sentence ties to the photo alike ("10 km south of Kherson, near the village of
     # Krynky") are each where it may be. Another sentence's are not ("Прощання відбулося у Луцьку.
     # Він загинув під Вугледаром"), nor names no word ties, which are read in the order written.
     tied = 0
     if ranked and ranked[0][0] >= DISTANCE_CUE:
-        tied = sum(s == ranked[0][0] and at == ranked[0][1] for s, at, _m in ranked)
+        tied = sum(s == ranked[0][0] and at == ranked[0][1] for s, at, _m, _placed in ranked)
     if skipped:
         log.warning("%s: %d more names than the %d looked up were left out", source, len(skipped), MAX_CONTEXT_MENTIONS)
     borders: list[str] = []
@@ -1493,5 +1526,6 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
         text=text,
         border_km=border_km,
         tied=tied,
+        placed=tuple(placed for _s, _at, _m, placed in ranked),
         coordinates=text_coordinates(text),
     )
