@@ -8,6 +8,7 @@ pick among them: places named together lie near each other, and distance rings m
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import math
 import re
@@ -44,6 +45,7 @@ from geoloc.places.sources import capital_names
 from geoloc.places.tables import CYRILLIC_COUNTRIES
 from geoloc.places.translit import ROMANISED_COUNTRIES, romanisations
 from geoloc.read.lemmas import (
+    REMEMBERED_NAMES,
     dictionary_forms,
     is_belarusian_spelling,
     is_russian,
@@ -524,6 +526,7 @@ def _caption_hits(m: Mention, beside: Sequence[Place], gazetteer: Gazetteer) -> 
     return hits
 
 
+@functools.lru_cache(maxsize=REMEMBERED_NAMES)
 def _everyday(m: Mention) -> bool:
     """Whether a caption's mention is vocabulary, as written or in its dictionary form ("Колону":
     "колона", a column), or an acronym: then it names a place only when a large one bears it."""

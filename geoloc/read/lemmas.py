@@ -25,6 +25,10 @@ second is Київ. Three cover the place among the common nouns it declines lik
 MAX_FORMS = 6
 """Dictionary forms returned per phrase (a few per language), best parses first."""
 
+REMEMBERED_NAMES = 4096
+"""Names whose guessed forms a process keeps: a caption's names are looked at by each of its
+passes (the regions' pass, the namesakes' weighing), a batch's captions name a few thousand."""
+
 
 @functools.cache
 def _analyzer(lang: str) -> Any:  # noqa: ANN401 - pymorphy3 ships no type hints
@@ -229,6 +233,7 @@ SPELLED_NAME_LETTERS = 32
 ("Новоолександрополь" 18), and each vowel of a longer word would be one more lookup."""
 
 
+@functools.lru_cache(maxsize=REMEMBERED_NAMES)
 def ukrainian_spellings(name: str) -> tuple[str, ...]:
     """The Ukrainian spellings a Russian name of a Ukrainian village may stand for, to look up.
 
@@ -396,6 +401,7 @@ _STEM_TOWN_ENDINGS = ("", "и", "ы", "о", "е", "ье", "я", "ь", "ка")
 "Кахов(ський)": Каховка."""
 
 
+@functools.lru_cache(maxsize=REMEMBERED_NAMES)
 def town_forms(adjective: str) -> tuple[str, ...]:
     """The names a town's adjective may be made from, for the gazetteer to choose among.
 
