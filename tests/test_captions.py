@@ -1404,3 +1404,19 @@ def test_a_name_after_a_town_is_not_part_of_the_towns_name(blank, tmp_path, capt
 def test_a_town_of_two_words_is_read_whole(gz, caption) -> None:
     towns = [p for p in _caption_places(caption, gz) if p.kind == "city"]
     assert len(towns) == 1 and " " in towns[0].name, towns
+
+
+@pytest.mark.parametrize(
+    ("written", "town"),
+    [
+        ("Каменске-Шахтинском", "Каменск-Шахтинский"),  # a noun, then its adjective
+        ("Каменске-Уральском", "Каменск-Уральский"),
+        ("Николаевске-на-Амуре", "Николаевск-на-Амуре"),  # a noun, then its river as written
+    ],
+)
+def test_a_hyphenated_town_is_put_in_the_nominative_part_by_part(written, town) -> None:
+    assert town in dictionary_forms(written, "в")
+
+
+def test_a_hyphenated_town_in_a_caption_is_found(gz) -> None:
+    assert "Kamensk-Shakhtinsky" in [p.name for p in _caption_places("Взрывы в Каменске-Шахтинском.", gz)]

@@ -141,6 +141,9 @@ def dictionary_forms(phrase: str, after: str = "") -> tuple[str, ...]:
         # "Часового Яру": a possessive adjective, which the dictionaries lemmatise as a plain one ("Часовий")
         heads = dict.fromkeys(form.split()[-1] for form in forms)
         forms += [f"{owner} {head}" for head in heads if f"{owner} {head}" not in forms]
+    head = phrase.partition("-")[0]
+    if len(words) == 1 and "-" in phrase and all(form.partition("-")[0] == head for form in forms):
+        forms += [form for form in _hyphenated_forms(phrase, after) if form != phrase and form not in forms]
     if len(words) == 1:
         stems = [_SK_TOWN_RE.sub(r"\1", phrase)]
         known = {lang: _analyzer(lang).word_is_known(phrase.lower()) for lang in LANGUAGES}
@@ -150,6 +153,22 @@ def dictionary_forms(phrase: str, after: str = "") -> tuple[str, ...]:
             stems += _belarusian_forms(phrase)
         forms += [town for town in dict.fromkeys(stems) if town != phrase and town not in forms]
     return tuple(forms)
+
+
+def _hyphenated_forms(word: str, after: str) -> list[str]:
+    """The nominative forms of a declined hyphenated town name whose first part the dictionaries
+    leave as written: a noun and its adjective after it ("Каменске-Шахтинском" -> Каменск-Шахтинский,
+    "Кам'янці-Дніпровській" -> Кам'янка-Дніпровська), read as the adjective before the noun; or a
+    noun and a river's name ("Николаевске-на-Амуре" -> Николаевск-на-Амуре), which stays as written."""
+    head, _, rest = word.partition("-")
+    if not head or not rest:
+        return []
+    if rest[:1].islower():
+        return [f"{form}-{rest}" for form in dictionary_forms(head, after)[:MAX_PARSES]]
+    if "-" in rest:
+        return []
+    pairs = (form.split(" ", 1) for form in dictionary_forms(f"{rest} {head}", after) if form.count(" ") == 1)
+    return [f"{noun}-{adjective}" for adjective, noun in pairs]
 
 
 _POSSESSIVE_ENDINGS = (
