@@ -1420,3 +1420,23 @@ def test_a_hyphenated_town_is_put_in_the_nominative_part_by_part(written, town) 
 
 def test_a_hyphenated_town_in_a_caption_is_found(gz) -> None:
     assert "Kamensk-Shakhtinsky" in [p.name for p in _caption_places("Взрывы в Каменске-Шахтинском.", gz)]
+
+
+@pytest.mark.parametrize(
+    ("caption", "city"),
+    [
+        ("Удары по Харькову и Одессе. На фото — Одесса.", (46.48, 30.73)),
+        ("Explosions in Kyiv and Lviv. In the photo: Lviv.", (49.84, 24.03)),
+        ("Атака на Київ та Львів. На знімку — Львів, вулиця Городоцька.", (49.84, 24.03)),
+    ],
+)
+def test_a_label_of_what_the_photo_shows_names_its_place(blank, tmp_path, caption, city) -> None:
+    # The caption names two cities struck; the label after it says which one the photo shows.
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], *city) < 25, e
+
+
+def test_a_photo_credit_is_not_what_the_photo_shows(gz) -> None:
+    # "Фото: Суспільне Суми" credits the Sumy office of the public broadcaster.
+    assert _caption_places("Фото: Суспільне Суми", gz) == []

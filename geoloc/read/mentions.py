@@ -1141,6 +1141,25 @@ class _CuedPhrase(NamedTuple):
     placed: bool  # a location, photo or event word puts something at it, and nothing says it was only said there
 
 
+SHOWN_LABELS = frozenset(
+    {
+        ("на", "фото"), ("на", "знімку"), ("на", "світлині"), ("на", "відео"),
+        ("на", "снимке"), ("на", "видео"), ("на", "кадрах"),
+        ("pictured",), ("in", "the", "photo"), ("in", "the", "picture"), ("in", "the", "video"),
+    }
+)  # fmt: skip
+"""Labels before a colon or a dash that say what the photo shows ("На фото — Одеса", "Pictured:
+Odesa"), in Ukrainian, Russian and English; "Фото:" alone is a credit."""
+SHOWN_MARKS = frozenset(":—–")
+"""The marks such a label ends with."""
+
+
+def _shown_label(clause: str) -> bool:
+    """Whether a clause ends with a label saying what the photo shows (``SHOWN_LABELS``)."""
+    words = tuple(w.lower() for w in _WORD_RE.findall(clause))
+    return any(words[-len(label) :] == label for label in SHOWN_LABELS)
+
+
 def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
     """Capitalised runs of words, clause by clause, each with how strongly the text ties it to the
     photo's place: two points for a location word right before it, two for a clause about the
@@ -1148,7 +1167,8 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
     from X", "Фото з X", "удар по X"), three fewer for a reporting word ("speaking in X"), for
     the home of people the caption names ("Побратими з Житомирщини"), for where fire came from
     ("з боку Енергодара"), for the home of a club or company named in quotes before it ("«Шахтар»
-    (Донецьк)") or in a sentence about an earlier time ("Ранее митинг прошел в Москве").
+    (Донецьк)") or in a sentence about an earlier time ("Ранее митинг прошел в Москве"); three
+    for a label of what the photo shows before it ("На фото — Одеса", ``SHOWN_LABELS``).
     A credit ("Джерело: Еспресо") names no place. Names never run across a comma ("Sumy, Kharkiv")."""
     words = _WORD_RE.findall(sentence)
     earlier = bool(words) and words[0].lower() in EARLIER_WORDS
@@ -1160,12 +1180,15 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
         label = [w.lower() for w in _WORD_RE.findall(clauses[at - 1])[-1:]] if at else []
         if label and label[0] in SOURCE_LABELS and marks[at - 1] == ":":
             continue  # "Джерело: Еспресо": a credit
-        bonus = in_sentence + 2 * int(_about_photo(clause))
+        # "На фото — Одеса", "Pictured: Odesa": the clause is about the photo, and its label is a
+        # photo word right before the name ("Фото: Суспільне" is a credit, and stays as it is).
+        shown = at > 0 and marks[at - 1] in SHOWN_MARKS and _shown_label(clauses[at - 1])
+        bonus = in_sentence + 2 * int(shown or _about_photo(clause))
         home = at > 0 and marks[at - 1] == "(" and clauses[at - 1].rstrip().endswith(tuple(HOME_QUOTES))
         bonus -= 3 * home  # "«Шахтар» (Донецьк)": the club's home
         for phrase in _clause_phrases(clause, max_words):
             near = [w.lower() for w in phrase.before]
-            cue = 2 * phrase.cued + 3 * any(w.startswith(PHOTO_WORDS + EVENT_WORDS) for w in near)
+            cue = 2 * phrase.cued + 3 * (shown or any(w.startswith(PHOTO_WORDS + EVENT_WORDS) for w in near))
             doubt = 3 * (
                 any(w.startswith(REPORTING_WORDS) for w in near)
                 + (len(near) >= 2 and near[-1] in ORIGIN_WORDS and near[-2].startswith(PEOPLE_WORDS))
