@@ -1440,3 +1440,19 @@ def test_a_label_of_what_the_photo_shows_names_its_place(blank, tmp_path, captio
 def test_a_photo_credit_is_not_what_the_photo_shows(gz) -> None:
     # "Фото: Суспільне Суми" credits the Sumy office of the public broadcaster.
     assert _caption_places("Фото: Суспільне Суми", gz) == []
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        ("Fighting in the Zaporizhzhia region's Polohy district.", (47.48, 36.25)),
+        ("Бої в Пологівському районі Запорізької області.", (47.48, 36.25)),  # Пологи, a plural name
+        ("У Лозівському районі вибухи.", (48.89, 36.32)),  # Лозова
+    ],
+)
+def test_a_district_is_found_by_its_town(blank, tmp_path, caption, town) -> None:
+    # A district is named after its town ("Пологівський" after Пологи) and a region's possessive
+    # ("the Zaporizhzhia region's") is the region's, not the city's of that name 100 km away.
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], *town) < 25, e

@@ -452,7 +452,9 @@ def town_forms(adjective: str) -> tuple[str, ...]:
                     if stem.endswith(("ін", "ен", "ин")):  # Кремін-ський: Кремінна; Кремен-ский: Кременная
                         forms += [stem + "на", stem + "ная"]
                     if stem.endswith("ів"):  # Ukrainian і for о in a closed syllable: Курахів-ський, Курахове
-                        forms += [stem[:-2] + "ове", stem[:-2] + "ово"]
+                        forms += [stem[:-2] + "ове", stem[:-2] + "ово", stem[:-2] + "ова"]  # Лозів-ський: Лозова
+                    if stem.endswith(("ів", "ов")):  # a plural town's -ів-/-ов-: Пологівський, Пологовский: Пологи
+                        forms += [stem[:-2] + "и"]
             if base.endswith("зьк"):  # Запоріз-ький: Запоріжжя; Ризький: Рига
                 forms += [base[:-3] + "жжя", base[:-3] + "га"]
     unique = dict.fromkeys(_title(f) for f in forms if len(f) >= TOWN_FORM_LETTERS)

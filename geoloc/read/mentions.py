@@ -1366,13 +1366,13 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         # "Запорізька АЕС", "the Kursk NPP"), follows the town's name or its adjective.
         plant = next_to and _plant_word(following)
         noun = attribute or (following.lower() if following.lower() in AREA_NOUNS or plant else None)
-        if following and is_region_word(following) and noun not in AREA_NOUNS:
+        if following and is_region_word(_strip_possessive(following)) and noun not in AREA_NOUNS:
             # "у Гродні Гродненської області": the town, then its region, as two names (a
             # Slavic region's name before "область" is one adjective; "Nizhny Novgorod region" stays)
             if len(words) > 1 and _REGION_ADJECTIVE_RE.search(words[-1].lower()):
                 phrases.append(_Phrase(" ".join(words[:-1]), cued, before, governor=governor))
                 words, cued, governor = words[-1:], False, ""
-            words.append(following)
+            words.append(_strip_possessive(following))  # "the Zaporizhzhia region's Polohy district"
             j += 1
         elif noun is not None:
             # "з Суджанського району", "Sudzha district": the last word is the noun's, the words
