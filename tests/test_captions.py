@@ -1456,3 +1456,35 @@ def test_a_district_is_found_by_its_town(blank, tmp_path, caption, town) -> None
     _code, report = _locate(blank, caption, tmp_path)
     e = report["photos"][0]["estimate"]
     assert haversine_km(e["lat"], e["lon"], *town) < 25, e
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [("Часів Яр.", "Chasiv Yar"), ("Часів Яр — Донбас.", "Chasiv Yar"), ("Красный Луч сегодня.", "Khrustalnyi")],
+)
+def test_a_name_of_everyday_words_is_a_name_when_written_as_one(gz, caption, town) -> None:
+    # "часів" (of hours) and "яр" (a ravine) are words; "Часів Яр" written so is the town, and the
+    # shorter "Яр" read only if it named nothing does not make the whole a word.
+    assert town in [p.name for p in _caption_places(caption, gz)]
+
+
+@pytest.mark.parametrize(
+    ("caption", "names"),
+    [
+        ("Наша Ніва паведаміла пра затрыманні.", []),  # a Belarusian newspaper, then "reported"
+        ("Главком повідомляє про обстріл Сум.", ["Sumy"]),
+        ("У Харкові повідомили про вибухи.", ["Kharkiv"]),  # where it was reported is where it happened
+    ],
+)
+def test_a_name_before_a_reporting_verb_is_who_said_it(gz, caption, names) -> None:
+    assert [p.name for p in _caption_places(caption, gz) if p.kind == "city"] == names
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [("Гуляйполе, Запорізька обл.", (47.66, 36.26)), ("Курская обл., Суджанский р-н.", (51.19, 35.27))],
+)
+def test_abbreviated_region_and_district_nouns_are_read(blank, tmp_path, caption, town) -> None:
+    _code, report = _locate(blank, caption, tmp_path)
+    e = report["photos"][0]["estimate"]
+    assert haversine_km(e["lat"], e["lon"], *town) < 25 and e["probability"] in (None, pytest.approx(1.0, abs=0.05)), e

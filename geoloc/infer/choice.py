@@ -473,15 +473,18 @@ def _caption_hits(m: Mention, beside: Sequence[Place], gazetteer: Gazetteer) -> 
             # A phrase without its sentence's first word ("Угледара") only if the whole names
             # nothing; each form of the shorter phrase is weighed ("Дзержинский", "Дзержинск").
             break
+        # A shorter reading of a phrase written as a name is judged alone ("Яр" of "Часів Яр").
+        shorter = len(reading.split()) < len(m.readings[0].split())
+        everyday_here = everyday or (shorter and not _title_cased(reading) and is_everyday_text(reading))
         found_here = [
             p
             for p in gazetteer.search(reading, priors=Priors(places=beside), limit=limit, fuzzy=False)
-            if p.match >= (BARE_REGION if _bare_region_name(p, reading, everyday) else EXACT_MATCH)
+            if p.match >= (BARE_REGION if _bare_region_name(p, reading, everyday_here) else EXACT_MATCH)
         ]
         found_here = [
             p for p in found_here if not _romanised_abroad(p, reading) and not romanised_alias(p, reading, gazetteer)
         ]
-        if found_here and everyday and not any(_worth_a_word(p, reading) for p in found_here):
+        if found_here and everyday_here and not any(_worth_a_word(p, reading) for p in found_here):
             # An everyday word names a place only when one large enough to be talked about bears
             # it; then it is a name, and its smaller namesakes stay: "the town of New York in
             # Donetsk region" is Niu-York, there, whatever New York City makes of the phrase.
@@ -529,10 +532,12 @@ def _caption_hits(m: Mention, beside: Sequence[Place], gazetteer: Gazetteer) -> 
 @functools.lru_cache(maxsize=REMEMBERED_NAMES)
 def _everyday(m: Mention) -> bool:
     """Whether a caption's mention is vocabulary, as written or in its dictionary form ("Колону":
-    "колона", a column), or an acronym: then it names a place only when a large one bears it."""
-    return any(is_everyday_text(reading) for reading in m.readings if not _title_cased(reading)) or _acronym(
-        m.readings[0]
-    )
+    "колона", a column), or an acronym: then it names a place only when a large one bears it.
+    A phrase written as a name ("Часів Яр", ``_title_cased``) is judged by its own readings, not
+    by the shorter ones read when it names nothing ("Яр", a ravine), which are judged alone."""
+    whole = m.readings[0]
+    readings = [x for x in m.readings if len(x.split()) == len(whole.split())] if _title_cased(whole) else m.readings
+    return any(is_everyday_text(reading) for reading in readings if not _title_cased(reading)) or _acronym(whole)
 
 
 ROMANISED_NAME_LETTERS = 4

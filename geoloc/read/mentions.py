@@ -1078,7 +1078,10 @@ PEOPLE_WORDS = (
 after them and "з"/"из"/"from" is their home, and weighs as a reporting word's."""
 ORIGIN_WORDS = frozenset({"з", "із", "зі", "из", "from"})
 """The prepositions between such people and their home."""
-SOURCE_WORDS = ("пиш", "сообща", "повідомля", "writes", "wrote", "reports")
+SOURCE_WORDS = (
+    "пиш", "сообща", "сообщи", "повідомля", "повідоми", "паведам", "піша",
+    "writes", "wrote", "reports", "reported",
+)  # fmt: skip
 """Word beginnings of the verbs an outlet follows ("пишет Фонтанка", "повідомляє Главком", "writes
 the Kyiv Independent"), as does "according to": the name after them is a source, not a place
 (Fontanka is also a village near Odesa)."""
@@ -1300,6 +1303,13 @@ def _location_cued(before: list[str], head: str) -> bool:
     return word in LOCATION_CUES or (word == "на" and k == len(before) and is_locative(head))
 
 
+ABBREVIATED_NOUNS = {
+    "обл": "область", "вобл": "вобласць",
+    "р-н": "район", "р-ну": "району", "р-ні": "районі", "р-не": "районе", "р-на": "района",
+}  # fmt: skip
+"""The region's and the district's nouns as captions shorten them, read as written out."""
+
+
 def _capitals_only(token: str) -> bool:
     """Whether a word is written all in capitals, as acronyms are ("ППО", "ЗСУ", "DC") and a caption
     in capitals writes its names: such a word after a name written in small letters is not of it
@@ -1354,11 +1364,16 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         if said_by and (said_by[-1].startswith(SOURCE_WORDS) or said_by[-2:] == ["according", "to"]):
             i = j  # "пишет Фонтанка": an outlet
             continue
+        reports = j < len(tokens) and tokens[j][:1].islower() and tokens[j].startswith(SOURCE_WORDS)
+        if reports and not _location_cued(tokens[:i], tokens[j - 1]):
+            i = j  # "Наша Ніва паведаміла", "Главком повідомляє": who said it ("у Харкові повідомили": where)
+            continue
         words = [_strip_possessive(t) for t in tokens[i:j]]
         cued = _location_cued(tokens[:i], words[-1])
         before = tokens[max(0, i - NEAR_TOKENS) : i]
         governor = tokens[i - 1] if i > 0 else ""
         following = tokens[j] if j < len(tokens) and words[-1] == tokens[j - 1] else ""
+        following = ABBREVIATED_NOUNS.get(following.lower(), following)  # "Запорізька обл.", "Суджанский р-н"
         # The noun a word qualifies follows it, nothing but a space between ("Чернигова 3 марта" is a date's).
         next_to = bool(following) and not clause[found[j - 1].end() : found[j].start()].strip()
         attribute = attributed_noun(words[-1], following) if following[:1].islower() and next_to else None
