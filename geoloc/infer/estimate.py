@@ -1604,12 +1604,17 @@ def _likeliest_namesake(
     estimate, and the place matched best an alternative. A name ``written`` in a caption is read
     as written, so its heaviest namesake is the estimate.
     """
-    kw = {"written": written, "beside": beside, "lands": lands, "unlisted": unlisted}
-    shares = _namesake_shares(chosen, r, home, anchors, same_km, **kw)
+
+    def shares_of(place: Place) -> Shares:
+        return _namesake_shares(
+            place, r, home, anchors, same_km, written=written, beside=beside, lands=lands, unlisted=unlisted
+        )
+
+    shares = shares_of(chosen)
     top = shares.others[0] if shares.others else None
     if top is not None and top[1] > shares.share and (written is not None or top[0].match < EXACT_MATCH):
         chosen = top[0]
-        shares = _namesake_shares(chosen, r, home, anchors, same_km, **kw)
+        shares = shares_of(chosen)
     return chosen, shares
 
 
