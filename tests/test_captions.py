@@ -1498,3 +1498,19 @@ def test_a_name_found_only_far_and_small_is_likeliest_a_place_beside_the_caption
     assert haversine_km(e["lat"], e["lon"], 48.02, 37.80) <= e["radius_km"] <= 60, e
     assert "gazetteer lacks" in e["explanation"] and 0.5 < e["probability"] < 0.9, e
     assert any(haversine_km(a["lat"], a["lon"], 48.02, 37.80) > 500 for a in e["alternatives"]), e
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        (
+            "Fighting on the Velyka Novosilka front.",
+            "Velyka Novosilka",
+        ),  # in English the words before "front" are one name
+        ("Бої на Великоновосілківському напрямку.", "Velyka Novosilka"),  # one adjective of a two-word town
+        ("Обстріл Новокаховської громади.", "Nova Kakhovka"),
+        ("Удар по Великобурлуцькій громаді.", "Velykyi Burluk"),  # к becomes ц in the adjective
+    ],
+)
+def test_the_adjective_of_a_town_of_two_words_names_it(gz, caption, town) -> None:
+    assert town in [p.name for p in _caption_places(caption, gz)]

@@ -447,15 +447,57 @@ def town_forms(adjective: str) -> tuple[str, ...]:
                 if base.endswith(suffix):
                     stem = base[: -len(suffix)]
                     forms += [stem + ending for ending in _STEM_TOWN_ENDINGS]
-                    if stem.endswith(("ан", "ян", "ин", "ен")):  # Судж-ан-ський, Шостк-ин-ський
-                        forms += [stem[:-2] + "а", stem[:-2] + "о"]
+                    if stem.endswith(("ан", "ян", "ин", "ен")):  # Судж-ан-ський, Шостк-ин-ський, Токмач-ан-ський
+                        forms += [stem[:-2] + "а", stem[:-2] + "о", stem[:-2] + "ка"]
                     if stem.endswith(("ін", "ен", "ин")):  # Кремін-ський: Кремінна; Кремен-ский: Кременная
                         forms += [stem + "на", stem + "ная"]
                     if stem.endswith("ів"):  # Ukrainian і for о in a closed syllable: Курахів-ський, Курахове
                         forms += [stem[:-2] + "ове", stem[:-2] + "ово", stem[:-2] + "ова"]  # Лозів-ський: Лозова
                     if stem.endswith(("ів", "ов")):  # a plural town's -ів-/-ов-: Пологівський, Пологовский: Пологи
-                        forms += [stem[:-2] + "и"]
+                        forms += [stem[:-2] + "и", stem[:-2] + "а"]  # and a -ка town's: Новосілків-ський: Новосілка
+            if base.endswith(("цьк", "цк")):  # Прилу-цький: Прилуки; Бурлу-цький: Бурлук (к becomes ц)
+                stem = base.removesuffix("цьк").removesuffix("цк")
+                forms += [stem + "к", stem + "ки"]
             if base.endswith("зьк"):  # Запоріз-ький: Запоріжжя; Ризький: Рига
                 forms += [base[:-3] + "жжя", base[:-3] + "га"]
     unique = dict.fromkeys(_title(f) for f in forms if len(f) >= TOWN_FORM_LETTERS)
-    return tuple(unique)
+    return tuple(unique) + tuple(x for x in _two_word_towns(adjective) if x not in unique)
+
+
+_COMPOUND_PREFIXES: dict[str, tuple[str, str, str, str]] = {
+    "велико": ("Великий", "Велика", "Велике", "Великі"), "ново": ("Новий", "Нова", "Нове", "Нові"),
+    "старо": ("Старий", "Стара", "Старе", "Старі"), "мало": ("Малий", "Мала", "Мале", "Малі"),
+    "верхньо": ("Верхній", "Верхня", "Верхнє", "Верхні"), "нижньо": ("Нижній", "Нижня", "Нижнє", "Нижні"),
+    "верхне": ("Верхний", "Верхняя", "Верхнее", "Верхние"), "нижне": ("Нижний", "Нижняя", "Нижнее", "Нижние"),
+}  # fmt: skip
+"""The first words of two-word town names that their adjective makes one word with, in each gender
+and the plural ("Велика Новосілка": Великоновосілківський; "Нова Каховка": Новокаховський)."""
+_PREFIX_RUSSIAN = {"велико": "Великая", "ново": "Новая", "старо": "Старая", "мало": "Малая"}
+"""The Russian feminine of those first words, where it differs from the Ukrainian ("Великая Новосёлка")."""
+
+
+def _two_word_towns(adjective: str) -> tuple[str, ...]:
+    """The two-word towns a compound adjective may be made from: its first part put before each
+    town the rest's adjective may be made from, agreeing with it ("Великоновосілківському" ->
+    "Велика Новосілка", "Новокаховська" -> "Нова Каховка")."""
+    low = adjective.lower()
+    prefix = next(
+        (p for p in _COMPOUND_PREFIXES if low.startswith(p) and len(low) - len(p) >= 2 * TOWN_FORM_LETTERS), None
+    )
+    if prefix is None:
+        return ()
+    masc, femn, neut, plur = _COMPOUND_PREFIXES[prefix]
+    out: list[str] = []
+    for town in town_forms(adjective[len(prefix) :]):
+        ending = town[-1:].lower()
+        words = (
+            (femn, _PREFIX_RUSSIAN.get(prefix))
+            if ending in "ая"
+            else (neut,)
+            if ending in "оеє"
+            else (plur,)
+            if ending in "иіы"
+            else (masc,)
+        )
+        out += [f"{word} {town}" for word in words if word]
+    return tuple(dict.fromkeys(out))

@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from geoloc.common.geodesy import KM_PER_MILE
-from geoloc.common.text import is_common_word, is_region_word, is_word, script_of
+from geoloc.common.text import SCRIPT_LATIN, is_common_word, is_region_word, is_word, script_of
 from geoloc.model import (
     PHRASE_GAP,
     RIGHT_SIDE_ARROWS,
@@ -1390,15 +1390,16 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             words.append(_strip_possessive(following))  # "the Zaporizhzhia region's Polohy district"
             j += 1
         elif noun is not None:
-            # "з Суджанського району", "Sudzha district": the last word is the noun's, the words
-            # before it a name of their own.
-            if len(words) > 1:
+            # "з Суджанського району", "Sudzha district": the last word is the noun's (a Cyrillic
+            # adjective is one word), the words before it a name of their own; in Latin letters the
+            # words before the noun are one name ("Velyka Novosilka front", "Kryvyi Rih district").
+            if len(words) > 1 and script_of(" ".join(words)) != SCRIPT_LATIN:
                 phrases.append(_Phrase(" ".join(words[:-1]), cued, before, governor=governor))
-                cued = False
+                words, cued = words[-1:], False
             if noun in AREA_NOUNS or noun in FEATURE_NOUNS or noun in FACILITY_NOUNS:
                 reach = AREA_NOUNS.get(noun) or FACILITY_NOUNS.get(noun)
                 adjective = attribute is not None or (plant and bool(town_forms(words[-1])))
-                phrases.append(_Phrase(words[-1], cued, before, adjective, reach))
+                phrases.append(_Phrase(" ".join(words), cued, before, adjective, reach))
             i = j + 1
             continue
         # "the Ukrainian capital", "Ukraine's capital"; "столиці України", "the capital of Russia"
