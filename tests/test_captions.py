@@ -1514,3 +1514,14 @@ def test_a_name_found_only_far_and_small_is_likeliest_a_place_beside_the_caption
 )
 def test_the_adjective_of_a_town_of_two_words_names_it(gz, caption, town) -> None:
     assert town in [p.name for p in _caption_places(caption, gz)]
+
+
+@pytest.mark.parametrize(
+    ("caption", "names"),
+    [
+        ("Освобожден населенный пункт Урожайное Донецкой Народной Республики.", ["Urozhaine", "Donetsk Oblast"]),
+        ("Бои в Донецкой Народной Республике.", ["Donetsk Oblast"]),  # the region alone stays whole
+    ],
+)
+def test_a_town_before_a_region_written_in_capitals_is_a_name_of_its_own(gz, caption, names) -> None:
+    assert [p.name for p in _caption_places(caption, gz)] == names

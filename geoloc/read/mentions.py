@@ -1372,6 +1372,21 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         cued = _location_cued(tokens[:i], words[-1])
         before = tokens[max(0, i - NEAR_TOKENS) : i]
         governor = tokens[i - 1] if i > 0 else ""
+        if len(words) > 2 and script_of(words[-1]) != SCRIPT_LATIN and is_region_word(words[-1]):
+            # "Урожайное Донецкой Народной Республики": the town, then its region written in
+            # capitals, adjectives and all, as two names.
+            k = next(
+                (
+                    k
+                    for k in range(1, len(words) - 1)
+                    if not _REGION_ADJECTIVE_RE.search(words[k - 1].lower())
+                    and all(_REGION_ADJECTIVE_RE.search(w.lower()) for w in words[k:-1])
+                ),
+                0,
+            )
+            if k:
+                phrases.append(_Phrase(" ".join(words[:k]), cued, before, governor=governor))
+                words, cued, governor = words[k:], False, ""
         following = tokens[j] if j < len(tokens) and words[-1] == tokens[j - 1] else ""
         following = ABBREVIATED_NOUNS.get(following.lower(), following)  # "Запорізька обл.", "Суджанский р-н"
         # The noun a word qualifies follows it, nothing but a space between ("Чернигова 3 марта" is a date's).
