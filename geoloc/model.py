@@ -190,9 +190,9 @@ class Mention:
     twinned: str | None = None  # the language of its panel's twinning line ("Twinned with": en)
     adjective: bool = False  # a caption's town adjective ("Суджанського району"): it may be a city's district
     capital: bool = False  # a caption's "the Ukrainian capital", "столиця України": the country's capital is meant
-    fallback: tuple[
-        str, ...
-    ] = ()  # a caption's shorter names to read when no reading names a place ("В Белгороде Гладков")
+    fallback: tuple[str, ...] = ()
+    """A caption's leading words, longest first, read when no reading names a place ("В Белгороде
+    Гладков объявил": "Белгороде"; ``choice.settle_context``)."""
 
     @property
     def text(self) -> str:

@@ -80,3 +80,28 @@ def test_long_cyrillic_words_as_context_are_read_and_placed_in_bounded_time(tmp_
     started = time.monotonic()
     conclude(PhotoReport(path="photo.jpg"), Settings(context_text=read_context_file(f)))
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.slow
+def test_names_after_a_location_word_read_word_by_word_take_bounded_time(monkeypatch) -> None:
+    # A stranger's text of many "в <Town> <Name> <Name> <Name>" phrases that name nothing: each
+    # one's leading words are a dozen lookups more; only the first few phrases' are read, so the
+    # text takes about as long as when none are.
+    from geoloc.infer import choice
+    from geoloc.model import PhotoReport
+    from geoloc.pipeline import Settings, conclude
+
+    rng = random.Random(3)
+
+    def word() -> str:
+        return "".join(rng.choice("абвгдежзиклмнопрстуфхцчшщ") for _ in range(rng.randint(5, 9))).capitalize()
+
+    text = " ".join(f"Бои в {word()}ске {word()}ом {word()}ой {word()}ах." for _ in range(600))
+    conclude(PhotoReport(path="photo.jpg"), Settings(context_text=text[:2000]))  # dictionaries and gazetteer loaded
+    seconds = []
+    for settled in (0, choice.MAX_SETTLED):  # the text's words' forms are remembered from the first run
+        monkeypatch.setattr(choice, "MAX_SETTLED", settled)
+        started = time.monotonic()
+        conclude(PhotoReport(path="photo.jpg"), Settings(context_text=text))
+        seconds.append(time.monotonic() - started)
+    assert seconds[1] < 1.5 * seconds[0] + 1.0, seconds

@@ -288,23 +288,33 @@ def resolve_context(context: ContextFacts | None, gazetteer: Gazetteer) -> list[
     return [p for k, p in found.items() if not context.mentions[k].adjective or _where_named(p, named)]
 
 
+MAX_SETTLED = 10
+"""Most mentions of a text whose leading words are tried (``settle_context``), the names tied to
+the photo first: a caption names a few places. Each try is a few dozen lookups (the Ukrainian
+spellings of every form, about 50 ms), and a stranger's text of a thousand such phrases would
+otherwise take three times as long."""
+
+
 def settle_context(context: ContextFacts, gazetteer: Gazetteer) -> ContextFacts:
-    """The caption's facts with each mention that names no place, while its shorter names do
-    (``Mention.fallback``: "В Белгороде Гладков объявил"), read as those: then every later step
-    finds the place by the mention's readings."""
+    """The caption's facts with each mention that names no place, while its leading words do
+    (``Mention.fallback``: "В Белгороде Гладков объявил"), read as those and their dictionary
+    forms: then every later step finds the place by the mention's readings."""
     if not any(m.fallback for m in context.mentions):
         return context
 
     def names_a_place(m: Mention) -> bool:
         return bool(_caption_hits(m, [], gazetteer) or _ukrainian_village(m, [], gazetteer, []))
 
-    mentions = tuple(
-        replace(m, fallback=())
-        if not m.fallback or names_a_place(m) or not names_a_place(shorter := replace(m, readings=m.fallback))
-        else replace(shorter, fallback=())
-        for m in context.mentions
-    )
-    return replace(context, mentions=mentions)
+    tried = 0
+    mentions: list[Mention] = []
+    for m in context.mentions:  # the names tied to the photo first
+        if m.fallback and tried < MAX_SETTLED:
+            tried += 1
+            readings = tuple(dict.fromkeys(x for words in m.fallback for x in (words, *dictionary_forms(words))))
+            if not names_a_place(m) and names_a_place(shorter := replace(m, readings=readings)):
+                m = shorter
+        mentions.append(replace(m, fallback=()))
+    return replace(context, mentions=tuple(mentions))
 
 
 def _where_named(town: Place, named: Sequence[Place]) -> bool:

@@ -1051,7 +1051,7 @@ def _caption_namesakes(
     placed = [m for m, at in zip(context.mentions, context.placed, strict=True) if at] if context else []
     towns = [
         (at, q)
-        for q in context_places
+        for q in context_places[:MAX_PRIOR_PLACES]  # the places the caption ties to the photo come first
         if q.kind == "city"
         and q.matched != name
         and q.geonameid not in ids

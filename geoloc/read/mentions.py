@@ -1457,15 +1457,11 @@ def _people_country(word: str) -> str | None:
     return next((country for stem, country in PEOPLE_ADJECTIVES.items() if word.lower().startswith(stem)), None)
 
 
-def _leading_names(phrase: str, governor: str) -> tuple[str, ...]:
-    """The phrase's leading words, longest first, each with its dictionary forms: "Нижнем Новгороде
-    Никитин" is "Нижнем Новгороде", then "Нижнем"."""
+def _leading_words(phrase: str) -> tuple[str, ...]:
+    """The phrase's leading words, longest first: "Нижнем Новгороде Никитин" is "Нижнем Новгороде",
+    then "Нижнем" (their dictionary forms are worked out only when they are read, ``Mention.fallback``)."""
     words = phrase.split()
-    out: list[str] = []
-    for k in range(len(words) - 1, 0, -1):
-        head = " ".join(words[:k])
-        out += [head, *dictionary_forms(head, governor)]
-    return tuple(dict.fromkeys(out))
+    return tuple(" ".join(words[:k]) for k in range(len(words) - 1, 0, -1))
 
 
 def context_facts(text: str, source: str = "caption", max_words: int = 4) -> ContextFacts:
@@ -1517,7 +1513,7 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                     # News names who acted right after where ("В Белгороде Гладков объявил", "In
                     # Kyiv Zelensky met"): the words after the location word, longest first, are
                     # read if the whole names nothing.
-                    fallback = _leading_names(phrase, found.governor)
+                    fallback = _leading_words(phrase)
                 said = Mention(
                     readings=readings,
                     kind="context",
