@@ -1525,3 +1525,17 @@ def test_the_adjective_of_a_town_of_two_words_names_it(gz, caption, town) -> Non
 )
 def test_a_town_before_a_region_written_in_capitals_is_a_name_of_its_own(gz, caption, names) -> None:
     assert [p.name for p in _caption_places(caption, gz)] == names
+
+
+@pytest.mark.parametrize(
+    ("caption", "names"),
+    [
+        ("Мер Дніпра Філатов показав наслідки прильоту.", ["Dnipro"]),
+        ("Мэр Москвы Собянин сообщил о сбитом дроне.", ["Moscow"]),
+        ("The mayor of Kharkiv Ihor Terekhov said three people were injured.", ["Kharkiv"]),
+        ("Голова Харківської ОВА Синєгубов повідомив про вибухи.", ["Kharkiv Oblast"]),  # the region's administration
+        ("Губернатор Гладков показал последствия.", []),  # an office and a man, no place
+    ],
+)
+def test_the_town_of_an_office_is_read_before_its_holders_name(gz, caption, names) -> None:
+    assert [p.name for p in _caption_places(caption, gz) if p.kind in ("city", "admin1")] == names

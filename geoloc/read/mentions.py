@@ -1304,10 +1304,11 @@ def _location_cued(before: list[str], head: str) -> bool:
 
 
 ABBREVIATED_NOUNS = {
-    "обл": "область", "вобл": "вобласць",
+    "обл": "область", "вобл": "вобласць", "ова": "область", "ода": "область",
     "р-н": "район", "р-ну": "району", "р-ні": "районі", "р-не": "районе", "р-на": "района",
 }  # fmt: skip
-"""The region's and the district's nouns as captions shorten them, read as written out."""
+"""The region's and the district's nouns as captions shorten them, read as written out; a
+region's military or state administration ("Харківська ОВА", "ОДА") speaks for its region."""
 
 
 def _capitals_only(token: str) -> bool:
@@ -1365,7 +1366,8 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             i = j  # "пишет Фонтанка": an outlet
             continue
         reports = j < len(tokens) and tokens[j][:1].islower() and tokens[j].startswith(SOURCE_WORDS)
-        if reports and not _location_cued(tokens[:i], tokens[j - 1]):
+        titled = tokens[i].lower() in TITLE_WORDS or _after_title(tokens[max(0, i - NEAR_TOKENS) : i])
+        if reports and not titled and not _location_cued(tokens[:i], tokens[j - 1]):
             i = j  # "Наша Ніва паведаміла", "Главком повідомляє": who said it ("у Харкові повідомили": where)
             continue
         words = [_strip_possessive(t) for t in tokens[i:j]]
@@ -1457,6 +1459,17 @@ def _people_country(word: str) -> str | None:
     return next((country for stem, country in PEOPLE_ADJECTIVES.items() if word.lower().startswith(stem)), None)
 
 
+TITLE_WORDS = frozenset("мер мэр голова глава губернатор mayor governor".split())
+"""Offices named after their town, which follows in the genitive or after "of" ("мер Дніпра", "the
+mayor of Kharkiv"), the holder's name often right after it."""
+
+
+def _after_title(before: Sequence[str]) -> bool:
+    """Whether the words before a name end with an office's title (``TITLE_WORDS``), "of" after it too."""
+    near = [w.lower() for w in before]
+    return bool(near) and (near[-1] in TITLE_WORDS or (near[-1] == "of" and near[-2:-1] and near[-2] in TITLE_WORDS))
+
+
 def _leading_words(phrase: str) -> tuple[str, ...]:
     """The phrase's leading words, longest first: "Нижнем Новгороде Никитин" is "Нижнем Новгороде",
     then "Нижнем" (their dictionary forms are worked out only when they are read, ``Mention.fallback``)."""
@@ -1509,10 +1522,13 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                     # the rest, if the whole names nothing; but not after a person's first name
                     # ("Тарас Шевченко": Shevchenko was Aktau).
                     readings += (tail, *dictionary_forms(tail))
-                elif tail and found.cued and not found.adjective:
+                    if first.lower() in TITLE_WORDS and " " in tail:  # "Мэр Москвы Собянин сообщил"
+                        fallback = _leading_words(tail)
+                elif tail and (found.cued or _after_title(found.before)) and not found.adjective:
                     # News names who acted right after where ("В Белгороде Гладков объявил", "In
-                    # Kyiv Zelensky met"): the words after the location word, longest first, are
-                    # read if the whole names nothing.
+                    # Kyiv Zelensky met") or whose office it is ("мер Дніпра Філатов", "the mayor of
+                    # Kharkiv Ihor Terekhov"): the leading words, longest first, are read if the
+                    # whole names nothing.
                     fallback = _leading_words(phrase)
                 said = Mention(
                     readings=readings,
