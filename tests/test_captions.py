@@ -1539,3 +1539,17 @@ def test_a_town_before_a_region_written_in_capitals_is_a_name_of_its_own(gz, cap
 )
 def test_the_town_of_an_office_is_read_before_its_holders_name(gz, caption, names) -> None:
     assert [p.name for p in _caption_places(caption, gz) if p.kind in ("city", "admin1")] == names
+
+
+def test_caption_facts_built_by_hand_without_what_they_place_are_read(gz) -> None:
+    # ContextFacts is a public record: facts built without ``placed`` must not fail a zip over
+    # their mentions; their mentions then place nothing, and the name still gives its place.
+    from geoloc.infer import infer
+    from geoloc.model import ContextFacts, Mention, Metadata
+
+    facts = ContextFacts(
+        mentions=(Mention(readings=("Аркадія",), kind="context"), Mention(readings=("Одеса",), kind="context")),
+        text="Одеса. Аркадія.",
+    )
+    e = infer([], Metadata(), facts, gz).estimate
+    assert e is not None and e.basis == "context"

@@ -1048,7 +1048,8 @@ def _caption_namesakes(
     # (a district, a beach, a resort) near the town the caption first puts something at: "В Одесі
     # ППО працювала ... Фото з Аркадії" is Odesa's Arcadia, not Arcadia, California; not near
     # where it was only said ("journalists working in Warsaw").
-    placed = [m for m, at in zip(context.mentions, context.placed, strict=True) if at] if context else []
+    # Facts built by hand may give no ``placed``: their mentions then place nothing.
+    placed = [m for m, at in zip(context.mentions, context.placed, strict=False) if at] if context else []
     towns = [
         (at, q)
         for q in context_places[:MAX_PRIOR_PLACES]  # the places the caption ties to the photo come first
