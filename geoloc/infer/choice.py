@@ -425,6 +425,19 @@ def _qualifiers(town: Mention, before_regions: Sequence[tuple[str, Place]]) -> l
     return [region for before, region in before_regions if right_before.search(before)]
 
 
+def written_after(context: ContextFacts, name: str, regions: Sequence[Place]) -> list[Place]:
+    """Those of the caption's ``regions`` it writes right after the town it names ``name``, saying
+    which town it is ("Alexandria, Kirovohrad region"; ``_qualifiers``)."""
+    said = next((m for m in context.mentions if name in m.readings), None)
+    indexed = {
+        k: r
+        for k, m in enumerate(context.mentions)
+        for r in regions
+        if normalise(r.matched) in {normalise(x) for x in m.readings}
+    }
+    return _qualifiers(said, _before_regions(context, indexed)) if said and indexed else []
+
+
 def _capital(country: Place, gazetteer: Gazetteer) -> Place | None:
     """The capital of ``country``, matched by the name the caption gave the country, so the
     sentence that names it is still found ("in the Ukrainian capital": Kyiv)."""

@@ -72,6 +72,7 @@ from geoloc.infer.choice import (
     spelled_alike,
     ukrainian_namesakes,
     word_rows,
+    written_after,
 )
 from geoloc.infer.rings import (
     DESTINATIONS_ABROAD_PENALTY,
@@ -1017,6 +1018,11 @@ def _caption_namesakes(
         for x in dict.fromkeys(x for m in said for x in m.readings):
             held = {q.geonameid for q in pool}
             pool += tuple(q for q in ukrainian_namesakes(x, gazetteer, near) if q.geonameid not in held)
+    # A region written right after the town says which one it is, as when the caption was first
+    # read ("Alexandria, Kirovohrad region": Oleksandriia, not Alexandria in Egypt, however much
+    # larger and named so as its own name): the namesakes beyond it are not weighed.
+    qualifiers = written_after(context, name, [q for q in context_places if q.kind == "admin1"]) if context else []
+    pool = tuple(q for q in pool if lies_in_any(q, qualifiers)) or pool
     if pool and romanised_alias(p, name, gazetteer):
         p = pool[0]
     ids = {q.geonameid for q in pool} | {p.geonameid}
