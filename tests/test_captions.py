@@ -1566,3 +1566,12 @@ def test_a_region_written_right_after_a_town_leaves_its_namesakes_elsewhere_out(
     _code, report = _locate(blank, caption, tmp_path)
     e = report["photos"][0]["estimate"]
     assert haversine_km(e["lat"], e["lon"], *town) < 25 and not e["alternatives"], e
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [("ВИБУХИ В ОДЕСІ", "Odesa"), ("ВЗРЫВЫ В БЕЛГОРОДЕ", "Belgorod"), ("EXPLOSIONS IN KHARKIV", "Kharkiv")],
+)
+def test_a_caption_in_capitals_keeps_its_location_words(gz, caption, town) -> None:
+    # Written all in capitals, the location word is a capital word too, not part of the name after it.
+    assert town in [p.name for p in _caption_places(caption, gz)]

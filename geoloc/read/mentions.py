@@ -1347,6 +1347,8 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         while j < len(tokens) and j - i < max_words and tokens[j][:1].isupper():
             if _capitals_only(tokens[j]) and not _capitals_only(tokens[i]):
                 break  # "В Одесі ППО працювала": the town, then an acronym (air defence) of its own
+            if j > i and tokens[j].lower() in LOCATION_CUES:
+                break  # "ВИБУХИ В ОДЕСІ": a caption in capitals, whose location words are capitals too
             j += 1
             if _strip_possessive(tokens[j - 1]) != tokens[j - 1]:
                 break
