@@ -310,7 +310,12 @@ def settle_context(context: ContextFacts, gazetteer: Gazetteer) -> ContextFacts:
     for m in context.mentions:  # the names tied to the photo first
         if m.fallback and tried < MAX_SETTLED:
             tried += 1
-            readings = tuple(dict.fromkeys(x for words in m.fallback for x in (words, *dictionary_forms(words))))
+            # Leading words of a headline in capitals are read as a name is written ("НОВА КАХОВКА":
+            # "Нова Каховка"), so that their everyday words ("нова", new) are judged as a name's.
+            heads = [
+                " ".join(w.capitalize() for w in words.split()) if words.isupper() else words for words in m.fallback
+            ]
+            readings = tuple(dict.fromkeys(x for words in heads for x in (words, *dictionary_forms(words))))
             if not names_a_place(m) and names_a_place(shorter := replace(m, readings=readings)):
                 m = shorter
         mentions.append(replace(m, fallback=()))

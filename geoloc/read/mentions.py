@@ -1472,6 +1472,12 @@ def _after_title(before: Sequence[str]) -> bool:
     return bool(near) and (near[-1] in TITLE_WORDS or (near[-1] == "of" and near[-2:-1] and near[-2] in TITLE_WORDS))
 
 
+def _in_capitals(sentence: str) -> bool:
+    """Whether a sentence is written all in capitals, two words or more: its case tells no name."""
+    words = [w for w in _WORD_RE.findall(sentence) if sum(c.isalpha() for c in w) >= 2]
+    return len(words) >= 2 and all(_capitals_only(w) for w in words)
+
+
 def _leading_words(phrase: str) -> tuple[str, ...]:
     """The phrase's leading words, longest first: "Нижнем Новгороде Никитин" is "Нижнем Новгороде",
     then "Нижнем" (their dictionary forms are worked out only when they are read, ``Mention.fallback``)."""
@@ -1494,6 +1500,8 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     written_in: list[int] = []  # the sentence each entry of ``cued`` was first written in
     placed_at: list[bool] = []  # whether a word puts something at each entry of ``cued`` (``_CuedPhrase.placed``)
     for at_sentence, sentence in enumerate(sentences(text)):
+        # A headline in capitals ("ХАРКІВ ПІСЛЯ НІЧНОЇ АТАКИ") runs its name into the words after it.
+        shouted = _in_capitals(sentence)
         for found, strength, part, placed in _cued_phrases(sentence, max_words):
             phrase = found.text
             if phrase.lower() in seen:
@@ -1526,7 +1534,9 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                     readings += (tail, *dictionary_forms(tail))
                     if first.lower() in TITLE_WORDS and " " in tail:  # "Мэр Москвы Собянин сообщил"
                         fallback = _leading_words(tail)
-                elif tail and (found.cued or _after_title(found.before)) and not found.adjective:
+                    elif shouted:  # "ХАРКІВ ПІСЛЯ НІЧНОЇ АТАКИ": its first word may be the name
+                        fallback = _leading_words(phrase)
+                elif tail and (found.cued or _after_title(found.before) or shouted) and not found.adjective:
                     # News names who acted right after where ("В Белгороде Гладков объявил", "In
                     # Kyiv Zelensky met") or whose office it is ("мер Дніпра Філатов", "the mayor of
                     # Kharkiv Ihor Terekhov"): the leading words, longest first, are read if the
