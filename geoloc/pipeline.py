@@ -18,9 +18,9 @@ from functools import lru_cache
 from geoloc.areas import country_at, measure, resolve_areas
 from geoloc.common.photo import load_image
 from geoloc.errors import PhotoError
-from geoloc.infer import border_places, infer, resolve_context
+from geoloc.infer import border_places, infer, resolve_context, settle_context
 from geoloc.model import Area, ContextFacts, ContextUse, Inference, Mention, PhotoReport, Place, Report
-from geoloc.places import get_gazetteer
+from geoloc.places import Gazetteer, get_gazetteer
 from geoloc.read.mentions import context_facts, mentions_from_spans
 from geoloc.read.metadata import read_metadata
 from geoloc.read.ocr.reader import DEFAULT_LANGS, read_text
@@ -43,8 +43,10 @@ lines, so an export whose posts name fifty countries would bury the map; ``--bor
 
 
 @lru_cache(maxsize=FACTS_CACHED)
-def _context_facts(text: str, source: str) -> ContextFacts | None:
-    return context_facts(text, source=source) if text.strip() else None
+def _context_facts(text: str, source: str, gazetteer: Gazetteer) -> ContextFacts | None:
+    """A text's facts, their names settled against ``gazetteer`` once (``settle_context``): the
+    photo's inference, the check that the text names a place and the reported areas share them."""
+    return settle_context(context_facts(text, source=source), gazetteer) if text.strip() else None
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class Settings:
 
     def context(self) -> ContextFacts | None:
         """The caption's facts, parsed once per Settings (every photo of a run shares them)."""
-        return _context_facts(self.context_text, self.context_source or "context")
+        return _context_facts(self.context_text, self.context_source or "context", self.gazetteer())
 
 
 def observe(path: str, settings: Settings) -> PhotoReport:
@@ -116,9 +118,9 @@ def photo_facts(report: PhotoReport, settings: Settings) -> tuple[ContextFacts |
         if not text.strip() or text in seen:
             continue
         seen.add(text)
-        facts = _context_facts(text, source)
-        first = first or facts
         gazetteer = settings.gazetteer()
+        facts = _context_facts(text, source, gazetteer)
+        first = first or facts
         if facts.coordinates or resolve_context(facts, gazetteer) or border_places(facts, gazetteer):
             return facts, use
     return first, None

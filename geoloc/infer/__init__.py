@@ -5,7 +5,7 @@
 """
 
 from geoloc.infer.candidates import at_estimate, place_radius_km
-from geoloc.infer.choice import EXACT_MATCH, border_places, resolve_context, sign_country
+from geoloc.infer.choice import EXACT_MATCH, border_places, resolve_context, settle_context, sign_country
 from geoloc.infer.estimate import infer
 
 __all__ = [
@@ -15,5 +15,6 @@ __all__ = [
     "infer",
     "place_radius_km",
     "resolve_context",
+    "settle_context",
     "sign_country",
 ]
