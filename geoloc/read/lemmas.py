@@ -474,6 +474,8 @@ _COMPOUND_PREFIXES: dict[str, tuple[str, str, str, str]] = {
 and the plural ("Велика Новосілка": Великоновосілківський; "Нова Каховка": Новокаховський)."""
 _PREFIX_RUSSIAN = {"велико": "Великая", "ново": "Новая", "старо": "Старая", "мало": "Малая"}
 """The Russian feminine of those first words, where it differs from the Ukrainian ("Великая Новосёлка")."""
+_GENDER_BY_ENDING = {**dict.fromkeys("ая", 1), **dict.fromkeys("оеє", 2), **dict.fromkeys("иіы", 3)}
+"""Which of a first word's forms (masculine, feminine, neuter, plural) a town's last letter asks for."""
 
 
 def _two_word_towns(adjective: str) -> tuple[str, ...]:
@@ -486,18 +488,11 @@ def _two_word_towns(adjective: str) -> tuple[str, ...]:
     )
     if prefix is None:
         return ()
-    masc, femn, neut, plur = _COMPOUND_PREFIXES[prefix]
     out: list[str] = []
     for town in town_forms(adjective[len(prefix) :]):
-        ending = town[-1:].lower()
-        words = (
-            (femn, _PREFIX_RUSSIAN.get(prefix))
-            if ending in "ая"
-            else (neut,)
-            if ending in "оеє"
-            else (plur,)
-            if ending in "иіы"
-            else (masc,)
-        )
-        out += [f"{word} {town}" for word in words if word]
+        gender = _GENDER_BY_ENDING.get(town[-1:].lower(), 0)
+        words = [_COMPOUND_PREFIXES[prefix][gender]]
+        if gender == 1 and prefix in _PREFIX_RUSSIAN:
+            words.append(_PREFIX_RUSSIAN[prefix])
+        out += [f"{word} {town}" for word in words]
     return tuple(dict.fromkeys(out))
