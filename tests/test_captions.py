@@ -108,8 +108,7 @@ def test_latin_names_are_not_declined() -> None:
 
 
 def test_a_caption_only_estimate_quotes_the_sentence_it_relied_on_and_is_wider_than_the_town(blank, tmp_path) -> None:
-    _code, report = _locate(blank, "Shelling overnight. " + UKRAINIAN + " Більше фото згодом.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Shelling overnight. " + UKRAINIAN + " Більше фото згодом.", tmp_path)
     assert "під Черніговом" in e["explanation"] and "Shelling" not in e["explanation"]
     assert e["radius_km"] >= 25  # "під X" is about the town, not in it
 
@@ -126,8 +125,7 @@ def test_a_caption_only_estimate_quotes_the_sentence_it_relied_on_and_is_wider_t
     ],
 )
 def test_the_sentence_quoted_is_found_by_the_name_as_written(blank, tmp_path, caption, quoted) -> None:
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert f'"{quoted}"' in e["explanation"], e
 
 
@@ -140,8 +138,7 @@ def test_the_sentence_quoted_is_found_by_the_name_as_written(blank, tmp_path, ca
     ],
 )
 def test_the_place_the_caption_ties_to_the_photo_wins_over_other_places_it_names(blank, tmp_path, caption) -> None:
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert e is not None and haversine_km(e["lat"], e["lon"], *CHERNIHIV) <= 40
 
 
@@ -167,15 +164,13 @@ def test_a_border_named_by_its_adjective_is_a_reported_area(blank, tmp_path, cap
     ],
 )
 def test_a_distance_from_a_town_widens_the_caption_estimate_to_hold_it(blank, tmp_path, caption) -> None:
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert e is not None and haversine_km(e["lat"], e["lon"], *CHERNIHIV) < 15
     assert e["radius_km"] >= 60
 
 
 def test_a_caption_in_miles_widens_its_estimate_to_hold_the_photo(blank, tmp_path):
-    _code, report = _locate(blank, "The photo was taken about 35 miles from Austin, Texas.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "The photo was taken about 35 miles from Austin, Texas.", tmp_path)
     # Austin, Texas: 30.27 N, 97.74 W; the photo 56 km from it, in any direction.
     assert e is not None and haversine_km(e["lat"], e["lon"], 30.27, -97.74) < 20
     assert e["radius_km"] >= 35 * KM_PER_MILE
@@ -195,8 +190,7 @@ def test_a_caption_naming_only_a_country_and_its_border_is_the_band_along_that_b
 
 @pytest.mark.parametrize("caption", ["The footage was filmed in eastern Ukraine.", "Відео знято на сході України."])
 def test_the_part_of_a_country_a_caption_names_is_where_the_estimate_lies(blank, tmp_path, caption) -> None:
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert e is not None and "eastern Ukraine" in e["explanation"]
     assert e["lon"] > 34.0  # the eastern third of Ukraine, not its centre (31.2 E)
     for city in ((49.99, 36.23), (48.0, 37.8)):  # Kharkiv, Donetsk
@@ -239,6 +233,12 @@ def test_the_neighbours_of_a_border_end_where_the_sentence_says_where_the_photo_
 
 
 KHARKIV = (49.9935, 36.2304)
+
+
+def _estimate(photo: Path, caption: str, tmp_path: Path) -> dict | None:
+    """The estimate ``geoloc locate`` reports for ``photo`` published with ``caption``."""
+    _code, report = _locate(photo, caption, tmp_path)
+    return report["photos"][0]["estimate"]
 
 
 def _caption_places(caption: str, gz) -> list:
@@ -308,8 +308,7 @@ def test_a_large_town_abroad_is_still_named_in_a_spelling_the_gazetteer_lacks(gz
 def test_an_emoji_ends_a_sentence_and_the_name_before_it(blank, tmp_path) -> None:
     # Without the break, "Енгельса Аеродром" (Engels, then "the airfield is burning") is one name of nothing.
     caption = "Наші ракети долетіли до Енгельса 🔥 Аеродром горить, відео від місцевих"
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert e is not None and haversine_km(e["lat"], e["lon"], 51.485, 46.126) < 25
 
 
@@ -360,8 +359,7 @@ def test_a_persons_or_an_outlets_name_is_not_cut_to_a_place(gz, caption, wrongly
 def test_a_towns_district_or_front_is_an_area_about_the_town(blank, tmp_path, caption, town, reach) -> None:
     # A district is named after its seat and a front after a town, with the town's adjective in
     # Ukrainian and Russian: the caption puts the photo about the town, as far as such an area reaches.
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert e is not None and haversine_km(e["lat"], e["lon"], *town) < 15
     assert e["radius_km"] >= reach and e["confidence"] < 0.5
 
@@ -473,8 +471,7 @@ def test_a_name_without_a_russian_ending_gives_no_ukrainian_spelling(name) -> No
     ],
 )
 def test_a_ukrainian_village_named_in_russian_is_found(blank, tmp_path, caption, village) -> None:
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], *village) < 10
     assert "Нов" in e["explanation"] or "Клещ" in e["explanation"]  # the sentence is quoted
 
@@ -482,8 +479,7 @@ def test_a_ukrainian_village_named_in_russian_is_found(blank, tmp_path, caption,
 def test_a_russian_name_of_a_russian_village_keeps_the_ukrainian_village_so_called_in_russian(blank, tmp_path) -> None:
     # Kleshchevka is a village in Russia; Кліщіївка, by Bakhmut, is "Клещеевка" in Russian, a name
     # GeoNames does not hold for it: both are offered, and the sentence is quoted.
-    _code, report = _locate(blank, "Наши штурмовики под Клещеевкой.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Наши штурмовики под Клещеевкой.", tmp_path)
     assert any(haversine_km(*p, 48.53, 37.96) < 10 for p in _places_offered(e))
     assert e["confidence"] < 0.25 and "под Клещеевкой" in e["explanation"]
 
@@ -517,8 +513,7 @@ def test_an_everyday_russian_word_is_no_ukrainian_village(blank, tmp_path) -> No
     ],
 )
 def test_a_plant_named_after_a_town_is_looked_for_as_far_as_such_plants_lie(blank, tmp_path, caption, site) -> None:
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert e is not None and haversine_km(e["lat"], e["lon"], *site) <= e["radius_km"]
     assert e["radius_km"] < 200
 
@@ -530,8 +525,7 @@ def _places_offered(e: dict) -> list[tuple[float, float]]:
 def test_a_town_name_shared_across_borders_gives_each_town_its_share(blank, tmp_path) -> None:
     # "Волчанск" is the own name of Volchansk in the Urals (10,000 people) and the Russian name of
     # Vovchansk in Ukraine (17,000): the caption alone cannot tell which.
-    _code, report = _locate(blank, "Наши военные под Волчанском.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Наши военные под Волчанском.", tmp_path)
     offered = _places_offered(e)
     assert any(haversine_km(*p, 50.29, 36.94) < 25 for p in offered)  # Vovchansk
     assert any(haversine_km(*p, 59.94, 60.08) < 25 for p in offered)  # Volchansk
@@ -550,23 +544,20 @@ def test_a_town_name_shared_across_borders_gives_each_town_its_share(blank, tmp_
 def test_russian_prose_names_a_ukrainian_town_by_its_russian_name(blank, tmp_path, caption, town) -> None:
     # Russian prose writes Ukrainian towns in Russian: "Волчанск" is Vovchansk's name there as much
     # as it is the own name of Volchansk in the Urals, and the larger town is the likelier.
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], *town) < 25, e
     assert all(a["probability"] < e["probability"] for a in e["alternatives"])
 
 
 def test_a_towns_own_name_outweighs_a_larger_towns_former_name(blank, tmp_path) -> None:
     # Engels (196,000 people) was Pokrovsk until 1931; Pokrovsk in Ukraine (60,000) is so named now.
-    _code, report = _locate(blank, "Our drone unit near Pokrovsk.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Our drone unit near Pokrovsk.", tmp_path)
     assert haversine_km(e["lat"], e["lon"], 48.28, 37.18) < 25
     assert any(haversine_km(a["lat"], a["lon"], 51.48, 46.12) < 25 for a in e["alternatives"])  # Engels
 
 
 def test_a_region_written_with_a_town_leaves_its_far_namesakes_out(blank, tmp_path) -> None:
-    _code, report = _locate(blank, "Золочів Харківської області знову під обстрілом.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Золочів Харківської області знову під обстрілом.", tmp_path)
     assert haversine_km(e["lat"], e["lon"], 50.28, 35.98) < 25
     assert not any(haversine_km(*p, 49.81, 24.90) < 50 for p in _places_offered(e))  # Zolochiv near Lviv
 
@@ -582,15 +573,13 @@ def test_a_region_written_with_a_town_leaves_its_far_namesakes_out(blank, tmp_pa
 def test_a_town_written_with_its_region_is_looked_for_there_only(blank, tmp_path, caption, region) -> None:
     # The region says which town of the name is meant: a namesake elsewhere is not it, and where
     # the gazetteer knows none there, the region itself is the answer.
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], *region) < 150
     assert all(haversine_km(*p, *region) < 300 for p in _places_offered(e))
 
 
 def test_a_region_elsewhere_in_the_sentence_does_not_say_which_town(blank, tmp_path) -> None:
-    _code, report = _locate(blank, "Refugees from the Donetsk region arrived in Lviv by train.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Refugees from the Donetsk region arrived in Lviv by train.", tmp_path)
     assert haversine_km(e["lat"], e["lon"], 49.84, 24.03) < 25
 
 
@@ -607,8 +596,7 @@ def test_a_region_written_with_a_village_outweighs_its_namesakes_in_the_same_cou
 ) -> None:
     # Four Ukrainian villages are called Yahidne, none with a population on record: the country
     # cannot tell them apart, the region written with the name does.
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], *village) < 25, e
     assert (e["probability"] or 1.0) >= 0.75, e  # none: the only place offered
     assert all(haversine_km(*p, *village) < 25 for p in _places_offered(e)), e
@@ -659,8 +647,7 @@ def test_every_form_of_a_name_after_a_sentences_first_word_is_weighed(gz, captio
 def test_a_cyrillic_name_does_not_reach_a_city_through_a_romanised_name_it_no_longer_has(
     blank, tmp_path, caption, town, not_meant
 ) -> None:
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], *town) < 25, e
     assert not any(haversine_km(*p, *not_meant) < 50 for p in _places_offered(e)), e
 
@@ -675,8 +662,7 @@ def test_a_towns_own_romanised_name_still_names_it_from_a_cyrillic_form_the_gaze
 def test_a_preposition_decides_the_case_and_so_the_town(blank, tmp_path) -> None:
     # "под Артемовском": "под" takes the instrumental, of Артемовск (Bakhmut's name until 2016);
     # the same letters are the locative of the adjective "Артёмовский", a town in the Urals.
-    _code, report = _locate(blank, "Обстрел под Артемовском.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Обстрел под Артемовском.", tmp_path)
     assert haversine_km(e["lat"], e["lon"], 48.59, 38.00) < 25, e
     assert dictionary_forms("Артемовском", "под") == ("Артемовск", "Артёмовск")
     assert "Артёмовский" in dictionary_forms("Артемовском")
@@ -685,8 +671,7 @@ def test_a_preposition_decides_the_case_and_so_the_town(blank, tmp_path) -> None
 def test_namesakes_a_caption_cannot_tell_apart_by_distance_are_one_place(blank, tmp_path) -> None:
     # A post office's point 6 km from Volchansk is a place of the name of its own in the gazetteer;
     # "под Волчанском" cannot mean one rather than the other: one region, not two alternatives.
-    _code, report = _locate(blank, "Наши военные под Волчанском.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Наши военные под Волчанском.", tmp_path)
     offered = _places_offered(e)
     for i, a in enumerate(offered):
         assert all(haversine_km(*a, *b) > 25 for b in offered[i + 1 :]), offered
@@ -816,16 +801,14 @@ def test_a_towns_own_name_as_its_country_romanises_it_weighs_as_its_own_name(bla
     # "Zaporizhzhia" is the city's name in Ukraine's romanisation (GeoNames: "Zaporizhzhya") and the
     # register's spelling of several villages without a population: the city of 710,000 is at
     # least twice as likely as all of them together.
-    _code, report = _locate(blank, "Shelling in Zaporizhzhia overnight.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Shelling in Zaporizhzhia overnight.", tmp_path)
     assert haversine_km(e["lat"], e["lon"], 47.85, 35.12) < 25, e
     assert (e["probability"] or 1.0) >= 2 / 3, e
 
 
 def test_towns_one_sentence_ties_to_the_photo_alike_are_each_an_alternative(blank, tmp_path) -> None:
     # Two towns 70 km apart, each after a location word: one of two places, never a point between.
-    _code, report = _locate(blank, "Fighting near Bakhmut and near Vuhledar.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Fighting near Bakhmut and near Vuhledar.", tmp_path)
     offered = _places_offered(e)
     assert any(haversine_km(*p, 48.59, 38.00) < 35 for p in offered), e  # Bakhmut
     assert any(haversine_km(*p, 47.78, 37.25) < 35 for p in offered), e  # Vuhledar
@@ -835,8 +818,7 @@ def test_towns_one_sentence_ties_to_the_photo_alike_are_each_an_alternative(blan
 
 
 def test_a_town_another_sentence_names_is_no_alternative(blank, tmp_path) -> None:
-    _code, report = _locate(blank, "The funeral took place in Lutsk. He was killed near Vuhledar.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "The funeral took place in Lutsk. He was killed near Vuhledar.", tmp_path)
     assert haversine_km(e["lat"], e["lon"], 50.75, 25.34) < 35, e  # Lutsk
     assert not any(haversine_km(a["lat"], a["lon"], 47.78, 37.25) < 100 for a in e["alternatives"]), e
 
@@ -965,8 +947,7 @@ def test_a_masculine_adjectives_case_offers_the_neuter_town_name_too(phrase, aft
 )
 def test_a_town_named_as_a_neuter_adjective_is_found_from_its_declined_form(blank, tmp_path, caption) -> None:
     # Kamianske (226,000 people; Каменское in Russian), not a village called Kamenskiy.
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], 48.72, 34.61) < 25, e  # 22 km north of it
 
 
@@ -988,8 +969,7 @@ def test_a_region_written_with_a_common_village_name_finds_the_villages_there(gz
     there = [(48.35, 37.07), (48.77, 36.85)]
     towns = [p for p in _caption_places(caption, gz) if p.kind == "city"]
     assert towns and any(haversine_km(towns[0].lat, towns[0].lon, *v) < 25 for v in there), towns
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     offered = _places_offered(e)
     assert all(any(haversine_km(*p, *v) < 25 for v in there) for p in offered), e
     assert e["probability"] + sum(a["probability"] for a in e["alternatives"]) >= 0.5, e
@@ -1023,8 +1003,7 @@ def test_a_self_proclaimed_republic_is_its_oblast(gz, caption, region) -> None:
 
 def test_a_self_proclaimed_republic_decides_between_namesakes(blank, tmp_path) -> None:
     # Rovenky in Luhansk Oblast, not Roven'ki in Belgorod Oblast (30% by the name alone)
-    _code, report = _locate(blank, "Пожежа на нафтобазі в Ровеньках (ЛНР).", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Пожежа на нафтобазі в Ровеньках (ЛНР).", tmp_path)
     assert haversine_km(e["lat"], e["lon"], 48.08, 39.38) < 25, e
     assert (e["probability"] or 1.0) >= 0.9, e  # none: the only place offered
 
@@ -1032,16 +1011,14 @@ def test_a_self_proclaimed_republic_decides_between_namesakes(blank, tmp_path) -
 def test_a_town_of_the_same_sentence_decides_between_a_villages_namesakes(blank, tmp_path) -> None:
     # Ukraine has over two dozen Andriivkas; the caption places this one by the town it names.
     caption = "Ukrainian forces hold positions near the village of Andriivka, south of Bakhmut."
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], 48.50, 37.97) < 25, e
 
 
 def test_a_front_that_holds_the_village_is_no_alternative_to_it(blank, tmp_path) -> None:
     # "в районі Вербового на Запорізькому напрямку": Verbove lies on the Zaporizhzhia front, so
     # the front is where the village is, not a second answer beside it.
-    _code, report = _locate(blank, "Наступ ЗСУ в районі Вербового на Запорізькому напрямку.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Наступ ЗСУ в районі Вербового на Запорізькому напрямку.", tmp_path)
     offered = _places_offered(e)
     assert not any(haversine_km(*p, 47.85, 35.12) < 25 for p in offered), e  # Zaporizhzhia itself
     assert all(haversine_km(*p, 47.85, 35.12) < 100 for p in offered), e  # Verboves on that front
@@ -1057,8 +1034,7 @@ def test_a_front_that_holds_the_village_is_no_alternative_to_it(blank, tmp_path)
 def test_a_country_named_by_its_peoples_adjective_is_not_where_the_photo_is(blank, tmp_path, caption) -> None:
     # "Russian forces" says whose forces; the Marinka of the news is Mar'yinka in Donetsk Oblast
     # (its other name), not the Russian villages whose own name is Mar'inka.
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], 47.95, 37.51) < 25, e
 
 
@@ -1104,16 +1080,14 @@ def test_a_belarusian_location_word_is_no_name(gz) -> None:
 
 def test_a_country_named_alone_is_the_whole_country(blank, tmp_path) -> None:
     # Not 300 km about a point in it: the radius reaches Uzhhorod and Luhansk alike.
-    _code, report = _locate(blank, "Happy Independence Day, Ukraine!", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Happy Independence Day, Ukraine!", tmp_path)
     for town in [(48.62, 22.30), (48.57, 39.31), (51.50, 31.30), (45.35, 28.84)]:
         assert haversine_km(e["lat"], e["lon"], *town) <= e["radius_km"], e
 
 
 def test_a_peoples_adjective_before_a_place_noun_says_where(blank, tmp_path) -> None:
     # "the Ukrainian town of Pokrovsk": Ukraine's, not Engels (Pokrovsk until 1931) in Russia.
-    _code, report = _locate(blank, "Shelling of the Ukrainian town of Pokrovsk.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Shelling of the Ukrainian town of Pokrovsk.", tmp_path)
     assert haversine_km(e["lat"], e["lon"], 48.28, 37.18) < 25, e
     assert e["probability"] >= 0.75, e
 
@@ -1134,8 +1108,7 @@ def test_a_peoples_adjective_before_a_place_noun_says_where(blank, tmp_path) -> 
 def test_a_peoples_adjective_or_another_town_says_near_which_country_a_namesake_is(
     blank, tmp_path, caption, town
 ) -> None:
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], *town) < 25, e
     assert e["probability"] >= 0.6, e
 
@@ -1143,8 +1116,7 @@ def test_a_peoples_adjective_or_another_town_says_near_which_country_a_namesake_
 def test_a_peoples_adjective_does_not_keep_people_at_home(blank, tmp_path) -> None:
     # Refugees are abroad: Alexandria in Egypt (5 million) still outweighs Alexandria in Romania
     # (45,000, within reach of Ukraine) and Oleksandriia in Ukraine.
-    _code, report = _locate(blank, "Ukrainian refugees arrive in Alexandria.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Ukrainian refugees arrive in Alexandria.", tmp_path)
     assert haversine_km(e["lat"], e["lon"], 31.20, 29.92) < 25, e
 
 
@@ -1158,8 +1130,7 @@ def test_a_peoples_adjective_does_not_keep_people_at_home(blank, tmp_path) -> No
     ],
 )
 def test_a_ships_name_is_not_a_place(blank, tmp_path, caption, town) -> None:
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], *town) < 60, e
 
 
@@ -1174,8 +1145,7 @@ def test_a_ships_name_is_not_a_place(blank, tmp_path, caption, town) -> None:
     ],
 )
 def test_a_crossing_named_by_the_towns_either_side_is_one_spot(blank, tmp_path, caption, town) -> None:
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], *town) < 25, e
     assert not e["alternatives"], e
 
@@ -1190,8 +1160,7 @@ def test_a_formations_name_is_not_a_place(blank, tmp_path) -> None:
     # Military formations are named after towns and rivers and fight far from them: the brigade
     # "Kholodnyi Yar" (named after a forest in Cherkasy Oblast; a village in Sumy Oblast bears the
     # name too) on the Pokrovsk front is about Pokrovsk.
-    _code, report = _locate(blank, "Воїни бригади «Холодний Яр» на Покровському напрямку.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Воїни бригади «Холодний Яр» на Покровському напрямку.", tmp_path)
     assert haversine_km(e["lat"], e["lon"], 48.28, 37.18) < 60, e
 
 
@@ -1256,16 +1225,14 @@ def test_each_hashtag_is_a_name_of_its_own(gz, caption, towns) -> None:
 )
 def test_a_countrys_capital_named_without_its_name_is_that_city(blank, tmp_path, caption, capital) -> None:
     points = {"Kyiv": (50.45, 30.52), "Moscow": (55.75, 37.62), "Minsk": (53.9, 27.57), "Warsaw": (52.23, 21.01)}
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert e is not None and haversine_km(e["lat"], e["lon"], *points[capital]) < 10, e
     assert e["radius_km"] < 100 and capital in e["explanation"], e
 
 
 def test_a_capital_named_beside_its_city_keeps_the_country(blank, tmp_path) -> None:
     # Moscow is named: "the Russian capital" still says Russia, so Moscow, Idaho takes no share.
-    _code, report = _locate(blank, "Moscow, the Russian capital, was attacked by drones.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Moscow, the Russian capital, was attacked by drones.", tmp_path)
     assert haversine_km(e["lat"], e["lon"], 55.75, 37.62) < 10 and not e["alternatives"], e
     assert "share the name" not in e["explanation"], e
 
@@ -1292,8 +1259,7 @@ def test_a_rivers_name_is_not_a_town(gz, caption) -> None:
 
 
 def test_a_town_beside_a_rivers_bank_is_the_place(blank, tmp_path) -> None:
-    _code, report = _locate(blank, "Бої на лівому березі Дніпра, в районі Кринок.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Бої на лівому березі Дніпра, в районі Кринок.", tmp_path)
     assert haversine_km(e["lat"], e["lon"], 46.73, 33.08) < 10, e  # Krynky, Kherson Oblast
 
 
@@ -1308,16 +1274,14 @@ def test_a_town_beside_a_rivers_bank_is_the_place(blank, tmp_path) -> None:
     ],
 )
 def test_a_region_named_alone_is_all_of_it(blank, tmp_path, caption, towns) -> None:
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert e is not None and all(haversine_km(e["lat"], e["lon"], *t) <= e["radius_km"] for t in towns), e
 
 
 def test_a_town_in_brackets_after_a_quoted_name_is_its_home(blank, tmp_path) -> None:
     # Donetsk's and Kyiv's clubs play in Lviv: the towns in brackets are the clubs' homes.
     caption = "«Шахтар» (Донецьк) переміг «Динамо» (Київ) з рахунком 2:1 на «Арені Львів». Фото: ФК Шахтар"
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], 49.84, 24.03) < 20, e
 
 
@@ -1357,8 +1321,7 @@ def test_a_name_found_only_far_from_the_captions_towns_may_be_a_place_beside_the
     # Every "Arcadia" the gazetteer holds is in the Americas or Greece; a Ukrainian post about Lviv
     # that says its photo is "from Arcadia" may mean a part of Lviv or a place by it that the
     # gazetteer lacks: the analyst is shown that place beside the towns abroad.
-    _code, report = _locate(blank, "Вибухи у Львові вночі. Фото з Аркадії.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Вибухи у Львові вночі. Фото з Аркадії.", tmp_path)
     beside = [a for a in e["alternatives"] if haversine_km(a["lat"], a["lon"], 49.84, 24.03) <= a["radius_km"] <= 60]
     assert len(beside) == 1 and beside[0]["probability"] >= 0.1 and "gazetteer lacks" in beside[0]["explanation"], e
     assert e["probability"] + sum(a["probability"] for a in e["alternatives"]) <= 1.0 + 1e-9
@@ -1378,8 +1341,7 @@ def test_a_name_found_only_far_from_the_captions_towns_may_be_a_place_beside_the
 def test_a_town_abroad_stays_the_answer_beside_the_captions_towns(blank, tmp_path, caption, city) -> None:
     # A city abroad is named far more often than a place of its name the gazetteer lacks, and a town
     # named only as where something was said is not where such a place may lie.
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], *city) < 25, e
     assert not any("gazetteer lacks" in a["explanation"] for a in e["alternatives"]), e
 
@@ -1395,8 +1357,7 @@ def test_a_town_abroad_stays_the_answer_beside_the_captions_towns(blank, tmp_pat
 )
 def test_a_name_after_a_town_is_not_part_of_the_towns_name(blank, tmp_path, caption, town) -> None:
     # News names who acted right after where: "Белгороде Гладков" names nothing, "Белгороде" the city.
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert e is not None and town in e["explanation"], e
 
 
@@ -1432,8 +1393,7 @@ def test_a_hyphenated_town_in_a_caption_is_found(gz) -> None:
 )
 def test_a_label_of_what_the_photo_shows_names_its_place(blank, tmp_path, caption, city) -> None:
     # The caption names two cities struck; the label after it says which one the photo shows.
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], *city) < 25, e
 
 
@@ -1453,8 +1413,7 @@ def test_a_photo_credit_is_not_what_the_photo_shows(gz) -> None:
 def test_a_district_is_found_by_its_town(blank, tmp_path, caption, town) -> None:
     # A district is named after its town ("Пологівський" after Пологи) and a region's possessive
     # ("the Zaporizhzhia region's") is the region's, not the city's of that name 100 km away.
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], *town) < 25, e
 
 
@@ -1485,16 +1444,14 @@ def test_a_name_before_a_reporting_verb_is_who_said_it(gz, caption, names) -> No
     [("Гуляйполе, Запорізька обл.", (47.66, 36.26)), ("Курская обл., Суджанский р-н.", (51.19, 35.27))],
 )
 def test_abbreviated_region_and_district_nouns_are_read(blank, tmp_path, caption, town) -> None:
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], *town) < 25 and e["probability"] in (None, pytest.approx(1.0, abs=0.05)), e
 
 
 def test_a_name_found_only_far_and_small_is_likeliest_a_place_beside_the_captions_town(blank, tmp_path) -> None:
     # "Текстильщик" is a quarter of Donetsk the gazetteer lacks; the one place so called that it
     # holds is a Russian village far from Ukraine: the quarter by Donetsk is the likelier answer.
-    _code, report = _locate(blank, "Взрывы в Донецке. Фото с Текстильщика.", tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, "Взрывы в Донецке. Фото с Текстильщика.", tmp_path)
     assert haversine_km(e["lat"], e["lon"], 48.02, 37.80) <= e["radius_km"] <= 60, e
     assert "gazetteer lacks" in e["explanation"] and 0.5 < e["probability"] < 0.9, e
     assert any(haversine_km(a["lat"], a["lon"], 48.02, 37.80) > 500 for a in e["alternatives"]), e
@@ -1563,8 +1520,7 @@ def test_caption_facts_built_by_hand_without_what_they_place_are_read(gz) -> Non
     ],
 )
 def test_a_region_written_right_after_a_town_leaves_its_namesakes_elsewhere_out(blank, tmp_path, caption, town) -> None:
-    _code, report = _locate(blank, caption, tmp_path)
-    e = report["photos"][0]["estimate"]
+    e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], *town) < 25 and not e["alternatives"], e
 
 
