@@ -194,7 +194,8 @@ REGION_BYNAMES: dict[tuple[str, str], tuple[str, ...]] = {
     ("UA", "06"): ("Прикарпаття", "Прикарпатье"),  # Ivano-Frankivsk Oblast
     ("UA", "03"): ("Буковина", "Bukovina", "Bukovyna"),  # Chernivtsi Oblast
     # the peninsula, as wire copy names it ("the Russian-annexed Crimean peninsula")
-    ("UA", "11"): ("Crimean", "Crimean Peninsula"),  # Crimea
+    # and in Ukrainian and Russian, whose names of it the boundaries hold only with "Автономна Республіка"
+    ("UA", "11"): ("Crimean", "Crimean Peninsula", "Крим", "Крым", "Республіка Крим", "Республика Крым"),  # Crimea
     # Belarus' oblasts in Belarusian, which the boundaries' names lack: the nominative, the case
     # shared by the genitive, dative and locative ("у Гомельскай вобласці"), and the everyday name,
     # whose other cases its stem reaches (``dictionary_forms``: "на Гомельшчыне")
