@@ -1539,3 +1539,70 @@ def test_a_region_written_right_after_a_town_leaves_its_namesakes_elsewhere_out(
 def test_a_caption_in_capitals_keeps_its_location_words(gz, caption, town) -> None:
     # Written all in capitals, the location word is a capital word too, not part of the name after it.
     assert [p.name for p in _caption_places(caption, gz)][:1] == [town]
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        ("Funeral in Lviv of a soldier killed near Bakhmut.", (49.84, 24.03)),
+        ("Mourners in Ivano-Frankivsk bury a medic who died near Avdiivka.", (48.92, 24.71)),
+        ("У Львові попрощалися з воїном, який загинув під Бахмутом.", (49.84, 24.03)),
+        ("В Екатеринбурге похоронили военного, погибшего под Авдеевкой.", (56.84, 60.61)),
+        # a birthplace, whatever the other place is: a town or a region
+        ("A soldier born in Odesa trains in Chernihiv.", (51.50, 31.29)),
+        ("Уроженец Кемерово проходит службу в Херсонской области.", (46.67, 33.60)),
+    ],
+)
+def test_where_a_person_was_born_or_died_is_not_where_the_photo_is(blank, tmp_path, caption, town) -> None:
+    # A funeral's photo is of the funeral, not of where the soldier fell; a birthplace is a past.
+    e = _estimate(blank, caption, tmp_path)
+    assert haversine_km(e["lat"], e["lon"], *town) < 60 and not e["alternatives"], e
+
+
+def test_a_town_the_caption_says_the_photo_is_not_at_gives_way_to_a_region_it_is_in(blank, tmp_path) -> None:
+    # A town is narrower than a region, but not when the caption says the photo is not there.
+    e = _estimate(blank, "Speaking in Kyiv, the minister visited Chernihiv region.", tmp_path)
+    assert "Chernihiv Oblast" in e["explanation"] and haversine_km(e["lat"], e["lon"], 50.45, 30.52) > 80, e
+    # ... unless that region is where the town lies: then the town is still the narrower answer.
+    e = _estimate(blank, "Journalists in Kramatorsk, Donetsk region, said the strike hit the city.", tmp_path)
+    assert haversine_km(e["lat"], e["lon"], 48.72, 37.56) < 25, e
+
+
+@pytest.mark.parametrize("mark", ["`", "´", "ʼ", "’"])
+def test_any_mark_typed_for_an_apostrophe_keeps_a_name_one_word(blank, tmp_path, mark) -> None:
+    e = _estimate(blank, f"Наслідки удару в Кам{mark}янському", tmp_path)
+    assert haversine_km(e["lat"], e["lon"], 48.51, 34.61) < 25, e  # Kamianske
+
+
+@pytest.mark.parametrize(
+    ("caption", "names"),
+    [
+        ("У Першотравневому районі Маріуполя", ["Mariupol"]),  # not Pershotravneve, now Manhush, 20 km off
+        ("A strike on the Shevchenkivskyi district of Kyiv", ["Kyiv"]),
+        ("Вибух у Голосіївському районі Києва", ["Kyiv"]),
+        # a district of a region keeps its town
+        ("В Суджанском районе Курской области", ["Sudzha", "Kursk Oblast"]),
+        ("Обстріл у Покровському районі Донеччини", ["Pokrovsk", "Donetsk Oblast"]),
+    ],
+)
+def test_a_district_of_a_city_named_after_it_is_in_that_city(gz, caption, names) -> None:
+    assert sorted(p.name for p in _caption_places(caption, gz)) == sorted(names)
+
+
+@pytest.mark.parametrize("street", ["street", "Street", "Avenue"])
+def test_a_streets_name_before_street_is_not_a_place(gz, street) -> None:
+    # Khreshchatyk is Kyiv's main street, and a village in Chernivtsi Oblast.
+    assert [p.name for p in _caption_places(f"Explosion on Khreshchatyk {street} in Kyiv", gz)] == ["Kyiv"]
+
+
+@pytest.mark.parametrize(
+    ("caption", "region"),
+    [
+        ("В Крыму сбиты беспилотники", "Autonomous Republic of Crimea"),
+        ("Взрыв в Республике Крым", "Autonomous Republic of Crimea"),
+        ("Беспилотники уничтожены над территорией Республики Крым", "Autonomous Republic of Crimea"),
+        ("В Республике Башкортостан прошли учения", "Bashkortostan Republic"),
+    ],
+)
+def test_a_republic_is_found_by_the_name_after_its_noun(gz, caption, region) -> None:
+    assert [p.name for p in _caption_places(caption, gz)] == [region]

@@ -789,7 +789,7 @@ def _estimate(
     text = context.text if context else ""
     where = [q for q in context_places if not by_demonym(q) or _qualifies_a_place(q, text)]
     if where:
-        p = _finest(where, context.mentions if context else ())
+        p = _finest(where, context)
         sentence = _sentence_naming(context, p)
         region = _caption_region(p, context, gazetteer, context_places)
         if region is not None:
@@ -832,11 +832,24 @@ def _estimate(
     return None
 
 
-def _finest(where: Sequence[Place], said: Sequence[Mention]) -> Place:
+def _finest(where: Sequence[Place], context: ContextFacts | None) -> Place:
     """The place a caption names most narrowly: a town before a region before a country; and a
     town inside the area the caption names about another ("на Запорожском направлении, в районе
     Работино": the front about Zaporizhzhia is 80 km wide, Robotyne lies in it) before that one.
-    A town named as itself ("in Kyiv") is not an area, and the towns about it stay second."""
+    A town named as itself ("in Kyiv") is not an area, and the towns about it stay second. A place
+    the caption says the photo is not at ("A soldier born in Odesa trains in Chernihiv region",
+    ``ContextFacts.doubted``) is not narrower than the place it is at, only a last resort; unless it
+    lies in that place ("Journalists in Kramatorsk, Donetsk region": the region is the town's)."""
+    said = context.mentions if context else ()
+    if context is not None and any(context.doubted):
+
+        def named_by(q: Place, doubted: bool) -> bool:
+            return any(
+                _reads_as(m, q.matched or q.name) for m, no in zip(said, context.doubted, strict=False) if no == doubted
+            )
+
+        trusted = [q for q in where if named_by(q, False)]
+        where = [q for q in where if not named_by(q, True) or q in trusted or lies_in_any(q, trusted)] or where
     p = min(where, key=lambda q: {"city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(q.kind, 4))
     named_about = any(m.distance_km and m.bearing_deg is None and p.matched in m.readings for m in said)
     if p.kind != "city" or not named_about:

@@ -1020,8 +1020,16 @@ TROOPS_WORDS = ("войск", "військ")
 VENUE_NOUNS = ("arena", "арен", "stadium", "стадіон", "стадион")
 """Word beginnings of a venue's first word when a town's name follows it: "Arena Lviv", "на «Арені
 Львів»" are in Lviv."""
+REPUBLIC_NOUNS = ("республик", "республік", "рэспублік")
+"""Word beginnings of a republic's noun, capitalised in its official name and followed by the name
+in the nominative whatever the noun's case ("в Республике Крым", "Автономної Республіки Крим",
+"Республики Башкортостан"): the name after it is read when the whole names nothing."""
 STREET_ABBREVIATIONS = frozenset("вул просп пров бульв пл ул пер".split())
 """Their abbreviations ("вул. Шевченка")."""
+STREET_NOUNS_AFTER = frozenset("street st avenue ave boulevard blvd lane prospekt prospect vulytsia ulitsa".split())
+"""The nouns a street's name comes before in English and romanised ("Khreshchatyk Street", "Lesi
+Ukrainky Boulevard", "Peremohy Avenue"): the name before them names the street, not a place
+(Khreshchatyk is also a village in Chernivtsi Oblast)."""
 
 
 _CLAUSE_RE = re.compile(r"([,:;()\[\]—–#])")
@@ -1031,6 +1039,10 @@ as a credit follows a colon ("Джерело: Еспресо")."""
 
 _OPENING_MARKS = " «“„\"'(["
 """What may come before a sentence's first word."""
+
+_STRAY_APOSTROPHE_RE = re.compile(r"(?<=[^\W\d_])[`´ʹʻ′](?=[^\W\d_])")
+"""Marks typed for an apostrophe inside a word where a keyboard lacks one ("Кам`янське",
+"Мар´їнка"): read as the apostrophe, so the word stays one word."""
 
 _ABBREVIATIONS = sorted(STREET_ABBREVIATIONS | SETTLEMENT_ABBREVIATIONS | {"обл"})
 """Abbreviations a full stop ends without ending the sentence: streets ("вул. Шевченка"),
@@ -1078,6 +1090,28 @@ PEOPLE_WORDS = (
 after them and "з"/"из"/"from" is their home, and weighs as a reporting word's."""
 ORIGIN_WORDS = frozenset({"з", "із", "зі", "из", "from"})
 """The prepositions between such people and their home."""
+BIRTH_WORDS = (
+    "born", "native", "народив", "народил", "народжен", "уродженц", "уродженець", "родом",
+    "родил", "рожден", "уроженц", "уроженец",
+)  # fmt: skip
+"""Word beginnings of where a person was born or comes from ("A soldier born in Odesa trains in
+Chernihiv region", "Уроженец Кемерово проходит службу..."): a place right after them is the
+person's past, not where the photo was taken, and weighs as a reporting word's."""
+MOURNING_WORDS = (
+    "funeral", "mourn", "buried", "burial", "bury", "cemeter", "memorial", "commemor", "farewell",
+    "похорон", "поховал", "поховав", "попрощал", "прощан", "цвинтар", "кладовищ",
+    "меморіал", "вшанув", "пам'ят", "пам’ят",
+    "похоронил", "простил", "кладбищ", "мемориал", "почтил", "памят",
+)  # fmt: skip
+"""Word beginnings of a funeral or a memorial: in a sentence with one, a place right after a
+death verb (``DEATH_WORDS``) is where the person died, and the photo is of their funeral ("Funeral
+in Lviv of a soldier killed near Bakhmut", "У Львові попрощалися з воїном, який загинув під
+Бахмутом")."""
+DEATH_WORDS = (
+    "killed", "died", "загинув", "загинул", "загинувш", "поліг", "полягл", "погиб", "погибш",
+)  # fmt: skip
+"""Word beginnings of the verbs of a death: "who died near Avdiivka", "який загинув під
+Бахмутом", "погибшего под Авдеевкой"."""
 SOURCE_WORDS = (
     "пиш", "сообща", "сообщи", "повідомля", "повідоми", "паведам", "піша",
     "writes", "wrote", "reports", "reported",
@@ -1142,6 +1176,9 @@ class _CuedPhrase(NamedTuple):
     strength: int  # how strongly the text ties it to the photo's place
     part: Compass | None  # the part of the named area ("northern Ukraine")
     placed: bool  # a location, photo or event word puts something at it, and nothing says it was only said there
+    doubted: (
+        bool  # the text says the photo is not there: said there, someone's home, birthplace or death, whence fire came
+    )
 
 
 SHOWN_LABELS = frozenset(
@@ -1169,12 +1206,15 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
     photo, one for a sentence about it, three for a photo or event word just before it ("footage
     from X", "Фото з X", "удар по X"), three fewer for a reporting word ("speaking in X"), for
     the home of people the caption names ("Побратими з Житомирщини"), for where fire came from
-    ("з боку Енергодара"), for the home of a club or company named in quotes before it ("«Шахтар»
-    (Донецьк)") or in a sentence about an earlier time ("Ранее митинг прошел в Москве"); three
-    for a label of what the photo shows before it ("На фото — Одеса", ``SHOWN_LABELS``).
-    A credit ("Джерело: Еспресо") names no place. Names never run across a comma ("Sumy, Kharkiv")."""
+    ("з боку Енергодара"), for where a person was born ("born in Odesa") or, at a funeral, died
+    ("Funeral in Lviv of a soldier killed near Bakhmut"), for the home of a club or company named
+    in quotes before it ("«Шахтар» (Донецьк)") or in a sentence about an earlier time ("Ранее
+    митинг прошел в Москве"); three for a label of what the photo shows before it ("На фото —
+    Одеса", ``SHOWN_LABELS``). A credit ("Джерело: Еспресо") names no place. Names never run
+    across a comma ("Sumy, Kharkiv")."""
     words = _WORD_RE.findall(sentence)
     earlier = bool(words) and words[0].lower() in EARLIER_WORDS
+    mourning = any(w.lower().startswith(MOURNING_WORDS) for w in words)
     in_sentence = int(_about_photo(sentence)) - 3 * earlier
     out: list[_CuedPhrase] = []
     pieces = _CLAUSE_RE.split(sentence)  # clause, mark, clause, mark, ...
@@ -1196,10 +1236,14 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
                 any(w.startswith(REPORTING_WORDS) for w in near)
                 + (len(near) >= 2 and near[-1] in ORIGIN_WORDS and near[-2].startswith(PEOPLE_WORDS))
                 + (tuple(near[-2:]) in WHENCE_WORDS)
+                # "Уроженец Кемерово проходит службу": at a sentence's start, the word is in the run
+                + any(w.startswith(BIRTH_WORDS) for w in (*near, phrase.text.split()[0].lower()))
+                + (mourning and any(w.startswith(DEATH_WORDS) for w in near))
             )
             part = PART_WORDS.get(near[-1]) if near else None
-            placed = cue > 0 and not doubt and not home and not earlier
-            out.append(_CuedPhrase(phrase, cue + bonus - doubt, part, placed))
+            doubted = bool(doubt) or home or earlier
+            placed = cue > 0 and not doubted
+            out.append(_CuedPhrase(phrase, cue + bonus - doubt, part, placed, doubted))
     return out
 
 
@@ -1311,6 +1355,31 @@ ABBREVIATED_NOUNS = {
 region's military or state administration ("Харківська ОВА", "ОДА") speaks for its region."""
 
 
+CITY_PART_NOUNS = ("район", "district")
+"""Beginnings of the area nouns that also name a city's district, which is called after people, dates and other
+towns ("Першотравневий район Маріуполя", "Київський район Харкова", "the Shevchenkivskyi
+district of Kyiv"): with the city's name right after, the adjective names no town."""
+
+
+_VERNACULAR_REGION_RE = re.compile(r"(?:щин|ччин|тчин|дчин|шчын)[аиіеыу]?$")
+"""The endings of a region's everyday name in any case ("Донеччини", "Харківщині", "Брянщины",
+"Гомельшчыны"), not a town's."""
+
+
+def _city_named_after(tokens: Sequence[str], k: int) -> bool:
+    """Whether a town's name follows a district's noun at ``tokens[k]`` ("районі Маріуполя",
+    "district of Kyiv"), not a region's ("району Курської області", "району Донеччини", "district
+    of Kursk region")."""
+    if k < len(tokens) and tokens[k].lower() == "of":
+        k += 1
+    if k >= len(tokens) or not tokens[k][:1].isupper():
+        return False
+    if _REGION_ADJECTIVE_RE.search(tokens[k].lower()) or _VERNACULAR_REGION_RE.search(tokens[k].lower()):
+        return False
+    after = _strip_possessive(tokens[k + 1]) if k + 1 < len(tokens) else ""
+    return not is_region_word(after) and not is_region_word(_strip_possessive(tokens[k]))
+
+
 def _capitals_only(token: str) -> bool:
     """Whether a word is written all in capitals, as acronyms are ("ППО", "ЗСУ", "DC") and a caption
     in capitals writes its names: such a word after a name written in small letters is not of it
@@ -1352,8 +1421,12 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             j += 1
             if _strip_possessive(tokens[j - 1]) != tokens[j - 1]:
                 break
-        # "Zaporizhzhia Nuclear Power Plant", "Kursk NPP", "Рязанском НПЗ": the name ends before the plant's noun
-        j = next((k for k in range(i + 1, j) if _plant_word(tokens[k])), j)
+        # "Zaporizhzhia Nuclear Power Plant", "Kursk NPP", "Рязанском НПЗ": the name ends before the plant's
+        # noun, and "Khreshchatyk Street" before the street's
+        j = next((k for k in range(i + 1, j) if _plant_word(tokens[k]) or tokens[k].lower() in STREET_NOUNS_AFTER), j)
+        if j < len(tokens) and tokens[j].lower() in STREET_NOUNS_AFTER:
+            i = j + 1  # "Explosion on Khreshchatyk street": a street's name
+            continue
         if i and (tokens[i - 1].lower().startswith(STREET_NOUNS) or tokens[i - 1].lower() in STREET_ABBREVIATIONS):
             i = j  # "на улице Щорса": a street's name
             continue
@@ -1395,6 +1468,9 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         following = ABBREVIATED_NOUNS.get(following.lower(), following)  # "Запорізька обл.", "Суджанский р-н"
         # The noun a word qualifies follows it, nothing but a space between ("Чернигова 3 марта" is a date's).
         next_to = bool(following) and not clause[found[j - 1].end() : found[j].start()].strip()
+        if next_to and following.lower().startswith(CITY_PART_NOUNS) and _city_named_after(tokens, j + 1):
+            i = j + 1  # "у Першотравневому районі Маріуполя": a district of the city that follows
+            continue
         attribute = attributed_noun(words[-1], following) if following[:1].islower() and next_to else None
         # A plant's noun, often an abbreviation in capitals of no set gender ("Рязанском НПЗ",
         # "Запорізька АЕС", "the Kursk NPP"), follows the town's name or its adjective.
@@ -1493,16 +1569,17 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     followed by "region"/"oblast"/"область" keeps that word so it resolves to the admin-1 region.
     Phrases a sentence ties to the photo's place (``_cued_phrases``) come first.
     """
-    text = re.sub(r"\s+", " ", text)
+    text = _STRAY_APOSTROPHE_RE.sub("'", re.sub(r"\s+", " ", text))
     cued: list[tuple[int, Mention]] = []
     seen: dict[str, int] = {}  # each phrase's place in ``cued``
     skipped: set[str] = set()
     written_in: list[int] = []  # the sentence each entry of ``cued`` was first written in
     placed_at: list[bool] = []  # whether a word puts something at each entry of ``cued`` (``_CuedPhrase.placed``)
+    doubted_at: list[bool] = []  # whether the text says the photo is not at each entry (``_CuedPhrase.doubted``)
     for at_sentence, sentence in enumerate(sentences(text)):
         # A headline in capitals ("ХАРКІВ ПІСЛЯ НІЧНОЇ АТАКИ") runs its name into the words after it.
         shouted = _in_capitals(sentence)
-        for found, strength, part, placed in _cued_phrases(sentence, max_words):
+        for found, strength, part, placed, doubted in _cued_phrases(sentence, max_words):
             phrase = found.text
             if phrase.lower() in seen:
                 # Written again, it is as tied to the photo as its strongest sentence says: "who
@@ -1510,6 +1587,7 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                 at = seen[phrase.lower()]
                 cued[at] = (max(strength, cued[at][0]), cued[at][1])
                 placed_at[at] = placed_at[at] or placed
+                doubted_at[at] = doubted_at[at] and doubted
                 continue
             if len(cued) < MAX_CONTEXT_MENTIONS:
                 seen[phrase.lower()] = len(cued)
@@ -1536,6 +1614,11 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                         fallback = _leading_words(tail)
                     elif shouted:  # "ХАРКІВ ПІСЛЯ НІЧНОЇ АТАКИ": its first word may be the name
                         fallback = _leading_words(phrase)
+                words = phrase.split()
+                republic = next((k for k, w in enumerate(words[:-1]) if w.lower().startswith(REPUBLIC_NOUNS)), None)
+                if republic is not None:
+                    name = " ".join(words[republic + 1 :])  # "в Республике Крым": Крым
+                    readings += tuple(x for x in (name, *dictionary_forms(name)) if x not in readings)
                 elif tail and (found.cued or _after_title(found.before) or shouted) and not found.adjective:
                     # News names who acted right after where ("В Белгороде Гладков объявил", "In
                     # Kyiv Zelensky met") or whose office it is ("мер Дніпра Філатов", "the mayor of
@@ -1555,6 +1638,7 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                 cued.append((strength, said))
                 written_in.append(at_sentence)
                 placed_at.append(placed)
+                doubted_at.append(doubted)
             else:
                 skipped.add(phrase.lower())
     # The names a caption ties to the photo's place come first ("Фото зроблено під Черніговом"
@@ -1565,14 +1649,14 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     strengths = [
         s + DISTANCE_CUE * (m.distance_km != was.distance_km) for (s, was), m in zip(cued, measured, strict=True)
     ]
-    ranked = sorted(zip(strengths, written_in, measured, placed_at, strict=True), key=lambda swm: -swm[0])
-    mentions = [m for _strength, _at, m, _placed in ranked]
+    ranked = sorted(zip(strengths, written_in, measured, placed_at, doubted_at, strict=True), key=lambda swm: -swm[0])
+    mentions = [m for _strength, _at, m, _placed, _doubted in ranked]
     # Names one sentence ties to the photo alike ("10 km south of Kherson, near the village of
     # Krynky") are each where it may be. Another sentence's are not ("Прощання відбулося у Луцьку.
     # Він загинув під Вугледаром"), nor names no word ties, which are read in the order written.
     tied = 0
     if ranked and ranked[0][0] >= DISTANCE_CUE:
-        tied = sum(s == ranked[0][0] and at == ranked[0][1] for s, at, _m, _placed in ranked)
+        tied = sum(s == ranked[0][0] and at == ranked[0][1] for s, at, *_rest in ranked)
     if skipped:
         log.warning("%s: %d more names than the %d looked up were left out", source, len(skipped), MAX_CONTEXT_MENTIONS)
     borders: list[str] = []
@@ -1604,6 +1688,7 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
         text=text,
         border_km=border_km,
         tied=tied,
-        placed=tuple(placed for _s, _at, _m, placed in ranked),
+        placed=tuple(placed for _s, _at, _m, placed, _doubted in ranked),
+        doubted=tuple(doubted for *_rest, doubted in ranked),
         coordinates=text_coordinates(text),
     )
