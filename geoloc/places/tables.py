@@ -232,6 +232,10 @@ REGION_BYNAMES: dict[tuple[str, str], tuple[str, ...]] = {
 # Natural Earth admin-1 names to put right, by (country, GeoNames admin-1 code): Natural Earth 5.1
 # names Kyiv Oblast (UA.13) "Київ" / "Киев", as it does the city (UA.12), so the oblast's own
 # Ukrainian and Russian names, and the "Київщина" made from them, were nowhere.
+# Natural Earth 5.1 also swaps the types of Minsk (BY.04, the city) and Minsk Oblast (BY.05), and
+# gives the city the oblast's other names, so "the Minsk region" was the city, where Barysaw is not.
 ADMIN1_NAME_FIXES: dict[tuple[str, str], dict[str, str]] = {
     ("UA", "13"): {"name_uk": "Київська область", "name_ru": "Киевская область"},
+    ("BY", "04"): {"type": "Gorod", "name_alt": "Минск|Мінск|Horad Minsk"},
+    ("BY", "05"): {"type": "Voblasts'"},
 }
