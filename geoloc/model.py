@@ -209,7 +209,6 @@ class ContextFacts:
     border_km: float | None = None  # "10 km from the border": how far from it the text puts the photo
     tied: int = 0  # how many of the first mentions a location, photo or event word ties to the photo alike
     placed: tuple[bool, ...] = ()  # per mention: a word puts something at it ("в Одесі"); missing: no
-    doubted: tuple[bool, ...] = ()  # per mention: the text says the photo is not there ("born in Odesa"); missing: no
     coordinates: tuple[tuple[float, float], ...] = ()  # (lat, lon) pairs the text gives ("Geolocated: 48.59, 37.99")
 
 

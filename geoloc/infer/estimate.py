@@ -833,23 +833,23 @@ def _estimate(
 
 
 def _finest(where: Sequence[Place], context: ContextFacts | None) -> Place:
-    """The place a caption names most narrowly: a town before a region before a country; and a
-    town inside the area the caption names about another ("на Запорожском направлении, в районе
-    Работино": the front about Zaporizhzhia is 80 km wide, Robotyne lies in it) before that one.
-    A town named as itself ("in Kyiv") is not an area, and the towns about it stay second. A place
-    the caption says the photo is not at ("A soldier born in Odesa trains in Chernihiv region",
-    ``ContextFacts.doubted``) is not narrower than the place it is at, only a last resort; unless it
-    lies in that place ("Journalists in Kramatorsk, Donetsk region": the region is the town's)."""
+    """The place a caption names most narrowly among those it ties to the photo most strongly: a
+    town before a region before a country; and a town inside the area the caption names about
+    another ("на Запорожском направлении, в районе Работино": the front about Zaporizhzhia is 80 km
+    wide, Robotyne lies in it) before that one. A town named as itself ("in Kyiv") is not an area,
+    and the towns about it stay second.
+
+    ``where`` comes in the order the caption ties its places to the photo. Where that is a region,
+    narrower than it are only the places tied to the photo alike (``ContextFacts.tied``) and the
+    places inside it ("Kupiansk, Kharkiv region"; "Journalists in Kramatorsk, Donetsk region"): a
+    town named elsewhere in the caption is not ("Smoke over a field in the Kursk region. Kyiv has
+    not commented."; "A soldier born in Odesa trains in Chernihiv region"). A country is often
+    named in passing ("Ukraine's war"), and a word that names a district somewhere ("Аеродром")
+    is no region the caption means, so they take no precedence."""
     said = context.mentions if context else ()
-    if context is not None and any(context.doubted):
-
-        def named_by(q: Place, doubted: bool) -> bool:
-            return any(
-                _reads_as(m, q.matched or q.name) for m, no in zip(said, context.doubted, strict=False) if no == doubted
-            )
-
-        trusted = [q for q in where if named_by(q, False)]
-        where = [q for q in where if not named_by(q, True) or q in trusted or lies_in_any(q, trusted)] or where
+    if where[0].kind == "admin1" and context is not None:
+        first = [where[0], *(q for q in where if any(_reads_as(m, q.matched or q.name) for m in said[: context.tied]))]
+        where = [q for q in where if q in first or lies_in_any(q, first)]
     p = min(where, key=lambda q: {"city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(q.kind, 4))
     named_about = any(m.distance_km and m.bearing_deg is None and p.matched in m.readings for m in said)
     if p.kind != "city" or not named_about:
@@ -1287,15 +1287,22 @@ def _caption_region(
         if whole is not None:
             shape, what = whole, place.name  # the whole country: a radius that reaches all of it
     if shape is None and place.kind == "admin1":
-        shape, what = _whole_regions(place, gazetteer)
+        # "над Брянской, Курской и Белгородской областями": every region the caption ties alike
+        alike = [
+            q
+            for q in context_places
+            if q.kind == "admin1" and any(_reads_as(m, q.matched or q.name) for m in context.mentions[: context.tied])
+        ]
+        shape, what = _whole_regions(place, gazetteer, alike)
     return (shape, what) if shape is not None else None
 
 
-def _whole_regions(place: Place, gazetteer: Gazetteer) -> tuple[BaseGeometry | None, str]:
-    """All of the region a caption names alone, and of every region of its country the name names
-    alike ("Donbas": Donetsk and Luhansk Oblasts), with their names; (None, "") without outlines."""
+def _whole_regions(place: Place, gazetteer: Gazetteer, alike: Sequence[Place] = ()) -> tuple[BaseGeometry | None, str]:
+    """All of the region a caption names alone, of every region of its country the name names
+    alike ("Donbas": Donetsk and Luhansk Oblasts), and of the regions ``alike`` it is named with
+    ("Bryansk, Kursk and Belgorod regions"), with their names; (None, "") without outlines."""
     name = normalise(place.matched or place.name)
-    regions = [place] + [
+    regions = [place, *(q for q in alike if q.geonameid != place.geonameid)] + [
         q
         for q in gazetteer.search(place.matched or place.name, fuzzy=False, limit=10)
         if q.kind == "admin1"
@@ -1365,7 +1372,7 @@ def _reads_as(m: Mention, matched: str) -> bool:
     gazetteer matched it ("Асіповічы" matched "Asipovichy", the only form of the Belarusian name
     the gazetteer holds; "Клещеевка" matched "Kleshchevka") or spelled in Ukrainian ("Работино"
     matched "Роботине", ``choice._ukrainian_village``)."""
-    if matched in m.readings:
+    if matched.casefold() in {reading.casefold() for reading in m.readings}:  # "Брянская Область"
         return True
     if any(matched in ukrainian_spellings(reading) for reading in m.readings):
         return True

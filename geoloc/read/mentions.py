@@ -1097,21 +1097,25 @@ BIRTH_WORDS = (
 """Word beginnings of where a person was born or comes from ("A soldier born in Odesa trains in
 Chernihiv region", "Уроженец Кемерово проходит службу..."): a place right after them is the
 person's past, not where the photo was taken, and weighs as a reporting word's."""
-MOURNING_WORDS = (
+AFTERMATH_WORDS = (
     "funeral", "mourn", "buried", "burial", "bury", "cemeter", "memorial", "commemor", "farewell",
+    "hospital",
     "похорон", "поховал", "поховав", "попрощал", "прощан", "цвинтар", "кладовищ",
-    "меморіал", "вшанув", "пам'ят", "пам’ят",
-    "похоронил", "простил", "кладбищ", "мемориал", "почтил", "памят",
+    "меморіал", "вшанув", "пам'ят", "пам’ят", "шпитал", "лікарн",
+    "похоронил", "простил", "кладбищ", "мемориал", "почтил", "памят", "госпитал", "больниц",
 )  # fmt: skip
-"""Word beginnings of a funeral or a memorial: in a sentence with one, a place right after a
-death verb (``DEATH_WORDS``) is where the person died, and the photo is of their funeral ("Funeral
-in Lviv of a soldier killed near Bakhmut", "У Львові попрощалися з воїном, який загинув під
-Бахмутом")."""
-DEATH_WORDS = (
-    "killed", "died", "загинув", "загинул", "загинувш", "поліг", "полягл", "погиб", "погибш",
+"""Word beginnings of a funeral, a memorial or a hospital: in a sentence with one, a place right
+after a verb of death or harm (``HARM_WORDS``) is where it befell the person, and the photo is of
+the funeral or the ward ("Funeral in Lviv of a soldier killed near Bakhmut", "У Львові
+попрощалися з воїном, який загинув під Бахмутом", "Dnipro: a hospital treats soldiers wounded in
+the Zaporizhzhia region")."""
+HARM_WORDS = (
+    "killed", "died", "wounded", "injured",
+    "загинув", "загинул", "загинувш", "поліг", "полягл", "поранен",
+    "погиб", "погибш", "ранен",
 )  # fmt: skip
-"""Word beginnings of the verbs of a death: "who died near Avdiivka", "який загинув під
-Бахмутом", "погибшего под Авдеевкой"."""
+"""Word beginnings of the verbs of a death or a wound: "who died near Avdiivka", "який загинув під
+Бахмутом", "погибшего под Авдеевкой", "wounded in the Zaporizhzhia region"."""
 SOURCE_WORDS = (
     "пиш", "сообща", "сообщи", "повідомля", "повідоми", "паведам", "піша",
     "writes", "wrote", "reports", "reported",
@@ -1169,6 +1173,7 @@ class _Phrase(NamedTuple):
     governor: str = ""  # the word right before it, when a preposition may decide its case ("под")
     capital: bool = False  # a capital noun qualifies it ("the Ukrainian capital"): the country's capital is meant
     country: str = ""  # the country a Cyrillic people's adjective is of ("российской": Russia)
+    after: str = ""  # the word right after it in its clause ("officials in Kyiv said")
 
 
 class _CuedPhrase(NamedTuple):
@@ -1176,9 +1181,6 @@ class _CuedPhrase(NamedTuple):
     strength: int  # how strongly the text ties it to the photo's place
     part: Compass | None  # the part of the named area ("northern Ukraine")
     placed: bool  # a location, photo or event word puts something at it, and nothing says it was only said there
-    doubted: (
-        bool  # the text says the photo is not there: said there, someone's home, birthplace or death, whence fire came
-    )
 
 
 SHOWN_LABELS = frozenset(
@@ -1204,17 +1206,18 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
     """Capitalised runs of words, clause by clause, each with how strongly the text ties it to the
     photo's place: two points for a location word right before it, two for a clause about the
     photo, one for a sentence about it, three for a photo or event word just before it ("footage
-    from X", "Фото з X", "удар по X"), three fewer for a reporting word ("speaking in X"), for
-    the home of people the caption names ("Побратими з Житомирщини"), for where fire came from
-    ("з боку Енергодара"), for where a person was born ("born in Odesa") or, at a funeral, died
-    ("Funeral in Lviv of a soldier killed near Bakhmut"), for the home of a club or company named
-    in quotes before it ("«Шахтар» (Донецьк)") or in a sentence about an earlier time ("Ранее
-    митинг прошел в Москве"); three for a label of what the photo shows before it ("На фото —
-    Одеса", ``SHOWN_LABELS``). A credit ("Джерело: Еспресо") names no place. Names never run
-    across a comma ("Sumy, Kharkiv")."""
+    from X", "Фото з X", "удар по X"), three fewer for a reporting word before or right after it
+    ("speaking in X", "officials in X said"), for the home of people the caption names
+    ("Побратими з Житомирщини"), for where fire came from ("з боку Енергодара"), for where a
+    person was born ("born in Odesa") or, at a funeral or in hospital, died or was wounded
+    ("Funeral in Lviv of a soldier killed near Bakhmut"), for the home of a club or company named in quotes before it
+    ("«Шахтар» (Донецьк)") or in a sentence about an earlier time ("Ранее митинг прошел в
+    Москве"); three for a label of what the photo shows before it ("На фото — Одеса",
+    ``SHOWN_LABELS``). A credit ("Джерело: Еспресо") names no place. Names never run across a
+    comma ("Sumy, Kharkiv")."""
     words = _WORD_RE.findall(sentence)
     earlier = bool(words) and words[0].lower() in EARLIER_WORDS
-    mourning = any(w.lower().startswith(MOURNING_WORDS) for w in words)
+    aftermath = any(w.lower().startswith(AFTERMATH_WORDS) for w in words)
     in_sentence = int(_about_photo(sentence)) - 3 * earlier
     out: list[_CuedPhrase] = []
     pieces = _CLAUSE_RE.split(sentence)  # clause, mark, clause, mark, ...
@@ -1233,23 +1236,26 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
             near = [w.lower() for w in phrase.before]
             cue = 2 * phrase.cued + 3 * (shown or any(w.startswith(PHOTO_WORDS + EVENT_WORDS) for w in near))
             doubt = 3 * (
-                any(w.startswith(REPORTING_WORDS) for w in near)
+                any(w.startswith(REPORTING_WORDS) for w in (*near, phrase.after.lower()))
                 + (len(near) >= 2 and near[-1] in ORIGIN_WORDS and near[-2].startswith(PEOPLE_WORDS))
                 + (tuple(near[-2:]) in WHENCE_WORDS)
                 # "Уроженец Кемерово проходит службу": at a sentence's start, the word is in the run
                 + any(w.startswith(BIRTH_WORDS) for w in (*near, phrase.text.split()[0].lower()))
-                + (mourning and any(w.startswith(DEATH_WORDS) for w in near))
+                + (aftermath and any(w.startswith(HARM_WORDS) for w in near))
             )
             part = PART_WORDS.get(near[-1]) if near else None
-            doubted = bool(doubt) or home or earlier
-            placed = cue > 0 and not doubted
-            out.append(_CuedPhrase(phrase, cue + bonus - doubt, part, placed, doubted))
+            placed = cue > 0 and not doubt and not home and not earlier
+            out.append(_CuedPhrase(phrase, cue + bonus - doubt, part, placed))
     return out
 
 
 _REGION_ADJECTIVE_RE = re.compile(r"(?:ськ|цьк|зьк|ск|цк|н)(?:ої|ій|а|ого|ому|ий|ая|ой|ом|ый|ай|ага|аму)$")
 """The endings of a Ukrainian, Russian or Belarusian region adjective in any case ("Гродненської",
 "Харьковской", "Приморского", "Гомельскай")."""
+_TOWN_ADJECTIVE_RE = re.compile(r"(?:ськ|цьк|зьк|ск|цк)(?:ий|ого|ому|им|ім|ая|ої|ій|ой|ом|ый|а|у|ою|е|ое)$")
+"""The endings of the adjective Ukrainian and Russian make from a town's name, in any case
+("Раменском", "Київському"); a date's or a person's adjective ends otherwise ("Першотравневому",
+"Центральному")."""
 
 
 DISTRICT_REACH_KM = 40.0
@@ -1337,8 +1343,8 @@ def _location_cued(before: list[str], head: str) -> bool:
     noun = k
     while noun - k < SETTLEMENT_WORDS_MAX and k and _settlement_word(before[k - 1]):
         k -= 1
-    if k < noun:
-        k -= bool(k) and before[k - 1].lower() == "the"
+    if k < noun or (k and is_region_word(head) and before[k - 1].lower() == "the"):
+        k -= bool(k) and before[k - 1].lower() == "the"  # "near the village of Krynky", "in the Sumy region"
     elif k != len(before):
         return False  # "south of Kherson": measured from it, which ``_with_distances`` weighs
     if not k:
@@ -1374,10 +1380,30 @@ def _city_named_after(tokens: Sequence[str], k: int) -> bool:
         k += 1
     if k >= len(tokens) or not tokens[k][:1].isupper():
         return False
-    if _REGION_ADJECTIVE_RE.search(tokens[k].lower()) or _VERNACULAR_REGION_RE.search(tokens[k].lower()):
+    if _VERNACULAR_REGION_RE.search(tokens[k].lower()):
         return False
     after = _strip_possessive(tokens[k + 1]) if k + 1 < len(tokens) else ""
     return not is_region_word(after) and not is_region_word(_strip_possessive(tokens[k]))
+
+
+CREDIT_AGENCY_LETTERS = 7
+"""Most capitals of an agency's name before a slash and its photographer's ("REUTERS/Inna
+Varenytsia", "AFP/", "EPA/", "TASS/")."""
+
+
+def _credited(clause: str, found: Sequence[re.Match[str]], i: int) -> bool:
+    """Whether the word at ``found[i]`` opens a photographer's credit: after "Photo by" (any photo
+    word, ``PHOTO_WORDS``), or after a slash that follows a photo word or an agency's name in
+    capitals ("AP Photo/Andrii Marienko", "REUTERS/Gleb Garanich"). The name is a person's, and a
+    photographer called Roman is no town in Romania."""
+    if not i:
+        return False
+    before = found[i - 1].group(0)
+    if before.lower() == "by":
+        return i >= 2 and found[i - 2].group(0).lower().startswith(PHOTO_WORDS)
+    slash = clause[found[i - 1].end() : found[i].start()].strip() == "/"
+    agency = _capitals_only(before) and len(before) <= CREDIT_AGENCY_LETTERS
+    return slash and (agency or before.lower().startswith(PHOTO_WORDS))
 
 
 def _capitals_only(token: str) -> bool:
@@ -1397,8 +1423,13 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
     found = list(_WORD_RE.finditer(clause))
     tokens = [m.group(0) for m in found]
     phrases: list[_Phrase] = []
+    districts: list[int] = []  # where in ``phrases`` a city's district is, its city the next phrase after it
+    district_from: int | None = None  # a district's phrase is appended at or after this, in this pass of the loop
     i = 0
     while i < len(tokens):
+        if district_from is not None and len(phrases) > district_from:
+            districts.append(len(phrases) - 1)
+        district_from = None
         word = _strip_possessive(tokens[i])
         if (country := _capital_adjective(tokens, i)) and not _former(tokens[max(0, i - NEAR_TOKENS) : i]):
             cued = _location_cued(tokens[:i], word)
@@ -1436,6 +1467,11 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         if _names_a_ship_or_unit(tokens, i, j):
             i = j  # "the cruiser Moskva", "полку «Азов»": a ship's or a formation's name
             continue
+        if _credited(clause, found, i):
+            # "(Photo by Roman PILIPEY / AFP)", "REUTERS/Inna Varenytsia": the photographer, and the agency
+            while i < len(tokens) and tokens[i][:1].isupper():
+                i += 1
+            continue
         said_by = [t.lower() for t in tokens[max(0, i - 3) : i] if t.lower() != "the"]
         if said_by and (said_by[-1].startswith(SOURCE_WORDS) or said_by[-2:] == ["according", "to"]):
             i = j  # "пишет Фонтанка": an outlet
@@ -1469,8 +1505,7 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         # The noun a word qualifies follows it, nothing but a space between ("Чернигова 3 марта" is a date's).
         next_to = bool(following) and not clause[found[j - 1].end() : found[j].start()].strip()
         if next_to and following.lower().startswith(CITY_PART_NOUNS) and _city_named_after(tokens, j + 1):
-            i = j + 1  # "у Першотравневому районі Маріуполя": a district of the city that follows
-            continue
+            district_from = len(phrases)  # "у Першотравневому районі Маріуполя": a district of the city after it
         attribute = attributed_noun(words[-1], following) if following[:1].islower() and next_to else None
         # A plant's noun, often an abbreviation in capitals of no set gender ("Рязанском НПЗ",
         # "Запорізька АЕС", "the Kursk NPP"), follows the town's name or its adjective.
@@ -1482,6 +1517,8 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             if len(words) > 1 and _REGION_ADJECTIVE_RE.search(words[-1].lower()):
                 phrases.append(_Phrase(" ".join(words[:-1]), cued, before, governor=governor))
                 words, cued, governor = words[-1:], False, ""
+            else:  # "in the Kursk region": "the" comes between the location word and a region's name
+                cued = cued or _location_cued(tokens[:i], following)
             words.append(_strip_possessive(following))  # "the Zaporizhzhia region's Polohy district"
             j += 1
         elif noun is not None:
@@ -1509,8 +1546,27 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         capital = of_country or after.startswith(CAPITAL_NOUNS)
         capital = capital or [t.lower() for t in tokens[max(0, i - 2) : i]] == [CAPITAL_NOUNS[0], "of"]
         capital = capital and not _former(before)
-        phrases.append(_Phrase(" ".join(words), cued, before, governor=governor, capital=capital))
+        after_word = tokens[j] if j < len(tokens) else ""
+        phrases.append(_Phrase(" ".join(words), cued, before, governor=governor, capital=capital, after=after_word))
         i = j
+    return _cued_city_of_district(phrases, districts)
+
+
+def _cued_city_of_district(phrases: list[_Phrase], districts: Sequence[int]) -> list[_Phrase]:
+    """``phrases`` with what puts the photo at a city's district named by a date or a person ("у
+    Першотравневому районі Маріуполя", "the Shevchenkivskyi district of Kyiv") put at the city
+    after it instead: Pershotravneve, now Manhush, lies 20 km from Mariupol, and the city is where
+    the photo is. The district's phrase stays, untied to the photo. A district named by a town's
+    adjective (``_TOWN_ADJECTIVE_RE``) keeps its ties: the places it may name are weighed against
+    the city's region when resolved ("Київському району Харкова" is no Kyiv;
+    ``choice._where_named``), and a region's name after it is no city ("в Раменском районе
+    Подмосковья": Ramenskoye)."""
+    for district in districts:
+        if district + 1 >= len(phrases) or _TOWN_ADJECTIVE_RE.search(phrases[district].text.lower()):
+            continue
+        cue = phrases[district]
+        phrases[district + 1] = phrases[district + 1]._replace(cued=cue.cued, before=cue.before)
+        phrases[district] = cue._replace(cued=False, before=[])
     return phrases
 
 
@@ -1561,6 +1617,42 @@ def _leading_words(phrase: str) -> tuple[str, ...]:
     return tuple(" ".join(words[:k]) for k in range(len(words) - 1, 0, -1))
 
 
+_LISTED_REGION_RE = re.compile(
+    r"\b((?:{item}{sep})+{item})\s+(област(?:ей|ях|ям|ями|и|і)|регион(?:ов|ах)|краев|краях|країв)\b".format(
+        item=r"[А-ЯЁІЇЄҐ][а-яёіїєґ'’-]*(?:ськ|цьк|зьк|ск|цк)[а-яёіїєґ]{1,3}",
+        sep=r"(?:\s*,\s*|\s+(?:и|та|і|й)\s+)",
+    )
+    + r"|\b((?:{item}{sep})+{item})\s+(regions|oblasts|provinces)\b".format(
+        item=r"[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?", sep=r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+    )
+)
+"""Regions listed before one plural noun: "над территорией Брянской, Курской и Белгородской
+областей", "Сумську та Харківську області", "over the Bryansk, Kursk and Belgorod regions"."""
+_LISTED_ITEM_RE = re.compile(r"[А-ЯЁІЇЄҐA-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?")
+_SINGULAR_NOUN = {"регион": "регион", "кра": "край"}
+"""The singular each listed region is read with, by the plural noun's beginning; else "область"
+in Cyrillic, "region" in Latin letters."""
+
+
+def _with_listed_regions(text: str) -> tuple[str, list[set[str]]]:
+    """``text`` with a list of regions before one plural noun written as regions each with its noun
+    ("Брянской, Курской и Белгородской областей" -> "Брянской область, Курской область и
+    Белгородской область"): each is a region's name, not an adjective or a town of that name. Also
+    each list's names as so written, lower-cased: the caption names them alike. The text is only
+    read so; what is quoted to the analyst is the text as written."""
+    lists: list[set[str]] = []
+
+    def spread(m: re.Match[str]) -> str:
+        listed, plural = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        singular = (v for k, v in _SINGULAR_NOUN.items() if plural.startswith(k))
+        noun = "region" if plural.isascii() else next(singular, "область")
+        items = [f"{item.group(0)} {noun}" for item in _LISTED_ITEM_RE.finditer(listed)]
+        lists.append({item.lower() for item in items})
+        return _LISTED_ITEM_RE.sub(lambda item: f"{item.group(0)} {noun}", listed)
+
+    return _LISTED_REGION_RE.sub(spread, text), lists
+
+
 def context_facts(text: str, source: str = "caption", max_words: int = 4) -> ContextFacts:
     """Find the capitalised phrases of a caption that may name places, and the borders it names.
 
@@ -1575,11 +1667,11 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     skipped: set[str] = set()
     written_in: list[int] = []  # the sentence each entry of ``cued`` was first written in
     placed_at: list[bool] = []  # whether a word puts something at each entry of ``cued`` (``_CuedPhrase.placed``)
-    doubted_at: list[bool] = []  # whether the text says the photo is not at each entry (``_CuedPhrase.doubted``)
-    for at_sentence, sentence in enumerate(sentences(text)):
+    read, lists = _with_listed_regions(text)
+    for at_sentence, sentence in enumerate(sentences(read)):
         # A headline in capitals ("ХАРКІВ ПІСЛЯ НІЧНОЇ АТАКИ") runs its name into the words after it.
         shouted = _in_capitals(sentence)
-        for found, strength, part, placed, doubted in _cued_phrases(sentence, max_words):
+        for found, strength, part, placed in _cued_phrases(sentence, max_words):
             phrase = found.text
             if phrase.lower() in seen:
                 # Written again, it is as tied to the photo as its strongest sentence says: "who
@@ -1587,7 +1679,6 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                 at = seen[phrase.lower()]
                 cued[at] = (max(strength, cued[at][0]), cued[at][1])
                 placed_at[at] = placed_at[at] or placed
-                doubted_at[at] = doubted_at[at] and doubted
                 continue
             if len(cued) < MAX_CONTEXT_MENTIONS:
                 seen[phrase.lower()] = len(cued)
@@ -1638,7 +1729,6 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                 cued.append((strength, said))
                 written_in.append(at_sentence)
                 placed_at.append(placed)
-                doubted_at.append(doubted)
             else:
                 skipped.add(phrase.lower())
     # The names a caption ties to the photo's place come first ("Фото зроблено під Черніговом"
@@ -1649,14 +1739,27 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     strengths = [
         s + DISTANCE_CUE * (m.distance_km != was.distance_km) for (s, was), m in zip(cued, measured, strict=True)
     ]
-    ranked = sorted(zip(strengths, written_in, measured, placed_at, doubted_at, strict=True), key=lambda swm: -swm[0])
-    mentions = [m for _strength, _at, m, _placed, _doubted in ranked]
+    # Regions listed alike ("над Брянской, Курской и Белгородской областями") are each as tied to
+    # the photo as the list's first: a location word before a list is before its first name only.
+    for listed in lists:
+        members = [k for k, (_s, m) in enumerate(cued) if m.readings[0].lower() in listed]
+        for k in members:
+            strengths[k] = max(strengths[i] for i in members)
+    listed_alike = set().union(*lists)
+
+    def rank(entry: tuple[int, int, Mention, bool]) -> tuple[int, bool]:
+        return -entry[0], entry[2].readings[0].lower() not in listed_alike  # a list before a word alone
+
+    ranked = sorted(zip(strengths, written_in, measured, placed_at, strict=True), key=rank)
+    mentions = [m for _strength, _at, m, _placed in ranked]
     # Names one sentence ties to the photo alike ("10 km south of Kherson, near the village of
     # Krynky") are each where it may be. Another sentence's are not ("Прощання відбулося у Луцьку.
     # Він загинув під Вугледаром"), nor names no word ties, which are read in the order written.
     tied = 0
     if ranked and ranked[0][0] >= DISTANCE_CUE:
-        tied = sum(s == ranked[0][0] and at == ranked[0][1] for s, at, *_rest in ranked)
+        tied = sum(s == ranked[0][0] and at == ranked[0][1] for s, at, _m, _placed in ranked)
+    elif ranked and (listed := next((x for x in lists if ranked[0][2].readings[0].lower() in x), None)):
+        tied = sum(m.readings[0].lower() in listed for _s, _at, m, _placed in ranked[: len(listed)])
     if skipped:
         log.warning("%s: %d more names than the %d looked up were left out", source, len(skipped), MAX_CONTEXT_MENTIONS)
     borders: list[str] = []
@@ -1688,7 +1791,6 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
         text=text,
         border_km=border_km,
         tied=tied,
-        placed=tuple(placed for _s, _at, _m, placed, _doubted in ranked),
-        doubted=tuple(doubted for *_rest, doubted in ranked),
+        placed=tuple(placed for _s, _at, _m, placed in ranked),
         coordinates=text_coordinates(text),
     )
