@@ -1676,3 +1676,16 @@ def test_the_minsk_region_is_the_oblast_about_the_city_not_the_city(blank, tmp_p
     assert haversine_km(e["lat"], e["lon"], 54.23, 28.51) < 15, e
     e = _estimate(blank, "Вибух у Мінській області", tmp_path)
     assert "Minsk Region" in e["explanation"] and e["radius_km"] > 100, e
+
+
+@pytest.mark.parametrize(
+    ("caption", "region"),
+    [
+        ("Shelling in the Lugansk region overnight.", "Luhansk Oblast"),
+        ("Shelling of Kharkov oblast overnight.", "Kharkiv Oblast"),
+        ("A strike in the Zaporozhye region.", "Zaporizhzhia Oblast"),
+        ("Drones over the Kiev region.", "Kyiv Oblast"),  # the oblast about the city, not the city
+    ],
+)
+def test_a_region_named_by_its_centres_russian_name_is_found(gz, caption, region) -> None:
+    assert [p.name for p in _caption_places(caption, gz)] == [region]

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from geoloc.common.geodesy import haversine_km
-from geoloc.common.text import has_region_word, is_region_word, letter_script, normalise
+from geoloc.common.text import SCRIPT_LATIN, has_region_word, is_region_word, letter_script, normalise, script_of
 from geoloc.errors import GazetteerError
 from geoloc.places import sources
 from geoloc.places.names import SIGN_SCRIPTS, common_words, keys, skeleton
@@ -269,6 +269,14 @@ def _collect(progress: Any, subset: Collection[str] | None) -> tuple[_Collector,
             col.name(gid, byname, ALTERNATE)
             if byname.isascii() and not byname.isupper():  # "the Donbas region", "Bukovina region"; not "DPR"
                 col.name(gid, f"{byname} Region", ALTERNATE)
+        if cc in CYRILLIC_COUNTRIES and ne.get("type") in REGION_TYPE_SUFFIX:
+            # "the Lugansk region", "Kharkov oblast": English news long wrote these regions by their
+            # centres' Russian names, which the region holds bare ("Lugansk", "Khar'kov"); not a
+            # city that is a region of its own ("Kiev region" is the oblast about it)
+            for name, _quality in list(col.names[gid].values()):
+                if script_of(name) == SCRIPT_LATIN and name[:1].isupper() and not has_region_word(name):
+                    for word in ("Oblast", "Region"):
+                        col.name(gid, f"{name} {word}", ALTERNATE)
     abbreviations = {("US", k): v for k, v in US_STATE_ABBREVIATIONS.items()}
     abbreviations.update({("AU", k): v for k, v in AU_STATE_ABBREVIATIONS.items()})
     for row in col.places:

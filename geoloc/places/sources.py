@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 # The builder's own version, part of every fingerprint: raise it whenever the index built from
 # unchanged sources would differ, so that indexes built by an older geoloc are rebuilt.
-BUILDER_VERSION = "21"
+BUILDER_VERSION = "23"
 
 # One country's conventional point and its demonyms, from countryinfo.
 FactbookEntry = tuple[tuple[float, float] | None, tuple[str, ...]]
