@@ -1689,3 +1689,16 @@ def test_the_minsk_region_is_the_oblast_about_the_city_not_the_city(blank, tmp_p
 )
 def test_a_region_named_by_its_centres_russian_name_is_found(gz, caption, region) -> None:
     assert [p.name for p in _caption_places(caption, gz)] == [region]
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Ukrainian soldiers near Kupiansk, in the Kharkiv region, on Tuesday. Moscow claims to have taken the town.",
+        "Ukrainian soldiers near Kupiansk, in the Kharkiv region. Moscow says its troops have taken the town.",
+    ],
+)
+def test_a_capital_that_claims_or_says_is_where_it_was_said(blank, tmp_path, caption) -> None:
+    # "taken" is also a photo word ("the photo was taken"); Moscow here is who claims.
+    e = _estimate(blank, caption, tmp_path)
+    assert haversine_km(e["lat"], e["lon"], 49.72, 37.61) < 25, e

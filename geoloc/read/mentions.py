@@ -1073,9 +1073,10 @@ EVENT_WORDS = (
 """Word beginnings of what happened at the photo's place ("the strike hit X", "удар по X",
 "обломки упали в X": where the debris fell is where the photo of it was taken)."""
 REPORTING_WORDS = (
-    "speak", "working", "said", "statement", "journalist", "talks", "negotiat", "press", "told",
-    "виступ", "журналіст", "переговор", "заяв", "повідом",
-    "выступ", "журналист", "сообщ",
+    "speak", "working", "said", "says", "claim", "statement", "journalist", "talks", "negotiat", "press",
+    "told",
+    "виступ", "журналіст", "переговор", "заяв", "повідом", "стверджу",
+    "выступ", "журналист", "сообщ", "утвержда",
 )  # fmt: skip
 """Word beginnings of where something was said or checked, not where the photo was taken
 ("speaking in Kyiv", "журналісти в Бахчисараї", "на переговорах у Вашингтоні")."""
