@@ -1702,3 +1702,17 @@ def test_a_capital_that_claims_or_says_is_where_it_was_said(blank, tmp_path, cap
     # "taken" is also a photo word ("the photo was taken"); Moscow here is who claims.
     e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], 49.72, 37.61) < 25, e
+
+
+@pytest.mark.parametrize(
+    ("caption", "names"),
+    [
+        ("Strike Kharkiv", ["Kharkiv"]),
+        ("Explosions Kyiv overnight", ["Kyiv"]),
+        ("Обстріли Херсонщини та Миколаївщини тривають.", ["Kherson Oblast", "Mykolaiv Oblast"]),
+    ],
+)
+def test_a_headlines_first_event_word_is_the_word_before_its_place(blank, tmp_path, caption, names) -> None:
+    # Capitalised as the sentence's first word, "Обстріли" (shelling) is still no part of the name.
+    e = _estimate(blank, caption, tmp_path)
+    assert all(n in e["explanation"] for n in names), e

@@ -1444,6 +1444,11 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         if _compound_adjective(tokens[i]):  # "in Russian-occupied Melitopol": the name follows
             i += 1
             continue
+        if i + 1 < len(tokens) and tokens[i + 1][:1].isupper() and tokens[i].lower().startswith(EVENT_WORDS):
+            # "Обстріли Херсонщини та Миколаївщини": a headline's event word, capitalised as the
+            # sentence's first, is the word before the name, as it is in "обстріли Херсонщини"
+            i += 1
+            continue
         j = i
         while j < len(tokens) and j - i < max_words and tokens[j][:1].isupper():
             if _capitals_only(tokens[j]) and not _capitals_only(tokens[i]):
