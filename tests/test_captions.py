@@ -1624,6 +1624,11 @@ def test_a_republic_is_found_by_the_name_after_its_noun(gz, caption, region) -> 
     assert [p.name for p in _caption_places(caption, gz)] == [region]
 
 
+def test_a_headline_in_capitals_opening_with_an_office_reads_the_offices_town(gz) -> None:
+    # The title's town is read after the title, in capitals as in small letters.
+    assert [p.name for p in _caption_places("МЭР МОСКВЫ СОБЯНИН СООБЩИЛ ОБ АТАКЕ", gz)][:1] == ["Moscow"]
+
+
 @pytest.mark.parametrize(
     "credit",
     ["(Photo by Roman PILIPEY / AFP)", "REUTERS/Roman Petushkov", "(AP Photo/Roman Hrytsyna)", "Video by Roman Kyiv"],

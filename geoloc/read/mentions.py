@@ -1363,9 +1363,10 @@ region's military or state administration ("Харківська ОВА", "ОД�
 
 
 CITY_PART_NOUNS = ("район", "district")
-"""Beginnings of the area nouns that also name a city's district, which is called after people, dates and other
-towns ("Першотравневий район Маріуполя", "Київський район Харкова", "the Shevchenkivskyi
-district of Kyiv"): with the city's name right after, the adjective names no town."""
+"""Beginnings of the area nouns that also name a city's district, which is called after people,
+dates and other towns ("Першотравневий район Маріуполя", "Київський район Харкова", "the
+Shevchenkivskyi district of Kyiv"): with the city's name right after, the city is the place
+(``_cued_city_of_district``)."""
 
 
 _VERNACULAR_REGION_RE = re.compile(r"(?:щин|ччин|тчин|дчин|шчын)[аиіеыу]?$")
@@ -1711,17 +1712,17 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                         fallback = _leading_words(tail)
                     elif shouted:  # "ХАРКІВ ПІСЛЯ НІЧНОЇ АТАКИ": its first word may be the name
                         fallback = _leading_words(phrase)
-                words = phrase.split()
-                republic = next((k for k, w in enumerate(words[:-1]) if w.lower().startswith(REPUBLIC_NOUNS)), None)
-                if republic is not None:
-                    name = " ".join(words[republic + 1 :])  # "в Республике Крым": Крым
-                    readings += tuple(x for x in (name, *dictionary_forms(name)) if x not in readings)
                 elif tail and (found.cued or _after_title(found.before) or shouted) and not found.adjective:
                     # News names who acted right after where ("В Белгороде Гладков объявил", "In
                     # Kyiv Zelensky met") or whose office it is ("мер Дніпра Філатов", "the mayor of
                     # Kharkiv Ihor Terekhov"): the leading words, longest first, are read if the
                     # whole names nothing.
                     fallback = _leading_words(phrase)
+                words = phrase.split()
+                republic = next((k for k, w in enumerate(words[:-1]) if w.lower().startswith(REPUBLIC_NOUNS)), None)
+                if republic is not None:  # "в Республике Крым": Крым, if the whole names nothing
+                    name = " ".join(words[republic + 1 :])
+                    readings += tuple(x for x in (name, *dictionary_forms(name)) if x not in readings)
                 said = Mention(
                     readings=readings,
                     kind="context",
@@ -1749,8 +1750,9 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     # the photo as the list's first: a location word before a list is before its first name only.
     for listed in lists:
         members = [k for k, (_s, m) in enumerate(cued) if m.readings[0].lower() in listed]
+        strongest = max((strengths[k] for k in members), default=0)
         for k in members:
-            strengths[k] = max(strengths[i] for i in members)
+            strengths[k] = strongest
     listed_alike = set().union(*lists)
 
     def rank(entry: tuple[int, int, Mention, bool]) -> tuple[int, bool]:
