@@ -1548,6 +1548,7 @@ def test_a_caption_in_capitals_keeps_its_location_words(gz, caption, town) -> No
         ("Mourners in Ivano-Frankivsk bury a medic who died near Avdiivka.", (48.92, 24.71)),
         ("У Львові попрощалися з воїном, який загинув під Бахмутом.", (49.84, 24.03)),
         ("В Екатеринбурге похоронили военного, погибшего под Авдеевкой.", (56.84, 60.61)),
+        ("В Житомирі провели в останню путь бійця, що загинув біля Авдіївки.", (50.25, 28.66)),  # the idiom
         # a birthplace, whatever the other place is: a town or a region
         ("A soldier born in Odesa trains in Chernihiv.", (51.50, 31.29)),
         ("Уроженец Кемерово проходит службу в Херсонской области.", (46.67, 33.60)),

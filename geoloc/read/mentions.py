@@ -1110,6 +1110,9 @@ after a verb of death or harm (``HARM_WORDS``) is where it befell the person, an
 the funeral or the ward ("Funeral in Lviv of a soldier killed near Bakhmut", "У Львові
 попрощалися з воїном, який загинув під Бахмутом", "Dnipro: a hospital treats soldiers wounded in
 the Zaporizhzhia region")."""
+LAST_JOURNEY_RE = re.compile(r"\b(?:останн|последн)\w*\s+(?:пут|дорог)", re.IGNORECASE)
+"""The funeral's idiom, "seen off on the last journey" ("провели в останню путь", "в последний
+путь"): a sentence with it is about a funeral as one with ``AFTERMATH_WORDS`` is."""
 HARM_WORDS = (
     "killed", "died", "wounded", "injured",
     "загинув", "загинул", "загинувш", "поліг", "полягл", "поранен",
@@ -1218,7 +1221,7 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
     comma ("Sumy, Kharkiv")."""
     words = _WORD_RE.findall(sentence)
     earlier = bool(words) and words[0].lower() in EARLIER_WORDS
-    aftermath = any(w.lower().startswith(AFTERMATH_WORDS) for w in words)
+    aftermath = any(w.lower().startswith(AFTERMATH_WORDS) for w in words) or bool(LAST_JOURNEY_RE.search(sentence))
     in_sentence = int(_about_photo(sentence)) - 3 * earlier
     out: list[_CuedPhrase] = []
     pieces = _CLAUSE_RE.split(sentence)  # clause, mark, clause, mark, ...
