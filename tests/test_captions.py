@@ -1433,6 +1433,8 @@ def test_a_name_of_everyday_words_is_a_name_when_written_as_one(gz, caption, tow
         ("Наша Ніва паведаміла пра затрыманні.", []),  # a Belarusian newspaper, then "reported"
         ("Главком повідомляє про обстріл Сум.", ["Sumy"]),
         ("У Харкові повідомили про вибухи.", ["Kharkiv"]),  # where it was reported is where it happened
+        ("Жители Энгельса сообщают о взрывах.", ["Engels"]),  # residents report where they live
+        ("Мешканці Сум повідомляють про вибухи.", ["Sumy"]),
     ],
 )
 def test_a_name_before_a_reporting_verb_is_who_said_it(gz, caption, names) -> None:

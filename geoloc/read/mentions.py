@@ -1089,6 +1089,10 @@ PEOPLE_WORDS = (
 """Word beginnings of people a caption says where they come from ("Побратими з Житомирщини
 передали привіт з Донеччини", "Refugees from Mariupol arrive in Zaporizhzhia"): a place right
 after them and "з"/"из"/"from" is their home, and weighs as a reporting word's."""
+RESIDENT_WORDS = ("жител", "мешкан", "жыхар", "residents", "locals")
+"""Word beginnings of a town's residents, capitalised as a sentence's first word before the town
+("Жители Энгельса сообщают о взрывах", "Мешканці Сум повідомляють..."): they report where they
+live, and are no outlet reporting from elsewhere."""
 ORIGIN_WORDS = frozenset({"з", "із", "зі", "из", "from"})
 """The prepositions between such people and their home."""
 BIRTH_WORDS = (
@@ -1488,7 +1492,8 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             continue
         reports = j < len(tokens) and tokens[j][:1].islower() and tokens[j].startswith(SOURCE_WORDS)
         titled = tokens[i].lower() in TITLE_WORDS or _after_title(tokens[max(0, i - NEAR_TOKENS) : i])
-        if reports and not titled and not _location_cued(tokens[:i], tokens[j - 1]):
+        residents = tokens[i].lower().startswith(RESIDENT_WORDS)  # "Жители Энгельса сообщают о взрывах"
+        if reports and not titled and not residents and not _location_cued(tokens[:i], tokens[j - 1]):
             i = j  # "Наша Ніва паведаміла", "Главком повідомляє": who said it ("у Харкові повідомили": where)
             continue
         words = [_strip_possessive(t) for t in tokens[i:j]]
