@@ -1724,3 +1724,17 @@ def test_a_headlines_first_event_word_is_the_word_before_its_place(blank, tmp_pa
     # Capitalised as the sentence's first word, "Обстріли" (shelling) is still no part of the name.
     e = _estimate(blank, caption, tmp_path)
     assert all(n in e["explanation"] for n in names), e
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        ("Обстріл Нікопольської міської громади", (47.57, 34.39)),
+        ("Ворог атакував Сумську міську територіальну громаду", (50.92, 34.80)),
+        ("Обстрелу подвергся Шебекинский городской округ", (50.41, 36.93)),
+    ],
+)
+def test_a_community_named_with_its_kind_is_found_by_its_town(blank, tmp_path, caption, town) -> None:
+    # "міської" (urban), "територіальної", "городской" stand between the town's adjective and the noun.
+    e = _estimate(blank, caption, tmp_path)
+    assert haversine_km(e["lat"], e["lon"], *town) < 25, e

@@ -1361,6 +1361,12 @@ def _location_cued(before: list[str], head: str) -> bool:
     return word in LOCATION_CUES or (word == "на" and k == len(before) and is_locative(head))
 
 
+COMMUNITY_KINDS = ("міськ", "селищн", "сільськ", "територіальн", "городск", "сельск", "поселков", "муниципальн")
+"""Word beginnings of the kind of a community, written between its town's adjective and its noun
+("Нікопольської міської громади", "Великописарівська селищна територіальна громада",
+"Шебекинский городской округ"): the noun after them is the town's adjective's."""
+
+
 ABBREVIATED_NOUNS = {
     "обл": "область", "вобл": "вобласць", "ова": "область", "ода": "область",
     "р-н": "район", "р-ну": "району", "р-ні": "районі", "р-не": "районе", "р-на": "района",
@@ -1517,6 +1523,12 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
                 words, cued, governor = words[k:], False, ""
         following = tokens[j] if j < len(tokens) and words[-1] == tokens[j - 1] else ""
         following = ABBREVIATED_NOUNS.get(following.lower(), following)  # "Запорізька обл.", "Суджанский р-н"
+        noun_at = j  # where the noun is: "Нікопольської міської громади" has the community's kind between
+        while following.lower().startswith(COMMUNITY_KINDS) and noun_at + 1 < len(tokens):
+            noun_at += 1
+            following = tokens[noun_at]
+        if noun_at > j and following.lower() not in AREA_NOUNS and not attributed_noun(words[-1], following):
+            following, noun_at = tokens[j], j  # "Сумська міська рада": no area after the kind
         # The noun a word qualifies follows it, nothing but a space between ("Чернигова 3 марта" is a date's).
         next_to = bool(following) and not clause[found[j - 1].end() : found[j].start()].strip()
         if next_to and following.lower().startswith(CITY_PART_NOUNS) and _city_named_after(tokens, j + 1):
@@ -1547,7 +1559,7 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
                 reach = AREA_NOUNS.get(noun) or FACILITY_NOUNS.get(noun)
                 adjective = attribute is not None or (plant and bool(town_forms(words[-1])))
                 phrases.append(_Phrase(" ".join(words), cued, before, adjective, reach))
-            i = j + 1
+            i = noun_at + 1
             continue
         # "the Ukrainian capital", "Ukraine's capital"; "столиці України", "the capital of Russia"
         after = tokens[j].lower() if j < len(tokens) else ""
