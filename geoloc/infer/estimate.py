@@ -848,7 +848,7 @@ def _finest(where: Sequence[Place], context: ContextFacts | None) -> Place:
     is no region the caption means, so they take no precedence."""
     said = context.mentions if context else ()
     if where[0].kind == "admin1" and context is not None:
-        first = [where[0], *(q for q in where if any(_reads_as(m, q.matched or q.name) for m in said[: context.tied]))]
+        first = [where[0], *_tied_places(context, where)]
         where = [q for q in where if q in first or lies_in_any(q, first)]
     p = min(where, key=lambda q: {"city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(q.kind, 4))
     named_about = any(m.distance_km and m.bearing_deg is None and p.matched in m.readings for m in said)
@@ -1288,11 +1288,7 @@ def _caption_region(
             shape, what = whole, place.name  # the whole country: a radius that reaches all of it
     if shape is None and place.kind == "admin1":
         # "над Брянской, Курской и Белгородской областями": every region the caption ties alike
-        alike = [
-            q
-            for q in context_places
-            if q.kind == "admin1" and any(_reads_as(m, q.matched or q.name) for m in context.mentions[: context.tied])
-        ]
+        alike = [q for q in _tied_places(context, context_places) if q.kind == "admin1"]
         shape, what = _whole_regions(place, gazetteer, alike)
     return (shape, what) if shape is not None else None
 
@@ -1365,6 +1361,13 @@ def _naming_sentence(context: ContextFacts | None, place: Place) -> tuple[int, i
         if at >= 0:
             return k, at, sentence
     return None
+
+
+def _tied_places(context: ContextFacts, places: Sequence[Place]) -> list[Place]:
+    """Those of ``places`` named by the mentions the caption ties to the photo alike, first
+    (``ContextFacts.tied``)."""
+    tied = context.mentions[: context.tied]
+    return [q for q in places if any(_reads_as(m, q.matched or q.name) for m in tied)]
 
 
 def _reads_as(m: Mention, matched: str) -> bool:
