@@ -299,6 +299,19 @@ def test_a_cyrillic_word_names_no_place_abroad_by_its_letters_alone(gz, caption,
     assert wrongly not in [p.name for p in _caption_places(caption, gz)]
 
 
+@pytest.mark.parametrize(
+    ("caption", "wrongly", "town"),
+    [
+        # "Rally" spelled in Cyrillic is "Рали", Raleigh's Russian name; Kharkov is Kharkiv's
+        ("Rally in Kharkov after the strike.", "Raleigh", "Kharkiv"),
+        ("Rally held in the square of Chisinau.", "Raleigh", "Chisinau"),
+    ],
+)
+def test_a_latin_word_names_no_place_abroad_by_its_cyrillic_name_alone(gz, caption, wrongly, town) -> None:
+    names = [p.name for p in _caption_places(caption, gz)]
+    assert wrongly not in names and town in names, names
+
+
 def test_a_large_town_abroad_is_still_named_in_a_spelling_the_gazetteer_lacks(gz) -> None:
     # GeoNames holds Chișinău's Russian name, not the Ukrainian "Кишинів": its romanisation finds it.
     places = _caption_places("Протест у Кишиневі, столиці Молдови.", gz)
@@ -754,12 +767,32 @@ def test_a_sentence_about_an_earlier_time_does_not_name_the_photos_place(gz, cap
         ("Обстріл вулиці Шевченка в Херсоні.", "Kherson", "Aktau"),
         ("Жители Белгорода показали последствия обстрела на улице Щорса.", "Belgorod", "Snovsk"),
         ("Удар по вул. Шевченка в Херсоні.", "Kherson", "Aktau"),
+        # a park's or a square's name, before its noun or after it (Gorky: Nizhny Novgorod's old name)
+        ("Explosion in Gorky Park, Kharkiv.", "Kharkiv", "Nizhniy Novgorod"),
+        ("Вибух у парку Шевченка в Житомирі.", "Zhytomyr", "Aktau"),
+        ("Взрыв в парке Горького, Харьков.", "Kharkiv", "Nizhniy Novgorod"),
     ],
 )
 def test_a_name_after_a_street_noun_is_the_streets(gz, caption, town, wrongly) -> None:
     places = _caption_places(caption, gz)
     assert places and places[0].name == town, places
     assert wrongly not in {p.name for p in places}
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        ("Танки на вулицях Києва.", "Kyiv"),
+        ("Одна з вулиць Харкова після обстрілу.", "Kharkiv"),
+        ("Люди гуляют в парках Москвы.", "Moscow"),
+        ("На одной из улиц Белгорода.", "Belgorod"),
+        # the whole name before "Park" names a town: it stays one
+        ("A shooting in Menlo Park.", "Menlo Park"),
+    ],
+)
+def test_the_town_whose_streets_they_are_is_a_place(gz, caption, town) -> None:
+    places = _caption_places(caption, gz)
+    assert places and places[0].name == town, places
 
 
 def test_an_abbreviation_with_a_full_stop_does_not_end_the_sentence() -> None:
@@ -1524,6 +1557,29 @@ def test_caption_facts_built_by_hand_without_what_they_place_are_read(gz) -> Non
 def test_a_region_written_right_after_a_town_leaves_its_namesakes_elsewhere_out(blank, tmp_path, caption, town) -> None:
     e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], *town) < 25 and not e["alternatives"], e
+
+
+@pytest.mark.parametrize(
+    ("caption", "places"),
+    [
+        # A city written after a name as an address writes it: the name is a part of the city the
+        # gazetteer does not hold, not a namesake abroad (Arcadia, California)
+        ("Відпочивальники на пляжі в Аркадії, Одеса.", ["Odesa"]),
+        ("Destroyed building in Arcadia, Odesa.", ["Odesa"]),
+        ("Destroyed building in Arcadia (Odesa).", ["Odesa"]),
+        ("Destroyed building in Arcadia, Odesa, Ukraine.", ["Odesa", "Ukraine"]),
+        # a part the gazetteer holds is kept: it is what the city's namesake choice is about
+        ("Наслідки удару по Салтівці, Харків.", ["Saltivka", "Kharkiv"]),
+        # a list is no address: each of its items stays, whatever country it is in
+        ("Explosions in Warsaw, Kyiv and Berlin.", ["Warsaw", "Kyiv", "Berlin"]),
+        ("Вибухи у Варшаві, Києві та Берліні.", ["Warsaw", "Kyiv", "Berlin"]),
+        ("Explosions in Lviv, Warsaw, Kyiv.", ["Lviv", "Warsaw", "Kyiv"]),
+        # a town of the city's own country is its neighbour, not its part
+        ("Shelling in Sumy, Kharkiv.", ["Sumy", "Kharkiv"]),
+    ],
+)
+def test_a_name_written_before_a_city_as_in_an_address_is_a_part_of_it(gz, caption, places) -> None:
+    assert [p.name for p in _caption_places(caption, gz)] == places
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,7 @@ from geoloc.read.lemmas import (
     is_toponym,
     ukrainian_spellings,
 )
-from geoloc.read.mentions import stacked
+from geoloc.read.mentions import REPORTING_WORDS, stacked
 
 MIN_MATCH = 0.8
 """Fuzzy matches below this are not taken as places (OCR junk and common words land lower)."""
@@ -282,8 +282,9 @@ def resolve_context(context: ContextFacts | None, gazetteer: Gazetteer) -> list[
     context = settle_context(context, gazetteer)
     found = _caption_places(context, gazetteer, {})
     regions = {k: p for k, p in found.items() if p.kind == "admin1"}
-    if regions:
-        found = _caption_places(context, gazetteer, regions)
+    cities = _cities_after_names(context, found)
+    if regions or cities:
+        found = _caption_places(context, gazetteer, regions, cities)
     named = [p for k, p in found.items() if not context.mentions[k].adjective]
     return [p for k, p in found.items() if not context.mentions[k].adjective or _where_named(p, named)]
 
@@ -339,14 +340,26 @@ def _where_named(town: Place, named: Sequence[Place]) -> bool:
     )
 
 
-def _caption_places(context: ContextFacts, gazetteer: Gazetteer, regions: dict[int, Place]) -> dict[int, Place]:
+def _caption_places(
+    context: ContextFacts,
+    gazetteer: Gazetteer,
+    regions: dict[int, Place],
+    cities: Sequence[tuple[str, Place]] = (),
+) -> dict[int, Place]:
     """The place each mention of a caption names, keyed by the mention's position, one mention
-    per place; each weighed beside the places found before it and ``regions`` found after it."""
+    per place; each weighed beside the places found before it, ``regions`` found after it and a
+    city of ``cities`` (``_cities_after_names``) written right after it."""
     found: dict[int, Place] = {}
     before_regions = _before_regions(context, regions)
     for i, m in enumerate(context.mentions):
-        beside = [*found.values(), *(p for k, p in regions.items() if k > i)][:MAX_PRIOR_PLACES]
+        city = _city_after(m, cities)
+        beside = [*found.values(), *(p for k, p in regions.items() if k > i), *([city] if city else [])]
+        beside = beside[:MAX_PRIOR_PLACES]
         hits = _caption_hits(m, beside, gazetteer) or _twin_towns(m, beside, gazetteer)
+        if city and hits and all(p.kind == "city" for p in hits) and not _near_or_home(hits, city):
+            # "в Аркадії, Одеса": a part of the city the gazetteer does not hold, not Arcadia,
+            # California; the city written after it stands for it.
+            continue
         qualifiers = _qualifiers(m, before_regions)
         if qualifiers and hits and hits[0].kind == "city":
             # "Спорного Донецкой области", "Bakhmut, Donetsk region": the town of that name there,
@@ -428,6 +441,69 @@ def _qualifiers(town: Mention, before_regions: Sequence[tuple[str, Place]]) -> l
         return []
     right_before = re.compile(rf"(?<!\w){re.escape(town.readings[0])}{_QUALIFIER_GAP}$", re.IGNORECASE)
     return [region for before, region in before_regions if right_before.search(before)]
+
+
+CITY_GAP = r"\s*(?:,|\()\s*"
+"""What stands between a part of a city and the city in an address: "в Аркадії, Одеса", "Arcadia
+(Odesa)". Not "in" or "у": "a soldier from Arcadia in Odesa" is no address."""
+CITY_PART_KM = 30.0
+"""Farthest a place a caption writes a city's name right after lies from that city's point and is
+still the city's part: the edge of a city of a few million (Kyiv's districts lie within 20 km)."""
+_LIST_BEFORE_RE = re.compile(r"\w\s*,\s*$")
+"""A word and a comma right before a name: the name is an item of a list ("Lviv, Arcadia, Odesa")."""
+_LIST_AFTER_RE = re.compile(r"\s*(?:,|\s(?:and|or|та|і|й|або|чи|и|или))\s+(?=[^\W\d_])")
+"""A comma or a conjunction, then a word, right after a name: when the word is capitalised, the
+list goes on ("Warsaw, Kyiv and Berlin"), unless it names the region or country the city lies in
+("Arcadia, Odesa, Ukraine")."""
+
+
+def _cities_after_names(context: ContextFacts, found: dict[int, Place]) -> list[tuple[str, Place]]:
+    """The text right before each city of ``found`` written as an address writes a city after a
+    part of it ("в Аркадії, Одеса"), with the city: the city ends the pair, as its last item or
+    before the region or country it lies in. Empty when no city is so written, so that most
+    captions are read once."""
+    wider = [(context.mentions[k].readings[0], p) for k, p in found.items() if p.kind in ("admin1", "country")]
+    out = []
+    for k, city in found.items():
+        if city.kind != "city":
+            continue
+        written = re.escape(context.mentions[k].readings[0])
+        for hit in itertools.islice(re.finditer(rf"(?<!\w){written}(?!\w)", context.text), QUALIFIED_TIMES):
+            before = context.text[max(0, hit.start() - QUALIFIER_CHARS) : hit.start()]
+            if not re.search(rf"\w{CITY_GAP}$", before):
+                continue
+            goes_on = _LIST_AFTER_RE.match(context.text, hit.end())
+            after = context.text[goes_on.end() :] if goes_on else ""
+            if after[:1].isupper() and not any(
+                after.startswith(name) and lies_in_any(city, [region]) for name, region in wider
+            ):
+                continue
+            said = re.match(r"\s*(\w+)", context.text[hit.end() :])
+            if said and said.group(1).lower().startswith(REPORTING_WORDS):
+                continue  # "in the Luhansk region, Moscow claims": who says it, not where
+            out.append((before, city))
+    return out
+
+
+def _city_after(town: Mention, cities: Sequence[tuple[str, Place]]) -> Place | None:
+    """The city of ``cities`` (``_cities_after_names``) the caption writes right after ``town``
+    as an address does, when ``town`` is not an item of a list ("Lviv, Arcadia, Odesa")."""
+    right_before = re.compile(rf"(?<!\w){re.escape(town.readings[0])}{CITY_GAP}$", re.IGNORECASE)
+    for before, city in cities:
+        hit = right_before.search(before)
+        if hit and not _LIST_BEFORE_RE.search(before[: hit.start()]):
+            return city
+    return None
+
+
+def _near_or_home(hits: Sequence[Place], city: Place) -> bool:
+    """Whether one of a name's towns may be a part of ``city`` or lies in its country: a name
+    with none such, written before the city as an address writes a district, is a part the
+    gazetteer does not hold. (A region or a country is no part of a city.)"""
+    return any(
+        p.country_code == city.country_code or haversine_km(p.lat, p.lon, city.lat, city.lon) <= CITY_PART_KM
+        for p in hits
+    )
 
 
 def written_after(context: ContextFacts, name: str, regions: Sequence[Place]) -> list[Place]:
@@ -584,10 +660,16 @@ def _romanised_abroad(p: Place, reading: str) -> bool:
     an uncrewed boat: Beek; "Донати", donations: Donat; "Сирень", lilac: Syria as German writes
     it), and so is a hamlet whose Cyrillic name the gazetteer holds as a mere transcription
     ("КАБ", a glide bomb: Cobb, 1,800 people). Places in Cyrillic countries still match so: the
-    gazetteer lacks the Cyrillic names of many of their villages."""
+    gazetteer lacks the Cyrillic names of many of their villages.
+
+    The other way round, a Latin word that names a place where Cyrillic is not written only by its
+    Cyrillic name, spelled out, is a coincidence of sounds too: "Rally", spelled "Рали", is
+    Raleigh's Russian name; English prose names Raleigh as Raleigh."""
+    matched = p.matched or p.name
+    if script_of(reading) == SCRIPT_LATIN and p.country_code not in CYRILLIC_COUNTRIES:
+        return script_of(matched) == SCRIPT_CYRILLIC
     if script_of(reading) != SCRIPT_CYRILLIC or p.country_code in CYRILLIC_COUNTRIES:
         return False
-    matched = p.matched or p.name
     if p.kind == "city" and p.population < DESTINATION_POPULATION:
         return True
     if script_of(matched) == SCRIPT_CYRILLIC:

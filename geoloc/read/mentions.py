@@ -991,11 +991,16 @@ def _names_a_river(tokens: Sequence[str], i: int, j: int) -> bool:
 
 STREET_NOUNS = (
     "вулиц", "проспект", "бульвар", "провул", "площ", "шосе", "набережн", "узвіз", "майдан",
-    "улиц", "переул", "шоссе", "узвоз",
+    "улиц", "переул", "шоссе", "узвоз", "парк", "сквер",
 )  # fmt: skip
-"""Word beginnings of the nouns a street's name follows ("вулиці Шевченка", "на улице Щорса",
-"проспект Миру"): a person's or a town's name there names the street, not a place (Shevchenko
-and Shchors are former names of Aktau and Snovsk)."""
+"""Word beginnings of the nouns a street's, a square's or a park's name follows ("вулиці Шевченка",
+"на улице Щорса", "проспект Миру", "у парку Шевченка"): a person's or a town's name there names
+the street, not a place (Shevchenko and Shchors are former names of Aktau and Snovsk)."""
+PLURAL_ENDINGS = ("ах", "ях", "ами", "ями", "ам", "ям", "ів", "ов", "иць")
+"""Endings of such a noun in the plural, which a town's name follows as whose they are: "на
+вулицях Києва", "в парках Москвы", "одна з вулиць Харкова" (the streets, the parks of the city)."""
+PLURAL_FORMS = frozenset({"улиц", "площ"})
+"""The plural forms that are the beginnings themselves: "одной из улиц Москвы"."""
 VESSEL_NOUNS = (
     "ship", "vessel", "cruiser", "frigate", "corvette", "submarine", "tanker", "destroyer",
     "корабл", "корабел", "крейсер", "фрегат", "корвет", "субмарин", "танкер", "есмін", "эсмин", "судн",
@@ -1030,6 +1035,11 @@ STREET_NOUNS_AFTER = frozenset("street st avenue ave boulevard blvd lane prospek
 """The nouns a street's name comes before in English and romanised ("Khreshchatyk Street", "Lesi
 Ukrainky Boulevard", "Peremohy Avenue"): the name before them names the street, not a place
 (Khreshchatyk is also a village in Chernivtsi Oblast)."""
+
+FEATURE_NOUNS_AFTER = frozenset("park square gardens garden".split())
+"""The nouns a park's or a square's name comes before ("Gorky Park", "Victoria Park", "Trafalgar
+Square"): the words before them name the park, not a place (Gorky was Nizhny Novgorod), unless
+the whole names one ("Menlo Park"). Not "beach": "Long Beach" and "Miami Beach" are cities."""
 
 
 _CLAUSE_RE = re.compile(r"([,:;()\[\]—–#])")
@@ -1478,7 +1488,9 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         if j < len(tokens) and tokens[j].lower() in STREET_NOUNS_AFTER:
             i = j + 1  # "Explosion on Khreshchatyk street": a street's name
             continue
-        if i and (tokens[i - 1].lower().startswith(STREET_NOUNS) or tokens[i - 1].lower() in STREET_ABBREVIATIONS):
+        before = tokens[i - 1].lower() if i else ""
+        plural = before.endswith(PLURAL_ENDINGS) or before in PLURAL_FORMS
+        if (before.startswith(STREET_NOUNS) and not plural) or before in STREET_ABBREVIATIONS:
             i = j  # "на улице Щорса": a street's name
             continue
         if _names_a_river(tokens, i, j):
@@ -1732,7 +1744,12 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                         fallback = _leading_words(tail)
                     elif shouted:  # "ХАРКІВ ПІСЛЯ НІЧНОЇ АТАКИ": its first word may be the name
                         fallback = _leading_words(phrase)
-                elif tail and (found.cued or _after_title(found.before) or shouted) and not found.adjective:
+                elif (
+                    tail
+                    and (found.cued or _after_title(found.before) or shouted)
+                    and not found.adjective
+                    and phrase.rsplit(" ", 1)[-1].lower() not in FEATURE_NOUNS_AFTER
+                ):
                     # News names who acted right after where ("В Белгороде Гладков объявил", "In
                     # Kyiv Zelensky met") or whose office it is ("мер Дніпра Філатов", "the mayor of
                     # Kharkiv Ihor Terekhov"): the leading words, longest first, are read if the
