@@ -367,6 +367,17 @@ def test_a_persons_or_an_outlets_name_is_not_cut_to_a_place(gz, caption, wrongly
         ("Shelling hit villages in the Kupiansk district overnight.", (49.710, 37.616), 40),
         # Kreminna ("-нна"): not Crema in Italy ("Крема"), another form the adjective may be made from
         ("Наши бойцы на Кременском направлении.", (49.048, 38.216), 80),
+        # "Купянском": the dictionary's instrumental of Купянск, spelt as its adjective's locative
+        ("Бойцы на Купянском направлении.", (49.710, 37.616), 80),
+        ("Бои на Изюмском направлении.", (49.207, 37.277), 80),  # a guess of the dictionary's: not Iziumske
+        ("Бої на Торецькому напрямку.", (48.395, 37.848), 80),  # the dative of a village Торецьке, spelt alike
+        # a Slavic way of making the adjective ("-ан-", "і" for "о") spells Lima, Karachi: no towns abroad
+        ("Ситуация на Лиманском направлении.", (48.990, 37.808), 80),
+        ("На Курахівському напрямку тривають бої.", (47.985, 37.281), 80),
+        # a word opening the sentence that spells a hamlet (Razvedchik, Russia) is no city with districts
+        ("Разведчики на Херсонском направлении.", (46.636, 32.617), 80),
+        # where the soldiers come from names no city whose district the front could be
+        ("Бойцы из Якутии на Купянском направлении. Привет землякам из Якутска!", (49.710, 37.616), 80),
     ],
 )
 def test_a_towns_district_or_front_is_an_area_about_the_town(blank, tmp_path, caption, town, reach) -> None:
@@ -418,6 +429,8 @@ def test_a_citys_district_named_after_another_town_is_the_citys(gz, caption, cit
         ("Запорізькій", "області", "область"),
         ("Запорізькому", "області", None),  # masculine and feminine do not agree
         ("Харківська", "вулиці", None),  # nominative and genitive do not agree
+        ("Купянском", "направлении", "направление"),  # the dictionary reads it first as Купянск's instrumental
+        ("Купянском", "сегодня", None),  # then it is the town's
     ],
 )
 def test_an_adjective_qualifies_the_noun_it_agrees_with(adjective, noun, head) -> None:

@@ -50,9 +50,10 @@ from geoloc.read.lemmas import (
     is_belarusian_spelling,
     is_russian,
     is_toponym,
+    slavic_town_forms,
     ukrainian_spellings,
 )
-from geoloc.read.mentions import REPORTING_WORDS, stacked
+from geoloc.read.mentions import FRONT_KM, REPORTING_WORDS, stacked
 
 MIN_MATCH = 0.8
 """Fuzzy matches below this are not taken as places (OCR junk and common words land lower)."""
@@ -285,8 +286,24 @@ def resolve_context(context: ContextFacts | None, gazetteer: Gazetteer) -> list[
     cities = _cities_after_names(context, found)
     if regions or cities:
         found = _caption_places(context, gazetteer, regions, cities)
-    named = [p for k, p in found.items() if not context.mentions[k].adjective]
-    return [p for k, p in found.items() if not context.mentions[k].adjective or _where_named(p, named)]
+    named = [p for k, p in found.items() if not context.mentions[k].adjective and _has_districts(p, context, k)]
+    return [
+        p
+        for k, p in found.items()
+        # a front is named after the town it lies about, never after another city's district: "Бойцы
+        # из Якутии на Купянском направлении" is the front about Kupiansk, whatever else is named
+        if not context.mentions[k].adjective or context.mentions[k].distance_km == FRONT_KM or _where_named(p, named)
+    ]
+
+
+def _has_districts(p: Place, context: ContextFacts, k: int) -> bool:
+    """Whether the place of the caption's ``k``-th mention may be the city whose district a town's
+    adjective names (``_where_named``): a region or a country, a town of ``DESTINATION_POPULATION``
+    or more, or a place the caption puts something at. A village a word merely spells, named by no
+    location word ("Разведчики на Херсонском направлении": Razvedchik, a hamlet in Russia), is no
+    city with districts, and leaves the front about Kherson as it is."""
+    placed = k < len(context.placed) and context.placed[k]
+    return p.kind != "city" or p.population >= DESTINATION_POPULATION or placed
 
 
 MAX_SETTLED = 10
@@ -585,8 +602,13 @@ def _caption_hits(m: Mention, beside: Sequence[Place], gazetteer: Gazetteer) -> 
             for p in gazetteer.search(reading, priors=Priors(places=beside), limit=limit, fuzzy=False)
             if p.match >= (BARE_REGION if _bare_region_name(p, reading, everyday_here) else EXACT_MATCH)
         ]
+        slavic = slavic_town_forms(m.readings[0]) if m.adjective else frozenset()
         found_here = [
-            p for p in found_here if not _romanised_abroad(p, reading) and not romanised_alias(p, reading, gazetteer)
+            p
+            for p in found_here
+            if not _romanised_abroad(p, reading)
+            and not romanised_alias(p, reading, gazetteer)
+            and (reading not in slavic or p.country_code in CYRILLIC_COUNTRIES)
         ]
         if found_here and everyday_here and not any(_worth_a_word(p, reading) for p in found_here):
             # An everyday word names a place only when one large enough to be talked about bears
@@ -638,9 +660,16 @@ def _everyday(m: Mention) -> bool:
     """Whether a caption's mention is vocabulary, as written or in its dictionary form ("Колону":
     "колона", a column), or an acronym: then it names a place only when a large one bears it.
     A phrase written as a name ("Часів Яр", ``_title_cased``) is judged by its own readings, not
-    by the shorter ones read when it names nothing ("Яр", a ravine), which are judged alone."""
+    by the shorter ones read when it names nothing ("Яр", a ravine), which are judged alone. A
+    town's adjective is judged as written ("Центральном районе"), not by the names it may be made
+    from, some of them words ("Купянском": "Купа", a heap, beside Купянск)."""
     whole = m.readings[0]
-    readings = [x for x in m.readings if len(x.split()) == len(whole.split())] if _title_cased(whole) else m.readings
+    if m.adjective:
+        readings = [whole]
+    elif _title_cased(whole):
+        readings = [x for x in m.readings if len(x.split()) == len(whole.split())]
+    else:
+        readings = list(m.readings)
     return any(is_everyday_text(reading) for reading in readings if not _title_cased(reading)) or _acronym(whole)
 
 

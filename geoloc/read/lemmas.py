@@ -393,10 +393,17 @@ def attributed_noun(adjective: str, noun: str) -> str | None:
         noun_parses, adjective_parses = morph.parse(noun.lower()), morph.parse(adjective.lower())
         if not morph.word_is_known(noun.lower()) or "NOUN" not in noun_parses[0].tag:
             continue  # "в" is a letter's name, but a preposition first
-        if "ADJF" not in adjective_parses[0].tag:
+        if "ADJF" in adjective_parses[0].tag or not morph.word_is_known(adjective.lower()):
+            # a small town's adjective is in no dictionary, and its parses are guesses, the
+            # adjective's among them ("Изюмском": also guessed a noun)
+            adjectives = [
+                p for p in adjective_parses if "ADJF" in p.tag and p.normal_form.endswith(TOWN_ADJECTIVE_ENDINGS)
+            ]
+        elif _a_town(adjective_parses[0]):
+            adjectives = _spelt_as_town(morph, adjective.lower(), adjective_parses[0].normal_form)
+        else:
             continue  # "Чернігова" may be an adjective, but is Chernihiv first
         nouns = [p for p in noun_parses if "NOUN" in p.tag]
-        adjectives = [p for p in adjective_parses if "ADJF" in p.tag and p.normal_form.endswith(TOWN_ADJECTIVE_ENDINGS)]
         for n in nouns:
             plural = "plur" in n.tag
             for a in adjectives:
@@ -405,6 +412,35 @@ def attributed_noun(adjective: str, noun: str) -> str | None:
                 if plural or a.tag.gender == n.tag.gender:
                     return str(n.normal_form)
     return None
+
+
+_TOWN_STEM_ENDINGS = ("ськ", "цьк", "зьк", "ск", "цк", "зк")
+"""How the stem of a town's adjective ends ("Купянск-ий", "Торецьк-ий"): a town so named spells
+some of its forms as the adjective's ("Купянском", "Торецькому")."""
+
+
+def _a_town(parse: Any) -> bool:  # noqa: ANN401 - pymorphy3's Parse
+    """Whether the dictionary reads a word as a town whose name spells like its own adjective's
+    forms: a place's name (Russian's "Geox": "Купянск") or a noun made of an adjective ("Торецьке",
+    which the Ukrainian dictionary files as a noun)."""
+    town = str(parse.normal_form)
+    adjectival = town[-1:] in "еаяоі" and town[:-1].endswith(_TOWN_STEM_ENDINGS)
+    return "NOUN" in parse.tag and ("Geox" in parse.tag.grammemes or adjectival)
+
+
+def _spelt_as_town(morph: Any, word: str, town: str) -> list[Any]:  # noqa: ANN401 - pymorphy3's analyser
+    """The parses of ``word`` as a form of the adjective of ``town``, the town the dictionary reads
+    it as: "Купянском" is Kupiansk's instrumental and, spelt alike, its adjective's locative ("на
+    Купянском направлении"); "Торецькому" the dative of Торецьке, and of "Торецький". Which one the
+    noun after it says."""
+    stem = town if town.endswith(_TOWN_STEM_ENDINGS) else town[:-1]
+    if not stem.endswith(_TOWN_STEM_ENDINGS):
+        return []
+    forms = []
+    for parse in morph.parse(stem + "ий"):
+        if "ADJF" in parse.tag and parse.normal_form.endswith(TOWN_ADJECTIVE_ENDINGS):
+            forms += [form for form in parse.lexeme if form.word == word]
+    return forms
 
 
 TOWN_FORM_LETTERS = 4
@@ -430,38 +466,60 @@ def town_forms(adjective: str) -> tuple[str, ...]:
     "Запорізького" -> "Запоріжжя" (ж becomes з); "Курахівського" -> "Курахове" (о becomes і).
     Most of the forms name nothing: the gazetteer keeps the one that names a place best.
     """
-    forms: list[str] = []
+    forms = [form for form, _ in _town_forms(adjective)]
+    unique = dict.fromkeys(_title(f) for f in forms if len(f) >= TOWN_FORM_LETTERS)
+    return tuple(unique) + tuple(x for x in _two_word_towns(adjective) if x not in unique)
+
+
+@functools.lru_cache(maxsize=REMEMBERED_NAMES)
+def slavic_town_forms(adjective: str) -> frozenset[str]:
+    """Those of ``town_forms`` that only the ways of Ukrainian and Russian place names make: a
+    suffix "-ан-" or "-ин-" taken off ("Суджанського": Суджа), "і" for "о" ("Курахівського":
+    Курахове), a plural town ("Пологівського": Пологи). A town abroad such a form spells is a
+    coincidence of letters: "Лиманском" is Lyman's front, not Lima's (whose adjective is "лимский");
+    "Курахівському" not Karachi's."""
+    plain = {_title(form) for form, slavic in _town_forms(adjective) if not slavic}
+    return frozenset(_title(form) for form, slavic in _town_forms(adjective) if slavic) - plain
+
+
+@functools.lru_cache(maxsize=REMEMBERED_NAMES)
+def _town_forms(adjective: str) -> tuple[tuple[str, bool], ...]:
+    """``town_forms`` in the order made, each with whether a way of Slavic place names made it."""
+    forms: list[tuple[str, bool]] = []
     for lang in LANGUAGES:
         morph = _analyzer(lang)
-        for a in (p for p in morph.parse(adjective.lower()) if "ADJF" in p.tag):
+        parses = morph.parse(adjective.lower())
+        geox = [_spelt_as_town(morph, adjective.lower(), p.normal_form) for p in parses[:1] if _a_town(p)]
+        for a in [p for p in parses if "ADJF" in p.tag] + [a for forms in geox for a in forms]:
             for gender in ("masc", "femn", "neut"):
                 inflected = a.inflect({"nomn", "sing", gender}) or a.inflect({"nomn", gender})
                 if inflected is not None:
-                    forms.append(inflected.word)
+                    forms.append((inflected.word, False))
             lemma = str(a.normal_form)
             if not lemma.endswith(_ADJECTIVE_ENDINGS):
                 continue
             base = lemma[:-2]
-            forms.append(base)  # Покровськ, Курск, Донецьк
+            forms.append((base, False))  # Покровськ, Курск, Донецьк
+            slavic: list[str] = []
             for suffix in ("ськ", "ск"):
                 if base.endswith(suffix):
                     stem = base[: -len(suffix)]
-                    forms += [stem + ending for ending in _STEM_TOWN_ENDINGS]
+                    forms += [(stem + ending, False) for ending in _STEM_TOWN_ENDINGS]
                     if stem.endswith(("ан", "ян", "ин", "ен")):  # Судж-ан-ський, Шостк-ин-ський, Токмач-ан-ський
-                        forms += [stem[:-2] + "а", stem[:-2] + "о", stem[:-2] + "ка"]
+                        slavic += [stem[:-2] + "а", stem[:-2] + "о", stem[:-2] + "ка"]
                     if stem.endswith(("ін", "ен", "ин")):  # Кремін-ський: Кремінна; Кремен-ский: Кременная
-                        forms += [stem + "на", stem + "ная"]
+                        slavic += [stem + "на", stem + "ная"]
                     if stem.endswith("ів"):  # Ukrainian і for о in a closed syllable: Курахів-ський, Курахове
-                        forms += [stem[:-2] + "ове", stem[:-2] + "ово", stem[:-2] + "ова"]  # Лозів-ський: Лозова
+                        slavic += [stem[:-2] + "ове", stem[:-2] + "ово", stem[:-2] + "ова"]  # Лозів-ський: Лозова
                     if stem.endswith(("ів", "ов")):  # a plural town's -ів-/-ов-: Пологівський, Пологовский: Пологи
-                        forms += [stem[:-2] + "и", stem[:-2] + "а"]  # and a -ка town's: Новосілків-ський: Новосілка
+                        slavic += [stem[:-2] + "и", stem[:-2] + "а"]  # and a -ка town's: Новосілків-ський: Новосілка
+            forms += [(form, True) for form in slavic]
             if base.endswith(("цьк", "цк")):  # Прилу-цький: Прилуки; Бурлу-цький: Бурлук (к becomes ц)
                 stem = base.removesuffix("цьк").removesuffix("цк")
-                forms += [stem + "к", stem + "ки"]
+                forms += [(stem + "к", False), (stem + "ки", False)]
             if base.endswith("зьк"):  # Запоріз-ький: Запоріжжя; Ризький: Рига
-                forms += [base[:-3] + "жжя", base[:-3] + "га"]
-    unique = dict.fromkeys(_title(f) for f in forms if len(f) >= TOWN_FORM_LETTERS)
-    return tuple(unique) + tuple(x for x in _two_word_towns(adjective) if x not in unique)
+                forms += [(base[:-3] + "жжя", False), (base[:-3] + "га", False)]
+    return tuple(forms)
 
 
 _COMPOUND_PREFIXES: dict[str, tuple[str, str, str, str]] = {

@@ -1570,6 +1570,9 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             if noun in AREA_NOUNS or noun in FEATURE_NOUNS or noun in FACILITY_NOUNS:
                 reach = AREA_NOUNS.get(noun) or FACILITY_NOUNS.get(noun)
                 adjective = attribute is not None or (plant and bool(town_forms(words[-1])))
+                # "на Купянском направлении": the noun's case says where, whatever else the
+                # adjective's letters spell (Купянск's instrumental)
+                cued = cued or (adjective and len(words) == 1 and _location_cued(tokens[:i], following))
                 phrases.append(_Phrase(" ".join(words), cued, before, adjective, reach))
             i = noun_at + 1
             continue
