@@ -1427,7 +1427,17 @@ def romanised_alias(p: Place, reading: str, gazetteer: Gazetteer) -> bool:
     if normalise(matched) == normalise(p.name):
         return False
     cyrillic = [n for n in gazetteer.names(p.geonameid) if script_of(n) == SCRIPT_CYRILLIC]
-    return bool(cyrillic) and not any(normalise(x) in spelt for n in cyrillic for x in romanisations(n))
+    # Ukrainian writes one letter where Russian writes two ("Новоросійськ", "Новороссийск"):
+    # doubled letters are compared once.
+    singled = {_single_letters(x) for x in spelt}
+    return bool(cyrillic) and not any(
+        _single_letters(normalise(x)) in singled for n in cyrillic for x in romanisations(n)
+    )
+
+
+def _single_letters(text: str) -> str:
+    """``text`` with each run of one letter written once: "novorossijsk" -> "novorosijsk"."""
+    return re.sub(r"(\w)\1+", r"\1", text)
 
 
 def match_rank(p: Place, gazetteer: Gazetteer, *, prose: bool = False) -> float:
