@@ -376,6 +376,7 @@ def test_a_persons_or_an_outlets_name_is_not_cut_to_a_place(gz, caption, wrongly
         ("На Курахівському напрямку тривають бої.", (47.985, 37.281), 80),
         # a word opening the sentence that spells a hamlet (Razvedchik, Russia) is no city with districts
         ("Разведчики на Херсонском направлении.", (46.636, 32.617), 80),
+        ("Разведчики в Херсонском районе.", (46.636, 32.617), 40),
         # where the soldiers come from names no city whose district the front could be
         ("Бойцы из Якутии на Купянском направлении. Привет землякам из Якутска!", (49.710, 37.616), 80),
     ],

@@ -300,8 +300,8 @@ def _has_districts(p: Place, context: ContextFacts, k: int) -> bool:
     """Whether the place of the caption's ``k``-th mention may be the city whose district a town's
     adjective names (``_where_named``): a region or a country, a town of ``DESTINATION_POPULATION``
     or more, or a place the caption puts something at. A village a word merely spells, named by no
-    location word ("Разведчики на Херсонском направлении": Razvedchik, a hamlet in Russia), is no
-    city with districts, and leaves the front about Kherson as it is."""
+    location word ("Разведчики в Херсонском районе": Razvedchik, a hamlet in Russia), is no city
+    with districts, and leaves the district about Kherson as it is."""
     placed = k < len(context.placed) and context.placed[k]
     return p.kind != "city" or p.population >= DESTINATION_POPULATION or placed
 
