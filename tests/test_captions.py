@@ -377,6 +377,15 @@ def test_a_persons_or_an_outlets_name_is_not_cut_to_a_place(gz, caption, wrongly
         # a word opening the sentence that spells a hamlet (Razvedchik, Russia) is no city with districts
         ("Разведчики на Херсонском направлении.", (46.636, 32.617), 80),
         ("Разведчики в Херсонском районе.", (46.636, 32.617), 40),
+        # two-word towns ("Біла Церква", "Кривий Ріг", "Красный Лиман", Lyman's old name) and towns
+        # whose last letters the suffix takes in ("Одеса", "Вінниця", "Черкаси", "Рівне")
+        ("Обстріл у Білоцерківському районі.", (49.798, 30.115), 40),  # not the village Bilotserkivka
+        ("Обстрел Криворожского района.", (47.906, 33.394), 40),  # not the village Krivorozh'ye
+        ("Бои на Краснолиманском направлении.", (48.990, 37.808), 80),
+        ("Обстріл Одеського району.", (46.486, 30.743), 40),
+        ("Обстрел Винницкого района.", (49.233, 28.468), 40),  # not Vynnyky near Lviv
+        ("Обстріл Черкаського району.", (49.444, 32.060), 40),
+        ("Обстріл Рівненського району.", (50.619, 26.252), 40),  # not a village Rivne
         # where the soldiers come from names no city whose district the front could be
         ("Бойцы из Якутии на Купянском направлении. Привет землякам из Якутска!", (49.710, 37.616), 80),
     ],

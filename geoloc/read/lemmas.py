@@ -446,14 +446,17 @@ def _spelt_as_town(morph: Any, word: str, town: str) -> list[Any]:  # noqa: ANN4
 TOWN_FORM_LETTERS = 4
 """Fewest letters of a town's name derived from an adjective: the stem of "Курський" is "Кур", a
 word, not the town; the shortest towns so named ("Суми", "Рига") have four."""
+SECOND_WORD_LETTERS = 3
+"""The same for the second word of a two-word town, which is read with its first: "Кривий Ріг"."""
 
 _ADJECTIVE_ENDINGS = ("ий", "ій", "ой")
 """Masculine dictionary-form endings of Ukrainian and Russian adjectives."""
 
-_STEM_TOWN_ENDINGS = ("", "и", "ы", "о", "е", "ье", "я", "ь", "ка")
+_STEM_TOWN_ENDINGS = ("", "и", "ы", "о", "е", "ье", "я", "ь", "ка", "а", "са", "си", "сы")
 """What a town's name may end in after the stem its adjective keeps: "Бахмут(ський)", "Сум(ський)":
 Суми, "Одинцов(ский)": Одинцово, "Запорож(ский)": Запорожье, "Рязан(ский)": Рязань,
-"Кахов(ський)": Каховка."""
+"Кахов(ський)": Каховка, "Сквир(ський)": Сквира; a town's last "с" merges into the suffix:
+"Оде(ський)": Одеса, "Одес(ский)": Одесса, "Черка(ський)": Черкаси, "Черкас(ский)": Черкассы."""
 
 
 @functools.lru_cache(maxsize=REMEMBERED_NAMES)
@@ -469,6 +472,13 @@ def town_forms(adjective: str) -> tuple[str, ...]:
     forms = [form for form, _ in _town_forms(adjective)]
     unique = dict.fromkeys(_title(f) for f in forms if len(f) >= TOWN_FORM_LETTERS)
     return tuple(unique) + tuple(x for x in _two_word_towns(adjective) if x not in unique)
+
+
+def _second_words(adjective: str) -> tuple[str, ...]:
+    """The second words of two-word towns the rest of a compound adjective may be made from
+    (``town_forms`` down to ``SECOND_WORD_LETTERS``): "різького" -> "Ріг", among others."""
+    forms = dict.fromkeys(_title(form) for form, _ in _town_forms(adjective))
+    return tuple(f for f in forms if len(f) >= SECOND_WORD_LETTERS)
 
 
 @functools.lru_cache(maxsize=REMEMBERED_NAMES)
@@ -509,16 +519,23 @@ def _town_forms(adjective: str) -> tuple[tuple[str, bool], ...]:
                         slavic += [stem[:-2] + "а", stem[:-2] + "о", stem[:-2] + "ка"]
                     if stem.endswith(("ін", "ен", "ин")):  # Кремін-ський: Кремінна; Кремен-ский: Кременная
                         slavic += [stem + "на", stem + "ная"]
+                    if stem.endswith("ен"):  # an "е" put in: Рівнен-ський, Рівне; Ровен-ский, Ровно
+                        slavic += [stem[:-2] + "е", stem[:-2] + "но"]
                     if stem.endswith("ів"):  # Ukrainian і for о in a closed syllable: Курахів-ський, Курахове
                         slavic += [stem[:-2] + "ове", stem[:-2] + "ово", stem[:-2] + "ова"]  # Лозів-ський: Лозова
                     if stem.endswith(("ів", "ов")):  # a plural town's -ів-/-ов-: Пологівський, Пологовский: Пологи
                         slavic += [stem[:-2] + "и", stem[:-2] + "а"]  # and a -ка town's: Новосілків-ський: Новосілка
+                    if stem.endswith("ів"):  # "і" put before a last "в": Жовків-ський, Жовква; Церків-ський, Церква
+                        slavic.append(stem[:-2] + "ва")
             forms += [(form, True) for form in slavic]
             if base.endswith(("цьк", "цк")):  # Прилу-цький: Прилуки; Бурлу-цький: Бурлук (к becomes ц)
                 stem = base.removesuffix("цьк").removesuffix("цк")
                 forms += [(stem + "к", False), (stem + "ки", False)]
-            if base.endswith("зьк"):  # Запоріз-ький: Запоріжжя; Ризький: Рига
-                forms += [(base[:-3] + "жжя", False), (base[:-3] + "га", False)]
+                forms += [(stem + "ця", False), (stem + "ца", False)]  # Вінни-цький: Вінниця; Винни-цкий: Винница
+            if base.endswith("зьк"):  # Запоріз-ький: Запоріжжя; Ризький: Рига; Різький: Ріг
+                forms += [(base[:-3] + "жжя", False), (base[:-3] + "га", False), (base[:-3] + "г", False)]
+            if base.endswith("жск"):  # Рож-ский: Рог (г becomes ж)
+                forms += [(base[:-3] + "г", False)]
     return tuple(forms)
 
 
@@ -527,13 +544,22 @@ _COMPOUND_PREFIXES: dict[str, tuple[str, str, str, str]] = {
     "старо": ("Старий", "Стара", "Старе", "Старі"), "мало": ("Малий", "Мала", "Мале", "Малі"),
     "верхньо": ("Верхній", "Верхня", "Верхнє", "Верхні"), "нижньо": ("Нижній", "Нижня", "Нижнє", "Нижні"),
     "верхне": ("Верхний", "Верхняя", "Верхнее", "Верхние"), "нижне": ("Нижний", "Нижняя", "Нижнее", "Нижние"),
+    "біло": ("Білий", "Біла", "Біле", "Білі"), "бело": ("Белый", "Белая", "Белое", "Белые"),
+    "красно": ("Красний", "Красна", "Красне", "Красні"), "криво": ("Кривий", "Крива", "Криве", "Криві"),
 }  # fmt: skip
 """The first words of two-word town names that their adjective makes one word with, in each gender
-and the plural ("Велика Новосілка": Великоновосілківський; "Нова Каховка": Новокаховський)."""
-_PREFIX_RUSSIAN = {"велико": "Великая", "ново": "Новая", "старо": "Старая", "мало": "Малая"}
-"""The Russian feminine of those first words, where it differs from the Ukrainian ("Великая Новосёлка")."""
+and the plural ("Велика Новосілка": Великоновосілківський; "Нова Каховка": Новокаховський; "Біла
+Церква": Білоцерківський; "Кривий Ріг": Криворізький; "Красний Лиман": Краснолиманський)."""
+_PREFIX_RUSSIAN = {
+    "велико": ("Великий", "Великая", "Великое", "Великие"), "ново": ("Новый", "Новая", "Новое", "Новые"),
+    "старо": ("Старый", "Старая", "Старое", "Старые"), "мало": ("Малый", "Малая", "Малое", "Малые"),
+    "красно": ("Красный", "Красная", "Красное", "Красные"), "криво": ("Кривой", "Кривая", "Кривое", "Кривые"),
+}  # fmt: skip
+"""The Russian forms of those first words, where they differ from the Ukrainian ("Великая Новосёлка",
+"Кривой Рог")."""
 _GENDER_BY_ENDING = {**dict.fromkeys("ая", 1), **dict.fromkeys("оеє", 2), **dict.fromkeys("иіы", 3)}
-"""Which of a first word's forms (masculine, feminine, neuter, plural) a town's last letter asks for."""
+"""Which of a first word's forms (masculine, feminine, neuter, plural) a town's last letter asks for;
+a soft sign leaves it open ("Церковь" is feminine, "Ярославль" masculine)."""
 
 
 def _two_word_towns(adjective: str) -> tuple[str, ...]:
@@ -547,10 +573,12 @@ def _two_word_towns(adjective: str) -> tuple[str, ...]:
     if prefix is None:
         return ()
     out: list[str] = []
-    for town in town_forms(adjective[len(prefix) :]):
-        gender = _GENDER_BY_ENDING.get(town[-1:].lower(), 0)
-        words = [_COMPOUND_PREFIXES[prefix][gender]]
-        if gender == 1 and prefix in _PREFIX_RUSSIAN:
-            words.append(_PREFIX_RUSSIAN[prefix])
-        out += [f"{word} {town}" for word in words]
+    for town in _second_words(adjective[len(prefix) :]):
+        genders = (0, 1) if town.endswith("ь") else (_GENDER_BY_ENDING.get(town[-1:].lower(), 0),)
+        for gender in genders:
+            words = [_COMPOUND_PREFIXES[prefix][gender]]
+            russian = _PREFIX_RUSSIAN.get(prefix)
+            if russian and russian[gender] != words[0]:
+                words.append(russian[gender])
+            out += [f"{word} {town}" for word in words]
     return tuple(dict.fromkeys(out))
