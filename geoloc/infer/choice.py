@@ -472,6 +472,8 @@ _LIST_AFTER_RE = re.compile(r"\s*(?:,|\s(?:and|or|та|і|й|або|чи|и|ил
 """A comma or a conjunction, then a word, right after a name: when the word is capitalised, the
 list goes on ("Warsaw, Kyiv and Berlin"), unless it names the region or country the city lies in
 ("Arcadia, Odesa, Ukraine")."""
+_NEXT_WORD_RE = re.compile(r"\s*(\w+)")
+"""The word right after a name, matched where the name ends (a long text is not copied for it)."""
 
 
 def _cities_after_names(context: ContextFacts, found: dict[int, Place]) -> list[tuple[str, Place]]:
@@ -490,12 +492,12 @@ def _cities_after_names(context: ContextFacts, found: dict[int, Place]) -> list[
             if not re.search(rf"\w{CITY_GAP}$", before):
                 continue
             goes_on = _LIST_AFTER_RE.match(context.text, hit.end())
-            after = context.text[goes_on.end() :] if goes_on else ""
-            if after[:1].isupper() and not any(
-                after.startswith(name) and lies_in_any(city, [region]) for name, region in wider
+            at = goes_on.end() if goes_on else len(context.text)
+            if context.text[at : at + 1].isupper() and not any(
+                context.text.startswith(name, at) and lies_in_any(city, [region]) for name, region in wider
             ):
                 continue
-            said = re.match(r"\s*(\w+)", context.text[hit.end() :])
+            said = _NEXT_WORD_RE.match(context.text, hit.end())
             if said and said.group(1).lower().startswith(REPORTING_WORDS):
                 continue  # "in the Luhansk region, Moscow claims": who says it, not where
             out.append((before, city))
