@@ -1593,6 +1593,7 @@ def test_a_region_written_right_after_a_town_leaves_its_namesakes_elsewhere_out(
         ("Відпочивальники на пляжі в Аркадії, Одеса.", ["Odesa"]),
         ("Destroyed building in Arcadia, Odesa.", ["Odesa"]),
         ("Destroyed building in Arcadia (Odesa).", ["Odesa"]),
+        ("Smoke rises over Arcadia beach, Odesa.", ["Odesa"]),  # English puts the part's noun after its name
         ("Destroyed building in Arcadia, Odesa, Ukraine.", ["Odesa", "Ukraine"]),
         # a part the gazetteer holds is kept: it is what the city's namesake choice is about
         ("Наслідки удару по Салтівці, Харків.", ["Saltivka", "Kharkiv"]),

@@ -463,6 +463,9 @@ def _qualifiers(town: Mention, before_regions: Sequence[tuple[str, Place]]) -> l
 CITY_GAP = r"\s*(?:,|\()\s*"
 """What stands between a part of a city and the city in an address: "в Аркадії, Одеса", "Arcadia
 (Odesa)". Not "in" or "у": "a soldier from Arcadia in Odesa" is no address."""
+ADDRESS_NOUNS = ("beach", "market", "embankment", "station", "bay", "quarter", "neighbourhood", "neighborhood")
+"""English nouns a part of a city's name comes before in an address ("Arcadia beach, Odesa",
+"Privoz market, Odesa"); Ukrainian and Russian write them before the name ("пляж Аркадія, Одеса")."""
 CITY_PART_KM = 30.0
 """Farthest a place a caption writes a city's name right after lies from that city's point and is
 still the city's part: the edge of a city of a few million (Kyiv's districts lie within 20 km)."""
@@ -507,7 +510,8 @@ def _cities_after_names(context: ContextFacts, found: dict[int, Place]) -> list[
 def _city_after(town: Mention, cities: Sequence[tuple[str, Place]]) -> Place | None:
     """The city of ``cities`` (``_cities_after_names``) the caption writes right after ``town``
     as an address does, when ``town`` is not an item of a list ("Lviv, Arcadia, Odesa")."""
-    right_before = re.compile(rf"(?<!\w){re.escape(town.readings[0])}{CITY_GAP}$", re.IGNORECASE)
+    nouns = "|".join(ADDRESS_NOUNS)
+    right_before = re.compile(rf"(?<!\w){re.escape(town.readings[0])}(?:\s+(?:{nouns}))?{CITY_GAP}$", re.IGNORECASE)
     for before, city in cities:
         hit = right_before.search(before)
         if hit and not _LIST_BEFORE_RE.search(before[: hit.start()]):
