@@ -441,15 +441,24 @@ QUALIFIED_TIMES = 20
 that writes it thousands of times would make every name's check as long."""
 
 
+def _written_at(context: ContextFacts, places: dict[int, Place]) -> Iterator[tuple[re.Match[str], Place]]:
+    """Where in the caption each of ``places`` (keyed by its mention's position) is written as
+    that mention reads, up to ``QUALIFIED_TIMES`` times a place, with the place."""
+    for k, place in places.items():
+        written = re.escape(context.mentions[k].readings[0])
+        for hit in itertools.islice(re.finditer(rf"(?<!\w){written}(?!\w)", context.text), QUALIFIED_TIMES):
+            yield hit, place
+
+
+def _text_before(context: ContextFacts, hit: re.Match[str]) -> str:
+    """The ``QUALIFIER_CHARS`` of the caption right before where ``hit`` begins."""
+    return context.text[max(0, hit.start() - QUALIFIER_CHARS) : hit.start()]
+
+
 def _before_regions(context: ContextFacts, regions: dict[int, Place]) -> list[tuple[str, Place]]:
     """The text right before each place a region is written, with the region: found once per
     caption, so that each of its names is then matched against a few short strings."""
-    out = []
-    for k, region in regions.items():
-        written = re.escape(context.mentions[k].readings[0])
-        for hit in itertools.islice(re.finditer(rf"(?<!\w){written}(?!\w)", context.text), QUALIFIED_TIMES):
-            out.append((context.text[max(0, hit.start() - QUALIFIER_CHARS) : hit.start()], region))
-    return out
+    return [(_text_before(context, hit), region) for hit, region in _written_at(context, regions)]
 
 
 def _qualifiers(town: Mention, before_regions: Sequence[tuple[str, Place]]) -> list[Place]:
@@ -486,24 +495,20 @@ def _cities_after_names(context: ContextFacts, found: dict[int, Place]) -> list[
     captions are read once."""
     wider = [(context.mentions[k].readings[0], p) for k, p in found.items() if p.kind in ("admin1", "country")]
     out = []
-    for k, city in found.items():
-        if city.kind != "city":
+    for hit, city in _written_at(context, {k: p for k, p in found.items() if p.kind == "city"}):
+        before = _text_before(context, hit)
+        if not re.search(rf"\w{CITY_GAP}$", before):
             continue
-        written = re.escape(context.mentions[k].readings[0])
-        for hit in itertools.islice(re.finditer(rf"(?<!\w){written}(?!\w)", context.text), QUALIFIED_TIMES):
-            before = context.text[max(0, hit.start() - QUALIFIER_CHARS) : hit.start()]
-            if not re.search(rf"\w{CITY_GAP}$", before):
-                continue
-            goes_on = _LIST_AFTER_RE.match(context.text, hit.end())
-            at = goes_on.end() if goes_on else len(context.text)
-            if context.text[at : at + 1].isupper() and not any(
-                context.text.startswith(name, at) and lies_in_any(city, [region]) for name, region in wider
-            ):
-                continue
-            said = _NEXT_WORD_RE.match(context.text, hit.end())
-            if said and said.group(1).lower().startswith(REPORTING_WORDS):
-                continue  # "in the Luhansk region, Moscow claims": who says it, not where
-            out.append((before, city))
+        goes_on = _LIST_AFTER_RE.match(context.text, hit.end())
+        at = goes_on.end() if goes_on else len(context.text)
+        if context.text[at : at + 1].isupper() and not any(
+            context.text.startswith(name, at) and lies_in_any(city, [region]) for name, region in wider
+        ):
+            continue
+        said = _NEXT_WORD_RE.match(context.text, hit.end())
+        if said and said.group(1).lower().startswith(REPORTING_WORDS):
+            continue  # "in the Luhansk region, Moscow claims": who says it, not where
+        out.append((before, city))
     return out
 
 
@@ -595,6 +600,7 @@ def _caption_hits(m: Mention, beside: Sequence[Place], gazetteer: Gazetteer) -> 
     # the Donetsk region": 26 places, the two there not among the first three); else the first few.
     limit = NAMESAKE_LIMIT if regions_named else CAPTION_OPTIONS
     everyday = _everyday(m)
+    slavic = slavic_town_forms(m.readings[0]) if m.adjective else frozenset()
     for reading in m.readings:  # as written, then its dictionary forms ("Черніговом", "Чернігів")
         if hits and len(reading.split()) < hit_words:
             # A phrase without its sentence's first word ("Угледара") only if the whole names
@@ -608,7 +614,6 @@ def _caption_hits(m: Mention, beside: Sequence[Place], gazetteer: Gazetteer) -> 
             for p in gazetteer.search(reading, priors=Priors(places=beside), limit=limit, fuzzy=False)
             if p.match >= (BARE_REGION if _bare_region_name(p, reading, everyday_here) else EXACT_MATCH)
         ]
-        slavic = slavic_town_forms(m.readings[0]) if m.adjective else frozenset()
         found_here = [
             p
             for p in found_here

@@ -414,7 +414,7 @@ def attributed_noun(adjective: str, noun: str) -> str | None:
     return None
 
 
-_TOWN_STEM_ENDINGS = ("ськ", "цьк", "зьк", "ск", "цк", "зк")
+_TOWN_STEM_ENDINGS = tuple(ending.removesuffix("ий") for ending in TOWN_ADJECTIVE_ENDINGS)
 """How the stem of a town's adjective ends ("Купянск-ий", "Торецьк-ий"): a town so named spells
 some of its forms as the adjective's ("Купянском", "Торецькому")."""
 
@@ -469,16 +469,15 @@ def town_forms(adjective: str) -> tuple[str, ...]:
     "Запорізького" -> "Запоріжжя" (ж becomes з); "Курахівського" -> "Курахове" (о becomes і).
     Most of the forms name nothing: the gazetteer keeps the one that names a place best.
     """
-    forms = [form for form, _ in _town_forms(adjective)]
-    unique = dict.fromkeys(_title(f) for f in forms if len(f) >= TOWN_FORM_LETTERS)
-    return tuple(unique) + tuple(x for x in _two_word_towns(adjective) if x not in unique)
+    unique = _one_word_towns(adjective, TOWN_FORM_LETTERS)
+    return unique + tuple(x for x in _two_word_towns(adjective) if x not in unique)
 
 
-def _second_words(adjective: str) -> tuple[str, ...]:
-    """The second words of two-word towns the rest of a compound adjective may be made from
-    (``town_forms`` down to ``SECOND_WORD_LETTERS``): "різького" -> "Ріг", among others."""
-    forms = dict.fromkeys(_title(form) for form, _ in _town_forms(adjective))
-    return tuple(f for f in forms if len(f) >= SECOND_WORD_LETTERS)
+def _one_word_towns(adjective: str, fewest: int) -> tuple[str, ...]:
+    """The one-word names of ``_town_forms``, each once, of ``fewest`` letters or more: a town's
+    (``TOWN_FORM_LETTERS``), or the second word of a two-word town (``SECOND_WORD_LETTERS``:
+    "різького" -> "Ріг", among others)."""
+    return tuple(dict.fromkeys(_title(form) for form, _ in _town_forms(adjective) if len(form) >= fewest))
 
 
 @functools.lru_cache(maxsize=REMEMBERED_NAMES)
@@ -573,7 +572,7 @@ def _two_word_towns(adjective: str) -> tuple[str, ...]:
     if prefix is None:
         return ()
     out: list[str] = []
-    for town in _second_words(adjective[len(prefix) :]):
+    for town in _one_word_towns(adjective[len(prefix) :], SECOND_WORD_LETTERS):
         genders = (0, 1) if town.endswith("ь") else (_GENDER_BY_ENDING.get(town[-1:].lower(), 0),)
         for gender in genders:
             words = [_COMPOUND_PREFIXES[prefix][gender]]
