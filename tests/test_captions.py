@@ -1317,6 +1317,32 @@ def test_a_rivers_name_is_not_a_town(gz, caption) -> None:
     assert not [p for p in _caption_places(caption, gz) if p.kind == "city"]
 
 
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Ukrainian forces crossed the Dnipro in a night operation.",
+        "Smoke over the Dnipro after the dam was destroyed.",
+        "Rally on the Maidan, 2014.",  # Kyiv's square; Maidan is also a village
+    ],
+)
+def test_a_name_after_the_english_article_is_no_town(gz, caption) -> None:
+    # English writes a town without "the": "the Dnipro" alone is the river.
+    assert not [p for p in _caption_places(caption, gz) if p.kind == "city"]
+
+
+@pytest.mark.parametrize(
+    ("caption", "kind", "name"),
+    [
+        ("Protesters gathered in the Hague.", "city", "The Hague"),  # the article is its name's
+        ("Fighting in the Donbas continues.", "admin1", "Donetsk Oblast"),
+        ("Officials of the Kyiv government said.", "city", "Kyiv"),  # "the" is the government's
+        ("Shelling of the Kharkiv and Sumy regions.", "admin1", "Kharkiv Oblast"),
+    ],
+)
+def test_the_article_keeps_regions_and_towns_named_with_it(gz, caption, kind, name) -> None:
+    assert (kind, name) in [(p.kind, p.name) for p in _caption_places(caption, gz)]
+
+
 def test_a_town_beside_a_rivers_bank_is_the_place(blank, tmp_path) -> None:
     e = _estimate(blank, "Бої на лівому березі Дніпра, в районі Кринок.", tmp_path)
     assert haversine_km(e["lat"], e["lon"], 46.73, 33.08) < 10, e  # Krynky, Kherson Oblast

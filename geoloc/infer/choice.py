@@ -115,6 +115,9 @@ def namesake_weight(p: Place, exponent: float = NAMESAKE_POPULATION_EXPONENT) ->
 
 CAPTION_OPTIONS = 3
 """Places looked at for each reading of a caption's name when no region is named with it."""
+ARTICLE = "the "
+"""How a town's own English name begins when the article is part of it (The Hague): the only towns
+a caption's "the X" names (``Mention.article``)."""
 MAX_PRIOR_PLACES = 20
 """Places named first that weigh the choice among same-named ones: the lede's places anchor the
 rest, and scoring each look-up against every place found would make long texts quadratic."""
@@ -620,6 +623,7 @@ def _caption_hits(m: Mention, beside: Sequence[Place], gazetteer: Gazetteer) -> 
             if not _romanised_abroad(p, reading)
             and not romanised_alias(p, reading, gazetteer)
             and (reading not in slavic or p.country_code in CYRILLIC_COUNTRIES)
+            and not (m.article and p.kind == "city" and not p.name.lower().startswith(ARTICLE))
         ]
         if found_here and everyday_here and not any(_worth_a_word(p, reading) for p in found_here):
             # An everyday word names a place only when one large enough to be talked about bears

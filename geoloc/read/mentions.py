@@ -978,6 +978,29 @@ COMPOUND_TAIL_LETTERS = 3
 "-on-" or "-de-" inside a name."""
 
 
+ARTICLE_FOLLOWERS = frozenset(
+    """
+in on at near after before to from into onto across along over under by with for off past through
+towards toward around behind beyond during since until outside upstream downstream
+is was are were has had have
+""".split()
+)
+"""English words that may follow "the X" where X is the whole name, not a noun's modifier: "crossed
+the Dnipro in a night operation", "smoke over the Dnipro after ...". "and" is not among them: "the
+Kharkiv and Sumy regions" qualifies a noun further on."""
+
+
+def _after_article(tokens: Sequence[str], i: int, j: int) -> bool:
+    """Whether English "the" comes right before the name ``tokens[i:j]`` and no noun it qualifies
+    follows it ("crossed the Dnipro", "in the Donbas", but not "the Kyiv government"): such a name
+    is a river's, a region's or a country's, or a town whose own name has the article (The Hague);
+    a town is not written so."""
+    if i == 0 or tokens[i - 1].lower() != "the":
+        return False
+    after = tokens[j] if j < len(tokens) else ""
+    return not after[:1].islower() or after in ARTICLE_FOLLOWERS
+
+
 def _names_a_river(tokens: Sequence[str], i: int, j: int) -> bool:
     """Whether the name ``tokens[i:j]`` is a river's: after a river or bank noun ("на березі
     Дніпра", "the bank of the Dnipro", "река Днепр"), or before "river" ("the Dnipro river")."""
@@ -1192,6 +1215,7 @@ class _Phrase(NamedTuple):
     capital: bool = False  # a capital noun qualifies it ("the Ukrainian capital"): the country's capital is meant
     country: str = ""  # the country a Cyrillic people's adjective is of ("российской": Russia)
     after: str = ""  # the word right after it in its clause ("officials in Kyiv said")
+    article: bool = False  # English "the" before it, and no noun it qualifies after ("crossed the Dnipro")
 
 
 class _CuedPhrase(NamedTuple):
@@ -1589,7 +1613,18 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         capital = capital or [t.lower() for t in tokens[max(0, i - 2) : i]] == [CAPITAL_NOUNS[0], "of"]
         capital = capital and not _former(before)
         after_word = tokens[j] if j < len(tokens) else ""
-        phrases.append(_Phrase(" ".join(words), cued, before, governor=governor, capital=capital, after=after_word))
+        article = _after_article(tokens, i, j)
+        phrases.append(
+            _Phrase(
+                " ".join(words),
+                cued,
+                before,
+                governor=governor,
+                capital=capital,
+                after=after_word,
+                article=article,
+            )
+        )
         i = j
     return _cued_city_of_district(phrases, districts)
 
@@ -1771,6 +1806,7 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                     distance_km=found.around_km,
                     adjective=found.adjective,
                     capital=found.capital,
+                    article=found.article,
                     fallback=fallback,
                 )
                 cued.append((strength, said))
