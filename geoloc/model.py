@@ -191,6 +191,7 @@ class Mention:
     adjective: bool = False  # a caption's town adjective ("Суджанського району"): it may be a city's district
     capital: bool = False  # a caption's "the Ukrainian capital", "столиця України": the country's capital is meant
     article: bool = False  # a caption's "crossed the Dnipro": English "the" before it, so no town is meant
+    largest: int = 0  # a caption's "Ukraine's second-largest city": 2, the country's second city is meant
     fallback: tuple[str, ...] = ()
     """A caption's leading words, longest first, read when no reading names a place ("В Белгороде
     Гладков объявил": "Белгороде"; ``choice.settle_context``)."""

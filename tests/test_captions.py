@@ -1297,6 +1297,38 @@ def test_a_capital_named_beside_its_city_keeps_the_country(blank, tmp_path) -> N
 
 
 @pytest.mark.parametrize(
+    ("caption", "city"),
+    [
+        ("Ukraine's second-largest city came under missile attack.", (49.99, 36.23)),  # Kharkiv
+        ("Explosions in Ukraine's second city.", (49.99, 36.23)),
+        ("A strike on the third largest city in Ukraine.", (46.48, 30.73)),  # Odesa
+        ("Друге за величиною місто України знову під обстрілом.", (49.99, 36.23)),
+        ("Во втором по величине городе России прошла акция.", (59.94, 30.31)),  # Saint Petersburg
+        ("Крупнейший город Беларуси без света.", (53.9, 27.57)),  # Minsk
+        # New York's boroughs are places of their own in GeoNames, and none is a city after it
+        ("Protest in America's third-largest city.", (41.88, -87.63)),  # Chicago
+        ("Japan's second-largest city.", (35.44, 139.64)),  # Yokohama, 28 km from Tokyo
+    ],
+)
+def test_a_countrys_nth_largest_city_named_without_its_name_is_that_city(blank, tmp_path, caption, city) -> None:
+    e = _estimate(blank, caption, tmp_path)
+    assert e is not None and haversine_km(e["lat"], e["lon"], *city) < 15 and e["radius_km"] < 100, e
+    assert "share the name" not in e["explanation"], e
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Shelling in one of the largest cities in Ukraine.",
+        "Обстріл одного з найбільших міст України.",
+        "Взрыв в одном из крупнейших городов России.",
+    ],
+)
+def test_one_of_a_countrys_largest_cities_is_no_city_of_them(gz, caption) -> None:
+    assert [p.kind for p in _caption_places(caption, gz)] == ["country"]
+
+
+@pytest.mark.parametrize(
     "caption", ["Kharkiv, the former Ukrainian capital, was shelled.", "Вибухи в колишній столиці України Харкові."]
 )
 def test_a_former_capital_is_not_the_one_the_country_has_now(gz, caption) -> None:

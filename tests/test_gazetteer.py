@@ -150,6 +150,13 @@ def test_countries_by_code_name_and_language(gz):
     assert gz.get(CHERNIHIV).name == "Chernihiv"
 
 
+def test_a_countrys_largest_places_by_population(gz):
+    assert [p.name for p in gz.largest("UA", 3)] == ["Kyiv", "Kharkiv", "Odesa"]
+    by = gz.largest("by", 2)  # the code in either case
+    assert [p.country_code for p in by] == ["BY", "BY"] and by[0].population > by[1].population > 400_000
+    assert gz.largest("UA", 0) == [] and gz.largest("XX", 3) == []
+
+
 @pytest.mark.parametrize("junk", ["", " ", "a", "ab", "12", "2025", "--", "№ 5", "км"])
 def test_short_or_digit_queries_return_nothing(gz, junk):
     assert gz.search(junk) == [] and gz.lookup_exact(junk) == []

@@ -160,6 +160,13 @@ def test_persistent_failure_warns_and_falls_back_offline(mode, server, offline, 
     )
 
 
+def test_a_countrys_largest_places_come_from_the_offline_gazetteer(server, offline, tmp_path, monkeypatch):
+    gz = make(server, offline, tmp_path, monkeypatch)
+    assert [p.name for p in gz.largest("UA", 2)] == ["Kyiv", "Kharkiv"] and server.requests == []
+    alone = OnlineGazetteer("nominatim", url=server.url, fallback=None, min_delay_seconds=0.0)
+    assert alone.largest("UA", 2) == [] and server.requests == []  # a geocoder ranks no cities
+
+
 def test_without_fallback_the_failure_is_a_geoloc_error(server, tmp_path, monkeypatch):
     server.default = "500"
     monkeypatch.setenv("GEOLOC_CACHE_DIR", str(tmp_path))

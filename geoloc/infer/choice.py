@@ -393,6 +393,11 @@ def _caption_places(
             # "the Ukrainian capital": Kyiv; "Moscow, the Russian capital": Moscow is named and
             # the country stays, which its namesakes abroad are weighed by
             hits = capitals
+        largest = [_largest_city(p, m.largest, gazetteer) for p in hits[:1] if p.kind == "country"] if m.largest else []
+        if largest and largest[0] is not None and largest[0].geonameid not in named:
+            # "Ukraine's second-largest city": Kharkiv; "Kharkiv, Ukraine's second-largest city":
+            # Kharkiv is named, and the country stays
+            hits = [largest[0]]
         if hits and hits[0].geonameid not in named:
             found[i] = hits[0]
     return found
@@ -557,6 +562,26 @@ def _capital(country: Place, gazetteer: Gazetteer) -> Place | None:
     found = gazetteer.search(name, priors=Priors(country=country.country_code), fuzzy=False) if name else []
     city = next((p for p in found if p.kind == "city" and p.country_code == country.country_code), None)
     return replace(city, matched=country.matched) if city else None
+
+
+def _largest_city(country: Place, rank: int, gazetteer: Gazetteer) -> Place | None:
+    """The ``rank``-th most populous city of ``country`` (1: the largest), matched by the name the
+    caption gave the country, as ``_capital`` is. GeoNames lists some cities' boroughs as places of
+    their own (Brooklyn, Queens; West Jerusalem): a place within ``CITY_PART_KM`` of a larger one of
+    the same region is its part, not a city after it."""
+    cities: list[Place] = []
+    for p in gazetteer.largest(country.country_code, rank + LARGEST_PARTS):
+        part = any(
+            q.admin1_code == p.admin1_code and haversine_km(p.lat, p.lon, q.lat, q.lon) <= CITY_PART_KM for q in cities
+        )
+        if not part:
+            cities.append(p)
+    return replace(cities[rank - 1], matched=country.matched) if len(cities) >= rank else None
+
+
+LARGEST_PARTS = 5
+"""Places beyond the rank asked for that are looked at in case some larger city's parts are listed
+among its country's largest places (New York's four boroughs besides Brooklyn)."""
 
 
 TWIN_TOWNS_KM = 25.0

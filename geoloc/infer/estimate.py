@@ -806,7 +806,7 @@ def _estimate(
             estimate = _from_caption(lat, lon, reach, sentence, f"puts it {km:.0f} km {way} of {p.name}")
             return _beside_tied_towns(estimate, p, context, context_places)
         named, shares = p, Shares(1.0, [], 0, False)
-        if p.kind == "city" and not _named_as_capital(context, p):  # a capital has no namesakes
+        if p.kind == "city" and not _named_by_country(context, p):  # a country's capital has no namesakes
             p, shares = _caption_namesakes(p, context_places, context, home, gazetteer)
             km = mention_km(far, p) if far else None
         # "під Черніговом", "near Chernihiv", "the outskirts of": a caption places a photo about a
@@ -957,10 +957,11 @@ PLACE_NOUNS = "town|village|city|settlement|region|territory|side|soil|border|cr
 Moldovan border crossing", "on the Polish side": there the adjective says where."""
 
 
-def _named_as_capital(context: ContextFacts | None, p: Place) -> bool:
-    """Whether the caption names ``p`` as its country's capital ("the Ukrainian capital"), by
-    the country's name, which is not the town's (``choice._capital``)."""
-    return any(m.capital and p.matched in m.readings for m in (context.mentions if context else ()))
+def _named_by_country(context: ContextFacts | None, p: Place) -> bool:
+    """Whether the caption names ``p`` by its country's name, which is not the town's, as the
+    country's capital or its n-th city by size ("the Ukrainian capital", "Ukraine's second-largest
+    city"; ``choice._capital``, ``choice._largest_city``)."""
+    return any((m.capital or m.largest) and p.matched in m.readings for m in (context.mentions if context else ()))
 
 
 def _qualifies_a_place(country: Place, text: str) -> bool:

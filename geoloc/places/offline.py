@@ -615,6 +615,20 @@ class OfflineGazetteer:
         rows = self._open().execute("SELECT DISTINCT name FROM names WHERE pid=?", (int(geonameid),)).fetchall()
         return tuple(sorted(r[0] for r in rows))
 
+    def largest(self, country_code: str, limit: int) -> list[Place]:
+        """A country's ``limit`` most populous settlements, largest first, by GeoNames' populations:
+        what "Ukraine's second-largest city" is counted among."""
+        rows = (
+            self._open()
+            .execute(
+                "SELECT id FROM places WHERE kind='city' AND cc=? ORDER BY pop DESC, id LIMIT ?",
+                (country_code.upper(), max(0, limit)),
+            )
+            .fetchall()
+        )
+        found = self._places(r[0] for r in rows)
+        return [found[r[0]] for r in rows if r[0] in found]
+
     def country(self, code_or_name: str) -> Place | None:
         """A country by ISO code ("UA") or by name in any language the index knows ("Україна")."""
         key = code_or_name.strip()

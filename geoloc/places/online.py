@@ -772,6 +772,11 @@ class OnlineGazetteer:
         """A place's names by GeoNames id: from the offline gazetteer when there is one."""
         return self.fallback.names(geonameid) if self.fallback is not None else ()
 
+    def largest(self, country_code: str, limit: int) -> list[Place]:
+        """A country's most populous settlements: from the offline gazetteer when there is one (a
+        geocoder answers names, not rankings)."""
+        return self.fallback.largest(country_code, limit) if self.fallback is not None else []
+
     def country(self, code_or_name: str) -> Place | None:
         """Countries come from the offline gazetteer when there is one (they do not move)."""
         if self.fallback is not None:

@@ -1197,6 +1197,42 @@ PART_WORDS: dict[str, Compass] = {
 півночі України", "на востоке Украины"."""
 
 
+ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "друг": 2, "втор": 2, "трет": 3, "четверт": 4, "пят": 5}
+"""Ordinals (Cyrillic ones by stem, "п'ятого" without its apostrophe) that rank a country's cities by
+size: "Ukraine's second-largest city", "друге за величиною місто України", "второй по величине город"."""
+_ENGLISH_LARGEST = r"(?:(second|third|fourth|fifth)[- ](?:(?:largest|biggest) )?|(?:largest|biggest) )city"
+"""A country's n-th city in English: "second-largest city", "second largest city", "second city",
+"largest city" (the first); not "cities" ("one of the largest cities")."""
+_LARGEST_AFTER_RE = re.compile(_ENGLISH_LARGEST + r"\b")
+"""After a country's possessive: "Ukraine's second-largest city"."""
+_LARGEST_BEFORE_RE = re.compile(
+    r"(?:" + _ENGLISH_LARGEST + r" (?:in|of)"
+    r"|(?:(друг|втор|трет|четверт|пят)\w*\s+)?(?:(?:за|по)\s+величин\w*|(?:найбільш|крупнейш|наибольш)"
+    r"(?:е|ого|ому|им|ім|ий|ем|ая|ое)?)\s+(?:міст(?:о|а|у|ом|і)|город(?:а|у|ом|е)?))$"
+)
+"""Before a country's name: "the second-largest city in Ukraine", "другого за величиною міста України",
+"второй по величине город России", "крупнейший город Беларуси"; in the singular only ("одне з
+найбільших міст" is one of several)."""
+
+
+def _largest_rank(tokens: Sequence[str], i: int, j: int) -> int:
+    """Which of its country's cities by size the words about the country ``tokens[i:j]`` name (1 for
+    the largest), or 0: "Ukraine's second-largest city" is Kharkiv without its name."""
+    if _strip_possessive(tokens[j - 1]) != tokens[j - 1]:
+        found = _LARGEST_AFTER_RE.match(" ".join(tokens[j : j + 3]).lower())
+    else:
+        before = " ".join(tokens[max(0, i - LARGEST_WORDS_BEFORE) : i]).lower()
+        found = _LARGEST_BEFORE_RE.search(before.replace("'", "").replace("ʼ", "").replace("’", ""))
+    if found is None:
+        return 0
+    ordinal = next((g for g in found.groups() if g), None)
+    return ORDINALS[ordinal] if ordinal else 1
+
+
+LARGEST_WORDS_BEFORE = 5
+"""Words a country's n-th city takes before the country: "друге за величиною місто", "the second
+largest city in"."""
+
 CAPITAL_NOUNS = ("capital", "столиц", "сталіц")
 """A country's capital in English, Ukrainian and Russian, and Belarusian (stems): "the Ukrainian
 capital", "Ukraine's capital", "the capital of Russia", "у столиці України", "в российской столице",
@@ -1216,6 +1252,7 @@ class _Phrase(NamedTuple):
     country: str = ""  # the country a Cyrillic people's adjective is of ("российской": Russia)
     after: str = ""  # the word right after it in its clause ("officials in Kyiv said")
     article: bool = False  # English "the" before it, and no noun it qualifies after ("crossed the Dnipro")
+    largest: int = 0  # a country's n-th city by size is meant ("Ukraine's second-largest city": 2)
 
 
 class _CuedPhrase(NamedTuple):
@@ -1614,6 +1651,7 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         capital = capital and not _former(before)
         after_word = tokens[j] if j < len(tokens) else ""
         article = _after_article(tokens, i, j)
+        largest = _largest_rank(tokens, i, j)
         phrases.append(
             _Phrase(
                 " ".join(words),
@@ -1623,6 +1661,7 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
                 capital=capital,
                 after=after_word,
                 article=article,
+                largest=largest,
             )
         )
         i = j
@@ -1807,6 +1846,7 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                     adjective=found.adjective,
                     capital=found.capital,
                     article=found.article,
+                    largest=found.largest,
                     fallback=fallback,
                 )
                 cued.append((strength, said))
