@@ -1329,6 +1329,41 @@ def test_one_of_a_countrys_largest_cities_is_no_city_of_them(gz, caption) -> Non
 
 
 @pytest.mark.parametrize(
+    ("caption", "kind", "point"),
+    [
+        # a city's or a region's office publishes photos of its city or region
+        ("Фото: Одеська міська рада", "city", (46.48, 30.73)),
+        ("Фото Сумської міської ради", "city", (50.91, 34.80)),  # the council's case, not the community's
+        ("Фото: Київська МВА", "city", (50.45, 30.52)),  # not Kyivskyi, a village in Donetsk Oblast
+        ("Фото: Житомирська міськрада", "city", (50.25, 28.66)),
+        ("Курский городской совет сообщил", "city", (51.73, 36.19)),
+        ("За даними Харківської обласної військової адміністрації", "admin1", (49.99, 36.23)),
+        ("Photo: Odesa City Council", "city", (46.48, 30.73)),  # "Odesa City" names nothing
+        ("Photo: Kharkiv Regional Military Administration", "admin1", (49.99, 36.23)),
+        ("Kharkiv regional administration said two people died.", "admin1", (49.99, 36.23)),
+        ("Protest outside Kansas City Council.", "city", (39.10, -94.58)),  # the city's own name has "City"
+    ],
+)
+def test_an_office_named_after_a_city_or_a_region_names_it(gz, caption, kind, point) -> None:
+    places = _caption_places(caption, gz)
+    assert places and places[0].kind == kind, places
+    assert haversine_km(places[0].lat, places[0].lon, *point) < (150 if kind == "admin1" else 15), places
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Засідання Верховної Ради.",  # the parliament: Verkhovyna is a town
+        "Сумська міська лікарня.",  # a hospital is no office
+        "The UN Security Council met.",
+        "The European Council decided.",
+    ],
+)
+def test_an_office_without_a_places_kind_names_no_place(gz, caption) -> None:
+    assert not [p for p in _caption_places(caption, gz) if p.kind in ("city", "admin1")]
+
+
+@pytest.mark.parametrize(
     "caption", ["Kharkiv, the former Ukrainian capital, was shelled.", "Вибухи в колишній столиці України Харкові."]
 )
 def test_a_former_capital_is_not_the_one_the_country_has_now(gz, caption) -> None:

@@ -1233,6 +1233,29 @@ LARGEST_WORDS_BEFORE = 5
 """Words a country's n-th city takes before the country: "друге за величиною місто", "the second
 largest city in"."""
 
+OFFICE_KINDS_EN = frozenset("city regional oblast region military state".split())
+"""English words of an office's kind between a place's name and the office's noun ("Kyiv City
+Military Administration", "Kharkiv Regional State Administration", "the Kharkiv oblast council")."""
+OFFICE_NOUNS_EN = frozenset({"administration", "council"})
+"""English nouns of a city's or a region's office: a photo it publishes shows its city or region."""
+OFFICE_WORDS = 4
+"""Most words of an office's kinds and noun after a name in small letters ("regional state
+administration")."""
+REGION_KINDS_EN = frozenset({"regional", "oblast", "region"})
+"""English office kinds that make the office a region's ("Kharkiv Regional Military Administration")."""
+
+
+def _office(words: Sequence[str]) -> str | None:
+    """Whether ``words``, right after a place's name, make the name an office's, and whose: "region"
+    for "Regional Military Administration", "city" for "City Council" or "city military
+    administration"; None without a kind ("Security Council" is no place's office)."""
+    lowered = [w.lower() for w in words]
+    end = next((k for k, w in enumerate(lowered) if w not in OFFICE_KINDS_EN), len(lowered))
+    if not end or end == len(lowered) or lowered[end] not in OFFICE_NOUNS_EN:
+        return None
+    return "region" if REGION_KINDS_EN & set(lowered[:end]) else "city"
+
+
 CAPITAL_NOUNS = ("capital", "столиц", "сталіц")
 """A country's capital in English, Ukrainian and Russian, and Belarusian (stems): "the Ukrainian
 capital", "Ukraine's capital", "the capital of Russia", "у столиці України", "в российской столице",
@@ -1253,6 +1276,7 @@ class _Phrase(NamedTuple):
     after: str = ""  # the word right after it in its clause ("officials in Kyiv said")
     article: bool = False  # English "the" before it, and no noun it qualifies after ("crossed the Dnipro")
     largest: int = 0  # a country's n-th city by size is meant ("Ukraine's second-largest city": 2)
+    office: bool = False  # a city's office ("Odesa City Council"): the name without "City" if the whole names nothing
 
 
 class _CuedPhrase(NamedTuple):
@@ -1436,14 +1460,27 @@ COMMUNITY_KINDS = ("міськ", "селищн", "сільськ", "терито
 """Word beginnings of the kind of a community, written between its town's adjective and its noun
 ("Нікопольської міської громади", "Великописарівська селищна територіальна громада",
 "Шебекинский городской округ"): the noun after them is the town's adjective's."""
+OFFICE_KINDS = ("військов", "державн", "военн", "государствен")
+"""Word beginnings of the kind of an office, written between a community's kind and the office's
+noun ("Одеська міська військова адміністрація")."""
+REGION_KINDS = ("обласн", "областн")
+"""Word beginnings of a region's kind before an office's noun: "Харківська обласна військова
+адміністрація" is the region's office."""
+OFFICE_NOUNS = ("рад", "адміністрац", "администрац", "совет")
+"""Word beginnings of a council's and an administration's nouns: after a community's or a
+region's kind ("Сумська міська рада", "Харківської обласної ради"), the office of that town or
+region, which a photo it publishes shows; not after a town's adjective alone ("Верховна Рада", the
+parliament)."""
 
 
 ABBREVIATED_NOUNS = {
-    "обл": "область", "вобл": "вобласць", "ова": "область", "ода": "область",
+    "обл": "область", "вобл": "вобласць", "ова": "область", "ода": "область", "мва": "громада",
+    "міськрада": "громада", "горсовет": "округ",
     "р-н": "район", "р-ну": "району", "р-ні": "районі", "р-не": "районе", "р-на": "района",
 }  # fmt: skip
 """The region's and the district's nouns as captions shorten them, read as written out; a
-region's military or state administration ("Харківська ОВА", "ОДА") speaks for its region."""
+region's military or state administration ("Харківська ОВА", "ОДА") speaks for its region, and a
+city's military administration ("Київська МВА") for the city's community."""
 
 
 CITY_PART_NOUNS = ("район", "district")
@@ -1597,16 +1634,23 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         following = tokens[j] if j < len(tokens) and words[-1] == tokens[j - 1] else ""
         following = ABBREVIATED_NOUNS.get(following.lower(), following)  # "Запорізька обл.", "Суджанский р-н"
         noun_at = j  # where the noun is: "Нікопольської міської громади" has the community's kind between
-        while following.lower().startswith(COMMUNITY_KINDS) and noun_at + 1 < len(tokens):
+        kinds = COMMUNITY_KINDS + OFFICE_KINDS + REGION_KINDS
+        while following.lower().startswith(kinds) and noun_at + 1 < len(tokens):
             noun_at += 1
             following = tokens[noun_at]
-        if noun_at > j and following.lower() not in AREA_NOUNS and not attributed_noun(words[-1], following):
-            following, noun_at = tokens[j], j  # "Сумська міська рада": no area after the kind
+        office = following if noun_at > j and following.lower().startswith(OFFICE_NOUNS) else ""
+        if office and tokens[j].lower().startswith(REGION_KINDS):
+            following, office = "область", ""  # "Харківська обласна військова адміністрація": the region's office
+        elif office:
+            following = "громада"  # "Сумська міська рада": the town's council speaks for its community
+        elif noun_at > j and following.lower() not in AREA_NOUNS and not attributed_noun(words[-1], following):
+            following, noun_at = tokens[j], j  # "Сумська міська лікарня": no area after the kind
         # The noun a word qualifies follows it, nothing but a space between ("Чернигова 3 марта" is a date's).
         next_to = bool(following) and not clause[found[j - 1].end() : found[j].start()].strip()
         if next_to and following.lower().startswith(CITY_PART_NOUNS) and _city_named_after(tokens, j + 1):
             district_from = len(phrases)  # "у Першотравневому районі Маріуполя": a district of the city after it
-        attribute = attributed_noun(words[-1], following) if following[:1].islower() and next_to else None
+        attribute = attributed_noun(words[-1], office or following) if following[:1].islower() and next_to else None
+        attribute = following if office and attribute else attribute  # "Сумської міської ради": of Sumy's community
         # A plant's noun, often an abbreviation in capitals of no set gender ("Рязанском НПЗ",
         # "Запорізька АЕС", "the Kursk NPP"), follows the town's name or its adjective.
         plant = next_to and _plant_word(following)
@@ -1636,6 +1680,22 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
                 cued = cued or (adjective and len(words) == 1 and _location_cued(tokens[:i], following))
                 phrases.append(_Phrase(" ".join(words), cued, before, adjective, reach))
             i = noun_at + 1
+            continue
+        # "Kyiv City Military Administration", "the Kharkiv regional administration": a city's or a
+        # region's office, whose photos show its city or region; "Kansas City Council" is the city's
+        office = next(((k, kind) for k in range(1, len(words)) if (kind := _office(words[k:]))), None)
+        if office is None and (kind := _office(tokens[j : j + OFFICE_WORDS])):
+            office = (len(words), kind)
+        if office is not None:
+            k, kind = office
+            name = words[:k]
+            if kind == "region":
+                name.append("region")
+            elif k < len(words) and words[k].lower() == "city":
+                name.append(words[k])  # "Kansas City Council"; "Odesa City" is read as "Odesa" (``_Phrase.office``)
+            cued = _location_cued(tokens[:i], name[-1])
+            phrases.append(_Phrase(" ".join(name), cued, before, governor=governor, office=kind == "city"))
+            i = j
             continue
         # "the Ukrainian capital", "Ukraine's capital"; "столиці України", "the capital of Russia"
         after = tokens[j].lower() if j < len(tokens) else ""
@@ -1832,6 +1892,8 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                     # Kharkiv Ihor Terekhov"): the leading words, longest first, are read if the
                     # whole names nothing.
                     fallback = _leading_words(phrase)
+                elif found.office:
+                    fallback = _leading_words(phrase)  # "Odesa City Council": Odesa
                 words = phrase.split()
                 republic = next((k for k, w in enumerate(words[:-1]) if w.lower().startswith(REPUBLIC_NOUNS)), None)
                 if republic is not None:  # "в Республике Крым": Крым, if the whole names nothing
