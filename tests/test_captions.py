@@ -764,6 +764,11 @@ def test_na_says_where_only_before_the_locative(word, where) -> None:
         ("Жителі Херсона допомагають сусідам у селі Кринки.", "Krynky"),
         ("Жителі Херсона допомагають сусідам у н.п. Кринки.", "Krynky"),  # "населений пункт"
         ("Бойцы из Херсона закрепились в н. п. Кринки.", "Krynky"),
+        # words describing the settlement between the location word and its noun, after a
+        # dateline naming where the story was filed
+        ("KYIV, Ukraine (AP) — A drone hit an apartment block in the southern city of Odesa.", "Odesa"),
+        ("Officials in Kyiv said a drone hit a building in the port city of Izmail.", "Izmayil"),
+        ("Губернатор з Харкова повідомив про удар у прифронтовому місті Куп'янськ.", "Kupyansk"),
         # where the debris fell, not the city the attack was aimed at ("на Київ": whither)
         ("Атака дронів на Київ: уламки впали у Броварах.", "Brovary"),
     ],
@@ -771,6 +776,20 @@ def test_na_says_where_only_before_the_locative(word, where) -> None:
 def test_the_words_before_a_name_tie_it_to_the_photo(gz, caption, first) -> None:
     places = _caption_places(caption, gz)
     assert places and places[0].name == first, places
+
+
+def test_words_describing_a_settlement_do_not_reach_past_its_article() -> None:
+    # the article closes the description: Kyiv's location word is not Odesa's
+    from geoloc.read.mentions import context_facts
+
+    facts = context_facts("Volunteers in Kyiv the city of Odesa.")
+    assert dict(zip((m.readings[0] for m in facts.mentions), facts.placed, strict=True)) == {
+        "Kyiv": True,
+        "Volunteers": False,
+        "Odesa": False,
+    }
+    facts = context_facts("Volunteers in the southern port city of Odesa.")
+    assert facts.mentions[0].readings[0] == "Odesa" and facts.placed[0]
 
 
 @pytest.mark.parametrize(

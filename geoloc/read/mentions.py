@@ -949,6 +949,10 @@ SETTLEMENT_NOUNS = (
 """Word beginnings of the nouns a caption may set between a location word and a settlement's name
 ("near the village of Krynky", "у селі Кринки", "в городе Курске"): the location word still cues
 the name."""
+SETTLEMENT_ADJECTIVES_MAX = 2
+"""Words that may describe a settlement between a location word (and an article) and its noun: "in
+the southern port city of Odesa", "у прифронтовому місті Покровськ"."""
+ARTICLES = frozenset({"the", "a", "an"})
 SETTLEMENT_ABBREVIATIONS = frozenset("с м г смт пгт пос н п".split())
 """Their abbreviations ("у с. Кринки", "в г. Курске", and "н. п.", a populated place, as military
 posts write it: "у н.п. Кринки")."""
@@ -1446,8 +1450,15 @@ def _location_cued(before: list[str], head: str) -> bool:
     noun = k
     while noun - k < SETTLEMENT_WORDS_MAX and k and _settlement_word(before[k - 1]):
         k -= 1
-    if k < noun or (k and is_region_word(head) and before[k - 1].lower() == "the"):
-        k -= bool(k) and before[k - 1].lower() == "the"  # "near the village of Krynky", "in the Sumy region"
+    if k < noun:
+        # "in the southern city of Odesa", "near the front-line town of Pokrovsk", "у прифронтовому
+        # місті Покровськ": a word or two describing the settlement come before its noun
+        described = k - SETTLEMENT_ADJECTIVES_MAX
+        while k > max(described, 0) and before[k - 1].lower() not in LOCATION_CUES | ARTICLES:
+            k -= 1
+        k -= bool(k) and before[k - 1].lower() in ARTICLES  # "near the village of Krynky"
+    elif k and is_region_word(head) and before[k - 1].lower() == "the":
+        k -= 1  # "in the Sumy region"
     elif k != len(before):
         return False  # "south of Kherson": measured from it, which ``_with_distances`` weighs
     if not k:
