@@ -33,6 +33,38 @@ def test_a_geolocation_is_read_in_the_forms_posts_write_it(text) -> None:
     assert len(pairs) == 1 and haversine_km(*pairs[0], *BAKHMUT) < 0.1, pairs
 
 
+@pytest.mark.parametrize(
+    ("text", "within_km"),
+    [
+        # Bakhmut is at UTM zone 37 easting 425820, northing 5382601 (Krüger series, WGS 84): MGRS
+        # square DP of band U
+        ("Координати: 37U DP 25820 82601", 0.01),
+        ("Позиції ворога 37UDP2582082601, уражено.", 0.01),
+        ("Grid 37U DP 258 826.", 0.1),
+        ("Квадрат 37U DP 25 82", 0.8),  # a 1 km square: its middle
+    ],
+)
+def test_an_mgrs_grid_reference_is_read_to_its_precision(text, within_km) -> None:
+    pairs = text_coordinates(text)
+    assert len(pairs) == 1 and haversine_km(*pairs[0], *BAKHMUT) < within_km, pairs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "37U DP 12345",  # an odd count of digits: no easting and northing
+        "37U DP 5 8",  # a 10 km square names no spot
+        "37u dp 2582 8260",  # grid references are written in capitals
+        "37U IO 2582 8260",  # no square is lettered I or O
+        "61U DP 2582 8260",  # no zone 61
+        "Model 12A BC 1234 5678 in stock",  # no band A: the poles are not in the grid
+        "Код 12S ZZ 1234 5678",  # no row of squares lettered Z
+    ],
+)
+def test_text_that_is_no_grid_reference_gives_no_coordinates(text) -> None:
+    assert text_coordinates(text) == ()
+
+
 @pytest.mark.parametrize("text", ["Filmed at 33.8650° S, 151.2094° W", "Знято: 33.8650 пд. ш., 151.2094 зх. д."])
 def test_hemisphere_letters_give_the_sign(text) -> None:
     ((lat, lon),) = text_coordinates(text)
@@ -55,8 +87,11 @@ def test_everyday_numbers_are_no_coordinates(text) -> None:
     assert text_coordinates(text) == ()
 
 
-def test_a_caption_with_coordinates_puts_the_photo_at_them(blank, tmp_path) -> None:  # noqa: F811
-    _code, report = _locate(blank, "Geolocated: 48.5921, 37.9940. Photo by a drone unit.", tmp_path)
+@pytest.mark.parametrize(
+    "caption", ["Geolocated: 48.5921, 37.9940. Photo by a drone unit.", "Уражено техніку: 37U DP 25820 82601."]
+)
+def test_a_caption_with_coordinates_puts_the_photo_at_them(blank, tmp_path, caption) -> None:  # noqa: F811
+    _code, report = _locate(blank, caption, tmp_path)
     e = report["photos"][0]["estimate"]
     assert haversine_km(e["lat"], e["lon"], *BAKHMUT) < 0.1, e
     assert e["radius_km"] <= 1.0 and e["rule"] == "caption", e

@@ -1,17 +1,21 @@
 """Coordinates written in a caption or a post: where its author says the photo was taken.
 
 Open-source investigators publish a geolocation as a pair of numbers ("Geolocated: 48.5921,
-37.9940", "48°35'31"N 37°59'38"E", a map link "@48.5921,37.9940"). Such a pair is a claim, as a
+37.9940", "48°35'31"N 37°59'38"E", a map link "@48.5921,37.9940"), and armies and the posts
+quoting them as an MGRS grid reference ("37U DQ 05842 01947"). Such a pair is a claim, as a
 town the caption names is, but to a point. A pair counts only when it cannot be an everyday
 number: decimal degrees with at least ``DECIMAL_PLACES`` digits after the point (a geolocation
 is given to about 100 m; "2.5, 3.0" is a score or a price), or degrees with a degree sign or a
-hemisphere letter, and both within range.
+hemisphere letter, and both within range; a grid reference to ``MGRS_MIN_DIGITS`` digits at least,
+whose zone, band and square the ``mgrs`` library (GeoTrans' conversion) accepts.
 """
 
 from __future__ import annotations
 
 import math
 import re
+
+import mgrs
 
 from geoloc.read.metadata.gps import dms_degrees
 
@@ -42,6 +46,16 @@ _DMS = (
 )
 _DMS_RE = re.compile(_DMS.format("a") + r"[\s,;/]*" + _DMS.format("b"))
 """Degrees with minutes and seconds and a hemisphere letter each ("48°35'31"N 37°59'38"E")."""
+_MGRS_RE = re.compile(
+    r"(?<![\w.,])(?P<zone>[1-9]|[1-5]\d|60)\s?(?P<band>[C-HJ-NP-X])\s?(?P<square>[A-HJ-NP-Z]{2})\s?"
+    r"(?P<digits>\d{2,5}\s\d{2,5}|\d{4,10})(?![\w.,]*\d)"
+)
+"""An MGRS grid reference: zone, latitude band, 100 km square, then easting and northing of equal
+length, written together or apart ("37U DQ 05842 01947", "37UDQ0584201947"); capitals only, as
+it is written, so that ordinary words and numbers are not read as one."""
+MGRS_MIN_DIGITS = 4
+"""Fewest digits of a grid reference taken as coordinates: four give a 1 km square, as coarse as a
+spot a photo shows can be given; two name a 10 km square, no spot."""
 
 
 def text_coordinates(text: str) -> tuple[tuple[float, float], ...]:
@@ -51,6 +65,11 @@ def text_coordinates(text: str) -> tuple[tuple[float, float], ...]:
     for m in _DMS_RE.finditer(text):
         taken.append(m.span())
         pair = _dms_pair(m)
+        if pair is not None:
+            found.append((m.start(), *pair))
+    for m in _MGRS_RE.finditer(text):
+        taken.append(m.span())
+        pair = _mgrs_pair(m)
         if pair is not None:
             found.append((m.start(), *pair))
     for m in _DECIMAL_RE.finditer(text):
@@ -79,6 +98,30 @@ def _decimal_pair(m: re.Match[str]) -> tuple[float, float] | None:
     if ew and re.split(r"[.\s]", ew.lower())[0] in _WEST:
         lon = -abs(lon)
     return _valid(lat, lon)
+
+
+def _mgrs_pair(m: re.Match[str]) -> tuple[float, float] | None:
+    """A grid reference's position: the middle of the square its digits give (the library gives
+    its south-west corner), or None when its parts do not make a square on Earth."""
+    digits = m.group("digits").split()
+    if len(digits) == 1:
+        half = len(digits[0]) // 2
+        digits = [digits[0][:half], digits[0][half:]]
+    easting, northing = digits
+    if len(easting) != len(northing) or len(easting) + len(northing) < MGRS_MIN_DIGITS:
+        return None
+    if len(easting) < MGRS_MAX_PRECISION:  # one more digit, 5, is the middle of the square
+        easting, northing = easting + "5", northing + "5"
+    reference = f"{int(m.group('zone')):02d}{m.group('band')}{m.group('square')}{easting}{northing}"
+    try:
+        lat, lon = mgrs.MGRS().toLatLon(reference)
+    except (mgrs.core.MGRSError, ValueError):
+        return None
+    return _valid(lat, lon)
+
+
+MGRS_MAX_PRECISION = 5
+"""Digits of an easting at 1 m, the finest a grid reference gives: its corner is its middle."""
 
 
 def _dms_pair(m: re.Match[str]) -> tuple[float, float] | None:
