@@ -26,6 +26,13 @@ BAKHMUT = (48.5921, 37.9940)
         "https://maps.google.com/@48.5921,37.9940,15z",
         "Координати: 48.5921 пн. ш., 37.9940 сх. д.",
         "Координаты: 48.5921° с.ш. 37.9940° в.д.",
+        "https://www.openstreetmap.org/#map=15/48.5921/37.9940",
+        # services whose links write longitude first: read latitude first, Iran
+        "Геолокация: https://yandex.ru/maps/?ll=37.994000%2C48.592100&z=15",
+        "https://yandex.ua/maps/?pt=37.9940,48.5921&z=16&l=map",
+        "https://yandex.ru/maps/?ll=30.52,50.45&whatshere%5Bpoint%5D=37.9940%2C48.5921&z=16",
+        "https://2gis.ua/kyiv?m=37.9940%2C48.5921%2F16",
+        "https://www.bing.com/maps?cp=48.5921~37.9940&lvl=15",
     ],
 )
 def test_a_geolocation_is_read_in_the_forms_posts_write_it(text) -> None:

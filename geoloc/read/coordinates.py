@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import urllib.parse
 
 import mgrs
 
@@ -58,10 +59,49 @@ MGRS_MIN_DIGITS = 4
 spot a photo shows can be given; two name a 10 km square, no spot."""
 
 
+_URL_RE = re.compile(r"https?://[^\s<>\"'«»]+", re.IGNORECASE)
+"""A link, up to the space, quote or bracket after it."""
+LON_FIRST_MAPS = ("yandex.", "2gis.")
+"""Map services whose links write longitude first: Yandex ("?ll=37.994,48.592", "pt=", "whatshere")
+and 2GIS ("?m=37.994,48.592/16"). Read as latitude first, such a link near Bakhmut is a point in
+Iran; the general reader never reads them."""
+LON_FIRST_KEYS = ("pt", "whatshere[point]", "m", "ll")
+"""Their parameters giving a point, the placemark first, then the map's middle."""
+TILDE_MAPS = ("bing.",)
+"""Map services writing latitude and longitude apart by a tilde ("?cp=48.5921~37.9940")."""
+
+
+def _map_link_pairs(text: str) -> tuple[list[tuple[int, float, float]], list[tuple[int, int]]]:
+    """The points of map links that write them otherwise than latitude, comma, longitude, each
+    with where it was written; and the links of the services that write longitude first, which
+    the general reader must not read."""
+    found: list[tuple[int, float, float]] = []
+    taken: list[tuple[int, int]] = []
+    for m in _URL_RE.finditer(text):
+        parts = urllib.parse.urlsplit(m.group(0))
+        host = (parts.hostname or "").lower()
+        query = {**urllib.parse.parse_qs(parts.fragment), **urllib.parse.parse_qs(parts.query)}
+        if any(host.startswith(h) or f".{h}" in host for h in LON_FIRST_MAPS):
+            taken.append(m.span())
+            value = next((query[k][0] for k in LON_FIRST_KEYS if k in query), "")
+            numbers = re.findall(r"-?\d{1,3}(?:\.\d+)?", value)
+            pair = _valid(float(numbers[1]), float(numbers[0])) if len(numbers) >= 2 else None
+        elif any(host.startswith(h) or f".{h}" in host for h in TILDE_MAPS) and "cp" in query:
+            lat, _, lon = query["cp"][0].partition("~")
+            try:
+                pair = _valid(float(lat), float(lon))
+            except ValueError:
+                pair = None
+        else:
+            continue
+        if pair is not None:
+            found.append((m.start(), *pair))
+    return found, taken
+
+
 def text_coordinates(text: str) -> tuple[tuple[float, float], ...]:
     """The (latitude, longitude) pairs a text gives, in the order written, each once."""
-    found: list[tuple[int, float, float]] = []
-    taken: list[tuple[int, int]] = []  # text a degree pair was read from, whether in range or not
+    found, taken = _map_link_pairs(text)  # ``taken``: text a pair was read from, whether in range or not
     for m in _DMS_RE.finditer(text):
         taken.append(m.span())
         pair = _dms_pair(m)
