@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from geoloc.cli.main import cli
 from geoloc.common.geodesy import haversine_km
+from geoloc.read.coordinates import text_coordinates
 from geoloc.read.sources import expanded
 from geoloc.read.telegram import post_text, read_export
 from tests.support.limits import bounded
@@ -139,6 +140,22 @@ def test_text_entities_are_joined() -> None:
         post_text(["Удар по ", {"type": "hashtag", "text": "#Харків"}, " ", {"type": "bold"}, 7]) == "Удар по #Харків "
     )
     assert post_text(None) == "" and post_text("plain") == "plain"
+
+
+def test_a_link_hidden_behind_words_gives_its_coordinates(tmp_path: Path) -> None:
+    # channels hide a geolocation's map link behind a word; Yandex writes longitude first
+    link = "https://yandex.ru/maps/?pt=37.9940%2C48.5921&z=16"
+    text = [
+        "Позиції ворога. ",
+        {"type": "text_link", "text": "Геолокація", "href": link},
+        " ",
+        {"type": "text_link", "text": "x", "href": "javascript:alert(1)"},
+    ]
+    export = telegram_export(tmp_path / "export", [message(4301, text, photo="photos/photo_1@30-11-2026_10-15-00.jpg")])
+    (photo,) = read_export(str(export)).photos
+    assert photo.context is not None and photo.context.text == f"Позиції ворога. Геолокація ({link}) x"
+    ((lat, lon),) = text_coordinates(photo.context.text)
+    assert haversine_km(lat, lon, 48.5921, 37.9940) < 0.1
 
 
 @pytest.mark.parametrize(

@@ -54,6 +54,7 @@ KEPT_FIELDS = frozenset(
         "text",
         "media_group_id",
         "grouped_id",
+        "href",
     }
 )
 """The fields of ``result.json`` read; the rest (reactions, text_entities, which repeats the text,
@@ -117,13 +118,26 @@ def _chats(doc: Any) -> Iterator[dict[str, Any]]:
 
 def post_text(value: Any) -> str:
     """A post's text: Telegram writes a string, or a list of strings and entities
-    (``{"type": "bold", "text": "..."}``) when the text has formatting or links."""
+    (``{"type": "bold", "text": "..."}``) when the text has formatting or links. A link behind a
+    word (``{"type": "text_link", "text": "Геолокація", "href": "https://..."}``) is written after
+    it in brackets: channels hide their geolocation's map link so, and the coordinates are in it."""
     if isinstance(value, str):
         return value[:MAX_CONTEXT_BYTES]
     if isinstance(value, list):
-        parts = [p if isinstance(p, str) else p.get("text", "") if isinstance(p, dict) else "" for p in value]
-        return "".join(p for p in parts if isinstance(p, str))[:MAX_CONTEXT_BYTES]
+        return "".join(_entity_text(p) for p in value)[:MAX_CONTEXT_BYTES]
     return ""
+
+
+def _entity_text(part: Any) -> str:
+    """One piece of a post's text as it reads, a hidden link's address after its words."""
+    if isinstance(part, str):
+        return part
+    if not isinstance(part, dict) or not isinstance(text := part.get("text", ""), str):
+        return ""
+    href = part.get("href")
+    if part.get("type") == "text_link" and isinstance(href, str) and href.startswith(("http://", "https://")):
+        return f"{text} ({href})"
+    return text
 
 
 def _text(value: Any) -> str | None:
