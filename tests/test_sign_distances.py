@@ -267,6 +267,32 @@ def test_a_columns_arrow_read_as_a_first_digit_by_one_pass_is_no_digit(arrow, km
     assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Трабы": km, "Солы": 42.0}
 
 
+@pytest.mark.parametrize(("misread", "under"), [("2260", "260"), ("2600", "260"), ("T260", "260")])
+def test_a_passs_misreading_of_a_columns_distance_leaves_the_line_of_distances(misread, under):
+    # "Gehrden" over "↑260": one pass reads the arrow into the number ("2260": no sign's distance,
+    # four digits not starting with 1) or a route-number-like "T260", the other "260" in the same
+    # place. The misreading is neither a distance nor a word; it had made the whole line no line
+    # of distances, and no column took its distance.
+    boxes = {  # as the reader returned a rendered sign's
+        "Grevenbroich": (219, 335, 265, 42), "Esslingen": (586, 347, 210, 54), "Gehrden": (918, 359, 202, 48),
+        "122": (246, 384, 66, 36), "292": (589, 401, 107, 39), under: (958, 417, 78, 40),
+    }  # fmt: skip
+    spans = [replace(span(text, 0, 0, line=int(text.isdigit()), lang=ENG), box=box) for text, box in boxes.items()]
+    spans.append(replace(span(misread, 0, 0, line=1), box=(910, 415, 135, 43)))  # its box takes in the arrow
+    got = {m.text: m.distance_km for m in mentions_from_spans(spans)}
+    assert got == {"Grevenbroich": 122.0, "Esslingen": 292.0, "Gehrden": 260.0}, got
+
+
+def test_a_number_misread_beside_no_reading_of_it_is_kept_as_read():
+    # Only a misreading over another pass's distance is dropped: "2260" alone stays, and is no
+    # distance, so its column's name has none (the line is no line of distances alone).
+    boxes = {"Esslingen": (586, 347, 210, 54), "Gehrden": (918, 359, 202, 48), "292": (589, 401, 107, 39)}
+    spans = [replace(span(text, 0, 0, line=int(text.isdigit()), lang=ENG), box=box) for text, box in boxes.items()]
+    spans.append(replace(span("2260", 0, 0, line=1), box=(910, 415, 135, 43)))
+    got = {m.text: m.distance_km for m in mentions_from_spans(spans)}
+    assert got == {"Esslingen": None, "Gehrden": None}, got
+
+
 def test_column_names_read_as_one_phrase_are_cut_over_the_distances_under_them():
     # Columns set closer than a word height apart read as one phrase; the distances under the
     # names say where each name ends. Both passes' phrases are cut the same way, a name of two

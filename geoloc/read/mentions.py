@@ -118,6 +118,25 @@ def _names_something(s: TextSpan) -> bool:
     return False
 
 
+def _without_misread_numbers(spans: Sequence[TextSpan]) -> list[TextSpan]:
+    """An OCR line's spans without a pass's misreading of a distance that another pass read in the
+    same place: "2260" over "260" (the arrow beside it read as a digit), "t428" over "428". Such a
+    reading is neither a distance nor a word, and a line of distances under a sign's columns
+    holding one was no line of distances: no name took its distance."""
+    numbers = [n for n in spans if _number_only([n])]
+    return [
+        s
+        for s in spans
+        if _names_something(s)
+        or any(n is s for n in numbers)
+        or not any(
+            shared_extent(s.box, n.box, 0) >= min(s.box[2], n.box[2]) / 2
+            and shared_extent(s.box, n.box, 1) >= min(s.box[3], n.box[3]) / 2
+            for n in numbers
+        )
+    ]
+
+
 def _twinning_language(row: Sequence[TextSpan]) -> str | None:
     """The language of the twinning cue some OCR pass reads the row as beginning with, if any."""
     passes: dict[str, list[TextSpan]] = {}
@@ -646,7 +665,7 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
 
     panels: dict[int, list[list[TextSpan]]] = {}  # per sign panel, its rows cut into columns
     for (region, _line), line_spans in lines.items():
-        for row in _with_lone_numbers(_rows(line_spans)):
+        for row in _with_lone_numbers(_rows(_without_misread_numbers(line_spans))):
             panels.setdefault(region, []).extend(_columns(row))
 
     panels = {region: _with_orphan_numbers(_with_column_numbers(cells)) for region, cells in panels.items()}
