@@ -235,6 +235,19 @@ def test_the_cyrillic_pass_reading_a_latin_sign_does_not_place_it_in_ukraine(gz)
     assert read_twice.alternatives == plain.alternatives
 
 
+@pytest.mark.parametrize("junk", ["па", "на", "до"])
+def test_a_two_letter_word_the_cyrillic_pass_reads_off_a_latin_line_does_not_make_it_cyrillic(gz, junk):
+    # "Wuppertal 239" with an arrow, read by the Latin pass with a space in it ("Wupp ertal") and by
+    # the Cyrillic pass as a word of two letters off the arrow or the edge. That word says nothing
+    # about the line's alphabet: the Latin reading, the place within OCR tolerance, stays.
+    rows = sign(("Coburg", 200.0), ("Wupp ertal", 239.0))
+    plain = run(gz, rows)
+    read_twice = run(gz, _with_readings(rows, (), (junk,)))
+    assert "Wuppertal" in {c.place.name for c in plain.candidates}
+    assert "Wuppertal" in {c.place.name for c in read_twice.candidates}, read_twice.left_out
+    assert read_twice.estimate == plain.estimate
+
+
 def test_a_limit_sign_whose_cyrillic_line_is_misread_names_one_place_not_two(gz):
     # "НОВОМИКОЛАЇВКА / NOVOMYKOLAIVKA", its Cyrillic line read "НОВОМНКОЛАЇВКА" (И as Н): that
     # reading names every Новомиколаївка alike, within OCR tolerance, and the Latin line names one

@@ -322,6 +322,17 @@ def is_word(text: str) -> bool:
     return text_zipf(text) >= WORD_ZIPF
 
 
+LINE_WORD_LETTERS = 3
+"""Letters a reading needs for a word that says what a text line is: an arrow or a panel edge read
+as text gives one or two ("ша", "е73"), and two-letter words ("па", "на", "до") are such reads as
+often as they are words."""
+
+
+def worded(text: str) -> bool:
+    """Whether a reading holds a word of ``LINE_WORD_LETTERS`` letters or more."""
+    return any(sum(ch.isalpha() for ch in token) >= LINE_WORD_LETTERS for token in text.split())
+
+
 # Words that make a name a region's: after it ("Bryansk Oblast", "Брянская область") or, for the
 # leading ones, before it ("Republic of Dagestan"). Inflected Cyrillic forms are matched by stem.
 REGION_WORDS = frozenset(

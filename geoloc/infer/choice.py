@@ -33,6 +33,7 @@ from geoloc.common.text import (
     script_of,
     text_zipf,
     unread_marks,
+    worded,
 )
 from geoloc.infer.rings import UNIT_ABROAD_ODDS, Ring, mention_km, ring_consistency, unit_abroad
 from geoloc.model import ContextFacts, Mention, Metadata, Place, box_within, union_box
@@ -1686,8 +1687,9 @@ def _cross_pass_misreadings(m: Mention, found: dict[str, list[Place]]) -> tuple[
         # once romanised ("Novyye Atagi"): look-alike letters romanise to look-alike names.
         right = SCRIPT_LATIN
     if right is None:
-        worded = [s for s in scripts if any(script_of(r) == s and is_word(r) for r in found)]
-        right = worded[0] if len(worded) == 1 else None
+        # a word of a few letters ("па" read off an arrow or an edge) says nothing of the line
+        in_words = [s for s in scripts if any(script_of(r) == s and is_word(r) and worded(r) for r in found)]
+        right = in_words[0] if len(in_words) == 1 else None
     if right is None and _looks_cyrillic_read_as_latin(found):
         right = SCRIPT_CYRILLIC
     if right is None:

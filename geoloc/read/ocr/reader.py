@@ -49,7 +49,7 @@ from rapidfuzz.distance import Levenshtein
 
 from geoloc.common.paths import ASSETS
 from geoloc.common.photo import photo_scale
-from geoloc.common.text import SCRIPT_CYRILLIC, SCRIPT_LATIN, letter_script, normalise, script_of
+from geoloc.common.text import SCRIPT_CYRILLIC, SCRIPT_LATIN, letter_script, normalise, script_of, worded
 from geoloc.errors import OCRError
 from geoloc.model import PHRASE_GAP, Box, TextSpan, shared_extent, union_box
 from geoloc.read.ocr import detect as textdetect
@@ -422,7 +422,7 @@ def _merge_passes(
         for w in words:
             by_key.setdefault(w.line_key, []).append(w)
         groups += [(lang, ws) for ws in by_key.values()]
-    groups.sort(key=lambda g: (not any(_worded(w.text) for w in g[1]), -sum(len(w.text) for w in g[1])))
+    groups.sort(key=lambda g: (not any(worded(w.text) for w in g[1]), -sum(len(w.text) for w in g[1])))
     for lang, ws in groups:
         box = _union([w.box for w in ws])
         tilt = panel_tilts[ws[0].region] if 0 <= ws[0].region < n_panels else 0.0
@@ -525,16 +525,6 @@ def _union(boxes: list[Box]) -> Box:
     box = union_box(boxes)
     assert box is not None, "a line has at least one box"
     return box
-
-
-LINE_WORD_LETTERS = 3
-"""Letters a reading needs for a word that makes a text line: an arrow or a panel edge read as
-text gives one or two ("ша", "е73")."""
-
-
-def _worded(text: str) -> bool:
-    """Whether a reading holds a word that can make a text line (``LINE_WORD_LETTERS``)."""
-    return any(sum(ch.isalpha() for ch in token) >= LINE_WORD_LETTERS for token in text.split())
 
 
 def _across(box: Box, tilt_deg: float) -> float:
