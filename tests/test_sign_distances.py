@@ -293,6 +293,25 @@ def test_a_number_misread_beside_no_reading_of_it_is_kept_as_read():
     assert got == {"Esslingen": None, "Gehrden": None}, got
 
 
+def test_a_turned_panels_distances_keep_the_order_of_their_names():
+    # A junction sign turned in the photo, its right end raised: the reader set "343" on one line
+    # with "Ploieşti" above its own row, and "58" alone on a line of its own, which then went to
+    # "Orăştie" under it. A panel is rigid: its distances stand in the order of their names.
+    boxes = [
+        ("58", 0, (1210, 254, 52, 38)),
+        ("Ploiesti", 1, (998, 267, 150, 54)),
+        ("343", 1, (1187, 317, 74, 38)),
+        ("Orastie", 2, (979, 327, 160, 53)),
+    ]
+    spans = [replace(span(text, 0, 0, line=line, lang=ENG), box=box) for text, line, box in boxes]
+    assert {m.text: m.distance_km for m in mentions_from_spans(spans)} == {"Ploiesti": 58.0, "Orastie": 343.0}
+    # read in order, the rows keep what they have, whatever the numbers
+    level = [replace(s, box=(s.box[0], s.box[1] + 20, *s.box[2:])) if s.text == "58" else s for s in spans]
+    level = [replace(s, line=0) if s.text in ("58", "Ploiesti") else replace(s, line=1) for s in level]
+    level = [replace(s, box=(s.box[0], 345, *s.box[2:])) if s.text == "343" else s for s in level]
+    assert {m.text: m.distance_km for m in mentions_from_spans(level)} == {"Ploiesti": 58.0, "Orastie": 343.0}
+
+
 def test_column_names_read_as_one_phrase_are_cut_over_the_distances_under_them():
     # Columns set closer than a word height apart read as one phrase; the distances under the
     # names say where each name ends. Both passes' phrases are cut the same way, a name of two

@@ -573,6 +573,42 @@ def _with_number_columns(panels: dict[int, list[list[TextSpan]]]) -> dict[int, l
     return {r: cs for r, cs in out.items() if cs}
 
 
+def _row_numbers(cell: Sequence[TextSpan]) -> list[TextSpan]:
+    """The spans of a sign row that read its distance and nothing else ("343", a pass's "343km")."""
+    return [s for s in cell if not _names_something(s) and _number_only([s])]
+
+
+def _in_row_order(cells: list[list[TextSpan]]) -> list[list[TextSpan]]:
+    """One sign panel's rows with their distances given back in the order the names stand.
+
+    A panel is rigid: however it is turned in the photo, its column of distances lists them in the
+    order of the names on their left. A turned panel may lead the reader to join a name to the next
+    row's number (a raised right end sets "343" level with "Ploieşti", and "58", left alone, then
+    goes to "Orăştie" under it). Where the distances of one column, each right of its name's start
+    and read in one place, stand in another order than their names, each name takes the distance
+    of its own rank; anything else leaves the rows as they are."""
+    rows: list[tuple[int, Box, Box, list[TextSpan]]] = []  # (cell, name box, number box, number spans)
+    for i, cell in enumerate(cells):
+        names = union_box(s.box for s in cell if _names_something(s))
+        numbers = _row_numbers(cell)
+        number = union_box(s.box for s in numbers)
+        if names is None or number is None:
+            continue
+        if any(shared_extent(a.box, b.box, 0) <= 0 for a, b in itertools.combinations(numbers, 2)):
+            return cells  # two numbers in two places on one row: which is whose is no question of order
+        if number[0] < names[0]:
+            return cells
+        rows.append((i, names, number, numbers))
+    by_name = sorted(range(len(rows)), key=lambda k: _middle(rows[k][1]))
+    by_number = sorted(range(len(rows)), key=lambda k: _middle(rows[k][2]))
+    column = all(shared_extent(rows[a][2], rows[b][2], 0) > 0 for a, b in itertools.pairwise(by_number))
+    if len(rows) < 2 or by_name == by_number or not column:
+        return cells
+    given = {rows[n][0]: rows[d][3] for n, d in zip(by_name, by_number, strict=True)}
+    numbers = {id(s) for _, _, _, spans in rows for s in spans}
+    return [[s for s in cell if id(s) not in numbers] + given.get(i, []) for i, cell in enumerate(cells)]
+
+
 class _RowNumber(NamedTuple):
     """A number read on a sign row, as read, with the left and right edges of its span."""
 
@@ -669,7 +705,7 @@ def mentions_from_spans(spans: Sequence[TextSpan], source: str = "") -> list[Men
             panels.setdefault(region, []).extend(_columns(row))
 
     panels = {region: _with_orphan_numbers(_with_column_numbers(cells)) for region, cells in panels.items()}
-    panels = _with_number_columns(panels)
+    panels = {region: _in_row_order(cells) for region, cells in _with_number_columns(panels).items()}
     out: list[Mention] = []
     twinning_at: dict[int, float] = {}  # per sign panel, the top of its twin-town line
     twinned: dict[int, str] = {}  # per sign panel, the language of that line
