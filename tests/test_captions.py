@@ -1361,6 +1361,8 @@ def test_one_of_a_countrys_largest_cities_is_no_city_of_them(gz, caption) -> Non
         ("Photo: Kharkiv Regional Military Administration", "admin1", (49.99, 36.23)),
         ("Kharkiv regional administration said two people died.", "admin1", (49.99, 36.23)),
         ("Protest outside Kansas City Council.", "city", (39.10, -94.58)),  # the city's own name has "City"
+        ("Фото: Московская городская дума", "city", (55.75, 37.62)),
+        ("Photo: Moscow City Duma", "city", (55.75, 37.62)),
     ],
 )
 def test_an_office_named_after_a_city_or_a_region_names_it(gz, caption, kind, point) -> None:
@@ -1376,6 +1378,7 @@ def test_an_office_named_after_a_city_or_a_region_names_it(gz, caption, kind, po
         "Сумська міська лікарня.",  # a hospital is no office
         "The UN Security Council met.",
         "The European Council decided.",
+        "Заседание Государственной думы.",  # the State Duma, Russia's parliament
     ],
 )
 def test_an_office_without_a_places_kind_names_no_place(gz, caption) -> None:

@@ -1295,8 +1295,9 @@ largest city in"."""
 OFFICE_KINDS_EN = frozenset("city regional oblast region military state".split())
 """English words of an office's kind between a place's name and the office's noun ("Kyiv City
 Military Administration", "Kharkiv Regional State Administration", "the Kharkiv oblast council")."""
-OFFICE_NOUNS_EN = frozenset({"administration", "council"})
-"""English nouns of a city's or a region's office: a photo it publishes shows its city or region."""
+OFFICE_NOUNS_EN = frozenset({"administration", "council", "duma"})
+"""English nouns of a city's or a region's office: a photo it publishes shows its city or region
+("Odesa City Council", "Moscow City Duma")."""
 OFFICE_WORDS = 4
 """Most words of an office's kinds and noun after a name in small letters ("regional state
 administration")."""
@@ -1532,11 +1533,11 @@ noun ("Одеська міська військова адміністрація
 REGION_KINDS = ("обласн", "областн")
 """Word beginnings of a region's kind before an office's noun: "Харківська обласна військова
 адміністрація" is the region's office."""
-OFFICE_NOUNS = ("рад", "адміністрац", "администрац", "совет")
+OFFICE_NOUNS = ("рад", "адміністрац", "администрац", "совет", "дум")
 """Word beginnings of a council's and an administration's nouns: after a community's or a
-region's kind ("Сумська міська рада", "Харківської обласної ради"), the office of that town or
-region, which a photo it publishes shows; not after a town's adjective alone ("Верховна Рада", the
-parliament)."""
+region's kind ("Сумська міська рада", "Харківської обласної ради", "Московская городская дума"),
+the office of that town or region, which a photo it publishes shows; not after a town's adjective
+alone ("Верховна Рада", the parliament)."""
 
 
 ABBREVIATED_NOUNS = {
