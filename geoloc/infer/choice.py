@@ -394,11 +394,13 @@ def _caption_places(
             # "the Ukrainian capital": Kyiv; "Moscow, the Russian capital": Moscow is named and
             # the country stays, which its namesakes abroad are weighed by
             hits = capitals
-        largest = [_largest_city(p, m.largest, gazetteer) for p in hits[:1] if p.kind == "country"] if m.largest else []
-        if largest and largest[0] is not None and largest[0].geonameid not in named:
+        ranked = (
+            _largest_city(hits[0], m.largest, gazetteer) if m.largest and hits and hits[0].kind == "country" else None
+        )
+        if ranked is not None and ranked.geonameid not in named:
             # "Ukraine's second-largest city": Kharkiv; "Kharkiv, Ukraine's second-largest city":
             # Kharkiv is named, and the country stays
-            hits = [largest[0]]
+            hits = [ranked]
         if hits and hits[0].geonameid not in named:
             found[i] = hits[0]
     return found
