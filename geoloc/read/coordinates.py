@@ -81,12 +81,12 @@ def _map_link_pairs(text: str) -> tuple[list[tuple[int, float, float]], list[tup
         parts = urllib.parse.urlsplit(m.group(0))
         host = (parts.hostname or "").lower()
         query = {**urllib.parse.parse_qs(parts.fragment), **urllib.parse.parse_qs(parts.query)}
-        if any(host.startswith(h) or f".{h}" in host for h in LON_FIRST_MAPS):
+        if _served_by(host, LON_FIRST_MAPS):
             taken.append(m.span())
             value = next((query[k][0] for k in LON_FIRST_KEYS if k in query), "")
             numbers = re.findall(r"-?\d{1,3}(?:\.\d+)?", value)
             pair = _valid(float(numbers[1]), float(numbers[0])) if len(numbers) >= 2 else None
-        elif any(host.startswith(h) or f".{h}" in host for h in TILDE_MAPS) and "cp" in query:
+        elif _served_by(host, TILDE_MAPS) and "cp" in query:
             lat, _, lon = query["cp"][0].partition("~")
             try:
                 pair = _valid(float(lat), float(lon))
@@ -97,6 +97,11 @@ def _map_link_pairs(text: str) -> tuple[list[tuple[int, float, float]], list[tup
         if pair is not None:
             found.append((m.start(), *pair))
     return found, taken
+
+
+def _served_by(host: str, services: tuple[str, ...]) -> bool:
+    """Whether a link's host is one of ``services``' ("yandex." for yandex.ru, maps.yandex.ua)."""
+    return any(host.startswith(h) or f".{h}" in host for h in services)
 
 
 def text_coordinates(text: str) -> tuple[tuple[float, float], ...]:

@@ -118,12 +118,18 @@ def _names_something(s: TextSpan) -> bool:
     return False
 
 
+def _row_numbers(spans: Sequence[TextSpan]) -> list[TextSpan]:
+    """The spans that read a distance and nothing else ("343", a pass's "343km"): no name among
+    them, as ``_number_only`` reads a word as no distance."""
+    return [s for s in spans if _number_only([s])]
+
+
 def _without_misread_numbers(spans: Sequence[TextSpan]) -> list[TextSpan]:
     """An OCR line's spans without a pass's misreading of a distance that another pass read in the
     same place: "2260" over "260" (the arrow beside it read as a digit), "t428" over "428". Such a
     reading is neither a distance nor a word, and a line of distances under a sign's columns
     holding one was no line of distances: no name took its distance."""
-    numbers = [n for n in spans if _number_only([n])]
+    numbers = _row_numbers(spans)
     return [
         s
         for s in spans
@@ -571,11 +577,6 @@ def _with_number_columns(panels: dict[int, list[list[TextSpan]]]) -> dict[int, l
         for r, cs in panels.items()
     }
     return {r: cs for r, cs in out.items() if cs}
-
-
-def _row_numbers(cell: Sequence[TextSpan]) -> list[TextSpan]:
-    """The spans of a sign row that read its distance and nothing else ("343", a pass's "343km")."""
-    return [s for s in cell if not _names_something(s) and _number_only([s])]
 
 
 def _in_row_order(cells: list[list[TextSpan]]) -> list[list[TextSpan]]:
@@ -1705,10 +1706,10 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         while following.lower().startswith(kinds) and noun_at + 1 < len(tokens):
             noun_at += 1
             following = tokens[noun_at]
-        office = following if noun_at > j and following.lower().startswith(OFFICE_NOUNS) else ""
-        if office and tokens[j].lower().startswith(REGION_KINDS):
-            following, office = "область", ""  # "Харківська обласна військова адміністрація": the region's office
-        elif office:
+        council = following if noun_at > j and following.lower().startswith(OFFICE_NOUNS) else ""
+        if council and tokens[j].lower().startswith(REGION_KINDS):
+            following, council = "область", ""  # "Харківська обласна військова адміністрація": the region's office
+        elif council:
             following = "громада"  # "Сумська міська рада": the town's council speaks for its community
         elif noun_at > j and following.lower() not in AREA_NOUNS and not attributed_noun(words[-1], following):
             following, noun_at = tokens[j], j  # "Сумська міська лікарня": no area after the kind
@@ -1716,8 +1717,8 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         next_to = bool(following) and not clause[found[j - 1].end() : found[j].start()].strip()
         if next_to and following.lower().startswith(CITY_PART_NOUNS) and _city_named_after(tokens, j + 1):
             district_from = len(phrases)  # "у Першотравневому районі Маріуполя": a district of the city after it
-        attribute = attributed_noun(words[-1], office or following) if following[:1].islower() and next_to else None
-        attribute = following if office and attribute else attribute  # "Сумської міської ради": of Sumy's community
+        attribute = attributed_noun(words[-1], council or following) if following[:1].islower() and next_to else None
+        attribute = following if council and attribute else attribute  # "Сумської міської ради": of Sumy's community
         # A plant's noun, often an abbreviation in capitals of no set gender ("Рязанском НПЗ",
         # "Запорізька АЕС", "the Kursk NPP"), follows the town's name or its adjective.
         plant = next_to and _plant_word(following)
