@@ -956,6 +956,22 @@ def test_an_outlet_a_caption_quotes_is_no_place(gz, caption) -> None:
 
 
 @pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        ("Бойцы на позициях. Фото: пресс-служба «Конкорд»", None),  # Concord is a dozen towns
+        ("Журналісти телеканалу «Київ» працюють у Харкові.", "Kharkiv"),
+        ("Интервью газете «Брянск» записали в Курске.", "Kursk"),
+        ("Колона біля офісу компанії «Житомир» у Львові.", "Lviv"),
+    ],
+)
+def test_an_organisations_name_in_quotes_is_no_place(gz, caption, town) -> None:
+    # Ukrainian and Russian quote the names of companies, outlets and channels, which are named
+    # after places anywhere; the town the sentence puts them in is where the photo is.
+    towns = [p.name for p in _caption_places(caption, gz) if p.kind == "city"]
+    assert towns == ([town] if town else []), towns
+
+
+@pytest.mark.parametrize(
     ("phrase", "after", "town"),
     [
         ("Слуцьку", "у", "Слуцьк"),
@@ -1363,6 +1379,11 @@ def test_one_of_a_countrys_largest_cities_is_no_city_of_them(gz, caption) -> Non
         ("Protest outside Kansas City Council.", "city", (39.10, -94.58)),  # the city's own name has "City"
         ("Фото: Московская городская дума", "city", (55.75, 37.62)),
         ("Photo: Moscow City Duma", "city", (55.75, 37.62)),
+        # credited as the source: an outlet is none ("Джерело: Фонтанка"), an office is its place
+        ("Наслідки нічної атаки. Джерело: Одеська ОВА", "admin1", (46.48, 30.73)),
+        ("Пожар на складе. Источник: Белгородская областная администрация", "admin1", (50.60, 36.59)),
+        ("Наслідки атаки. Джерело: Київська МВА", "city", (50.45, 30.52)),
+        ("Ruins after the strike. Source: Odesa City Council", "city", (46.48, 30.73)),
     ],
 )
 def test_an_office_named_after_a_city_or_a_region_names_it(gz, caption, kind, point) -> None:

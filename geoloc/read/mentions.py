@@ -1103,6 +1103,16 @@ FORMATION_NOUNS = (
 towns and rivers ("полк «Азов»", "батальйон «Дніпро-1»", "группировка войск «Днепр»", "the Azov
 brigade") and fight far from them. Not "corps" or "корпус" (also a building: "корпус Харьковского
 университета"), nor "unit" or "division" ("the Kharkiv police unit" is there)."""
+BODY_NOUNS = (
+    "пресс-служб", "прес-служб", "компани", "компані", "чвк", "пвк", "концерн", "холдинг", "корпораци",
+    "корпораці", "газет", "издани", "видання", "телеканал", "агентств", "фонд",
+)  # fmt: skip
+"""Word beginnings of the nouns an organisation's name in quotes comes right after ("пресс-служба
+«Конкорд»", "ЧВК «Вагнер»", "газета «Коммерсант»", "телеканал «Дождь»"): Ukrainian and Russian
+quote the names of organisations, never a place's, and organisations are named after places far
+away ("компания «Сибирь»", "агентство «Україна»")."""
+QUOTE_MARKS = '«„“"'
+"""Marks that open a quoted name."""
 TROOPS_WORDS = ("войск", "військ")
 """What may stand between such a noun and the name ("группировка войск «Днепр»")."""
 VENUE_NOUNS = ("arena", "арен", "stadium", "стадіон", "стадион")
@@ -1338,6 +1348,7 @@ class _Phrase(NamedTuple):
     article: bool = False  # English "the" before it, and no noun it qualifies after ("crossed the Dnipro")
     largest: int = 0  # a country's n-th city by size is meant ("Ukraine's second-largest city": 2)
     office: bool = False  # a city's office ("Odesa City Council"): the name without "City" if the whole names nothing
+    publisher: bool = False  # an office's ("Одеська ОВА", "Kharkiv City Council"): a credit to it names a place
 
 
 class _CuedPhrase(NamedTuple):
@@ -1377,8 +1388,9 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
     ("Funeral in Lviv of a soldier killed near Bakhmut"), for the home of a club or company named in quotes before it
     ("«Шахтар» (Донецьк)") or in a sentence about an earlier time ("Ранее митинг прошел в
     Москве"); three for a label of what the photo shows before it ("На фото — Одеса",
-    ``SHOWN_LABELS``). A credit ("Джерело: Еспресо") names no place. Names never run across a
-    comma ("Sumy, Kharkiv")."""
+    ``SHOWN_LABELS``). A credit ("Джерело: Еспресо") names no place, unless it is an office's
+    ("Джерело: Одеська ОВА"), which publishes its own city or region. Names never run across a comma
+    ("Sumy, Kharkiv")."""
     words = _WORD_RE.findall(sentence)
     earlier = bool(words) and words[0].lower() in EARLIER_WORDS
     aftermath = any(w.lower().startswith(AFTERMATH_WORDS) for w in words) or bool(LAST_JOURNEY_RE.search(sentence))
@@ -1388,8 +1400,7 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
     clauses, marks = pieces[0::2], pieces[1::2]
     for at, clause in enumerate(clauses):
         label = [w.lower() for w in _WORD_RE.findall(clauses[at - 1])[-1:]] if at else []
-        if label and label[0] in SOURCE_LABELS and marks[at - 1] == ":":
-            continue  # "Джерело: Еспресо": a credit
+        credit = bool(label) and label[0] in SOURCE_LABELS and marks[at - 1] == ":"
         # "На фото — Одеса", "Pictured: Odesa": the clause is about the photo, and its label is a
         # photo word right before the name ("Фото: Суспільне" is a credit, and stays as it is).
         shown = at > 0 and marks[at - 1] in SHOWN_MARKS and _shown_label(clauses[at - 1])
@@ -1397,6 +1408,8 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
         home = at > 0 and marks[at - 1] == "(" and clauses[at - 1].rstrip().endswith(tuple(HOME_QUOTES))
         bonus -= 3 * home  # "«Шахтар» (Донецьк)": the club's home
         for phrase in _clause_phrases(clause, max_words):
+            if credit and not phrase.publisher:
+                continue  # "Джерело: Еспресо"; but an office ("Джерело: Одеська ОВА") publishes its own region
             near = [w.lower() for w in phrase.before]
             cue = 2 * phrase.cued + 3 * (shown or any(w.startswith(PHOTO_WORDS + EVENT_WORDS) for w in near))
             doubt = 3 * (
@@ -1549,6 +1562,8 @@ ABBREVIATED_NOUNS = {
 """The region's and the district's nouns as captions shorten them, read as written out; a
 region's military or state administration ("Харківська ОВА", "ОДА") speaks for its region, and a
 city's military administration ("Київська МВА") for the city's community."""
+OFFICE_ABBREVIATIONS = frozenset({"ова", "ода", "мва", "міськрада", "горсовет"})
+"""The shortened nouns above that are an office's: a credit to the office names its city or region."""
 
 
 CITY_PART_NOUNS = ("район", "district")
@@ -1595,6 +1610,14 @@ def _credited(clause: str, found: Sequence[re.Match[str]], i: int) -> bool:
     slash = clause[found[i - 1].end() : found[i].start()].strip() == "/"
     agency = _capitals_only(before) and len(before) <= CREDIT_AGENCY_LETTERS
     return slash and (agency or before.lower().startswith(PHOTO_WORDS))
+
+
+def _names_a_body(clause: str, found: Sequence[re.Match[str]], i: int) -> bool:
+    """Whether the word at ``found[i]`` opens a name in quotes right after an organisation's noun
+    (``BODY_NOUNS``): "пресс-служба «Конкорд»" is a company's, and no Concord."""
+    if not i or not found[i - 1].group(0).lower().startswith(BODY_NOUNS):
+        return False
+    return any(mark in clause[found[i - 1].end() : found[i].start()] for mark in QUOTE_MARKS)
 
 
 def _capitals_only(token: str) -> bool:
@@ -1665,6 +1688,9 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         if _names_a_ship_or_unit(tokens, i, j):
             i = j  # "the cruiser Moskva", "полку «Азов»": a ship's or a formation's name
             continue
+        if _names_a_body(clause, found, i):
+            i = j  # "пресс-служба «Конкорд»": an organisation's name
+            continue
         if _credited(clause, found, i):
             # "(Photo by Roman PILIPEY / AFP)", "REUTERS/Inna Varenytsia": the photographer, and the agency
             while i < len(tokens) and tokens[i][:1].isupper():
@@ -1700,6 +1726,7 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
                 phrases.append(_Phrase(" ".join(words[:k]), cued, before, governor=governor))
                 words, cued, governor = words[k:], False, ""
         following = tokens[j] if j < len(tokens) and words[-1] == tokens[j - 1] else ""
+        by_office = following.lower() in OFFICE_ABBREVIATIONS  # "Київська МВА"
         following = ABBREVIATED_NOUNS.get(following.lower(), following)  # "Запорізька обл.", "Суджанский р-н"
         noun_at = j  # where the noun is: "Нікопольської міської громади" has the community's kind between
         kinds = COMMUNITY_KINDS + OFFICE_KINDS + REGION_KINDS
@@ -1707,6 +1734,7 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             noun_at += 1
             following = tokens[noun_at]
         council = following if noun_at > j and following.lower().startswith(OFFICE_NOUNS) else ""
+        by_office = by_office or bool(council)
         if council and tokens[j].lower().startswith(REGION_KINDS):
             following, council = "область", ""  # "Харківська обласна військова адміністрація": the region's office
         elif council:
@@ -1746,7 +1774,7 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
                 # "на Купянском направлении": the noun's case says where, whatever else the
                 # adjective's letters spell (Купянск's instrumental)
                 cued = cued or (adjective and len(words) == 1 and _location_cued(tokens[:i], following))
-                phrases.append(_Phrase(" ".join(words), cued, before, adjective, reach))
+                phrases.append(_Phrase(" ".join(words), cued, before, adjective, reach, publisher=by_office))
             i = noun_at + 1
             continue
         # "Kyiv City Military Administration", "the Kharkiv regional administration": a city's or a
@@ -1762,7 +1790,9 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             elif k < len(words) and words[k].lower() == "city":
                 name.append(words[k])  # "Kansas City Council"; "Odesa City" is read as "Odesa" (``_Phrase.office``)
             cued = _location_cued(tokens[:i], name[-1])
-            phrases.append(_Phrase(" ".join(name), cued, before, governor=governor, office=kind == "city"))
+            phrases.append(
+                _Phrase(" ".join(name), cued, before, governor=governor, office=kind == "city", publisher=True)
+            )
             i = j
             continue
         # "the Ukrainian capital", "Ukraine's capital"; "столиці України", "the capital of Russia"
@@ -1790,6 +1820,7 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
                 after=after_word,
                 article=article,
                 largest=largest,
+                publisher=by_office,
             )
         )
         i = j
