@@ -339,6 +339,18 @@ class Place:
         return asdict(self)
 
 
+PLACE_RADIUS_KM = {"continent": 2000.0, "country": 300.0, "admin1": 80.0, "admin2": 30.0}
+"""How far an area reaches from its point, by kind; a city's reach grows with its population."""
+MAX_CITY_RADIUS_KM = 30.0
+
+
+def place_radius_km(place: Place) -> float:
+    """How far from a place's point its built-up area reaches: grows with population."""
+    if place.kind in PLACE_RADIUS_KM:
+        return PLACE_RADIUS_KM[place.kind]
+    return min(MAX_CITY_RADIUS_KM, 2.0 + 0.6 * math.sqrt(max(place.population, 0) / 1000.0))
+
+
 @dataclass(frozen=True)
 class Evidence:
     """One observation that says something about where: with provenance a user can check."""

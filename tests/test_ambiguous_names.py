@@ -356,6 +356,30 @@ def test_a_far_destination_is_the_town_not_a_hamlet_of_its_name(gz: Gazetteer) -
     assert len(near.alternatives) >= 1 and near.confidence < far.confidence
 
 
+MOSCOW = (55.75, 37.62)
+
+
+def test_a_far_destination_is_no_district_of_a_large_city(gz: Gazetteer) -> None:
+    # GeoNames files Moscow's districts as places of their own: Nagornyy, 76,000 people, 11 km from
+    # the Kremlin, shares its name with villages and towns across Russia. Moscow's own signs name
+    # its districts; a sign 93 km away names a town of that name, not a district of Moscow.
+    def read(km: float) -> Estimate:
+        m = Mention(
+            readings=("Нагорный",), kind="ocr", box=(10, 10, 100, 30), confidence=READ_CONF, region=0, distance_km=km
+        )
+        e = infer([m], Metadata(), None, gz).estimate
+        assert e is not None
+        _shares_add_up(e)
+        return e
+
+    def in_moscow(e: Estimate) -> float:
+        return sum(p for lat, lon, p in _offered(e) if haversine_km(lat, lon, *MOSCOW) < 30)
+
+    far, near = read(93), read(8)
+    assert haversine_km(far.lat, far.lon, *MOSCOW) > 500 and in_moscow(far) < 0.5 * (far.probability or 1.0), far
+    assert haversine_km(near.lat, near.lon, *MOSCOW) < 30 and in_moscow(near) > 0.5, near  # on Moscow's own roads
+
+
 @pytest.mark.parametrize(
     ("read", "city", "country"),
     [

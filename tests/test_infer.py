@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from geoloc.common.geodesy import haversine_km
-from geoloc.infer import infer, place_radius_km, sign_country
-from geoloc.model import GPS, Location, Mention, Metadata
+from geoloc.infer import infer, sign_country
+from geoloc.model import GPS, Location, Mention, Metadata, place_radius_km
 from geoloc.places.protocol import Priors
 from geoloc.read.mentions import context_facts
 

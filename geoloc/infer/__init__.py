@@ -4,7 +4,7 @@
 ``candidates`` scores every place the evidence may point to, ``estimate`` draws the conclusion.
 """
 
-from geoloc.infer.candidates import at_estimate, place_radius_km
+from geoloc.infer.candidates import at_estimate
 from geoloc.infer.choice import EXACT_MATCH, border_places, resolve_context, settle_context, sign_country
 from geoloc.infer.estimate import infer
 
@@ -13,7 +13,6 @@ __all__ = [
     "at_estimate",
     "border_places",
     "infer",
-    "place_radius_km",
     "resolve_context",
     "settle_context",
     "sign_country",

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from geoloc.common.geodesy import haversine_km
 from geoloc.infer.choice import Resolved
 from geoloc.infer.rings import mention_km, sign_unit
-from geoloc.model import Candidate, Estimate, Evidence, Mention, Place
+from geoloc.model import Candidate, Estimate, Evidence, Mention, Place, place_radius_km
 
-PLACE_RADIUS_KM = {"continent": 2000.0, "country": 300.0, "admin1": 80.0, "admin2": 30.0}
-"""How far an area reaches from its point, by kind; a city's reach grows with its population."""
-MAX_CITY_RADIUS_KM = 30.0
 NOT_PICKED = 0.5
 """Score kept by an option the joint choice did not pick, divided further by its rank."""
 GAP_KM_SCALE = 50.0
@@ -27,13 +23,6 @@ CAPTION_BESIDE_SCORE = 0.1
 """Score of a place only the caption names, beside an estimate from the photo itself."""
 DEFAULT_OCR_CONF = 90.0
 """OCR confidence assumed for evidence that carries none."""
-
-
-def place_radius_km(place: Place) -> float:
-    """How far from a place's point its built-up area reaches: grows with population."""
-    if place.kind in PLACE_RADIUS_KM:
-        return PLACE_RADIUS_KM[place.kind]
-    return min(MAX_CITY_RADIUS_KM, 2.0 + 0.6 * math.sqrt(max(place.population, 0) / 1000.0))
 
 
 def mention_evidence(m: Mention, place: Place) -> list[Evidence]:

@@ -36,7 +36,7 @@ from geoloc.common.text import (
     worded,
 )
 from geoloc.infer.rings import UNIT_ABROAD_ODDS, Ring, mention_km, ring_consistency, unit_abroad
-from geoloc.model import ContextFacts, Mention, Metadata, Place, box_within, union_box
+from geoloc.model import ContextFacts, Mention, Metadata, Place, box_within, place_radius_km, union_box
 from geoloc.places.index import ALTERNATE, BARE_REGION
 from geoloc.places.offline import OWN_NAME_MATCH, SPELLING_MATCH, edit_match, score_at
 from geoloc.places.protocol import Gazetteer, Priors
@@ -185,16 +185,19 @@ HAMLET_SIGNED_KM = 50.0
 """Farthest a hamlet (``HAMLET_POPULATION``) is signposted: signs name one at the turn-off to it,
 and far destinations only where many people go."""
 FAR_HAMLET_ODDS = 0.1
-"""Weight kept by a hamlet among the namesakes of a destination signed farther than
-``HAMLET_SIGNED_KM`` ("Ярцево 438" is the town of 52,000 people, not one of the villages of that
-name): such signs exist, on roads that lead nowhere else, one in ten at most. It does not weigh
-on which place a reading names: a small village signed 65 km away is seldom but not rarely the
-only place a sign's reading can be."""
+"""Weight kept by a hamlet, or a city's part (``Resolved.parts``), among the namesakes of a
+destination signed farther than ``HAMLET_SIGNED_KM`` ("Ярцево 438" is the town of 52,000 people,
+not one of the villages of that name; "Нагорный 93" is no district of Moscow): such signs exist,
+on roads that lead nowhere else, one in ten at most. It does not weigh on which place a reading
+names: a small village signed 65 km away is seldom but not rarely the only place a sign's reading
+can be."""
 
 
-def far_hamlet(m: Mention, p: Place) -> bool:
-    """Whether the distance a sign gives to ``p`` is farther than a place of its size is signposted."""
-    return p.population < HAMLET_POPULATION and (mention_km(m, p) or 0.0) > HAMLET_SIGNED_KM
+def signed_far(r: Resolved, p: Place) -> bool:
+    """Whether the distance a sign gives to ``p`` is farther than a place such as it is signposted:
+    a hamlet is signed at the turn-off to it, a city's district on the city's own roads."""
+    small = p.population < HAMLET_POPULATION or p.geonameid in r.parts
+    return small and (mention_km(r.mention, p) or 0.0) > HAMLET_SIGNED_KM
 
 
 STRAY_DIGIT_RATIO = 20.0
@@ -230,6 +233,8 @@ class Resolved:
     aliases: frozenset[int] = frozenset()
     """Namesakes of ``IMPORTANT_POPULATION`` the name is only another name of (``ALTERNATE``), not
     their own as their country writes it (``match_rank``): "Олександрівка" is one of Donetsk's."""
+    parts: frozenset[int] = frozenset()
+    """Places among its options and namesakes that are parts of a larger city (``city_parts``)."""
 
 
 TWINNING_COUNTRY = {"en": "GB", "fr": "FR", "pl": "PL", "it": "IT", "es": "ES", "cs": "CZ", "uk": "UA"}
@@ -570,16 +575,59 @@ def _capital(country: Place, gazetteer: Gazetteer) -> Place | None:
 def _largest_city(country: Place, rank: int, gazetteer: Gazetteer) -> Place | None:
     """The ``rank``-th most populous city of ``country`` (1: the largest), matched by the name the
     caption gave the country, as ``_capital`` is. GeoNames lists some cities' boroughs as places of
-    their own (Brooklyn, Queens; West Jerusalem): a place within ``CITY_PART_KM`` of a larger one of
-    the same region is its part, not a city after it."""
+    their own (Brooklyn, Queens; West Jerusalem): a place within a larger one of the same region
+    (``_part_of_any``) is its part, not a city after it."""
     cities: list[Place] = []
     for p in gazetteer.largest(country.country_code, rank + LARGEST_PARTS):
-        part = any(
-            q.admin1_code == p.admin1_code and haversine_km(p.lat, p.lon, q.lat, q.lon) <= CITY_PART_KM for q in cities
-        )
-        if not part:
+        if not _part_of_any(p, cities):
             cities.append(p)
     return replace(cities[rank - 1], matched=country.matched) if len(cities) >= rank else None
+
+
+def _part_of_any(p: Place, cities: Iterable[Place], ratio: float = 1.0) -> bool:
+    """Whether ``p`` lies within the built-up area (``place_radius_km``) of one of ``cities`` in its
+    own region that is at least ``ratio`` times as populous: a part of that city, not a town after
+    or beside it (Suquamish, 20 km across the sound from Seattle, is a town of its own)."""
+    return any(
+        c.geonameid != p.geonameid
+        and c.admin1_code == p.admin1_code
+        and c.population >= ratio * p.population
+        and haversine_km(p.lat, p.lon, c.lat, c.lon) <= place_radius_km(c)
+        for c in cities
+    )
+
+
+PART_CITIES = 100
+"""The most populous places of a country looked at as cities that have parts: down to about
+200,000 people in Russia and 80,000 in Ukraine, the cities GeoNames files districts of."""
+PART_RATIO = 10.0
+"""How many times as populous a city must be for a place within its reach to be its part rather
+than a town beside it: Moscow's Nagornyy (76,000 people, 11 km from the Kremlin) is a part, a
+town of 50,000 beside one of 60,000 is not."""
+
+
+class _CityParts:
+    """Which places of a town's size (``DESTINATION_POPULATION``) are parts of a larger city
+    (``_part_of_any`` at ``PART_RATIO``), with each country's largest places looked up once.
+    GeoNames files a large city's districts as places of their own, of a town's population: a sign
+    names one only on the city's own roads. A village at a city's edge is signed as villages are
+    (``HAMLET_POPULATION``), and outweighs no town of its name."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self._gazetteer = gazetteer
+        self._cities: dict[str, list[Place]] = {}
+
+    def among(self, places: Iterable[Place]) -> frozenset[int]:
+        """The ids of those of ``places`` that are parts of a larger city."""
+        out = set()
+        for p in places:
+            if p.kind != "city" or not p.country_code or p.population < DESTINATION_POPULATION:
+                continue
+            if p.country_code not in self._cities:
+                self._cities[p.country_code] = self._gazetteer.largest(p.country_code, PART_CITIES)
+            if _part_of_any(p, self._cities[p.country_code], PART_RATIO):
+                out.add(p.geonameid)
+        return frozenset(out)
 
 
 LARGEST_PARTS = 5
@@ -959,8 +1007,11 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             twin.namesakes = tuple(q for q in twin.namesakes if q.country_code in CYRILLIC_COUNTRIES) or twin.namesakes
             twin.options = [q for q in twin.options if q.country_code in CYRILLIC_COUNTRIES] or twin.options
             twin.rivals = tuple(qo for qo in twin.rivals if qo[0].country_code in CYRILLIC_COUNTRIES)
+    parts = _CityParts(gazetteer)
     for r in merged:
         _take_twin_distance(r, unnamed)
+        if r.mention.kind == "ocr":
+            r.parts = parts.among((*r.options, *r.namesakes))
     return merged
 
 
@@ -2167,7 +2218,7 @@ def _place_penalty(r: Resolved, k: int, p: Place) -> float:
     OCR tolerance, when it names another exactly, supposes the reading wrong ("Poltava" taken as
     "Poltavka", 700 km away, to fit a misread distance): it costs what a misreading costs. A place
     whose country signs in another unit than the one written costs ``UNIT_ABROAD_ODDS``. A hamlet
-    signed far (``far_hamlet``) costs nothing more here: the place chosen is the one its reading
+    signed far (``signed_far``) costs nothing more here: the place chosen is the one its reading
     names best, and only its namesakes are weighed by that (``estimate._namesake_shares``).
     """
     top = r.options[0]
@@ -2248,13 +2299,13 @@ def _namesake_penalty(r: Resolved, k: int, q: Place, chosen: Place, penalty: flo
     A smaller namesake in the chosen place's country costs no more than its size says against the
     chosen one: the twentieth Ivanivka of Ukraine is weighed by its size, not by the ranks of the
     namesakes listed before it (``RANK_COST`` each); namesakes elsewhere cost what the search
-    costs them. A hamlet signed farther than hamlets are (``far_hamlet``) costs its odds more,
+    costs them. A hamlet signed farther than hamlets are (``signed_far``) costs its odds more,
     as among a lone name's namesakes, unless the chosen place is one too.
     """
     own = _place_penalty(r, k, q)
     if q.country_code == chosen.country_code and q.population <= chosen.population:
         own = min(own, penalty + math.log(namesake_weight(chosen) / namesake_weight(q)))
-    if far_hamlet(r.mention, q) and not far_hamlet(r.mention, chosen):
+    if signed_far(r, q) and not signed_far(r, chosen):
         own -= math.log(FAR_HAMLET_ODDS)
     return own
 

@@ -32,7 +32,7 @@ from geoloc.common.text import (
 )
 from geoloc.errors import RegionError
 from geoloc.infer.calibration import CALIBRATED_MAX, calibrate
-from geoloc.infer.candidates import place_radius_km, rank_candidates
+from geoloc.infer.candidates import rank_candidates
 from geoloc.infer.choice import (
     ANCHOR_KM_CAP,
     CAPTION_POPULATION_EXPONENT,
@@ -59,7 +59,6 @@ from geoloc.infer.choice import (
     by_demonym,
     choose,
     dominant_country,
-    far_hamlet,
     match_rank,
     metadata_mentions,
     namesake_weight,
@@ -69,6 +68,7 @@ from geoloc.infer.choice import (
     row_inversions,
     settle_context,
     sign_country,
+    signed_far,
     spelled_alike,
     ukrainian_namesakes,
     word_rows,
@@ -102,6 +102,7 @@ from geoloc.model import (
     Metadata,
     Place,
     box_within,
+    place_radius_km,
 )
 from geoloc.places.index import ALTERNATE
 from geoloc.places.names import keys as name_keys
@@ -1633,7 +1634,10 @@ def _likeliest_namesake(
     it weighs as a misreading; when such a place weighs more ("tasi" spells Teshi Old Town, 144,000
     people, as "Tassi"; "lasi" on the same line is Iaşi, 379,000, its I read as l), it is the
     estimate, and the place matched best an alternative. A name ``written`` in a caption is read
-    as written, so its heaviest namesake is the estimate.
+    as written, so its heaviest namesake is the estimate. So is a heavier namesake of a city's
+    district the sign gives farther than districts are signposted (``signed_far``): the choice ranks
+    a line's places by name and size, and a district has a town's size but is signed as its city.
+    A hamlet so signed stays the choice's: its reading may well name it and nothing else.
     """
 
     def shares_of(place: Place) -> Shares:
@@ -1643,7 +1647,8 @@ def _likeliest_namesake(
 
     shares = shares_of(chosen)
     top = shares.others[0] if shares.others else None
-    if top is not None and top[1] > shares.share and (written is not None or top[0].match < EXACT_MATCH):
+    far = chosen.geonameid in r.parts and signed_far(r, chosen) and top is not None and not signed_far(r, top[0])
+    if top is not None and top[1] > shares.share and (written is not None or top[0].match < EXACT_MATCH or far):
         chosen = top[0]
         shares = shares_of(chosen)
     return chosen, shares
@@ -1672,7 +1677,7 @@ def _namesake_shares(
     may be that place), and those too light to name weigh nothing. Where the evidence gives a
     country, or other places are named with it, a namesake in neither keeps ``OFF_PRIOR_FACTOR``
     of its weight, and one whose country signs in another unit than the sign wrote keeps
-    ``UNIT_ABROAD_ODDS``, and a hamlet signed far (``far_hamlet``) keeps ``FAR_HAMLET_ODDS``.
+    ``UNIT_ABROAD_ODDS``, and a hamlet or a city's part signed far (``signed_far``) keeps ``FAR_HAMLET_ODDS``.
     Where some namesakes lie in an admin-1 region among the ``anchors``, or within the reach of a
     town ``beside`` them ((town, km): "near Andriivka, south of Bakhmut"), the others keep
     ``OFF_PRIOR_FACTOR``, in the same country too. Namesakes beyond ``LANDS_REACH_KM`` of every
@@ -1719,7 +1724,7 @@ def _namesake_shares(
         w = namesake_weight(q, exponent) * named_so * odds.get(q.geonameid, 1.0)
         if unit_abroad(r.mention.distance_unit, q):
             w *= UNIT_ABROAD_ODDS
-        if far_hamlet(r.mention, q):
+        if signed_far(r, q):
             w *= FAR_HAMLET_ODDS
         return w * off_prior(q)
 

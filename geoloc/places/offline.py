@@ -287,6 +287,7 @@ class OfflineGazetteer:
         self._kid: memoryview | None = None
         self._maps: list[mmap.mmap] = []
         self._country_cache: dict[str, Place | None] = {}
+        self._largest_cache: dict[tuple[str, int], list[Place]] = {}
         self._common: frozenset[str] = frozenset()
 
     # -------------------------------------------------------------- opening
@@ -618,16 +619,16 @@ class OfflineGazetteer:
     def largest(self, country_code: str, limit: int) -> list[Place]:
         """A country's ``limit`` most populous settlements, largest first, by GeoNames' populations:
         what "Ukraine's second-largest city" is counted among."""
-        rows = (
-            self._open()
-            .execute(
-                "SELECT id FROM places WHERE kind='city' AND cc=? ORDER BY pop DESC, id LIMIT ?",
-                (country_code.upper(), max(0, limit)),
+        key = (country_code.upper(), max(0, limit))
+        if key not in self._largest_cache:  # asked for each sign's country, photo after photo
+            rows = (
+                self._open()
+                .execute("SELECT id FROM places WHERE kind='city' AND cc=? ORDER BY pop DESC, id LIMIT ?", key)
+                .fetchall()
             )
-            .fetchall()
-        )
-        found = self._places(r[0] for r in rows)
-        return [found[r[0]] for r in rows if r[0] in found]
+            found = self._places(r[0] for r in rows)
+            self._largest_cache[key] = [found[r[0]] for r in rows if r[0] in found]
+        return list(self._largest_cache[key])
 
     def country(self, code_or_name: str) -> Place | None:
         """A country by ISO code ("UA") or by name in any language the index knows ("Україна")."""
