@@ -208,10 +208,12 @@ def distance_value(number: str) -> float:
 
 def _distance_token(token: str, glued_arrow: bool = False) -> str | None:
     """The digits of a distance token ("56Km", "205"), or with ``glued_arrow`` of one whose arrow
-    was read as letters ("K131"; never a route number such as "M06")."""
+    was read as letters ("K131"; never a route number such as "M06", which signs print in capitals:
+    "е162" is an arrow read as a small letter)."""
     if m := DISTANCE_RE.match(token):
         return m.group(1)
-    if glued_arrow and (m := ARROW_NUMBER_RE.match(token)) and not is_route_number(token):
+    route = is_route_number(token) and not token[:1].islower()
+    if glued_arrow and (m := ARROW_NUMBER_RE.match(token)) and not route:
         return m.group(1) or m.group(2)
     return None
 
