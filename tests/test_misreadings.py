@@ -286,8 +286,9 @@ def test_the_latin_pass_reading_of_a_cyrillic_line_that_names_nothing_is_no_plac
     # reading's capital after a small letter is a Cyrillic "д" read as "A": the line is Cyrillic.
     e = run(gz, _with_readings(sign(("Влогда", None)), ("BonorAa",))).estimate
     assert e is None or "Bonorva" not in e.explanation, e
-    alone = run(gz, sign(("BonorAa", None))).estimate  # without a Cyrillic reading it is just fuzzy
-    assert alone is not None and "Bonorva" in alone.explanation
+    # Alone, read back letter by letter with A for Д (``LATIN_AS_CYRILLIC_ALSO``), it is Vologda exactly.
+    alone = run(gz, sign(("BonorAa", None))).estimate
+    assert alone is not None and "Vologda (RU)" in alone.explanation, alone
 
 
 def test_a_capital_inside_a_word_where_the_name_has_a_small_letter_is_a_misread_letter(gz):
@@ -405,6 +406,23 @@ def test_a_cyrillic_line_only_the_latin_passes_read_is_read_back_in_cyrillic(gz)
     # A town's sign read only so ("ИРБИТ" as "NP6NT") names the town.
     town = run(gz, sign(("NP6NT", None))).estimate
     assert town is not None and "Irbit (RU)" in town.explanation, town
+
+
+@pytest.mark.parametrize(
+    ("other", "reading", "place"),
+    [
+        (("Лихославль", 200.0), "TanAom", "Taldom"),
+        (("Иваново", 65.0), "nanex", "Palekh"),
+        (("Нижний Тагил", 120.0), "KaykaHap", "Kachkanar"),
+        (("Ржев", 90.0), "CenuxapoBo", "Selizharovo"),
+    ],
+)
+def test_a_latin_letter_read_back_may_be_one_of_several_cyrillic_letters(gz, other, reading, place):
+    # The Latin passes read Д as A, п as n, ч as y, ж as x: each Latin letter stands for its
+    # commonest Cyrillic look-alike most often, not always. "Лихославль 200 / Талдом 77" with the
+    # second line read only as "TanAom" ("ТалАом" letter for letter names nothing) is Taldom.
+    e = run(gz, sign(other, (reading, 77.0))).estimate
+    assert e is not None and f"{place} 77 km" in e.explanation and e.rule == "distance_signs", e
 
 
 def test_a_latin_line_is_not_read_back_as_cyrillic(gz):

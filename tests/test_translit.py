@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from geoloc.common.text import cyrillic_lookalike, fix_homoglyphs, has_cyrillic, normalise, script_of
+from geoloc.common.text import (
+    LOOKALIKE_READINGS,
+    cyrillic_lookalike,
+    cyrillic_lookalikes,
+    fix_homoglyphs,
+    has_cyrillic,
+    normalise,
+    script_of,
+)
 from geoloc.places.names import keys, skeleton
 from geoloc.places.translit import SYSTEMS, romanisations, romanise
 
@@ -207,3 +215,12 @@ def test_a_latin_reading_of_a_cyrillic_line_is_read_back_letter_by_letter():
     # A Ukrainian sign's Latin line, read short ("Koriukivka" as "Koriuivka"), is a romanisation:
     # its v is в by spelling, not by looks.
     assert cyrillic_lookalike("Koriuivka") is None
+
+
+def test_a_latin_reading_is_read_back_as_its_likeliest_cyrillic_readings():
+    # "TanAom" for "Талдом": A stood for а most often, for Д or я a quarter of the time each.
+    readings = cyrillic_lookalikes("TanAom")
+    assert readings[0] == cyrillic_lookalike("TanAom") == "ТалАом"
+    assert "ТалДом" in readings and len(readings) <= LOOKALIKE_READINGS
+    assert cyrillic_lookalikes("4e6okcapbl")[0] == "Чебоксары"
+    assert cyrillic_lookalikes("Lunca") == []

@@ -95,6 +95,29 @@ letters look. Only look-alikes: a Ukrainian sign's Latin line is a romanisation 
 в, its h for г), not a misreading, and a reading with a letter no Cyrillic letter looks like (D, F,
 G, L, R, S, V, Z, d, f, g, j, l, q, v, z) is a Latin line."""
 _LATIN_AS_CYRILLIC_MAX = max(len(a) for a in LATIN_AS_CYRILLIC)
+LATIN_AS_CYRILLIC_ALSO: dict[str, tuple[tuple[str, float], ...]] = {
+    "n": (("п", 0.15), ("и", 0.15), ("й", 0.14), ("д", 0.11)),
+    "A": (("Д", 0.29), ("я", 0.25)),
+    "a": (("я", 0.06),),
+    "u": (("ц", 0.55), ("ч", 0.14)),
+    "y": (("ў", 0.1), ("ч", 0.07)),
+    "B": (("б", 0.11),),
+    "x": (("к", 0.19), ("ж", 0.19)),
+    "b": (("б", 0.2), ("ы", 0.12)),
+    "N": (("й", 0.21),),
+    "w": (("щ", 0.21), ("и", 0.13)),
+}  # fmt: skip
+"""Other Cyrillic letters a Latin letter stood for, with their share of its readings, where that is
+one in twenty or more and three times or more: 193 Latin readings, aligned letter for letter, of
+400 rendered Russian-style direction signs to places of 2,000-30,000 people
+(``benchmarks/lookalike_letters.py --population 2000-30000 --signs 400 --seed 5``), none of them
+among the signs ``LATIN_AS_CYRILLIC`` was counted on. n stood for л 50 times, п 18, и 17, й 16, д
+13; A for а 11, Д 7, я 6; u for ц 12, и 6, ч 3 (и 18 and ц 17 on the first count, which keeps и
+first): "Талдом" read "TanAom" is "ТалАом" letter for letter, and "Качканар" read "KaykaHap" is
+"КаукаНар"."""
+LOOKALIKE_READINGS = 24
+"""Most Cyrillic readings one Latin reading is read back as (``cyrillic_lookalikes``): the likeliest
+hold the letters a name needs, and every one more is one more chance to spell a hamlet."""
 
 
 def cyrillic_lookalike(text: str) -> str | None:
@@ -114,6 +137,32 @@ def cyrillic_lookalike(text: str) -> str | None:
             out.append(text[i])
             i += 1
     return "".join(out)
+
+
+def cyrillic_lookalikes(text: str, limit: int = LOOKALIKE_READINGS) -> list[str]:
+    """The Cyrillic readings a Latin reading of a Cyrillic line may stand for: the commonest letter
+    for each (``cyrillic_lookalike``) first, then the readings with the other letters it stood for
+    (``LATIN_AS_CYRILLIC_ALSO``), likeliest first by the product of their shares, up to ``limit``.
+    Empty when a letter of it has no Cyrillic look-alike."""
+    if (commonest := cyrillic_lookalike(text)) is None:
+        return []
+    options: list[tuple[tuple[str, float], ...]] = []
+    i = 0
+    while i < len(text):
+        for size in range(_LATIN_AS_CYRILLIC_MAX, 0, -1):
+            if (piece := text[i : i + size]) in LATIN_AS_CYRILLIC:
+                also = LATIN_AS_CYRILLIC_ALSO.get(piece, ())
+                options.append(((LATIN_AS_CYRILLIC[piece], 1.0 - sum(p for _, p in also)), *also))
+                i += size
+                break
+        else:
+            options.append(((text[i], 1.0),))
+            i += 1
+    beam: list[tuple[float, str]] = [(1.0, "")]
+    for choices in options:
+        beam = sorted(((p * q, read + letter) for p, read in beam for letter, q in choices), key=lambda x: -x[0])
+        beam = beam[:limit]
+    return [commonest, *(read for _, read in beam if read != commonest)][:limit]
 
 
 _CYR_RE = re.compile("[\u0400-\u04ff]")

@@ -22,6 +22,7 @@ from geoloc.common.text import (
     SCRIPT_CYRILLIC,
     SCRIPT_LATIN,
     cyrillic_lookalike,
+    cyrillic_lookalikes,
     district_seat_names,
     has_region_word,
     is_common_word,
@@ -1639,8 +1640,10 @@ def _lookalike_hits(
 
     Tesseract's Cyrillic pass loses some lines outright ("Чебоксары" read as nothing), which the
     Latin passes still read, letter by look-alike letter ("4e6okcapbl"). Such a reading names no
-    Latin place, so it is read back as the Cyrillic letters it stands for (``cyrillic_lookalike``)
-    and looked up like the Cyrillic pass's reading: among places in Cyrillic countries, reaching a
+    Latin place, so it is read back as the Cyrillic letters it stands for: the likeliest reading
+    (``cyrillic_lookalikes``) that names a place of a Cyrillic country exactly ("TanAom": "Талдом",
+    A for Д), else the commonest letters' (``cyrillic_lookalike``), and looked up like the Cyrillic
+    pass's reading: among places in Cyrillic countries, reaching a
     name GeoNames holds only in Latin letters ("Saraktash") through a romanisation alone, and at
     most as another spelling of the name. A Latin reading that names a place as it is spelled is a
     Latin line, and one with a letter no Cyrillic letter looks like ("Lunca") is one too. A line
@@ -1653,10 +1656,10 @@ def _lookalike_hits(
         return {}
     out: dict[str, list[Place]] = {}
     for reading in found:
-        if script_of(reading) != SCRIPT_LATIN:
+        if script_of(reading) != SCRIPT_LATIN or not (readings := cyrillic_lookalikes(reading)):
             continue
-        cyrillic = cyrillic_lookalike(reading)
-        if cyrillic is None or len(_letters(cyrillic)) < LOOKALIKE_MIN_LETTERS or cyrillic in found or cyrillic in out:
+        cyrillic = next((c for c in readings if _names_a_cyrillic_place(c, gazetteer)), readings[0])
+        if len(_letters(cyrillic)) < LOOKALIKE_MIN_LETTERS or cyrillic in found or cyrillic in out:
             continue
         alike = [
             replace(p, match=min(p.match, SPELLING_MATCH))
@@ -1665,6 +1668,14 @@ def _lookalike_hits(
         if alike:
             out[cyrillic] = alike
     return out
+
+
+def _names_a_cyrillic_place(reading: str, gazetteer: Gazetteer) -> bool:
+    """Whether ``reading`` is exactly a name of a settlement where Cyrillic is written."""
+    return any(
+        p.kind == "city" and p.match >= EXACT_MATCH and p.country_code in CYRILLIC_COUNTRIES
+        for p in gazetteer.lookup_exact(reading)
+    )
 
 
 def _among_named_rows(
