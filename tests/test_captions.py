@@ -1755,6 +1755,13 @@ def test_a_name_written_before_a_city_as_in_an_address_is_a_part_of_it(gz, capti
         ("ХАРКІВ ПІСЛЯ НІЧНОЇ АТАКИ", "Kharkiv"),
         ("НОВА КАХОВКА ПІСЛЯ ПІДРИВУ ДАМБИ", "Nova Kakhovka"),  # not Damba in Angola
         ("KHARKIV AFTER THE ATTACK", "Kharkiv"),
+        # other small words are capitals too: the name after them is a name of its own
+        ("SMOKE OVER DZHANKOI: CRIMEA'S KEY RAIL JUNCTION HIT AGAIN", "Dzhankoy"),
+        ("SMOKE OVER KHARKIV AFTER THE NIGHT ATTACK", "Kharkiv"),
+        ("ДИМ НАД ДЖАНКОЄМ", "Dzhankoy"),
+        ("УДАР ПО ХАРКОВУ", "Kharkiv"),
+        ("ВЗРЫВЫ НАД ОДЕССОЙ", "Odesa"),
+        ("Smoke Over Kyiv After Night Attack", "Kyiv"),  # a headline in title case
     ],
 )
 def test_a_caption_in_capitals_keeps_its_location_words(gz, caption, town) -> None:

@@ -991,6 +991,17 @@ in near outside around at between
 "the outskirts of X", "в районе X": in the area of X): a caption names the photo's place after
 them, and its outlet or a party without."""
 
+RUN_BREAK_WORDS = frozenset(
+    """
+over on onto from to after before by for with into across above under toward towards against during amid and or
+над по на з із зі від до після через за перед для про с со от из после к ко і й та и або или
+""".split()
+)
+"""Prepositions and conjunctions besides ``LOCATION_CUES``, which no place's name written without
+hyphens holds ("Ростов-на-Дону" is one word): a run of capitalised words ends before one, as a
+headline in capitals writes them in capitals too ("SMOKE OVER DZHANKOI", "УДАР ПО ХАРКОВУ", "DRONES
+FROM BELARUS"), and so does one in title case ("Smoke Over Kyiv"). Not "of": "Isle of Man"."""
+
 PHOTO_WORDS = (
     "photo", "footage", "video", "image", "picture", "geolocat", "filmed", "taken", "shot", "shows",
     "фото", "відео", "світлин", "знімк", "кадр", "зроблен", "знят",
@@ -1653,7 +1664,8 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             i += 2
             continue
         # A sentence's first word is capitalised: "Поблизу Асіно" is a location word and a name.
-        if not tokens[i][:1].isupper() or is_common_word(word) or word.lower() in LOCATION_CUES:
+        small = word.lower() in LOCATION_CUES or word.lower() in RUN_BREAK_WORDS
+        if not tokens[i][:1].isupper() or is_common_word(word) or small:
             i += 1
             continue
         if _compound_adjective(tokens[i]):  # "in Russian-occupied Melitopol": the name follows
@@ -1668,8 +1680,8 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         while j < len(tokens) and j - i < max_words and tokens[j][:1].isupper():
             if _capitals_only(tokens[j]) and not _capitals_only(tokens[i]):
                 break  # "В Одесі ППО працювала": the town, then an acronym (air defence) of its own
-            if j > i and tokens[j].lower() in LOCATION_CUES:
-                break  # "ВИБУХИ В ОДЕСІ": a caption in capitals, whose location words are capitals too
+            if j > i and (tokens[j].lower() in LOCATION_CUES or tokens[j].lower() in RUN_BREAK_WORDS):
+                break  # "ВИБУХИ В ОДЕСІ", "SMOKE OVER KHARKIV": in capitals, a caption's small words are capitals too
             j += 1
             if _strip_possessive(tokens[j - 1]) != tokens[j - 1]:
                 break
