@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| Latin | times | Cyrillic letters it stood for |")
     print("|---|---:|---|")
     for latin, c in sorted(counts.items(), key=lambda kv: -sum(kv[1].values())):
-        print(f"| {latin} | {sum(c.values())} | {', '.join(f'{k} {n}' for k, n in c.most_common(6))} |")
+        print(f"| {latin} | {sum(c.values())} | {', '.join(f'{k} {n}' for k, n in c.most_common())} |")
     if args.json:
         args.json.write_text(
             json.dumps({"counts": {k: dict(v) for k, v in counts.items()}, "readings": readings}, ensure_ascii=False),

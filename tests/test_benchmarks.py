@@ -107,12 +107,23 @@ def test_written_captions_run(tmp_path: Path) -> None:
     rows = [
         [c.strip() for c in line.strip("|").split("|")] for line in out.splitlines() if line.startswith("| geoloc |")
     ]
-    assert [r[1:3] for r in rows if r[2] == "all"] == [["captions", "all"], ["variants", "all"]], out
-    assert sum(int(r[3]) for r in rows if r[2] == "all") == 214
+    assert [r[1:3] for r in rows if r[2] == "all"] == [["captions", "all"], ["variants", "all"], ["fresh", "all"]], out
+    assert sum(int(r[3]) for r in rows if r[2] == "all") == 334
     for r in rows:
         n, made, right = int(r[3]), int(r[4]), int(r[5].split("/")[0])
         assert 0 <= made <= n and 0 <= right <= n, r
     assert "| no lemmas | captions | all | 150 |" in out
+
+
+@pytest.mark.slow
+def test_lookalike_letters_tiny_run(tmp_path: Path) -> None:
+    """Four rendered Russian signs read: each Latin letter's count is the sum of what it stood for."""
+    out = _run(BENCHMARK_DIR / "lookalike_letters.py", "--signs", "4", "--population", "100000-300000", cwd=tmp_path)
+    assert "4 signs," in out, out
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in out.splitlines()[5:] if line.startswith("| ")]
+    assert rows, out  # four clear signs give some Latin readings letter for letter
+    for latin, times, stood in rows:
+        assert int(times) == sum(int(part.rsplit(" ", 1)[1]) for part in stood.split(", ")), (latin, times, stood)
 
 
 @pytest.mark.slow
