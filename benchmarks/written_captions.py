@@ -1,7 +1,7 @@
 """Captions as publications write them: does geoloc put the photo where the caption says?
 
 ``benchmarks/captions.py`` writes its captions from templates around drawn towns; real captions
-are less regular. This benchmark reads 334 captions written by hand, apart from geoloc's code
+are less regular. This benchmark reads 379 captions and passages written by hand, apart from geoloc's code
 and templates, in the styles of news agencies (Reuters, AP, AFP, Ukrinform, TASS), Telegram
 channels (emoji, hashtags, signatures, donation links), local news and military bloggers, in
 English, Ukrainian and Russian (``data/captions/written.json``). Each gives the place where the
@@ -22,7 +22,11 @@ hand apart from geoloc's code in two batches, each measured before the changes i
 name places in Russia, Belarus, Poland, Lithuania, Moldova and Georgia as well, credit offices and
 press services, put protests, funerals and evacuees in another town than the one they are about,
 and give points by distance and direction from a town, old and Russian names, headlines in
-capitals and Telegram posts.
+capitals and Telegram posts. Set ``articles`` holds 45 passages of two to five sentences (15 a language),
+as an article or a long post beside a photo writes them, naming two to five places of which one
+is the photo's (a "Pictured:" line, or the main event against where a missile was launched,
+officials spoke or soldiers come from), or none where the photo is "illustrative"; written the
+same way and measured before the change it led to.
 
 The captions were written before geoloc's caption rules of 2026-12-04 and those rules were
 written after reading its misses: the figures since are those of a development set. A
@@ -59,7 +63,7 @@ from geoloc.pipeline import Settings, conclude  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "captions" / "written.json"
 LANGS = ("en", "uk", "ru")
-SETS = ("captions", "variants", "fresh")
+SETS = ("captions", "variants", "fresh", "articles")
 MODES = ("geoloc", "no lemmas")
 FAR_KM = 500.0
 """An answer this far off is in another region or country: the error an analyst cannot afford."""

@@ -107,8 +107,9 @@ def test_written_captions_run(tmp_path: Path) -> None:
     rows = [
         [c.strip() for c in line.strip("|").split("|")] for line in out.splitlines() if line.startswith("| geoloc |")
     ]
-    assert [r[1:3] for r in rows if r[2] == "all"] == [["captions", "all"], ["variants", "all"], ["fresh", "all"]], out
-    assert sum(int(r[3]) for r in rows if r[2] == "all") == 334
+    sets = [r[1] for r in rows if r[2] == "all"]
+    assert sets == ["captions", "variants", "fresh", "articles"], out
+    assert sum(int(r[3]) for r in rows if r[2] == "all") == 379
     for r in rows:
         n, made, right = int(r[3]), int(r[4]), int(r[5].split("/")[0])
         assert 0 <= made <= n and 0 <= right <= n, r

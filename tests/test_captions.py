@@ -955,6 +955,25 @@ def test_an_outlet_a_caption_quotes_is_no_place(gz, caption) -> None:
     assert not _caption_places(caption, gz)
 
 
+def test_a_country_named_only_as_where_people_come_from_is_not_the_photos(gz) -> None:
+    # "from Ukraine" is where the train came from: the caption's Przemyśl, 12 km from the border,
+    # is the Polish town, not a place near Kharkiv that the gazetteer lacks.
+    from geoloc.model import PhotoReport
+    from geoloc.pipeline import Settings, conclude
+
+    caption = (
+        "The morning train from Kyiv arrived in Przemyśl more than three hours late. Many passengers "
+        "had spent nights in shelters in Kharkiv. Officials in Warsaw say the border town's station "
+        "remains the busiest rail entry point from Ukraine. Pictured: volunteers at Przemyśl Główny station."
+    )
+    e = conclude(PhotoReport(path="x"), Settings(context_text=caption)).estimate
+    assert e is not None and haversine_km(e.lat, e.lon, 49.78, 22.77) < 25, e
+    # Named as where the photo is, the country still says which namesake is meant.
+    assert [p.name for p in _caption_places("Pervomaisk, Ukraine: the market after the strike", gz)][:1] == [
+        "Pervomaysk"
+    ]
+
+
 @pytest.mark.parametrize(
     ("caption", "town"),
     [

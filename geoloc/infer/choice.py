@@ -235,7 +235,7 @@ class Resolved:
     """Namesakes of ``IMPORTANT_POPULATION`` the name is only another name of (``ALTERNATE``), not
     their own as their country writes it (``match_rank``): "Олександрівка" is one of Donetsk's."""
     parts: frozenset[int] = frozenset()
-    """Places among its options and namesakes that are parts of a larger city (``city_parts``)."""
+    """Places among its options and namesakes that are parts of a larger city (``_CityParts``)."""
 
 
 TWINNING_COUNTRY = {"en": "GB", "fr": "FR", "pl": "PL", "it": "IT", "es": "ES", "cs": "CZ", "uk": "UA"}
@@ -470,6 +470,22 @@ def _written_at(context: ContextFacts, places: dict[int, Place]) -> Iterator[tup
 def _text_before(context: ContextFacts, hit: re.Match[str]) -> str:
     """The ``QUALIFIER_CHARS`` of the caption right before where ``hit`` begins."""
     return context.text[max(0, hit.start() - QUALIFIER_CHARS) : hit.start()]
+
+
+WHENCE_PREPOSITIONS = frozenset({"from", "з", "із", "зі", "від", "из", "от", "с", "со"})
+"""Prepositions of where people and things come from ("refugees from Ukraine", "біженці з
+України", "беженцы из Украины")."""
+
+
+def named_only_whence(context: ContextFacts, place: Place) -> bool:
+    """Whether the caption writes ``place`` only right after a preposition of origin
+    (``WHENCE_PREPOSITIONS``): where people or things came from, not where the photo is
+    ("The morning train from Kyiv arrived in Przemyśl ... the busiest rail entry point from Ukraine")."""
+    k = next((k for k, m in enumerate(context.mentions) if place.matched in m.readings), None)
+    if k is None:
+        return False
+    before = [_text_before(context, hit).split()[-1:] for hit, _ in _written_at(context, {k: place})]
+    return bool(before) and all(b and b[0].lower() in WHENCE_PREPOSITIONS for b in before)
 
 
 def _before_regions(context: ContextFacts, regions: dict[int, Place]) -> list[tuple[str, Place]]:

@@ -61,6 +61,7 @@ from geoloc.infer.choice import (
     dominant_country,
     match_rank,
     metadata_mentions,
+    named_only_whence,
     namesake_weight,
     resolve_context,
     resolve_mentions,
@@ -1044,15 +1045,18 @@ def _caption_namesakes(
     anchors = [q for q in regions if q.geonameid not in ids]
     beside = [(q, km) for q, km in beside if q.geonameid not in ids]
     # A country the caption names is where the photo is ("Kharkiv, Ukraine"), unless it is across
-    # a border the caption names ("під Слуцьком, неподалік кордону з Росією") or named only by its
+    # a border the caption names ("під Слуцьком, неподалік кордону з Росією"), named only by its
     # people's adjective ("Russian forces captured ...": whose forces, not where; but "the Russian
-    # town of Sudzha" says where).
+    # town of Sudzha" says where) or only as where things come from ("refugees from Ukraine").
     across = {q.geonameid for q in border_places(context, gazetteer)}
     named = next(
         (
             q.country_code
             for q in context_places
-            if q.kind == "country" and q.geonameid not in across and (not by_demonym(q) or _qualifies_a_place(q, text))
+            if q.kind == "country"
+            and q.geonameid not in across
+            and (not by_demonym(q) or _qualifies_a_place(q, text))
+            and not (context is not None and named_only_whence(context, q))
         ),
         None,
     )
