@@ -955,6 +955,26 @@ def test_an_outlet_a_caption_quotes_is_no_place(gz, caption) -> None:
     assert not _caption_places(caption, gz)
 
 
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        ("Кияни ховаються в метро під час повітряної тривоги.", "Kyiv"),
+        ("Харків'яни прибирають уламки після нічної атаки.", "Kharkiv"),
+        ("Москвичи несут цветы к Соловецкому камню.", "Moscow"),
+        ("Muscovites lay flowers at the Solovetsky Stone.", "Moscow"),
+        # a place the caption puts something at outweighs the residents' city
+        ("Одесити, евакуйовані з Херсона, отримують допомогу у Миколаєві.", "Mykolaiv"),
+    ],
+)
+def test_a_citys_residents_name_their_city(gz, caption, town) -> None:
+    from geoloc.model import PhotoReport
+    from geoloc.pipeline import Settings, conclude
+
+    e = conclude(PhotoReport(path="x"), Settings(context_text=caption)).estimate
+    place = next(p for p in gz.search(town, limit=5) if p.kind == "city")
+    assert e is not None and haversine_km(e.lat, e.lon, place.lat, place.lon) < 25, e
+
+
 def test_a_country_named_only_as_where_people_come_from_is_not_the_photos(gz) -> None:
     # "from Ukraine" is where the train came from: the caption's Przemyśl, 12 km from the border,
     # is the Polish town, not a place near Kharkiv that the gazetteer lacks.

@@ -905,6 +905,41 @@ the border with Russia, which lies across it: the demonym alone would name Russi
 country. "в российской столице" is Moscow: Ukrainian, Russian and Belarusian write these
 adjectives in small letters, so they are no capitalised name to look up."""
 
+CITY_DEMONYMS = {
+    "киян": "Київ", "киевлян": "Киев", "kyivan": "Kyiv", "kievan": "Kyiv",
+    "харків'ян": "Харків", "харьковчан": "Харьков", "kharkivite": "Kharkiv",
+    "одесит": "Одеса", "одессит": "Одесса", "odesan": "Odesa", "odessan": "Odesa",
+    "львів'ян": "Львів", "львовян": "Львов", "дніпрян": "Дніпро", "днепрян": "Днепр",
+    "запоріжц": "Запоріжжя", "миколаївц": "Миколаїв", "николаевц": "Николаев", "херсонц": "Херсон",
+    "сумчан": "Суми", "чернігівц": "Чернігів", "черниговц": "Чернигов", "полтавц": "Полтава",
+    "вінничан": "Вінниця", "винничан": "Винница", "житомирян": "Житомир", "черкащан": "Черкаси",
+    "москвич": "Москва", "muscovite": "Moscow", "петербуржц": "Санкт-Петербург",
+    "минчан": "Минск", "мінчан": "Мінськ", "белгородц": "Белгород", "бєлгородц": "Бєлгород",
+    "курян": "Курск", "брянц": "Брянск",
+}  # fmt: skip
+"""The residents of a city by the stem of their name, in Ukrainian, Russian and English, with the
+city: "Петербуржцы несут цветы", "Кияни ховаються в метро", "Muscovites lay flowers" name the city
+where they do it when nothing else does (a name the caption puts something at outweighs it:
+"Кияни, що загинули під Бахмутом"). Only stems made from the city's name, whose forms name no
+other thing."""
+DEMONYM_ENDINGS = ("", "и", "ы", "і", "е", "ів", "ев", "ей", "ам", "ям", "ами", "ями", "ах", "ях", "ин", "s")
+"""The endings of a resident's name after its stem: the plural in every case, the singular man,
+the English plural."""
+
+
+def demonym_city(word: str) -> str | None:
+    """The city whose residents ``word`` names (``CITY_DEMONYMS``), or None."""
+    folded = word.lower().replace("’", "'").replace("ʼ", "'")
+    return next(
+        (
+            city
+            for stem, city in CITY_DEMONYMS.items()
+            if folded.startswith(stem) and folded[len(stem) :] in DEMONYM_ENDINGS
+        ),
+        None,
+    )
+
+
 _BORDER_ADJECTIVE_RE = re.compile(
     r"\b([^\W\d_]+)\s+(?:кордон|границ|мяж|border|frontier)\w*", re.IGNORECASE | re.UNICODE
 )
@@ -1979,6 +2014,8 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                     forms = town_forms(phrase)
                 else:
                     forms = dictionary_forms(phrase, found.governor)
+                if city := demonym_city(phrase):  # "Петербуржцы несут цветы": the city's residents
+                    forms = (city, *forms)
                 readings = (phrase, *forms)
                 first, _, tail = phrase.partition(" ")
                 plain = is_plain_word(first) or is_unknown_belarusian(first, sentence)
