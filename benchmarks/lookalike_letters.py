@@ -7,8 +7,9 @@ for the others). This counts, on rendered Russian-style direction signs to the s
 ``locate_scenes``' Russian and Belarusian pool in a population range, which Cyrillic letter each
 Latin letter or pair stood for: each sign ("NAME km", km 20-300) is drawn into a road scene by the
 test kit, read through geoloc's OCR passes, and each Latin reading that splits into as many
-look-alike letters as the name has letters is aligned with the name letter by letter (case
-folded, spaces dropped). Readings of other lengths (a letter lost or split) are left out.
+look-alike letters (``geoloc.common.text.lookalike_pieces``) as the name has letters is aligned
+with the name letter by letter (case folded, spaces dropped). Readings of other lengths (a letter
+lost or split) are left out.
 
     OMP_THREAD_LIMIT=1 python benchmarks/lookalike_letters.py --population 2000-30000 --signs 400 --seed 5
 """
@@ -30,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.locate_scenes import DIRECTION_SIGN, pools  # noqa: E402
 from benchmarks.support.header import header_line  # noqa: E402
-from geoloc.common.text import LATIN_AS_CYRILLIC, SCRIPT_LATIN, script_of  # noqa: E402
+from geoloc.common.text import SCRIPT_LATIN, lookalike_pieces, script_of  # noqa: E402
 from geoloc.pipeline import Settings, locate_photo  # noqa: E402
 from tests.support.scenes import SignSpec, render_scene  # noqa: E402
 
@@ -38,26 +39,6 @@ KM_RANGE = (20, 300)
 """Distances on the signs, as ``town_signs.py`` draws them."""
 JPEG_QUALITY = 85
 """As a photo is saved by a phone or a news site."""
-LONGEST_PIECE = max(len(k) for k in LATIN_AS_CYRILLIC)
-
-
-def pieces(reading: str) -> list[str] | None:
-    """A Latin reading cut into the letters and pairs ``LATIN_AS_CYRILLIC`` reads back, longest
-    first ("bl" is one piece); None when a letter of it has no Cyrillic look-alike."""
-    out: list[str] = []
-    i = 0
-    while i < len(reading):
-        for size in range(LONGEST_PIECE, 0, -1):
-            if reading[i : i + size] in LATIN_AS_CYRILLIC:
-                out.append(reading[i : i + size])
-                i += size
-                break
-        else:
-            if reading[i].isalnum():
-                return None
-            out.append(reading[i])
-            i += 1
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
                 if script_of(text) != SCRIPT_LATIN:
                     continue
                 readings.append((town.cyr or "", span.text))
-                cut = pieces(text)
+                cut = lookalike_pieces(text)
                 if cut is None or len(cut) != len(name):
                     continue
                 aligned += 1

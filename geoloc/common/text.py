@@ -120,23 +120,26 @@ LOOKALIKE_READINGS = 24
 hold the letters a name needs, and every one more is one more chance to spell a hamlet."""
 
 
-def cyrillic_lookalike(text: str) -> str | None:
-    """The Cyrillic letters a Latin reading of a Cyrillic line stands for (``LATIN_AS_CYRILLIC``),
-    or None when a letter of it has no Cyrillic look-alike: then it is a Latin line."""
+def lookalike_pieces(text: str) -> list[str] | None:
+    """A Latin reading cut into the letters and pairs ``LATIN_AS_CYRILLIC`` reads back, longest
+    first ("bl" is one piece, ы), marks and spaces kept as pieces of their own; None when a letter
+    of it has no Cyrillic look-alike: then it is a Latin line."""
     out: list[str] = []
     i = 0
     while i < len(text):
-        for size in range(_LATIN_AS_CYRILLIC_MAX, 0, -1):
-            if (piece := text[i : i + size]) in LATIN_AS_CYRILLIC:
-                out.append(LATIN_AS_CYRILLIC[piece])
-                i += size
-                break
-        else:
-            if text[i].isalnum():
-                return None
-            out.append(text[i])
-            i += 1
-    return "".join(out)
+        size = next((n for n in range(_LATIN_AS_CYRILLIC_MAX, 0, -1) if text[i : i + n] in LATIN_AS_CYRILLIC), 1)
+        if size == 1 and text[i] not in LATIN_AS_CYRILLIC and text[i].isalnum():
+            return None
+        out.append(text[i : i + size])
+        i += size
+    return out
+
+
+def cyrillic_lookalike(text: str) -> str | None:
+    """The Cyrillic letters a Latin reading of a Cyrillic line stands for (``LATIN_AS_CYRILLIC``),
+    or None when a letter of it has no Cyrillic look-alike: then it is a Latin line."""
+    pieces = lookalike_pieces(text)
+    return None if pieces is None else "".join(LATIN_AS_CYRILLIC.get(p, p) for p in pieces)
 
 
 def cyrillic_lookalikes(text: str, limit: int = LOOKALIKE_READINGS) -> list[str]:
@@ -144,20 +147,16 @@ def cyrillic_lookalikes(text: str, limit: int = LOOKALIKE_READINGS) -> list[str]
     for each (``cyrillic_lookalike``) first, then the readings with the other letters it stood for
     (``LATIN_AS_CYRILLIC_ALSO``), likeliest first by the product of their shares, up to ``limit``.
     Empty when a letter of it has no Cyrillic look-alike."""
-    if (commonest := cyrillic_lookalike(text)) is None:
+    if (pieces := lookalike_pieces(text)) is None:
         return []
+    commonest = "".join(LATIN_AS_CYRILLIC.get(p, p) for p in pieces)
     options: list[tuple[tuple[str, float], ...]] = []
-    i = 0
-    while i < len(text):
-        for size in range(_LATIN_AS_CYRILLIC_MAX, 0, -1):
-            if (piece := text[i : i + size]) in LATIN_AS_CYRILLIC:
-                also = LATIN_AS_CYRILLIC_ALSO.get(piece, ())
-                options.append(((LATIN_AS_CYRILLIC[piece], 1.0 - sum(p for _, p in also)), *also))
-                i += size
-                break
+    for piece in pieces:
+        if piece in LATIN_AS_CYRILLIC:
+            also = LATIN_AS_CYRILLIC_ALSO.get(piece, ())
+            options.append(((LATIN_AS_CYRILLIC[piece], 1.0 - sum(p for _, p in also)), *also))
         else:
-            options.append(((text[i], 1.0),))
-            i += 1
+            options.append(((piece, 1.0),))
     beam: list[tuple[float, str]] = [(1.0, "")]
     for choices in options:
         beam = sorted(((p * q, read + letter) for p, read in beam for letter, q in choices), key=lambda x: -x[0])

@@ -235,7 +235,7 @@ class Resolved:
     """Namesakes of ``IMPORTANT_POPULATION`` the name is only another name of (``ALTERNATE``), not
     their own as their country writes it (``match_rank``): "Олександрівка" is one of Donetsk's."""
     parts: frozenset[int] = frozenset()
-    """Places among its options and namesakes that are parts of a larger city (``_CityParts``)."""
+    """Places among its options and namesakes that are parts of a larger city (``_city_parts``)."""
 
 
 TWINNING_COUNTRY = {"en": "GB", "fr": "FR", "pl": "PL", "it": "IT", "es": "ES", "cs": "CZ", "uk": "UA"}
@@ -623,28 +623,21 @@ than a town beside it: Moscow's Nagornyy (76,000 people, 11 km from the Kremlin)
 town of 50,000 beside one of 60,000 is not."""
 
 
-class _CityParts:
-    """Which places of a town's size (``DESTINATION_POPULATION``) are parts of a larger city
-    (``_part_of_any`` at ``PART_RATIO``), with each country's largest places looked up once.
-    GeoNames files a large city's districts as places of their own, of a town's population: a sign
-    names one only on the city's own roads. A village at a city's edge is signed as villages are
-    (``HAMLET_POPULATION``), and outweighs no town of its name."""
-
-    def __init__(self, gazetteer: Gazetteer) -> None:
-        self._gazetteer = gazetteer
-        self._cities: dict[str, list[Place]] = {}
-
-    def among(self, places: Iterable[Place]) -> frozenset[int]:
-        """The ids of those of ``places`` that are parts of a larger city."""
-        out = set()
-        for p in places:
-            if p.kind != "city" or not p.country_code or p.population < DESTINATION_POPULATION:
-                continue
-            if p.country_code not in self._cities:
-                self._cities[p.country_code] = self._gazetteer.largest(p.country_code, PART_CITIES)
-            if _part_of_any(p, self._cities[p.country_code], PART_RATIO):
-                out.add(p.geonameid)
-        return frozenset(out)
+def _city_parts(places: Iterable[Place], gazetteer: Gazetteer) -> frozenset[int]:
+    """The ids of those of ``places`` of a town's size (``DESTINATION_POPULATION``) that are parts
+    of a larger city (``_part_of_any`` at ``PART_RATIO``, among their country's ``PART_CITIES``
+    largest places, which the gazetteer keeps once asked). GeoNames files a large city's districts
+    as places of their own, of a town's population: a sign names one only on the city's own roads.
+    A village at a city's edge is signed as villages are (``HAMLET_POPULATION``), and outweighs no
+    town of its name."""
+    return frozenset(
+        p.geonameid
+        for p in places
+        if p.kind == "city"
+        and p.country_code
+        and p.population >= DESTINATION_POPULATION
+        and _part_of_any(p, gazetteer.largest(p.country_code, PART_CITIES), PART_RATIO)
+    )
 
 
 LARGEST_PARTS = 5
@@ -1024,11 +1017,10 @@ def resolve_mentions(mentions: Sequence[Mention], gazetteer: Gazetteer, priors: 
             twin.namesakes = tuple(q for q in twin.namesakes if q.country_code in CYRILLIC_COUNTRIES) or twin.namesakes
             twin.options = [q for q in twin.options if q.country_code in CYRILLIC_COUNTRIES] or twin.options
             twin.rivals = tuple(qo for qo in twin.rivals if qo[0].country_code in CYRILLIC_COUNTRIES)
-    parts = _CityParts(gazetteer)
     for r in merged:
         _take_twin_distance(r, unnamed)
         if r.mention.kind == "ocr":
-            r.parts = parts.among((*r.options, *r.namesakes))
+            r.parts = _city_parts((*r.options, *r.namesakes), gazetteer)
     return merged
 
 

@@ -1036,6 +1036,8 @@ over on onto from to after before by for with into across above under toward tow
 hyphens holds ("Ростов-на-Дону" is one word): a run of capitalised words ends before one, as a
 headline in capitals writes them in capitals too ("SMOKE OVER DZHANKOI", "УДАР ПО ХАРКОВУ", "DRONES
 FROM BELARUS"), and so does one in title case ("Smoke Over Kyiv"). Not "of": "Isle of Man"."""
+RUN_ENDS = LOCATION_CUES | RUN_BREAK_WORDS
+"""The small words a run of capitalised words ends before, and no name begins with."""
 
 PHOTO_WORDS = (
     "photo", "footage", "video", "image", "picture", "geolocat", "filmed", "taken", "shot", "shows",
@@ -1699,8 +1701,7 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             i += 2
             continue
         # A sentence's first word is capitalised: "Поблизу Асіно" is a location word and a name.
-        small = word.lower() in LOCATION_CUES or word.lower() in RUN_BREAK_WORDS
-        if not tokens[i][:1].isupper() or is_common_word(word) or small:
+        if not tokens[i][:1].isupper() or is_common_word(word) or word.lower() in RUN_ENDS:
             i += 1
             continue
         if _compound_adjective(tokens[i]):  # "in Russian-occupied Melitopol": the name follows
@@ -1715,7 +1716,7 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         while j < len(tokens) and j - i < max_words and tokens[j][:1].isupper():
             if _capitals_only(tokens[j]) and not _capitals_only(tokens[i]):
                 break  # "В Одесі ППО працювала": the town, then an acronym (air defence) of its own
-            if j > i and (tokens[j].lower() in LOCATION_CUES or tokens[j].lower() in RUN_BREAK_WORDS):
+            if j > i and tokens[j].lower() in RUN_ENDS:
                 break  # "ВИБУХИ В ОДЕСІ", "SMOKE OVER KHARKIV": in capitals, a caption's small words are capitals too
             j += 1
             if _strip_possessive(tokens[j - 1]) != tokens[j - 1]:
