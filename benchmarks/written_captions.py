@@ -1,7 +1,7 @@
 """Captions as publications write them: does geoloc put the photo where the caption says?
 
 ``benchmarks/captions.py`` writes its captions from templates around drawn towns; real captions
-are less regular. This benchmark reads 379 captions and passages written by hand, apart from geoloc's code
+are less regular. This benchmark reads 424 captions and passages written by hand, apart from geoloc's code
 and templates, in the styles of news agencies (Reuters, AP, AFP, Ukrinform, TASS), Telegram
 channels (emoji, hashtags, signatures, donation links), local news and military bloggers, in
 English, Ukrainian and Russian (``data/captions/written.json``). Each gives the place where the
@@ -26,7 +26,11 @@ capitals and Telegram posts. Set ``articles`` holds 45 passages of two to five s
 as an article or a long post beside a photo writes them, naming two to five places of which one
 is the photo's (a "Pictured:" line, or the main event against where a missile was launched,
 officials spoke or soldiers come from), or none where the photo is "illustrative"; written the
-same way and measured before the change it led to.
+same way and measured before the change it led to. Set ``landmarks`` holds 45 captions (15 a
+language) that name the photo's place only by a landmark or an institution: one named after its
+town ("Chernihiv Drama Theatre", "Одесский оперный театр", "Сумська обласна лікарня"), one named
+after no town ("the Bolshoi Theatre") or after another town than its own (Moscow's Kievsky
+station), or none; written on 2026-12-06 the same way and measured before the change it led to.
 
 The captions were written before geoloc's caption rules of 2026-12-04 and those rules were
 written after reading its misses: the figures since are those of a development set. A
@@ -63,7 +67,7 @@ from geoloc.pipeline import Settings, conclude  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "captions" / "written.json"
 LANGS = ("en", "uk", "ru")
-SETS = ("captions", "variants", "fresh", "articles")
+SETS = ("captions", "variants", "fresh", "articles", "landmarks")
 MODES = ("geoloc", "no lemmas")
 FAR_KM = 500.0
 """An answer this far off is in another region or country: the error an analyst cannot afford."""

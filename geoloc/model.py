@@ -195,6 +195,9 @@ class Mention:
     fallback: tuple[str, ...] = ()
     """A caption's leading words, longest first, read when no reading names a place ("В Белгороде
     Гладков объявил": "Белгороде"; ``choice.settle_context``)."""
+    institution: bool = False
+    """A caption's name of an institution after its town ("Sumy State University"): the leading
+    words must name a town, not a hamlet that spells a word of the name ("Bolshoi Theatre")."""
 
     @property
     def text(self) -> str:

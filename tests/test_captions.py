@@ -1435,7 +1435,6 @@ def test_an_office_named_after_a_city_or_a_region_names_it(gz, caption, kind, po
     "caption",
     [
         "Засідання Верховної Ради.",  # the parliament: Verkhovyna is a town
-        "Сумська міська лікарня.",  # a hospital is no office
         "The UN Security Council met.",
         "The European Council decided.",
         "Заседание Государственной думы.",  # the State Duma, Russia's parliament
@@ -2003,3 +2002,60 @@ def test_a_community_named_with_its_kind_is_found_by_its_town(blank, tmp_path, c
     # "міської" (urban), "територіальної", "городской" stand between the town's adjective and the noun.
     e = _estimate(blank, caption, tmp_path)
     assert haversine_km(e["lat"], e["lon"], *town) < 25, e
+
+
+@pytest.mark.parametrize(
+    ("caption", "point"),
+    [
+        # a town's adjective before one of its institutions, words that qualify it between them
+        ("Сумська міська лікарня.", (50.91, 34.80)),  # a hospital is no office, but stands in Sumy
+        ("Глядачі виходять з Полтавського академічного театру.", (49.59, 34.55)),
+        ("Студенти Запорізького національного університету в укритті.", (47.84, 35.14)),
+        ("Пожар на Саратовском нефтеперерабатывающем заводе.", (51.53, 46.03)),
+        ("Выставка в Брянском краеведческом музее.", (53.25, 34.37)),
+        ("Новый вольер в Ростовском зоопарке.", (47.23, 39.72)),
+        # in English, the town's name before the institution's nouns
+        ("Poltava Academic Theatre reopened after repairs.", (49.59, 34.55)),
+        ("Zaporizhzhia National University students in a shelter.", (47.84, 35.14)),
+        ("Smoke over Kremenchuk Oil Refinery Plant after the attack.", (49.07, 33.42)),
+        ("Rostov Zoo keepers with a new lion cub.", (47.23, 39.72)),
+        ("Sumy State Pedagogical University students.", (50.91, 34.80)),  # its town, not its region
+        # a town spelled as an adjective's form, then a preposition and a noun that agrees: no institution
+        ("Тривога у Краматорську в п'ятницю вранці.", (48.72, 37.56)),
+        ("Беспилотник сбит около Брянска у границы.", (53.25, 34.37)),
+    ],
+)
+def test_an_institution_named_after_its_town_names_the_town(gz, caption, point) -> None:
+    from geoloc.model import PhotoReport
+    from geoloc.pipeline import Settings, conclude
+
+    e = conclude(PhotoReport(path="x"), Settings(context_text=caption)).estimate
+    assert e is not None and haversine_km(e.lat, e.lon, *point) < 25, e
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Пассажиры на Курском железнодорожном вокзале.",  # Moscow's station for trains to Kursk
+        "Rehearsal at the Mariinsky Theatre.",  # Mariinsky is no town's name here
+    ],
+)
+def test_an_institution_named_after_no_town_or_another_names_none(gz, caption) -> None:
+    from geoloc.model import PhotoReport
+    from geoloc.pipeline import Settings, conclude
+
+    e = conclude(PhotoReport(path="x"), Settings(context_text=caption)).estimate
+    kursk = (51.73, 36.19)
+    assert e is None or haversine_km(e.lat, e.lon, *kursk) > 100, e
+
+
+def test_an_institutions_leading_word_names_a_town_not_a_hamlet(gz) -> None:
+    # "Bolshoi" (big) spells Bol'shoy, a Russian hamlet of no known size: a theatre stands in a town
+    from geoloc.model import PhotoReport
+    from geoloc.pipeline import Settings, conclude
+
+    assert [p.name for p in gz.search("Bolshoi", limit=3, fuzzy=False)][:1] == ["Bol’shoy"]
+    assert (
+        conclude(PhotoReport(path="x"), Settings(context_text="Premiere at the Bolshoi Drama Theatre.")).estimate
+        is None
+    )

@@ -333,6 +333,10 @@ def settle_context(context: ContextFacts, gazetteer: Gazetteer) -> ContextFacts:
     def names_a_place(m: Mention) -> bool:
         return bool(_caption_hits(m, [], gazetteer) or _ukrainian_village(m, [], gazetteer, []))
 
+    def names_a_town(m: Mention) -> bool:
+        hits = _caption_hits(m, [], gazetteer)
+        return any(p.kind != "city" or p.population >= SMALL_PLACE_POPULATION for p in hits)
+
     tried = 0
     mentions: list[Mention] = []
     for m in context.mentions:  # the names tied to the photo first
@@ -344,7 +348,8 @@ def settle_context(context: ContextFacts, gazetteer: Gazetteer) -> ContextFacts:
                 " ".join(w.capitalize() for w in words.split()) if words.isupper() else words for words in m.fallback
             ]
             readings = tuple(dict.fromkeys(x for words in heads for x in (words, *dictionary_forms(words))))
-            if not names_a_place(m) and names_a_place(shorter := replace(m, readings=readings)):
+            shorter = replace(m, readings=readings)
+            if not names_a_place(m) and (names_a_town if m.institution else names_a_place)(shorter):
                 m = shorter
         mentions.append(replace(m, fallback=()))
     return replace(context, mentions=tuple(mentions))

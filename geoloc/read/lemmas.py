@@ -378,6 +378,18 @@ TOWN_ADJECTIVE_ENDINGS = ("ський", "цький", "зький", "ский", 
 "Донецкий", "Запорізький"). A possessive adjective ("Миколаїв", Mykola's) spells like a town."""
 
 
+def is_adjective(word: str) -> bool:
+    """Whether a Cyrillic word is, by its likeliest parse in a dictionary that holds it, an
+    adjective ("оперный", "національного"), not a preposition, a verb or a noun ("в", "суботу")."""
+    if script_of(word) != SCRIPT_CYRILLIC:
+        return False
+    for lang in LANGUAGES:
+        morph = _analyzer(lang)
+        if morph.word_is_known(word.lower()):
+            return "ADJF" in morph.parse(word.lower())[0].tag
+    return False
+
+
 def attributed_noun(adjective: str, noun: str) -> str | None:
     """The dictionary form of ``noun`` when ``adjective``, the word before it, is an adjective that
     agrees with it, in case, number and gender: "Суджанського району" -> "район", "Первомайском

@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from geoloc.common.geodesy import KM_PER_MILE
-from geoloc.common.text import SCRIPT_LATIN, is_common_word, is_region_word, is_word, script_of
+from geoloc.common.text import SCRIPT_CYRILLIC, SCRIPT_LATIN, is_common_word, is_region_word, is_word, script_of
 from geoloc.model import (
     PHRASE_GAP,
     RIGHT_SIDE_ARROWS,
@@ -35,6 +35,7 @@ from geoloc.read.coordinates import text_coordinates
 from geoloc.read.lemmas import (
     attributed_noun,
     dictionary_forms,
+    is_adjective,
     is_locative,
     is_plain_word,
     is_unknown_belarusian,
@@ -1179,6 +1180,16 @@ STREET_NOUNS_AFTER = frozenset("street st avenue ave boulevard blvd lane prospek
 Ukrainky Boulevard", "Peremohy Avenue"): the name before them names the street, not a place
 (Khreshchatyk is also a village in Chernivtsi Oblast)."""
 
+INSTITUTION_NOUNS_AFTER = frozenset(
+    """
+theatre theater opera philharmonic circus zoo museum university polytechnic institute academy
+conservatory hospital airport plant factory works palace
+""".split()
+)
+"""Nouns of the institutions an English caption names after their town ("Chernihiv Drama Theatre",
+"Sumy State University", "Kyiv Zoo", "Kharkiv Palace of Sports", "Kherson Regional Children's
+Hospital"): where the whole names nothing, its leading words name the town it stands in. Not a
+station, named after where its trains go as often (Moscow's Kievsky station), nor a church."""
 FEATURE_NOUNS_AFTER = frozenset("park square gardens garden".split())
 """The nouns a park's or a square's name comes before ("Gorky Park", "Victoria Park", "Trafalgar
 Square"): the words before them name the park, not a place (Gorky was Nizhny Novgorod), unless
@@ -1525,17 +1536,47 @@ FACILITY_NOUNS: dict[str, float] = {
 how far from it such plants lie (dictionary forms, abbreviations lower-cased): "Запорізька АЕС",
 "the Zaporizhzhia nuclear plant", "Kursk NPP", "Каховська ГЕС", "the Kakhovka dam"."""
 
-FEATURE_NOUNS = frozenset("аеропорт аэропорт порт бухта затока залив водосховище водохранилище нпз".split())
+FEATURE_NOUNS = frozenset(
+    """
+аеропорт аэропорт порт бухта затока залив водосховище водохранилище нпз
+театр драмтеатр філармонія филармония цирк зоопарк музей
+університет университет госуниверситет медуніверситет медуниверситет політехніка политехника
+академія академия консерваторія консерватория лікарня больница госпиталь шпиталь завод комбинат
+""".split()
+)
 """Nouns a town's adjective names a place at the town with (dictionary forms): "Донецкий аэропорт",
-"Севастопольская бухта", "Каховське водосховище", "Рязанский НПЗ" (a refinery). Before any
-other noun a town's adjective names something anywhere: a street or a square ("Первомайский
-сквер" lies in Novosibirsk, "Київська вулиця" in most Ukrainian towns, Moscow's "Киевский вокзал"
-in Moscow), an outlet ("Українська правда", "Московский комсомолец") or an office."""
+"Севастопольская бухта", "Каховське водосховище", "Рязанский НПЗ" (a refinery); and the town's
+institutions, which stand in it: "Чернігівський драмтеатр", "Одесский оперный театр",
+"Харківський національний університет", "Сумська обласна лікарня", "Минский тракторный завод".
+Before any other noun a town's adjective names something anywhere: a street or a square
+("Первомайский сквер" lies in Novosibirsk, "Київська вулиця" in most Ukrainian towns), a station,
+named after where its trains go (Moscow's "Киевский вокзал"), an outlet ("Українська правда",
+"Московский комсомолец") or an office."""
+QUALIFIERS_BETWEEN = 2
+"""Most words between a town's adjective and its noun: "Харківський національний університет",
+"Севастопольский морской завод", "Краматорский железнодорожный вокзал"."""
+
+
+def _qualified_noun(clause: str, found: list[re.Match[str]], j: int, adjective: str) -> tuple[int, str | None]:
+    """Where the noun a town's ``adjective`` qualifies is, past up to ``QUALIFIERS_BETWEEN``
+    adjectives from the clause's ``j``-th word, and the noun's dictionary form ("Одесский оперный
+    театр": театр; "Курском железнодорожном вокзале": вокзал); (``j``, None) when no such noun
+    follows ("у Івано-Франківську в суботу": a town, then a preposition)."""
+    for k in range(j + 1, min(j + 1 + QUALIFIERS_BETWEEN, len(found))):
+        between = found[j : k + 1]
+        if any(clause[a.end() : b.start()].strip() for a, b in zip(between, between[1:], strict=False)):
+            break  # only spaces between the words
+        if not (found[k - 1].group(0).islower() and is_adjective(found[k - 1].group(0))):
+            break
+        if (noun := attributed_noun(adjective, found[k].group(0))) is not None:
+            return k, noun
+    return j, None
 
 
 def _plant_word(word: str) -> bool:
-    """Whether ``word`` names a plant, a dam or a refinery (``FACILITY_NOUNS``, ``FEATURE_NOUNS``),
-    which a name before it is called after and abbreviations write in capitals ("АЕС", "НПЗ")."""
+    """Whether ``word`` names a plant, a dam, a refinery or another place at a town
+    (``FACILITY_NOUNS``, ``FEATURE_NOUNS``), which a name before it is called after and
+    abbreviations write in capitals ("АЕС", "НПЗ")."""
     return word.lower() in FACILITY_NOUNS or word.lower() in FEATURE_NOUNS
 
 
@@ -1796,6 +1837,10 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         if next_to and following.lower().startswith(CITY_PART_NOUNS) and _city_named_after(tokens, j + 1):
             district_from = len(phrases)  # "у Першотравневому районі Маріуполя": a district of the city after it
         attribute = attributed_noun(words[-1], council or following) if following[:1].islower() and next_to else None
+        if attribute is None and next_to and not council and script_of(following) == SCRIPT_CYRILLIC:
+            # "Одесский оперный театр", "Харківського національного університету": the noun after
+            # the words that qualify it
+            noun_at, attribute = _qualified_noun(clause, found, j, words[-1])
         attribute = following if council and attribute else attribute  # "Сумської міської ради": of Sumy's community
         # A plant's noun, often an abbreviation in capitals of no set gender ("Рязанском НПЗ",
         # "Запорізька АЕС", "the Kursk NPP"), follows the town's name or its adjective.
@@ -1935,6 +1980,14 @@ def _in_capitals(sentence: str) -> bool:
     return len(words) >= 2 and all(_capitals_only(w) for w in words)
 
 
+def _names_an_institution(phrase: str, after: str) -> bool:
+    """Whether a Latin run of words names an institution after its town (``INSTITUTION_NOUNS_AFTER``):
+    a noun of one among its words after the first, or the word right after it ("Kherson Regional
+    Children's" + "Hospital": a possessive ends the run)."""
+    words = [w.lower() for w in (*phrase.split()[1:], after)]
+    return script_of(phrase) == SCRIPT_LATIN and any(w in INSTITUTION_NOUNS_AFTER for w in words)
+
+
 def _leading_words(phrase: str) -> tuple[str, ...]:
     """The phrase's leading words, longest first: "Нижнем Новгороде Никитин" is "Нижнем Новгороде",
     then "Нижнем" (their dictionary forms are worked out only when they are read, ``Mention.fallback``)."""
@@ -2045,6 +2098,9 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                     fallback = _leading_words(phrase)
                 elif found.office:
                     fallback = _leading_words(phrase)  # "Odesa City Council": Odesa
+                if institution := _names_an_institution(phrase, found.after):
+                    # "Kyiv Zoo": Kyiv; "Sumy State University" stands in Sumy, not all over its region
+                    fallback = tuple(w for w in _leading_words(phrase) if not is_region_word(w.rsplit(" ", 1)[-1]))
                 words = phrase.split()
                 republic = next((k for k, w in enumerate(words[:-1]) if w.lower().startswith(REPUBLIC_NOUNS)), None)
                 if republic is not None:  # "в Республике Крым": Крым, if the whole names nothing
@@ -2058,9 +2114,10 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                     distance_km=found.around_km,
                     adjective=found.adjective,
                     capital=found.capital,
-                    article=found.article,
+                    article=found.article and not institution,  # "at the Kyiv Zoo": the zoo's article
                     largest=found.largest,
                     fallback=fallback,
+                    institution=institution,
                 )
                 cued.append((strength, said))
                 written_in.append(at_sentence)
