@@ -1412,6 +1412,9 @@ def test_one_of_a_countrys_largest_cities_is_no_city_of_them(gz, caption) -> Non
         ("Фото: Житомирська міськрада", "city", (50.25, 28.66)),
         ("Курский городской совет сообщил", "city", (51.73, 36.19)),
         ("За даними Харківської обласної військової адміністрації", "admin1", (49.99, 36.23)),
+        ("Будівля Харківської облдержадміністрації після удару.", "admin1", (49.99, 36.23)),  # one word
+        ("Здание Белгородской облгосадминистрации.", "admin1", (50.60, 36.59)),  # not Belgorodskiy
+        ("Сумська облрада оголосила жалобу.", "admin1", (50.91, 34.80)),
         ("Photo: Odesa City Council", "city", (46.48, 30.73)),  # "Odesa City" names nothing
         ("Photo: Kharkiv Regional Military Administration", "admin1", (49.99, 36.23)),
         ("Kharkiv regional administration said two people died.", "admin1", (49.99, 36.23)),

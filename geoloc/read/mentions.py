@@ -1655,6 +1655,10 @@ region's military or state administration ("Харківська ОВА", "ОД�
 city's military administration ("Київська МВА") for the city's community."""
 OFFICE_ABBREVIATIONS = frozenset({"ова", "ода", "мва", "міськрада", "горсовет"})
 """The shortened nouns above that are an office's: a credit to the office names its city or region."""
+REGION_OFFICE_WORDS = ("облдержадміністрац", "облгосадминистрац", "облдержадминистрац", "облрад", "облсовет")
+"""Beginnings of the one-word nouns of a region's administration or council, in any case
+("Харківської облдержадміністрації", "Харьковской облгосадминистрации", "Сумська облрада"):
+the office speaks for its region, as "ОДА" does; the adjective before them is no village's name."""
 
 
 CITY_PART_NOUNS = ("район", "district")
@@ -1819,6 +1823,8 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         following = tokens[j] if j < len(tokens) and words[-1] == tokens[j - 1] else ""
         by_office = following.lower() in OFFICE_ABBREVIATIONS  # "Київська МВА"
         following = ABBREVIATED_NOUNS.get(following.lower(), following)  # "Запорізька обл.", "Суджанский р-н"
+        if following.lower().startswith(REGION_OFFICE_WORDS):  # "Харьковской облгосадминистрации"
+            following, by_office = "область", True
         noun_at = j  # where the noun is: "Нікопольської міської громади" has the community's kind between
         kinds = COMMUNITY_KINDS + OFFICE_KINDS + REGION_KINDS
         while following.lower().startswith(kinds) and noun_at + 1 < len(tokens):
