@@ -2022,6 +2022,8 @@ def test_a_community_named_with_its_kind_is_found_by_its_town(blank, tmp_path, c
         ("Zaporizhzhia National University students in a shelter.", (47.84, 35.14)),
         ("Smoke over Kremenchuk Oil Refinery Plant after the attack.", (49.07, 33.42)),
         ("Rostov Zoo keepers with a new lion cub.", (47.23, 39.72)),
+        ("Луцький замок відкрили для відвідувачів.", (50.75, 25.34)),  # a town's castle or kremlin
+        ("Туристы у стен Новгородского кремля.", (58.52, 31.27)),
         ("Sumy State Pedagogical University students.", (50.91, 34.80)),  # its town, not its region
         # a town spelled as an adjective's form, then a preposition and a noun that agrees: no institution
         ("Тривога у Краматорську в п'ятницю вранці.", (48.72, 37.56)),
@@ -2062,3 +2064,25 @@ def test_an_institutions_leading_word_names_a_town_not_a_hamlet(gz) -> None:
         conclude(PhotoReport(path="x"), Settings(context_text="Premiere at the Bolshoi Drama Theatre.")).estimate
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        # a plain adjective that opens a sentence before its noun: no town, whichever spells it
+        ("Пограничный пункт закрыт на ремонт.", None),  # not Pogranichny, a town in Primorye
+        ("Центральний ринок після обстрілу.", None),  # not Tsentralnyi, a village
+        ("Центральний район Маріуполя після обстрілу.", (47.10, 37.55)),  # the city after it
+        ("Запорізький напрямок: бої тривають.", (47.84, 35.14)),  # a town's adjective keeps its rule
+        ("Бои под Брянском в ночь на среду.", (53.25, 34.37)),  # a town spelled as an adjective, "в" no noun
+    ],
+)
+def test_a_plain_adjective_opening_a_sentence_names_no_town(gz, caption, town) -> None:
+    from geoloc.model import PhotoReport
+    from geoloc.pipeline import Settings, conclude
+
+    e = conclude(PhotoReport(path="x"), Settings(context_text=caption)).estimate
+    if town is None:
+        assert e is None, e
+    else:
+        assert e is not None and haversine_km(e.lat, e.lon, *town) < 90, e

@@ -390,6 +390,36 @@ def is_adjective(word: str) -> bool:
     return False
 
 
+def qualifies(adjective: str, noun: str) -> bool:
+    """Whether a Cyrillic ``adjective`` is, by its likeliest parse, an adjective that agrees with
+    ``noun`` in case, number and gender, in a dictionary that holds both: "Пограничный пункт",
+    "Центральний район", "Чорне море"; not "Суми потерпають" or "Харків сьогодні"."""
+    if script_of(adjective) != SCRIPT_CYRILLIC:
+        return False
+    for lang in LANGUAGES:
+        morph = _analyzer(lang)
+        if not (morph.word_is_known(adjective.lower()) and morph.word_is_known(noun.lower())):
+            continue
+        parses, noun_parses = morph.parse(adjective.lower()), morph.parse(noun.lower())
+        if "ADJF" not in parses[0].tag or "NOUN" not in noun_parses[0].tag:
+            return False  # "Витебском в ночь": "в" is a letter's name, but a preposition first
+        return _agreeing_noun([p for p in parses if "ADJF" in p.tag], noun_parses) is not None
+    return False
+
+
+def _agreeing_noun(adjectives: list[Any], parses: list[Any]) -> str | None:
+    """The dictionary form of the first noun among ``parses`` that one of the ``adjectives``
+    (pymorphy3 parses) agrees with in case, number and gender; None when none does."""
+    for n in (p for p in parses if "NOUN" in p.tag):
+        plural = "plur" in n.tag
+        for a in adjectives:
+            if _case(a.tag) != _case(n.tag) or plural != ("plur" in a.tag):
+                continue
+            if plural or a.tag.gender == n.tag.gender:
+                return str(n.normal_form)
+    return None
+
+
 def attributed_noun(adjective: str, noun: str) -> str | None:
     """The dictionary form of ``noun`` when ``adjective``, the word before it, is an adjective that
     agrees with it, in case, number and gender: "Суджанського району" -> "район", "Первомайском
@@ -415,14 +445,8 @@ def attributed_noun(adjective: str, noun: str) -> str | None:
             adjectives = _spelt_as_town(morph, adjective.lower(), adjective_parses[0].normal_form)
         else:
             continue  # "Чернігова" may be an adjective, but is Chernihiv first
-        nouns = [p for p in noun_parses if "NOUN" in p.tag]
-        for n in nouns:
-            plural = "plur" in n.tag
-            for a in adjectives:
-                if _case(a.tag) != _case(n.tag) or plural != ("plur" in a.tag):
-                    continue
-                if plural or a.tag.gender == n.tag.gender:
-                    return str(n.normal_form)
+        if (agreeing := _agreeing_noun(adjectives, noun_parses)) is not None:
+            return agreeing
     return None
 
 

@@ -39,6 +39,7 @@ from geoloc.read.lemmas import (
     is_locative,
     is_plain_word,
     is_unknown_belarusian,
+    qualifies,
     town_forms,
 )
 
@@ -1539,7 +1540,7 @@ how far from it such plants lie (dictionary forms, abbreviations lower-cased): "
 FEATURE_NOUNS = frozenset(
     """
 аеропорт аэропорт порт бухта затока залив водосховище водохранилище нпз
-театр драмтеатр філармонія филармония цирк зоопарк музей
+театр драмтеатр філармонія филармония цирк зоопарк музей замок фортеця крепость кремль
 університет университет госуниверситет медуніверситет медуниверситет політехніка политехника
 академія академия консерваторія консерватория лікарня больница госпиталь шпиталь завод комбинат
 """.split()
@@ -1571,6 +1572,14 @@ def _qualified_noun(clause: str, found: list[re.Match[str]], j: int, adjective: 
         if (noun := attributed_noun(adjective, found[k].group(0))) is not None:
             return k, noun
     return j, None
+
+
+def _plain_adjective(word: str, noun: str) -> bool:
+    """Whether a capitalised Cyrillic ``word`` is a plain adjective that qualifies the ``noun``
+    after it ("Пограничный пункт", "Центральний район", "Красная площадь"): capitalised to open a
+    sentence or a name of something else, it is no town's name (Pogranichny, a town in Primorye;
+    Tsentralnyi, a village), whichever town spells it."""
+    return is_plain_word(word) and qualifies(word, noun)
 
 
 def _plant_word(word: str) -> bool:
@@ -1877,6 +1886,9 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
                 cued = cued or (adjective and len(words) == 1 and _location_cued(tokens[:i], following))
                 phrases.append(_Phrase(" ".join(words), cued, before, adjective, reach, publisher=by_office))
             i = noun_at + 1
+            continue
+        elif len(words) == 1 and next_to and following[:1].islower() and _plain_adjective(words[0], following):
+            i = j  # "Пограничный пункт закрыт", "Центральний район Маріуполя": a sentence's first word
             continue
         # "Kyiv City Military Administration", "the Kharkiv regional administration": a city's or a
         # region's office, whose photos show its city or region; "Kansas City Council" is the city's
