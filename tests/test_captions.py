@@ -2086,3 +2086,20 @@ def test_a_plain_adjective_opening_a_sentence_names_no_town(gz, caption, town) -
         assert e is None, e
     else:
         assert e is not None and haversine_km(e.lat, e.lon, *town) < 90, e
+
+
+@pytest.mark.parametrize(
+    ("caption", "point"),
+    [
+        # a capital named as its government, right before what it does in words, is no place
+        ("A street in what Moscow calls Artyomovsk.", (48.59, 38.00)),  # Bakhmut
+        ("Destroyed houses in what Kyiv calls Pokrovsk.", (48.28, 37.18)),
+        ("Зруйнований міст у місті, яке Москва називає Артемівськом.", (48.59, 38.00)),
+    ],
+)
+def test_a_capital_naming_a_place_is_its_government(gz, caption, point) -> None:
+    from geoloc.model import PhotoReport
+    from geoloc.pipeline import Settings, conclude
+
+    e = conclude(PhotoReport(path="x"), Settings(context_text=caption)).estimate
+    assert e is not None and haversine_km(e.lat, e.lon, *point) < 25, e

@@ -1245,6 +1245,15 @@ REPORTING_WORDS = (
 )  # fmt: skip
 """Word beginnings of where something was said or checked, not where the photo was taken
 ("speaking in Kyiv", "журналісти в Бахчисараї", "на переговорах у Вашингтоні")."""
+GOVERNMENT_VERBS = (
+    "calls", "accus", "denie", "insist",
+    "назива", "звинувач", "заперечу", "наполяга",
+    "называ", "обвин", "отрица", "настаива",
+)  # fmt: skip
+"""Word beginnings of what a government, named by its capital, does in words right after the
+capital's name: calls a place by its name, accuses, denies, insists ("what Moscow calls
+Artemovsk", "яке Москва називає Артемівськом", "Москва отрицает удар по Кременчугу"). The capital
+then weighs as a reporting word's; the place named after the verb does not."""
 PEOPLE_WORDS = (
     "refugee", "evacuee", "soldier", "troop", "fighter", "servicem", "volunteer", "delegat",
     "біженц", "евакуйован", "переселенц", "бійц", "воїн", "військов", "побратим", "захисник",
@@ -1476,6 +1485,7 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
             cue = 2 * phrase.cued + 3 * (shown or any(w.startswith(PHOTO_WORDS + EVENT_WORDS) for w in near))
             doubt = 3 * (
                 any(w.startswith(REPORTING_WORDS) for w in (*near, phrase.after.lower()))
+                + phrase.after.lower().startswith(GOVERNMENT_VERBS)
                 + (len(near) >= 2 and near[-1] in ORIGIN_WORDS and near[-2].startswith(PEOPLE_WORDS))
                 + (tuple(near[-2:]) in WHENCE_WORDS)
                 # "Уроженец Кемерово проходит службу": at a sentence's start, the word is in the run
