@@ -1,7 +1,7 @@
 """Captions as publications write them: does geoloc put the photo where the caption says?
 
 ``benchmarks/captions.py`` writes its captions from templates around drawn towns; real captions
-are less regular. This benchmark reads 484 captions and passages written by hand, apart from geoloc's code
+are less regular. This benchmark reads 514 captions and passages written by hand, apart from geoloc's code
 and templates, in the styles of news agencies (Reuters, AP, AFP, Ukrinform, TASS), Telegram
 channels (emoji, hashtags, signatures, donation links), local news and military bloggers, in
 English, Ukrainian and Russian (``data/captions/written.json``). Each gives the place where the
@@ -23,11 +23,12 @@ led to: they name places in Russia, Belarus, Poland, Lithuania, Estonia, Moldova
 well, credit offices and
 press services, put protests, funerals and evacuees in another town than the one they are about,
 and give points by distance and direction from a town, old and Russian names, headlines in
-capitals and Telegram posts. Set ``articles`` holds 45 passages of two to five sentences (15 a language),
-as an article or a long post beside a photo writes them, naming two to five places of which one
-is the photo's (a "Pictured:" line, or the main event against where a missile was launched,
-officials spoke or soldiers come from), or none where the photo is "illustrative"; written the
-same way and measured before the change it led to. Set ``landmarks`` holds 45 captions (15 a
+capitals and Telegram posts. Set ``articles`` holds 75 passages of two to five sentences (25 a
+language, in two batches of 45 and 30), as an article or a long post beside a photo writes them,
+naming two to five places of which one is the photo's (a "Pictured:" line, or the main event
+against where a missile was launched, officials spoke or soldiers come from; agency datelines),
+or none where the photo is "illustrative"; written the same way and measured before the changes
+they led to. Set ``landmarks`` holds 45 captions (15 a
 language) that name the photo's place only by a landmark or an institution: one named after its
 town ("Chernihiv Drama Theatre", "Одесский оперный театр", "Сумська обласна лікарня"), one named
 after no town ("the Bolshoi Theatre") or after another town than its own (Moscow's Kievsky

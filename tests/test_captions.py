@@ -2103,3 +2103,20 @@ def test_a_capital_naming_a_place_is_its_government(gz, caption, point) -> None:
 
     e = conclude(PhotoReport(path="x"), Settings(context_text=caption)).estimate
     assert e is not None and haversine_km(e.lat, e.lon, *point) < 25, e
+
+
+@pytest.mark.parametrize(
+    ("caption", "point"),
+    [
+        # "in the centre of", "on the outskirts of", "в центрі": where, as "in" is
+        ("Protesters gathered in the centre of Minsk. Smaller rallies took place in Grodno.", (53.90, 27.56)),
+        ("Smoke rose on the outskirts of Kharkiv. Sirens also sounded in Poltava.", (49.99, 36.23)),
+        ("Вибухи пролунали в центрі Одеси. Тривога також тривала у Миколаєві.", (46.48, 30.73)),
+    ],
+)
+def test_the_centre_or_the_outskirts_of_a_town_is_where(gz, caption, point) -> None:
+    from geoloc.model import PhotoReport
+    from geoloc.pipeline import Settings, conclude
+
+    e = conclude(PhotoReport(path="x"), Settings(context_text=caption)).estimate
+    assert e is not None and haversine_km(e.lat, e.lon, *point) < 25, e

@@ -1018,15 +1018,15 @@ def _phrases(sentence: str, max_words: int) -> list[str]:
 
 LOCATION_CUES = frozenset(
     """
-in near outside around at between
-у в під біля поблизу неподалік околиці поруч коло між районі
-под около возле недалеко окрестностях окраине рядом между районе
+in near outside around at between outskirts suburbs centre center heart
+у в під біля поблизу неподалік околиці поруч коло між районі центрі передмісті
+под около возле недалеко окрестностях окраине рядом между районе центре пригороде
 ў пад каля ля паблізу непадалёк побач паміж раёне
 """.split()
 )
 """Words that put the next name where something happened ("near X", "під X", "под X", "каля X",
-"the outskirts of X", "в районе X": in the area of X): a caption names the photo's place after
-them, and its outlet or a party without."""
+"the outskirts of X", "in the centre of X", "в центрі X", "в районе X": in the area of X): a
+caption names the photo's place after them, and its outlet or a party without."""
 
 RUN_BREAK_WORDS = frozenset(
     """
@@ -1627,6 +1627,8 @@ def _location_cued(before: list[str], head: str) -> bool:
     k = len(before)
     if k and before[k - 1].lower() == "of":  # "the village of"
         k -= 1
+        if k and before[k - 1].lower() in LOCATION_CUES:
+            return True  # "on the outskirts of Kharkiv", "in the centre of Chisinau"
     noun = k
     while noun - k < SETTLEMENT_WORDS_MAX and k and _settlement_word(before[k - 1]):
         k -= 1
