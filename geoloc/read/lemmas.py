@@ -335,17 +335,24 @@ def is_locative(word: str) -> bool:
     return False
 
 
+def _likeliest_parse(word: str) -> Any | None:  # noqa: ANN401 - pymorphy3's Parse
+    """A Cyrillic word's likeliest parse in the first dictionary that holds it; None for a word
+    neither holds, or a Latin one."""
+    if script_of(word) != SCRIPT_CYRILLIC:
+        return None
+    for lang in LANGUAGES:
+        morph = _analyzer(lang)
+        if morph.word_is_known(word.lower()):
+            return morph.parse(word)[0]
+    return None
+
+
 def is_plain_word(word: str) -> bool:
     """Whether a Cyrillic word is, by its likeliest parse in a dictionary that holds it, a plain
     word of the language (a noun, an adjective, a preposition), not a name: "Освобождение",
     "Прикордонний" and "На" are; "Тарас", "Николай" and "Донецк" are not, nor a Latin word."""
-    if script_of(word) != SCRIPT_CYRILLIC:
-        return False
-    for lang in LANGUAGES:
-        morph = _analyzer(lang)
-        if morph.word_is_known(word.lower()):
-            return not NAME_GRAMMEMES & set(morph.parse(word)[0].tag.grammemes)
-    return False
+    parse = _likeliest_parse(word)
+    return parse is not None and not NAME_GRAMMEMES & set(parse.tag.grammemes)
 
 
 _BELARUSIAN_LETTERS_RE = re.compile(r"ў|[жшч]ы", re.IGNORECASE)
@@ -381,19 +388,14 @@ TOWN_ADJECTIVE_ENDINGS = ("ський", "цький", "зький", "ский", 
 def is_adjective(word: str) -> bool:
     """Whether a Cyrillic word is, by its likeliest parse in a dictionary that holds it, an
     adjective ("оперный", "національного"), not a preposition, a verb or a noun ("в", "суботу")."""
-    if script_of(word) != SCRIPT_CYRILLIC:
-        return False
-    for lang in LANGUAGES:
-        morph = _analyzer(lang)
-        if morph.word_is_known(word.lower()):
-            return "ADJF" in morph.parse(word.lower())[0].tag
-    return False
+    parse = _likeliest_parse(word.lower())
+    return parse is not None and "ADJF" in parse.tag
 
 
 def qualifies(adjective: str, noun: str) -> bool:
     """Whether a Cyrillic ``adjective`` is, by its likeliest parse, an adjective that agrees with
     ``noun`` in case, number and gender, in a dictionary that holds both: "Пограничный пункт",
-    "Центральний район", "Чорне море"; not "Суми потерпають" or "Харків сьогодні"."""
+    "Центральний район", "Красная площадь"; not "Суми потерпають" or "Харків сьогодні"."""
     if script_of(adjective) != SCRIPT_CYRILLIC:
         return False
     for lang in LANGUAGES:
