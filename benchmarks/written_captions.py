@@ -1,7 +1,7 @@
 """Captions as publications write them: does geoloc put the photo where the caption says?
 
 ``benchmarks/captions.py`` writes its captions from templates around drawn towns; real captions
-are less regular. This benchmark reads 514 captions and passages written by hand, apart from geoloc's code
+are less regular. This benchmark reads 544 captions and passages written by hand, apart from geoloc's code
 and templates, in the styles of news agencies (Reuters, AP, AFP, Ukrinform, TASS), Telegram
 channels (emoji, hashtags, signatures, donation links), local news and military bloggers, in
 English, Ukrainian and Russian (``data/captions/written.json``). Each gives the place where the
@@ -16,11 +16,12 @@ Russian names of Ukrainian towns ("Артемовск"), several places of which
 people, outlets, companies, teams, weapons, units, streets ("вулиця Київська"), acronyms
 ("КАБ", "ППО"). Set ``captions`` is 50 captions per language; set ``variants`` holds 64 more:
 captions that name no place, and small variants of the others (a full stop for an emoji, the
-region added), written to find what decides an answer. Set ``fresh`` holds 180 more (20 a
-language three times, six to eight in each sixty naming no place where the photo is), written on
-2026-12-06 by hand apart from geoloc's code in three batches, each measured before the changes it
-led to: they name places in Russia, Belarus, Poland, Lithuania, Estonia, Moldova and Georgia as
-well, credit offices and
+region added), written to find what decides an answer. Set ``fresh`` holds 210 more (20 a
+language three times, then 10 a language in the styles of photo agencies' captions: AFP, Getty,
+EPA, AP, Reuters, Ukrinform, RIA; three to eight in each batch naming no place where the photo
+is), written on 2026-12-06 by hand apart from geoloc's code in four batches, each measured before
+the changes it led to: they name places in Russia, Belarus, Poland, Lithuania, Estonia, Moldova
+and Georgia as well, credit offices and
 press services, put protests, funerals and evacuees in another town than the one they are about,
 and give points by distance and direction from a town, old and Russian names, headlines in
 capitals and Telegram posts. Set ``articles`` holds 75 passages of two to five sentences (25 a
