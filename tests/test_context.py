@@ -67,6 +67,20 @@ def test_random_bytes_as_context_are_parsed_and_resolved_in_bounded_time(tmp_pat
 
 
 @pytest.mark.slow
+def test_a_megabyte_of_caption_prose_is_read_in_bounded_time() -> None:
+    # A long article repeats its words: each capitalised word before a small one is parsed as a
+    # town's adjective, a plain adjective and an institution's ("Харкові та", "Центральний ринок"),
+    # which without the parses kept took 12 s a megabyte.
+    text = ("Вибухи у Харкові та Сумах, Pokrovsk direction. Центральний ринок і Одесский оперный театр. " * 12000)[
+        :MAX_CONTEXT_BYTES
+    ]
+    started = time.monotonic()
+    facts = context_facts(text)
+    assert {"Харкові", "Сумах", "Pokrovsk"} <= {m.readings[0] for m in facts.mentions}
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.slow
 def test_long_cyrillic_words_as_context_are_read_and_placed_in_bounded_time(tmp_path: Path) -> None:
     # Words of a thousand letters: a test of the whole text's spelling that scanned the rest of
     # it from every letter took half a minute for 50 KB (quadratic), and each vowel of a word

@@ -26,8 +26,9 @@ MAX_FORMS = 6
 """Dictionary forms returned per phrase (a few per language), best parses first."""
 
 REMEMBERED_NAMES = 4096
-"""Names whose guessed forms a process keeps: a caption's names are looked at by each of its
-passes (the regions' pass, the namesakes' weighing), a batch's captions name a few thousand."""
+"""Names whose guessed forms a process keeps, and words whose parses it keeps: a caption's names
+are looked at by each of its passes (the regions' pass, the namesakes' weighing), a batch's
+captions name a few thousand, and a long article repeats its words."""
 
 
 @functools.cache
@@ -335,6 +336,7 @@ def is_locative(word: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=REMEMBERED_NAMES)
 def _likeliest_parse(word: str) -> Any | None:  # noqa: ANN401 - pymorphy3's Parse
     """A Cyrillic word's likeliest parse in the first dictionary that holds it; None for a word
     neither holds, or a Latin one."""
@@ -392,6 +394,7 @@ def is_adjective(word: str) -> bool:
     return parse is not None and "ADJF" in parse.tag
 
 
+@functools.lru_cache(maxsize=REMEMBERED_NAMES)
 def qualifies(adjective: str, noun: str) -> bool:
     """Whether a Cyrillic ``adjective`` is, by its likeliest parse, an adjective that agrees with
     ``noun`` in case, number and gender, in a dictionary that holds both: "Пограничный пункт",
@@ -422,6 +425,7 @@ def _agreeing_noun(adjectives: list[Any], parses: list[Any]) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=REMEMBERED_NAMES)
 def attributed_noun(adjective: str, noun: str) -> str | None:
     """The dictionary form of ``noun`` when ``adjective``, the word before it, is an adjective that
     agrees with it, in case, number and gender: "Суджанського району" -> "район", "Первомайском
