@@ -2023,6 +2023,8 @@ def test_a_community_named_with_its_kind_is_found_by_its_town(blank, tmp_path, c
         ("Smoke over Kremenchuk Oil Refinery Plant after the attack.", (49.07, 33.42)),
         ("Rostov Zoo keepers with a new lion cub.", (47.23, 39.72)),
         ("Луцький замок відкрили для відвідувачів.", (50.75, 25.34)),  # a town's castle or kremlin
+        ("Студенти Дніпровської політехніки в укритті.", (48.46, 35.05)),  # Дніпро, with a "в" put in
+        ("Вибухи у Дніпровському районі Києва.", (50.45, 30.52)),  # the city's district named after the river
         ("Туристы у стен Новгородского кремля.", (58.52, 31.27)),
         ("Sumy State Pedagogical University students.", (50.91, 34.80)),  # its town, not its region
         # a town spelled as an adjective's form, then a preposition and a noun that agrees: no institution

@@ -508,7 +508,8 @@ def town_forms(adjective: str) -> tuple[str, ...]:
     "Раменском" -> "Раменское" (a town named by its adjective, in any gender); "Покровському" ->
     "Покровськ" (the adjective keeps the town's "-ськ"); "Бахмутського" -> "Бахмут" and
     "Сумського" -> "Суми" (it adds "-ськ" to the stem); "Суджанського" -> "Суджа" (with "-ан");
-    "Запорізького" -> "Запоріжжя" (ж becomes з); "Курахівського" -> "Курахове" (о becomes і).
+    "Запорізького" -> "Запоріжжя" (ж becomes з); "Курахівського" -> "Курахове" (о becomes і);
+    "Дніпровського" -> "Дніпро" (a "в" put in).
     Most of the forms name nothing: the gazetteer keeps the one that names a place best.
     """
     unique = _one_word_towns(adjective, TOWN_FORM_LETTERS)
@@ -568,6 +569,8 @@ def _town_forms(adjective: str) -> tuple[tuple[str, bool], ...]:
                         slavic += [stem[:-2] + "и", stem[:-2] + "а"]  # and a -ка town's: Новосілків-ський: Новосілка
                     if stem.endswith("ів"):  # "і" put before a last "в": Жовків-ський, Жовква; Церків-ський, Церква
                         slavic.append(stem[:-2] + "ва")
+                    if stem.endswith("ов"):  # a "в" put in after a last "о": Дніпров-ський, Дніпро
+                        slavic.append(stem[:-1])
             forms += [(form, True) for form in slavic]
             if base.endswith(("цьк", "цк")):  # Прилу-цький: Прилуки; Бурлу-цький: Бурлук (к becomes ц)
                 stem = base.removesuffix("цьк").removesuffix("цк")
