@@ -15,6 +15,7 @@ from PIL import Image
 
 from geoloc.cli.main import cli
 from geoloc.common.geodesy import KM_PER_MILE, haversine_km
+from geoloc.model import Estimate, PhotoReport
 from geoloc.read.lemmas import dictionary_forms, is_locative
 
 CHERNIHIV = (51.5055, 31.2849)
@@ -239,6 +240,13 @@ def _estimate(photo: Path, caption: str, tmp_path: Path) -> dict | None:
     """The estimate ``geoloc locate`` reports for ``photo`` published with ``caption``."""
     _code, report = _locate(photo, caption, tmp_path)
     return report["photos"][0]["estimate"]
+
+
+def _caption_estimate(caption: str) -> Estimate | None:
+    """What geoloc concludes from the caption alone, for a photo with nothing else to read."""
+    from geoloc.pipeline import Settings, conclude
+
+    return conclude(PhotoReport(path="x"), Settings(context_text=caption)).estimate
 
 
 def _caption_places(caption: str, gz) -> list:
@@ -967,10 +975,7 @@ def test_an_outlet_a_caption_quotes_is_no_place(gz, caption) -> None:
     ],
 )
 def test_a_citys_residents_name_their_city(gz, caption, town) -> None:
-    from geoloc.model import PhotoReport
-    from geoloc.pipeline import Settings, conclude
-
-    e = conclude(PhotoReport(path="x"), Settings(context_text=caption)).estimate
+    e = _caption_estimate(caption)
     place = next(p for p in gz.search(town, limit=5) if p.kind == "city")
     assert e is not None and haversine_km(e.lat, e.lon, place.lat, place.lon) < 25, e
 
@@ -978,15 +983,12 @@ def test_a_citys_residents_name_their_city(gz, caption, town) -> None:
 def test_a_country_named_only_as_where_people_come_from_is_not_the_photos(gz) -> None:
     # "from Ukraine" is where the train came from: the caption's Przemyśl, 12 km from the border,
     # is the Polish town, not a place near Kharkiv that the gazetteer lacks.
-    from geoloc.model import PhotoReport
-    from geoloc.pipeline import Settings, conclude
-
     caption = (
         "The morning train from Kyiv arrived in Przemyśl more than three hours late. Many passengers "
         "had spent nights in shelters in Kharkiv. Officials in Warsaw say the border town's station "
         "remains the busiest rail entry point from Ukraine. Pictured: volunteers at Przemyśl Główny station."
     )
-    e = conclude(PhotoReport(path="x"), Settings(context_text=caption)).estimate
+    e = _caption_estimate(caption)
     assert e is not None and haversine_km(e.lat, e.lon, 49.78, 22.77) < 25, e
     # Named as where the photo is, the country still says which namesake is meant.
     assert [p.name for p in _caption_places("Pervomaisk, Ukraine: the market after the strike", gz)][:1] == [
@@ -2033,10 +2035,7 @@ def test_a_community_named_with_its_kind_is_found_by_its_town(blank, tmp_path, c
     ],
 )
 def test_an_institution_named_after_its_town_names_the_town(gz, caption, point) -> None:
-    from geoloc.model import PhotoReport
-    from geoloc.pipeline import Settings, conclude
-
-    e = conclude(PhotoReport(path="x"), Settings(context_text=caption)).estimate
+    e = _caption_estimate(caption)
     assert e is not None and haversine_km(e.lat, e.lon, *point) < 25, e
 
 
@@ -2048,24 +2047,15 @@ def test_an_institution_named_after_its_town_names_the_town(gz, caption, point) 
     ],
 )
 def test_an_institution_named_after_no_town_or_another_names_none(gz, caption) -> None:
-    from geoloc.model import PhotoReport
-    from geoloc.pipeline import Settings, conclude
-
-    e = conclude(PhotoReport(path="x"), Settings(context_text=caption)).estimate
+    e = _caption_estimate(caption)
     kursk = (51.73, 36.19)
     assert e is None or haversine_km(e.lat, e.lon, *kursk) > 100, e
 
 
 def test_an_institutions_leading_word_names_a_town_not_a_hamlet(gz) -> None:
     # "Bolshoi" (big) spells Bol'shoy, a Russian hamlet of no known size: a theatre stands in a town
-    from geoloc.model import PhotoReport
-    from geoloc.pipeline import Settings, conclude
-
     assert [p.name for p in gz.search("Bolshoi", limit=3, fuzzy=False)][:1] == ["Bol’shoy"]
-    assert (
-        conclude(PhotoReport(path="x"), Settings(context_text="Premiere at the Bolshoi Drama Theatre.")).estimate
-        is None
-    )
+    assert _caption_estimate("Premiere at the Bolshoi Drama Theatre.") is None
 
 
 @pytest.mark.parametrize(
@@ -2080,10 +2070,7 @@ def test_an_institutions_leading_word_names_a_town_not_a_hamlet(gz) -> None:
     ],
 )
 def test_a_plain_adjective_opening_a_sentence_names_no_town(gz, caption, town) -> None:
-    from geoloc.model import PhotoReport
-    from geoloc.pipeline import Settings, conclude
-
-    e = conclude(PhotoReport(path="x"), Settings(context_text=caption)).estimate
+    e = _caption_estimate(caption)
     if town is None:
         assert e is None, e
     else:
@@ -2100,10 +2087,7 @@ def test_a_plain_adjective_opening_a_sentence_names_no_town(gz, caption, town) -
     ],
 )
 def test_a_capital_naming_a_place_is_its_government(gz, caption, point) -> None:
-    from geoloc.model import PhotoReport
-    from geoloc.pipeline import Settings, conclude
-
-    e = conclude(PhotoReport(path="x"), Settings(context_text=caption)).estimate
+    e = _caption_estimate(caption)
     assert e is not None and haversine_km(e.lat, e.lon, *point) < 25, e
 
 
@@ -2117,8 +2101,5 @@ def test_a_capital_naming_a_place_is_its_government(gz, caption, point) -> None:
     ],
 )
 def test_the_centre_or_the_outskirts_of_a_town_is_where(gz, caption, point) -> None:
-    from geoloc.model import PhotoReport
-    from geoloc.pipeline import Settings, conclude
-
-    e = conclude(PhotoReport(path="x"), Settings(context_text=caption)).estimate
+    e = _caption_estimate(caption)
     assert e is not None and haversine_km(e.lat, e.lon, *point) < 25, e
