@@ -2103,3 +2103,55 @@ def test_a_capital_naming_a_place_is_its_government(gz, caption, point) -> None:
 def test_the_centre_or_the_outskirts_of_a_town_is_where(gz, caption, point) -> None:
     e = _caption_estimate(caption)
     assert e is not None and haversine_km(e.lat, e.lon, *point) < 25, e
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        # a headline or a dateline on a line of its own, the post's first line
+        ("KHARKIV\nFirefighters battle a blaze at a printing house hit by two missiles", "Kharkiv"),
+        ("Рівне\nСвітло повернулося не всім: черги біля пункту незламності", "Rivne"),
+        ("Шебекино\nЖители возвращаются в город после обстрелов", "Shebekino"),
+        # a bar between a headline's parts
+        ("Odesa | Port infrastructure damaged overnight", "Odesa"),
+    ],
+)
+def test_a_place_on_a_line_of_its_own_is_named_alone(gz, caption, town) -> None:
+    """Run into the next line, the place and that line's first word made one phrase naming
+    nothing ("KHARKIV Firefighters", "Рівне Світло"), and the caption gave no place."""
+    e = _caption_estimate(caption)
+    want = gz.search(town, limit=1, fuzzy=False)[0]
+    assert e is not None and haversine_km(e.lat, e.lon, want.lat, want.lon) < 25, e
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Унаслідок обстрілу пошкоджено кілька будинків у\nНікополі, повідомив голова ОВА.",
+        "Спасатели разбирают завалы дома, в который попала ракета\nночью в Днепре.",
+        "Rescuers searched the rubble on the outskirts of\nKramatorsk, Donetsk region,\non Friday.",
+    ],
+)
+def test_prose_wrapped_by_hand_stays_one_sentence(caption) -> None:
+    """A line break mid-sentence (before a small word, after one, after a comma) parts nothing:
+    a location word and its name stay in one sentence."""
+    from geoloc.read.mentions import context_facts, sentences
+
+    assert len(sentences(context_facts(caption).text)) == 1
+
+
+def test_a_blank_line_parts_sentences() -> None:
+    from geoloc.read.mentions import context_facts, sentences
+
+    text = context_facts("Удар по місту у\n\nХарків після атаки").text
+    assert sentences(text) == ["Удар по місту у", "Харків після атаки"]
+
+
+def test_an_everyday_word_names_a_region_only_as_the_region_spells_it(gz) -> None:
+    """ "More" is Møre og Romsdal's "Møre" with its letter folded: a sentence about the photos
+    ("More photos in the comments") put the estimate in Norway, 2,300 km from the town named."""
+    e = _caption_estimate("Mykolaiv. A crater left by a missile in a courtyard. More photos in the comments")
+    want = gz.search("Mykolaiv", limit=1, fuzzy=False)[0]
+    assert e is not None and haversine_km(e.lat, e.lon, want.lat, want.lon) < 25, e
+    # a region's name spelled as the region spells it, or romanised, still names it
+    assert _caption_places("Прикордонники на кордоні з Білоруссю на Волині.", gz)[0].name == "Volyn Oblast"

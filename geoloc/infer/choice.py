@@ -851,10 +851,16 @@ def _worth_a_word(p: Place, reading: str) -> bool:
     romanised is "Kolona", another name of Colón in Panama, a coincidence of letters, not a name;
     and only a large one ("Париж", "Кёльн"), as Ukrainian and Russian prose writes about towns
     abroad: one under ``IMPORTANT_POPULATION`` is far likelier the word ("Колону": "Колон", Colón),
-    as is a word that is only another name of a town under that size ("Cars", Kars).
+    as is a word that is only another name of a town under that size ("Cars", Kars). A region's
+    name is the word only as the region spells it: "More" is Møre og Romsdal's "Møre" only with
+    its letter folded, and "More photos in the comments" says nothing of Norway; "Волинь" is
+    Volyn Oblast, matched romanised.
     """
-    if p.kind in ("country", "admin1"):
+    if p.kind == "country":
         return True
+    if p.kind == "admin1":  # romanised, its letters are the romanisation's
+        matched = p.matched or p.name
+        return script_of(matched) != script_of(reading) or matched.casefold() == reading.casefold()
     if script_of(reading) != SCRIPT_CYRILLIC or p.country_code in CYRILLIC_COUNTRIES:
         # By another of its names, only a large town: "Cars" is Kars' old name (91,000 people),
         # as "Kiev" is Kyiv's.

@@ -1213,12 +1213,49 @@ _ABBREVIATIONS = sorted(STREET_ABBREVIATIONS | SETTLEMENT_ABBREVIATIONS | {"об
 """Abbreviations a full stop ends without ending the sentence: streets ("вул. Шевченка"),
 settlements ("с. Кринки", "м. Київ", "г. Курск", "смт", "пос.") and regions ("Сумської обл.")."""
 _SENTENCE_RE = re.compile(
-    "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS) + r"(?<=[.!?;])\s+|\n\s*\n"
+    "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS) + r"(?<=[.!?;])\s+|\s*\n\s*|\s+\|\s+"
     r"|\s*[\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2900-\u297f\u2b00-\u2bff\ufe0f\u200d\U0001f000-\U0001faff]+\s*"
 )
-"""Where a caption's sentences part: after a full stop, at a blank line, and at an emoji or other
-pictograph (arrows, dingbats, flags), which posts put where prose puts a full stop: "до Енгельса
-🔥 Аеродром горить" names Engels, then begins a sentence."""
+"""Where a caption's sentences part: after a full stop, at a line break that ends a line of its own
+(``_spaced``), at a bar between a headline's parts ("Odesa | Port damaged overnight"), and at an
+emoji or other pictograph (arrows, dingbats, flags), which posts put where prose puts a full stop:
+"до Енгельса 🔥 Аеродром горить" names Engels, then begins a sentence."""
+
+_LINE_BREAK_RE = re.compile(r"\s*\n\s*")
+LINE_GOES_ON = tuple(",-‐–—(/&+")
+"""Marks a line ends with when its sentence goes on in the next line ("Харків,\nСуми")."""
+LINE_GOES_ON_WORDS = RUN_ENDS | ARTICLES | {"of"}
+"""Small words no sentence ends with: a line ending with one goes on in the next ("у\nНікополі")."""
+
+
+def _spaced(text: str) -> str:
+    """The text with each run of white space one space, but a line break that ends a line of its own
+    kept as one line break, which ``_SENTENCE_RE`` parts sentences at.
+
+    Posts put a place on a line of its own, as a headline, a dateline or a hashtag ("Бахмут\nПозиції
+    під Кліщіївкою", "KHARKIV\nFirefighters battle ..."): run into the next line, the name and that
+    line's first word make one phrase that names nothing ("Бахмут Позиції"). Prose wrapped by hand
+    breaks lines anywhere, so a line break parts nothing where the next line goes on in lower case,
+    or where the line ends with a comma or a dash (``LINE_GOES_ON``) or a small word no sentence ends
+    with ("у\nНікополі", "in the\nKharkiv region": ``LINE_GOES_ON_WORDS``). A blank line always parts.
+    """
+    out: list[str] = []
+    at = 0
+    for gap in _LINE_BREAK_RE.finditer(text):
+        before, after = text[at : gap.start()], text[gap.end() : gap.end() + 1]
+        last = before.rstrip()
+        words = _WORD_RE.findall(last[-40:])
+        goes_on = (
+            after.islower()
+            or last.endswith(LINE_GOES_ON)
+            or (bool(words) and last.endswith(words[-1]) and words[-1].lower() in LINE_GOES_ON_WORDS)
+        )
+        blank = gap.group().count("\n") > 1
+        out.append(re.sub(r"\s+", " ", before))
+        out.append("\n" if blank or not goes_on else " ")
+        at = gap.end()
+    out.append(re.sub(r"\s+", " ", text[at:]))
+    return "".join(out)
 
 
 def sentences(text: str) -> list[str]:
@@ -2069,7 +2106,7 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     followed by "region"/"oblast"/"область" keeps that word so it resolves to the admin-1 region.
     Phrases a sentence ties to the photo's place (``_cued_phrases``) come first.
     """
-    text = _STRAY_APOSTROPHE_RE.sub("'", re.sub(r"\s+", " ", text))
+    text = _STRAY_APOSTROPHE_RE.sub("'", _spaced(text))
     cued: list[tuple[int, Mention]] = []
     seen: dict[str, int] = {}  # each phrase's place in ``cued``
     skipped: set[str] = set()
