@@ -1,7 +1,7 @@
 """Captions as publications write them: does geoloc put the photo where the caption says?
 
 ``benchmarks/captions.py`` writes its captions from templates around drawn towns; real captions
-are less regular. This benchmark reads 589 captions and passages written by hand, apart from geoloc's code
+are less regular. This benchmark reads 619 captions and passages written by hand, apart from geoloc's code
 and templates, in the styles of news agencies (Reuters, AP, AFP, Ukrinform, TASS), Telegram
 channels (emoji, hashtags, signatures, donation links), local news and military bloggers, in
 English, Ukrainian and Russian (``data/captions/written.json``). Each gives the place where the
@@ -38,7 +38,11 @@ Set ``posts`` holds 45 posts (15 a language) laid out in lines as channels and f
 the place alone on the first line ("KHARKIV", "Сумщина 🔴", "#Бахмут"), a headline's parts
 parted by a bar, a credit or a call to subscribe on a line of its own, lists of places one a
 line, and prose wrapped by hand mid-sentence ("у\nНікополі"); written on 2026-12-06 the same
-way and measured before the change it led to.
+way and measured before the change it led to. Set ``checks`` holds 30 (10 a language) as
+fact-checkers and geolocation threads write them: coordinates, "Geolocated:", a place the photo
+is said not to be beside the one it is ("снято не в Курске, а в Харькове", "видають це за
+Харків, але насправді це Бєлгород"), or none where the place could not be verified; written and
+measured the same way.
 
 The captions were written before geoloc's caption rules of 2026-12-04 and those rules were
 written after reading its misses: the figures since are those of a development set. A
@@ -75,7 +79,7 @@ from geoloc.pipeline import Settings, conclude  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "captions" / "written.json"
 LANGS = ("en", "uk", "ru")
-SETS = ("captions", "variants", "fresh", "articles", "landmarks", "posts")
+SETS = ("captions", "variants", "fresh", "articles", "landmarks", "posts", "checks")
 MODES = ("geoloc", "no lemmas")
 FAR_KM = 500.0
 """An answer this far off is in another region or country: the error an analyst cannot afford."""

@@ -2155,3 +2155,33 @@ def test_an_everyday_word_names_a_region_only_as_the_region_spells_it(gz) -> Non
     assert e is not None and haversine_km(e.lat, e.lon, want.lat, want.lon) < 25, e
     # a region's name spelled as the region spells it, or romanised, still names it
     assert _caption_places("Прикордонники на кордоні з Білоруссю на Волині.", gz)[0].name == "Volyn Oblast"
+
+
+@pytest.mark.parametrize(
+    ("caption", "town"),
+    [
+        ("Видео снято не в Курске, а в Харькове — узнаётся здание облгосадминистрации.", "Kharkiv"),
+        ("Це не Одеса, а Миколаїв: видно Інгульський міст.", "Mykolaiv"),
+        ("The video was not filmed in Bakhmut, but in Marinka.", "Mar'yinka"),
+        # a correction ("насправді", "actually") puts right what was claimed
+        ("Пропагандисти видають це за Харків, але насправді це Бєлгород.", "Belgorod"),
+    ],
+)
+def test_a_place_the_photo_is_said_not_to_be_at_is_not_its_place(gz, caption, town) -> None:
+    """A fact-check names the claimed place first; the photo and location words before it ("снято
+    не в Курске") had tied it to the photo, 190 km from where it was taken."""
+    e = _caption_estimate(caption)
+    want = gz.search(town, limit=1, fuzzy=False)[0]
+    assert e is not None and haversine_km(e.lat, e.lon, want.lat, want.lon) < 25, e
+
+
+def test_a_negation_elsewhere_in_the_sentence_denies_no_place(gz) -> None:
+    """Only a name the negation stands right before, or before its location word or the photo's
+    taking, is denied; not one where something was not done."""
+    for caption, town in (
+        ("Russian forces have not taken Bakhmut, the commander in Kramatorsk said.", "Bakhmut"),
+        ("Soldiers who did not sleep in Avdiivka for three days, officials in Kyiv said.", "Avdiivka"),
+    ):
+        e = _caption_estimate(caption)
+        want = gz.search(town, limit=1, fuzzy=False)[0]
+        assert e is not None and haversine_km(e.lat, e.lon, want.lat, want.lon) < 25, (caption, e)

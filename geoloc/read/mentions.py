@@ -1350,6 +1350,29 @@ WHENCE_WORDS = frozenset(
 """The word pairs before the place fire or an attack came from ("обстріли з боку Енергодара",
 "обстрел со стороны Харькова", "shelling from the direction of Belgorod"): whence, not where the
 photo is; the place weighs as a reporting word's."""
+NEGATIONS = frozenset({"не", "not", "ні", "ни"})
+"""Words that deny what follows (``_denied``): the name is where the photo is said not to be
+("Видео снято не в Курске, а в Харькове", "Це Миколаїв, а не Одеса", "was not filmed in
+Bakhmut"); it weighs as a reporting word's, and the photo and location words before it count for
+nothing."""
+
+
+def _denied(near: Sequence[str], cued: bool) -> bool:
+    """Whether the words before a name (lower case) deny it: a negation right before it ("а не
+    Одеса"), before its location word ("не в Курске"), or before a word of taking the photo and its
+    location word ("not filmed in Bakhmut"); not a negation of what was done there ("did not sleep
+    in Avdiivka")."""
+    if near[-1:] and near[-1] in NEGATIONS:
+        return True
+    if not cued or len(near) < 2:
+        return False
+    return near[-2] in NEGATIONS or (len(near) >= 3 and near[-3] in NEGATIONS and near[-2].startswith(PHOTO_WORDS))
+
+
+CORRECTION_WORDS = frozenset({"насправді", "деле", "actually", "fact"})
+"""Words that put right what was claimed ("насправді", "на самом деле", "actually", "in fact"): a
+name among the words after one is where the photo is, as after a location word ("видають це за
+Харків, але насправді це Бєлгород")."""
 HOME_QUOTES = '»”"'
 """Closing quotes before a town in brackets that make the town the home of what they name: a club
 ("«Шахтар» (Донецьк) переміг «Динамо» (Київ)", "Zorya (Luhansk)"), a company or a unit, which
@@ -1519,9 +1542,16 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
             if credit and not phrase.publisher:
                 continue  # "Джерело: Еспресо"; but an office ("Джерело: Одеська ОВА") publishes its own region
             near = [w.lower() for w in phrase.before]
-            cue = 2 * phrase.cued + 3 * (shown or any(w.startswith(PHOTO_WORDS + EVENT_WORDS) for w in near))
+            corrected = any(w in CORRECTION_WORDS for w in near)
+            denied = _denied(near, phrase.cued)
+            cue = 2 * (phrase.cued or corrected) + 3 * (
+                shown or any(w.startswith(PHOTO_WORDS + EVENT_WORDS) for w in near)
+            )
+            if denied:  # "Видео снято не в Курске": the photo and location words before it deny it too
+                cue = 0
             doubt = 3 * (
-                any(w.startswith(REPORTING_WORDS) for w in (*near, phrase.after.lower()))
+                denied
+                + any(w.startswith(REPORTING_WORDS) for w in (*near, phrase.after.lower()))
                 + phrase.after.lower().startswith(GOVERNMENT_VERBS)
                 + (len(near) >= 2 and near[-1] in ORIGIN_WORDS and near[-2].startswith(PEOPLE_WORDS))
                 + (tuple(near[-2:]) in WHENCE_WORDS)
