@@ -2185,3 +2185,20 @@ def test_a_negation_elsewhere_in_the_sentence_denies_no_place(gz) -> None:
         e = _caption_estimate(caption)
         want = gz.search(town, limit=1, fuzzy=False)[0]
         assert e is not None and haversine_km(e.lat, e.lon, want.lat, want.lon) < 25, (caption, e)
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Бахмутское направление\nПозиции под Клещеевкой",
+        "Позиции под Клещеевкой\n#Бахмут",
+        "Бахмут. Позиции под Клещеевкой",
+    ],
+)
+def test_a_dateline_holds_the_namesakes_of_the_post(gz, caption) -> None:
+    """A headline or dateline naming a town says where the whole post is: "под Клещеевкой" is
+    Klishchiivka by Bakhmut, not Kleshchevka in the Saratov region, which had kept 38%."""
+    e = _caption_estimate(caption)
+    bakhmut = gz.search("Bakhmut", limit=1, fuzzy=False)[0]
+    assert e is not None and haversine_km(e.lat, e.lon, bakhmut.lat, bakhmut.lon) < 15, e
+    assert not e.alternatives, e.alternatives

@@ -26,6 +26,7 @@ from geoloc.common.text import (
     is_district_word,
     is_everyday_text,
     is_region_word,
+    name_words,
     normalise,
     script_of,
     text_zipf,
@@ -996,8 +997,10 @@ def _caption_namesakes(
     name = p.matched or p.name
     # The regions it names weigh (a region written with a town is the town's), and so do the towns
     # of its sentence about them ("near Andriivka, south of Bakhmut": the Andriivka by Bakhmut,
-    # not the larger ones in other oblasts, and it is looked up among them); towns of other
-    # sentences may be far on purpose ("journalists working in Rossosh").
+    # not the larger ones in other oblasts, and it is looked up among them), and those of a
+    # dateline or headline, which says where the whole post is ("Бахмутское направление\nПозиции
+    # под Клещеевкой"); towns of other sentences may be far on purpose ("journalists working in
+    # Rossosh").
     text = context.text if context else ""
     at = _naming_sentence(context, p)
     beside = [
@@ -1007,7 +1010,7 @@ def _caption_namesakes(
         and q.matched != name
         and at is not None
         and (other := _naming_sentence(context, q)) is not None
-        and other[0] == at[0]
+        and (other[0] == at[0] or len(name_words(other[2])) <= DATELINE_WORDS)
     ]
     regions = [q for q in context_places if q.kind == "admin1"]
     near = Priors(places=[*(q for q, _ in beside), *regions][:MAX_PRIOR_PLACES])
@@ -1331,6 +1334,9 @@ def _within(shape: BaseGeometry, what: str, sentence: str) -> Estimate:
     return _from_caption(centre.y, centre.x, radius, sentence, f"says {what}")
 
 
+DATELINE_WORDS = 3
+"""Most words of a sentence that is a dateline or a headline naming where a post is, a line or a
+sentence of its own: "KHARKIV", "#Бахмут", "Kyiv, Ukraine", "Бахмутское направление"."""
 CAPTION_NEAR_KM = 25.0
 """Added to a town's reach for an estimate from a caption alone: captions say "near", "під",
 "outside" or "the outskirts of" a town at about the distance of its suburbs and next villages."""
