@@ -1,7 +1,7 @@
 """Captions as publications write them: does geoloc put the photo where the caption says?
 
 ``benchmarks/captions.py`` writes its captions from templates around drawn towns; real captions
-are less regular. This benchmark reads 619 captions and passages written by hand, apart from geoloc's code
+are less regular. This benchmark reads 649 captions and passages written by hand, apart from geoloc's code
 and templates, in the styles of news agencies (Reuters, AP, AFP, Ukrinform, TASS), Telegram
 channels (emoji, hashtags, signatures, donation links), local news and military bloggers, in
 English, Ukrainian and Russian (``data/captions/written.json``). Each gives the place where the
@@ -42,7 +42,10 @@ way and measured before the change it led to. Set ``checks`` holds 30 (10 a lang
 fact-checkers and geolocation threads write them: coordinates, "Geolocated:", a place the photo
 is said not to be beside the one it is ("снято не в Курске, а в Харькове", "видають це за
 Харків, але насправді це Бєлгород"), or none where the place could not be verified; written and
-measured the same way.
+measured the same way. Set ``world`` holds 30 (20 in English, 5 in Ukrainian, 5 in Russian) about
+places beyond Ukraine, Russia and Belarus (Gaza, Antakya, Derna, Khartoum, Lahaina, Valencia,
+Portland, Tripoli, Alexandria), many of them sharing their name with larger or smaller places
+abroad; written and measured the same way.
 
 The captions were written before geoloc's caption rules of 2026-12-04 and those rules were
 written after reading its misses: the figures since are those of a development set. A
@@ -79,7 +82,7 @@ from geoloc.pipeline import Settings, conclude  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "captions" / "written.json"
 LANGS = ("en", "uk", "ru")
-SETS = ("captions", "variants", "fresh", "articles", "landmarks", "posts", "checks")
+SETS = ("captions", "variants", "fresh", "articles", "landmarks", "posts", "checks", "world")
 MODES = ("geoloc", "no lemmas")
 FAR_KM = 500.0
 """An answer this far off is in another region or country: the error an analyst cannot afford."""

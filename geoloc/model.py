@@ -198,6 +198,9 @@ class Mention:
     institution: bool = False
     """A caption's name of an institution after its town ("Sumy State University"): the leading
     words must name a town, not a hamlet that spells a word of the name ("Bolshoi Theatre")."""
+    of_country: str = ""
+    """The country a caption's people's adjective right before it names ("в іспанській Валенсії":
+    Spain): the place of that name in that country is meant."""
 
     @property
     def text(self) -> str:

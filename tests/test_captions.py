@@ -2202,3 +2202,20 @@ def test_a_dateline_holds_the_namesakes_of_the_post(gz, caption) -> None:
     bakhmut = gz.search("Bakhmut", limit=1, fuzzy=False)[0]
     assert e is not None and haversine_km(e.lat, e.lon, bakhmut.lat, bakhmut.lon) < 15, e
     assert not e.alternatives, e.alternatives
+
+
+@pytest.mark.parametrize(
+    "caption", ["Наслідки повені в іспанській Валенсії.", "Последствия наводнения в испанской Валенсии."]
+)
+def test_a_countrys_adjective_before_a_town_says_which_namesake(gz, caption) -> None:
+    """Ukrainian and Russian write "in Spanish Valencia" for Valencia in Spain: the larger
+    Valencia in Venezuela had been the answer, 7,400 km off."""
+    e = _caption_estimate(caption)
+    assert e is not None and haversine_km(e.lat, e.lon, 39.47, -0.38) < 25, e
+
+
+def test_a_countrys_adjective_before_a_thing_names_no_place(gz) -> None:
+    """ "Американські HIMARS": the adjective qualifies a weapon, and the caption's place stays."""
+    e = _caption_estimate("Американські HIMARS на позиціях під Бахмутом.")
+    bakhmut = gz.search("Bakhmut", limit=1, fuzzy=False)[0]
+    assert e is not None and haversine_km(e.lat, e.lon, bakhmut.lat, bakhmut.lon) < 25, e

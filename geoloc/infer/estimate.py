@@ -1042,6 +1042,12 @@ def _caption_namesakes(
     # larger and named so as its own name): the namesakes beyond it are not weighed.
     qualifiers = written_after(context, name, [q for q in context_places if q.kind == "admin1"]) if context else []
     pool = tuple(q for q in pool if lies_in_any(q, qualifiers)) or pool
+    # So does a country's people's adjective right before it ("в іспанській Валенсії": Spain's).
+    peoples = {m.of_country for m in (context.mentions if context else ()) if m.of_country and _reads_as(m, name)}
+    codes = {q.country_code for c in peoples for q in gazetteer.search(c, limit=1, fuzzy=False) if q.kind == "country"}
+    if any(q.country_code in codes for q in pool):
+        pool = tuple(q for q in pool if q.country_code in codes)
+        p = p if p.country_code in codes else pool[0]
     if pool and romanised_alias(p, name, gazetteer):
         p = pool[0]
     ids = {q.geonameid for q in pool} | {p.geonameid}

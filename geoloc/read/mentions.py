@@ -900,12 +900,38 @@ PEOPLE_ADJECTIVES = {
     "mongolian": "Mongolia",
     "расійск": "Russia", "беларуск": "Belarus", "украінск": "Ukraine", "літоўск": "Lithuania",
     "латвійск": "Latvia",
+    # countries farther off, in Ukrainian and Russian
+    "іспанськ": "Spain", "испанск": "Spain", "італійськ": "Italy", "итальянск": "Italy",
+    "французьк": "France", "французск": "France", "німецьк": "Germany", "немецк": "Germany",
+    "британськ": "United Kingdom", "британск": "United Kingdom", "англійськ": "United Kingdom",
+    "английск": "United Kingdom", "американськ": "United States", "американск": "United States",
+    "канадськ": "Canada", "канадск": "Canada", "турецьк": "Turkey", "турецк": "Turkey",
+    "ізраїльськ": "Israel", "израильск": "Israel", "іранськ": "Iran", "иранск": "Iran",
+    "іракськ": "Iraq", "иракск": "Iraq", "сирійськ": "Syria", "сирийск": "Syria",
+    "ліванськ": "Lebanon", "ливанск": "Lebanon", "єгипетськ": "Egypt", "египетск": "Egypt",
+    "лівійськ": "Libya", "ливийск": "Libya", "японськ": "Japan", "японск": "Japan",
+    "індійськ": "India", "индийск": "India", "вірменськ": "Armenia", "армянск": "Armenia",
+    "азербайджанськ": "Azerbaijan", "азербайджанск": "Azerbaijan", "сербськ": "Serbia",
+    "сербск": "Serbia", "хорватськ": "Croatia", "хорватск": "Croatia", "болгарськ": "Bulgaria",
+    "болгарск": "Bulgaria", "грецьк": "Greece", "греческ": "Greece", "чеськ": "Czechia",
+    "чешск": "Czechia", "австрійськ": "Austria", "австрийск": "Austria",
+    "австралійськ": "Australia", "австралийск": "Australia", "швейцарськ": "Switzerland",
+    "швейцарск": "Switzerland", "нідерландськ": "Netherlands", "нидерландск": "Netherlands",
+    "голландськ": "Netherlands", "голландск": "Netherlands", "бельгійськ": "Belgium",
+    "бельгийск": "Belgium", "шведськ": "Sweden", "шведск": "Sweden", "данськ": "Denmark",
+    "датск": "Denmark", "португальськ": "Portugal", "португальск": "Portugal",
+    "ірландськ": "Ireland", "ирландск": "Ireland", "бразильськ": "Brazil", "бразильск": "Brazil",
+    "аргентинськ": "Argentina", "аргентинск": "Argentina", "мексиканськ": "Mexico",
+    "мексиканск": "Mexico", "венесуельськ": "Venezuela", "венесуэльск": "Venezuela",
+    "кубинськ": "Cuba", "кубинск": "Cuba", "чилійськ": "Chile", "чилийск": "Chile",
 }  # fmt: skip
 """Ukrainian, Russian, English and Belarusian adjectives of the countries that border Ukraine,
-Russia and Belarus, by stem. "біля російського кордону" and "30 km from the Russian border" are
-the border with Russia, which lies across it: the demonym alone would name Russia as the photo's
-country. "в российской столице" is Moscow: Ukrainian, Russian and Belarusian write these
-adjectives in small letters, so they are no capitalised name to look up."""
+Russia and Belarus, and Ukrainian and Russian ones of countries farther off, by stem. "біля
+російського кордону" and "30 km from the Russian border" are the border with Russia, which lies
+across it: the demonym alone would name Russia as the photo's country. "в российской столице" is
+Moscow, and "в іспанській Валенсії" Valencia in Spain, not the larger one in Venezuela:
+Ukrainian, Russian and Belarusian write these adjectives in small letters, so they are no
+capitalised name to look up."""
 
 CITY_DEMONYMS = {
     "киян": "Київ", "киевлян": "Киев", "kyivan": "Kyiv", "kievan": "Kyiv",
@@ -1480,6 +1506,7 @@ class _Phrase(NamedTuple):
     largest: int = 0  # a country's n-th city by size is meant ("Ukraine's second-largest city": 2)
     office: bool = False  # a city's office ("Odesa City Council"): the name without "City" if the whole names nothing
     publisher: bool = False  # an office's ("Одеська ОВА", "Kharkiv City Council"): a credit to it names a place
+    of_country: str = ""  # the country whose people's adjective comes right before it ("в іспанській Валенсії")
 
 
 class _CuedPhrase(NamedTuple):
@@ -2013,6 +2040,7 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
                 article=article,
                 largest=largest,
                 publisher=by_office,
+                of_country=(_people_country(tokens[i - 1]) or "") if i and tokens[i - 1].islower() else "",
             )
         )
         i = j
@@ -2215,6 +2243,7 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                     largest=found.largest,
                     fallback=fallback,
                     institution=institution,
+                    of_country=found.of_country,
                 )
                 cued.append((strength, said))
                 written_in.append(at_sentence)
