@@ -1,7 +1,7 @@
 """Captions as publications write them: does geoloc put the photo where the caption says?
 
 ``benchmarks/captions.py`` writes its captions from templates around drawn towns; real captions
-are less regular. This benchmark reads 649 captions and passages written by hand, apart from geoloc's code
+are less regular. This benchmark reads 679 captions and passages written by hand, apart from geoloc's code
 and templates, in the styles of news agencies (Reuters, AP, AFP, Ukrinform, TASS), Telegram
 channels (emoji, hashtags, signatures, donation links), local news and military bloggers, in
 English, Ukrainian and Russian (``data/captions/written.json``). Each gives the place where the
@@ -45,7 +45,10 @@ is said not to be beside the one it is ("снято не в Курске, а в 
 measured the same way. Set ``world`` holds 30 (20 in English, 5 in Ukrainian, 5 in Russian) about
 places beyond Ukraine, Russia and Belarus (Gaza, Antakya, Derna, Khartoum, Lahaina, Valencia,
 Portland, Tripoli, Alexandria), many of them sharing their name with larger or smaller places
-abroad; written and measured the same way.
+abroad; written and measured the same way. Set ``addresses`` holds 30 (10 a language) that give
+a street address, a district or a settlement by its abbreviation ("вул. Сумській, 25 у Харкові",
+"н.п. Очеретине Покровського р-ну", "в г. Шебекино Белгородской обл.") as local news, emergency
+services and military bloggers write them; written the same way and run with no change after it.
 
 The captions were written before geoloc's caption rules of 2026-12-04 and those rules were
 written after reading its misses: the figures since are those of a development set. A
@@ -82,7 +85,7 @@ from geoloc.pipeline import Settings, conclude  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "captions" / "written.json"
 LANGS = ("en", "uk", "ru")
-SETS = ("captions", "variants", "fresh", "articles", "landmarks", "posts", "checks", "world")
+SETS = ("captions", "variants", "fresh", "articles", "landmarks", "posts", "checks", "world", "addresses")
 MODES = ("geoloc", "no lemmas")
 FAR_KM = 500.0
 """An answer this far off is in another region or country: the error an analyst cannot afford."""

@@ -108,8 +108,18 @@ def test_written_captions_run(tmp_path: Path) -> None:
         [c.strip() for c in line.strip("|").split("|")] for line in out.splitlines() if line.startswith("| geoloc |")
     ]
     sets = [r[1] for r in rows if r[2] == "all"]
-    assert sets == ["captions", "variants", "fresh", "articles", "landmarks", "posts", "checks", "world"], out
-    assert sum(int(r[3]) for r in rows if r[2] == "all") == 649
+    assert sets == [
+        "captions",
+        "variants",
+        "fresh",
+        "articles",
+        "landmarks",
+        "posts",
+        "checks",
+        "world",
+        "addresses",
+    ], out
+    assert sum(int(r[3]) for r in rows if r[2] == "all") == 679
     for r in rows:
         n, made, right = int(r[3]), int(r[4]), int(r[5].split("/")[0])
         assert 0 <= made <= n and 0 <= right <= n, r
