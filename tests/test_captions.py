@@ -2219,3 +2219,18 @@ def test_a_countrys_adjective_before_a_thing_names_no_place(gz) -> None:
     e = _caption_estimate("Американські HIMARS на позиціях під Бахмутом.")
     bakhmut = gz.search("Bakhmut", limit=1, fuzzy=False)[0]
     assert e is not None and haversine_km(e.lat, e.lon, bakhmut.lat, bakhmut.lon) < 25, e
+
+
+@pytest.mark.parametrize(
+    ("caption", "lat", "lon", "km"),
+    [
+        # the name holds the possessive: the city or its district, not Bazar-Korgon in Kyrgyzstan
+        ("Rohingya refugees queue for food at a camp in Cox's Bazar, Bangladesh.", 21.44, 92.01, 50),
+        # a country's possessive before a name is read apart from it, as before
+        ("Rescuers in Ukraine's Kharkiv after the strike.", 49.99, 36.23, 25),
+        ("Smoke over a field in Russia's Kursk region.", 51.7, 36.2, 150),
+    ],
+)
+def test_a_name_may_hold_a_possessive(caption, lat, lon, km) -> None:
+    e = _caption_estimate(caption)
+    assert e is not None and haversine_km(e.lat, e.lon, lat, lon) < km, e

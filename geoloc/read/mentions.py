@@ -1037,6 +1037,13 @@ def _strip_possessive(word: str) -> str:
     return re.sub(r"['’]s$", "", word)
 
 
+def _possessive_before(clause: str, found: Sequence[re.Match[str]], i: int) -> bool:
+    """Whether a capitalised possessive stands right before word ``i``, only a space between."""
+    word = found[i - 1].group(0)
+    spaced = not clause[found[i - 1].end() : found[i].start()].strip()
+    return word[:1].isupper() and _strip_possessive(word) != word and spaced
+
+
 def _phrases(sentence: str, max_words: int) -> list[str]:
     """Capitalised runs of words; a possessive ("Russia's") ends a run, a region word extends it."""
     return [cued.phrase.text for cued in _cued_phrases(sentence, max_words)]
@@ -1507,6 +1514,7 @@ class _Phrase(NamedTuple):
     office: bool = False  # a city's office ("Odesa City Council"): the name without "City" if the whole names nothing
     publisher: bool = False  # an office's ("Одеська ОВА", "Kharkiv City Council"): a credit to it names a place
     of_country: str = ""  # the country whose people's adjective comes right before it ("в іспанській Валенсії")
+    possessed: bool = False  # it begins with the possessive before it ("Cox's Bazar"); else the rest is read
 
 
 class _CuedPhrase(NamedTuple):
@@ -2029,9 +2037,12 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         after_word = tokens[j] if j < len(tokens) else ""
         article = _after_article(tokens, i, j)
         largest = _largest_rank(tokens, i, j)
+        # "Cox's Bazar", "St John's Wood": a possessive ends a run ("Russia's Kursk region"), but the
+        # name may hold it, and is read whole before the words after it
+        possessor = tokens[i - 1] if i and _possessive_before(clause, found, i) else ""
         phrases.append(
             _Phrase(
-                " ".join(words),
+                f"{possessor} {' '.join(words)}" if possessor else " ".join(words),
                 cued,
                 before,
                 governor=governor,
@@ -2041,6 +2052,7 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
                 largest=largest,
                 publisher=by_office,
                 of_country=(_people_country(tokens[i - 1]) or "") if i and tokens[i - 1].islower() else "",
+                possessed=bool(possessor),
             )
         )
         i = j
@@ -2200,7 +2212,7 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                 plain = is_plain_word(first) or is_unknown_belarusian(first, sentence)
                 opens = sentence.lstrip(_OPENING_MARKS).startswith(first) and plain
                 fallback: tuple[str, ...] = ()
-                if tail and (opens or first.lower().startswith(VENUE_NOUNS)):
+                if tail and (opens or found.possessed or first.lower().startswith(VENUE_NOUNS)):
                     # A sentence's first word is capitalised whatever it is ("Освобождение
                     # Угледара", "Прикордонний Білопілля"), and so is a venue's ("Arena Lviv"):
                     # the rest, if the whole names nothing; but not after a person's first name
