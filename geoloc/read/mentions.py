@@ -1045,8 +1045,12 @@ def _possessive_before(clause: str, found: Sequence[re.Match[str]], i: int) -> b
 
 
 def _phrases(sentence: str, max_words: int) -> list[str]:
-    """Capitalised runs of words; a possessive ("Russia's") ends a run, a region word extends it."""
-    return [cued.phrase.text for cued in _cued_phrases(sentence, max_words)]
+    """Capitalised runs of words; a possessive ("Russia's") ends a run, a region word extends it:
+    a border's neighbour is "Russia's Bryansk region" without its possessor."""
+    return [
+        found.text.partition(" ")[2] if found.possessed else found.text
+        for found, *_ in _cued_phrases(sentence, max_words)
+    ]
 
 
 LOCATION_CUES = frozenset(
@@ -1473,6 +1477,7 @@ Military Administration", "Kharkiv Regional State Administration", "the Kharkiv 
 OFFICE_NOUNS_EN = frozenset({"administration", "council", "duma"})
 """English nouns of a city's or a region's office: a photo it publishes shows its city or region
 ("Odesa City Council", "Moscow City Duma")."""
+OFFICE_TERMS_EN = OFFICE_KINDS_EN | OFFICE_NOUNS_EN
 OFFICE_WORDS = 4
 """Most words of an office's kinds and noun after a name in small letters ("regional state
 administration")."""
@@ -1782,6 +1787,22 @@ REGION_OFFICE_WORDS = ("облдержадміністрац", "облгосад
 """Beginnings of the one-word nouns of a region's administration or council, in any case
 ("Харківської облдержадміністрації", "Харьковской облгосадминистрации", "Сумська облрада"):
 the office speaks for its region, as "ОДА" does; the adjective before them is no village's name."""
+BUILDING_NOUNS = ("будівл", "приміщен", "здани", "помещени", "building", "headquarters", "premises")
+"""Word beginnings of a building's nouns: before or after a region's office ("Будівля Миколаївської
+ОДА", "здание Харьковской облгосадминистрации", "the regional administration building") they
+name the office's building, not what it says for its region (``_office_building``)."""
+
+
+def _office_building(before: Sequence[str], after: str, cued: bool) -> bool:
+    """Whether a region's office is named as its building, which stands in the city the region is
+    named after ("Будівля Миколаївської ОДА після ракетного удару", "Firefighters outside Mykolaiv
+    Regional Administration": Mykolaiv, not its oblast's middle 56 km off): a building's noun
+    before or after it, or a location word before it; not where something was said ("Як
+    повідомили в Одеській ОВА", "в Харьковской ОВА сообщили")."""
+    near = [w.lower() for w in before]
+    if any(w.startswith(REPORTING_WORDS) for w in (*near, after.lower())):
+        return False
+    return cued or bool(near) and near[-1].startswith(BUILDING_NOUNS) or after.lower().startswith(BUILDING_NOUNS)
 
 
 CITY_PART_NOUNS = ("район", "district")
@@ -1961,6 +1982,14 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             following = "громада"  # "Сумська міська рада": the town's council speaks for its community
         elif noun_at > j and following.lower() not in AREA_NOUNS and not attributed_noun(words[-1], following):
             following, noun_at = tokens[j], j  # "Сумська міська лікарня": no area after the kind
+        after_office = tokens[noun_at + 1] if noun_at + 1 < len(tokens) else ""
+        if by_office and following == "область" and _office_building([*before, *words[:-1]], after_office, cued):
+            # "Будівля Миколаївської ОДА": the office's building, in the city the region is named after
+            if len(words) > 1:
+                phrases.append(_Phrase(" ".join(words[:-1]), cued, before, governor=governor))
+            phrases.append(_Phrase(words[-1], cued, before, adjective=True, publisher=True))
+            i = noun_at + 1
+            continue
         # The noun a word qualifies follows it, nothing but a space between ("Чернигова 3 марта" is a date's).
         next_to = bool(following) and not clause[found[j - 1].end() : found[j].start()].strip()
         if next_to and following.lower().startswith(CITY_PART_NOUNS) and _city_named_after(tokens, j + 1):
@@ -2012,11 +2041,13 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         if office is not None:
             k, kind = office
             name = words[:k]
-            if kind == "region":
-                name.append("region")
+            cued = _location_cued(tokens[:i], name[-1])
+            # the word after the office's own words ("... Regional Administration building")
+            behind = next((t for t in tokens[j : j + OFFICE_WORDS + 1] if t.lower() not in OFFICE_TERMS_EN), "")
+            if kind == "region" and not _office_building(before, behind, cued):
+                name.append("region")  # "the Mykolaiv Regional Administration building": the city
             elif k < len(words) and words[k].lower() == "city":
                 name.append(words[k])  # "Kansas City Council"; "Odesa City" is read as "Odesa" (``_Phrase.office``)
-            cued = _location_cued(tokens[:i], name[-1])
             phrases.append(
                 _Phrase(" ".join(name), cued, before, governor=governor, office=kind == "city", publisher=True)
             )
