@@ -1,7 +1,7 @@
 """Captions as publications write them: does geoloc put the photo where the caption says?
 
 ``benchmarks/captions.py`` writes its captions from templates around drawn towns; real captions
-are less regular. This benchmark reads 679 captions and passages written by hand, apart from geoloc's code
+are less regular. This benchmark reads 709 captions and passages written by hand, apart from geoloc's code
 and templates, in the styles of news agencies (Reuters, AP, AFP, Ukrinform, TASS), Telegram
 channels (emoji, hashtags, signatures, donation links), local news and military bloggers, in
 English, Ukrainian and Russian (``data/captions/written.json``). Each gives the place where the
@@ -49,6 +49,9 @@ abroad; written and measured the same way. Set ``addresses`` holds 30 (10 a lang
 a street address, a district or a settlement by its abbreviation ("вул. Сумській, 25 у Харкові",
 "н.п. Очеретине Покровського р-ну", "в г. Шебекино Белгородской обл.") as local news, emergency
 services and military bloggers write them; written the same way and run with no change after it.
+Set ``videos`` holds 30 titles of videos and streams (10 a language: "Drone footage | Bakhmut |
+4K", "ЗАПОРІЖЖЯ | Вибухи в місті", "ПРОГУЛКА ПО МОСКВЕ | Патриаршие пруды"), written and run the
+same way, with no change after it.
 
 The captions were written before geoloc's caption rules of 2026-12-04 and those rules were
 written after reading its misses: the figures since are those of a development set. A
@@ -85,7 +88,7 @@ from geoloc.pipeline import Settings, conclude  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "captions" / "written.json"
 LANGS = ("en", "uk", "ru")
-SETS = ("captions", "variants", "fresh", "articles", "landmarks", "posts", "checks", "world", "addresses")
+SETS = ("captions", "variants", "fresh", "articles", "landmarks", "posts", "checks", "world", "addresses", "videos")
 MODES = ("geoloc", "no lemmas")
 FAR_KM = 500.0
 """An answer this far off is in another region or country: the error an analyst cannot afford."""
