@@ -1,7 +1,7 @@
 """Captions as publications write them: does geoloc put the photo where the caption says?
 
 ``benchmarks/captions.py`` writes its captions from templates around drawn towns; real captions
-are less regular. This benchmark reads 709 captions and passages written by hand, apart from geoloc's code
+are less regular. This benchmark reads 729 captions and passages written by hand, apart from geoloc's code
 and templates, in the styles of news agencies (Reuters, AP, AFP, Ukrinform, TASS), Telegram
 channels (emoji, hashtags, signatures, donation links), local news and military bloggers, in
 English, Ukrainian and Russian (``data/captions/written.json``). Each gives the place where the
@@ -51,7 +51,9 @@ a street address, a district or a settlement by its abbreviation ("вул. Су�
 services and military bloggers write them; written the same way and run with no change after it.
 Set ``videos`` holds 30 titles of videos and streams (10 a language: "Drone footage | Bakhmut |
 4K", "ЗАПОРІЖЖЯ | Вибухи в місті", "ПРОГУЛКА ПО МОСКВЕ | Патриаршие пруды"), written and run the
-same way, with no change after it.
+same way, with no change after it. Set ``headlines`` holds 20 English headlines in title case
+("Power Outages Hit Odesa As Winter Sets In"), written by hand after a first change for such
+headlines and measured against the code before it.
 
 The captions were written before geoloc's caption rules of 2026-12-04 and those rules were
 written after reading its misses: the figures since are those of a development set. A
@@ -88,7 +90,19 @@ from geoloc.pipeline import Settings, conclude  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "captions" / "written.json"
 LANGS = ("en", "uk", "ru")
-SETS = ("captions", "variants", "fresh", "articles", "landmarks", "posts", "checks", "world", "addresses", "videos")
+SETS = (
+    "captions",
+    "variants",
+    "fresh",
+    "articles",
+    "landmarks",
+    "posts",
+    "checks",
+    "world",
+    "addresses",
+    "videos",
+    "headlines",
+)
 MODES = ("geoloc", "no lemmas")
 FAR_KM = 500.0
 """An answer this far off is in another region or country: the error an analyst cannot afford."""

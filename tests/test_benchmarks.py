@@ -119,8 +119,9 @@ def test_written_captions_run(tmp_path: Path) -> None:
         "world",
         "addresses",
         "videos",
+        "headlines",
     ], out
-    assert sum(int(r[3]) for r in rows if r[2] == "all") == 709
+    assert sum(int(r[3]) for r in rows if r[2] == "all") == 729
     for r in rows:
         n, made, right = int(r[3]), int(r[4]), int(r[5].split("/")[0])
         assert 0 <= made <= n and 0 <= right <= n, r

@@ -2265,3 +2265,24 @@ def test_a_regional_offices_building_is_in_its_city(gz, caption, city) -> None:
 def test_a_regional_office_that_reports_speaks_for_its_region(gz, caption) -> None:
     places = _caption_places(caption, gz)
     assert places and places[0].kind == "admin1" and places[0].name == "Kharkiv Oblast", places
+
+
+@pytest.mark.parametrize(
+    ("caption", "lat", "lon"),
+    [
+        ("Kharkiv Metro Station Used As Shelter", 49.99, 36.23),
+        ("Power Outages Hit Odesa As Winter Sets In", 46.48, 30.73),
+        ("Walking Tour Of Lviv Old Town", 49.84, 24.03),
+        ("New York Skyline At Night", 40.71, -74.01),
+        # a lone everyday word of the run is no name: not Sparks, Nevada
+        ("Drone Attack Sparks Fire At Oil Depot Near Rostov", 47.23, 39.72),
+        # a credit is all names, and no headline: its case still tells them
+        ("Smoke rises over Soligorsk, Belarus, on 24 February. Photo: Sergei Korolev/RIA Novosti", 52.79, 27.54),
+        ("Smoke rises over Tokmak, Ukraine, on Monday morning. Photo: Ivan Fedorov/Reuters", 47.26, 35.71),
+    ],
+)
+def test_a_headline_in_title_case_names_its_place(caption, lat, lon) -> None:
+    """English headlines and video titles capitalise every word, so a name ran into the words
+    around it ("Kharkiv Metro Station Used") and nothing was named."""
+    e = _caption_estimate(caption)
+    assert e is not None and haversine_km(e.lat, e.lon, lat, lon) < 30, e

@@ -1566,6 +1566,7 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
     earlier = bool(words) and words[0].lower() in EARLIER_WORDS
     aftermath = any(w.lower().startswith(AFTERMATH_WORDS) for w in words) or bool(LAST_JOURNEY_RE.search(sentence))
     in_sentence = int(_about_photo(sentence)) - 3 * earlier
+    headline = _in_title_case(sentence)
     out: list[_CuedPhrase] = []
     pieces = _CLAUSE_RE.split(sentence)  # clause, mark, clause, mark, ...
     clauses, marks = pieces[0::2], pieces[1::2]
@@ -1578,7 +1579,7 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
         bonus = in_sentence + 2 * int(shown or _about_photo(clause))
         home = at > 0 and marks[at - 1] == "(" and clauses[at - 1].rstrip().endswith(tuple(HOME_QUOTES))
         bonus -= 3 * home  # "«Шахтар» (Донецьк)": the club's home
-        for phrase in _clause_phrases(clause, max_words):
+        for phrase in _clause_phrases(clause, max_words, headline):
             if credit and not phrase.publisher:
                 continue  # "Джерело: Еспресо"; but an office ("Джерело: Одеська ОВА") publishes its own region
             near = [w.lower() for w in phrase.before]
@@ -1866,9 +1867,11 @@ def _capitals_only(token: str) -> bool:
     return token.isupper() and sum(c.isalpha() for c in token) >= 2
 
 
-def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
+def _clause_phrases(clause: str, max_words: int, headline: bool = False) -> list[_Phrase]:
     """Capitalised runs of words of one clause, each with whether a location word precedes it and
-    the ``NEAR_TOKENS`` words before it.
+    the ``NEAR_TOKENS`` words before it. In a headline in title case (``headline``) a run also ends
+    before a small word a name seldom holds, capitalised with the rest (``HEADLINE_RUN_ENDS``:
+    "Walking Tour Of Lviv Old Town").
 
     A town's adjective before the noun it qualifies names the town's district or front (``AREA_NOUNS``)
     or a place at the town (``FEATURE_NOUNS``), and is read as its town; before any other noun it
@@ -1890,7 +1893,11 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
             i += 2
             continue
         # A sentence's first word is capitalised: "Поблизу Асіно" is a location word and a name.
-        if not tokens[i][:1].isupper() or is_common_word(word) or word.lower() in RUN_ENDS:
+        if (
+            not tokens[i][:1].isupper()
+            or is_common_word(word)
+            or word.lower() in (HEADLINE_RUN_ENDS if headline else RUN_ENDS)
+        ):
             i += 1
             continue
         if _compound_adjective(tokens[i]):  # "in Russian-occupied Melitopol": the name follows
@@ -1905,7 +1912,7 @@ def _clause_phrases(clause: str, max_words: int) -> list[_Phrase]:
         while j < len(tokens) and j - i < max_words and tokens[j][:1].isupper():
             if _capitals_only(tokens[j]) and not _capitals_only(tokens[i]):
                 break  # "В Одесі ППО працювала": the town, then an acronym (air defence) of its own
-            if j > i and tokens[j].lower() in RUN_ENDS:
+            if j > i and tokens[j].lower() in (HEADLINE_RUN_ENDS if headline else RUN_ENDS):
                 break  # "ВИБУХИ В ОДЕСІ", "SMOKE OVER KHARKIV": in capitals, a caption's small words are capitals too
             j += 1
             if _strip_possessive(tokens[j - 1]) != tokens[j - 1]:
@@ -2148,12 +2155,50 @@ def _in_capitals(sentence: str) -> bool:
     return len(words) >= 2 and all(_capitals_only(w) for w in words)
 
 
+HEADLINE_RUN_ENDS = RUN_ENDS | ARTICLES | {"of", "as"}
+"""The small words a run of capitalised words ends before in a headline in title case, where they
+are capitalised too: "of" and "the" begin no name there, though "Isle of Man" and "the Hague"
+hold them in prose."""
+TITLE_CASE_WORDS = 3
+"""Fewest everyday words of three letters or more, none opening its clause, capitalised as every
+word of four letters or more of the sentence is, that make a Latin sentence a headline in title
+case ("Kharkiv Metro Station Used As Shelter"): its case tells no name either. A credit is names
+("Photo: Ivan Fedorov/Reuters"), and its case still tells them."""
+
+
+def _in_title_case(sentence: str) -> bool:
+    """Whether a sentence in Latin letters capitalises every word of four letters or more, everyday
+    words among them, as English headlines and video titles do ("Walking Tour Of Lviv Old Town"): a
+    name runs into the capitalised words around it there, as in a headline in capitals."""
+    if script_of(sentence) != SCRIPT_LATIN:
+        return False
+    if not all(w[:1].isupper() for w in _WORD_RE.findall(sentence) if len(w) >= 4):
+        return False
+    inner = [w for clause in _CLAUSE_RE.split(sentence)[0::2] for w in _WORD_RE.findall(clause)[1:] if len(w) >= 3]
+    return sum(is_word(w.lower()) for w in inner) >= TITLE_CASE_WORDS
+
+
 def _names_an_institution(phrase: str, after: str) -> bool:
     """Whether a Latin run of words names an institution after its town (``INSTITUTION_NOUNS_AFTER``):
     a noun of one among its words after the first, or the word right after it ("Kherson Regional
     Children's" + "Hospital": a possessive ends the run)."""
     words = [w.lower() for w in (*phrase.split()[1:], after)]
     return script_of(phrase) == SCRIPT_LATIN and any(w in INSTITUTION_NOUNS_AFTER for w in words)
+
+
+def _headline_names(phrase: str) -> tuple[str, ...]:
+    """The names a run of a headline in title case may hold, read when the whole names nothing: its
+    leading words, longest first ("New York Skyline": "New York"), but not one everyday word alone
+    ("Drone Attack Sparks Fire": not Sparks, Nevada), then each run of its words that are no
+    everyday words ("Power Outages Hit Odesa": "Odesa")."""
+    leading = [w for w in _leading_words(phrase) if " " in w or not is_word(w.lower())]
+    runs: list[list[str]] = [[]]
+    for word in phrase.split():
+        if is_word(word.lower()):
+            runs.append([])
+        else:
+            runs[-1].append(word)
+    return tuple(dict.fromkeys([*leading, *(" ".join(run) for run in runs if run)]))
 
 
 def _leading_words(phrase: str) -> tuple[str, ...]:
@@ -2215,8 +2260,10 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
     placed_at: list[bool] = []  # whether a word puts something at each entry of ``cued`` (``_CuedPhrase.placed``)
     read, lists = _with_listed_regions(text)
     for at_sentence, sentence in enumerate(sentences(read)):
-        # A headline in capitals ("ХАРКІВ ПІСЛЯ НІЧНОЇ АТАКИ") runs its name into the words after it.
+        # A headline in capitals ("ХАРКІВ ПІСЛЯ НІЧНОЇ АТАКИ") or in title case ("Kharkiv Metro
+        # Station Used As Shelter") runs its name into the words around it.
         shouted = _in_capitals(sentence)
+        titled = _in_title_case(sentence)
         for found, strength, part, placed in _cued_phrases(sentence, max_words):
             phrase = found.text
             if phrase.lower() in seen:
@@ -2253,6 +2300,10 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
                         fallback = _leading_words(tail)
                     elif shouted:  # "ХАРКІВ ПІСЛЯ НІЧНОЇ АТАКИ": its first word may be the name
                         fallback = _leading_words(phrase)
+                    elif titled:  # "Power Outages Hit Odesa", "New York Skyline"
+                        fallback = _headline_names(phrase)
+                elif tail and titled and not found.adjective:
+                    fallback = _headline_names(phrase)
                 elif (
                     tail
                     and (found.cued or _after_title(found.before) or shouted)
