@@ -365,6 +365,12 @@ def is_everyday_text(text: str) -> bool:
     return text_zipf(text) >= EVERYDAY_ZIPF
 
 
+REMEMBERED_WORDS = 1 << 14
+"""Readings whose word test a process keeps: a long caption asks it of every word, most of them
+many times, and a batch's photos read the same shop and sign words again."""
+
+
+@functools.lru_cache(maxsize=REMEMBERED_WORDS)
 def is_word(text: str) -> bool:
     """True when ``text`` is spelled as words of its alphabet's languages (``WORD_ZIPF``)."""
     return text_zipf(text) >= WORD_ZIPF
