@@ -1,7 +1,7 @@
 """Captions as publications write them: does geoloc put the photo where the caption says?
 
 ``benchmarks/captions.py`` writes its captions from templates around drawn towns; real captions
-are less regular. This benchmark reads 729 captions and passages written by hand, apart from geoloc's code
+are less regular. This benchmark reads 749 captions and passages written by hand, apart from geoloc's code
 and templates, in the styles of news agencies (Reuters, AP, AFP, Ukrinform, TASS), Telegram
 channels (emoji, hashtags, signatures, donation links), local news and military bloggers, in
 English, Ukrainian and Russian (``data/captions/written.json``). Each gives the place where the
@@ -53,7 +53,10 @@ Set ``videos`` holds 30 titles of videos and streams (10 a language: "Drone foot
 4K", "ЗАПОРІЖЖЯ | Вибухи в місті", "ПРОГУЛКА ПО МОСКВЕ | Патриаршие пруды"), written and run the
 same way, with no change after it. Set ``headlines`` holds 20 English headlines in title case
 ("Power Outages Hit Odesa As Winter Sets In"), written by hand after a first change for such
-headlines and measured against the code before it.
+headlines and measured against the code before it. Set ``mixed`` holds 20 posts that mix
+alphabets and registers (Ukrainian typed in Latin letters, English hashtags on Cyrillic posts,
+spoken Ukrainian and Russian, a Belarusian caption), written and run the same way, with no change
+after it.
 
 The captions were written before geoloc's caption rules of 2026-12-04 and those rules were
 written after reading its misses: the figures since are those of a development set. A
@@ -102,6 +105,7 @@ SETS = (
     "addresses",
     "videos",
     "headlines",
+    "mixed",
 )
 MODES = ("geoloc", "no lemmas")
 FAR_KM = 500.0

@@ -120,8 +120,9 @@ def test_written_captions_run(tmp_path: Path) -> None:
         "addresses",
         "videos",
         "headlines",
+        "mixed",
     ], out
-    assert sum(int(r[3]) for r in rows if r[2] == "all") == 729
+    assert sum(int(r[3]) for r in rows if r[2] == "all") == 749
     for r in rows:
         n, made, right = int(r[3]), int(r[4]), int(r[5].split("/")[0])
         assert 0 <= made <= n and 0 <= right <= n, r
