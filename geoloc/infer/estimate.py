@@ -1044,7 +1044,7 @@ def _caption_namesakes(
     pool = tuple(q for q in pool if lies_in_any(q, qualifiers)) or pool
     # So does a country's people's adjective right before it ("в іспанській Валенсії": Spain's).
     peoples = {m.of_country for m in (context.mentions if context else ()) if m.of_country and _reads_as(m, name)}
-    codes = {q.country_code for c in peoples for q in gazetteer.search(c, limit=1, fuzzy=False) if q.kind == "country"}
+    codes = {q.country_code for c in peoples if (q := gazetteer.country(c)) is not None}
     if any(q.country_code in codes for q in pool):
         pool = tuple(q for q in pool if q.country_code in codes)
         p = p if p.country_code in codes else pool[0]

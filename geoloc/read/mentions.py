@@ -1049,7 +1049,7 @@ def _phrases(sentence: str, max_words: int) -> list[str]:
     a border's neighbour is "Russia's Bryansk region" without its possessor."""
     return [
         found.text.partition(" ")[2] if found.possessed else found.text
-        for found, *_ in _cued_phrases(sentence, max_words)
+        for found, *_ in _cued_phrases(sentence, max_words, _in_title_case(sentence))
     ]
 
 
@@ -1387,6 +1387,14 @@ WHENCE_WORDS = frozenset(
 """The word pairs before the place fire or an attack came from ("обстріли з боку Енергодара",
 "обстрел со стороны Харькова", "shelling from the direction of Belgorod"): whence, not where the
 photo is; the place weighs as a reporting word's."""
+
+
+def _reported(near: Sequence[str], after: str) -> bool:
+    """Whether a reporting word stands among the words before a name (lower case) or right after it:
+    where something was said or checked ("officials in Kyiv said", "повідомили в Одеській ОВА")."""
+    return any(w.startswith(REPORTING_WORDS) for w in (*near, after.lower()))
+
+
 NEGATIONS = frozenset({"не", "not", "ні", "ни"})
 """Words that deny what follows (``_denied``): the name is where the photo is said not to be
 ("Видео снято не в Курске, а в Харькове", "Це Миколаїв, а не Одеса", "was not filmed in
@@ -1548,7 +1556,7 @@ def _shown_label(clause: str) -> bool:
     return any(words[-len(label) :] == label for label in SHOWN_LABELS)
 
 
-def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
+def _cued_phrases(sentence: str, max_words: int, headline: bool) -> list[_CuedPhrase]:
     """Capitalised runs of words, clause by clause, each with how strongly the text ties it to the
     photo's place: two points for a location word right before it, two for a clause about the
     photo, one for a sentence about it, three for a photo or event word just before it ("footage
@@ -1561,12 +1569,11 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
     Москве"); three for a label of what the photo shows before it ("На фото — Одеса",
     ``SHOWN_LABELS``). A credit ("Джерело: Еспресо") names no place, unless it is an office's
     ("Джерело: Одеська ОВА"), which publishes its own city or region. Names never run across a comma
-    ("Sumy, Kharkiv")."""
+    ("Sumy, Kharkiv"). ``headline``: the sentence is a headline in title case (``_in_title_case``)."""
     words = _WORD_RE.findall(sentence)
     earlier = bool(words) and words[0].lower() in EARLIER_WORDS
     aftermath = any(w.lower().startswith(AFTERMATH_WORDS) for w in words) or bool(LAST_JOURNEY_RE.search(sentence))
     in_sentence = int(_about_photo(sentence)) - 3 * earlier
-    headline = _in_title_case(sentence)
     out: list[_CuedPhrase] = []
     pieces = _CLAUSE_RE.split(sentence)  # clause, mark, clause, mark, ...
     clauses, marks = pieces[0::2], pieces[1::2]
@@ -1592,7 +1599,7 @@ def _cued_phrases(sentence: str, max_words: int) -> list[_CuedPhrase]:
                 cue = 0
             doubt = 3 * (
                 denied
-                + any(w.startswith(REPORTING_WORDS) for w in (*near, phrase.after.lower()))
+                + _reported(near, phrase.after)
                 + phrase.after.lower().startswith(GOVERNMENT_VERBS)
                 + (len(near) >= 2 and near[-1] in ORIGIN_WORDS and near[-2].startswith(PEOPLE_WORDS))
                 + (tuple(near[-2:]) in WHENCE_WORDS)
@@ -1801,7 +1808,7 @@ def _office_building(before: Sequence[str], after: str, cued: bool) -> bool:
     before or after it, or a location word before it; not where something was said ("Як
     повідомили в Одеській ОВА", "в Харьковской ОВА сообщили")."""
     near = [w.lower() for w in before]
-    if any(w.startswith(REPORTING_WORDS) for w in (*near, after.lower())):
+    if _reported(near, after):
         return False
     return cued or bool(near) and near[-1].startswith(BUILDING_NOUNS) or after.lower().startswith(BUILDING_NOUNS)
 
@@ -1881,6 +1888,7 @@ def _clause_phrases(clause: str, max_words: int, headline: bool = False) -> list
     phrases: list[_Phrase] = []
     districts: list[int] = []  # where in ``phrases`` a city's district is, its city the next phrase after it
     district_from: int | None = None  # a district's phrase is appended at or after this, in this pass of the loop
+    run_ends = HEADLINE_RUN_ENDS if headline else RUN_ENDS
     i = 0
     while i < len(tokens):
         if district_from is not None and len(phrases) > district_from:
@@ -1893,11 +1901,7 @@ def _clause_phrases(clause: str, max_words: int, headline: bool = False) -> list
             i += 2
             continue
         # A sentence's first word is capitalised: "Поблизу Асіно" is a location word and a name.
-        if (
-            not tokens[i][:1].isupper()
-            or is_common_word(word)
-            or word.lower() in (HEADLINE_RUN_ENDS if headline else RUN_ENDS)
-        ):
+        if not tokens[i][:1].isupper() or is_common_word(word) or word.lower() in run_ends:
             i += 1
             continue
         if _compound_adjective(tokens[i]):  # "in Russian-occupied Melitopol": the name follows
@@ -1912,7 +1916,7 @@ def _clause_phrases(clause: str, max_words: int, headline: bool = False) -> list
         while j < len(tokens) and j - i < max_words and tokens[j][:1].isupper():
             if _capitals_only(tokens[j]) and not _capitals_only(tokens[i]):
                 break  # "В Одесі ППО працювала": the town, then an acronym (air defence) of its own
-            if j > i and tokens[j].lower() in (HEADLINE_RUN_ENDS if headline else RUN_ENDS):
+            if j > i and tokens[j].lower() in run_ends:
                 break  # "ВИБУХИ В ОДЕСІ", "SMOKE OVER KHARKIV": in capitals, a caption's small words are capitals too
             j += 1
             if _strip_possessive(tokens[j - 1]) != tokens[j - 1]:
@@ -2155,7 +2159,7 @@ def _in_capitals(sentence: str) -> bool:
     return len(words) >= 2 and all(_capitals_only(w) for w in words)
 
 
-HEADLINE_RUN_ENDS = RUN_ENDS | ARTICLES | {"of", "as"}
+HEADLINE_RUN_ENDS = LINE_GOES_ON_WORDS | {"as"}
 """The small words a run of capitalised words ends before in a headline in title case, where they
 are capitalised too: "of" and "the" begin no name there, though "Isle of Man" and "the Hague"
 hold them in prose."""
@@ -2264,7 +2268,7 @@ def context_facts(text: str, source: str = "caption", max_words: int = 4) -> Con
         # Station Used As Shelter") runs its name into the words around it.
         shouted = _in_capitals(sentence)
         titled = _in_title_case(sentence)
-        for found, strength, part, placed in _cued_phrases(sentence, max_words):
+        for found, strength, part, placed in _cued_phrases(sentence, max_words, titled):
             phrase = found.text
             if phrase.lower() in seen:
                 # Written again, it is as tied to the photo as its strongest sentence says: "who
