@@ -214,14 +214,19 @@ def replay(kind: str, seed: int, index: int) -> Scene:
 
     ``make_case`` draws the style, then ``_place_sign``; this repeats those calls on the same
     random stream through ``_Tap`` and stops when the result differs from ``make_case``'s. A
-    junction sign's layout (rows or columns) is drawn on a stream of its own and says nothing of
-    the towns, distances or arrows, so it is left aside in the comparison."""
+    junction sign's layout (rows or columns) and a sign's panel colour are drawn on streams of
+    their own and say nothing of the towns, distances or arrows, so they are left aside in the
+    comparison."""
     case = gen.make_case(kind, seed, index)
     rng = np.random.default_rng([seed, gen.KINDS.index(kind), index])
     style = str(rng.choice(list(gen.DRAWN_STYLES)))
     tap = _Tap(rng)
     spec, cam, _, _ = gen._place_sign(kind, tap, style)  # type: ignore[arg-type]
-    if cam != case.truth or [spec] != [replace(s, column_gap=None) for s in case.signs] or tap.factor is None:
+    if (
+        cam != case.truth
+        or [spec] != [replace(s, column_gap=None, colour=None) for s in case.signs]
+        or tap.factor is None
+    ):
         sys.exit(f"{kind} {seed}#{index}: replaying locate_scenes' draws no longer gives its scene")
     pool = gen.pools()[style]
     left, towns = list(tap.picks), []

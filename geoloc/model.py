@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -61,6 +61,9 @@ Arrow = Literal["left", "up-left", "up", "up-right", "right"]
 """The arrow drawn beside a destination on a junction sign."""
 ARROW_DEG: dict[str, float] = {"left": -90.0, "up-left": -45.0, "up": 0.0, "up-right": 45.0, "right": 90.0}
 """Where each arrow points, in degrees clockwise from straight ahead (the arrow drawn upright)."""
+PanelColour = Literal["blue", "green", "yellow", "red", "white"]
+"""The background of a sign panel found by its colour (``read.ocr.detect``): what kind of sign holds
+a name is partly told by it (a direction sign's blue or green, a town's own white or yellow)."""
 RIGHT_SIDE_ARROWS: frozenset[Arrow] = frozenset({"right", "up-right"})
 """Arrows a sign draws right of a distance ("Ніжин 40 →", "205Km →"): those pointing right. Any
 other arrow found there is the next column's, drawn left of its own distance."""
@@ -125,6 +128,7 @@ class TextSpan:
     time_s: float | None = None  # video: seconds from its start to the frame the box is on
     time_range: tuple[float, float] | None = None  # video: the first and last time the text was seen
     arrow: Arrow | None = None  # the arrow drawn beside a sign row's text or its distance, when one was seen
+    panel: PanelColour | None = None  # the colour of the sign panel it was read on, when found by its colour
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -140,6 +144,8 @@ class TextSpan:
             d["time_range"] = [round(t, 2) for t in self.time_range]
         if self.arrow is not None:
             d["arrow"] = self.arrow
+        if self.panel is not None:
+            d["panel"] = self.panel
         return d
 
     def when(self) -> str | None:
@@ -166,6 +172,7 @@ class TextSpan:
             time_s=None if d.get("time_s") is None else _number(d["time_s"], "time_s", 0.0, math.inf),
             time_range=None if d.get("time_range") is None else _time_range(d["time_range"]),
             arrow=None if d.get("arrow") is None else _arrow(d["arrow"]),
+            panel=None if d.get("panel") is None else _panel(d["panel"]),
         )
 
 
@@ -187,6 +194,7 @@ class Mention:
     part: Compass | None = None  # the part of the named area a caption means ("northern Ukraine")
     signpost: bool = False  # its panel points elsewhere too (a distance, "gare SNCF", "ЦЕНТР"): a direction sign
     arrow: Arrow | None = None  # the arrow drawn beside it on a junction sign: which way it lies
+    panel: PanelColour | None = None  # the colour of the sign panel it was read on (a direction sign's blue)
     twinned: str | None = None  # the language of its panel's twinning line ("Twinned with": en)
     adjective: bool = False  # a caption's town adjective ("Суджанського району"): it may be a city's district
     capital: bool = False  # a caption's "the Ukrainian capital", "столиця України": the country's capital is meant
@@ -667,6 +675,13 @@ def _text(value: Any, what: str) -> str:
     """``value`` when it is a string; else TypeError."""
     if not isinstance(value, str):
         raise TypeError(f"{what} is not text")
+    return value
+
+
+def _panel(value: Any) -> PanelColour:
+    """``value`` when it names a colour of ``PanelColour``; else ValueError."""
+    if not isinstance(value, str) or value not in get_args(PanelColour):
+        raise ValueError("panel is not one of " + ", ".join(get_args(PanelColour)))
     return value
 
 

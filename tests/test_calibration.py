@@ -18,7 +18,7 @@ from geoloc.infer.calibration import (
     table,
     uncalibrated,
 )
-from geoloc.model import Estimate, Metadata
+from geoloc.model import Estimate, Mention, Metadata
 from tests.test_infer import sign
 
 RULES = ("distance_signs", "distance_sign", "direction_sign")
@@ -95,6 +95,22 @@ def test_the_table_never_lifts_a_sign_that_may_be_other_places(gz):
     assert not asked[-1].fitted
     assert est.confidence == raw.confidence < calibrate("distance_signs", raw.confidence, exact=True, split=False)
     assert est.probability is not None and est.confidence <= est.probability
+
+
+def test_the_table_never_lifts_a_lone_destination_told_by_its_panels_colour(gz):
+    # "Житомир" alone on a blue panel: a destination within reach, or the town's own blue sign.
+    # How far from it the camera stands is what generated scenes draw, not what the photo shows,
+    # so the table, which would lift such a direction sign to about 0.95, may not.
+    read = Mention(readings=("Житомир",), kind="ocr", box=(40, 10, 120, 30), confidence=92.0, region=0, panel="blue")
+    with uncalibrated() as asked:
+        raw = infer([read], Metadata(), None, gz).estimate
+    est = infer([read], Metadata(), None, gz).estimate
+    assert raw is not None and est is not None and est.rule == "direction_sign"
+    assert asked[-1].fitted and RAISE_FLOOR <= raw.confidence
+    assert est.confidence == raw.confidence < calibrate("direction_sign", raw.confidence, exact=True, split=False)
+    lowered = [c for c in (i / 100 for i in range(101)) if calibrate("direction_sign", c, exact=True, split=False) < c]
+    for c in lowered:  # lowering is still allowed
+        assert calibrate("direction_sign", c, exact=True, split=False, lone=True) < c
 
 
 @pytest.mark.parametrize(

@@ -193,6 +193,56 @@ def test_a_lone_name_with_an_arrow_drawn_beside_it_is_where_the_road_goes(gz):
     assert haversine_km(pointed.lat, pointed.lon, zhytomyr.lat, zhytomyr.lon) <= pointed.radius_km
 
 
+@pytest.mark.parametrize("colour", ["blue", "green"])
+def test_a_lone_name_on_a_direction_signs_colour_is_where_the_road_goes(gz, colour):
+    # A blue or green panel reading only "Житомир": outside towns that is a direction sign's
+    # colour, and the camera may be far from Zhytomyr. The region towards it still holds the town,
+    # in case the panel was a town's own blue sign (Ukraine 5.47, Russia 5.25): it is said so.
+    zhytomyr = _place(gz, "Zhytomyr")
+    read = Mention(readings=("Житомир",), kind="ocr", box=(40, 10, 120, 30), confidence=92.0, region=0)
+    e = run(gz, [replace(read, panel=colour)]).estimate
+    assert e is not None and e.rule == "direction_sign" and e.radius_km >= 300, e
+    assert haversine_km(e.lat, e.lon, zhytomyr.lat, zhytomyr.lon) <= e.radius_km
+    assert f"read so by its {colour} panel: were it the town's own sign, the camera is in it" in e.explanation
+    # With an arrow it is surely a destination, which may be the far end of a trunk road; by its
+    # colour alone it is that or the town itself, both within the circle.
+    pointed = run(gz, [replace(read, panel=colour, arrow="left")]).estimate
+    assert pointed is not None and pointed.rule == "direction_sign" and "panel" not in pointed.explanation
+    assert pointed.confidence < 0.3 < e.confidence
+
+
+def test_a_lone_name_on_a_blue_panel_means_a_namesake_no_more_surely_than_a_lone_name(gz):
+    # "Springfield" on a blue panel: the colour widens the circle to hold the camera whichever sign
+    # it is, but says nothing of which Springfield is meant; that stays as uncertain as the name
+    # read alone, and the other Springfields stay alternatives.
+    read = Mention(readings=("Springfield",), kind="ocr", box=(40, 10, 160, 30), confidence=92.0, region=0)
+    alone = run(gz, [read]).estimate
+    blue = run(gz, [replace(read, panel="blue")]).estimate
+    assert alone is not None and blue is not None and blue.rule == "direction_sign"
+    assert (blue.lat, blue.lon) == (alone.lat, alone.lon) and blue.radius_km >= 300 > alone.radius_km
+    assert blue.confidence == alone.confidence < 0.3 and blue.probability == alone.probability
+    assert blue.alternatives and all(a.radius_km >= 300 for a in blue.alternatives)
+
+
+@pytest.mark.parametrize("colour", ["white", "yellow", None])
+def test_a_lone_name_on_a_town_signs_colour_stays_the_towns_own(gz, colour):
+    zhytomyr = _place(gz, "Zhytomyr")
+    read = Mention(readings=("Житомир",), kind="ocr", box=(40, 10, 120, 30), confidence=92.0, region=0, panel=colour)
+    e = run(gz, [read]).estimate
+    assert e is not None and e.rule == "place_sign" and e.radius_km < 30, e
+    assert haversine_km(e.lat, e.lon, zhytomyr.lat, zhytomyr.lon) < 15
+
+
+def test_the_panel_colour_read_with_a_row_reaches_its_mention():
+    spans = [
+        TextSpan("Житомир", 92.0, (10, 10, 120, 30), line=0, region=0, lang="ukr+rus+bel", panel="green"),
+        TextSpan("Zhytomyr", 90.0, (10, 50, 120, 24), line=1, region=0, lang="eng", panel="green"),
+        TextSpan("Київ", 92.0, (10, 10, 120, 30), line=2, region=1, lang="ukr+rus+bel"),
+    ]
+    panels = {m.text: m.panel for m in mentions_from_spans(spans)}
+    assert panels["Житомир"] == "green" and panels["Київ"] is None, panels
+
+
 def test_a_panel_with_another_name_that_names_no_place_is_a_direction_sign(gz):
     # "Жлобин / Рославль" with the first name misread "Жловин" (Б as В): that row names nothing,
     # but a second name on the panel says it lists destinations; the camera is not in Roslavl.

@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from geoloc.common.photo import load_image
 from geoloc.errors import OCRError
+from geoloc.model import TextSpan
 from geoloc.read.ocr import reader as ocr
 from geoloc.read.ocr import recognise
 from geoloc.read.ocr.reader import DEFAULT_LANGS, read_text
@@ -261,3 +262,26 @@ def test_a_decimal_distance_stays_one_number():
     (reading,) = recognise.read_lines([_line_image("Lacs de Cristol 1.3 km", 10, blur=0.8)], recognise.REC_MODEL)
     words = [w[0] for w in reading.words]
     assert "1.3" in words, words
+
+
+@pytest.mark.parametrize("bad", ["purple", 3, ["blue"]])
+def test_a_planted_panel_colour_in_a_saved_span_is_refused(bad):
+    d = TextSpan("Брянск", 90.0, (10, 10, 80, 20)).to_dict() | {"panel": bad}
+    with pytest.raises((ValueError, TypeError)):
+        TextSpan.from_dict(d)
+
+
+@pytest.mark.parametrize(
+    ("kind", "colour"),
+    [("ua_direction", "green"), ("ru_direction", "blue"), ("ua_city_limit", "white"), ("eu_direction", "yellow")],
+)
+def test_a_sign_is_read_with_its_panels_colour(kind, colour):
+    # The reader finds sign panels by colour, and says which colour each name was read on: a
+    # direction sign's blue or green, a town's own white or yellow (geoloc.infer.estimate).
+    line = SignLine(None, "Dortmund") if kind == "eu_direction" else SignLine("Житомир", "Zhytomyr")
+    spec = SignSpec(kind, (line,), cap_px=30, angle_deg=0, tilt=0, colour=colour)
+    image, _ = render_scene([spec], seed=3)
+    spans = read_text(image)
+    named = [s for s in spans if s.text.casefold() in {"житомир", "zhytomyr", "dortmund"}]
+    assert named and all(s.panel == colour for s in named), [(s.text, s.panel) for s in spans]
+    assert TextSpan.from_dict(named[0].to_dict()).panel == colour

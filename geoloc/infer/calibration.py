@@ -19,8 +19,9 @@ that meet twice) keeps its stated confidence for the same reason.
 Two more limits keep the table from making a confident wrong answer out of weak evidence, because
 generated scenes cannot vouch for what real photos make of it (their misreadings are drawn from a
 few look-alike swaps; a real photo's fuzzy match is junk far more often): a confidence below
-``RAISE_FLOOR`` is never raised, nor one resting on a name matched only within OCR tolerance, and
-none above ``CALIBRATED_MAX``. Lowering is always allowed.
+``RAISE_FLOOR`` is never raised, nor one resting on a name matched only within OCR tolerance or
+on a direction sign's lone destination, and none above ``CALIBRATED_MAX``. Lowering is always
+allowed.
 """
 
 from __future__ import annotations
@@ -62,7 +63,9 @@ class CalibrationError(ValueError):
     """The calibration table is missing or malformed: an install problem, never silently ignored."""
 
 
-def calibrate(rule: EstimateRule, confidence: float, *, exact: bool, split: bool, misread: bool = False) -> float:
+def calibrate(
+    rule: EstimateRule, confidence: float, *, exact: bool, split: bool, misread: bool = False, lone: bool = False
+) -> float:
     """The confidence an estimate of ``rule`` should state, given the one its rule worked out.
 
     ``exact``: every name the estimate rests on matched a gazetteer name exactly (up to spelling
@@ -71,6 +74,10 @@ def calibrate(rule: EstimateRule, confidence: float, *, exact: bool, split: bool
     agree; such estimates hold the camera less often than the rule's others (on the fitting seeds,
     distance signs 81% against 89%, one distance 78% against 95%), and the table, fitted mostly on
     estimates that keep every reading, cannot vouch for the guess of which reading was wrong.
+    ``lone``: the estimate rests on one place a direction sign names (a lone name on a blue panel):
+    how far from it the camera stands is the scenes' own draw (10-350 km), not anything the photo
+    shows, and a lone word on a shop's blue board ("ORANGE") is not one of their destinations.
+    The table may lower such a confidence, never raise it.
     """
     if not _enabled:
         _asked.append(Asked(rule, confidence, rule in CALIBRATED_RULES and not split))
@@ -83,7 +90,7 @@ def calibrate(rule: EstimateRule, confidence: float, *, exact: bool, split: bool
     measured = _interpolate(knots, confidence)
     if measured <= confidence:
         return measured
-    if confidence < RAISE_FLOOR or not exact or misread:
+    if confidence < RAISE_FLOOR or not exact or misread or lone:
         return confidence
     return max(confidence, min(measured, CALIBRATED_MAX))
 

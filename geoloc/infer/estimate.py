@@ -102,6 +102,7 @@ from geoloc.model import (
     Inference,
     Mention,
     Metadata,
+    PanelColour,
     Place,
     box_within,
     place_radius_km,
@@ -205,9 +206,25 @@ ADMIN_WORDS = frozenset(
 """Words of a city-limit sign's other lines besides its district's (``is_district_word``,
 ``is_region_word``): its status ("Stadt", "м.", "смт") or a greeting; such a line names no
 destination."""
+DIRECTION_PANELS: frozenset[PanelColour] = frozenset({"blue", "green"})
+"""Panel colours that make a lone name a direction sign's destination. Outside towns, direction
+signs are blue or green across Europe (blue on Ukrainian, Russian and Belarusian main roads, green
+on motorways and on Polish and Czech roads), while a town's own sign is white (Ukraine 5.45,
+Russia 5.23.1, Belarus, Poland, Czechia, France) or yellow (Germany). Blue town signs exist
+(Ukraine 5.47, Russia 5.25, where the town's speed rules do not apply; the Netherlands), and so
+does a green "City Limit" in the United States: read as a destination, such a sign still has the
+camera within the destination's reach of the town, so the cost is a wider region, not a wrong one."""
 ONE_DESTINATION_CONF = 0.25
-"""The same for a single destination (a name with a route number): a trunk road's sign also names
-the end of its route ("ПСКОВ E22" in Moscow, 600 km away), and one place bounds nothing else."""
+"""The same for a single destination with a route number: a trunk road's sign also names the end
+of its route ("ПСКОВ E22" in Moscow, 600 km away), and one place bounds nothing else."""
+LONE_DESTINATION_CONF = NAME_EXACT_CONF * OCR_NAME_FACTOR
+"""A lone name told a destination only by its panel's colour (``DIRECTION_PANELS``): a destination
+within reach or the town's own sign, the camera in the circle either way, so it is stated as the
+same name read as the town's own sign would be, among the same namesakes. Its wider circle holds
+the camera more often than that (0.85 would be the direction sign's figure), but which of several
+same-named places a lone name means is no surer for its colour: stated at 0.85 with namesakes
+within reach pooled, American names on generated signs in miles gave three more answers over
+500 km off at 0.3 or more."""
 CAPTION_ONLY_CONF = 0.25
 CLEAR_SPLIT = 2 / 3
 """Distance readings are left out as misreadings only when that split of the readings is at least
@@ -429,7 +446,8 @@ def _finish(estimate: Estimate | None, a: _Answer, support: float, *, split: boo
     # One of several places: regions listed as alternatives, or sets of same-named places
     # elsewhere that the distance signs fit too, each too small to list but together not.
     several = split or bool(estimate.alternatives) or a.share <= SHARED_PLACES
-    conf = calibrate(estimate.rule, estimate.confidence, exact=exact, split=several, misread=misread)
+    lone = estimate.rule == "direction_sign" and len({p.geonameid for p in a.chosen}) == 1
+    conf = calibrate(estimate.rule, estimate.confidence, exact=exact, split=several, misread=misread, lone=lone)
     conf = min(conf, CALIBRATED_MAX * a.share)  # the table measures the rings, not which places they are
     return replace(estimate, confidence=round(conf, 2))
 
@@ -1469,7 +1487,8 @@ def _destinations(resolved: Sequence[Resolved], chosen: Sequence[Place], rows: S
     """The sign rows, by ``id`` of their ``Resolved``, that name where a road goes, not where the camera is.
 
     A city-limit sign names one place (in one or two alphabets, merged into one mention). A row
-    with a route number ("ПСКОВ E22") or an arrow drawn beside it, a panel that names two or more
+    with a route number ("ПСКОВ E22") or an arrow drawn beside it, on a panel of a direction
+    sign's colour (``DIRECTION_PANELS``), a panel that names two or more
     separate places, one that also points to a service ("BORDEAUX / gare SNCF"), or one with
     another row read as some other name (``_listing_panels``), is a direction sign: its places are
     destinations, often far ahead. A junction sign whose other rows were not read still points
@@ -1496,6 +1515,7 @@ def _destinations(resolved: Sequence[Resolved], chosen: Sequence[Place], rows: S
             r.mention.routes
             or r.mention.signpost
             or r.mention.arrow is not None
+            or r.mention.panel in DIRECTION_PANELS
             or separate(panels[r.mention.region or 0])
             or (r.mention.region or 0) in listing
         )
@@ -1573,11 +1593,17 @@ def _towards(
         r, p = next((r, p) for r, p in named if id(r) in heading)
         read = min(weights)
         anchors = list(context_places) + [q for _, q in named if q.geonameid != p.geonameid]
-        p, shares = _likeliest_namesake(p, r, home, anchors, same_km=DESTINATION_REACH_KM)
+        # Told only by its panel's colour, it may still be a town's own blue sign: then the camera is
+        # there. Its circle widens to hold the camera either way; which place the name means, and how
+        # surely, is asked as of any lone name (``LONE_DESTINATION_CONF``).
+        by_colour = r.mention.panel in DIRECTION_PANELS and not (
+            r.mention.arrow or r.mention.routes or r.mention.signpost
+        )
+        p, shares = _likeliest_namesake(p, r, home, anchors, same_km=None if by_colour else DESTINATION_REACH_KM)
         return _among_namesakes(
             p,
             radius_km=DESTINATION_REACH_KM,
-            confidence=ONE_DESTINATION_CONF * read,
+            confidence=(LONE_DESTINATION_CONF if by_colour else ONE_DESTINATION_CONF) * read,
             basis="ocr",
             rule="direction_sign",
             explanation=(
@@ -1586,6 +1612,9 @@ def _towards(
             ),
             shares=shares,
             reach_km=DESTINATION_REACH_KM,
+            caveat=f"; read so by its {r.mention.panel} panel: were it the town's own sign, the camera is in it"
+            if by_colour
+            else "",
         )
     lat = sum(p.lat for p in places) / len(places)
     lon = sum(p.lon for p in places) / len(places)

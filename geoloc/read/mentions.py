@@ -850,6 +850,7 @@ def _row_mention(row: Sequence[TextSpan], region: int, source: str) -> Mention |
         source=source,
         routes=tuple(routes),
         arrow=next((s.arrow for s in sorted(row, key=lambda t: t.box[0]) if s.arrow is not None), None),
+        panel=next((s.panel for s in row if s.panel is not None), None),
     )
 
 

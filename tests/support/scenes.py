@@ -79,7 +79,8 @@ class SignSpec:
     larger than the Latin one); ``None`` picks 14-40 px. ``position`` is the sign's centre as
     fractions of the scene's width and height; ``None`` puts it on the roadside. ``angle_deg``
     (in-plane rotation) and ``tilt`` (perspective, 0-0.3) are random when ``None``.
-    ``colour`` picks an EU or Russian colour scheme ("blue", "green", "yellow", "white").
+    ``colour`` picks a colour scheme ("blue", "green", "yellow", "white") for a direction or
+    city-limit sign.
     ``column_gap`` draws a direction sign's destinations side by side instead of one per row, this
     many cap heights apart: each column holds the names, and under them the distance with its
     arrow on the side it points to (left of the number, right of it for a right arrow).
@@ -415,7 +416,8 @@ def _draw_arrow(im: Image.Image, arrow: str, cx: float, cy: float, length: float
 
 
 def _city_limit_panel(spec: SignSpec, rng: np.random.Generator, cap: float) -> _Panel:
-    """White plate, black border, the place name large and its Latin form under it."""
+    """White plate (or ``SignSpec.colour``'s), black border, the place name large and its Latin
+    form under it."""
     s = _SUPERSAMPLE
     line = spec.lines[0] if spec.lines else SignLine()
     upper = bool(rng.random() < 0.4)
@@ -435,7 +437,7 @@ def _city_limit_panel(spec: SignSpec, rng: np.random.Generator, cap: float) -> _
         layout.add(text, "place", _font_for_cap(c * s), width / 2, y, "centre", row, script, c)
         y += 0.5 * c * s
     height = y + pad - 0.5 * cap * s
-    bg, fg = (246, 246, 242), (18, 18, 18)
+    bg, fg = _SCHEMES[spec.colour] if spec.colour else ((246, 246, 242), (18, 18, 18))
     im = _frame((int(width), int(height)), bg, fg, unit, radius_units=0.3, border_w=0.18, inset=0.25)
     panel = _Panel(im)
     layout.draw(im, (*fg, 255), panel)

@@ -663,6 +663,8 @@ def read_text(image: Image.Image, langs: str = DEFAULT_LANGS, *, debug_dir: Path
             results = list(pool.map(lambda job: job(), jobs))
         results += _read_other_scripts(rgb, rec_lines, panels, results, photo_scale(image), trace)
     spans = with_arrows(rgb, _merge_passes(results, [p.rect[2] for p in panels], trace))
+    # the panel's colour says what kind of sign it is: a name on a blue or green one is a destination
+    spans = [replace(s, panel=panels[s.region].kind) if 0 <= s.region < len(panels) else s for s in spans]
     spans.sort(key=lambda s: (s.line, s.box[0]))
     if trace is not None and debug_dir is not None:
         _trace_regions(trace, panels, lines, regions, crops)
