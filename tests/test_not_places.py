@@ -506,6 +506,19 @@ def test_a_destination_row_taken_for_a_word_is_reported_with_the_town_it_spells(
     assert any(x.startswith("'Бар'") and "Bar (UA" in x for x in bar.left_out), bar.left_out
 
 
+def test_a_village_row_taken_for_a_word_under_a_kept_destination_is_reported(gz):
+    # "Neue Neustadt 331 / Benz 21": "Benz" is a word (the car), and the two villages called Benz
+    # have about 650 people each, under the size a word row is named for on its own ("ОБМІН 50" on
+    # a board); under another destination kept with its distance it is a destination row, and the
+    # analyst is told it was set aside.
+    rows = [line("Neue Neustadt", 331, i=0), line("Benz", 21, i=1)]
+    inf = run(gz, rows)
+    assert inf.estimate is not None and "Neue Neustadt" in inf.estimate.explanation
+    assert any(x.startswith("'Benz': read as a common word") and "Benz (DE" in x for x in inf.left_out), inf.left_out
+    alone = run(gz, [line("Benz", 21, i=1)])
+    assert not any("Benz" in x for x in alone.left_out), alone.left_out
+
+
 @pytest.mark.parametrize(
     ("board", "city"),
     [("GOLD", "Gold Coast"), ("BASIC", "Henderson"), ("LOG", "Łódź")],

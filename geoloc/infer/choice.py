@@ -1908,14 +1908,19 @@ def word_rows(mentions: Sequence[Mention], resolved: Sequence[Resolved], gazette
 
     Only rows with a distance are named: a number beside a word makes a destination of it on a
     road sign and a price on a shop board, and only the analyst can tell which the photo shows. A
-    shop word with no number ("APTEKA") is no row anyone would miss.
+    shop word with no number ("APTEKA") is no row anyone would miss. Such a row names a town of
+    ``NAMESAKE_MIN_POPULATION`` or more, or any village on a panel whose other rows are kept as
+    destinations with their distances ("Benz 21" under "Neue Neustadt 331": Benz, a village of
+    650, and a German word): there it is a destination row, not a price.
     """
     kept = [r.mention.box for r in resolved if r.mention.kind == "ocr" and r.mention.box is not None]
+    listing = {r.mention.region for r in resolved if r.mention.kind == "ocr" and r.mention.distance_km}
     near = [r.options[0] for r in resolved if r.options]
     out: list[tuple[str, str]] = []
     for m in mentions:
         if m.kind != "ocr" or not m.distance_km or m.box is None or any(box_within(m.box, k) for k in kept):
             continue
+        least = 1 if m.region in listing else NAMESAKE_MIN_POPULATION  # 1: a village the gazetteer counts
         for reading in m.readings:
             if not is_everyday_text(reading):
                 continue
@@ -1923,9 +1928,7 @@ def word_rows(mentions: Sequence[Mention], resolved: Sequence[Resolved], gazette
             towns = [
                 p
                 for p in gazetteer.lookup_exact(reading)
-                if p.kind == "city"
-                and p.population >= NAMESAKE_MIN_POPULATION
-                and (not cyrillic or p.country_code in CYRILLIC_COUNTRIES)
+                if p.kind == "city" and p.population >= least and (not cyrillic or p.country_code in CYRILLIC_COUNTRIES)
             ]
             if towns:
                 # The town near the places read with it ("Бар 25 / Вінниця 70": Bar in Vinnytsia
