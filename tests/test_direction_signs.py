@@ -252,6 +252,11 @@ def test_a_panel_with_another_name_that_names_no_place_is_a_direction_sign(gz):
     assert e.radius_km >= 300 and haversine_km(e.lat, e.lon, roslavl.lat, roslavl.lon) <= e.radius_km
     alone = run(gz, sign(("Рославль", None))).estimate
     assert alone is not None and alone.rule == "place_sign" and alone.radius_km < 30
+    # On a blue panel it is a destination for its other row, not only for its colour: no town's own
+    # blue sign lists two names, and the panel's colour adds nothing to what it says.
+    blue = run(gz, [replace(m, panel="blue") for m in sign(("Жловин", None), ("Рославль", None))]).estimate
+    assert blue is not None and blue.rule == "direction_sign" and blue.confidence == e.confidence
+    assert "panel" not in blue.explanation
 
 
 @pytest.mark.parametrize(

@@ -561,7 +561,7 @@ def _with_rivals(
     own = estimate.probability or 1.0
     held = choice.share * own  # the estimate's probability, before overlapping rivals add theirs
     alternatives = [replace(a, probability=a.probability * choice.share) for a in estimate.alternatives]
-    heading: set[int] = set()  # the rows a direction sign points along: the same for every rival
+    heading: dict[int, bool] = {}  # the rows a direction sign points along: the same for every rival
     if estimate.rule == "direction_sign":
         named = [(r, p) for r, p in zip(resolved, picks, strict=True) if p is not None]
         heading = _destinations([r for r, _ in named], [p for _, p in named], rows)
@@ -1483,16 +1483,17 @@ def _fragment(r: Resolved, p: Place) -> bool:
     )
 
 
-def _destinations(resolved: Sequence[Resolved], chosen: Sequence[Place], rows: Sequence[Mention]) -> set[int]:
-    """The sign rows, by ``id`` of their ``Resolved``, that name where a road goes, not where the camera is.
+def _destinations(resolved: Sequence[Resolved], chosen: Sequence[Place], rows: Sequence[Mention]) -> dict[int, bool]:
+    """The sign rows, by ``id`` of their ``Resolved``, that name where a road goes, not where the
+    camera is, each with whether only its panel's colour says so (it may then be a town's own blue
+    sign, ``DIRECTION_PANELS``).
 
     A city-limit sign names one place (in one or two alphabets, merged into one mention). A row
-    with a route number ("ПСКОВ E22") or an arrow drawn beside it, on a panel of a direction
-    sign's colour (``DIRECTION_PANELS``), a panel that names two or more
+    with a route number ("ПСКОВ E22") or an arrow drawn beside it, a panel that names two or more
     separate places, one that also points to a service ("BORDEAUX / gare SNCF"), or one with
     another row read as some other name (``_listing_panels``), is a direction sign: its places are
     destinations, often far ahead. A junction sign whose other rows were not read still points
-    its one name somewhere.
+    its one name somewhere. So, very likely, does a name on a panel of a direction sign's colour.
     """
     panels: dict[int, list[Place]] = {}
     for r, p in zip(resolved, chosen, strict=True):
@@ -1506,20 +1507,21 @@ def _destinations(resolved: Sequence[Resolved], chosen: Sequence[Place], rows: S
         )
 
     listing = _listing_panels(resolved, chosen, rows)
-    return {
-        id(r)
-        for r in resolved
-        if r.mention.kind == "ocr"
-        and not r.roads
-        and (
+    out: dict[int, bool] = {}
+    for r in resolved:
+        if r.mention.kind != "ocr" or r.roads:
+            continue
+        region = r.mention.region or 0
+        pointed = bool(
             r.mention.routes
             or r.mention.signpost
             or r.mention.arrow is not None
-            or r.mention.panel in DIRECTION_PANELS
-            or separate(panels[r.mention.region or 0])
-            or (r.mention.region or 0) in listing
+            or separate(panels[region])
+            or region in listing
         )
-    }
+        if pointed or r.mention.panel in DIRECTION_PANELS:
+            out[id(r)] = not pointed
+    return out
 
 
 def _listing_panels(resolved: Sequence[Resolved], chosen: Sequence[Place], rows: Sequence[Mention]) -> set[int]:
@@ -1572,7 +1574,10 @@ def _admin_row(text: str) -> bool:
 
 
 def _towards(
-    named: Sequence[tuple[Resolved, Place]], heading: set[int], home: str | None, context_places: Sequence[Place]
+    named: Sequence[tuple[Resolved, Place]],
+    heading: Mapping[int, bool],
+    home: str | None,
+    context_places: Sequence[Place],
 ) -> Estimate:
     """Where a direction sign without distances leaves the camera: on a road towards its places.
 
@@ -1596,9 +1601,7 @@ def _towards(
         # Told only by its panel's colour, it may still be a town's own blue sign: then the camera is
         # there. Its circle widens to hold the camera either way; which place the name means, and how
         # surely, is asked as of any lone name (``LONE_DESTINATION_CONF``).
-        by_colour = r.mention.panel in DIRECTION_PANELS and not (
-            r.mention.arrow or r.mention.routes or r.mention.signpost
-        )
+        by_colour = heading[id(r)]
         p, shares = _likeliest_namesake(p, r, home, anchors, same_km=None if by_colour else DESTINATION_REACH_KM)
         return _among_namesakes(
             p,
