@@ -171,8 +171,8 @@ class TextSpan:
             lang=_text(d.get("lang", ""), "lang"),
             time_s=None if d.get("time_s") is None else _number(d["time_s"], "time_s", 0.0, math.inf),
             time_range=None if d.get("time_range") is None else _time_range(d["time_range"]),
-            arrow=None if d.get("arrow") is None else _arrow(d["arrow"]),
-            panel=None if d.get("panel") is None else _panel(d["panel"]),
+            arrow=None if d.get("arrow") is None else _one_of(d["arrow"], ARROW_DEG, "arrow"),
+            panel=None if d.get("panel") is None else _one_of(d["panel"], get_args(PanelColour), "panel"),
         )
 
 
@@ -678,15 +678,9 @@ def _text(value: Any, what: str) -> str:
     return value
 
 
-def _panel(value: Any) -> PanelColour:
-    """``value`` when it names a colour of ``PanelColour``; else ValueError."""
-    if not isinstance(value, str) or value not in get_args(PanelColour):
-        raise ValueError("panel is not one of " + ", ".join(get_args(PanelColour)))
-    return value
-
-
-def _arrow(value: Any) -> Arrow:
-    """``value`` when it names an arrow in ``ARROW_DEG``; else ValueError."""
-    if not isinstance(value, str) or value not in ARROW_DEG:
-        raise ValueError("arrow is not one of " + ", ".join(ARROW_DEG))
+def _one_of(value: Any, options: Iterable[str], what: str) -> Any:
+    """``value`` when it is one of the names ``options``; else ValueError naming them."""
+    names = tuple(options)
+    if not isinstance(value, str) or value not in names:
+        raise ValueError(f"{what} is not one of " + ", ".join(names))
     return value
